@@ -1,0 +1,52 @@
+import {
+  GetAliasCommand,
+  GetFunctionConfigurationCommand,
+  InvokeCommand,
+  LambdaClient,
+} from "@aws-sdk/client-lambda";
+import { cachedClient } from "./clients.js";
+import { toStepDeployError } from "./aws-errors.js";
+
+/** The narrow slice of Lambda that stepdeploy's handlers use. */
+export interface AliasState {
+  aliasArn: string;
+  functionVersion: string;
+  weights: Record<string, number>;
+}
+
+export const lambdaClient = (): LambdaClient => cachedClient("lambda", () => new LambdaClient({}));
+
+export async function getAlias(functionName: string, alias: string, client = lambdaClient()): Promise<AliasState> {
+  try {
+    const out = await client.send(new GetAliasCommand({ FunctionName: functionName, Name: alias }));
+    return {
+      aliasArn: out.AliasArn ?? "",
+      functionVersion: out.FunctionVersion ?? "",
+      weights: out.RoutingConfig?.AdditionalVersionWeights ?? {},
+    };
+  } catch (e) {
+    throw toStepDeployError(e, `GetAlias ${functionName}:${alias}`);
+  }
+}
+
+/** Resolves a function (optionally a version); throws Deploy.ResourceNotFound when it does not exist. */
+export async function getFunctionVersion(functionName: string, qualifier?: string, client = lambdaClient()): Promise<{ version: string; functionArn: string }> {
+  try {
+    const out = await client.send(new GetFunctionConfigurationCommand({ FunctionName: functionName, Qualifier: qualifier }));
+    return { version: out.Version ?? "", functionArn: out.FunctionArn ?? "" };
+  } catch (e) {
+    throw toStepDeployError(e, `GetFunctionConfiguration ${functionName}${qualifier ? `:${qualifier}` : ""}`);
+  }
+}
+
+/** Synchronous invoke; returns the function error marker and the payload text. */
+export async function invokeFunction(functionName: string, payload: unknown, client = lambdaClient()): Promise<{ functionError?: string; payload: string }> {
+  try {
+    const out = await client.send(
+      new InvokeCommand({ FunctionName: functionName, InvocationType: "RequestResponse", Payload: new TextEncoder().encode(JSON.stringify(payload)) }),
+    );
+    return { functionError: out.FunctionError, payload: out.Payload ? new TextDecoder().decode(out.Payload) : "" };
+  } catch (e) {
+    throw toStepDeployError(e, `Invoke ${functionName}`);
+  }
+}

@@ -1,0 +1,47 @@
+import { isTransient } from "../adapters/aws-errors.js";
+import { describeAlarms } from "../adapters/cloudwatch.js";
+import { evaluateAlarms } from "../domain/alarms/evaluate.js";
+import { type BakeCursor, continueBake, startBake } from "../domain/deployment/bake.js";
+import type { LambdaDeployment } from "../domain/deployment/state.js";
+import { ErrorNames, StepDeployError } from "../domain/errors.js";
+import { withDeployment } from "../lib/logger.js";
+
+export interface CheckAlarmsEvent {
+  deployment: Pick<LambdaDeployment, "deploymentId" | "alarms" | "alarmPollSeconds" | "ignorePollAlarmFailure">;
+  /** The step being baked; absent for the check before the first hook. */
+  step?: { bakeSeconds: number };
+  /** Absent at the start of a step, present on every tick of its bake. */
+  bake?: BakeCursor;
+}
+
+/**
+ * Reads the deployment's alarms and stops it (Deploy.AlarmTriggered) if any is in ALARM, then
+ * returns the next bake tick. A missing alarm is never read as OK (Deploy.AlarmNotFound).
+ */
+export async function handler(event: CheckAlarmsEvent): Promise<BakeCursor> {
+  const { deployment } = event;
+  const log = withDeployment(deployment.deploymentId);
+  const next = event.bake
+    ? continueBake(event.bake, deployment.alarmPollSeconds)
+    : startBake(event.step?.bakeSeconds ?? 0, deployment.alarmPollSeconds);
+  if (deployment.alarms.length === 0) return next;
+
+  let readings: Awaited<ReturnType<typeof describeAlarms>>;
+  try {
+    readings = await describeAlarms(deployment.alarms);
+  } catch (e) {
+    // ignorePollAlarmFailure: proceed when alarm state cannot be read (codedeploy-spec §5.1).
+    if (deployment.ignorePollAlarmFailure) {
+      log.warn("alarm state unreadable; continuing (ignorePollAlarmFailure)", { error: (e as Error).message });
+      return next;
+    }
+    if (isTransient((e as Error & { cause?: unknown }).cause) || (e as Error).name === ErrorNames.Transient) throw e;
+    throw new StepDeployError(ErrorNames.AlarmReadFailed, (e as Error).message);
+  }
+  const verdict = evaluateAlarms(deployment.alarms, readings);
+  if (!verdict.ok) {
+    log.warn("alarm check failed", { verdict });
+    throw new StepDeployError(verdict.kind === "alarm" ? ErrorNames.AlarmTriggered : ErrorNames.AlarmNotFound, verdict.reason);
+  }
+  return next;
+}

@@ -1,0 +1,54 @@
+/**
+ * Simulated clock shared by the local runtime and the simulated account.
+ * Time only moves when something that AWS would make wait (a Wait state, a retry back-off,
+ * a hook's latency) calls `advance`; nothing here sleeps in wall time.
+ */
+export type ClockListener = (nowMs: number) => void;
+
+export class SimClock {
+  private nowMs: number;
+  private readonly startMs: number;
+  private readonly listeners: ClockListener[] = [];
+  /** Upper bounds registered by callers that must not be overrun (a Task's TimeoutSeconds). */
+  private readonly horizons = new Set<number>();
+
+  constructor(start: Date | number = Date.parse("2026-01-01T00:00:00Z")) {
+    this.startMs = typeof start === "number" ? start : start.getTime();
+    this.nowMs = this.startMs;
+  }
+
+  now(): number {
+    return this.nowMs;
+  }
+
+  date(): Date {
+    return new Date(this.nowMs);
+  }
+
+  /** Seconds since the clock started (the simulated timeline's x axis). */
+  elapsedSeconds(): number {
+    return (this.nowMs - this.startMs) / 1000;
+  }
+
+  /** Moves time forward, never past the nearest horizon. Returns the seconds actually advanced. */
+  advance(seconds: number): number {
+    if (!(seconds > 0)) return 0;
+    let target = this.nowMs + seconds * 1000;
+    for (const h of this.horizons) target = Math.min(target, h);
+    const moved = Math.max(0, target - this.nowMs);
+    this.nowMs += moved;
+    for (const l of this.listeners) l(this.nowMs);
+    return moved / 1000;
+  }
+
+  /** Registers a bound `seconds` from now; call the returned function to remove it. */
+  horizon(seconds: number): () => void {
+    const at = this.nowMs + seconds * 1000;
+    this.horizons.add(at);
+    return () => this.horizons.delete(at);
+  }
+
+  onAdvance(listener: ClockListener): void {
+    this.listeners.push(listener);
+  }
+}

@@ -1,0 +1,239 @@
+import "./polyfills.js";
+import { StateMachine } from "aws-local-stepfunctions";
+import type { SimClock } from "../clock.js";
+import { ApiMeter, meterApiCalls } from "./api-meter.js";
+import { type Json, allStates, loadDefinition } from "./definition.js";
+import { ASSUMED_BILLED_MS, HistoryCounter, estimateCostUsd } from "./history.js";
+import { IntegrationError } from "./sdk-integrations.js";
+import { type LocalStack, loadStack } from "./stack.js";
+import { runTaskResource } from "./tasks.js";
+
+/**
+ * Executes the real `statemachines/*.asl.json` on aws-local-stepfunctions. Every Task runs the
+ * real handler or SDK call (tasks.ts). Waits and retry back-offs take no wall time: they advance
+ * the simulated clock by exactly what Step Functions would wait, and Task timeouts are enforced
+ * in simulated time.
+ */
+export interface TraceEntry {
+  atSeconds: number;
+  kind: "entered" | "retried" | "caught" | "failed";
+  state: string;
+  type: string;
+  error?: string;
+}
+
+export interface ExecutionStats {
+  stateTransitions: number;
+  historyEvents: number;
+  apiCalls: Record<string, number>;
+  apiCallsTotal: number;
+  lambdaInvocations: number;
+  lambdaGbSeconds: number;
+  simulatedSeconds: number;
+  wallMs: number;
+  estimatedCostUsd: number;
+}
+
+export interface ExecutionReport {
+  executionName: string;
+  status: "SUCCEEDED" | "FAILED" | "ABORTED" | "TIMED_OUT";
+  error?: string;
+  cause?: string;
+  output?: unknown;
+  trace: TraceEntry[];
+  stats: ExecutionStats;
+}
+
+export interface LocalExecution {
+  result: Promise<ExecutionReport>;
+  abort(): void;
+}
+
+const drain = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function readPath(input: unknown, path: string): unknown {
+  if (!path.startsWith("$")) return undefined;
+  let cur: unknown = input;
+  for (const part of path.slice(2).split(".").filter(Boolean)) cur = (cur as Record<string, unknown> | undefined)?.[part];
+  return cur;
+}
+
+class StatesTimeout extends IntegrationError {
+  constructor(seconds: number) {
+    super("States.Timeout", `Task timed out after ${seconds} seconds`);
+  }
+}
+
+export class LocalRuntime {
+  readonly stack: LocalStack;
+
+  constructor(
+    readonly root: string,
+    readonly clock: SimClock,
+    opts: { stage?: string } = {},
+  ) {
+    this.stack = loadStack(root, { stage: opts.stage });
+  }
+
+  definitionPath(name: string): string {
+    return `${this.root}/statemachines/${name}.asl.json`;
+  }
+
+  start(machine: string, input: unknown, opts: { executionName: string }): LocalExecution {
+    const definition = loadDefinition(this.definitionPath(machine), this.stack);
+    const states = allStates(definition);
+    const byName = new Map(states.map((s) => [s.name, s.state]));
+    const clock = this.clock;
+    const history = new HistoryCounter();
+    const meter = new ApiMeter();
+    meterApiCalls(meter);
+    const trace: TraceEntry[] = [];
+    const lastInput = new Map<string, unknown>();
+    let lambdaInvocations = 0;
+    let lambdaGbSeconds = 0;
+    const metrics = {
+      onHandlerInvocation: (fn: { memoryMb: number }) => {
+        lambdaInvocations += 1;
+        lambdaGbSeconds += (fn.memoryMb / 1024) * (ASSUMED_BILLED_MS / 1000);
+      },
+    };
+
+    const taskHandlers: Record<string, (input: Json) => Promise<Json>> = {};
+    const waitOverrides: Record<string, number> = {};
+    const retryOverrides: Record<string, number> = {};
+    for (const { name, state } of states) {
+      if (state.Retry) retryOverrides[name] = 0;
+      if (state.Type === "Wait") waitOverrides[name] = 0;
+      if (state.Type !== "Task") continue;
+      const resource = String(state.Resource);
+      taskHandlers[name] = async (params: Json) => {
+        await drain();
+        const raw = lastInput.get(name);
+        const timeout = (state.TimeoutSeconds as number | undefined) ?? (state.TimeoutSecondsPath ? (readPath(raw, String(state.TimeoutSecondsPath)) as number) : undefined);
+        const started = clock.elapsedSeconds();
+        const release = timeout ? clock.horizon(timeout) : () => undefined;
+        try {
+          const result = await runTaskResource(resource, params, this.stack, metrics);
+          if (timeout && clock.elapsedSeconds() - started >= timeout) throw new StatesTimeout(timeout);
+          return result as Json;
+        } catch (e) {
+          if (timeout && clock.elapsedSeconds() - started >= timeout) throw new StatesTimeout(timeout);
+          throw e;
+        } finally {
+          release();
+        }
+      };
+    }
+
+    const waitSeconds = (state: Record<string, Json>, input: unknown): number => {
+      if (typeof state.Seconds === "number") return state.Seconds;
+      if (state.SecondsPath) return Number(readPath(input, String(state.SecondsPath)) ?? 0);
+      const ts = state.Timestamp ?? (state.TimestampPath ? readPath(input, String(state.TimestampPath)) : undefined);
+      return ts ? Math.max(0, (Date.parse(String(ts)) - clock.now()) / 1000) : 0;
+    };
+
+    const sm = new StateMachine(definition as never, { validationOptions: { checkArn: false, checkPaths: false } });
+    const wallStart = performance.now();
+    const simStart = clock.elapsedSeconds();
+    const execution = sm.run(input as never, {
+      overrides: { taskResourceLocalHandlers: taskHandlers as never, waitTimeOverrides: waitOverrides, retryIntervalOverrides: retryOverrides },
+      context: {
+        Execution: {
+          Id: `arn:aws:states:${this.stack.region}:${this.stack.accountId}:execution:${this.stack.service}-${this.stack.stage}-${machine}:${opts.executionName}`,
+          Name: opts.executionName,
+          Input: input as never,
+          StartTime: clock.date().toISOString(),
+        },
+        StateMachine: { Name: `${this.stack.service}-${this.stack.stage}-${machine}` },
+      },
+      noThrowOnAbort: true,
+    } as never);
+
+    const consume = (async () => {
+      for await (const ev of execution.eventLogs as AsyncIterable<Record<string, unknown>>) {
+        const st = ev.state as { name: string; type: string; input: unknown } | undefined;
+        const at = clock.elapsedSeconds();
+        switch (ev.type) {
+          case "StateEntered": {
+            if (!st) break;
+            const def = byName.get(st.name) ?? {};
+            history.enter(st.type, String(def.Resource ?? "").endsWith(".waitForTaskToken"));
+            lastInput.set(st.name, st.input);
+            trace.push({ atSeconds: at, kind: "entered", state: st.name, type: st.type });
+            if (st.type === "Wait") clock.advance(waitSeconds(def, st.input));
+            break;
+          }
+          case "StateRetried": {
+            if (!st) break;
+            const retry = ev.retry as { retrier: { IntervalSeconds?: number; BackoffRate?: number; MaxDelaySeconds?: number }; attempt: number };
+            history.retry(String(byName.get(st.name)?.Resource ?? "").endsWith(".waitForTaskToken"));
+            trace.push({ atSeconds: at, kind: "retried", state: st.name, type: st.type });
+            const r = retry.retrier;
+            let delay = (r.IntervalSeconds ?? 1) * (r.BackoffRate ?? 2) ** (retry.attempt - 1);
+            if (r.MaxDelaySeconds) delay = Math.min(delay, r.MaxDelaySeconds);
+            clock.advance(delay);
+            break;
+          }
+          case "StateFailed":
+            if (st) trace.push({ atSeconds: at, kind: "failed", state: st.name, type: st.type, error: String(ev.Error ?? "") });
+            break;
+          case "StateCaught":
+            if (st) trace.push({ atSeconds: at, kind: "caught", state: st.name, type: st.type });
+            break;
+          case "MapIterationStarted":
+            history.iteration();
+            break;
+        }
+      }
+    })();
+
+    let aborted = false;
+    const result = (async (): Promise<ExecutionReport> => {
+      let status: ExecutionReport["status"] = "SUCCEEDED";
+      let output: unknown;
+      let error: string | undefined;
+      let cause: string | undefined;
+      try {
+        output = await execution.result;
+        if (output === undefined && aborted) status = "ABORTED";
+      } catch (e) {
+        const err = e as Error & { cause?: unknown };
+        status = err.name === "ExecutionTimeoutError" ? "TIMED_OUT" : aborted ? "ABORTED" : "FAILED";
+        error = err.name;
+        cause = typeof err.cause === "string" ? err.cause : err.message;
+        const failErr = e as { getErrorName?: () => string };
+        if (typeof failErr.getErrorName === "function") error = failErr.getErrorName();
+      }
+      await consume.catch(() => undefined);
+      await drain();
+      const h = history.stats();
+      const apiCalls = meter.snapshot();
+      const customEvents = apiCalls["EventBridge.PutEvents"] ?? 0;
+      return {
+        executionName: opts.executionName,
+        status,
+        error,
+        cause,
+        output,
+        trace,
+        stats: {
+          ...h,
+          apiCalls,
+          apiCallsTotal: meter.total(),
+          lambdaInvocations,
+          lambdaGbSeconds: Number(lambdaGbSeconds.toFixed(4)),
+          simulatedSeconds: clock.elapsedSeconds() - simStart,
+          wallMs: Math.round(performance.now() - wallStart),
+          estimatedCostUsd: estimateCostUsd({ stateTransitions: h.stateTransitions, lambdaInvocations, lambdaGbSeconds, customEvents }),
+        },
+      };
+    })();
+    return {
+      result,
+      abort: () => {
+        aborted = true;
+        execution.abort();
+      },
+    };
+  }
+}

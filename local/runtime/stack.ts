@@ -1,0 +1,85 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+
+/**
+ * What the local runtime needs to know about the deployed stack, read from serverless.yml itself
+ * (so the functions the ASL refers to are exactly the ones we deploy): logical id -> handler module,
+ * and Ref'd resources -> physical names.
+ */
+export interface LocalFunction {
+  name: string;
+  logicalId: string;
+  arn: string;
+  modulePath: string;
+  exportName: string;
+  memoryMb: number;
+}
+
+export interface LocalStack {
+  service: string;
+  stage: string;
+  region: string;
+  accountId: string;
+  functions: Map<string, LocalFunction>;
+  /** Logical id -> value of `Ref` (physical name). */
+  refs: Map<string, string>;
+  functionByArn(arn: string): LocalFunction | undefined;
+}
+
+// Serverless Framework's logical ids: `<Name>LambdaFunction` with `-` as Dash and `_` as Underscore.
+export function lambdaLogicalId(name: string): string {
+  const n = name.replace(/-/g, "Dash").replace(/_/g, "Underscore");
+  return `${n.charAt(0).toUpperCase()}${n.slice(1)}LambdaFunction`;
+}
+
+function substitute(value: string, vars: Record<string, string>): string {
+  return value.replace(/\$\{([^}]+)\}/g, (whole, key: string) => vars[key.trim()] ?? whole);
+}
+
+export function loadStack(root: string, opts: { stage?: string; region?: string; accountId?: string } = {}): LocalStack {
+  const doc = parse(readFileSync(join(root, "serverless.yml"), "utf8"), { logLevel: "silent" }) as Record<string, unknown>;
+  const service = String(doc.service ?? "stepdeploy");
+  const stage = opts.stage ?? "local";
+  const region = opts.region ?? process.env.AWS_REGION ?? "us-east-1";
+  const accountId = opts.accountId ?? "123456789012";
+  const vars: Record<string, string> = { "sls:stage": stage, "self:service": service, "aws:region": region, "aws:accountId": accountId, "self:provider.stage": stage };
+  const provider = (doc.provider ?? {}) as Record<string, unknown>;
+  const defaultMemory = Number(provider.memorySize ?? 1024);
+  const functions = new Map<string, LocalFunction>();
+  for (const [name, f] of Object.entries((doc.functions ?? {}) as Record<string, Record<string, unknown>>)) {
+    const handler = String(f.handler);
+    const dot = handler.lastIndexOf(".");
+    const fnName = `${service}-${stage}-${name}`;
+    const fn: LocalFunction = {
+      name: fnName,
+      logicalId: lambdaLogicalId(name),
+      arn: `arn:aws:lambda:${region}:${accountId}:function:${fnName}`,
+      modulePath: join(root, `${handler.slice(0, dot)}.ts`),
+      exportName: handler.slice(dot + 1),
+      memoryMb: Number(f.memorySize ?? defaultMemory),
+    };
+    functions.set(fn.logicalId, fn);
+  }
+  const refs = new Map<string, string>();
+  const resources = ((doc.resources as Record<string, unknown> | undefined)?.Resources ?? {}) as Record<string, { Properties?: Record<string, unknown> }>;
+  for (const [logicalId, r] of Object.entries(resources)) {
+    const props = r.Properties ?? {};
+    const name = props.Name ?? props.TableName ?? props.BucketName ?? props.TopicName;
+    refs.set(logicalId, typeof name === "string" ? substitute(name, vars) : logicalId);
+  }
+  return {
+    service,
+    stage,
+    region,
+    accountId,
+    functions,
+    refs,
+    functionByArn(arn: string) {
+      // A qualified ARN has an eighth part (`:alias` or `:version`).
+      const bare = arn.split(":").length > 7 ? arn.split(":").slice(0, 7).join(":") : arn;
+      for (const f of functions.values()) if (f.arn === bare || f.name === bare) return f;
+      return undefined;
+    },
+  };
+}
