@@ -7,6 +7,7 @@ import { type CommandIO, type CommandModule, ExitCode, processIO } from "./io.js
  * and `summary` (one line for help). Adding a command = adding a file and a name here.
  */
 export const COMMANDS = [
+  "demo",
   "schedule",
   "validate",
   "simulate",

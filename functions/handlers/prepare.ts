@@ -7,7 +7,7 @@ import { parseDeployLambdaInput } from "../domain/deployment/input.js";
 import { startEventDetail } from "../domain/deployment/notification.js";
 import { aliasStateFor, buildTrafficPlan } from "../domain/deployment/plan.js";
 import type { PreparedDeployment } from "../domain/deployment/state.js";
-import { ErrorNames, StepDeployError, ValidationError } from "../domain/errors.js";
+import { ErrorNames, type StepDeployError, ValidationError } from "../domain/errors.js";
 import { withDeployment } from "../lib/logger.js";
 
 export interface PrepareEvent {

@@ -34,8 +34,19 @@ export interface ExecutionStats {
   estimatedCostUsd: number;
 }
 
+/** A service-integration call the workflow made (UpdateAlias, PutEvents, ...), with its parameters. */
+export interface IntegrationCall {
+  atSeconds: number;
+  state: string;
+  resource: string;
+  params: unknown;
+  ok: boolean;
+  error?: string;
+}
+
 export interface ExecutionReport {
   executionName: string;
+  integrationCalls: IntegrationCall[];
   status: "SUCCEEDED" | "FAILED" | "ABORTED" | "TIMED_OUT";
   error?: string;
   cause?: string;
@@ -70,16 +81,20 @@ export class LocalRuntime {
   constructor(
     readonly root: string,
     readonly clock: SimClock,
-    opts: { stage?: string } = {},
+    opts: { stage?: string; realTime?: boolean } = {},
   ) {
     this.stack = loadStack(root, { stage: opts.stage });
+    this.realTime = opts.realTime ?? false;
   }
+
+  /** When true, Waits and back-offs really sleep (wall time); otherwise they only advance the clock. */
+  readonly realTime: boolean;
 
   definitionPath(name: string): string {
     return `${this.root}/statemachines/${name}.asl.json`;
   }
 
-  start(machine: string, input: unknown, opts: { executionName: string }): LocalExecution {
+  start(machine: string, input: unknown, opts: { executionName: string; onTrace?: (entry: TraceEntry) => void }): LocalExecution {
     const definition = loadDefinition(this.definitionPath(machine), this.stack);
     const states = allStates(definition);
     const byName = new Map(states.map((s) => [s.name, s.state]));
@@ -88,7 +103,12 @@ export class LocalRuntime {
     const meter = new ApiMeter();
     meterApiCalls(meter);
     const trace: TraceEntry[] = [];
+    const record = (entry: TraceEntry) => {
+      trace.push(entry);
+      opts.onTrace?.(entry);
+    };
     const lastInput = new Map<string, unknown>();
+    const integrationCalls: IntegrationCall[] = [];
     let lambdaInvocations = 0;
     let lambdaGbSeconds = 0;
     const metrics = {
@@ -102,8 +122,8 @@ export class LocalRuntime {
     const waitOverrides: Record<string, number> = {};
     const retryOverrides: Record<string, number> = {};
     for (const { name, state } of states) {
-      if (state.Retry) retryOverrides[name] = 0;
-      if (state.Type === "Wait") waitOverrides[name] = 0;
+      if (state.Retry && !this.realTime) retryOverrides[name] = 0;
+      if (state.Type === "Wait" && !this.realTime) waitOverrides[name] = 0;
       if (state.Type !== "Task") continue;
       const resource = String(state.Resource);
       taskHandlers[name] = async (params: Json) => {
@@ -112,11 +132,16 @@ export class LocalRuntime {
         const timeout = (state.TimeoutSeconds as number | undefined) ?? (state.TimeoutSecondsPath ? (readPath(raw, String(state.TimeoutSecondsPath)) as number) : undefined);
         const started = clock.elapsedSeconds();
         const release = timeout ? clock.horizon(timeout) : () => undefined;
+        const call: IntegrationCall = { atSeconds: started, state: name, resource, params, ok: false };
+        if (!resource.startsWith("arn:aws:states:::lambda:invoke")) integrationCalls.push(call);
         try {
           const result = await runTaskResource(resource, params, this.stack, metrics);
+          call.ok = true;
+          call.atSeconds = clock.elapsedSeconds();
           if (timeout && clock.elapsedSeconds() - started >= timeout) throw new StatesTimeout(timeout);
           return result as Json;
         } catch (e) {
+          call.error = (e as Error).name;
           if (timeout && clock.elapsedSeconds() - started >= timeout) throw new StatesTimeout(timeout);
           throw e;
         } finally {
@@ -159,26 +184,26 @@ export class LocalRuntime {
             const def = byName.get(st.name) ?? {};
             history.enter(st.type, String(def.Resource ?? "").endsWith(".waitForTaskToken"));
             lastInput.set(st.name, st.input);
-            trace.push({ atSeconds: at, kind: "entered", state: st.name, type: st.type });
-            if (st.type === "Wait") clock.advance(waitSeconds(def, st.input));
+            record({ atSeconds: at, kind: "entered", state: st.name, type: st.type });
+            if (st.type === "Wait" && !this.realTime) clock.advance(waitSeconds(def, st.input));
             break;
           }
           case "StateRetried": {
             if (!st) break;
             const retry = ev.retry as { retrier: { IntervalSeconds?: number; BackoffRate?: number; MaxDelaySeconds?: number }; attempt: number };
             history.retry(String(byName.get(st.name)?.Resource ?? "").endsWith(".waitForTaskToken"));
-            trace.push({ atSeconds: at, kind: "retried", state: st.name, type: st.type });
+            record({ atSeconds: at, kind: "retried", state: st.name, type: st.type });
             const r = retry.retrier;
             let delay = (r.IntervalSeconds ?? 1) * (r.BackoffRate ?? 2) ** (retry.attempt - 1);
             if (r.MaxDelaySeconds) delay = Math.min(delay, r.MaxDelaySeconds);
-            clock.advance(delay);
+            if (!this.realTime) clock.advance(delay);
             break;
           }
           case "StateFailed":
-            if (st) trace.push({ atSeconds: at, kind: "failed", state: st.name, type: st.type, error: String(ev.Error ?? "") });
+            if (st) record({ atSeconds: at, kind: "failed", state: st.name, type: st.type, error: String(ev.Error ?? "") });
             break;
           case "StateCaught":
-            if (st) trace.push({ atSeconds: at, kind: "caught", state: st.name, type: st.type });
+            if (st) record({ atSeconds: at, kind: "caught", state: st.name, type: st.type });
             break;
           case "MapIterationStarted":
             history.iteration();
@@ -211,6 +236,7 @@ export class LocalRuntime {
       const customEvents = apiCalls["EventBridge.PutEvents"] ?? 0;
       return {
         executionName: opts.executionName,
+        integrationCalls,
         status,
         error,
         cause,

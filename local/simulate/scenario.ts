@@ -1,0 +1,54 @@
+import { readFileSync } from "node:fs";
+import { ValidationErrors } from "../../functions/domain/errors.js";
+
+/**
+ * A simulator scenario: the account as it is before the deployment, the deployment input (exactly
+ * the state machine's input) and a timeline of world events in simulated seconds. `expect` is
+ * optional and lets `simulate` and the tests check the outcome.
+ */
+export interface Scenario {
+  name: string;
+  description?: string;
+  /** State machine to run; default `deploy-lambda`. */
+  machine?: string;
+  account: Record<string, unknown>;
+  input: Record<string, unknown>;
+  timeline?: Record<string, unknown>[];
+  expect?: ScenarioExpectation;
+}
+
+export interface ScenarioExpectation {
+  status: "SUCCEEDED" | "FAILED";
+  error?: string;
+  finalAlias?: { functionVersion: string; additionalVersionWeights: Record<string, number> };
+  /** EventBridge states in order, e.g. ["START", "STOP"]. */
+  events?: string[];
+  /** [atSeconds, weight] pairs of every alias change, in order. */
+  weights?: [number, number][];
+}
+
+export function parseScenario(raw: unknown, source = "scenario"): Scenario {
+  const problems: { field: string; reason: string }[] = [];
+  const r = (raw ?? {}) as Record<string, unknown>;
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) problems.push({ field: "(scenario)", reason: "must be a JSON object" });
+  if (typeof r.name !== "string" || !r.name) problems.push({ field: "name", reason: "is required" });
+  for (const key of ["account", "input"]) {
+    if (typeof r[key] !== "object" || r[key] === null || Array.isArray(r[key])) problems.push({ field: key, reason: "must be an object" });
+  }
+  if (r.timeline !== undefined && !Array.isArray(r.timeline)) problems.push({ field: "timeline", reason: "must be a list" });
+  for (const k of Object.keys(r)) {
+    if (!["name", "description", "machine", "account", "input", "timeline", "expect", "$comment"].includes(k)) problems.push({ field: k, reason: "unknown field" });
+  }
+  if (problems.length) throw new ValidationErrors(problems.map((p) => ({ ...p, field: `${source}: ${p.field}` })), "Simulate.InvalidScenario");
+  return r as unknown as Scenario;
+}
+
+export function loadScenario(path: string): Scenario {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    throw new ValidationErrors([{ field: path, reason: `cannot read scenario: ${(e as Error).message}` }], "Simulate.InvalidScenario");
+  }
+  return parseScenario(raw, path);
+}
