@@ -1,0 +1,23 @@
+import { Transform, type TransformCallback } from "node:stream";
+import { BundleError, BundleErrorNames } from "./errors.js";
+
+/** Passes bytes through, counting them; fails with Bundle.TooLarge once more than `cap` have gone by. Keeps the first 512 bytes for sniffing. */
+export class ByteCap extends Transform {
+  bytes = 0;
+  head: Buffer = Buffer.alloc(0);
+  constructor(
+    private readonly cap: number,
+    private readonly tooLarge: (cap: number) => string,
+  ) {
+    super();
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.bytes += chunk.length;
+    if (this.head.length < 512) this.head = Buffer.concat([this.head, chunk.subarray(0, 512 - this.head.length)]);
+    if (this.bytes > this.cap) {
+      done(new BundleError(BundleErrorNames.TooLarge, this.tooLarge(this.cap)));
+      return;
+    }
+    done(null, chunk);
+  }
+}

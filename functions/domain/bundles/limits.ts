@@ -1,0 +1,41 @@
+/**
+ * Caps applied while streaming through a revision bundle. CodeDeploy documents no revision size limit
+ * (codedeploy-spec §8), so these are ours: large enough for real applications, small enough that a
+ * hostile archive cannot fill a Lambda's /tmp or spin for minutes. Every cap is configurable per call.
+ */
+export interface BundleLimits {
+  /** Entries in the archive (files, directories, links). */
+  maxEntries: number;
+  /** Sum of the decompressed bytes of all entries, counted while inflating (headers are not trusted). */
+  maxExpandedBytes: number;
+  /** Decompressed bytes of any one entry. */
+  maxEntryBytes: number;
+  /** Bytes of the archive itself as fetched (the zip temp file, the tar/tgz stream, the YAML/JSON object). */
+  maxArchiveBytes: number;
+  /** The appspec file, which is held in memory. */
+  maxAppSpecBytes: number;
+  /** Total of entries buffered for the caller when `extract` is used without `onEntry`. */
+  maxExtractBytes: number;
+  /** A symlink's target text. */
+  maxLinkTargetBytes: number;
+}
+
+const MiB = 1024 * 1024;
+
+export const DEFAULT_BUNDLE_LIMITS: Readonly<BundleLimits> = Object.freeze({
+  maxEntries: 50_000,
+  maxExpandedBytes: 2048 * MiB,
+  maxEntryBytes: 2048 * MiB,
+  maxArchiveBytes: 1024 * MiB,
+  maxAppSpecBytes: 1 * MiB,
+  maxExtractBytes: 256 * MiB,
+  maxLinkTargetBytes: 4096,
+});
+
+export function resolveLimits(partial: Partial<BundleLimits> = {}): BundleLimits {
+  const limits = { ...DEFAULT_BUNDLE_LIMITS, ...partial };
+  for (const [k, v] of Object.entries(limits)) {
+    if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`bundle limit ${k} must be a non-negative integer, got ${String(v)}`);
+  }
+  return limits;
+}

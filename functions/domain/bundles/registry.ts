@@ -1,0 +1,221 @@
+import { PassThrough } from "node:stream";
+import { BundleError, BundleErrorNames } from "./errors.js";
+import type { BundleLimits } from "./limits.js";
+import { normalizeEntryPath, resolveLinkTarget } from "./paths.js";
+import type { BundleEntry, EntryType, InspectOptions } from "./types.js";
+
+/** An entry's content: a Node or streamx (tar-stream) readable. */
+export type ContentStream = AsyncIterable<Buffer> & { destroy(error?: Error): unknown };
+
+/** File names CodeDeploy looks for at the bundle root, in the order we prefer them (docs/appspec.md). */
+export const APPSPEC_NAMES = ["appspec.yml", "appspec.yaml", "appspec.json"] as const;
+
+/**
+ * Everything the zip and tar readers share: per-entry validation (paths, duplicates, links, caps), byte counting
+ * while content streams through, the appspec buffer, and extraction to the caller. One instance per inspection.
+ */
+export class EntryRegistry {
+  readonly entries: BundleEntry[] = [];
+  readonly extracted: Record<string, Buffer> = {};
+  expandedBytes = 0;
+  private readonly appSpecTexts = new Map<string, string>();
+  readonly appSpecCandidates: string[] = [];
+  /** First appspec found below the root, to explain a NoAppSpec. */
+  nestedAppSpec?: string;
+  private readonly seen = new Map<string, EntryType>();
+  /** Paths that earlier entries used as (possibly implicit) directories. */
+  private readonly parents = new Set<string>();
+  private extractedBytes = 0;
+
+  constructor(
+    private readonly limits: BundleLimits,
+    private readonly options: InspectOptions,
+  ) {}
+
+  /**
+   * Validates one entry's header. `declaredSize` is only used to fail early; the real count happens in
+   * `consume`. Returns undefined for the root directory entry ("./"), which is skipped.
+   */
+  register(rawName: string, type: EntryType, declaredSize: number, linkTarget?: string): BundleEntry | undefined {
+    const { path, isDir } = normalizeEntryPath(rawName);
+    if (path === "") {
+      if (type === "directory" || isDir) return undefined;
+      throw new BundleError(BundleErrorNames.UnsafePath, `entry '${rawName}' has no name`, { entry: rawName });
+    }
+    if (this.entries.length + 1 > this.limits.maxEntries) {
+      throw new BundleError(BundleErrorNames.TooLarge, `the bundle has more than ${this.limits.maxEntries} entries (maxEntries)`, { entry: rawName });
+    }
+    if (this.seen.has(path)) {
+      throw new BundleError(BundleErrorNames.DuplicateEntry, `entry '${path}' appears more than once in the bundle`, { entry: rawName });
+    }
+    const ancestors: string[] = [];
+    for (let i = path.indexOf("/"); i >= 0; i = path.indexOf("/", i + 1)) ancestors.push(path.slice(0, i));
+    for (const parent of ancestors) {
+      const parentType = this.seen.get(parent);
+      if (parentType === "symlink" || parentType === "hardlink") {
+        throw new BundleError(BundleErrorNames.UnsafePath, `entry '${path}' lies beneath the link '${parent}'; writing through links is refused`, { entry: rawName });
+      }
+      if (parentType === "file") {
+        throw new BundleError(BundleErrorNames.DuplicateEntry, `entry '${path}' needs '${parent}' to be a directory, but an earlier entry made it a file`, { entry: rawName });
+      }
+    }
+    if (type !== "directory" && this.parents.has(path)) {
+      throw new BundleError(BundleErrorNames.DuplicateEntry, `entry '${path}' is a ${type}, but an earlier entry used it as a directory`, { entry: rawName });
+    }
+    if (declaredSize > this.limits.maxEntryBytes) {
+      throw new BundleError(BundleErrorNames.TooLarge, `entry '${path}' declares ${declaredSize} bytes, above maxEntryBytes ${this.limits.maxEntryBytes}`, { entry: rawName });
+    }
+    if (this.expandedBytes + declaredSize > this.limits.maxExpandedBytes) {
+      throw new BundleError(BundleErrorNames.TooLarge, `entry '${path}' declares ${declaredSize} bytes, which would take the bundle past maxExpandedBytes ${this.limits.maxExpandedBytes}`, { entry: rawName });
+    }
+    const entry: BundleEntry = { path, type, size: 0 };
+    if ((type === "symlink" || type === "hardlink") && linkTarget !== undefined) this.checkLink(entry, rawName, linkTarget);
+    this.seen.set(path, type);
+    for (const parent of ancestors) this.parents.add(parent);
+    this.entries.push(entry);
+    const base = path.slice(path.lastIndexOf("/") + 1);
+    if ((APPSPEC_NAMES as readonly string[]).includes(base)) {
+      if (path === base) {
+        if (type !== "file") throw new BundleError(BundleErrorNames.UnsupportedEntry, `${path} at the bundle root is a ${type}; it must be a regular file`, { entry: rawName });
+        this.appSpecCandidates.push(path);
+      } else this.nestedAppSpec ??= path;
+    }
+    return entry;
+  }
+
+  /** Symlink targets resolve from the link's directory; hardlink targets (tar) name an entry from the root. */
+  checkLink(entry: BundleEntry, rawName: string, target: string): void {
+    let resolved: string | undefined;
+    if (entry.type === "hardlink") {
+      try {
+        resolved = normalizeEntryPath(target).path;
+      } catch {
+        resolved = undefined;
+      }
+    } else resolved = resolveLinkTarget(entry.path, target);
+    if (resolved === undefined) {
+      throw new BundleError(BundleErrorNames.UnsafePath, `${entry.type} '${entry.path}' points outside the bundle root ('${target}')`, { entry: rawName });
+    }
+    entry.linkTarget = target;
+  }
+
+  /** Whether the caller asked for this entry's content. */
+  wants(entry: BundleEntry): boolean {
+    const x = this.options.extract;
+    if (!x || entry.type !== "file") return false;
+    return typeof x === "function" ? x(entry.path) : x.includes(entry.path);
+  }
+
+  /**
+   * Streams an entry's content through the caps: counts actual bytes, keeps the appspec (bounded), hands
+   * selected entries to the caller, discards the rest. Never holds more than one chunk of other entries.
+   */
+  async consume(entry: BundleEntry, content: ContentStream): Promise<void> {
+    const isAppSpec = entry.type === "file" && this.appSpecCandidates.includes(entry.path);
+    const wanted = this.wants(entry);
+    const appSpecChunks: Buffer[] = [];
+    const extractChunks: Buffer[] = [];
+    let sink: PassThrough | undefined;
+    let consumer: Promise<void> | undefined;
+    let consumerDone = false;
+    let consumerError: unknown;
+    const onEntry = this.options.onEntry;
+    if (wanted && onEntry) {
+      const stream = new PassThrough();
+      sink = stream;
+      consumer = Promise.resolve()
+        .then(() => onEntry({ ...entry }, stream))
+        .then(
+          () => {
+            consumerDone = true;
+          },
+          (e: unknown) => {
+            consumerDone = true;
+            consumerError = e ?? new Error("onEntry failed");
+          },
+        );
+    }
+    try {
+      for await (const chunk of content) {
+        entry.size += chunk.length;
+        this.expandedBytes += chunk.length;
+        if (entry.size > this.limits.maxEntryBytes) {
+          throw new BundleError(BundleErrorNames.TooLarge, `entry '${entry.path}' expands past maxEntryBytes ${this.limits.maxEntryBytes}`, { entry: entry.path });
+        }
+        if (this.expandedBytes > this.limits.maxExpandedBytes) {
+          throw new BundleError(BundleErrorNames.TooLarge, `the bundle expands past maxExpandedBytes ${this.limits.maxExpandedBytes} (at entry '${entry.path}')`, { entry: entry.path });
+        }
+        if (isAppSpec) {
+          if (entry.size > this.limits.maxAppSpecBytes) {
+            throw new BundleError(BundleErrorNames.TooLarge, `${entry.path} is larger than maxAppSpecBytes ${this.limits.maxAppSpecBytes}`, { entry: entry.path });
+          }
+          appSpecChunks.push(chunk);
+        }
+        if (wanted && sink) {
+          // A consumer that returns early stops receiving data; the rest is still counted and discarded.
+          if (!consumerDone && !sink.write(chunk)) await drained(sink, consumer!);
+          if (consumerError !== undefined) throw consumerError;
+        } else if (wanted) {
+          this.extractedBytes += chunk.length;
+          if (this.extractedBytes > this.limits.maxExtractBytes) {
+            throw new BundleError(BundleErrorNames.TooLarge, `extracted entries exceed maxExtractBytes ${this.limits.maxExtractBytes} (at '${entry.path}'); pass onEntry to stream them instead`, { entry: entry.path });
+          }
+          extractChunks.push(chunk);
+        }
+      }
+    } catch (e) {
+      // Ends the consumer's stream without an 'error' event nobody listens to; the caller gets `e`.
+      sink?.destroy();
+      content.destroy();
+      throw e;
+    }
+    if (sink) {
+      sink.end();
+      await consumer;
+      if (consumerError !== undefined) throw consumerError;
+    }
+    if (isAppSpec) this.appSpecTexts.set(entry.path, Buffer.concat(appSpecChunks).toString("utf8"));
+    if (wanted && !sink) this.extracted[entry.path] = Buffer.concat(extractChunks);
+  }
+
+  /** Reads a (small) symlink target from the entry's content, bounded by maxLinkTargetBytes. */
+  async readLinkTarget(rawName: string, content: ContentStream): Promise<string> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of content) {
+      size += chunk.length;
+      if (size > this.limits.maxLinkTargetBytes) {
+        content.destroy();
+        throw new BundleError(BundleErrorNames.TooLarge, `symlink '${rawName}' has a target longer than ${this.limits.maxLinkTargetBytes} bytes`, { entry: rawName });
+      }
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString("utf8");
+  }
+
+  /** After the last entry: the appspec, or Bundle.NoAppSpec with a hint. */
+  requireAppSpec(): { path: string; text: string } {
+    for (const name of APPSPEC_NAMES) {
+      const text = this.appSpecTexts.get(name);
+      if (text !== undefined) return { path: name, text };
+    }
+    const hint = this.nestedAppSpec
+      ? `; found ${this.nestedAppSpec}: archive the folder's contents, not the folder, so the appspec sits at the root`
+      : "";
+    throw new BundleError(BundleErrorNames.NoAppSpec, `no ${APPSPEC_NAMES.join(", ")} at the bundle root${hint}`);
+  }
+}
+
+/** Resolves when the sink wants more data or the consumer has finished, whichever comes first. */
+function drained(sink: PassThrough, consumer: Promise<void>): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      sink.off("drain", done);
+      sink.off("close", done);
+      resolve();
+    };
+    sink.on("drain", done);
+    sink.on("close", done);
+    consumer.then(done, done);
+  });
+}
