@@ -1,0 +1,40 @@
+import type { AwsError } from "../errors.js";
+import { type WireRequest, type WireResponse, headerValue } from "../http.js";
+
+/**
+ * AWS JSON 1.0 / 1.1 RPC protocols: POST /, `X-Amz-Target: <ServiceTarget>.<Operation>`, JSON in
+ * and out, errors as `{"__type": "<namespace>#<Code>", "message": ...}`.
+ *
+ * awsQueryCompatible services (CloudWatch in SDK 3.1164.0: `awsQueryCompatible: true` in
+ * client-cloudwatch's protocolSettings) additionally send `x-amzn-query-error: <QueryCode>;<Sender|Receiver>`.
+ * The SDK (@aws-sdk/core ProtocolLib.setQueryCompatError) copies that code into the body's `Code`,
+ * reads the code in the order body `code`, header, `__type` (`loadJsonRpcErrorCode(..., queryCompat)`)
+ * and maps it back to the modelled exception through its `awsQueryError` trait
+ * (`findQueryCompatibleError`), e.g. `InvalidFormat` -> InvalidFormatFault. A code with no model
+ * (e.g. CloudWatch's `Throttling`) becomes the service's base exception with that `name`.
+ */
+export interface JsonRpcProtocol {
+  version: "1.0" | "1.1";
+  /** X-Amz-Target prefix, e.g. `GraniteServiceVersion20100801`, `AWSEvents`. */
+  target: string;
+  /** Smithy namespace used in `__type`, e.g. `com.amazonaws.cloudwatch`. */
+  namespace: string;
+  queryCompatible?: boolean;
+}
+
+export function targetOperation(p: JsonRpcProtocol, req: WireRequest): string | undefined {
+  const target = headerValue(req, "x-amz-target");
+  if (!target?.startsWith(`${p.target}.`)) return undefined;
+  return target.slice(p.target.length + 1);
+}
+
+export function jsonRpcResponse(p: JsonRpcProtocol, body: unknown): WireResponse {
+  return { status: 200, headers: { "content-type": `application/x-amz-json-${p.version}` }, body: JSON.stringify(body ?? {}) };
+}
+
+export function jsonRpcError(p: JsonRpcProtocol, error: AwsError): WireResponse {
+  const headers: Record<string, string> = { "content-type": `application/x-amz-json-${p.version}`, ...error.headers };
+  if (p.queryCompatible) headers["x-amzn-query-error"] = `${error.queryCode ?? error.code};${error.fault === "client" ? "Sender" : "Receiver"}`;
+  const type = error.code.includes("#") ? error.code : `${p.namespace}#${error.code}`;
+  return { status: error.status, headers, body: JSON.stringify({ __type: type, message: error.message, ...error.fields }) };
+}
