@@ -69,6 +69,23 @@ function readPath(input: unknown, path: string): unknown {
   return cur;
 }
 
+/**
+ * The definition handed to the engine. Task timeouts are enforced by this runtime in simulated time
+ * (see `taskHandlers`), so the engine's own wall-clock timers are neutralised: it defaults Tasks to
+ * 60 s of wall time, and it evaluates TimeoutSecondsPath against the state's Parameters output
+ * rather than its input as Step Functions does. The file on disk is not changed.
+ */
+function engineCopy(definition: Record<string, Json>): Record<string, Json> {
+  const copy = JSON.parse(JSON.stringify(definition)) as Record<string, Json>;
+  for (const { state } of allStates(copy)) {
+    if (state.Type !== "Task") continue;
+    delete state.TimeoutSecondsPath;
+    delete state.HeartbeatSeconds;
+    state.TimeoutSeconds = 2_000_000; // < 2^31 ms, the largest timer Node keeps
+  }
+  return copy;
+}
+
 class StatesTimeout extends IntegrationError {
   constructor(seconds: number) {
     super("States.Timeout", `Task timed out after ${seconds} seconds`);
@@ -157,7 +174,7 @@ export class LocalRuntime {
       return ts ? Math.max(0, (Date.parse(String(ts)) - clock.now()) / 1000) : 0;
     };
 
-    const sm = new StateMachine(definition as never, { validationOptions: { checkArn: false, checkPaths: false } });
+    const sm = new StateMachine(engineCopy(definition) as never, { validationOptions: { checkArn: false, checkPaths: false } });
     const wallStart = performance.now();
     const simStart = clock.elapsedSeconds();
     const execution = sm.run(input as never, {
@@ -222,12 +239,12 @@ export class LocalRuntime {
         output = await execution.result;
         if (output === undefined && aborted) status = "ABORTED";
       } catch (e) {
-        const err = e as Error & { cause?: unknown };
-        status = err.name === "ExecutionTimeoutError" ? "TIMED_OUT" : aborted ? "ABORTED" : "FAILED";
-        error = err.name;
-        cause = typeof err.cause === "string" ? err.cause : err.message;
-        const failErr = e as { getErrorName?: () => string };
-        if (typeof failErr.getErrorName === "function") error = failErr.getErrorName();
+        // The engine wraps the state's error in an ExecutionError; its `cause` is what AWS reports.
+        const outer = e as Error & { cause?: unknown };
+        const inner = outer.name === "ExecutionError" && outer.cause instanceof Error ? outer.cause : outer;
+        status = inner.name === "ExecutionTimeoutError" ? "TIMED_OUT" : aborted ? "ABORTED" : "FAILED";
+        error = inner.name;
+        cause = inner.message;
       }
       await consume.catch(() => undefined);
       await drain();

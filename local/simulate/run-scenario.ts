@@ -51,13 +51,15 @@ export async function simulateScenario(scenario: Scenario, opts: SimulateOptions
   if (scenario.timeline?.length) account.applyTimeline(scenario.timeline);
   const server = await account.serve();
   const deploymentId = (scenario.input.deploymentId as string | undefined) ?? scenarioDeploymentId(scenario.name);
-  const input = { ...scenario.input, deploymentId };
+  const input: Record<string, unknown> = { ...scenario.input, deploymentId };
   const functionName = String(input.functionName);
   const aliasName = String(input.alias);
   const target = String(input.targetVersion);
   try {
     return await withAwsEndpoint(server.endpoint, async () => {
       const runtime = new LocalRuntime(opts.root ?? PROJECT_ROOT, clock);
+      // The stack's own resources exist in the account, as after `osls deploy`.
+      for (const bus of [runtime.stack.refs.get("StepDeployEventBus")]) if (bus) account.createEventBus(bus);
       const log = new LogFollower(account, runtime, target, opts.onLog);
       const execution = runtime.start(scenario.machine ?? "deploy-lambda", input, { executionName: deploymentId, onTrace: () => log.poll() });
       opts.onStart?.({ account, clock, abort: execution.abort });

@@ -1,0 +1,63 @@
+import type { SimClock } from "../clock.js";
+import { IntegrationError } from "./sdk-integrations.js";
+
+/**
+ * `.waitForTaskToken` in simulated time. The world (the simulated account) resolves tokens when
+ * something calls SendTaskSuccess/SendTaskFailure, and tells the runtime when its next scheduled
+ * event is, so a waiting task can move the clock straight to that moment, let the world react
+ * (`settled`), and look again, without sleeping.
+ */
+export type TokenOutcome = { ok: true; output: unknown } | { ok: false; error: string; cause: string };
+
+export interface CallbackWorld {
+  /** Starts listening for SendTask* on `token`. */
+  register(token: string): Promise<TokenOutcome>;
+  /** The token is no longer valid (task ended or timed out). */
+  expire(token: string): void;
+  /** Simulated second (clock.elapsedSeconds) of the next scheduled world event, if any. */
+  nextEventAt(): number | undefined;
+  /** Resolves once every reaction the world started (event deliveries, listeners) has finished. */
+  settled(): Promise<void>;
+}
+
+export const TASK_TOKEN_PLACEHOLDER = "__stepdeploy_task_token__";
+
+export function substituteToken(value: unknown, token: string): unknown {
+  if (value === TASK_TOKEN_PLACEHOLDER) return token;
+  if (Array.isArray(value)) return value.map((v) => substituteToken(v, token));
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteToken(v, token)]));
+  return value;
+}
+
+/** Waits for `outcome` while advancing the clock from world event to world event, up to `timeoutSeconds`. */
+export async function awaitToken(clock: SimClock, world: CallbackWorld, token: string, outcome: Promise<TokenOutcome>, timeoutSeconds: number | undefined): Promise<unknown> {
+  let settled: TokenOutcome | undefined;
+  void outcome.then((o) => {
+    settled = o;
+  });
+  const deadline = timeoutSeconds === undefined ? Number.POSITIVE_INFINITY : clock.elapsedSeconds() + timeoutSeconds;
+  try {
+    for (;;) {
+      await world.settled();
+      await new Promise<void>((r) => setImmediate(r));
+      if (settled) break;
+      const next = world.nextEventAt();
+      const target = Math.min(deadline, next !== undefined && next > clock.elapsedSeconds() ? next : Number.POSITIVE_INFINITY);
+      if (target === Number.POSITIVE_INFINITY) {
+        settled = await outcome; // nothing scheduled and no timeout: only an outside actor can answer
+        break;
+      }
+      clock.advance(target - clock.elapsedSeconds());
+      if (clock.elapsedSeconds() >= deadline) {
+        await world.settled();
+        await new Promise<void>((r) => setImmediate(r));
+        if (!settled) throw new IntegrationError("States.Timeout", `Task timed out after ${timeoutSeconds} seconds`);
+      }
+    }
+  } finally {
+    world.expire(token);
+  }
+  const o = settled as TokenOutcome;
+  if (o.ok) return o.output;
+  throw new IntegrationError(o.error, o.cause);
+}
