@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchDeployments, benchRollbackReaction } from "./deployments.js";
@@ -15,16 +15,34 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 const usd = (v: unknown) => `$${Number(v).toFixed(6)}`;
 const mins = (v: unknown) => `${(Number(v) / 60).toFixed(1)} min`;
 
+const sections: string[] = [];
+const print = (text: string) => {
+  console.log(text);
+  sections.push(text);
+};
+
+/** Replaces the README's benchmark section (between the bench markers) with this run's tables. */
+function updateReadme(body: string) {
+  const path = join(here, "..", "README.md");
+  const readme = readFileSync(path, "utf8");
+  const start = "<!-- bench:start -->";
+  const end = "<!-- bench:end -->";
+  const i = readme.indexOf(start);
+  const j = readme.indexOf(end);
+  if (i < 0 || j < i) return;
+  writeFileSync(path, `${readme.slice(0, i + start.length)}\n${body.trim()}\n${readme.slice(j)}`);
+}
+
 async function main() {
   const started = Date.now();
   const deployments = await benchDeployments();
-  console.log("\n### Lambda deployments (one successful run each, 2 hooks, 1 alarm polled every 60 s)\n");
-  console.log(
+  print("\n### Lambda deployments (one successful run each, 2 hooks, 1 alarm polled every 60 s)\n");
+  print(
     markdownTable(deployments, [
       { key: "config", title: "config" },
       { key: "simulatedSeconds", title: "simulated", format: mins },
       { key: "stateTransitions", title: "transitions" },
-      { key: "historyEvents", title: "history events" },
+      { key: "historyEvents", title: "history events", format: (v) => (Number(v) > 25000 ? `**${v}** (over the 25,000 cap)` : String(v)) },
       { key: "apiCalls", title: "AWS API calls" },
       { key: "lambdaInvocations", title: "our Lambda invocations" },
       { key: "hookInvocations", title: "hook invocations" },
@@ -33,8 +51,8 @@ async function main() {
     ]),
   );
   const reaction = await benchRollbackReaction();
-  console.log("\n### Alarm rollback reaction (simulated seconds from ALARM to alias restored)\n");
-  console.log(
+  print("\n### Alarm rollback reaction (simulated seconds from ALARM to alias restored)\n");
+  print(
     markdownTable(reaction, [
       { key: "mechanism", title: "mechanism" },
       { key: "pollSeconds", title: "poll s" },
@@ -49,8 +67,8 @@ async function main() {
     if (bundle.benchBundle) {
       const rows = await bundle.benchBundle();
       extra.bundle = rows;
-      console.log("\n### Revision bundle fetch + validate (100 MB, s3rver)\n");
-      console.log(markdownTable(rows as Record<string, unknown>[], Object.keys(rows[0] ?? {}).map((k) => ({ key: k, title: k }))));
+      print("\n### Revision bundle fetch + validate (100 MB, s3rver)\n");
+      print(markdownTable(rows as Record<string, unknown>[], Object.keys(rows[0] ?? {}).map((k) => ({ key: k, title: k }))));
     }
   } catch (e) {
     console.error(`bundle bench skipped: ${(e as Error).message}`);
@@ -58,7 +76,8 @@ async function main() {
   mkdirSync(join(here, "results"), { recursive: true });
   const out = { generatedAt: new Date().toISOString(), node: process.version, deployments, reaction, ...extra, totalWallMs: Date.now() - started };
   writeFileSync(join(here, "results", "bench.json"), `${JSON.stringify(out, null, 2)}\n`);
-  console.log(`\nwrote bench/results/bench.json (${Date.now() - started} ms)`);
+  updateReadme(`Measured on ${out.generatedAt.slice(0, 10)} with Node ${process.version}, 2 cores. Full data: bench/results/bench.json.\n${sections.join("\n")}`);
+  console.log(`\nwrote bench/results/bench.json and the README's benchmark section (${Date.now() - started} ms)`);
 }
 
 await main();

@@ -1,0 +1,259 @@
+import { ErrorNames, StepDeployError } from "../errors.js";
+import { DeploymentNotFoundError, isPreconditionFailed, RegistryError, RegistryErrorNames } from "./errors.js";
+import { type AcquireResult, GroupLocks, type LockRequest, type ReleaseResult } from "./locks.js";
+import { checkDeploymentId, checkGroup, isoTime, newDeploymentRecord, sameDeployment } from "./model.js";
+import type { RegistryStore } from "./port.js";
+import { type DeploymentList, type ListDeploymentsQuery, listDeployments } from "./queries.js";
+import {
+  type ControlChange,
+  type Decision,
+  decideControl,
+  decideProgress,
+  decideRollbackInfo,
+  decideStatusChange,
+  type ProgressReport,
+  type StatusChange,
+} from "./transitions.js";
+import type { DeploymentRecord, GroupLock, GroupRef, LastSuccessful, NewDeployment, QueueEntry, RollbackInfo } from "./types.js";
+
+export interface RegistryOptions {
+  /** Defaults to the system clock. */
+  clock?: () => Date;
+  /**
+   * Optimistic-concurrency rounds (read, decide, conditional write) before giving up with `Deploy.Transient`.
+   * Not a retry of failed calls: only a lost race is re-decided. Default 5.
+   */
+  maxRounds?: number;
+}
+
+/** A write's outcome: the record as stored, and whether this call changed it (false: idempotent no-op). */
+export interface RecordResult {
+  record: DeploymentRecord;
+  changed: boolean;
+}
+
+export interface GroupState {
+  lock?: GroupLock;
+  queue: QueueEntry[];
+  lastSuccessful?: LastSuccessful;
+}
+
+/**
+ * The deployment registry: records, the one-deployment-per-group lock with an optional FIFO queue, and each
+ * group's last successful revision. All logic lives here; `RegistryStore` does single-item conditional I/O.
+ * Every method is safe to call twice with the same input (Step Functions may run a Task twice).
+ */
+export class DeploymentRegistry {
+  private readonly clock: () => Date;
+  private readonly maxRounds: number;
+  private readonly locks: GroupLocks;
+
+  constructor(
+    private readonly store: RegistryStore,
+    options: RegistryOptions = {},
+  ) {
+    this.clock = options.clock ?? (() => new Date());
+    this.maxRounds = options.maxRounds ?? 5;
+    this.locks = new GroupLocks(store, () => this.now(), this.maxRounds);
+  }
+
+  private now(): string {
+    return isoTime(this.clock(), "clock");
+  }
+
+  // ---------------------------------------------------------------- deployment records
+
+  /** Registers a deployment (status Created). Repeating it with the same id and content returns the stored record. */
+  async createDeployment(input: NewDeployment): Promise<RecordResult> {
+    const record = newDeploymentRecord(input, this.now());
+    try {
+      await this.store.putDeployment(record);
+      return { record, changed: true };
+    } catch (e) {
+      if (!isPreconditionFailed(e)) throw e;
+    }
+    const existing = await this.store.getDeployment(record.deploymentId);
+    if (!existing) throw new StepDeployError(ErrorNames.Transient, `Deployment ${record.deploymentId} changed while it was being created; try again`);
+    if (sameDeployment(existing, input)) return { record: existing, changed: false };
+    throw new RegistryError(
+      RegistryErrorNames.DeploymentAlreadyExists,
+      `Deployment ${record.deploymentId} already exists for ${existing.application}/${existing.deploymentGroup} with different settings`,
+    );
+  }
+
+  async getDeployment(deploymentId: string): Promise<DeploymentRecord | undefined> {
+    return this.store.getDeployment(checkDeploymentId(deploymentId));
+  }
+
+  /** Like getDeployment, but throws `Deploy.DeploymentNotFound`. */
+  async requireDeployment(deploymentId: string): Promise<DeploymentRecord> {
+    const record = await this.getDeployment(deploymentId);
+    if (!record) throw new DeploymentNotFoundError(deploymentId);
+    return record;
+  }
+
+  /**
+   * Moves the status forward (see TRANSITIONS). Same status again: no-op. A final status never changes.
+   * On Succeeded the group's last successful revision is (re)written too, so a retry heals a crash in between.
+   */
+  async changeStatus(deploymentId: string, change: StatusChange): Promise<RecordResult> {
+    const now = this.now();
+    const result = await this.update(deploymentId, (r) => decideStatusChange(r, change, now));
+    if (change.to === "Succeeded") await this.recordLastSuccessful(result.record);
+    return result;
+  }
+
+  markInProgress(deploymentId: string, executionArn?: string): Promise<RecordResult> {
+    return this.changeStatus(deploymentId, {
+      to: "InProgress",
+      ...(executionArn ? { executionArn } : {}),
+    });
+  }
+
+  markSucceeded(deploymentId: string): Promise<RecordResult> {
+    return this.changeStatus(deploymentId, { to: "Succeeded" });
+  }
+
+  markFailed(deploymentId: string, errorName: string, reason: string): Promise<RecordResult> {
+    return this.changeStatus(deploymentId, { to: "Failed", errorName, reason });
+  }
+
+  markStopped(deploymentId: string, errorName: string, reason: string): Promise<RecordResult> {
+    return this.changeStatus(deploymentId, {
+      to: "Stopped",
+      errorName,
+      reason,
+    });
+  }
+
+  /** Records a pause/resume/promote/stop request (for the workflow to apply). Throws on a finished deployment. */
+  requestControl(deploymentId: string, change: ControlChange): Promise<RecordResult> {
+    const now = this.now();
+    return this.update(deploymentId, (r) => decideControl(r, change, now));
+  }
+
+  /** Current traffic weight/step, for status views. Ignored unless the deployment is InProgress. */
+  recordProgress(deploymentId: string, report: ProgressReport): Promise<RecordResult> {
+    const now = this.now();
+    return this.update(deploymentId, (r) => decideProgress(r, report, now));
+  }
+
+  /** Merges CodeDeploy-style rollbackInfo into one deployment's record. */
+  recordRollbackInfo(deploymentId: string, patch: RollbackInfo): Promise<RecordResult> {
+    const now = this.now();
+    return this.update(deploymentId, (r) => decideRollbackInfo(r, patch, now));
+  }
+
+  /**
+   * Links a rollback deployment to the deployment it rolls back, on both records (as CodeDeploy shows them):
+   * `rollbackDeploymentId` (+ message) on the triggering one, `rollbackTriggeringDeploymentId` on the rollback.
+   */
+  async linkRollback(
+    triggeringDeploymentId: string,
+    rollbackDeploymentId: string,
+    rollbackMessage?: string,
+  ): Promise<{ triggering: DeploymentRecord; rollback: DeploymentRecord }> {
+    const triggering = await this.recordRollbackInfo(triggeringDeploymentId, {
+      rollbackDeploymentId,
+      ...(rollbackMessage ? { rollbackMessage } : {}),
+    });
+    const rollback = await this.recordRollbackInfo(rollbackDeploymentId, {
+      rollbackTriggeringDeploymentId: triggeringDeploymentId,
+    });
+    return { triggering: triggering.record, rollback: rollback.record };
+  }
+
+  /** Read, decide purely, write if the version read is still current; a lost race is re-decided on fresh data. */
+  private async update(deploymentId: string, decide: (current: DeploymentRecord) => Decision): Promise<RecordResult> {
+    checkDeploymentId(deploymentId);
+    for (let round = 1; round <= this.maxRounds; round++) {
+      const current = await this.store.getDeployment(deploymentId);
+      if (!current) throw new DeploymentNotFoundError(deploymentId);
+      const decision = decide(current);
+      if (decision.kind === "noop") return { record: current, changed: false };
+      try {
+        await this.store.putDeployment(decision.record);
+        return { record: decision.record, changed: true };
+      } catch (e) {
+        if (!isPreconditionFailed(e)) throw e;
+      }
+    }
+    throw new StepDeployError(ErrorNames.Transient, `Deployment ${deploymentId} was changed concurrently ${this.maxRounds} times; try again`);
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  /** Newest first; all deployments, or one group's (history), optionally only some statuses. */
+  listDeployments(query: ListDeploymentsQuery = {}): Promise<DeploymentList> {
+    return listDeployments(this.store, query);
+  }
+
+  /** A group's deployments, newest first (CodeDeploy's ListDeployments with a group). */
+  groupHistory(group: GroupRef, options: Omit<ListDeploymentsQuery, "application" | "deploymentGroup"> = {}): Promise<DeploymentList> {
+    return this.listDeployments({ ...options, application: group.application, deploymentGroup: group.deploymentGroup });
+  }
+
+  // ---------------------------------------------------------------- lock and queue
+
+  getLock(group: GroupRef): Promise<GroupLock | undefined> {
+    return this.locks.getLock(group);
+  }
+
+  /** The group's queue in FIFO order. */
+  listQueue(group: GroupRef): Promise<QueueEntry[]> {
+    return this.locks.listQueue(group);
+  }
+
+  /** Lock, queue and last successful revision of a group, for status views and the janitor. */
+  async groupState(group: GroupRef): Promise<GroupState> {
+    const g = checkGroup(group);
+    const [lock, queue, lastSuccessful] = await Promise.all([this.store.getLock(g), this.locks.listQueue(g), this.store.getLastSuccessful(g)]);
+    return {
+      queue,
+      ...(lock ? { lock } : {}),
+      ...(lastSuccessful ? { lastSuccessful } : {}),
+    };
+  }
+
+  /** Takes the group's lock or fails fast with `Deploy.ConflictingDeployment` naming the holder (see GroupLocks). */
+  acquireLock(request: LockRequest): Promise<GroupLock> {
+    return this.locks.acquireLock(request);
+  }
+
+  /** Takes the lock or joins the group's FIFO queue; call again to poll (see GroupLocks). */
+  acquireOrEnqueue(request: LockRequest): Promise<AcquireResult> {
+    return this.locks.acquireOrEnqueue(request);
+  }
+
+  /** Gives the lock up, handing it to the next queued deployment; never releases another's lock (see GroupLocks). */
+  release(group: GroupRef, deploymentId: string): Promise<ReleaseResult> {
+    return this.locks.release(group, deploymentId);
+  }
+
+  /** Leaves the group's queue (e.g. a queued deployment was stopped). */
+  leaveQueue(group: GroupRef, deploymentId: string): Promise<void> {
+    return this.locks.leaveQueue(group, deploymentId);
+  }
+
+  async getLastSuccessful(group: GroupRef): Promise<LastSuccessful | undefined> {
+    return this.store.getLastSuccessful(checkGroup(group));
+  }
+
+  private async recordLastSuccessful(record: DeploymentRecord): Promise<void> {
+    if (record.status !== "Succeeded" || !record.endTime) return;
+    const item: LastSuccessful = {
+      application: record.application,
+      deploymentGroup: record.deploymentGroup,
+      deploymentId: record.deploymentId,
+      platform: record.platform,
+      deploymentConfigName: record.deploymentConfigName,
+      target: record.target,
+      endTime: record.endTime,
+    };
+    try {
+      await this.store.putLastSuccessful(item);
+    } catch (e) {
+      if (!isPreconditionFailed(e)) throw e; // a later success is already recorded
+    }
+  }
+}
