@@ -1,4 +1,5 @@
 import type { Scenario } from "../local/simulate/scenario.js";
+import type { LocalDynamoDb } from "../local/emulators/dynalite.js";
 import { simulateScenario } from "../local/simulate/run-scenario.js";
 
 /**
@@ -23,7 +24,7 @@ export const CUSTOM_CONFIGS: Record<string, unknown> = {
   "custom canary 10% for 48 h": { trafficRoutingConfig: { type: "TimeBasedCanary", timeBasedCanary: { canaryPercentage: 10, canaryInterval: 2880 } } },
 };
 
-export function benchScenario(name: string, config: unknown, extra: Partial<Scenario> = {}, pollSeconds = 60): Scenario {
+export function benchScenario(name: string, config: unknown, extra: Partial<Scenario> = {}, pollSeconds = 60, monitoring: "events" | "polling" = "events"): Scenario {
   return {
     name: `bench ${name}`,
     account: {
@@ -44,6 +45,7 @@ export function benchScenario(name: string, config: unknown, extra: Partial<Scen
       hooks: { beforeAllowTraffic: "CodeDeployHook_pre", afterAllowTraffic: "CodeDeployHook_post" },
       alarms: ["orders-errors"],
       alarmPollSeconds: pollSeconds,
+      alarmMonitoring: monitoring,
     },
     ...extra,
   };
@@ -51,6 +53,7 @@ export function benchScenario(name: string, config: unknown, extra: Partial<Scen
 
 export interface DeploymentBenchRow {
   config: string;
+  monitoring: string;
   status: string;
   simulatedSeconds: number;
   stateTransitions: number;
@@ -62,12 +65,20 @@ export interface DeploymentBenchRow {
   wallMs: number;
 }
 
-export async function benchDeployments(): Promise<DeploymentBenchRow[]> {
+export async function benchDeployments(dynamo?: LocalDynamoDb): Promise<DeploymentBenchRow[]> {
   const rows: DeploymentBenchRow[] = [];
-  const all: [string, unknown][] = [...LAMBDA_CONFIGS.map((c) => [c, c] as [string, unknown]), ...Object.entries(CUSTOM_CONFIGS)];
-  for (const [label, config] of all) {
-    const r = await simulateScenario(benchScenario(label, config));
+  const all: [string, unknown, "events" | "polling"][] = [
+    ...LAMBDA_CONFIGS.map((c) => [c, c, "events"] as [string, unknown, "events"]),
+    ...Object.entries(CUSTOM_CONFIGS).map(([k, v]) => [k, v, "events"] as [string, unknown, "events"]),
+    ["CodeDeployDefault.LambdaLinear10PercentEvery10Minutes", "CodeDeployDefault.LambdaLinear10PercentEvery10Minutes", "polling"],
+    ["custom canary 10% for 48 h", CUSTOM_CONFIGS["custom canary 10% for 48 h"], "polling"],
+  ];
+  for (const [label, config, monitoring] of all) {
+    const s = benchScenario(label, config, {}, 60, monitoring);
+    s.input.deploymentId = `d-${String(rows.length).padStart(9, "B")}`;
+    const r = await simulateScenario(s, { dynamo });
     rows.push({
+      monitoring: monitoring === "events" ? "alarm events" : "polling 60 s",
       config: label.replace("CodeDeployDefault.", ""),
       status: r.status,
       simulatedSeconds: r.stats.simulatedSeconds,
@@ -92,16 +103,21 @@ export interface ReactionRow {
 }
 
 /** Seconds from an alarm entering ALARM to the alias being back on the old version. */
-export async function benchRollbackReaction(): Promise<ReactionRow[]> {
+export async function benchRollbackReaction(dynamo?: LocalDynamoDb): Promise<ReactionRow[]> {
   const rows: ReactionRow[] = [];
-  for (const poll of [10, 60]) {
+  const cases: ["events" | "polling", number][] = [
+    ["events", 60],
+    ["polling", 10],
+    ["polling", 60],
+  ];
+  for (const [monitoring, poll] of cases) {
     for (const alarmAt of [95, 130]) {
-      const r = await simulateScenario(
-        benchScenario("reaction", "CodeDeployDefault.LambdaCanary10Percent5Minutes", { timeline: [{ atSeconds: alarmAt, alarm: "orders-errors", state: "ALARM" }] }, poll),
-      );
+      const s = benchScenario("reaction", "CodeDeployDefault.LambdaCanary10Percent5Minutes", { timeline: [{ atSeconds: alarmAt, alarm: "orders-errors", state: "ALARM" }] }, poll, monitoring);
+      s.input.deploymentId = `d-R${monitoring === "events" ? "E" : "P"}${String(poll).padStart(3, "0")}${alarmAt}`.padEnd(11, "0").slice(0, 11);
+      const r = await simulateScenario(s, { dynamo });
       const back = r.timeline.find((t) => t.weight === 0 && t.atSeconds >= alarmAt);
       rows.push({
-        mechanism: "polling",
+        mechanism: monitoring === "events" ? "alarm event -> callback" : "polling",
         pollSeconds: poll,
         alarmAtSeconds: alarmAt,
         rolledBackAtSeconds: back?.atSeconds ?? Number.NaN,

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchDeployments, benchRollbackReaction } from "./deployments.js";
+import { startDynalite } from "../local/emulators/dynalite.js";
 import { markdownTable } from "./table.js";
 
 /**
@@ -35,11 +36,13 @@ function updateReadme(body: string) {
 
 async function main() {
   const started = Date.now();
-  const deployments = await benchDeployments();
-  print("\n### Lambda deployments (one successful run each, 2 hooks, 1 alarm polled every 60 s)\n");
+  const dynamo = await startDynalite("stepdeploy-local-registry");
+  const deployments = await benchDeployments(dynamo);
+  print("\n### Lambda deployments (one successful run each, 2 hooks, 1 alarm)\n");
   print(
     markdownTable(deployments, [
       { key: "config", title: "config" },
+      { key: "monitoring", title: "alarms" },
       { key: "simulatedSeconds", title: "simulated", format: mins },
       { key: "stateTransitions", title: "transitions" },
       { key: "historyEvents", title: "history events", format: (v) => (Number(v) > 25000 ? `**${v}** (over the 25,000 cap)` : String(v)) },
@@ -50,7 +53,8 @@ async function main() {
       { key: "wallMs", title: "local wall ms" },
     ]),
   );
-  const reaction = await benchRollbackReaction();
+  const reaction = await benchRollbackReaction(dynamo);
+  await dynamo.close();
   print("\n### Alarm rollback reaction (simulated seconds from ALARM to alias restored)\n");
   print(
     markdownTable(reaction, [

@@ -3,6 +3,7 @@ import {
   GetFunctionConfigurationCommand,
   InvokeCommand,
   LambdaClient,
+  UpdateAliasCommand,
 } from "@aws-sdk/client-lambda";
 import { cachedClient } from "./clients.js";
 import { toStepDeployError } from "./aws-errors.js";
@@ -48,5 +49,14 @@ export async function invokeFunction(functionName: string, payload: unknown, cli
     return { functionError: out.FunctionError, payload: out.Payload ? new TextDecoder().decode(out.Payload) : "" };
   } catch (e) {
     throw toStepDeployError(e, `Invoke ${functionName}`);
+  }
+}
+
+/** Points the alias at one version with no routing config: the whole of a rollback or a promotion. */
+export async function setAliasVersion(functionName: string, alias: string, version: string, client = lambdaClient()): Promise<void> {
+  try {
+    await client.send(new UpdateAliasCommand({ FunctionName: functionName, Name: alias, FunctionVersion: version, RoutingConfig: { AdditionalVersionWeights: {} } }));
+  } catch (e) {
+    throw toStepDeployError(e, `UpdateAlias ${functionName}:${alias}`);
   }
 }

@@ -40,4 +40,5 @@ export const ErrorNames = {
   AwsError: "Deploy.AwsError",
   Transient: "Deploy.Transient",
   Stopped: "Deploy.Stopped",
+  ConflictingDeployment: "Deploy.ConflictingDeployment",
 } as const;

@@ -3,11 +3,14 @@ import { describeAlarms } from "../adapters/cloudwatch.js";
 import { evaluateAlarms } from "../domain/alarms/evaluate.js";
 import { type BakeCursor, continueBake, startBake } from "../domain/deployment/bake.js";
 import type { LambdaDeployment } from "../domain/deployment/state.js";
+import { decideControl, pendingIntent, type RecordedControl } from "../domain/control/decide.js";
 import { ErrorNames, StepDeployError } from "../domain/errors.js";
+import { nowMs } from "../lib/clock.js";
+import { registry } from "../lib/registry.js";
 import { withDeployment } from "../lib/logger.js";
 
 export interface CheckAlarmsEvent {
-  deployment: Pick<LambdaDeployment, "deploymentId" | "alarms" | "alarmPollSeconds" | "ignorePollAlarmFailure">;
+  deployment: Pick<LambdaDeployment, "deploymentId" | "alarms" | "alarmPollSeconds" | "ignorePollAlarmFailure"> & { ignoredAlarms?: string[] };
   /** The step being baked; absent for the check before the first hook. */
   step?: { bakeSeconds: number };
   /** Absent at the start of a step, present on every tick of its bake. */
@@ -24,6 +27,7 @@ export async function handler(event: CheckAlarmsEvent): Promise<BakeCursor> {
   const next = event.bake
     ? continueBake(event.bake, deployment.alarmPollSeconds)
     : startBake(event.step?.bakeSeconds ?? 0, deployment.alarmPollSeconds);
+  if (event.bake) await applyRecordedControl(deployment.deploymentId, event.bake.left);
   if (deployment.alarms.length === 0) return next;
 
   let readings: Awaited<ReturnType<typeof describeAlarms>>;
@@ -38,10 +42,25 @@ export async function handler(event: CheckAlarmsEvent): Promise<BakeCursor> {
     if (isTransient((e as Error & { cause?: unknown }).cause) || (e as Error).name === ErrorNames.Transient) throw e;
     throw new StepDeployError(ErrorNames.AlarmReadFailed, (e as Error).message);
   }
-  const verdict = evaluateAlarms(deployment.alarms, readings);
+  const verdict = evaluateAlarms(deployment.alarms, readings, deployment.ignoredAlarms ?? []);
   if (!verdict.ok) {
     log.warn("alarm check failed", { verdict });
     throw new StepDeployError(verdict.kind === "alarm" ? ErrorNames.AlarmTriggered : ErrorNames.AlarmNotFound, verdict.reason);
   }
   return next;
 }
+
+/**
+ * Polling mode has no token to answer, so operator requests are read here, at every poll:
+ * stop ends the bake, promote skips ahead, pause holds with the bake time that is left.
+ */
+async function applyRecordedControl(deploymentId: string, leftSeconds: number): Promise<void> {
+  const pending = pendingIntent((await registry().getDeployment(deploymentId))?.control as RecordedControl | undefined);
+  if (!pending) return;
+  const now = nowMs();
+  const action = decideControl(pending.intent, { deploymentId, token: "", kind: "bake", stepIndex: 0, weight: 0, bakeEndsAtMs: now + leftSeconds * 1000, alarms: [] }, now, pending.by);
+  if (action.send === "failure") throw new StepDeployError(action.error, action.cause);
+  if (action.send === "success") throw new StepDeployError(PROMOTE_REQUESTED, `promoted on request by ${pending.by}`);
+}
+
+export const PROMOTE_REQUESTED = "Deploy.PromoteRequested";

@@ -56,12 +56,16 @@ export async function handler(event: PrepareEvent): Promise<PreparedDeployment> 
       throw e;
     });
   }
-  const verdict = evaluateAlarms(input.alarms, await describeAlarms(input.alarms));
+  const readings = await describeAlarms(input.alarms);
+  const verdict = evaluateAlarms(input.alarms, readings);
   if (!verdict.ok && verdict.kind === "missing") {
     const index = input.alarms.indexOf(verdict.names[0] ?? "");
     throw new ValidationError(`alarms[${index}]`, verdict.reason, ErrorNames.AlarmNotFound);
   }
 
+  // Hot-fix override: alarms already firing are ignored for this deployment, and said so in every event.
+  const ignoredAlarms = input.ignoreAlarmsFiringAtStart ? readings.filter((r) => r.state === "ALARM").map((r) => r.name) : [];
+  if (ignoredAlarms.length) log.warn("ignoring alarms already in ALARM (ignoreAlarmsFiringAtStart)", { ignoredAlarms });
   const region = alias.aliasArn.split(":")[3] ?? process.env.AWS_REGION ?? "";
   const deployment = {
     deploymentId,
@@ -76,11 +80,14 @@ export async function handler(event: PrepareEvent): Promise<PreparedDeployment> 
     config: schedule.config,
     hooks: input.hooks,
     alarms: input.alarms,
+    ignoredAlarms,
     ignorePollAlarmFailure: input.ignorePollAlarmFailure,
     alarmPollSeconds: input.alarmPollSeconds,
+    alarmMonitoring: input.alarmMonitoring,
     autoRollback: input.autoRollback,
     resources: [alias.aliasArn],
     rollbackTo: aliasStateFor(0, currentVersion, input.targetVersion),
+    promoteTo: aliasStateFor(100, currentVersion, input.targetVersion),
     eventOutcomes: {
       success: { state: "SUCCESS" as const, reason: null, rollback: false },
       rollbackFailed: {
@@ -100,6 +107,7 @@ export async function handler(event: PrepareEvent): Promise<PreparedDeployment> 
       alias: input.alias,
       currentVersion,
       targetVersion: input.targetVersion,
+      ...(ignoredAlarms.length ? { ignoredAlarms } : {}),
     }),
   };
   const plan = buildTrafficPlan(schedule, currentVersion, input.targetVersion);

@@ -1,6 +1,7 @@
 import { invokeFunction } from "../adapters/lambda.js";
 import type { LambdaDeployment } from "../domain/deployment/state.js";
 import { type HookPayload, interpretHookResult, type LambdaLifecycleEvent } from "../domain/hooks/contract.js";
+import { ErrorNames, StepDeployError } from "../domain/errors.js";
 import { withDeployment } from "../lib/logger.js";
 
 export interface RunHookEvent {
@@ -13,7 +14,7 @@ export async function handler(event: RunHookEvent): Promise<{ hook: string; life
   const d = event.deployment;
   const hook = event.lifecycleEvent === "BeforeAllowTraffic" ? d.hooks.beforeAllowTraffic : d.hooks.afterAllowTraffic;
   const log = withDeployment(d.deploymentId);
-  if (!hook) throw new Error(`no ${event.lifecycleEvent} hook configured`);
+  if (!hook) throw new StepDeployError(ErrorNames.HookFailed, `no ${event.lifecycleEvent} hook configured`);
   const payload: HookPayload = {
     deploymentId: d.deploymentId,
     lifecycleEvent: event.lifecycleEvent,

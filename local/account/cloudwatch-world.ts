@@ -60,6 +60,18 @@ export interface AlarmChange {
   source: "SetAlarmState" | "timeline" | "api";
 }
 
+/** An alarm state as it was just before a change (for the "CloudWatch Alarm State Change" event's previousState). */
+export interface AlarmStateSnapshot {
+  value: AlarmState;
+  reason: string;
+  reasonData?: string;
+  /** Epoch ms of the state update. */
+  timestampMs: number;
+}
+
+/** Called after an alarm's state value changed (not on writes that keep the same value). */
+export type AlarmStateListener = (alarm: Readonly<AlarmRecord>, previous: AlarmStateSnapshot, atMs: number) => void;
+
 export interface DescribeFilter {
   names?: string[];
   prefix?: string;
@@ -71,6 +83,7 @@ const validation = (message: string) => new AwsError("ValidationException", mess
 
 export class CloudWatchWorld {
   private readonly alarms = new Map<string, AlarmRecord>();
+  private readonly listeners: AlarmStateListener[] = [];
   readonly alarmHistory: AlarmChange[] = [];
 
   constructor(
@@ -117,6 +130,11 @@ export class CloudWatchWorld {
     return record;
   }
 
+  /** Listens for state value changes (SetAlarmState, the timeline, direct changes alike). */
+  onStateChange(listener: AlarmStateListener): void {
+    this.listeners.push(listener);
+  }
+
   has(name: string): boolean {
     return this.alarms.has(name);
   }
@@ -142,12 +160,15 @@ export class CloudWatchWorld {
     if (!alarm) throw new AwsError("ResourceNotFound", `Alarm ${name} not found`, { status: 404, queryCode: "ResourceNotFound" });
     const at = opts.atMs ?? this.clock.now();
     const from = alarm.state;
+    const previous: AlarmStateSnapshot = { value: alarm.state, reason: alarm.reason, timestampMs: alarm.updatedMs };
+    if (alarm.reasonData !== undefined) previous.reasonData = alarm.reasonData;
     alarm.state = state as AlarmState;
     alarm.reason = reason;
     alarm.reasonData = opts.reasonData;
     alarm.updatedMs = at;
     if (from !== alarm.state) alarm.transitionedMs = at;
     this.alarmHistory.push({ atSeconds: (at - this.clock.now()) / 1000 + this.clock.elapsedSeconds(), alarm: name, from, to: alarm.state, reason, source: opts.source ?? "SetAlarmState" });
+    if (from !== alarm.state) for (const l of this.listeners) l(alarm, previous, at);
     return alarm;
   }
 

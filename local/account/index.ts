@@ -1,9 +1,11 @@
 import type { SimClock } from "../clock.js";
+import type { CallbackWorld } from "../runtime/callbacks.js";
 import { CloudWatchApi } from "./cloudwatch-api.js";
 import { MetricStore } from "./cloudwatch-metrics.js";
 import { type AlarmChange, type AlarmState, CloudWatchWorld } from "./cloudwatch-world.js";
+import type { EventPattern } from "./event-pattern.js";
 import { EventBridgeApi } from "./eventbridge-api.js";
-import { type CapturedEvent, EventBridgeWorld } from "./eventbridge-world.js";
+import { type CapturedEvent, type Delivery, type EventEnvelope, EventBridgeWorld, type RuleSpec, type ServiceEvent } from "./eventbridge-world.js";
 import { FaultInjector, type FaultSpec, parseFault } from "./faults.js";
 import type { ServiceApi } from "./http.js";
 import { IdGenerator } from "./ids.js";
@@ -12,12 +14,44 @@ import { LambdaApi } from "./lambda-api.js";
 import { type Invocation, Invoker } from "./lambda-invoke.js";
 import { parseResults } from "./lambda-script.js";
 import { type AliasChange, LambdaWorld } from "./lambda-world.js";
+import { Reactions } from "./reactions.js";
 import { type ServedAccount, serve } from "./server.js";
+import { ALARM_STATE_CHANGE, EXECUTION_STATUS_CHANGE, alarmStateChangeDetail, executionStatusChangeDetail } from "./service-events.js";
 import { parseSetup } from "./setup.js";
-import { Timeline, type TimelineItem, parseTimeline } from "./timeline.js";
+import { SfnApi } from "./sfn-api.js";
+import { type TaskTokenRecord, TaskTokens, callbackWorld } from "./sfn-tokens.js";
+import { type ExecutionHost, type ExecutionRecord, type ExecutionResult, type ExecutionStartRequest, SfnWorld, type StateMachineSpec } from "./sfn-world.js";
+import { type ActionItem, Timeline, type TimelineItem, parseTimeline } from "./timeline.js";
 import { Checker } from "./validate.js";
 
-export type { AliasChange, AlarmChange, ApiCall, CapturedEvent, FaultSpec, Invocation, ServedAccount, TimelineItem, WorldLogEntry };
+export type {
+  ActionItem,
+  AliasChange,
+  AlarmChange,
+  ApiCall,
+  CallbackWorld,
+  CapturedEvent,
+  Delivery,
+  EventEnvelope,
+  EventPattern,
+  ExecutionHost,
+  ExecutionRecord,
+  ExecutionResult,
+  ExecutionStartRequest,
+  FaultSpec,
+  Invocation,
+  RuleSpec,
+  ServedAccount,
+  ServiceEvent,
+  StateMachineSpec,
+  TaskTokenRecord,
+  TimelineItem,
+  WorldLogEntry,
+};
+export { matchesPattern, patternProblem } from "./event-pattern.js";
+
+/** What a timeline `action` means: registered with `onAction`. Runs asynchronously; `settled()` waits for it. */
+export type ActionHandler = (item: ActionItem) => Promise<void> | void;
 
 export interface SimAccountOptions {
   clock: SimClock;
@@ -34,10 +68,17 @@ export interface AliasView {
 }
 
 /**
- * A simulated AWS account (Lambda, CloudWatch, EventBridge) served over HTTP with the real wire
- * protocols, driven by a SimClock. Build it from a plain-JSON setup (`fromSetup`), add a
- * timeline and faults, `serve()` it, point SDK clients at `endpoint`, then read what happened:
- * `calls`, `aliasHistory`, `events`, `invocations`, `worldLog`.
+ * A simulated AWS account (Lambda, CloudWatch, EventBridge, Step Functions) served over HTTP with
+ * the real wire protocols, driven by a SimClock. Build it from a plain-JSON setup (`fromSetup`),
+ * add a timeline and faults, `serve()` it, point SDK clients at `endpoint`, then read what
+ * happened: `calls`, `aliasHistory`, `events`, `serviceEvents`, `deliveries`, `invocations`,
+ * `executions`, `worldLog`.
+ *
+ * Reactions: EventBridge rules with in-process targets (`subscribe`) receive PutEvents entries and
+ * the account's own service events (alarm state changes, execution status changes) asynchronously;
+ * timeline `action` entries run the handlers registered with `onAction`. `settled()` waits for all
+ * of it. Executions are run by an injected `ExecutionHost`; `callbacks` is the CallbackWorld the
+ * local runtime uses for `.waitForTaskToken`.
  *
  * Adding a service: a `<service>-world.ts` (state and rules) and a `<service>-api.ts`
  * (a ServiceApi: routing, wire shapes, throttling/5xx errors), then one entry in `apis` below.
@@ -54,8 +95,17 @@ export class SimAccount {
   readonly cloudwatch: CloudWatchWorld;
   readonly metrics = new MetricStore();
   readonly eventbridge: EventBridgeWorld;
+  /** Step Functions: state machines and executions (`executionFinished` is how a host reports back). */
+  readonly sfn: SfnWorld;
+  /** Task tokens of `.waitForTaskToken` tasks (SendTaskSuccess/Failure/Heartbeat). */
+  readonly taskTokens: TaskTokens;
+  /** The local runtime's view of the account for `.waitForTaskToken` (register/expire/nextEventAt/settled). */
+  readonly callbacks: CallbackWorld;
+  /** In-flight rule deliveries and action handlers. */
+  readonly reactions: Reactions;
   readonly apis: readonly ServiceApi[];
   private readonly timeline: Timeline;
+  private readonly actions = new Map<string, ActionHandler>();
 
   constructor(opts: SimAccountOptions) {
     this.clock = opts.clock;
@@ -65,13 +115,38 @@ export class SimAccount {
     this.lambda = new LambdaWorld({ clock: this.clock, ids: this.ids, region: this.region, accountId: this.accountId });
     this.invoker = new Invoker(this.lambda);
     this.cloudwatch = new CloudWatchWorld(this.clock, this.region, this.accountId);
-    this.eventbridge = new EventBridgeWorld(this.clock, this.ids, this.region, this.accountId);
+    const now = () => this.clock.elapsedSeconds();
+    this.reactions = new Reactions((e) => this.journal.recordWorld({ atSeconds: now(), kind: "delivery", text: `unhandled reaction error: ${(e as Error)?.message ?? String(e)}` }));
+    this.eventbridge = new EventBridgeWorld(this.clock, this.ids, this.region, this.accountId, {
+      reactions: this.reactions,
+      onDeliveryFailure: (d) => this.journal.recordWorld({ atSeconds: d.finishedAtSeconds ?? now(), kind: "delivery", text: `rule ${d.rule} target failed on ${d.detailType} ${d.eventId}: ${d.error}` }),
+    });
+    this.cloudwatch.onStateChange((alarm, previous, atMs) => {
+      this.eventbridge.emit({ source: "aws.cloudwatch", detailType: ALARM_STATE_CHANGE, detail: alarmStateChangeDetail(alarm, previous), resources: [this.cloudwatch.alarmArn(alarm.name)], atMs });
+    });
+    this.sfn = new SfnWorld({
+      clock: this.clock,
+      ids: this.ids,
+      region: this.region,
+      accountId: this.accountId,
+      onStatusChange: (e) => {
+        this.eventbridge.emit({ source: "aws.states", detailType: EXECUTION_STATUS_CHANGE, detail: executionStatusChangeDetail(e), resources: [e.executionArn] });
+      },
+      log: (text) => this.journal.recordWorld({ atSeconds: now(), kind: "execution", text }),
+    });
+    this.taskTokens = new TaskTokens(this.clock);
+    this.timeline = new Timeline(this.clock, (item) => this.applyItem(item));
+    this.callbacks = callbackWorld(
+      this.taskTokens,
+      () => this.nextEventAt(),
+      () => this.settled(),
+    );
     this.apis = [
       new LambdaApi(this.lambda, this.invoker, () => this.ids.uuid()),
       new CloudWatchApi(this.cloudwatch, this.metrics, this.clock),
       new EventBridgeApi(this.eventbridge),
+      new SfnApi(this.sfn, this.taskTokens),
     ];
-    this.timeline = new Timeline(this.clock, (item) => this.applyItem(item));
   }
 
   /** A new account built from a plain-JSON setup (the `account` part of a scenario). */
@@ -88,6 +163,7 @@ export class SimAccount {
     for (const f of s.functions) this.lambda.define(f);
     for (const a of s.alarms) this.cloudwatch.defineAlarm(a);
     for (const b of s.eventBuses) this.eventbridge.createBus(b);
+    for (const m of s.stateMachines) this.sfn.registerStateMachine(m);
     for (const m of s.metrics) for (const p of m.datapoints) this.metrics.add(m, this.msAt(p.atSeconds), p.value, m.unit);
     for (const f of s.faults) this.faults.add(f);
     return this;
@@ -133,6 +209,57 @@ export class SimAccount {
     return this.eventbridge.createBus(name);
   }
 
+  // ---- Step Functions ------------------------------------------------------------------------
+
+  /** Registers a state machine (default ARN `arn:aws:states:<region>:<account>:stateMachine:<name>`, type STANDARD); returns its ARN. */
+  registerStateMachine(spec: StateMachineSpec): string {
+    return this.sfn.registerStateMachine(spec).arn;
+  }
+
+  /**
+   * Installs the host that runs executions: StartExecution calls `host.start` (synchronously; the
+   * host reports the end with `account.sfn.executionFinished`), StopExecution calls `host.stop`.
+   * Without a host, executions stay RUNNING until stopped. Returns a function that detaches the host.
+   */
+  attachExecutionHost(host: ExecutionHost): () => void {
+    return this.sfn.attachHost(host);
+  }
+
+  /** Every execution, in start order. */
+  get executions(): readonly ExecutionRecord[] {
+    return this.sfn.executions;
+  }
+
+  // ---- reactions -----------------------------------------------------------------------------
+
+  /**
+   * An EventBridge rule with an in-process target: events on the bus (default "default") that match
+   * the event pattern are handed to `target` asynchronously, PutEvents entries and the account's own
+   * service events alike. A target that throws is recorded (`deliveries`, `worldLog`). Returns a
+   * function that removes the rule.
+   */
+  subscribe(rule: RuleSpec): () => void {
+    return this.eventbridge.subscribe(rule);
+  }
+
+  /** Says what the timeline entry `{atSeconds, action: name}` does. Replaces an earlier handler; returns a function that removes it. */
+  onAction(name: string, handler: ActionHandler): () => void {
+    this.actions.set(name, handler);
+    return () => {
+      if (this.actions.get(name) === handler) this.actions.delete(name);
+    };
+  }
+
+  /** Resolves once every delivery and action handler in flight has finished (including ones they started). */
+  settled(): Promise<void> {
+    return this.reactions.settled();
+  }
+
+  /** Simulated second (clock.elapsedSeconds) of the next timeline entry not applied yet, if any. */
+  nextEventAt(): number | undefined {
+    return this.timeline.nextAt();
+  }
+
   // ---- observations --------------------------------------------------------------------------
 
   /** The alias as it stands now; throws if the function or alias does not exist. */
@@ -176,6 +303,16 @@ export class SimAccount {
     return this.invoker.invocations.filter((i) => i.kind === "hook");
   }
 
+  /** Events the account's services emitted themselves (CloudWatch alarm state changes, Step Functions status changes). */
+  get serviceEvents(): readonly ServiceEvent[] {
+    return this.eventbridge.serviceEvents;
+  }
+
+  /** Every event handed to a rule target, with its outcome. */
+  get deliveries(): readonly Delivery[] {
+    return this.eventbridge.deliveries;
+  }
+
   get alarmHistory(): readonly AlarmChange[] {
     return this.cloudwatch.alarmHistory;
   }
@@ -210,6 +347,8 @@ export class SimAccount {
     } else if ("metric" in item) {
       this.metrics.add(item.metric, this.msAt(at), item.metric.value, item.metric.unit);
       log("metric", `metric ${item.metric.namespace}/${item.metric.metricName} = ${item.metric.value}`);
+    } else if ("action" in item) {
+      this.runAction(item, log);
     } else {
       const a = item.alias;
       try {
@@ -219,5 +358,22 @@ export class SimAccount {
         log("alias", `alias ${a.function}:${a.name} change rejected: ${(e as Error).message}`);
       }
     }
+  }
+
+  private runAction(item: ActionItem, log: (kind: WorldLogEntry["kind"], text: string) => void): void {
+    const handler = this.actions.get(item.action);
+    const input = item.input === undefined ? "" : ` ${JSON.stringify(item.input)}`;
+    if (!handler) {
+      log("action", `action ${item.action}${input}: no handler registered (account.onAction); nothing happened`);
+      return;
+    }
+    log("action", `action ${item.action}${input}`);
+    this.reactions.track(async () => {
+      try {
+        await handler(structuredClone(item));
+      } catch (e) {
+        this.journal.recordWorld({ atSeconds: this.clock.elapsedSeconds(), kind: "action", text: `action ${item.action} failed: ${(e as Error)?.message ?? String(e)}` });
+      }
+    });
   }
 }

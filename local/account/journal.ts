@@ -17,10 +17,14 @@ export interface ApiCall {
   summary?: string;
 }
 
-/** A change the world made on its own (timeline entries), for reports. */
+/**
+ * A change the world made on its own, for reports: timeline entries as applied, plus what went
+ * wrong in the account's own reactions (a rule target that threw: `delivery`; an action handler
+ * that failed or was missing: `action`; an ExecutionHost problem: `execution`).
+ */
 export interface WorldLogEntry {
   atSeconds: number;
-  kind: "alarm" | "hook" | "fault" | "metric" | "alias";
+  kind: "alarm" | "hook" | "fault" | "metric" | "alias" | "action" | "delivery" | "execution";
   text: string;
 }
 

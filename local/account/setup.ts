@@ -5,6 +5,7 @@ import { checkAliasTarget } from "./lambda-routing.js";
 import { parseResults } from "./lambda-script.js";
 import type { FunctionDefinition } from "./lambda-world.js";
 import type { MetricId } from "./cloudwatch-metrics.js";
+import type { StateMachineSpec } from "./sfn-world.js";
 import { Checker, type Json } from "./validate.js";
 
 /**
@@ -15,6 +16,7 @@ import { Checker, type Json } from "./validate.js";
  *     "hooks":     [{ "name": "CodeDeployHook_pre", "results": [{ "status": "Succeeded" }], "latencySeconds": 5 }],
  *     "alarms":    [{ "name": "orders-errors", "state": "OK" }],
  *     "eventBuses": ["stepdeploy-dev"],
+ *     "stateMachines": [{ "name": "deploy-lambda", "type": "STANDARD" }],
  *     "metrics":   [{ "namespace": "AWS/Lambda", "metricName": "Errors", "dimensions": { "FunctionName": "orders" },
  *                     "datapoints": [{ "atSeconds": 60, "value": 2 }] }],
  *     "faults":    [{ "operation": "UpdateAlias", "kind": "throttle", "count": 2 }] }
@@ -28,11 +30,12 @@ export interface ParsedSetup {
   functions: FunctionDefinition[];
   alarms: AlarmDefinition[];
   eventBuses: string[];
+  stateMachines: StateMachineSpec[];
   metrics: MetricSetup[];
   faults: FaultSpec[];
 }
 
-const TOP = ["functions", "hooks", "alarms", "eventBuses", "metrics", "faults"] as const;
+const TOP = ["functions", "hooks", "alarms", "eventBuses", "stateMachines", "metrics", "faults"] as const;
 const FUNCTION_KEYS = [
   "name",
   "versions",
@@ -56,7 +59,7 @@ const ALARM_METRIC_KEYS = ["namespace", "metricName", "dimensions", "statistic",
 export function parseSetup(raw: unknown): ParsedSetup {
   const c = new Checker();
   const o = c.object(raw ?? {}, "account", TOP);
-  const out: ParsedSetup = { functions: [], alarms: [], eventBuses: [], metrics: [], faults: [] };
+  const out: ParsedSetup = { functions: [], alarms: [], eventBuses: [], stateMachines: [], metrics: [], faults: [] };
   if (!o) {
     c.throwIfAny();
     return out;
@@ -89,6 +92,27 @@ export function parseSetup(raw: unknown): ParsedSetup {
     if (typeof b !== "string" || !/^[/.\-_A-Za-z0-9]{1,256}$/.test(b)) c.fail(`account.eventBuses[${i}]`, "must be an event bus name ([/.-_A-Za-z0-9]+)");
     else if (b === "default" || out.eventBuses.includes(b)) c.fail(`account.eventBuses[${i}]`, `${b} already exists`);
     else out.eventBuses.push(b);
+  });
+
+  c.array(o.stateMachines, "account.stateMachines").forEach((m, i) => {
+    const field = `account.stateMachines[${i}]`;
+    const so = c.object(m, field, ["name", "type", "definition", "roleArn"]);
+    if (!so) return;
+    const name = c.string(so, "name", field, { required: true });
+    const type = c.string(so, "type", field, { oneOf: ["STANDARD", "EXPRESS"] }) as StateMachineSpec["type"];
+    const roleArn = c.string(so, "roleArn", field);
+    const definition = so.definition;
+    if (definition !== undefined && typeof definition !== "string" && (typeof definition !== "object" || definition === null || Array.isArray(definition))) {
+      c.fail(`${field}.definition`, "must be an ASL object or its JSON text");
+    }
+    if (name !== undefined && (name.length > 80 || /[\s<>{}[\]?*"#%\\^|~`$&,;:/]/.test(name))) c.fail(`${field}.name`, "must be a Step Functions name (1-80 characters, no white space or special characters)");
+    if (name !== undefined && out.stateMachines.some((x) => x.name === name)) c.fail(`${field}.name`, `state machine ${name} is defined twice`);
+    if (name === undefined) return;
+    const spec: StateMachineSpec = { name };
+    if (type) spec.type = type;
+    if (roleArn) spec.roleArn = roleArn;
+    if (definition !== undefined) spec.definition = definition as string | object;
+    out.stateMachines.push(spec);
   });
 
   c.array(o.metrics, "account.metrics").forEach((m, i) => {

@@ -17,13 +17,24 @@ import { Checker, type Json } from "./validate.js";
  *   {atSeconds, fault: {operation, kind, count?, untilSeconds?, ...}}          (window starts at atSeconds)
  *   {atSeconds, metric: {namespace, metricName, dimensions?, value, unit?}}
  *   {atSeconds, alias: {function, name, version?, weights?}}                   (someone else edits the alias)
+ *   {atSeconds, action: "stop", input?: <any JSON>}                             (an operator acts: the handler
+ *                                                                                registered with account.onAction)
  */
 export type TimelineItem =
   | { atSeconds: number; alarm: string; state: AlarmState; reason?: string }
   | { atSeconds: number; hook: string; results?: ScriptedResult[]; latencySeconds?: number }
   | { atSeconds: number; fault: FaultSpec }
   | { atSeconds: number; metric: MetricId & { value: number; unit?: string } }
-  | { atSeconds: number; alias: { function: string; name: string; version?: string; weights?: Record<string, number> } };
+  | { atSeconds: number; alias: { function: string; name: string; version?: string; weights?: Record<string, number> } }
+  | ActionItem;
+
+/** An operator action: what it means is wired by the simulator with `account.onAction(action, handler)`. */
+export interface ActionItem {
+  atSeconds: number;
+  action: string;
+  /** Free-form JSON handed to the handler with the item. */
+  input?: unknown;
+}
 
 /** Names the timeline may refer to, so typos fail when the timeline is added, not mid-run. */
 export interface TimelineContext {
@@ -36,13 +47,13 @@ export function parseTimeline(raw: unknown, ctx: TimelineContext, field = "timel
   const out: TimelineItem[] = [];
   c.array(raw, field).forEach((item, i) => {
     const f = `${field}[${i}]`;
-    const kinds = ["alarm", "hook", "fault", "metric", "alias"].filter((k) => typeof item === "object" && item !== null && k in item);
+    const kinds = ["alarm", "hook", "fault", "metric", "alias", "action"].filter((k) => typeof item === "object" && item !== null && k in item);
     if (kinds.length !== 1) {
-      c.fail(f, "must have exactly one of alarm, hook, fault, metric, alias");
+      c.fail(f, "must have exactly one of alarm, hook, fault, metric, alias, action");
       return;
     }
     const kind = kinds[0] as string;
-    const allowed = { alarm: ["atSeconds", "alarm", "state", "reason"], hook: ["atSeconds", "hook", "results", "latencySeconds"], fault: ["atSeconds", "fault"], metric: ["atSeconds", "metric"], alias: ["atSeconds", "alias"] }[kind] ?? [];
+    const allowed = { alarm: ["atSeconds", "alarm", "state", "reason"], hook: ["atSeconds", "hook", "results", "latencySeconds"], fault: ["atSeconds", "fault"], metric: ["atSeconds", "metric"], alias: ["atSeconds", "alias"], action: ["atSeconds", "action", "input"] }[kind] ?? [];
     const o = c.object(item, f, allowed);
     if (!o) return;
     const before = c.problems.length;
@@ -74,6 +85,9 @@ export function parseTimeline(raw: unknown, ctx: TimelineContext, field = "timel
       const value = mo ? c.number(mo, "value", `${f}.metric`, { required: true }) : undefined;
       const unit = mo ? c.string(mo, "unit", `${f}.metric`) : undefined;
       if (id && value !== undefined) out.push({ atSeconds, metric: unit ? { ...id, value, unit } : { ...id, value } });
+    } else if (kind === "action") {
+      const action = c.string(o, "action", f, { required: true });
+      if (action && c.problems.length === before) out.push("input" in o ? { atSeconds, action, input: o.input } : { atSeconds, action });
     } else {
       const ao = c.object(o.alias, `${f}.alias`, ["function", "name", "version", "weights"]);
       const fn = ao ? c.string(ao, "function", `${f}.alias`, { required: true }) : undefined;
@@ -114,6 +128,11 @@ export class Timeline {
   /** Entries not yet applied. */
   pending(): readonly TimelineItem[] {
     return this.items;
+  }
+
+  /** Simulated second of the next entry not yet applied, if any. */
+  nextAt(): number | undefined {
+    return this.items[0]?.atSeconds;
   }
 
   private flush(): void {

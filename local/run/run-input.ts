@@ -1,6 +1,7 @@
 import { GetAliasCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { newDeploymentId } from "../../functions/domain/deployment/ids.js";
 import { weightOnTarget } from "../../functions/domain/deployment/plan.js";
+import { useClock } from "../../functions/lib/clock.js";
 import { SimClock } from "../clock.js";
 import { type ExecutionReport, LocalRuntime } from "../runtime/runtime.js";
 import { withAwsEndpoint } from "../simulate/endpoint-env.js";
@@ -25,20 +26,24 @@ export interface RunReport {
 
 export async function runInput(
   input: Record<string, unknown>,
-  opts: { endpoint?: string; realTime?: boolean; machine?: string; root?: string; onProgress?: (line: string) => void } = {},
+  opts: { endpoint?: string; dynamoDbEndpoint?: string; realTime?: boolean; machine?: string; root?: string; onProgress?: (line: string) => void } = {},
 ): Promise<RunReport> {
   const deploymentId = (input.deploymentId as string | undefined) ?? newDeploymentId();
+  // A local run cannot receive the endpoint's alarm events or task-token callbacks, so unless the
+  // input says otherwise it watches alarms by polling.
+  input = { alarmMonitoring: "polling", ...input };
   const target = String(input.targetVersion);
   return withAwsEndpoint(
     opts.endpoint,
     async () => {
       const clock = new SimClock(Date.now());
+      const restoreClock = useClock(() => clock.now());
       const runtime = new LocalRuntime(opts.root ?? PROJECT_ROOT, clock, { realTime: opts.realTime });
       const exec = runtime.start(opts.machine ?? "deploy-lambda", { ...input, deploymentId }, {
         executionName: deploymentId,
         onTrace: (t) => t.kind === "entered" && opts.onProgress?.(`t+${Math.round(t.atSeconds)}s ${t.state}`),
       });
-      const result = await exec.result;
+      const result = await exec.result.finally(restoreClock);
       const timeline: RunReport["timeline"] = [];
       const events: RunReport["events"] = [];
       for (const c of result.integrationCalls) {
@@ -63,6 +68,6 @@ export async function runInput(
       }
       return { status: result.status, error: result.error, cause: result.cause, deploymentId, finalAlias, timeline, events, stats: result.stats };
     },
-    { simulatedCredentials: false },
+    { simulatedCredentials: false, dynamoDbEndpoint: opts.dynamoDbEndpoint },
   );
 }

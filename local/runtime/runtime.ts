@@ -2,6 +2,7 @@ import "./polyfills.js";
 import { StateMachine } from "aws-local-stepfunctions";
 import type { SimClock } from "../clock.js";
 import { ApiMeter, meterApiCalls } from "./api-meter.js";
+import { type CallbackWorld, TASK_TOKEN_PLACEHOLDER, awaitToken, substituteToken } from "./callbacks.js";
 import { type Json, allStates, loadDefinition } from "./definition.js";
 import { ASSUMED_BILLED_MS, HistoryCounter, estimateCostUsd } from "./history.js";
 import { IntegrationError } from "./sdk-integrations.js";
@@ -98,11 +99,17 @@ export class LocalRuntime {
   constructor(
     readonly root: string,
     readonly clock: SimClock,
-    opts: { stage?: string; realTime?: boolean } = {},
+    opts: { stage?: string; realTime?: boolean; world?: CallbackWorld } = {},
   ) {
     this.stack = loadStack(root, { stage: opts.stage });
     this.realTime = opts.realTime ?? false;
+    // Our handlers run in this process: give them the environment the stack gives its functions.
+    for (const [k, v] of Object.entries(this.stack.environment)) process.env[k] = v;
+    this.world = opts.world;
   }
+
+  /** Resolves `.waitForTaskToken` tasks (SendTaskSuccess/Failure) and tells the clock when the world acts next. */
+  readonly world?: CallbackWorld;
 
   /** When true, Waits and back-offs really sleep (wall time); otherwise they only advance the clock. */
   readonly realTime: boolean;
@@ -111,7 +118,42 @@ export class LocalRuntime {
     return `${this.root}/statemachines/${name}.asl.json`;
   }
 
-  start(machine: string, input: unknown, opts: { executionName: string; onTrace?: (entry: TraceEntry) => void }): LocalExecution {
+  /**
+   * `.waitForTaskToken`: run the resource with a fresh token, then wait (in simulated time, moving
+   * from one world event to the next) for SendTaskSuccess/SendTaskFailure or the Task's timeout.
+   */
+  private async runCallbackTask(
+    resource: string,
+    params: Json,
+    timeout: number | undefined,
+    metrics: { onHandlerInvocation(fn: { memoryMb: number }): void },
+    aborted: Promise<never>,
+  ): Promise<unknown> {
+    if (!this.world) throw new IntegrationError("States.Runtime", "waitForTaskToken needs a callback world (the simulated account)");
+    const token = `${TASK_TOKEN_PLACEHOLDER}-${crypto.randomUUID()}`;
+    const outcome = this.world.register(token);
+    await runTaskResource(resource, substituteToken(params, token), this.stack, metrics as never);
+    // An aborted execution stops waiting at once (Step Functions stops the task with the execution).
+    const abortedOutcome = aborted.catch((e: Error) => ({ ok: false as const, error: e.name, cause: e.message }));
+    return awaitToken(this.clock, this.world, token, Promise.race([outcome, abortedOutcome]), timeout);
+  }
+
+  /** Lambda invocations made outside executions (EventBridge rule targets such as the alarm listener). */
+  backgroundInvocations = 0;
+
+  /** Invokes one of our functions with an event, as an EventBridge rule target would. */
+  async invokeFunction(logicalId: string, event: unknown): Promise<unknown> {
+    const fn = this.stack.functions.get(logicalId);
+    if (!fn) throw new Error(`no function ${logicalId} in serverless.yml`);
+    const out = (await runTaskResource("arn:aws:states:::lambda:invoke", { FunctionName: fn.arn, Payload: event } as Json, this.stack, {
+      onHandlerInvocation: () => {
+        this.backgroundInvocations += 1;
+      },
+    })) as { Payload: unknown };
+    return out.Payload;
+  }
+
+  start(machine: string, input: unknown, opts: { executionName: string; executionArn?: string; onTrace?: (entry: TraceEntry) => void }): LocalExecution {
     const definition = loadDefinition(this.definitionPath(machine), this.stack);
     const states = allStates(definition);
     const byName = new Map(states.map((s) => [s.name, s.state]));
@@ -127,6 +169,11 @@ export class LocalRuntime {
     const lastInput = new Map<string, unknown>();
     const integrationCalls: IntegrationCall[] = [];
     let lambdaInvocations = 0;
+    let abortExecution: (e: Error) => void = () => undefined;
+    const abortedPromise = new Promise<never>((_, reject) => {
+      abortExecution = reject;
+    });
+    abortedPromise.catch(() => undefined);
     let lambdaGbSeconds = 0;
     const metrics = {
       onHandlerInvocation: (fn: { memoryMb: number }) => {
@@ -142,11 +189,13 @@ export class LocalRuntime {
       if (state.Retry && !this.realTime) retryOverrides[name] = 0;
       if (state.Type === "Wait" && !this.realTime) waitOverrides[name] = 0;
       if (state.Type !== "Task") continue;
-      const resource = String(state.Resource);
+      const callback = String(state.Resource).endsWith(".waitForTaskToken");
+      const resource = String(state.Resource).replace(/\.waitForTaskToken$/, "");
       taskHandlers[name] = async (params: Json) => {
         await drain();
         const raw = lastInput.get(name);
         const timeout = (state.TimeoutSeconds as number | undefined) ?? (state.TimeoutSecondsPath ? (readPath(raw, String(state.TimeoutSecondsPath)) as number) : undefined);
+        if (callback) return this.runCallbackTask(resource, params, timeout, metrics, abortedPromise) as Promise<Json>;
         const started = clock.elapsedSeconds();
         const release = timeout ? clock.horizon(timeout) : () => undefined;
         const call: IntegrationCall = { atSeconds: started, state: name, resource, params, ok: false };
@@ -181,12 +230,14 @@ export class LocalRuntime {
       overrides: { taskResourceLocalHandlers: taskHandlers as never, waitTimeOverrides: waitOverrides, retryIntervalOverrides: retryOverrides },
       context: {
         Execution: {
-          Id: `arn:aws:states:${this.stack.region}:${this.stack.accountId}:execution:${this.stack.service}-${this.stack.stage}-${machine}:${opts.executionName}`,
+          Id: opts.executionArn ?? `arn:aws:states:${this.stack.region}:${this.stack.accountId}:execution:${this.stack.service}-${this.stack.stage}-${machine}:${opts.executionName}`,
           Name: opts.executionName,
           Input: input as never,
           StartTime: clock.date().toISOString(),
         },
         StateMachine: { Name: `${this.stack.service}-${this.stack.stage}-${machine}` },
+        // The engine has no real $$.Task.Token; each callback task swaps this for a fresh token.
+        Task: { Token: TASK_TOKEN_PLACEHOLDER },
       },
       noThrowOnAbort: true,
     } as never);
@@ -246,6 +297,7 @@ export class LocalRuntime {
         error = inner.name;
         cause = inner.message;
       }
+      if (aborted) status = "ABORTED";
       await consume.catch(() => undefined);
       await drain();
       const h = history.stats();
@@ -275,6 +327,7 @@ export class LocalRuntime {
       result,
       abort: () => {
         aborted = true;
+        abortExecution(new IntegrationError("States.Aborted", "execution aborted"));
         execution.abort();
       },
     };

@@ -16,7 +16,24 @@ export interface LocalFunction {
   memoryMb: number;
 }
 
+/** An EventBridge rule declared on a function (`events: - eventBridge: {pattern}`), with intrinsics resolved. */
+export interface LocalRule {
+  functionLogicalId: string;
+  eventBus: string;
+  pattern: Record<string, unknown>;
+}
+
+export interface LocalStateMachine {
+  logicalId: string;
+  name: string;
+  arn: string;
+  /** File stem under statemachines/ (e.g. `deploy-lambda`). */
+  machine: string;
+}
+
 export interface LocalStack {
+  rules: LocalRule[];
+  stateMachines: LocalStateMachine[];
   service: string;
   stage: string;
   region: string;
@@ -24,6 +41,8 @@ export interface LocalStack {
   functions: Map<string, LocalFunction>;
   /** Logical id -> value of `Ref` (physical name). */
   refs: Map<string, string>;
+  /** provider.environment with Refs resolved: what every deployed function sees. */
+  environment: Record<string, string>;
   functionByArn(arn: string): LocalFunction | undefined;
 }
 
@@ -68,7 +87,43 @@ export function loadStack(root: string, opts: { stage?: string; region?: string;
     const name = props.Name ?? props.TableName ?? props.BucketName ?? props.TopicName;
     refs.set(logicalId, typeof name === "string" ? substitute(name, vars) : logicalId);
   }
+  const stateMachines: LocalStateMachine[] = [];
+  const sfnDecl = ((doc.stepFunctions as Record<string, unknown> | undefined)?.stateMachines ?? {}) as Record<string, Record<string, unknown>>;
+  for (const [key, sm] of Object.entries(sfnDecl)) {
+    const name = substitute(String(sm.name ?? `${service}-${stage}-${key}`), vars);
+    const file = String(sm.definition ?? "").match(/statemachines\/([^)]+)\.asl\.json/)?.[1] ?? key;
+    const logicalId = String(sm.id ?? `${key.charAt(0).toUpperCase()}${key.slice(1)}StateMachine`);
+    const arn = `arn:aws:states:${region}:${accountId}:stateMachine:${name}`;
+    stateMachines.push({ logicalId, name, arn, machine: file });
+    refs.set(logicalId, arn);
+  }
+  const resolve = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(resolve);
+    if (v && typeof v === "object") {
+      const o = v as Record<string, unknown>;
+      if (typeof o.Ref === "string") return refs.get(o.Ref) ?? o.Ref;
+      return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, resolve(x)]));
+    }
+    return typeof v === "string" ? substitute(v, vars) : v;
+  };
+  const rules: LocalRule[] = [];
+  for (const [name, f] of Object.entries((doc.functions ?? {}) as Record<string, Record<string, unknown>>)) {
+    for (const ev of (f.events ?? []) as Record<string, Record<string, unknown>>[]) {
+      const eb = ev.eventBridge;
+      if (!eb?.pattern) continue;
+      rules.push({ functionLogicalId: lambdaLogicalId(name), eventBus: String(resolve(eb.eventBus) ?? "default"), pattern: resolve(eb.pattern) as Record<string, unknown> });
+    }
+  }
+  const environment: Record<string, string> = {};
+  for (const [k, v] of Object.entries((provider.environment ?? {}) as Record<string, unknown>)) {
+    const ref = (v as { Ref?: string } | null)?.Ref;
+    if (typeof v === "string") environment[k] = substitute(v, vars);
+    else if (ref && refs.has(ref)) environment[k] = refs.get(ref) as string;
+  }
   return {
+    rules,
+    stateMachines,
+    environment,
     service,
     stage,
     region,

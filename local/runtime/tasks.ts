@@ -60,8 +60,8 @@ async function invokeRemoteFunction(functionName: string, payload: Json): Promis
   try {
     out = await client.send(new InvokeCommand({ FunctionName: functionName, Payload: new TextEncoder().encode(JSON.stringify(payload ?? {})) }));
   } catch (e) {
-    const err = e as Error;
-    throw new IntegrationError(`Lambda.${err.name}`, err.message);
+    const err = e as Error & { $metadata?: { httpStatusCode?: number } };
+    throw new IntegrationError(`Lambda.${err.$metadata?.httpStatusCode ? err.name : "SdkClientException"}`, err.message);
   }
   const text = out.Payload ? new TextDecoder().decode(out.Payload) : "null";
   if (out.FunctionError) {
@@ -78,8 +78,9 @@ async function putEvents(params: { Entries?: Record<string, unknown>[] }): Promi
   try {
     out = await client.send(new PutEventsCommand({ Entries }));
   } catch (e) {
-    const err = e as Error;
-    throw new IntegrationError(`EventBridge.${err.name}`, err.message);
+    const err = e as Error & { $metadata?: { httpStatusCode?: number } };
+    // No HTTP answer at all (connection dropped): the integration reports a client-side failure.
+    throw new IntegrationError(`EventBridge.${err.$metadata?.httpStatusCode ? err.name : "SdkClientException"}`, err.message);
   }
   // The optimized integration fails the task when any entry failed (error EventBridge.FailedEntry).
   if ((out.FailedEntryCount ?? 0) > 0) throw new IntegrationError("EventBridge.FailedEntry", JSON.stringify(out.Entries));

@@ -1,10 +1,13 @@
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { weightOnTarget } from "../../functions/domain/deployment/plan.js";
-import { SimAccount } from "../account/index.js";
-import { SimClock } from "../clock.js";
-import { type ExecutionReport, LocalRuntime } from "../runtime/runtime.js";
-import { withAwsEndpoint } from "./endpoint-env.js";
+import { stopExecution } from "../../functions/adapters/sfn.js";
+import { registry } from "../../functions/lib/registry.js";
+import type { SimAccount } from "../account/index.js";
+import type { LocalDynamoDb } from "../emulators/dynalite.js";
+import type { SimClock } from "../clock.js";
+import type { ExecutionReport } from "../runtime/runtime.js";
+import { openSimWorld } from "./world.js";
 import type { Scenario } from "./scenario.js";
 
 export const PROJECT_ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -22,6 +25,9 @@ export interface SimulationReport {
   error?: string;
   cause?: string;
   deploymentId: string;
+  executionArn: string;
+  /** What the registry says at the end: final status, error, and who holds the group's lock. */
+  registry: { status: string | null; errorName: string | null; lockHolder: string | null };
   finalAlias: { functionVersion: string; additionalVersionWeights: Record<string, number> };
   timeline: { atSeconds: number; weight: number }[];
   events: { atSeconds: number; detailType: string; source: string; detail: Record<string, unknown> }[];
@@ -42,50 +48,57 @@ export interface SimulateOptions {
   root?: string;
   onLog?: (entry: TimelineEntry) => void;
   /** Called once the execution is running: lets a caller act mid-run (tests, the CLI). */
-  onStart?: (ctx: { account: SimAccount; clock: SimClock; abort: () => void }) => void;
+  onStart?: (ctx: { account: SimAccount; clock: SimClock; executionArn: string; abort: () => void }) => void;
+  /** A running dynalite to reuse (the registry table is created in it if missing); otherwise one per run. */
+  dynamo?: LocalDynamoDb;
 }
 
 export async function simulateScenario(scenario: Scenario, opts: SimulateOptions = {}): Promise<SimulationReport> {
-  const clock = new SimClock();
-  const account = SimAccount.fromSetup(scenario.account, { clock });
-  if (scenario.timeline?.length) account.applyTimeline(scenario.timeline);
-  const server = await account.serve();
+  const world = await openSimWorld(scenario.account, { root: opts.root, dynamo: opts.dynamo, timeline: scenario.timeline });
   const deploymentId = (scenario.input.deploymentId as string | undefined) ?? scenarioDeploymentId(scenario.name);
   const input: Record<string, unknown> = { ...scenario.input, deploymentId };
   const functionName = String(input.functionName);
   const aliasName = String(input.alias);
   const target = String(input.targetVersion);
+  const { account, clock } = world;
   try {
-    return await withAwsEndpoint(server.endpoint, async () => {
-      const runtime = new LocalRuntime(opts.root ?? PROJECT_ROOT, clock);
-      // The stack's own resources exist in the account, as after `osls deploy`.
-      for (const bus of [runtime.stack.refs.get("StepDeployEventBus")]) if (bus) account.createEventBus(bus);
-      const log = new LogFollower(account, runtime, target, opts.onLog);
-      const execution = runtime.start(scenario.machine ?? "deploy-lambda", input, { executionName: deploymentId, onTrace: () => log.poll() });
-      opts.onStart?.({ account, clock, abort: execution.abort });
-      const result = await execution.result;
+    return await world.within(async () => {
+      const log = new LogFollower(account, target, opts.onLog);
+      const run = await world.startDeployment(input, scenario.machine);
+      opts.onStart?.({ account, clock, executionArn: run.executionArn, abort: () => void stopExecution(run.executionArn, "Simulate.Aborted", "aborted by the scenario") });
+      const pollTimer = setInterval(() => log.poll(), 5);
+      let result: ExecutionReport;
+      try {
+        result = await run.finished;
+      } finally {
+        clearInterval(pollTimer);
+      }
       log.poll();
       const alias = account.getAlias(functionName, aliasName);
+      const record = await registry().getDeployment(deploymentId);
+      const lock = await registry().getLock({ application: String(input.application), deploymentGroup: String(input.deploymentGroup) });
       const report: SimulationReport = {
         scenario: scenario.name,
         status: result.status,
         error: result.error,
         cause: result.cause,
         deploymentId,
+        executionArn: run.executionArn,
         finalAlias: { functionVersion: alias.functionVersion, additionalVersionWeights: alias.additionalVersionWeights },
+        registry: { status: record?.status ?? null, errorName: record?.errorName ?? null, lockHolder: lock?.holderDeploymentId ?? null },
         timeline: account.aliasHistory
           .filter((h) => h.functionName === functionName && h.alias === aliasName)
           .map((h) => ({ atSeconds: h.atSeconds, weight: weightOnTarget({ functionVersion: h.functionVersion, weights: h.additionalVersionWeights }, target) })),
         events: account.events.map((e) => ({ atSeconds: e.atSeconds, detailType: e.detailType, source: e.source, detail: e.detail })),
         hooks: account.hookInvocations.map((h) => ({ atSeconds: h.atSeconds, functionName: h.functionName, lifecycleEvent: h.payload?.lifecycleEvent, outcome: h.outcome })),
         log: log.entries,
-        stats: { ...result.stats, hookInvocations: account.hookInvocations.length },
+        stats: { ...result.stats, lambdaInvocations: result.stats.lambdaInvocations + world.runtime.backgroundInvocations, hookInvocations: account.hookInvocations.length },
       };
       if (scenario.expect) report.expectationFailures = checkExpectation(scenario, report);
       return report;
     });
   } finally {
-    await server.close();
+    await world.close();
   }
 }
 
@@ -111,7 +124,6 @@ class LogFollower {
 
   constructor(
     private readonly account: SimAccount,
-    private readonly runtime: LocalRuntime,
     private readonly target: string,
     private readonly onLog?: (e: TimelineEntry) => void,
   ) {}
@@ -141,6 +153,5 @@ class LogFollower {
     this.seen = { alias: a.aliasHistory.length, events: a.events.length, hooks: a.hookInvocations.length, calls: a.calls.length, trace: 0, world: a.worldLog.length };
     fresh.sort((x, y) => x.atSeconds - y.atSeconds);
     for (const e of fresh) this.push(e);
-    void this.runtime;
   }
 }

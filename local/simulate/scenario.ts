@@ -18,7 +18,7 @@ export interface Scenario {
 }
 
 export interface ScenarioExpectation {
-  status: "SUCCEEDED" | "FAILED";
+  status: "SUCCEEDED" | "FAILED" | "ABORTED";
   error?: string;
   finalAlias?: { functionVersion: string; additionalVersionWeights: Record<string, number> };
   /** EventBridge states in order, e.g. ["START", "STOP"]. */

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SimAccount } from "../../local/account/index.js";
 import { SimClock } from "../../local/clock.js";
+import { type LocalDynamoDb, startDynalite } from "../../local/emulators/dynalite.js";
 import { runInput } from "../../local/run/run-input.js";
 import { PROJECT_ROOT } from "../../local/simulate/run-scenario.js";
 
@@ -16,6 +17,8 @@ import { PROJECT_ROOT } from "../../local/simulate/run-scenario.js";
 const inputFile = join(PROJECT_ROOT, "events", "deploy-lambda.input.json");
 let account: SimAccount;
 let server: { endpoint: string; close(): Promise<void> };
+// The stack's registry table exists at the endpoint too (DynamoDB through dynalite).
+let dynamo: LocalDynamoDb;
 
 function freshAccount(): SimAccount {
   const a = SimAccount.fromSetup(
@@ -40,15 +43,19 @@ describe("stepdeploy run --endpoint", () => {
   beforeAll(async () => {
     account = freshAccount();
     server = await account.serve();
+    dynamo = await startDynalite("stepdeploy-local-registry");
   });
-  afterAll(async () => server.close());
+  afterAll(async () => {
+    await server.close();
+    await dynamo.close();
+  });
 
   it("the CLI binary runs the canary against the endpoint and reports it as JSON", async () => {
     // Async spawn: the endpoint lives in this process and must keep serving while the CLI runs.
     const out = await promisify(execFile)(process.execPath, ["bin/stepdeploy.mjs", "run", inputFile, "--endpoint", server.endpoint, "--json"], {
       cwd: PROJECT_ROOT,
       encoding: "utf8",
-      env: { ...process.env, AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "k", AWS_SECRET_ACCESS_KEY: "s", POWERTOOLS_LOG_LEVEL: "SILENT" },
+      env: { ...process.env, AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "k", AWS_SECRET_ACCESS_KEY: "s", AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, POWERTOOLS_LOG_LEVEL: "SILENT" },
       timeout: 60_000,
     });
     const report = JSON.parse(out.stdout);
@@ -72,7 +79,7 @@ describe("stepdeploy run --endpoint", () => {
     const s = await a.serve();
     try {
       const input = JSON.parse(readFileSync(inputFile, "utf8"));
-      const report = await runInput(input, { endpoint: s.endpoint });
+      const report = await runInput(input, { endpoint: s.endpoint, dynamoDbEndpoint: dynamo.endpoint });
       expect(report.status).toBe("FAILED");
       expect(report.error).toBe("Deploy.HookFailed");
       expect(report.cause).toContain("checkout smoke test failed");

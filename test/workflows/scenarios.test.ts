@@ -22,8 +22,15 @@ describe("events/scenarios", () => {
     expect(scenario.expect, `${file} declares no expectation`).toBeDefined();
     const report = await simulateScenario(scenario);
     expect(report.expectationFailures, JSON.stringify({ error: report.error, cause: report.cause, log: report.log }, null, 1)).toEqual([]);
-    // Whatever happened, the alias is whole: fully old or fully new, never split.
-    expect(report.finalAlias.additionalVersionWeights).toEqual({});
+    // Whatever happened, the alias is whole: fully old or fully new, never split, unless the
+    // operator explicitly asked to leave traffic where it was.
+    if (report.error !== "Deploy.StoppedWithoutRollback") expect(report.finalAlias.additionalVersionWeights).toEqual({});
+    // The registry agrees and the group's lock is free.
+    const started = report.events.length > 0;
+    if (started) {
+      expect(report.registry.status).toBe(report.status === "SUCCEEDED" ? "Succeeded" : report.events.at(-1)?.detail.state === "STOP" ? "Stopped" : "Failed");
+      expect(report.registry.lockHolder).toBeNull();
+    }
     // Exactly one terminal event when the deployment started.
     const states = report.events.map((e) => e.detail.state);
     if (states.length) expect(states.filter((s) => s !== "START")).toHaveLength(1);

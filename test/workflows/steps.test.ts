@@ -29,10 +29,17 @@ describe("deploy-lambda, step by step", () => {
     expect(seen[9]).toEqual({ at: 540, version: "4", weights: {} });
   });
 
-  it("alarm mid-bake: reads OK until 240 s, then ALARM, then the alias is back on 3 at once", async () => {
-    const report = await simulateScenario(scenario("alarm-mid-bake"));
+  it("alarm polling: reads OK every 60 s until the 240 s poll sees ALARM, then the alias is back on 3", async () => {
+    const report = await simulateScenario(scenario("alarm-mid-bake-polling"));
     const checks = report.log.filter((l) => l.kind === "alarm-check").map((l) => l.atSeconds);
     expect(checks).toEqual([0, 0, 0, 60, 120, 180, 240]);
+    expect(report.timeline.at(-1)).toEqual({ atSeconds: 240, weight: 0 });
+  });
+
+  it("alarm events: no polling during the bake; the alarm at 240 s ends it within the same second", async () => {
+    const report = await simulateScenario(scenario("alarm-mid-bake"));
+    const checks = report.log.filter((l) => l.kind === "alarm-check").map((l) => l.atSeconds);
+    expect(checks.every((t) => t === 0)).toBe(true);
     const restore = report.timeline.at(-1);
     expect(restore).toEqual({ atSeconds: 240, weight: 0 });
     expect(report.events.at(-1)?.detail).toMatchObject({ state: "STOP", rollback: true, error: "Deploy.AlarmTriggered", currentVersion: "3", targetVersion: "4" });

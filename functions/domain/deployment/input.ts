@@ -16,8 +16,12 @@ export interface DeployLambdaInput {
   hooks: { beforeAllowTraffic: string | null; afterAllowTraffic: string | null; timeoutSeconds: number };
   alarms: string[];
   ignorePollAlarmFailure: boolean;
+  /** Hot-fix override: alarms already in ALARM when the deployment starts are ignored (and reported). */
+  ignoreAlarmsFiringAtStart: boolean;
   autoRollback: { enabled: boolean; events: RollbackEvent[] };
   alarmPollSeconds: number;
+  /** `events` (default): alarm state-change events end a bake at once; `polling`: read alarms every alarmPollSeconds. */
+  alarmMonitoring: "events" | "polling";
   description?: string;
 }
 
@@ -43,8 +47,10 @@ const KNOWN_KEYS = new Set([
   "hooks",
   "alarms",
   "ignorePollAlarmFailure",
+  "ignoreAlarmsFiringAtStart",
   "autoRollback",
   "alarmPollSeconds",
+  "alarmMonitoring",
   "description",
 ]);
 
@@ -179,12 +185,20 @@ export function parseDeployLambdaInput(raw: unknown): DeployLambdaInput {
     hooks: parseHooks(r.hooks, problems),
     alarms: parseAlarms(r.alarms, problems),
     ignorePollAlarmFailure: r.ignorePollAlarmFailure === true,
+    ignoreAlarmsFiringAtStart: r.ignoreAlarmsFiringAtStart === true,
     autoRollback: parseAutoRollback(r.autoRollback, problems),
     alarmPollSeconds: intIn(r.alarmPollSeconds, "alarmPollSeconds", 1, 3600, DEFAULT_ALARM_POLL_SECONDS, problems),
+    alarmMonitoring: r.alarmMonitoring === "polling" ? "polling" : "events",
     description: typeof r.description === "string" ? r.description : undefined,
   };
   if (r.ignorePollAlarmFailure !== undefined && typeof r.ignorePollAlarmFailure !== "boolean") {
     problems.push({ field: "ignorePollAlarmFailure", reason: "must be true or false" });
+  }
+  if (r.alarmMonitoring !== undefined && r.alarmMonitoring !== "events" && r.alarmMonitoring !== "polling") {
+    problems.push({ field: "alarmMonitoring", reason: "must be \"events\" or \"polling\"" });
+  }
+  if (r.ignoreAlarmsFiringAtStart !== undefined && typeof r.ignoreAlarmsFiringAtStart !== "boolean") {
+    problems.push({ field: "ignoreAlarmsFiringAtStart", reason: "must be true or false" });
   }
   if (input.description && input.description.length > 256) problems.push({ field: "description", reason: "at most 256 characters" });
   if (input.currentVersion && input.currentVersion === input.targetVersion) {

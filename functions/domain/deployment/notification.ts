@@ -21,6 +21,8 @@ export interface DeploymentEventDetail {
   reason: string | null;
   rollback: boolean;
   error?: string;
+  /** Alarms firing at the start that this deployment ignores (CodeDeploy's overrideAlarmConfiguration). */
+  ignoredAlarms?: string[];
 }
 
 /** The START detail; terminal states merge `{state, reason, rollback, error}` over it (States.JsonMerge in the ASL). */

@@ -38,6 +38,9 @@ function classify(failure: CaughtFailure): { error: string; reason: string } {
   return { error: ErrorNames.AwsError, reason: `${failure.Error}: ${reason}` };
 }
 
+/** An explicit stop request decides rollback itself (CodeDeploy's StopDeployment autoRollbackEnabled). */
+const EXPLICIT_ROLLBACK: Record<string, boolean> = { [ErrorNames.Stopped]: true, "Deploy.StoppedWithoutRollback": false };
+
 function triggeringEvent(error: string): RollbackEvent {
   if (error === ErrorNames.AlarmTriggered) return "DEPLOYMENT_STOP_ON_ALARM";
   if (error === ErrorNames.Stopped) return "DEPLOYMENT_STOP_ON_REQUEST";
@@ -47,7 +50,7 @@ function triggeringEvent(error: string): RollbackEvent {
 /** Decides how a failed deployment ends: which error, which event state, and whether to roll back. */
 export function concludeFailure(failure: CaughtFailure, autoRollback: { enabled: boolean; events: RollbackEvent[] }): Outcome {
   const { error, reason } = classify(failure);
-  const state = error === ErrorNames.AlarmTriggered || error === ErrorNames.Stopped ? "STOP" : "FAILURE";
-  const rollback = autoRollback.enabled && autoRollback.events.includes(triggeringEvent(error));
+  const state = error === ErrorNames.AlarmTriggered || error in EXPLICIT_ROLLBACK ? "STOP" : "FAILURE";
+  const rollback = EXPLICIT_ROLLBACK[error] ?? (autoRollback.enabled && autoRollback.events.includes(triggeringEvent(error)));
   return { error, reason, state, rollback, eventFields: { state, reason, rollback, error } };
 }

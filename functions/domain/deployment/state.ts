@@ -16,8 +16,11 @@ export interface LambdaDeployment {
   config: string;
   hooks: DeployLambdaInput["hooks"];
   alarms: string[];
+  /** Alarms already in ALARM at the start that the deployment was told to ignore (recorded, emitted). */
+  ignoredAlarms: string[];
   ignorePollAlarmFailure: boolean;
   alarmPollSeconds: number;
+  alarmMonitoring: "events" | "polling";
   autoRollback: DeployLambdaInput["autoRollback"];
   /** START detail; terminal events merge their fields over it. */
   eventDetail: DeploymentEventDetail;
@@ -25,6 +28,8 @@ export interface LambdaDeployment {
   resources: string[];
   /** The alias state a rollback restores: 100% on currentVersion, no routing config. */
   rollbackTo: { functionVersion: string; routingConfig: AliasRouting };
+  /** The alias state a promotion (or the last step) sets: 100% on targetVersion. */
+  promoteTo: { functionVersion: string; routingConfig: AliasRouting };
   /** Detail fields merged over `eventDetail` for outcomes the ASL cannot compute itself. */
   eventOutcomes: { success: TerminalFields; rollbackFailed: TerminalFields };
 }

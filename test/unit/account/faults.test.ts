@@ -141,12 +141,12 @@ describe("fault scoping", () => {
 
 describe("routing", () => {
   it("answers UnknownOperationException for a service the account does not serve, and journals it", async () => {
-    const { SFNClient, ListStateMachinesCommand } = await import("@aws-sdk/client-sfn");
-    const sfn = new SFNClient({ ...h.config, maxAttempts: 1 });
-    const e = await failure(sfn.send(new ListStateMachinesCommand({})));
+    const { DynamoDBClient, ListTablesCommand } = await import("@aws-sdk/client-dynamodb");
+    const ddb = new DynamoDBClient({ ...h.config, maxAttempts: 1 });
+    const e = await failure(ddb.send(new ListTablesCommand({})));
     expect(e.name).toBe("UnknownOperationException");
-    expect(e.message).toContain("AWSStepFunctions.ListStateMachines");
+    expect(e.message).toContain("DynamoDB_20120810.ListTables");
     expect(h.account.calls[0]).toMatchObject({ service: "Unknown", ok: false, errorName: "UnknownService" });
-    sfn.destroy();
+    ddb.destroy();
   });
 });

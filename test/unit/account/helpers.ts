@@ -1,6 +1,7 @@
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { LambdaClient } from "@aws-sdk/client-lambda";
+import { SFNClient } from "@aws-sdk/client-sfn";
 import { SimAccount, type ServedAccount } from "../../../local/account/index.js";
 import { SimClock } from "../../../local/clock.js";
 
@@ -12,6 +13,7 @@ export interface Harness {
   lambda: LambdaClient;
   cloudwatch: CloudWatchClient;
   events: EventBridgeClient;
+  sfn: SFNClient;
   /** Client config for building clients with other options (e.g. maxAttempts). */
   config: { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } };
   close(): Promise<void>;
@@ -36,6 +38,7 @@ export async function startAccount(setup: unknown = ORDERS_SETUP, timeline?: unk
   const lambda = new LambdaClient(config);
   const cloudwatch = new CloudWatchClient(config);
   const events = new EventBridgeClient(config);
+  const sfn = new SFNClient(config);
   return {
     clock,
     account,
@@ -43,9 +46,10 @@ export async function startAccount(setup: unknown = ORDERS_SETUP, timeline?: unk
     lambda,
     cloudwatch,
     events,
+    sfn,
     config,
     close: async () => {
-      for (const c of [lambda, cloudwatch, events]) c.destroy();
+      for (const c of [lambda, cloudwatch, events, sfn]) c.destroy();
       await server.close();
     },
   };

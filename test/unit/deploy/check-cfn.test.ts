@@ -88,4 +88,20 @@ describe("checkTemplate", () => {
       expect.stringMatching(/\(Everything\): Resource "\*" for lambda:InvokeFunction/),
     ]);
   });
+
+  it("allows Resource '*' for SendTaskSuccess/SendTaskFailure (no resource-level permissions), but not with a scopable action", () => {
+    const t = {
+      Resources: {
+        Bus: bus,
+        R: role([
+          { Sid: "Tokens", Effect: "Allow", Action: ["states:SendTaskSuccess", "states:SendTaskFailure"], Resource: "*" },
+          { Sid: "Mixed", Effect: "Allow", Action: ["states:SendTaskSuccess", "states:StartExecution"], Resource: "*" },
+          { Sid: "Heartbeat", Effect: "Allow", Action: ["states:SendTaskHeartbeat"], Resource: "*" },
+        ]),
+      },
+    };
+    expect(errors(t)).toEqual([expect.stringMatching(/\(Mixed\): Resource "\*" for states:StartExecution/), expect.stringMatching(/\(Heartbeat\): Resource "\*" for states:SendTaskHeartbeat/)]);
+    const notes = checkTemplate(t as never, spec).filter((f) => f.level === "note");
+    expect(notes).toEqual([expect.objectContaining({ where: expect.stringContaining("(Tokens)"), message: expect.stringContaining("no resource-level permissions") })]);
+  });
 });

@@ -6,7 +6,8 @@ import path from "node:path";
 import { promisify } from "node:util";
 import yauzl from "yauzl";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkTemplate, loadSpecLookup } from "../../../scripts/check-cfn.js";
+import { REGISTRY_TABLE_DEFINITION, registryTableResource } from "../../../functions/adapters/dynamodb-registry.js";
+import { checkTemplate, loadSpecLookup, RESOURCE_STAR_ALLOWED } from "../../../scripts/check-cfn.js";
 import { asList, type CfnTemplate, type Json, type PackagedService, packageService, roleStatements, type Statement } from "./package-fixture.js";
 
 const FUNCTIONS = {
@@ -14,7 +15,20 @@ const FUNCTIONS = {
   checkAlarms: "CheckAlarmsLambdaFunction",
   runHook: "RunHookLambdaFunction",
   concludeFailure: "ConcludeFailureLambdaFunction",
+  register: "RegisterLambdaFunction",
+  watchBake: "WatchBakeLambdaFunction",
+  holdPaused: "HoldPausedLambdaFunction",
+  finalize: "FinalizeLambdaFunction",
+  alarmListener: "AlarmListenerLambdaFunction",
+  janitor: "JanitorLambdaFunction",
 } as const;
+type FunctionKey = keyof typeof FUNCTIONS;
+/** The functions the state machine invokes (lambda:invoke and lambda:invoke.waitForTaskToken tasks). */
+const INVOKED_BY_STATE_MACHINE: FunctionKey[] = ["prepare", "register", "checkAlarms", "runHook", "watchBake", "holdPaused", "finalize", "concludeFailure"];
+/** Invoked by EventBridge rules on the default bus instead. */
+const RULE_TARGETS: FunctionKey[] = ["alarmListener", "janitor"];
+const roleOf = (key: string): string => `${key.charAt(0).toUpperCase()}${key.slice(1)}Role`;
+const TABLE_ARN = { "Fn::GetAtt": ["RegistryTable", "Arn"] };
 const LAMBDA_ARN_PREFIX = "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:";
 
 let dev: PackagedService;
@@ -127,9 +141,11 @@ describe("packaged template: state machine", () => {
     expect(prod.template.Resources.DeployLambdaStateMachine?.Properties?.StateMachineName).toBe("stepdeploy-prod-deploy-lambda");
   });
 
-  it("substitutes our four functions' ARNs into every lambda:invoke task (Fn::Sub variable map)", () => {
+  it("substitutes our functions' ARNs into every lambda:invoke task, callbacks included (Fn::Sub variable map)", () => {
     const { definition, substitution } = definitionOf(dev.template);
-    const invokes = allStates(definition.States).filter(([, s]) => s.Type === "Task" && s.Resource === "arn:aws:states:::lambda:invoke");
+    const invokes = allStates(definition.States).filter(
+      ([, s]) => s.Type === "Task" && (s.Resource === "arn:aws:states:::lambda:invoke" || s.Resource === "arn:aws:states:::lambda:invoke.waitForTaskToken"),
+    );
     expect(invokes.length).toBeGreaterThan(0);
     const used = new Set<string>();
     for (const [name, s] of invokes) {
@@ -140,7 +156,7 @@ describe("packaged template: state machine", () => {
       expect(dev.template.Resources[logicalId]?.Type).toBe("AWS::Lambda::Function");
       used.add(logicalId);
     }
-    expect([...used].sort()).toEqual(Object.values(FUNCTIONS).sort());
+    expect([...used].sort()).toEqual(INVOKED_BY_STATE_MACHINE.map((k) => FUNCTIONS[k]).sort());
   });
 
   it("sends events:putEvents to the stack's bus (Ref StepDeployEventBus)", () => {
@@ -167,15 +183,15 @@ describe("packaged template: bus and functions", () => {
     expect(prod.template.Resources.StepDeployEventBus?.Properties?.Name).toBe("stepdeploy-prod");
   });
 
-  it.each(Object.entries(FUNCTIONS))("%s: nodejs20.x on arm64, own role, bus name and Powertools env", (key, logicalId) => {
+  it.each(Object.entries(FUNCTIONS))("%s: nodejs20.x on arm64, own role, bus and table names and Powertools env", (key, logicalId) => {
     const props = dev.template.Resources[logicalId]?.Properties ?? {};
     expect(props.Handler).toBe(`functions/handlers/${key}.handler`);
     expect(props.Runtime).toBe("nodejs20.x");
     expect(props.Architectures).toEqual(["arm64"]);
-    const roleId = `${key.charAt(0).toUpperCase()}${key.slice(1)}Role`;
-    expect(props.Role).toEqual({ "Fn::GetAtt": [roleId, "Arn"] });
+    expect(props.Role).toEqual({ "Fn::GetAtt": [roleOf(key), "Arn"] });
     expect((props.Environment as { Variables: Record<string, Json> }).Variables).toEqual({
       EVENT_BUS_NAME: { Ref: "StepDeployEventBus" },
+      STEPDEPLOY_TABLE: { Ref: "RegistryTable" },
       POWERTOOLS_SERVICE_NAME: "stepdeploy",
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     });
@@ -203,7 +219,7 @@ describe("packaged bundles", () => {
         cwd: dir,
         env: { PATH: process.env.PATH ?? "", AWS_REGION: "us-east-1", POWERTOOLS_LOG_LEVEL: "SILENT", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
       });
-      expect(JSON.parse(stdout)).toEqual({ prepare: "function", checkAlarms: "function", runHook: "function", concludeFailure: "function", prepare_error: "Deploy.InvalidInput" });
+      expect(JSON.parse(stdout)).toEqual({ ...Object.fromEntries(Object.keys(FUNCTIONS).map((k) => [k, "function"])), prepare_error: "Deploy.InvalidInput" });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -216,26 +232,37 @@ describe("packaged template: IAM", () => {
       .filter(([, r]) => r.Type === "AWS::IAM::Role")
       .flatMap(([id]) => roleStatements(t, id).map((s) => [id, s] as [string, Statement]));
 
-  it("has no wildcard in any Action, and Resource '*' only for cloudwatch:DescribeAlarms", () => {
+  it("has no wildcard in any Action, and Resource '*' only for DescribeAlarms and SendTaskSuccess/Failure, alone", () => {
     const all = iamStatements(dev.template);
     expect(all.length).toBeGreaterThan(0);
+    const starred = new Set<string>();
     for (const [role, st] of all) {
       for (const action of asList(st.Action)) expect(action, `${role} ${st.Sid}`).not.toContain("*");
-      if (asList(st.Resource).includes("*")) expect(asList(st.Action), `${role} ${st.Sid}`).toEqual(["cloudwatch:DescribeAlarms"]);
+      if (!asList(st.Resource).includes("*")) continue;
+      expect(asList(st.Resource), `${role} ${st.Sid}`).toEqual(["*"]);
+      expect(asList(st.Action), `${role} ${st.Sid}`).toHaveLength(1);
+      starred.add(asList(st.Action)[0] as string);
     }
+    expect([...starred].sort()).toEqual(["cloudwatch:DescribeAlarms", "states:SendTaskFailure", "states:SendTaskSuccess"]);
+    expect(Object.keys(RESOURCE_STAR_ALLOWED).sort()).toEqual([...starred].sort());
   });
 
   it("uses one role per function and none from the framework", () => {
     const roles = Object.entries(dev.template.Resources).filter(([, r]) => r.Type === "AWS::IAM::Role").map(([id]) => id);
-    expect(roles.sort()).toEqual(["CheckAlarmsRole", "ConcludeFailureRole", "DeployLambdaStateMachineRole", "PrepareRole", "RunHookRole"]);
+    expect(roles.sort()).toEqual([...Object.keys(FUNCTIONS).map(roleOf), "DeployLambdaStateMachineRole"].sort());
   });
 
-  it("state machine role: invoke only our functions, shift target aliases, put events on our bus", () => {
+  it("state machine role: invoke only the functions the definition calls, shift target aliases, put events on our bus", () => {
     const invoke = statementsOf(dev.template, "DeployLambdaStateMachineRole", "InvokeStepDeployFunctions");
     expect(invoke.Action).toEqual(["lambda:InvokeFunction"]);
-    expect(asList(invoke.Resource)).toEqual(
-      Object.values(FUNCTIONS).flatMap((id) => [{ "Fn::GetAtt": [id, "Arn"] }, { "Fn::Sub": `\${${id}.Arn}:*` }]),
-    );
+    const granted = asList(invoke.Resource);
+    expect(granted).toHaveLength(2 * INVOKED_BY_STATE_MACHINE.length);
+    for (const key of INVOKED_BY_STATE_MACHINE) {
+      const id = FUNCTIONS[key];
+      expect(granted, key).toContainEqual({ "Fn::GetAtt": [id, "Arn"] });
+      expect(granted, key).toContainEqual({ "Fn::Sub": `\${${id}.Arn}:*` });
+    }
+    for (const key of RULE_TARGETS) expect(JSON.stringify(granted), key).not.toContain(FUNCTIONS[key]);
     const events = statementsOf(dev.template, "DeployLambdaStateMachineRole", "PublishDeploymentEvents");
     expect(events.Action).toEqual(["events:PutEvents"]);
     expect(events.Resource).toEqual([{ "Fn::GetAtt": ["StepDeployEventBus", "Arn"] }]);
@@ -245,6 +272,7 @@ describe("packaged template: IAM", () => {
 
   const scoped = [
     ["DeployLambdaStateMachineRole", "ShiftTargetAliases", "target"],
+    ["JanitorRole", "RestoreTargetAliases", "target"],
     ["PrepareRole", "ReadTargetFunctions", "target"],
     ["PrepareRole", "CheckHookFunctionsExist", "hook"],
     ["RunHookRole", "InvokeHooks", "hook"],
@@ -262,12 +290,163 @@ describe("packaged template: IAM", () => {
 
   it("each function role writes logs only to its own log group; concludeFailure gets nothing else", () => {
     for (const key of Object.keys(FUNCTIONS)) {
-      const roleId = `${key.charAt(0).toUpperCase()}${key.slice(1)}Role`;
+      const roleId = roleOf(key);
       const logs = statementsOf(dev.template, roleId, "Logs");
       expect(logs.Action).toEqual(["logs:CreateLogStream", "logs:PutLogEvents"]);
       expect(logs.Resource).toEqual([{ "Fn::GetAtt": [`${key.charAt(0).toUpperCase()}${key.slice(1)}LogGroup`, "Arn"] }]);
     }
     expect(roleStatements(dev.template, "ConcludeFailureRole").map((s) => s.Sid)).toEqual(["Logs"]);
+  });
+});
+
+describe("packaged template: registry table", () => {
+  it("RegistryTable is REGISTRY_TABLE_DEFINITION (keys, attributes, indexes, on-demand), named stepdeploy-<stage>-registry", () => {
+    for (const [t, stage] of [
+      [dev.template, "dev"],
+      [prod.template, "prod"],
+    ] as const) {
+      const table = t.Resources.RegistryTable;
+      expect(table?.Type).toBe("AWS::DynamoDB::Table");
+      const { PointInTimeRecoverySpecification, ...rest } = table?.Properties ?? {};
+      // registryTableResource() is what functions/adapters/dynamodb-registry.ts exports for CloudFormation.
+      expect(rest).toEqual(registryTableResource(`stepdeploy-${stage}-registry`).Properties);
+      expect(PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    }
+    const props = dev.template.Resources.RegistryTable?.Properties ?? {};
+    expect(props.KeySchema).toEqual(REGISTRY_TABLE_DEFINITION.KeySchema);
+    expect(props.AttributeDefinitions).toEqual(REGISTRY_TABLE_DEFINITION.AttributeDefinitions);
+    expect(props.GlobalSecondaryIndexes).toEqual(REGISTRY_TABLE_DEFINITION.GlobalSecondaryIndexes);
+    expect(props.BillingMode).toBe("PAY_PER_REQUEST");
+  });
+
+  it("outputs the table's name and ARN", () => {
+    expect(dev.template.Outputs?.RegistryTableName).toMatchObject({ Value: { Ref: "RegistryTable" } });
+    expect(dev.template.Outputs?.RegistryTableArn).toMatchObject({ Value: TABLE_ARN });
+  });
+});
+
+describe("packaged template: EventBridge rules", () => {
+  const rules = (t: CfnTemplate) => Object.entries(t.Resources).filter(([, r]) => r.Type === "AWS::Events::Rule");
+  const ruleFor = (t: CfnTemplate, key: FunctionKey) => {
+    const found = rules(t).filter(([, r]) => JSON.stringify(r.Properties?.Targets).includes(`"${FUNCTIONS[key]}"`));
+    expect(found, key).toHaveLength(1);
+    return found[0] as [string, CfnTemplate["Resources"][string]];
+  };
+
+  it("declares exactly two rules, both on the default bus, each with one target", () => {
+    expect(rules(dev.template)).toHaveLength(2);
+    for (const [id, r] of rules(dev.template)) {
+      expect(r.Properties?.EventBusName, id).toBeUndefined(); // no EventBusName: the account's default bus
+      expect(r.Properties?.State, id).toBe("ENABLED");
+      expect(r.Properties?.Targets, id).toHaveLength(1);
+    }
+  });
+
+  it("alarmListener: every CloudWatch alarm that goes to ALARM", () => {
+    const [, rule] = ruleFor(dev.template, "alarmListener");
+    expect(rule.Properties?.EventPattern).toEqual({
+      source: ["aws.cloudwatch"],
+      "detail-type": ["CloudWatch Alarm State Change"],
+      detail: { state: { value: ["ALARM"] } },
+    });
+    expect((rule.Properties?.Targets as Json[] | undefined)?.[0]).toMatchObject({ Arn: { "Fn::GetAtt": ["AlarmListenerLambdaFunction", "Arn"] } });
+  });
+
+  it("janitor: deploy-lambda executions that were aborted, timed out or failed (this stack's state machine only)", () => {
+    for (const t of [dev.template, prod.template]) {
+      const [, rule] = ruleFor(t, "janitor");
+      expect(rule.Properties?.EventPattern).toEqual({
+        source: ["aws.states"],
+        "detail-type": ["Step Functions Execution Status Change"],
+        detail: { status: ["ABORTED", "TIMED_OUT", "FAILED"], stateMachineArn: [{ Ref: "DeployLambdaStateMachine" }] },
+      });
+      expect((rule.Properties?.Targets as Json[] | undefined)?.[0]).toMatchObject({ Arn: { "Fn::GetAtt": ["JanitorLambdaFunction", "Arn"] } });
+    }
+    // Ref of AWS::StepFunctions::StateMachine is its ARN.
+    expect(dev.template.Resources.DeployLambdaStateMachine?.Type).toBe("AWS::StepFunctions::StateMachine");
+  });
+
+  it.each(RULE_TARGETS)("%s: EventBridge may invoke it, from its own rule only", (key) => {
+    const [, rule] = ruleFor(dev.template, key);
+    const permissions = Object.values(dev.template.Resources).filter(
+      (r) => r.Type === "AWS::Lambda::Permission" && JSON.stringify(r.Properties?.FunctionName) === JSON.stringify({ "Fn::GetAtt": [FUNCTIONS[key], "Arn"] }),
+    );
+    expect(permissions).toHaveLength(1);
+    const p = permissions[0]?.Properties ?? {};
+    expect(p.Action).toBe("lambda:InvokeFunction");
+    expect(p.Principal).toBe("events.amazonaws.com");
+    expect(JSON.stringify(p.SourceArn)).toContain(`"rule","${String(rule.Properties?.Name)}"`);
+  });
+});
+
+describe("packaged template: IAM for deployment safety and control", () => {
+  // Exactly the DynamoDB actions each handler's code path calls (functions/adapters/dynamodb-registry.ts,
+  // dynamodb-callbacks.ts); iam-coverage.test.ts runs the handlers and checks the calls against serverless.yml.
+  const REGISTRY_ACTIONS: Record<string, string[]> = {
+    register: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+    watchBake: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+    holdPaused: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+    finalize: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"],
+    alarmListener: ["dynamodb:Query"],
+    janitor: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"],
+  };
+
+  it.each(Object.entries(REGISTRY_ACTIONS))("%s: registry actions on the table only", (key, actions) => {
+    const st = statementsOf(dev.template, roleOf(key), "Registry");
+    expect(st.Action).toEqual(actions);
+    expect(st.Resource).toEqual([TABLE_ARN]);
+  });
+
+  it("no role may touch the table's indexes, and only the registry functions may touch the table", () => {
+    const roles = Object.entries(dev.template.Resources).filter(([, r]) => r.Type === "AWS::IAM::Role");
+    for (const [id] of roles) {
+      for (const st of roleStatements(dev.template, id)) {
+        expect(JSON.stringify(st.Resource), `${id} ${st.Sid}`).not.toContain("/index/");
+        const dynamo = asList(st.Action).some((a) => a.startsWith("dynamodb:"));
+        if (dynamo) expect(Object.keys(REGISTRY_ACTIONS).map(roleOf), `${id} ${st.Sid}`).toContain(id);
+      }
+    }
+  });
+
+  it("task tokens: watchBake and holdPaused answer with success, alarmListener with failure, nothing else", () => {
+    const expected: Record<string, string> = { watchBake: "states:SendTaskSuccess", holdPaused: "states:SendTaskSuccess", alarmListener: "states:SendTaskFailure" };
+    for (const key of Object.keys(FUNCTIONS)) {
+      const st = roleStatements(dev.template, roleOf(key)).find((s) => s.Sid === "AnswerTaskTokens");
+      if (!expected[key]) {
+        expect(st, key).toBeUndefined();
+        continue;
+      }
+      expect(st?.Action, key).toEqual([expected[key]]);
+      expect(st?.Resource, key).toBe("*");
+    }
+    expect(roleStatements(dev.template, "DeployLambdaStateMachineRole").flatMap((s) => asList(s.Action)).filter((a) => a.startsWith("states:"))).toEqual([]);
+  });
+
+  it("alarms are read by the functions that check them", () => {
+    for (const key of ["prepare", "checkAlarms", "watchBake", "holdPaused"]) {
+      const st = statementsOf(dev.template, roleOf(key), "ReadAlarms");
+      expect(st.Action, key).toEqual(["cloudwatch:DescribeAlarms"]);
+    }
+    for (const key of ["register", "finalize", "alarmListener", "janitor"]) {
+      expect(roleStatements(dev.template, roleOf(key)).map((s) => s.Sid), key).not.toContain("ReadAlarms");
+    }
+  });
+
+  it("janitor: restores aliases with UpdateAlias only and publishes on the stack's bus", () => {
+    expect(statementsOf(dev.template, "JanitorRole", "RestoreTargetAliases").Action).toEqual(["lambda:UpdateAlias"]);
+    const events = statementsOf(dev.template, "JanitorRole", "PublishDeploymentEvents");
+    expect(events.Action).toEqual(["events:PutEvents"]);
+    expect(events.Resource).toEqual([{ "Fn::GetAtt": ["StepDeployEventBus", "Arn"] }]);
+    expect(roleStatements(dev.template, "JanitorRole").map((s) => s.Sid)).toEqual(["Logs", "Registry", "RestoreTargetAliases", "PublishDeploymentEvents"]);
+  });
+
+  it("register, finalize, alarmListener: logs, the registry and (alarmListener) task tokens, nothing else", () => {
+    expect(roleStatements(dev.template, "RegisterRole").map((s) => s.Sid)).toEqual(["Logs", "Registry"]);
+    expect(roleStatements(dev.template, "FinalizeRole").map((s) => s.Sid)).toEqual(["Logs", "Registry"]);
+    expect(roleStatements(dev.template, "AlarmListenerRole").map((s) => s.Sid)).toEqual(["Logs", "Registry", "AnswerTaskTokens"]);
+    for (const key of ["watchBake", "holdPaused"]) {
+      expect(roleStatements(dev.template, roleOf(key)).map((s) => s.Sid), key).toEqual(["Logs", "Registry", "ReadAlarms", "AnswerTaskTokens"]);
+    }
   });
 });
 

@@ -48,7 +48,8 @@ describe("concludeFailure", () => {
     ["Deploy.AlarmTriggered", ["DEPLOYMENT_FAILURE"], false],
     ["Deploy.HookFailed", ["DEPLOYMENT_STOP_ON_ALARM"], false],
     ["Deploy.HookFailed", ["DEPLOYMENT_FAILURE"], true],
-    ["Deploy.Stopped", ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"], false],
+    ["Deploy.Stopped", ["DEPLOYMENT_FAILURE"], true],
+    ["Deploy.StoppedWithoutRollback", ["DEPLOYMENT_STOP_ON_REQUEST"], false],
   ] as const)("%s with events %j rolls back: %s", (errorName, events, rollback) => {
     expect(concludeFailure({ Error: errorName }, { enabled: true, events: [...events] }).rollback).toBe(rollback);
   });

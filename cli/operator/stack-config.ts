@@ -1,0 +1,33 @@
+/**
+ * Where the operator CLI finds the stack: the deploy-lambda state machine ARN and the registry
+ * table. Flags win, then environment (STEPDEPLOY_STATE_MACHINE_ARN, STEPDEPLOY_TABLE), then names
+ * derived from --stage like `osls deploy` creates them.
+ */
+export interface StackConfig {
+  stateMachineArn: string;
+  table: string;
+}
+
+export function stackConfig(flags: { stage?: string; "state-machine-arn"?: string; table?: string }, env: NodeJS.ProcessEnv): StackConfig {
+  const stage = flags.stage ?? env.STEPDEPLOY_STAGE ?? "dev";
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1";
+  const account = env.AWS_ACCOUNT_ID ?? "000000000000";
+  return {
+    stateMachineArn: flags["state-machine-arn"] ?? env.STEPDEPLOY_STATE_MACHINE_ARN ?? `arn:aws:states:${region}:${account}:stateMachine:stepdeploy-${stage}-deploy-lambda`,
+    table: flags.table ?? env.STEPDEPLOY_TABLE ?? `stepdeploy-${stage}-registry`,
+  };
+}
+
+export const STACK_OPTIONS = {
+  stage: { type: "string" },
+  "state-machine-arn": { type: "string" },
+  table: { type: "string" },
+  endpoint: { type: "string" },
+  json: { type: "boolean" },
+} as const;
+
+/** Applies --endpoint and the table to the process environment, which the SDK adapters read. */
+export function applyStackEnv(flags: { endpoint?: string }, cfg: StackConfig): void {
+  if (flags.endpoint) process.env.AWS_ENDPOINT_URL = flags.endpoint;
+  process.env.STEPDEPLOY_TABLE = cfg.table;
+}

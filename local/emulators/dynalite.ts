@@ -1,0 +1,68 @@
+import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { registryCreateTableInput } from "../../functions/adapters/dynamodb-registry.js";
+
+/** The slice of dynalite's API used here (the package ships no types): it returns a Node http.Server. */
+interface DynaliteServer {
+  listen(port: number, host: string, callback: (err?: Error) => void): void;
+  address(): AddressInfo | string | null;
+  close(callback: (err?: Error) => void): void;
+}
+type DynaliteFactory = (options: { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => DynaliteServer;
+
+const dynalite = createRequire(import.meta.url)("dynalite") as DynaliteFactory;
+
+export interface LocalDynamoDb {
+  endpoint: string;
+  client: DynamoDBClient;
+  tableName: string;
+  close(): Promise<void>;
+}
+
+/**
+ * dynalite on 127.0.0.1 and an ephemeral port, in memory: the real DynamoDB wire protocol, conditional writes and
+ * GSIs; no TransactWriteItems. Creates the registry table from the exported definition (the same one the stack
+ * deploys) and waits until it is ACTIVE. `close()` stops the server and drops the data.
+ */
+/** Creates the registry table in a running dynalite if it is not there yet. */
+export async function ensureTable(db: LocalDynamoDb, tableName: string): Promise<void> {
+  try {
+    await db.client.send(new DescribeTableCommand({ TableName: tableName }));
+  } catch {
+    await db.client.send(new CreateTableCommand(registryCreateTableInput(tableName)));
+  }
+}
+
+export async function startDynalite(tableName = "stepdeploy-test"): Promise<LocalDynamoDb> {
+  const server = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
+  await new Promise<void>((resolve, reject) => server.listen(0, "127.0.0.1", (err) => (err ? reject(err) : resolve())));
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "DYNALITE", secretAccessKey: "DYNALITE" },
+  });
+  const close = async () => {
+    client.destroy();
+    await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+  };
+  try {
+    await client.send(new CreateTableCommand(registryCreateTableInput(tableName)));
+    for (let i = 0; i < 100; i++) {
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      const indexesActive = (Table?.GlobalSecondaryIndexes ?? []).every((g) => g.IndexStatus === "ACTIVE");
+      if (Table?.TableStatus === "ACTIVE" && indexesActive) return { endpoint, client, tableName, close };
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`dynalite: table ${tableName} did not become ACTIVE`);
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
