@@ -28,6 +28,8 @@ export const DEFAULT_TEMPLATE = path.join(ROOT, ".serverless", "cloudformation-t
 export const RESOURCE_STAR_ALLOWED: Record<string, string> = {
   "cloudwatch:DescribeAlarms":
     "composite alarms are only returned when DescribeAlarms is granted on * (CloudWatch API reference, DescribeAlarms)",
+  "cloudwatch:GetMetricData":
+    "no resource-level permissions: GetMetricData has no resource type in the Service Authorization Reference for Amazon CloudWatch",
   "states:SendTaskSuccess":
     "no resource-level permissions: the action has no resource type in the Service Authorization Reference for AWS Step Functions; the task token names the task",
   "states:SendTaskFailure":

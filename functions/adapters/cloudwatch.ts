@@ -1,5 +1,6 @@
-import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import type { AlarmReading } from "../domain/alarms/evaluate.js";
+import type { MetricQuery } from "../domain/gates/queries.js";
 import { cachedClient } from "./clients.js";
 import { toStepDeployError } from "./aws-errors.js";
 
@@ -19,5 +20,39 @@ export async function describeAlarms(names: string[], client = cloudWatchClient(
     }));
   } catch (e) {
     throw toStepDeployError(e, "DescribeAlarms");
+  }
+}
+
+/** GetMetricData over one window with one period: the aggregated value per returned query (null = no data). */
+export async function getMetricWindow(queries: MetricQuery[], startMs: number, endMs: number, client = cloudWatchClient()): Promise<Record<string, number | null>> {
+  const period = Math.max(60, Math.round((endMs - startMs) / 60000) * 60);
+  try {
+    const out = await client.send(
+      new GetMetricDataCommand({
+        StartTime: new Date(startMs),
+        EndTime: new Date(endMs),
+        MetricDataQueries: queries.map((q) => ({
+          Id: q.id,
+          ReturnData: q.returnData,
+          ...(q.expression
+            ? { Expression: q.expression }
+            : {
+                MetricStat: {
+                  Metric: { Namespace: q.stat?.namespace, MetricName: q.stat?.metricName, Dimensions: Object.entries(q.stat?.dimensions ?? {}).map(([Name, Value]) => ({ Name, Value })) },
+                  Period: period,
+                  Stat: q.stat?.stat,
+                },
+              }),
+        })),
+      }),
+    );
+    const values: Record<string, number | null> = {};
+    for (const r of out.MetricDataResults ?? []) {
+      const v = r.Values ?? [];
+      values[r.Id ?? ""] = v.length ? v.reduce((a, b) => a + b, 0) : null;
+    }
+    return values;
+  } catch (e) {
+    throw toStepDeployError(e, "GetMetricData");
   }
 }

@@ -1,16 +1,18 @@
 import { isTransient } from "../adapters/aws-errors.js";
 import { describeAlarms } from "../adapters/cloudwatch.js";
 import { evaluateAlarms } from "../domain/alarms/evaluate.js";
-import { type BakeCursor, continueBake, startBake } from "../domain/deployment/bake.js";
+import { type BakeCursor, bakeChunkSeconds, continueBake, startBake } from "../domain/deployment/bake.js";
 import type { LambdaDeployment } from "../domain/deployment/state.js";
 import { decideControl, pendingIntent, type RecordedControl } from "../domain/control/decide.js";
 import { ErrorNames, StepDeployError } from "../domain/errors.js";
 import { nowMs } from "../lib/clock.js";
+import { checkGates } from "../lib/gate-check.js";
 import { registry } from "../lib/registry.js";
 import { withDeployment } from "../lib/logger.js";
 
 export interface CheckAlarmsEvent {
-  deployment: Pick<LambdaDeployment, "deploymentId" | "alarms" | "alarmPollSeconds" | "ignorePollAlarmFailure"> & { ignoredAlarms?: string[] };
+  deployment: Pick<LambdaDeployment, "deploymentId" | "alarms" | "alarmPollSeconds" | "ignorePollAlarmFailure"> &
+    Partial<Pick<LambdaDeployment, "alarmMonitoring" | "metricGates">> & { ignoredAlarms?: string[] };
   /** The step being baked; absent for the check before the first hook. */
   step?: { bakeSeconds: number };
   /** Absent at the start of a step, present on every tick of its bake. */
@@ -24,10 +26,13 @@ export interface CheckAlarmsEvent {
 export async function handler(event: CheckAlarmsEvent): Promise<BakeCursor> {
   const { deployment } = event;
   const log = withDeployment(deployment.deploymentId);
-  const next = event.bake
-    ? continueBake(event.bake, deployment.alarmPollSeconds)
-    : startBake(event.step?.bakeSeconds ?? 0, deployment.alarmPollSeconds);
-  if (event.bake) await applyRecordedControl(deployment.deploymentId, event.bake.left);
+  const chunk = bakeChunkSeconds(deployment.alarmMonitoring ?? "polling", deployment.alarmPollSeconds, (deployment.metricGates ?? []).map((g) => g.intervalSeconds));
+  const next: BakeCursor = event.bake ? continueBake(event.bake, chunk) : startBake(event.step?.bakeSeconds ?? 0, chunk);
+  if (event.bake) {
+    // Polling mode: this is one poll of the bake; it also serves operator requests and metric gates.
+    await applyRecordedControl(deployment.deploymentId, event.bake.left);
+    if (deployment.metricGates?.length) next.gateFailures = await checkGates(deployment as Pick<LambdaDeployment, "deploymentId" | "metricGates">, event.bake);
+  }
   if (deployment.alarms.length === 0) return next;
 
   let readings: Awaited<ReturnType<typeof describeAlarms>>;

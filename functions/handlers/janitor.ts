@@ -36,11 +36,27 @@ export async function handler(event: ExecutionStatusChangeEvent): Promise<{ depl
     await reg.markFailed(deploymentId, "Deploy.ExecutionFailed", `execution ${status.toLowerCase()} before the deployment started`);
     return { deploymentId, action: "closed-unstarted" };
   }
-  await setAliasVersion(t.functionName, t.alias, t.currentVersion);
   const errorName = status === "ABORTED" ? "Deploy.ExecutionAborted" : status === "TIMED_OUT" ? "Deploy.ExecutionTimedOut" : "Deploy.ExecutionFailed";
   const reason = `execution ${status.toLowerCase()}${event.detail.error ? ` (${event.detail.error})` : ""}; traffic restored to version ${t.currentVersion} by the janitor`;
-  if (status === "ABORTED") await reg.markStopped(deploymentId, errorName, reason);
-  else await reg.markFailed(deploymentId, errorName, reason);
+  // Claim the outcome first: if the workflow finished on its own meanwhile, the record is final
+  // and its traffic is right as it is; only a deployment we could close gets its traffic restored.
+  try {
+    if (status === "ABORTED") await reg.markStopped(deploymentId, errorName, reason);
+    else await reg.markFailed(deploymentId, errorName, reason);
+  } catch (e) {
+    if ((e as Error).name !== "Deploy.DeploymentAlreadyCompleted") throw e;
+    const { released } = await reg.release(group, deploymentId);
+    return { deploymentId, action: released ? "released-lock" : "none" };
+  }
+  // The janitor is the last line of defence for traffic: transient failures get more tries than the SDK's.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await setAliasVersion(t.functionName, t.alias, t.currentVersion);
+      break;
+    } catch (e) {
+      if ((e as Error).name !== "Deploy.Transient" || attempt >= 4) throw e;
+    }
+  }
   await reg.recordRollbackInfo(deploymentId, { rollbackMessage: reason });
   await clearWaiting(deploymentId, (await getWaiting(deploymentId))?.alarms ?? []);
   await reg.release(group, deploymentId);

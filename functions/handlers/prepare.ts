@@ -8,6 +8,7 @@ import { startEventDetail } from "../domain/deployment/notification.js";
 import { aliasStateFor, buildTrafficPlan } from "../domain/deployment/plan.js";
 import type { PreparedDeployment } from "../domain/deployment/state.js";
 import { ErrorNames, type StepDeployError, ValidationError } from "../domain/errors.js";
+import { parseMetricGates } from "../domain/gates/gate.js";
 import { withDeployment } from "../lib/logger.js";
 
 export interface PrepareEvent {
@@ -23,6 +24,7 @@ export interface PrepareEvent {
 export async function handler(event: PrepareEvent): Promise<PreparedDeployment> {
   const input = parseDeployLambdaInput(event.input);
   const schedule = resolveSchedule(input.deploymentConfig);
+  const metricGates = parseMetricGates(input.metricGates, input);
   const deploymentId = input.deploymentId ?? deploymentIdFromExecutionName(event.executionName) ?? newDeploymentId();
   const log = withDeployment(deploymentId);
 
@@ -84,6 +86,8 @@ export async function handler(event: PrepareEvent): Promise<PreparedDeployment> 
     ignorePollAlarmFailure: input.ignorePollAlarmFailure,
     alarmPollSeconds: input.alarmPollSeconds,
     alarmMonitoring: input.alarmMonitoring,
+    metricGates,
+    hasGates: metricGates.length > 0,
     autoRollback: input.autoRollback,
     resources: [alias.aliasArn],
     rollbackTo: aliasStateFor(0, currentVersion, input.targetVersion),

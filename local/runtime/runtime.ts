@@ -193,6 +193,8 @@ export class LocalRuntime {
       const resource = String(state.Resource).replace(/\.waitForTaskToken$/, "");
       taskHandlers[name] = async (params: Json) => {
         await drain();
+        // A stopped execution starts no further state (the engine would carry on after an in-flight task).
+        if (aborted) return new Promise<Json>(() => undefined);
         const raw = lastInput.get(name);
         const timeout = (state.TimeoutSeconds as number | undefined) ?? (state.TimeoutSecondsPath ? (readPath(raw, String(state.TimeoutSecondsPath)) as number) : undefined);
         if (callback) return this.runCallbackTask(resource, params, timeout, metrics, abortedPromise) as Promise<Json>;

@@ -46,6 +46,16 @@ const action = fc.oneof(
   ]),
 );
 
+/** The new version's traffic (from `trafficFrom`) and errors (20% from `errorsFrom`), per 30 s. */
+function gateMetrics(trafficFrom: number, errorsFrom: number) {
+  const dimensions = { FunctionName: "orders", Resource: "orders:live", ExecutedVersion: "4" };
+  const times = Array.from({ length: 60 }, (_, i) => i * 30 + 15).filter((t) => t >= trafficFrom);
+  return [
+    { namespace: "AWS/Lambda", metricName: "Invocations", dimensions, datapoints: times.map((t) => ({ atSeconds: t, value: 100 })) },
+    { namespace: "AWS/Lambda", metricName: "Errors", dimensions, datapoints: times.map((t) => ({ atSeconds: t, value: t >= errorsFrom ? 20 : 0 })) },
+  ];
+}
+
 const scenarioArb = fc
   .record({
     config,
@@ -57,6 +67,7 @@ const scenarioArb = fc
     alarmAt: fc.option(fc.integer({ min: 0, max: 700 }), { nil: undefined }),
     faults: fc.array(fault, { maxLength: 3 }),
     actions: fc.option(action, { nil: undefined }),
+    gate: fc.option(fc.record({ noData: fc.constantFrom("continue", "fail", "pause"), errorsFrom: fc.integer({ min: 0, max: 900 }), trafficFrom: fc.constantFrom(0, 200) }), { nil: undefined }),
   })
   .map((p): Scenario => ({
     name: "fault-injection",
@@ -64,6 +75,7 @@ const scenarioArb = fc
       functions: [{ name: "orders", versions: 4, aliases: { live: "3" } }],
       hooks: [p.pre, p.post],
       alarms: [{ name: "orders-errors", state: "OK" }],
+      metrics: p.gate ? gateMetrics(p.gate.trafficFrom, p.gate.errorsFrom) : [],
     },
     input: {
       application: "orders-app",
@@ -77,6 +89,7 @@ const scenarioArb = fc
       alarms: ["orders-errors"],
       alarmMonitoring: p.monitoring,
       alarmPollSeconds: p.poll,
+      ...(p.gate ? { metricGates: [{ name: "error-rate", lambdaErrorRatePercent: 5, intervalSeconds: 60, noData: p.gate.noData }] } : {}),
     },
     timeline: [
       ...p.faults.map((f) => ({ atSeconds: f.atSeconds, fault: { operation: f.operation, kind: f.kind, count: f.count, holdMs: f.holdMs } })),

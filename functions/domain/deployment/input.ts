@@ -22,6 +22,8 @@ export interface DeployLambdaInput {
   alarmPollSeconds: number;
   /** `events` (default): alarm state-change events end a bake at once; `polling`: read alarms every alarmPollSeconds. */
   alarmMonitoring: "events" | "polling";
+  /** Raw metric gates; validated by parseMetricGates once the target is known (functions/domain/gates). */
+  metricGates?: unknown;
   description?: string;
 }
 
@@ -51,6 +53,7 @@ const KNOWN_KEYS = new Set([
   "autoRollback",
   "alarmPollSeconds",
   "alarmMonitoring",
+  "metricGates",
   "description",
 ]);
 
@@ -189,6 +192,7 @@ export function parseDeployLambdaInput(raw: unknown): DeployLambdaInput {
     autoRollback: parseAutoRollback(r.autoRollback, problems),
     alarmPollSeconds: intIn(r.alarmPollSeconds, "alarmPollSeconds", 1, 3600, DEFAULT_ALARM_POLL_SECONDS, problems),
     alarmMonitoring: r.alarmMonitoring === "polling" ? "polling" : "events",
+    metricGates: r.metricGates,
     description: typeof r.description === "string" ? r.description : undefined,
   };
   if (r.ignorePollAlarmFailure !== undefined && typeof r.ignorePollAlarmFailure !== "boolean") {

@@ -1,5 +1,6 @@
 import type { DeployLambdaInput } from "./input.js";
 import type { DeploymentEventDetail } from "./notification.js";
+import type { MetricGate } from "../gates/gate.js";
 import type { AliasRouting, TrafficPlan } from "./plan.js";
 
 /** The deployment as it flows through the deploy-lambda state machine (`$.deployment`). */
@@ -21,6 +22,8 @@ export interface LambdaDeployment {
   ignorePollAlarmFailure: boolean;
   alarmPollSeconds: number;
   alarmMonitoring: "events" | "polling";
+  metricGates: MetricGate[];
+  hasGates: boolean;
   autoRollback: DeployLambdaInput["autoRollback"];
   /** START detail; terminal events merge their fields over it. */
   eventDetail: DeploymentEventDetail;

@@ -13,6 +13,7 @@ import { asList, type CfnTemplate, type Json, type PackagedService, packageServi
 const FUNCTIONS = {
   prepare: "PrepareLambdaFunction",
   checkAlarms: "CheckAlarmsLambdaFunction",
+  checkGates: "CheckGatesLambdaFunction",
   runHook: "RunHookLambdaFunction",
   concludeFailure: "ConcludeFailureLambdaFunction",
   register: "RegisterLambdaFunction",
@@ -24,7 +25,7 @@ const FUNCTIONS = {
 } as const;
 type FunctionKey = keyof typeof FUNCTIONS;
 /** The functions the state machine invokes (lambda:invoke and lambda:invoke.waitForTaskToken tasks). */
-const INVOKED_BY_STATE_MACHINE: FunctionKey[] = ["prepare", "register", "checkAlarms", "runHook", "watchBake", "holdPaused", "finalize", "concludeFailure"];
+const INVOKED_BY_STATE_MACHINE: FunctionKey[] = ["prepare", "register", "checkAlarms", "checkGates", "runHook", "watchBake", "holdPaused", "finalize", "concludeFailure"];
 /** Invoked by EventBridge rules on the default bus instead. */
 const RULE_TARGETS: FunctionKey[] = ["alarmListener", "janitor"];
 const roleOf = (key: string): string => `${key.charAt(0).toUpperCase()}${key.slice(1)}Role`;
@@ -243,7 +244,7 @@ describe("packaged template: IAM", () => {
       expect(asList(st.Action), `${role} ${st.Sid}`).toHaveLength(1);
       starred.add(asList(st.Action)[0] as string);
     }
-    expect([...starred].sort()).toEqual(["cloudwatch:DescribeAlarms", "states:SendTaskFailure", "states:SendTaskSuccess"]);
+    expect([...starred].sort()).toEqual(["cloudwatch:DescribeAlarms", "cloudwatch:GetMetricData", "states:SendTaskFailure", "states:SendTaskSuccess"]);
     expect(Object.keys(RESOURCE_STAR_ALLOWED).sort()).toEqual([...starred].sort());
   });
 
@@ -384,6 +385,9 @@ describe("packaged template: IAM for deployment safety and control", () => {
   // dynamodb-callbacks.ts); iam-coverage.test.ts runs the handlers and checks the calls against serverless.yml.
   const REGISTRY_ACTIONS: Record<string, string[]> = {
     register: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+    // Polling mode reads operator requests at each poll; a gate without data records a pause.
+    checkAlarms: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+    checkGates: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
     watchBake: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
     holdPaused: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
     finalize: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"],
@@ -408,8 +412,12 @@ describe("packaged template: IAM for deployment safety and control", () => {
     }
   });
 
-  it("task tokens: watchBake and holdPaused answer with success, alarmListener with failure, nothing else", () => {
-    const expected: Record<string, string> = { watchBake: "states:SendTaskSuccess", holdPaused: "states:SendTaskSuccess", alarmListener: "states:SendTaskFailure" };
+  it("task tokens: bakes and pauses answer with success, alarmListener with failure, nothing else", () => {
+    const expected: Record<string, string> = {
+      watchBake: "states:SendTaskSuccess",
+      holdPaused: "states:SendTaskSuccess",
+      alarmListener: "states:SendTaskFailure",
+    };
     for (const key of Object.keys(FUNCTIONS)) {
       const st = roleStatements(dev.template, roleOf(key)).find((s) => s.Sid === "AnswerTaskTokens");
       if (!expected[key]) {
@@ -420,6 +428,16 @@ describe("packaged template: IAM for deployment safety and control", () => {
       expect(st?.Resource, key).toBe("*");
     }
     expect(roleStatements(dev.template, "DeployLambdaStateMachineRole").flatMap((s) => asList(s.Action)).filter((a) => a.startsWith("states:"))).toEqual([]);
+  });
+
+  it("metric gates are read (GetMetricData) only by the functions that evaluate them", () => {
+    for (const key of ["checkAlarms", "checkGates"]) {
+      const st = statementsOf(dev.template, roleOf(key), "ReadMetricGates");
+      expect(st.Action, key).toEqual(["cloudwatch:GetMetricData"]);
+    }
+    for (const key of ["prepare", "register", "watchBake", "holdPaused", "finalize", "alarmListener", "janitor", "runHook", "concludeFailure"]) {
+      expect(roleStatements(dev.template, roleOf(key)).map((s) => s.Sid), key).not.toContain("ReadMetricGates");
+    }
   });
 
   it("alarms are read by the functions that check them", () => {
