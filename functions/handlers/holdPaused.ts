@@ -1,12 +1,7 @@
-import { describeAlarms } from "../adapters/cloudwatch.js";
-import { clearWaiting, putWaiting } from "../adapters/dynamodb-callbacks.js";
-import { sendTaskSuccess } from "../adapters/sfn.js";
-import { evaluateAlarms } from "../domain/alarms/evaluate.js";
-import { decideControl, pendingIntent, type RecordedControl } from "../domain/control/decide.js";
+import { pendingIntent, type RecordedControl } from "../domain/control/decide.js";
 import type { LambdaDeployment } from "../domain/deployment/state.js";
-import { ErrorNames, StepDeployError } from "../domain/errors.js";
-import { nowMs } from "../lib/clock.js";
 import { withDeployment } from "../lib/logger.js";
+import { applyToOpenWait, openWait } from "../lib/open-wait.js";
 import { registry } from "../lib/registry.js";
 
 export interface HoldPausedEvent {
@@ -43,23 +38,11 @@ export async function handler(event: HoldPausedEvent): Promise<{ paused: true }>
     remainingSeconds,
     alarms: watched,
   };
-  await putWaiting(waiting);
-  const verdict = evaluateAlarms(watched, await describeAlarms(watched));
-  if (!verdict.ok) {
-    await clearWaiting(d.deploymentId, watched);
-    throw new StepDeployError(verdict.kind === "alarm" ? ErrorNames.AlarmTriggered : ErrorNames.AlarmNotFound, verdict.reason);
-  }
+  await openWait(waiting);
   const control = (await registry().getDeployment(d.deploymentId))?.control as RecordedControl | undefined;
   // A resume (or stop/promote) that arrived before this wait opened is answered now.
   const pending = pendingIntent(control) ?? (control && !control.paused ? { intent: "resume" as const, by: "operator" } : undefined);
-  if (pending && pending.intent !== "pause") {
-    const action = decideControl(pending.intent, waiting, nowMs(), pending.by);
-    if (action.send === "failure") {
-      await clearWaiting(d.deploymentId, watched);
-      throw new StepDeployError(action.error, action.cause);
-    }
-    if (action.send === "success") await sendTaskSuccess(event.taskToken, action.output);
-  }
+  await applyToOpenWait(waiting, pending?.intent === "pause" ? undefined : pending);
   withDeployment(d.deploymentId).info("paused", { step: event.step.index, weight: event.step.weight, remainingSeconds });
   return { paused: true };
 }

@@ -1,12 +1,8 @@
-import { describeAlarms } from "../adapters/cloudwatch.js";
-import { clearWaiting, putWaiting } from "../adapters/dynamodb-callbacks.js";
-import { sendTaskSuccess } from "../adapters/sfn.js";
-import { evaluateAlarms } from "../domain/alarms/evaluate.js";
-import { decideControl, pendingIntent, type RecordedControl } from "../domain/control/decide.js";
+import { pendingIntent, type RecordedControl } from "../domain/control/decide.js";
 import type { LambdaDeployment } from "../domain/deployment/state.js";
-import { ErrorNames, StepDeployError } from "../domain/errors.js";
 import { nowMs } from "../lib/clock.js";
 import { withDeployment } from "../lib/logger.js";
+import { applyToOpenWait, openWait } from "../lib/open-wait.js";
 import { registry } from "../lib/registry.js";
 
 export interface WatchBakeEvent {
@@ -37,24 +33,10 @@ export async function handler(event: WatchBakeEvent): Promise<{ watching: string
     bakeEndsAtMs: nowMs() + event.bake.remaining * 1000,
     alarms: watched,
   };
-  await putWaiting(waiting);
-
-  const verdict = evaluateAlarms(watched, await describeAlarms(watched));
-  if (!verdict.ok) {
-    await clearWaiting(d.deploymentId, watched);
-    throw new StepDeployError(verdict.kind === "alarm" ? ErrorNames.AlarmTriggered : ErrorNames.AlarmNotFound, verdict.reason);
-  }
-
+  await openWait(waiting);
   const pending = pendingIntent((await registry().getDeployment(d.deploymentId))?.control as RecordedControl | undefined);
-  if (pending) {
-    const action = decideControl(pending.intent, waiting, nowMs(), pending.by);
-    log.info("applying a control request recorded before this bake", { intent: pending.intent, action: action.send });
-    if (action.send === "failure") {
-      await clearWaiting(d.deploymentId, watched);
-      throw new StepDeployError(action.error, action.cause);
-    }
-    if (action.send === "success") await sendTaskSuccess(event.taskToken, action.output);
-  }
+  if (pending) log.info("applying a control request recorded before this bake", { intent: pending.intent });
+  await applyToOpenWait(waiting, pending);
   await registry().recordProgress(d.deploymentId, { weight: event.step.weight, step: event.step.index, totalSteps: event.totalSteps });
   log.info("baking", { step: event.step.index, weight: event.step.weight, seconds: event.bake.remaining, watching: watched });
   return { watching: watched };
