@@ -3,9 +3,9 @@ import type { MetricStore } from "./cloudwatch-metrics.js";
 import { type AlarmRecord, type CloudWatchWorld, type Dimension, ALARM_STATES } from "./cloudwatch-world.js";
 import { AwsError, constraintMessage } from "./errors.js";
 import type { FaultSpec } from "./faults.js";
-import { type Handled, type ResolvedOperation, type ServiceApi, type WireRequest, type WireResponse, jsonBody } from "./http.js";
+import type { Handled, ResolvedOperation, ServiceApi, WireRequest, WireResponse } from "./http.js";
 import { paginate } from "./paging.js";
-import { type JsonRpcProtocol, jsonRpcError, jsonRpcResponse, targetOperation } from "./protocol/json-rpc.js";
+import { type JsonRpcProtocol, jsonRpcError, jsonRpcResponse, resolveJsonRpc, targetOperation } from "./protocol/json-rpc.js";
 
 /**
  * CloudWatch over AWS JSON 1.0 as @aws-sdk/client-cloudwatch 3.1164.0 speaks it
@@ -43,21 +43,7 @@ export class CloudWatchApi implements ServiceApi {
   }
 
   resolve(req: WireRequest): ResolvedOperation {
-    const operation = targetOperation(CLOUDWATCH_PROTOCOL, req) ?? "Unknown";
-    const op = this.ops[operation];
-    return {
-      operation,
-      run: () => {
-        if (!op) throw new AwsError("UnknownOperationException", `Operation ${operation} is not supported by the simulated account`, { status: 400 });
-        let body: Body;
-        try {
-          body = jsonBody(req) as Body;
-        } catch {
-          throw new AwsError("SerializationException", "Request body is not valid JSON", { status: 400 });
-        }
-        return op(body);
-      },
-    };
+    return resolveJsonRpc(CLOUDWATCH_PROTOCOL, req, this.ops);
   }
 
   renderError(error: AwsError): WireResponse {

@@ -1,8 +1,8 @@
 import { AwsError } from "./errors.js";
 import type { EventBridgeWorld, EventEntry } from "./eventbridge-world.js";
 import type { FaultSpec } from "./faults.js";
-import { type Handled, type ResolvedOperation, type ServiceApi, type WireRequest, type WireResponse, jsonBody } from "./http.js";
-import { type JsonRpcProtocol, jsonRpcError, jsonRpcResponse, targetOperation } from "./protocol/json-rpc.js";
+import type { Handled, ResolvedOperation, ServiceApi, WireRequest, WireResponse } from "./http.js";
+import { type JsonRpcProtocol, jsonRpcError, jsonRpcResponse, resolveJsonRpc, targetOperation } from "./protocol/json-rpc.js";
 
 /**
  * EventBridge over AWS JSON 1.1 (`AwsJson1_1Protocol`, X-Amz-Target `AWSEvents.<Op>` in
@@ -30,21 +30,7 @@ export class EventBridgeApi implements ServiceApi {
   }
 
   resolve(req: WireRequest): ResolvedOperation {
-    const operation = targetOperation(EVENTBRIDGE_PROTOCOL, req) ?? "Unknown";
-    const op = this.ops[operation];
-    return {
-      operation,
-      run: () => {
-        if (!op) throw new AwsError("UnknownOperationException", `Operation ${operation} is not supported by the simulated account`, { status: 400 });
-        let body: Body;
-        try {
-          body = jsonBody(req) as Body;
-        } catch {
-          throw new AwsError("SerializationException", "Request body is not valid JSON", { status: 400 });
-        }
-        return op(body);
-      },
-    };
+    return resolveJsonRpc(EVENTBRIDGE_PROTOCOL, req, this.ops);
   }
 
   renderError(error: AwsError): WireResponse {

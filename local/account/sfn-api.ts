@@ -1,8 +1,8 @@
 import { AwsError, constraintMessage } from "./errors.js";
 import type { FaultSpec } from "./faults.js";
-import { type Handled, type ResolvedOperation, type ServiceApi, type WireRequest, type WireResponse, jsonBody } from "./http.js";
+import type { Handled, ResolvedOperation, ServiceApi, WireRequest, WireResponse } from "./http.js";
 import { paginate } from "./paging.js";
-import { type JsonRpcProtocol, jsonRpcError, jsonRpcResponse, targetOperation } from "./protocol/json-rpc.js";
+import { type JsonRpcProtocol, jsonRpcError, jsonRpcResponse, resolveJsonRpc, targetOperation } from "./protocol/json-rpc.js";
 import type { TaskTokens } from "./sfn-tokens.js";
 import type { ExecutionRecord, SfnWorld, StateMachineRecord } from "./sfn-world.js";
 
@@ -45,21 +45,7 @@ export class SfnApi implements ServiceApi {
   }
 
   resolve(req: WireRequest): ResolvedOperation {
-    const operation = targetOperation(SFN_PROTOCOL, req) ?? "Unknown";
-    const op = this.ops[operation];
-    return {
-      operation,
-      run: () => {
-        if (!op) throw new AwsError("UnknownOperationException", `Operation ${operation} is not supported by the simulated account`, { status: 400 });
-        let body: Body;
-        try {
-          body = jsonBody(req) as Body;
-        } catch {
-          throw new AwsError("SerializationException", "Request body is not valid JSON", { status: 400 });
-        }
-        return op(body);
-      },
-    };
+    return resolveJsonRpc(SFN_PROTOCOL, req, this.ops);
   }
 
   renderError(error: AwsError): WireResponse {

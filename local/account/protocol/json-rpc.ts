@@ -1,5 +1,5 @@
-import type { AwsError } from "../errors.js";
-import { type WireRequest, type WireResponse, headerValue } from "../http.js";
+import { AwsError } from "../errors.js";
+import { type Handled, type ResolvedOperation, type WireRequest, type WireResponse, headerValue, jsonBody } from "../http.js";
 
 /**
  * AWS JSON 1.0 / 1.1 RPC protocols: POST /, `X-Amz-Target: <ServiceTarget>.<Operation>`, JSON in
@@ -37,4 +37,27 @@ export function jsonRpcError(p: JsonRpcProtocol, error: AwsError): WireResponse 
   if (p.queryCompatible) headers["x-amzn-query-error"] = `${error.queryCode ?? error.code};${error.fault === "client" ? "Sender" : "Receiver"}`;
   const type = error.code.includes("#") ? error.code : `${p.namespace}#${error.code}`;
   return { status: error.status, headers, body: JSON.stringify({ __type: type, message: error.message, ...error.fields }) };
+}
+
+/**
+ * Resolves a JSON 1.0/1.1 request to one of a service's operations: the operation named by
+ * X-Amz-Target, run on the parsed body, with AWS's errors for an unknown operation or a body
+ * that is not JSON.
+ */
+export function resolveJsonRpc(p: JsonRpcProtocol, req: WireRequest, ops: Record<string, (body: Record<string, unknown>) => Handled>): ResolvedOperation {
+  const operation = targetOperation(p, req) ?? "Unknown";
+  const op = ops[operation];
+  return {
+    operation,
+    run: () => {
+      if (!op) throw new AwsError("UnknownOperationException", `Operation ${operation} is not supported by the simulated account`, { status: 400 });
+      let body: Record<string, unknown>;
+      try {
+        body = jsonBody(req) as Record<string, unknown>;
+      } catch {
+        throw new AwsError("SerializationException", "Request body is not valid JSON", { status: 400 });
+      }
+      return op(body);
+    },
+  };
 }
