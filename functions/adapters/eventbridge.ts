@@ -8,17 +8,13 @@ export const eventBridgeClient = (): EventBridgeClient => cachedClient("eventbri
 
 /** Puts one deployment notification on the stack's bus (for paths outside the state machine, e.g. the janitor). */
 export async function putDeploymentEvent(detail: object, resources: string[], busName = process.env.EVENT_BUS_NAME ?? "default", client = eventBridgeClient()): Promise<void> {
-  let out: PutEventsCommandOutput | undefined;
-  // The janitor is the last chance to tell anyone; transient failures get more tries than the SDK's 3.
-  for (let attempt = 1; !out; attempt++) {
-    try {
-      out = await client.send(
-        new PutEventsCommand({ Entries: [{ Source: EVENT_SOURCE, DetailType: DEPLOYMENT_DETAIL_TYPE, EventBusName: busName, Resources: resources, Detail: JSON.stringify(detail) }] }),
-      );
-    } catch (e) {
-      const err = toStepDeployError(e, "PutEvents");
-      if (err.name !== ErrorNames.Transient || attempt >= 4) throw err;
-    }
+  let out: PutEventsCommandOutput;
+  try {
+    out = await client.send(
+      new PutEventsCommand({ Entries: [{ Source: EVENT_SOURCE, DetailType: DEPLOYMENT_DETAIL_TYPE, EventBusName: busName, Resources: resources, Detail: JSON.stringify(detail) }] }),
+    );
+  } catch (e) {
+    throw toStepDeployError(e, "PutEvents");
   }
   if ((out.FailedEntryCount ?? 0) > 0) {
     throw new StepDeployError(ErrorNames.AwsError, `PutEvents: ${out.Entries?.[0]?.ErrorCode}: ${out.Entries?.[0]?.ErrorMessage}`);

@@ -3,6 +3,7 @@ import { putDeploymentEvent } from "../adapters/eventbridge.js";
 import { setAliasVersion } from "../adapters/lambda.js";
 import { isFinalStatus } from "../domain/registry/index.js";
 import { logger, withDeployment } from "../lib/logger.js";
+import { retryTransient } from "../lib/retry.js";
 import { registry } from "../lib/registry.js";
 
 /** Step Functions "Execution Status Change" (codepipeline-spec §4.6). */
@@ -48,32 +49,28 @@ export async function handler(event: ExecutionStatusChangeEvent): Promise<{ depl
     const { released } = await reg.release(group, deploymentId);
     return { deploymentId, action: released ? "released-lock" : "none" };
   }
-  // The janitor is the last line of defence for traffic: transient failures get more tries than the SDK's.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await setAliasVersion(t.functionName, t.alias, t.currentVersion);
-      break;
-    } catch (e) {
-      if ((e as Error).name !== "Deploy.Transient" || attempt >= 4) throw e;
-    }
-  }
+  // The janitor is the last line of defence for traffic and the last chance to tell anyone:
+  // transient failures get more tries than the SDK's.
+  await retryTransient(() => setAliasVersion(t.functionName, t.alias, t.currentVersion));
   await reg.recordRollbackInfo(deploymentId, { rollbackMessage: reason });
   await clearWaiting(deploymentId, (await getWaiting(deploymentId))?.alarms ?? []);
   await reg.release(group, deploymentId);
-  await putDeploymentEvent(
-    {
-      application: record.application,
-      deploymentGroup: record.deploymentGroup,
-      deploymentId,
-      state: status === "ABORTED" ? "STOP" : "FAILURE",
-      region: event.region ?? process.env.AWS_REGION ?? "",
-      config: record.deploymentConfigName,
-      ...t,
-      reason,
-      rollback: true,
-      error: errorName,
-    },
-    [executionArn],
+  await retryTransient(() =>
+    putDeploymentEvent(
+      {
+        application: record.application,
+        deploymentGroup: record.deploymentGroup,
+        deploymentId,
+        state: status === "ABORTED" ? "STOP" : "FAILURE",
+        region: event.region ?? process.env.AWS_REGION ?? "",
+        config: record.deploymentConfigName,
+        ...t,
+        reason,
+        rollback: true,
+        error: errorName,
+      },
+      [executionArn],
+    ),
   );
   log.warn("janitor restored a dead deployment", { status, errorName });
   return { deploymentId, action: "restored" };
