@@ -50,7 +50,7 @@ function describeResource(r: AppSpecResource): string {
     case "files":
       return `files        ${r.source} -> ${r.destination}`;
     case "lambda-function":
-      return `function     ${r.name} alias ${r.alias}: version ${r.currentVersion} -> ${r.targetVersion}  (${r.logicalName})`;
+      return `function     ${r.name} alias ${r.alias}: version ${r.currentVersion ?? "(absent)"} -> ${r.targetVersion ?? "(absent)"}  (${r.logicalName})`;
     case "ecs-service": {
       const extra = [r.platformVersion && `platform ${r.platformVersion}`, r.networkConfiguration && `subnets ${r.networkConfiguration.subnets.join(",")}`].filter(Boolean);
       return `ecs service  ${r.logicalName}: ${r.taskDefinition}, container ${r.containerName}:${r.containerPort}${extra.length ? `, ${extra.join(", ")}` : ""}`;

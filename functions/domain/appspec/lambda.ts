@@ -15,7 +15,7 @@ const PROPERTY_KEYS = ["Name", "Alias", "CurrentVersion", "TargetVersion"];
 const FUNCTION_NAME = /^(arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:|\d{12}:function:)?[a-zA-Z0-9-_]{1,64}$/;
 const ALIAS_NAME = /^(?!^[0-9]+$)[a-zA-Z0-9-_]{1,128}$/;
 
-export function checkLambda(root: At<MapNode>, c: Checker): { resources: AppSpecResource[]; hooks: AppSpecHook[] } {
+export function checkLambda(root: At<MapNode>, c: Checker, versionsOptional = false): { resources: AppSpecResource[]; hooks: AppSpecHook[] } {
   unknownKeys(root, TOP_KEYS, c, true, "is not part of a Lambda AppSpec and is ignored");
   checkVersion(root, "lambda", c);
   const resources: AppSpecResource[] = [];
@@ -29,12 +29,15 @@ export function checkLambda(root: At<MapNode>, c: Checker): { resources: AppSpec
       unknownKeys(props, PROPERTY_KEYS, c, true, "is not a Lambda AppSpec property and is ignored");
       const name = checked(props, "Name", FUNCTION_NAME, "is not a valid Lambda function name or ARN", c);
       const alias = checked(props, "Alias", ALIAS_NAME, "is not a valid alias name (1-128 of A-Z a-z 0-9 - _, not all digits)", c);
-      const current = version(props, "CurrentVersion", c);
-      const target = version(props, "TargetVersion", c);
+      const errorsBefore = c.errors.length;
+      const current = version(props, "CurrentVersion", c, versionsOptional);
+      const target = version(props, "TargetVersion", c, versionsOptional);
+      // Both read, or (release bundles) absent without being wrong.
+      const versionsRead = versionsOptional ? c.errors.length === errorsBefore : current !== undefined && target !== undefined;
       if (current !== undefined && target !== undefined && current === target && !isPlaceholder(target)) {
         c.error(child(props, "TargetVersion", c, true)!, `TargetVersion equals CurrentVersion (${target}); CodeDeploy fails such a deployment with INVALID_LAMBDA_CONFIGURATION`);
       }
-      if (name !== undefined && alias !== undefined && current !== undefined && target !== undefined) {
+      if (name !== undefined && alias !== undefined && versionsRead) {
         resources.push({ kind: "lambda-function", logicalName: res.logicalName, name, alias, currentVersion: current, targetVersion: target, path: res.itemPath, line: res.line });
       }
     }
@@ -53,8 +56,8 @@ function checked(props: At<MapNode>, key: string, pattern: RegExp, problem: stri
 }
 
 /** "must be a valid positive integer" (UG ...-resources); a published version, never $LATEST. */
-function version(props: At<MapNode>, key: string, c: Checker): string | undefined {
-  const at = required(props, key, c, true, "a published version number such as \"3\"");
+function version(props: At<MapNode>, key: string, c: Checker, optional = false): string | undefined {
+  const at = optional ? child(props, key, c, true) : required(props, key, c, true, "a published version number such as \"3\"");
   if (!at) return undefined;
   const n = at.node;
   const raw = n.kind === "scalar" ? n.value : undefined;

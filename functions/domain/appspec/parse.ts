@@ -48,7 +48,7 @@ export function parseAppSpec(text: string, options: ParseAppSpecOptions = {}): A
     c.warn({ path: [], line: 1 }, `the content looks like a ${PLATFORM_LABELS[looksLike]} AppSpec, but it is being validated as ${PLATFORM_LABELS[platform]}`);
   }
   if (platform === "server") Object.assign(result, checkServer(root, c));
-  else Object.assign(result, platform === "lambda" ? checkLambda(root, c) : checkEcs(root, c));
+  else Object.assign(result, platform === "lambda" ? checkLambda(root, c, options.versionsOptional) : checkEcs(root, c));
   result.placeholders = findPlaceholders(parsed.root);
   if (options.rejectPlaceholders) {
     for (const p of result.placeholders) c.errors.push({ path: p.path, line: p.line, message: `placeholder ${p.token} has not been replaced` });

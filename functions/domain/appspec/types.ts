@@ -59,8 +59,10 @@ export type AppSpecResource =
       logicalName: string;
       name: string;
       alias: string;
-      currentVersion: string;
-      targetVersion: string;
+      /** Absent only when parsed with `versionsOptional` (a release fills it in). */
+      currentVersion?: string;
+      /** Absent only when parsed with `versionsOptional` (a release publishes one). */
+      targetVersion?: string;
       path: string;
       line?: number;
     }
@@ -106,4 +108,9 @@ export interface ParseAppSpecOptions {
   platform?: Platform;
   /** Treat `<NAME>` placeholders as errors (e.g. right before a deployment). Default: allowed, listed. */
   rejectPlaceholders?: boolean;
+  /**
+   * Lambda: CurrentVersion and TargetVersion may be absent. For release bundles only, where the release publishes
+   * the target and reads the current version from the alias; CodeDeploy itself requires both (and `validate` too).
+   */
+  versionsOptional?: boolean;
 }
