@@ -4,8 +4,10 @@ import {
   InvokeCommand,
   LambdaClient,
   UpdateAliasCommand,
+  UpdateFunctionCodeCommand,
 } from "@aws-sdk/client-lambda";
 import { cachedClient } from "./clients.js";
+import { ErrorNames, StepDeployError } from "../domain/errors.js";
 import { toStepDeployError } from "./aws-errors.js";
 
 /** The narrow slice of Lambda that stepdeploy's handlers use. */
@@ -58,5 +60,19 @@ export async function setAliasVersion(functionName: string, alias: string, versi
     await client.send(new UpdateAliasCommand({ FunctionName: functionName, Name: alias, FunctionVersion: version, RoutingConfig: { AdditionalVersionWeights: {} } }));
   } catch (e) {
     throw toStepDeployError(e, `UpdateAlias ${functionName}:${alias}`);
+  }
+}
+
+/**
+ * Uploads a zip package to $LATEST (UpdateFunctionCode with ZipFile; Lambda accepts up to 50 MB this way).
+ * An update still in progress (ResourceConflictException) is transient: the state machine retries.
+ */
+export async function updateFunctionZip(functionName: string, zip: Uint8Array, client = lambdaClient()): Promise<{ codeSha256: string; revisionId: string }> {
+  try {
+    const out = await client.send(new UpdateFunctionCodeCommand({ FunctionName: functionName, ZipFile: zip }));
+    return { codeSha256: out.CodeSha256 ?? "", revisionId: out.RevisionId ?? "" };
+  } catch (e) {
+    if ((e as Error).name === "ResourceConflictException") throw new StepDeployError(ErrorNames.Transient, `UpdateFunctionCode ${functionName}: ${(e as Error).message}`, { cause: e });
+    throw toStepDeployError(e, `UpdateFunctionCode ${functionName}`);
   }
 }

@@ -45,6 +45,29 @@ export async function startExecution(stateMachineArn: string, name: string, inpu
   }
 }
 
+/**
+ * Starts an execution once per name. A name already used is "already started": DescribeExecution
+ * finds it first (so logs can say "duplicate"); two deliveries racing past that check still start one
+ * execution, because StartExecution with the name and input of a running Standard execution answers
+ * that execution, and a closed one (or another input) gives ExecutionAlreadyExists.
+ */
+export async function startExecutionOnce(stateMachineArn: string, name: string, input: unknown, client = sfnClient()): Promise<{ executionArn: string; alreadyExisted: boolean }> {
+  const executionArn = `${stateMachineArn.replace(":stateMachine:", ":execution:")}:${name}`;
+  try {
+    await client.send(new DescribeExecutionCommand({ executionArn }));
+    return { executionArn, alreadyExisted: true };
+  } catch (e) {
+    if ((e as Error).name !== "ExecutionDoesNotExist") throw toStepDeployError(e, "DescribeExecution");
+  }
+  try {
+    const out = await client.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
+    return { executionArn: out.executionArn ?? executionArn, alreadyExisted: false };
+  } catch (e) {
+    if ((e as Error).name === "ExecutionAlreadyExists") return { executionArn, alreadyExisted: true };
+    throw toStepDeployError(e, "StartExecution");
+  }
+}
+
 export async function describeExecution(executionArn: string, client = sfnClient()) {
   try {
     return await client.send(new DescribeExecutionCommand({ executionArn }));

@@ -22,12 +22,18 @@ const FUNCTIONS = {
   finalize: "FinalizeLambdaFunction",
   alarmListener: "AlarmListenerLambdaFunction",
   janitor: "JanitorLambdaFunction",
+  dispatchRelease: "DispatchReleaseLambdaFunction",
+  planRelease: "PlanReleaseLambdaFunction",
+  uploadCodePackage: "UploadCodePackageLambdaFunction",
+  buildDeployment: "BuildDeploymentLambdaFunction",
 } as const;
 type FunctionKey = keyof typeof FUNCTIONS;
 /** The functions the state machine invokes (lambda:invoke and lambda:invoke.waitForTaskToken tasks). */
 const INVOKED_BY_STATE_MACHINE: FunctionKey[] = ["prepare", "register", "checkAlarms", "checkGates", "runHook", "watchBake", "holdPaused", "finalize", "concludeFailure"];
 /** Invoked by EventBridge rules on the default bus instead. */
-const RULE_TARGETS: FunctionKey[] = ["alarmListener", "janitor"];
+const RULE_TARGETS: FunctionKey[] = ["alarmListener", "janitor", "dispatchRelease"];
+/** Invoked by the release state machine. */
+const INVOKED_BY_RELEASE: FunctionKey[] = ["planRelease", "uploadCodePackage", "buildDeployment"];
 const roleOf = (key: string): string => `${key.charAt(0).toUpperCase()}${key.slice(1)}Role`;
 const TABLE_ARN = { "Fn::GetAtt": ["RegistryTable", "Arn"] };
 const LAMBDA_ARN_PREFIX = "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:";
@@ -82,6 +88,8 @@ function definitionOf(template: CfnTemplate) {
   };
   return { text, vars, definition, substitution };
 }
+
+const rules = (t: CfnTemplate) => Object.entries(t.Resources).filter(([, r]) => r.Type === "AWS::Events::Rule");
 
 function statementsOf(template: CfnTemplate, roleId: string, sid: string): Statement {
   const st = roleStatements(template, roleId).find((s) => s.Sid === sid);
@@ -190,12 +198,15 @@ describe("packaged template: bus and functions", () => {
     expect(props.Runtime).toBe("nodejs20.x");
     expect(props.Architectures).toEqual(["arm64"]);
     expect(props.Role).toEqual({ "Fn::GetAtt": [roleOf(key), "Arn"] });
-    expect((props.Environment as { Variables: Record<string, Json> }).Variables).toEqual({
+    const own = key === "dispatchRelease" ? ["RELEASE_SOURCES", "RELEASE_STATE_MACHINE_ARN"] : [];
+    const variables = (props.Environment as { Variables: Record<string, Json> }).Variables;
+    expect(Object.fromEntries(Object.entries(variables).filter(([k]) => !own.includes(k)))).toEqual({
       EVENT_BUS_NAME: { Ref: "StepDeployEventBus" },
       STEPDEPLOY_TABLE: { Ref: "RegistryTable" },
       POWERTOOLS_SERVICE_NAME: "stepdeploy",
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     });
+    expect(Object.keys(variables).filter((k) => own.includes(k))).toEqual(own);
   });
 
   it.each(Object.keys(FUNCTIONS))("%s.zip holds only its ESM bundle, at the path the Handler names", async (key) => {
@@ -250,7 +261,7 @@ describe("packaged template: IAM", () => {
 
   it("uses one role per function and none from the framework", () => {
     const roles = Object.entries(dev.template.Resources).filter(([, r]) => r.Type === "AWS::IAM::Role").map(([id]) => id);
-    expect(roles.sort()).toEqual([...Object.keys(FUNCTIONS).map(roleOf), "DeployLambdaStateMachineRole"].sort());
+    expect(roles.sort()).toEqual([...Object.keys(FUNCTIONS).map(roleOf), "DeployLambdaStateMachineRole", "ReleaseStateMachineRole"].sort());
   });
 
   it("state machine role: invoke only the functions the definition calls, shift target aliases, put events on our bus", () => {
@@ -327,15 +338,14 @@ describe("packaged template: registry table", () => {
 });
 
 describe("packaged template: EventBridge rules", () => {
-  const rules = (t: CfnTemplate) => Object.entries(t.Resources).filter(([, r]) => r.Type === "AWS::Events::Rule");
   const ruleFor = (t: CfnTemplate, key: FunctionKey) => {
     const found = rules(t).filter(([, r]) => JSON.stringify(r.Properties?.Targets).includes(`"${FUNCTIONS[key]}"`));
     expect(found, key).toHaveLength(1);
     return found[0] as [string, CfnTemplate["Resources"][string]];
   };
 
-  it("declares exactly two rules, both on the default bus, each with one target", () => {
-    expect(rules(dev.template)).toHaveLength(2);
+  it("declares exactly four rules, all on the default bus, each with one target", () => {
+    expect(rules(dev.template)).toHaveLength(4);
     for (const [id, r] of rules(dev.template)) {
       expect(r.Properties?.EventBusName, id).toBeUndefined(); // no EventBusName: the account's default bus
       expect(r.Properties?.State, id).toBe("ENABLED");
@@ -367,16 +377,18 @@ describe("packaged template: EventBridge rules", () => {
     expect(dev.template.Resources.DeployLambdaStateMachine?.Type).toBe("AWS::StepFunctions::StateMachine");
   });
 
-  it.each(RULE_TARGETS)("%s: EventBridge may invoke it, from its own rule only", (key) => {
-    const [, rule] = ruleFor(dev.template, key);
+  it.each(RULE_TARGETS)("%s: EventBridge may invoke it, from its own rules only", (key) => {
+    const own = rules(dev.template).filter(([, r]) => JSON.stringify(r.Properties?.Targets).includes(`"${FUNCTIONS[key]}"`));
     const permissions = Object.values(dev.template.Resources).filter(
       (r) => r.Type === "AWS::Lambda::Permission" && JSON.stringify(r.Properties?.FunctionName) === JSON.stringify({ "Fn::GetAtt": [FUNCTIONS[key], "Arn"] }),
     );
-    expect(permissions).toHaveLength(1);
-    const p = permissions[0]?.Properties ?? {};
-    expect(p.Action).toBe("lambda:InvokeFunction");
-    expect(p.Principal).toBe("events.amazonaws.com");
-    expect(JSON.stringify(p.SourceArn)).toContain(`"rule","${String(rule.Properties?.Name)}"`);
+    expect(permissions).toHaveLength(own.length);
+    for (const [i, [, rule]] of own.entries()) {
+      const p = permissions[i]?.Properties ?? {};
+      expect(p.Action).toBe("lambda:InvokeFunction");
+      expect(p.Principal).toBe("events.amazonaws.com");
+      expect(JSON.stringify(p.SourceArn)).toContain(`"rule","${String(rule.Properties?.Name)}"`);
+    }
   });
 });
 
@@ -475,5 +487,44 @@ describe("packaged template: CloudFormation spec check (scripts/check-cfn.ts)", 
       const errors = checkTemplate(t as unknown as Parameters<typeof checkTemplate>[0], spec).filter((f) => f.level === "error");
       expect(errors).toEqual([]);
     }
+  });
+});
+
+describe("packaged template: releases", () => {
+  it("dispatchRelease: S3 Object Created and successful ECR pushes, filtered by the stage's sources (dev has none: nothing matches)", () => {
+    const found = rules(dev.template).filter(([, r]) => JSON.stringify(r.Properties?.Targets).includes('"DispatchReleaseLambdaFunction"'));
+    expect(found.map(([, r]) => r.Properties?.EventPattern)).toEqual([
+      { source: ["aws.s3"], "detail-type": ["Object Created"], detail: { bucket: { name: ["-no-release-source-"] } } },
+      { source: ["aws.ecr"], "detail-type": ["ECR Image Action"], detail: { "action-type": ["PUSH"], result: ["SUCCESS"], "repository-name": ["-no-release-source-"] } },
+    ]);
+    const env = (dev.template.Resources.DispatchReleaseLambdaFunction?.Properties?.Environment as { Variables: Record<string, Json> } | undefined)?.Variables ?? {};
+    expect(env.RELEASE_SOURCES).toBe("[]");
+    expect(env.RELEASE_STATE_MACHINE_ARN).toEqual({ "Fn::Sub": "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:stepdeploy-dev-release" });
+    expect(roleStatements(dev.template, "DispatchReleaseRole").map((s) => s.Sid)).toEqual(["Logs", "StartReleases", "FindStartedReleases"]);
+  });
+
+  it("release state machine role: its three functions, publishing on target functions, the nested deployment and the .sync rule", () => {
+    const invoke = asList(statementsOf(dev.template, "ReleaseStateMachineRole", "InvokeReleaseFunctions").Resource);
+    expect(invoke).toHaveLength(2 * INVOKED_BY_RELEASE.length);
+    for (const key of INVOKED_BY_RELEASE) expect(invoke, key).toContainEqual({ "Fn::GetAtt": [FUNCTIONS[key], "Arn"] });
+    expect(statementsOf(dev.template, "ReleaseStateMachineRole", "PublishTargetVersions").Action).toEqual(["lambda:UpdateFunctionCode", "lambda:GetFunctionConfiguration", "lambda:PublishVersion"]);
+    expect(statementsOf(dev.template, "ReleaseStateMachineRole", "StartDeployments").Resource).toEqual([{ Ref: "DeployLambdaStateMachine" }]);
+    expect(statementsOf(dev.template, "ReleaseStateMachineRole", "SyncExecutionRule").Resource).toEqual([
+      { "Fn::Sub": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule" },
+    ]);
+    const sm = dev.template.Resources.ReleaseStateMachine;
+    expect(sm?.Type).toBe("AWS::StepFunctions::StateMachine");
+    expect(JSON.stringify(sm?.Properties?.DefinitionString)).toContain("states:startExecution.sync:2");
+  });
+
+  it("bundle readers may read only the configured bundle prefixes; only uploadCodePackage may change code", () => {
+    for (const role of ["PlanReleaseRole", "UploadCodePackageRole"]) {
+      const read = statementsOf(dev.template, role, "ReadReleaseBundles");
+      expect(read.Action).toEqual(["s3:GetObject", "s3:GetObjectVersion"]);
+      expect(read.Resource).toEqual(["arn:aws:s3:::-no-release-source-/*"]);
+    }
+    expect(roleStatements(dev.template, "PlanReleaseRole").map((s) => s.Sid)).toEqual(["Logs", "ReadReleaseBundles"]);
+    expect(statementsOf(dev.template, "UploadCodePackageRole", "UploadTargetCode").Action).toEqual(["lambda:UpdateFunctionCode"]);
+    expect(roleStatements(dev.template, "BuildDeploymentRole").map((s) => s.Sid)).toEqual(["Logs", "ReadTargetAliases"]);
   });
 });
