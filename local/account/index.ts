@@ -4,6 +4,7 @@ import { CloudWatchApi } from "./cloudwatch-api.js";
 import { MetricStore } from "./cloudwatch-metrics.js";
 import { type AlarmChange, type AlarmState, CloudWatchWorld } from "./cloudwatch-world.js";
 import type { EventPattern } from "./event-pattern.js";
+import { EcrWorld } from "./ecr-world.js";
 import { EventBridgeApi } from "./eventbridge-api.js";
 import { type CapturedEvent, type Delivery, type EventEnvelope, EventBridgeWorld, type RuleSpec, type ServiceEvent } from "./eventbridge-world.js";
 import { FaultInjector, type FaultSpec, parseFault } from "./faults.js";
@@ -91,6 +92,8 @@ export class SimAccount {
   readonly journal = new Journal();
   readonly faults = new FaultInjector();
   readonly lambda: LambdaWorld;
+  /** Container images (pushes emit "ECR Image Action"; UpdateFunctionCode checks image URIs against it). */
+  readonly ecr: EcrWorld;
   readonly invoker: Invoker;
   readonly cloudwatch: CloudWatchWorld;
   readonly metrics = new MetricStore();
@@ -112,7 +115,8 @@ export class SimAccount {
     this.region = opts.region ?? "us-east-1";
     this.accountId = opts.accountId ?? "123456789012";
     this.ids = new IdGenerator(`${this.accountId}/${this.region}`);
-    this.lambda = new LambdaWorld({ clock: this.clock, ids: this.ids, region: this.region, accountId: this.accountId });
+    this.ecr = new EcrWorld(this.region, this.accountId, (e) => this.eventbridge.emit(e));
+    this.lambda = new LambdaWorld({ clock: this.clock, ids: this.ids, region: this.region, accountId: this.accountId, images: this.ecr });
     this.invoker = new Invoker(this.lambda);
     this.cloudwatch = new CloudWatchWorld(this.clock, this.region, this.accountId);
     const now = () => this.clock.elapsedSeconds();
@@ -140,6 +144,7 @@ export class SimAccount {
       this.taskTokens,
       () => this.nextEventAt(),
       () => this.settled(),
+      (arn) => this.sfn.whenClosed(arn),
     );
     this.apis = [
       new LambdaApi(this.lambda, this.invoker, () => this.ids.uuid()),

@@ -9,6 +9,8 @@ export interface WorldEnv {
   ids: IdGenerator;
   region: string;
   accountId: string;
+  /** The account's ECR: whether an image URI of this account exists, and its digest. */
+  images?: { resolve(uri: string): { digest?: string; foreign: boolean } };
 }
 
 export interface CodeState {

@@ -190,11 +190,14 @@ export class LambdaWorld {
     if (u.zipFile !== undefined && !isZip(u.zipFile)) throw invalid("Could not unzip uploaded file. Please check your file, then try to upload again.");
     this.assertNoUpdate(fn);
     if (u.revisionId !== undefined && u.revisionId !== fn.latest.revisionId) throw preconditionFailed();
+    const image = u.imageUri !== undefined ? this.env.images?.resolve(u.imageUri) : undefined;
+    if (image && !image.foreign && !image.digest) throw invalid(`Source image ${u.imageUri} does not exist. Provide a valid source image.`);
     const code: CodeState = u.zipFile
       ? { sha256: sha256Base64(u.zipFile), size: u.zipFile.byteLength }
       : u.s3
         ? { sha256: sha256Base64(`s3://${u.s3.bucket}/${u.s3.key}${u.s3.objectVersion ? `?versionId=${u.s3.objectVersion}` : ""}`), size: 4096 }
-        : { sha256: sha256Base64(String(u.imageUri)), size: 0, imageUri: u.imageUri };
+        : // UNCONFIRMED (docs/releases.md): an image function's CodeSha256 is the image digest's hex.
+          { sha256: image?.digest ? image.digest.replace(/^sha256:/, "") : sha256Base64(String(u.imageUri)), size: 0, imageUri: u.imageUri };
     if (u.dryRun) return { ...fn.latest, code };
     this.setCode(fn, code);
     if (u.publish) {

@@ -135,11 +135,17 @@ function optionalString(v: unknown, member: string, max: number): string | undef
 }
 
 /** The account as the local runtime's CallbackWorld: tokens, the timeline's next entry, in-flight reactions. */
-export function callbackWorld(tokens: TaskTokens, nextEventAt: () => number | undefined, settled: () => Promise<void>): CallbackWorld {
+export function callbackWorld(
+  tokens: TaskTokens,
+  nextEventAt: () => number | undefined,
+  settled: () => Promise<void>,
+  awaitExecution?: CallbackWorld["awaitExecution"],
+): CallbackWorld {
   return {
     register: (token) => tokens.register(token),
     expire: (token) => tokens.expire(token),
     nextEventAt,
     settled,
+    awaitExecution,
   };
 }

@@ -306,6 +306,23 @@ export class SfnWorld {
 
   private changed(e: ExecutionRecord): void {
     if (e.type === "STANDARD") this.deps.onStatusChange(e);
+    if (e.status !== "RUNNING") {
+      for (const resolve of this.closeWaiters.get(e.executionArn) ?? []) resolve(e);
+      this.closeWaiters.delete(e.executionArn);
+    }
+  }
+
+  private readonly closeWaiters = new Map<string, ((e: ExecutionRecord) => void)[]>();
+
+  /** Resolves with the record once the execution is closed (at once if it already is): `.sync` tasks wait on this. */
+  whenClosed(executionArn: string): Promise<Readonly<ExecutionRecord>> {
+    const e = this.execution(executionArn);
+    if (e.status !== "RUNNING") return Promise.resolve(e);
+    return new Promise((resolve) => {
+      const list = this.closeWaiters.get(executionArn) ?? [];
+      list.push(resolve);
+      this.closeWaiters.set(executionArn, list);
+    });
   }
 }
 

@@ -18,6 +18,22 @@ export interface CallbackWorld {
   nextEventAt(): number | undefined;
   /** Resolves once every reaction the world started (event deliveries, listeners) has finished. */
   settled(): Promise<void>;
+  /** `.sync` nested executions: resolves when the account's execution is closed. */
+  awaitExecution?(executionArn: string): Promise<ClosedExecution>;
+}
+
+/** How a nested execution ended, as DescribeExecution reports it (output/input are JSON text). */
+export interface ClosedExecution {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: string;
+  input: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+  startMs: number;
+  stopMs?: number;
 }
 
 export const TASK_TOKEN_PLACEHOLDER = "__stepdeploy_task_token__";

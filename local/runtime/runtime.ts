@@ -5,6 +5,7 @@ import { ApiMeter, meterApiCalls } from "./api-meter.js";
 import { type CallbackWorld, TASK_TOKEN_PLACEHOLDER, awaitToken, substituteToken } from "./callbacks.js";
 import { type Json, allStates, loadDefinition } from "./definition.js";
 import { ASSUMED_BILLED_MS, HistoryCounter, estimateCostUsd } from "./history.js";
+import { NESTED_RESOURCE, runNestedExecution } from "./nested.js";
 import { IntegrationError } from "./sdk-integrations.js";
 import { type LocalStack, loadStack } from "./stack.js";
 import { runTaskResource } from "./tasks.js";
@@ -198,6 +199,10 @@ export class LocalRuntime {
         const raw = lastInput.get(name);
         const timeout = (state.TimeoutSeconds as number | undefined) ?? (state.TimeoutSecondsPath ? (readPath(raw, String(state.TimeoutSecondsPath)) as number) : undefined);
         if (callback) return this.runCallbackTask(resource, params, timeout, metrics, abortedPromise) as Promise<Json>;
+        if (NESTED_RESOURCE.test(resource)) {
+          integrationCalls.push({ atSeconds: clock.elapsedSeconds(), state: name, resource, params, ok: true });
+          return runNestedExecution(resource, params, this.world, abortedPromise) as Promise<Json>;
+        }
         const started = clock.elapsedSeconds();
         const release = timeout ? clock.horizon(timeout) : () => undefined;
         const call: IntegrationCall = { atSeconds: started, state: name, resource, params, ok: false };

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { parse } from "yaml";
 
@@ -52,6 +53,20 @@ export function lambdaLogicalId(name: string): string {
   return `${n.charAt(0).toUpperCase()}${n.slice(1)}LambdaFunction`;
 }
 
+/**
+ * `${file(./x.cjs):key}`: serverless calls the module's exported function and takes `key` of the
+ * result. Our .cjs variable files also export `forStage(stage)`, the same thing without the framework.
+ */
+const FILE_VARIABLE = /^\$\{file\((\.\/[^)]+\.cjs)\):([A-Za-z0-9_]+)\}$/;
+
+function fileVariable(root: string, stage: string, value: string): unknown {
+  const m = FILE_VARIABLE.exec(value);
+  if (!m) return undefined;
+  const mod = createRequire(join(root, "package.json"))(join(root, m[1] as string)) as { forStage?: (stage: string) => Record<string, unknown> };
+  if (typeof mod.forStage !== "function") throw new Error(`${m[1]} does not export forStage(stage)`);
+  return mod.forStage(stage)[m[2] as string];
+}
+
 function substitute(value: string, vars: Record<string, string>): string {
   return value.replace(/\$\{([^}]+)\}/g, (whole, key: string) => vars[key.trim()] ?? whole);
 }
@@ -97,13 +112,16 @@ export function loadStack(root: string, opts: { stage?: string; region?: string;
     stateMachines.push({ logicalId, name, arn, machine: file });
     refs.set(logicalId, arn);
   }
+  const pseudo: Record<string, string> = { "AWS::Partition": "aws", "AWS::Region": region, "AWS::AccountId": accountId };
   const resolve = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(resolve);
     if (v && typeof v === "object") {
       const o = v as Record<string, unknown>;
       if (typeof o.Ref === "string") return refs.get(o.Ref) ?? o.Ref;
+      if (typeof o["Fn::Sub"] === "string") return substitute(substitute(o["Fn::Sub"], vars), pseudo);
       return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, resolve(x)]));
     }
+    if (typeof v === "string" && FILE_VARIABLE.test(v)) return resolve(fileVariable(root, stage, v));
     return typeof v === "string" ? substitute(v, vars) : v;
   };
   const rules: LocalRule[] = [];
@@ -114,11 +132,14 @@ export function loadStack(root: string, opts: { stage?: string; region?: string;
       rules.push({ functionLogicalId: lambdaLogicalId(name), eventBus: String(resolve(eb.eventBus) ?? "default"), pattern: resolve(eb.pattern) as Record<string, unknown> });
     }
   }
+  // Every function runs in this one process, so the functions' own variables join the provider's.
   const environment: Record<string, string> = {};
-  for (const [k, v] of Object.entries((provider.environment ?? {}) as Record<string, unknown>)) {
-    const ref = (v as { Ref?: string } | null)?.Ref;
-    if (typeof v === "string") environment[k] = substitute(v, vars);
-    else if (ref && refs.has(ref)) environment[k] = refs.get(ref) as string;
+  const functionEnvs = Object.values((doc.functions ?? {}) as Record<string, Record<string, unknown>>).map((f) => (f.environment ?? {}) as Record<string, unknown>);
+  for (const env of [(provider.environment ?? {}) as Record<string, unknown>, ...functionEnvs]) {
+    for (const [k, v] of Object.entries(env)) {
+      const value = resolve(v);
+      if (typeof value === "string") environment[k] = value;
+    }
   }
   return {
     rules,

@@ -5,6 +5,7 @@ import { useClock } from "../../functions/lib/clock.js";
 import { SimAccount } from "../account/index.js";
 import { SimClock } from "../clock.js";
 import { ensureTable, type LocalDynamoDb, startDynalite } from "../emulators/dynalite.js";
+import { type LocalS3, startS3rver } from "../emulators/s3rver.js";
 import { type ExecutionReport, LocalRuntime } from "../runtime/runtime.js";
 import { withAwsEndpoint } from "./endpoint-env.js";
 import { type WiredStack, wireStack } from "./wire-stack.js";
@@ -25,6 +26,8 @@ export interface SimWorld {
   endpoint: string;
   dynamoEndpoint: string;
   tableName: string;
+  /** s3rver with the setup's buckets, when the world was opened with `s3Buckets` (releases). */
+  s3?: LocalS3;
   /** Runs `fn` with the AWS environment pointed at this world. */
   within<T>(fn: () => Promise<T>): Promise<T>;
   /** StartExecution through the account's Step Functions API (call inside `within`). */
@@ -32,7 +35,7 @@ export interface SimWorld {
   close(): Promise<void>;
 }
 
-export async function openSimWorld(setup: unknown, opts: { root?: string; dynamo?: LocalDynamoDb; timeline?: unknown[] } = {}): Promise<SimWorld> {
+export async function openSimWorld(setup: unknown, opts: { root?: string; dynamo?: LocalDynamoDb; timeline?: unknown[]; s3Buckets?: string[] } = {}): Promise<SimWorld> {
   const clock = new SimClock();
   const restoreClock = useClock(() => clock.now());
   const account = SimAccount.fromSetup(setup, { clock });
@@ -41,6 +44,7 @@ export async function openSimWorld(setup: unknown, opts: { root?: string; dynamo
   const tableName = runtime.stack.refs.get("RegistryTable") ?? "stepdeploy-local-registry";
   const dynamo = opts.dynamo ?? (await startDynalite(tableName));
   if (opts.dynamo) await ensureTable(dynamo, tableName);
+  const s3 = opts.s3Buckets ? await startS3rver(opts.s3Buckets) : undefined;
   const server = await account.serve();
   // The stack's own resources exist in the account, as after `osls deploy`.
   const bus = runtime.stack.refs.get("StepDeployEventBus");
@@ -76,6 +80,7 @@ export async function openSimWorld(setup: unknown, opts: { root?: string; dynamo
     endpoint: server.endpoint,
     dynamoEndpoint: dynamo.endpoint,
     tableName,
+    s3,
     within: <T>(fn: () => Promise<T>) =>
       withAwsEndpoint(
         server.endpoint,
@@ -83,7 +88,7 @@ export async function openSimWorld(setup: unknown, opts: { root?: string; dynamo
           process.env.STEPDEPLOY_TABLE = tableName;
           return fn();
         },
-        { simulatedCredentials: true, dynamoDbEndpoint: dynamo.endpoint },
+        { simulatedCredentials: true, dynamoDbEndpoint: dynamo.endpoint, s3Endpoint: s3?.endpoint },
       ),
     async startDeployment(input, machine = "deploy-lambda") {
       const sm = runtime.stack.stateMachines.find((m) => m.machine === machine);
@@ -103,6 +108,7 @@ export async function openSimWorld(setup: unknown, opts: { root?: string; dynamo
       restoreClock();
       await server.close();
       if (!opts.dynamo) await dynamo.close();
+      await s3?.close();
     },
   };
   return world;

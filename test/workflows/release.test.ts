@@ -1,0 +1,92 @@
+import { readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { parseTriggerEvent } from "../../functions/domain/release/index.js";
+import { handler as dispatch } from "../../functions/handlers/dispatchRelease.js";
+import { loadReleaseScenario } from "../../local/simulate/release/scenario.js";
+import { simulateRelease } from "../../local/simulate/release/run-release.js";
+import { openSimWorld } from "../../local/simulate/world.js";
+
+/**
+ * Releases end to end on the local engine: the simulated S3 upload (s3rver) or ECR push, the
+ * account's event through the EventBridge rules of serverless.yml, dispatchRelease, the real
+ * release.asl.json, UpdateFunctionCode/PublishVersion against the simulated Lambda, and the nested
+ * deploy-lambda execution (startExecution.sync:2).
+ */
+const DIR = fileURLToPath(new URL("../../events/releases/", import.meta.url));
+const scenarios = readdirSync(DIR).filter((f) => f.endsWith(".json") && f !== "world.json");
+
+describe("release scenarios (events/releases)", () => {
+  it.each(scenarios)("%s meets its expectation", async (file) => {
+    const report = await simulateRelease(loadReleaseScenario(`${DIR}${file}`));
+    expect(report.expectationFailures).toEqual([]);
+  });
+
+  it("an S3 upload with a code package publishes exactly that code and finishes a canary", async () => {
+    const lines: string[] = [];
+    const r = await simulateRelease(loadReleaseScenario(`${DIR}s3-canary.json`), { onLine: (l) => lines.push(l) });
+    expect(lines[0]).toMatch(/^uploaded s3:\/\/orders-releases\/orders-api\/release-42.zip \(\d+ bytes, etag [0-9a-f]{32}\)/);
+    const release = r.releases[0];
+    const out = release?.output as { outcome: string; deployment: Record<string, unknown>; notes: string[]; deploymentExecutionArn: string };
+    expect(out.outcome).toBe("DEPLOYED");
+    expect(out.deployment).toMatchObject({ functionName: "orders", alias: "live", currentVersion: "3", targetVersion: "5", deploymentConfig: "CodeDeployDefault.LambdaCanary10Percent5Minutes", alarms: ["orders-errors"] });
+    expect(out.notes.join()).toMatch(/TargetVersion <TARGET_VERSION> \(a placeholder\): publishing function.zip/);
+    expect(out.deploymentExecutionArn).toMatch(/:execution:stepdeploy-local-deploy-lambda:d-[A-Z0-9]{9}$/);
+    expect(r.deployments).toEqual([{ name: out.deploymentExecutionArn.split(":").at(-1), status: "SUCCEEDED", error: undefined }]);
+    // The canary's 5-minute bake ran on the simulated clock: the whole release took 5 minutes and a few seconds.
+    expect(r.stats.simulatedSeconds).toBeGreaterThanOrEqual(300);
+    expect(r.stats.simulatedSeconds).toBeLessThan(320);
+  });
+
+  it("a duplicate delivery starts nothing new; a second upload of the same key is a new release", async () => {
+    const world = await openSimWorld({ functions: [{ name: "orders", versions: 4, aliases: { live: "3" } }] });
+    try {
+      await world.within(async () => {
+        const event = { source: "aws.s3", "detail-type": "Object Created", detail: { bucket: { name: "orders-releases" }, object: { key: "orders-api/r.zip", etag: "e1", sequencer: "01" } } };
+        const first = await dispatch(event);
+        expect(first.started).toHaveLength(1);
+        expect(first.duplicates).toEqual([]);
+        const again = await dispatch(event);
+        expect(again.started).toEqual([]);
+        expect(again.duplicates.map((d) => d.executionArn)).toEqual(first.started.map((s) => s.executionArn));
+        const releases = () => world.account.executions.filter((e) => e.stateMachineName.endsWith("-release"));
+        expect(releases()).toHaveLength(1);
+        const next = await dispatch({ ...event, detail: { ...event.detail, object: { ...event.detail.object, etag: "e2", sequencer: "02" } } });
+        expect(next.started).toHaveLength(1);
+        expect(releases()).toHaveLength(2);
+        // Both fail (the objects are not in S3), and the world is told why; nothing was deployed.
+        for (const e of releases()) expect((await world.wired.finished(e.executionArn)).error).toBe("Deploy.ResourceNotFound");
+        expect(world.account.getAlias("orders", "live").functionVersion).toBe("3");
+      });
+    } finally {
+      await world.close();
+    }
+  });
+
+  it("events that match no source are ignored and logged, never failed", async () => {
+    const world = await openSimWorld({});
+    try {
+      await world.within(async () => {
+        const failedPush = await import("../../events/triggers/ecr-push-failure.json", { with: { type: "json" } });
+        expect(parseTriggerEvent(failedPush.default).triggers).toEqual([]);
+        const r = await dispatch(failedPush.default);
+        expect(r).toEqual({ started: [], duplicates: [], ignored: [expect.stringMatching(/ended FAILURE/)] });
+        const other = await dispatch({ source: "aws.s3", "detail-type": "Object Created", detail: { bucket: { name: "someone-elses" }, object: { key: "x.zip" } } });
+        expect(other.ignored).toEqual(["no release source for s3://someone-elses/x.zip"]);
+        expect(world.account.executions).toHaveLength(0);
+      });
+    } finally {
+      await world.close();
+    }
+  });
+
+  it("a bad release configuration fails the dispatcher loudly, naming the field", async () => {
+    const saved = process.env.RELEASE_SOURCES;
+    process.env.RELEASE_SOURCES = JSON.stringify([{ name: "x", application: "a", deploymentGroup: "g", s3: { bucket: "B" } }]);
+    try {
+      await expect(dispatch({ source: "aws.s3" })).rejects.toMatchObject({ name: "Release.InvalidConfiguration", message: expect.stringContaining("[0].s3.bucket") });
+    } finally {
+      process.env.RELEASE_SOURCES = saved;
+    }
+  });
+});
