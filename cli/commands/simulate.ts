@@ -1,18 +1,45 @@
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { formatLogLine, formatOutcome } from "../../local/simulate/format.js";
 import { simulateScenario } from "../../local/simulate/run-scenario.js";
+import { formatReleaseOutcome } from "../../local/simulate/release/format.js";
+import { simulateRelease } from "../../local/simulate/release/run-release.js";
+import { isTriggerEvent, loadReleaseScenario } from "../../local/simulate/release/scenario.js";
+import { PROJECT_ROOT } from "../../local/simulate/run-scenario.js";
 import { loadScenario } from "../../local/simulate/scenario.js";
 import { type CommandIO, ExitCode } from "../io.js";
 
-export const summary = "run a scenario (account + input + timeline) on the local engine against the simulated account";
+export const summary = "run a scenario (account + input + timeline), a release scenario or a trigger event on the local engine against the simulated account";
+
+/** The account and bundle a bare trigger event (events/triggers/*.json) is simulated against. */
+const DEFAULT_RELEASE_BASE = `${PROJECT_ROOT}events/releases/s3-canary.json`;
+
+function isRelease(file: string): boolean {
+  try {
+    const raw = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    return isTriggerEvent(raw) || "trigger" in raw;
+  } catch {
+    return false; // loadScenario reports it
+  }
+}
+
+async function simulateReleaseFile(file: string, json: boolean, io: CommandIO): Promise<number> {
+  const scenario = loadReleaseScenario(file, DEFAULT_RELEASE_BASE);
+  if (!json) io.out(`${scenario.name}${scenario.description ? ` - ${scenario.description}` : ""}`);
+  const report = await simulateRelease(scenario, { onLine: json ? undefined : (l) => io.out(`  world     ${l}`) });
+  io.out(json ? JSON.stringify(report, null, 2) : formatReleaseOutcome(report));
+  if (report.expectationFailures) return report.expectationFailures.length ? ExitCode.Failed : ExitCode.Ok;
+  return report.releases.length > 0 && report.releases.every((r) => r.status === "SUCCEEDED") ? ExitCode.Ok : ExitCode.Failed;
+}
 
 export default async function simulate(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: { json: { type: "boolean" } }, allowPositionals: true });
   const file = positionals[0];
   if (!file) {
-    io.err("usage: stepdeploy simulate <scenario.json> [--json]");
+    io.err("usage: stepdeploy simulate <scenario.json | release-scenario.json | trigger-event.json> [--json]");
     return ExitCode.Usage;
   }
+  if (isRelease(file)) return simulateReleaseFile(file, Boolean(values.json), io);
   const scenario = loadScenario(file);
   if (!values.json) io.out(`${scenario.name}${scenario.description ? ` - ${scenario.description}` : ""}`);
   const report = await simulateScenario(scenario, { onLog: values.json ? undefined : (e) => io.out(formatLogLine(e)) });

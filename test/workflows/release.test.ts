@@ -90,3 +90,27 @@ describe("release scenarios (events/releases)", () => {
     }
   });
 });
+
+describe("stepdeploy simulate with releases", () => {
+  it("runs a bare trigger event against the default release world and exits 0 when the release succeeds", async () => {
+    const { memoryIO } = await import("../../cli/io.js");
+    const { main } = await import("../../cli/main.js");
+    const io = memoryIO();
+    const code = await main(["simulate", fileURLToPath(new URL("../../events/triggers/ecr-push-success.json", import.meta.url))], io);
+    const text = io.stdout;
+    expect(code).toBe(0);
+    expect(text).toMatch(/docker push 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/media\/thumbnailer:release/);
+    expect(text).toMatch(/release {3}thumbnailer-[0-9a-f]{40}: SUCCEEDED \(DEPLOYED\)/);
+    expect(text).toMatch(/alias {5}thumbnailer:live FunctionVersion 2/);
+  });
+
+  it("--json reports a failed push as nothing started, exit 1", async () => {
+    const { memoryIO } = await import("../../cli/io.js");
+    const { main } = await import("../../cli/main.js");
+    const io = memoryIO();
+    const code = await main(["simulate", "--json", fileURLToPath(new URL("../../events/triggers/ecr-push-failure.json", import.meta.url))], io);
+    expect(code).toBe(1);
+    const report = JSON.parse(io.stdout);
+    expect(report).toMatchObject({ releases: [], deployments: [], publishedVersions: [] });
+  });
+});

@@ -54,7 +54,7 @@ export function loadReleaseScenario(path: string, base?: string): ReleaseScenari
   if (isTriggerEvent(raw)) {
     if (!base) throw new ValidationErrors([{ field: path, reason: "a bare trigger event needs a base release scenario" }], "Simulate.InvalidScenario");
     const s = loadReleaseScenario(base);
-    return { ...s, name: `${s.name} <- ${path}`, trigger: raw, triggerFile: path, expect: undefined };
+    return { ...s, name: path, description: `this event against the account (and, for S3, the bundle) of ${base}`, trigger: raw, triggerFile: path, expect: undefined, timeline: undefined, deliveries: 1 };
   }
   const problems: { field: string; reason: string }[] = [];
   for (const k of Object.keys(raw)) if (!KEYS.includes(k)) problems.push({ field: k, reason: "unknown field" });

@@ -1,0 +1,38 @@
+import { clockText } from "../format.js";
+import type { ReleaseRunReport } from "./run-release.js";
+
+/** The human summary of a release simulation (`stepdeploy simulate events/releases/*.json`). */
+export function formatReleaseOutcome(r: ReleaseRunReport): string {
+  const lines = [""];
+  if (r.releases.length === 0) lines.push("  releases  none started (the event matched no release source, or its rule filtered it out)");
+  for (const rel of r.releases) {
+    const out = rel.output as { outcome?: string; deployment?: { functionName?: string; alias?: string; currentVersion?: string; targetVersion?: string }; notes?: string[]; reason?: string } | undefined;
+    lines.push(`  release   ${rel.name}: ${rel.status}${rel.error ? ` ${rel.error}` : ""}${out?.outcome ? ` (${out.outcome})` : ""}`);
+    const d = out?.deployment;
+    if (d) lines.push(`  deploy    ${d.functionName}:${d.alias} v${d.currentVersion} -> v${d.targetVersion}`);
+    for (const note of out?.notes ?? []) lines.push(`  chose     ${note}`);
+    if (out?.reason) lines.push(`  reason    ${out.reason}`);
+    if (rel.cause && rel.status !== "SUCCEEDED") lines.push(`  cause     ${causeText(rel.cause)}`);
+  }
+  for (const d of r.deployments) lines.push(`  nested    ${d.name}: ${d.status}${d.error ? ` ${d.error}` : ""}`);
+  lines.push(`  published ${r.publishedVersions.length ? r.publishedVersions.map((v) => `v${v}`).join(", ") : "nothing"}`);
+  if (r.finalAlias) lines.push(`  alias     ${r.finalAlias.functionName}:${r.finalAlias.alias} FunctionVersion ${r.finalAlias.functionVersion}, routing ${JSON.stringify(r.finalAlias.additionalVersionWeights)}`);
+  lines.push(`  events    ${r.events.join(", ") || "none"}`);
+  const s = r.stats;
+  lines.push(`  cost      ${s.stateTransitions} transitions, ${s.historyEvents} history events, ${s.apiCallsTotal} API calls, ${s.lambdaInvocations} Lambda invocations, ~$${s.estimatedCostUsd.toFixed(6)}`);
+  lines.push(`  time      ${clockText(s.simulatedSeconds)} simulated in ${s.wallMs} ms`);
+  if (r.expectationFailures) lines.push(r.expectationFailures.length ? `  expect    NOT MET: ${r.expectationFailures.join("; ")}` : "  expect    met");
+  return lines.join("\n");
+}
+
+/** A failed nested deployment's cause is its description: show its Error and Cause. */
+function causeText(cause: string): string {
+  try {
+    const c = JSON.parse(cause) as { Error?: string; Cause?: string; errorMessage?: string };
+    if (c.Error) return `deployment ${c.Error}: ${c.Cause ?? ""}`;
+    if (c.errorMessage) return c.errorMessage;
+  } catch {
+    // not JSON: shown as is
+  }
+  return cause;
+}
