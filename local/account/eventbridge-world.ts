@@ -63,6 +63,12 @@ export interface RuleSpec {
   eventBusName?: string;
   pattern: EventPattern;
   target: (event: EventEnvelope) => Promise<void> | void;
+  /**
+   * Further attempts when the target throws. A Lambda target is invoked asynchronously, and Lambda
+   * retries a failed asynchronous invocation twice by default (MaximumRetryAttempts 2, about 1 and 2
+   * minutes later; the simulator retries at once).
+   */
+  retryAttempts?: number;
 }
 
 /** An event an AWS service of the account emitted itself (source `aws.*`). */
@@ -91,6 +97,8 @@ export interface Delivery {
   source: string;
   detailType: string;
   status: "pending" | "delivered" | "failed";
+  /** Invocations of the target (1 + retries). */
+  attempts?: number;
   /** The target's exception message when it threw. */
   error?: string;
 }
@@ -100,6 +108,7 @@ interface Rule {
   busName: string;
   pattern: EventPattern;
   target: RuleSpec["target"];
+  retryAttempts?: number;
 }
 
 /** ISO 8601 with second precision, as EventBridge writes an event's `time` ("2019-10-02T17:04:40Z"). */
@@ -154,7 +163,7 @@ export class EventBridgeWorld {
     }
     const pattern: unknown = spec.pattern;
     assertValidPattern(pattern);
-    const rule: Rule = { name: spec.name, busName, pattern: structuredClone(pattern), target: spec.target };
+    const rule: Rule = { name: spec.name, busName, pattern: structuredClone(pattern), target: spec.target, retryAttempts: spec.retryAttempts };
     this.rules.push(rule);
     return () => {
       const i = this.rules.indexOf(rule);
@@ -212,7 +221,15 @@ export class EventBridgeWorld {
       const copy = structuredClone(envelope);
       this.reactions.track(async () => {
         try {
-          await rule.target(copy);
+          for (let attempt = 1; ; attempt++) {
+            d.attempts = attempt;
+            try {
+              await rule.target(structuredClone(copy));
+              break;
+            } catch (e) {
+              if (attempt > (rule.retryAttempts ?? 0)) throw e;
+            }
+          }
           d.status = "delivered";
         } catch (e) {
           d.status = "failed";

@@ -59,6 +59,8 @@ export function wireStack(account: SimAccount, runtime: LocalRuntime): WiredStac
       name: `${rule.functionLogicalId}-rule-${i}`,
       eventBusName: rule.eventBus,
       pattern: rule.pattern as never,
+      // Lambda's asynchronous invocation retries a failed event twice (its default).
+      retryAttempts: 2,
       target: async (event) => {
         await runtime.invokeFunction(rule.functionLogicalId, event);
       },

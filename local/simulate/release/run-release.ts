@@ -22,6 +22,8 @@ export interface ReleaseRunReport {
   publishedVersions: string[];
   finalAlias?: { functionName: string; alias: string; functionVersion: string; additionalVersionWeights: Record<string, number> };
   events: string[];
+  /** Failed AWS calls per operation (injected faults and real refusals), retried or not. */
+  failedCalls: Record<string, number>;
   stats: { stateTransitions: number; historyEvents: number; apiCallsTotal: number; lambdaInvocations: number; estimatedCostUsd: number; simulatedSeconds: number; wallMs: number };
   expectationFailures?: string[];
 }
@@ -134,6 +136,7 @@ export async function simulateRelease(scenario: ReleaseScenario, opts: { onLine?
         publishedVersions: account.calls.filter((c) => c.operation === "PublishVersion" && c.ok).map((c) => /v(\d+)$/.exec(String(c.summary))?.[1] ?? "?"),
         finalAlias: target?.functionName && target.alias ? account.getAlias(target.functionName, target.alias) : undefined,
         events: account.events.map((e) => String((e.detail as { state?: string }).state ?? e.detailType)),
+        failedCalls: account.callCounts((c) => !c.ok),
         stats: {
           stateTransitions: sum("stateTransitions"),
           historyEvents: sum("historyEvents"),
