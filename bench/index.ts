@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchDeployments, benchRollbackReaction } from "./deployments.js";
+import { benchReleases } from "./releases.js";
 import { startDynalite } from "../local/emulators/dynalite.js";
 import { markdownTable } from "./table.js";
 
@@ -66,6 +67,24 @@ async function main() {
     ]),
   );
   const extra: Record<string, unknown> = {};
+  const releases = await benchReleases();
+  extra.releases = releases;
+  print("\n### Releases from trigger events (release execution + nested deployment, summed)\n");
+  print(
+    markdownTable(releases, [
+      { key: "scenario", title: "events/releases" },
+      { key: "outcome", title: "release" },
+      { key: "releases", title: "releases started" },
+      { key: "published", title: "published" },
+      { key: "simulatedSeconds", title: "simulated", format: mins },
+      { key: "stateTransitions", title: "transitions" },
+      { key: "historyEvents", title: "history events" },
+      { key: "apiCalls", title: "AWS API calls" },
+      { key: "lambdaInvocations", title: "Lambda invocations" },
+      { key: "estimatedCostUsd", title: "est. cost", format: usd },
+      { key: "wallMs", title: "local wall ms" },
+    ]),
+  );
   try {
     const bundle = (await import("./bundle.js")) as { benchBundle?: () => Promise<object[]> };
     if (bundle.benchBundle) {
