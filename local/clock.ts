@@ -41,6 +41,30 @@ export class SimClock {
     return moved / 1000;
   }
 
+  private working = 0;
+
+  /**
+   * Marks one execution as working: while any execution works (runs a state, calls AWS), a waiting
+   * execution must not move time on, or the worker's next step would happen "later" than it does.
+   * Returns the function that ends this mark (idempotent). Together with `horizon`, this makes the
+   * clock a cooperative scheduler for concurrent executions: time moves only when every execution
+   * waits, and only up to the earliest deadline among them.
+   */
+  busy(): () => void {
+    this.working += 1;
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      this.working -= 1;
+    };
+  }
+
+  /** How many executions are working now (see `busy`). */
+  get workingCount(): number {
+    return this.working;
+  }
+
   /** Registers a bound `seconds` from now; call the returned function to remove it. */
   horizon(seconds: number): () => void {
     const at = this.nowMs + seconds * 1000;

@@ -7,17 +7,17 @@ import { paint, renderStatus } from "../operator/render.js";
 import { applyStackEnv, STACK_OPTIONS, stackConfig } from "../operator/stack-config.js";
 import { watchUntilDone } from "../operator/watch-loop.js";
 
-export const summary = "start a deployment: deploy lambda <input.json> [--config NAME] [--target-version N] [--watch]";
+export const summary = "start a deployment: deploy lambda <input.json> [--config NAME] [--target-version N] [--queue] [--watch]";
 
 export default async function deploy(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { ...STACK_OPTIONS, config: { type: "string" }, "target-version": { type: "string" }, watch: { type: "boolean" } },
+    options: { ...STACK_OPTIONS, config: { type: "string" }, "target-version": { type: "string" }, queue: { type: "boolean" }, watch: { type: "boolean" } },
     allowPositionals: true,
   });
   const [platform, file] = positionals;
   if (platform !== "lambda" || !file) {
-    io.err("usage: stepdeploy deploy lambda <input.json> [--config NAME] [--target-version N] [--watch] [--stage S | --state-machine-arn ARN] [--endpoint URL] [--json]");
+    io.err("usage: stepdeploy deploy lambda <input.json> [--config NAME] [--target-version N] [--queue] [--watch] [--stage S | --state-machine-arn ARN] [--endpoint URL] [--json]");
     return ExitCode.Usage;
   }
   const cfg = stackConfig(values, io.env);
@@ -25,6 +25,8 @@ export default async function deploy(argv: string[], io: CommandIO): Promise<num
   const input = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
   if (values.config) input.deploymentConfig = values.config.trim().startsWith("{") ? JSON.parse(values.config) : values.config;
   if (values["target-version"]) input.targetVersion = values["target-version"];
+  // Wait in the group's queue instead of failing when another deployment holds the lock.
+  if (values.queue) input.queue = true;
   const deploymentId = (input.deploymentId as string | undefined) ?? newDeploymentId();
   input.deploymentId = deploymentId;
   const { executionArn } = await startExecution(cfg.stateMachineArn, deploymentId, input);

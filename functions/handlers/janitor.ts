@@ -4,6 +4,7 @@ import { setAliasVersion } from "../adapters/lambda.js";
 import { isFinalStatus } from "../domain/registry/index.js";
 import { logger, withDeployment } from "../lib/logger.js";
 import { retryTransient } from "../lib/retry.js";
+import { wakeNext } from "../lib/queue.js";
 import { registry } from "../lib/registry.js";
 
 /** Step Functions "Execution Status Change" (codepipeline-spec §4.6). */
@@ -28,13 +29,17 @@ export async function handler(event: ExecutionStatusChangeEvent): Promise<{ depl
   const log = withDeployment(deploymentId);
   const group = { application: record.application, deploymentGroup: record.deploymentGroup };
   if (isFinalStatus(record.status)) {
-    const { released } = await reg.release(group, deploymentId);
+    const { released, next } = await reg.release(group, deploymentId);
+    await wakeNext(next);
     return { deploymentId, action: released ? "released-lock" : "none" };
   }
   const t = record.target as { functionName: string; alias: string; currentVersion: string; targetVersion: string };
   if (record.status !== "InProgress") {
-    // It never got the lock (died in Register): traffic is not ours to touch; another deployment may hold it.
+    // It never started (died in Register, or while waiting in the group's queue): traffic is not ours to
+    // touch. It leaves the queue, and a lock handed to it meanwhile goes to the next in line.
     await reg.markFailed(deploymentId, "Deploy.ExecutionFailed", `execution ${status.toLowerCase()} before the deployment started`);
+    await wakeNext((await reg.release(group, deploymentId)).next);
+    await clearWaiting(deploymentId, []);
     return { deploymentId, action: "closed-unstarted" };
   }
   const errorName = status === "ABORTED" ? "Deploy.ExecutionAborted" : status === "TIMED_OUT" ? "Deploy.ExecutionTimedOut" : "Deploy.ExecutionFailed";
@@ -46,7 +51,8 @@ export async function handler(event: ExecutionStatusChangeEvent): Promise<{ depl
     else await reg.markFailed(deploymentId, errorName, reason);
   } catch (e) {
     if ((e as Error).name !== "Deploy.DeploymentAlreadyCompleted") throw e;
-    const { released } = await reg.release(group, deploymentId);
+    const { released, next } = await reg.release(group, deploymentId);
+    await wakeNext(next);
     return { deploymentId, action: released ? "released-lock" : "none" };
   }
   // The janitor is the last line of defence for traffic and the last chance to tell anyone:
@@ -54,7 +60,7 @@ export async function handler(event: ExecutionStatusChangeEvent): Promise<{ depl
   await retryTransient(() => setAliasVersion(t.functionName, t.alias, t.currentVersion));
   await reg.recordRollbackInfo(deploymentId, { rollbackMessage: reason });
   await clearWaiting(deploymentId, (await getWaiting(deploymentId))?.alarms ?? []);
-  await reg.release(group, deploymentId);
+  await wakeNext((await reg.release(group, deploymentId)).next);
   await retryTransient(() =>
     putDeploymentEvent(
       {

@@ -18,15 +18,22 @@ export async function handler(event: RegisterEvent): Promise<{ acquired: true }>
   const log = withDeployment(d.deploymentId);
   const reg = registry();
   const group = { application: d.application, deploymentGroup: d.deploymentGroup };
-  await reg.createDeployment({
-    deploymentId: d.deploymentId,
-    ...group,
-    deploymentConfigName: d.config,
-    platform: "Lambda",
-    target: { functionName: d.functionName, alias: d.alias, currentVersion: d.currentVersion, targetVersion: d.targetVersion },
-    executionArn: event.executionArn,
-    overrideAlarms: d.ignoredAlarms.length > 0,
-  });
+  const target = { functionName: d.functionName, alias: d.alias, currentVersion: d.currentVersion, targetVersion: d.targetVersion };
+  // A queued deployment (`queue: true`) was recorded by joinQueue and already holds the lock; its final
+  // settings (Prepare ran after the wait) are written as it goes InProgress.
+  const existing = await reg.getDeployment(d.deploymentId);
+  const queued = existing?.queued === true && existing.status === "Created";
+  if (!queued) {
+    await reg.createDeployment({
+      deploymentId: d.deploymentId,
+      ...group,
+      deploymentConfigName: d.config,
+      platform: "Lambda",
+      target,
+      executionArn: event.executionArn,
+      overrideAlarms: d.ignoredAlarms.length > 0,
+    });
+  }
   try {
     await reg.acquireLock({ ...group, deploymentId: d.deploymentId, executionArn: event.executionArn });
   } catch (e) {
@@ -36,7 +43,7 @@ export async function handler(event: RegisterEvent): Promise<{ acquired: true }>
     }
     throw e;
   }
-  await reg.markInProgress(d.deploymentId, event.executionArn);
+  await reg.markInProgress(d.deploymentId, event.executionArn, queued ? { deploymentConfigName: d.config, target, overrideAlarms: d.ignoredAlarms.length > 0 } : undefined);
   log.info("registered and locked", { group });
   return { acquired: true };
 }

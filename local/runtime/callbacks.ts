@@ -52,15 +52,24 @@ export async function awaitToken(clock: SimClock, world: CallbackWorld, token: s
     settled = o;
   });
   const deadline = timeoutSeconds === undefined ? Number.POSITIVE_INFINITY : clock.elapsedSeconds() + timeoutSeconds;
+  // Executions share one clock: while this task waits, nobody may move time past its timeout (another
+  // execution's longer wait stops there, lets this one time out, and goes on). A cooperative scheduler.
+  const releaseHorizon = timeoutSeconds === undefined ? () => undefined : clock.horizon(timeoutSeconds);
   try {
     for (;;) {
       await world.settled();
       await new Promise<void>((r) => setImmediate(r));
       if (settled) break;
+      if (clock.workingCount > 0) {
+        // Another execution is mid-step: let it reach its own wait before time moves.
+        await new Promise<void>((r) => setTimeout(r, 1));
+        continue;
+      }
       const next = world.nextEventAt();
       const target = Math.min(deadline, next !== undefined && next > clock.elapsedSeconds() ? next : Number.POSITIVE_INFINITY);
       if (target === Number.POSITIVE_INFINITY) {
-        settled = await outcome; // nothing scheduled and no timeout: only an outside actor can answer
+        // Nothing scheduled and no timeout: only an outside actor (or another execution) can answer.
+        settled = await outcome;
         break;
       }
       clock.advance(target - clock.elapsedSeconds());
@@ -71,6 +80,7 @@ export async function awaitToken(clock: SimClock, world: CallbackWorld, token: s
       }
     }
   } finally {
+    releaseHorizon();
     world.expire(token);
   }
   const o = settled as TokenOutcome;

@@ -129,6 +129,7 @@ export class LocalRuntime {
     timeout: number | undefined,
     metrics: { onHandlerInvocation(fn: { memoryMb: number }): void },
     aborted: Promise<never>,
+    whileWaiting: <T>(wait: () => Promise<T>) => Promise<T>,
   ): Promise<unknown> {
     if (!this.world) throw new IntegrationError("States.Runtime", "waitForTaskToken needs a callback world (the simulated account)");
     const token = `${TASK_TOKEN_PLACEHOLDER}-${crypto.randomUUID()}`;
@@ -136,7 +137,8 @@ export class LocalRuntime {
     await runTaskResource(resource, substituteToken(params, token), this.stack, metrics as never);
     // An aborted execution stops waiting at once (Step Functions stops the task with the execution).
     const abortedOutcome = aborted.catch((e: Error) => ({ ok: false as const, error: e.name, cause: e.message }));
-    return awaitToken(this.clock, this.world, token, Promise.race([outcome, abortedOutcome]), timeout);
+    const world = this.world;
+    return whileWaiting(() => awaitToken(this.clock, world, token, Promise.race([outcome, abortedOutcome]), timeout));
   }
 
   /** Lambda invocations made outside executions (EventBridge rule targets such as the alarm listener). */
@@ -163,6 +165,17 @@ export class LocalRuntime {
     const meter = new ApiMeter();
     meterApiCalls(meter);
     const trace: TraceEntry[] = [];
+    // This execution works (time may not jump) except while it waits on a token or a nested execution.
+    let endWork = clock.busy();
+    let ended = false;
+    const whileWaiting = async <T>(wait: () => Promise<T>): Promise<T> => {
+      endWork();
+      try {
+        return await wait();
+      } finally {
+        if (!ended) endWork = clock.busy();
+      }
+    };
     const record = (entry: TraceEntry) => {
       trace.push(entry);
       opts.onTrace?.(entry);
@@ -198,10 +211,10 @@ export class LocalRuntime {
         if (aborted) return new Promise<Json>(() => undefined);
         const raw = lastInput.get(name);
         const timeout = (state.TimeoutSeconds as number | undefined) ?? (state.TimeoutSecondsPath ? (readPath(raw, String(state.TimeoutSecondsPath)) as number) : undefined);
-        if (callback) return this.runCallbackTask(resource, params, timeout, metrics, abortedPromise) as Promise<Json>;
+        if (callback) return this.runCallbackTask(resource, params, timeout, metrics, abortedPromise, whileWaiting) as Promise<Json>;
         if (NESTED_RESOURCE.test(resource)) {
           integrationCalls.push({ atSeconds: clock.elapsedSeconds(), state: name, resource, params, ok: true });
-          return runNestedExecution(resource, params, this.world, abortedPromise) as Promise<Json>;
+          return whileWaiting(() => runNestedExecution(resource, params, this.world, abortedPromise)) as Promise<Json>;
         }
         const started = clock.elapsedSeconds();
         const release = timeout ? clock.horizon(timeout) : () => undefined;
@@ -305,6 +318,8 @@ export class LocalRuntime {
         cause = inner.message;
       }
       if (aborted) status = "ABORTED";
+      ended = true;
+      endWork();
       await consume.catch(() => undefined);
       await drain();
       const h = history.stats();

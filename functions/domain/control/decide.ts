@@ -12,7 +12,8 @@ export type ControlIntent = "pause" | "resume" | "promote" | "stop" | "stop-no-r
 export interface WaitingCallback {
   deploymentId: string;
   token: string;
-  kind: "bake" | "pause";
+  /** `queue`: waiting for the group's lock (nothing changed yet: a stop ends it without rollback). */
+  kind: "bake" | "pause" | "queue";
   stepIndex: number;
   weight: number;
   /** Simulated or real epoch ms at which this bake ends on its own (bake only). */
@@ -40,6 +41,7 @@ export function decideControl(intent: ControlIntent, waiting: WaitingCallback | 
     return waiting ? { send: "failure", error, cause } : { send: "none", reason: "recorded; applied when the current hook or step finishes" };
   }
   if (!waiting) return { send: "none", reason: "recorded; applied at the next bake" };
+  if (waiting.kind === "queue") return { send: "none", reason: "recorded; the deployment is waiting for its group's lock and applies it at its first bake" };
   if (intent === "promote") return { send: "success", output: { action: "promote" } };
   if (intent === "pause") {
     if (waiting.kind === "pause") return { send: "none", reason: "already paused" };

@@ -25,6 +25,11 @@ export interface DeployLambdaInput {
   /** Raw metric gates; validated by parseMetricGates once the target is known (functions/domain/gates). */
   metricGates?: unknown;
   description?: string;
+  /**
+   * When the group already has an active deployment: false (default) fails fast with
+   * Deploy.ConflictingDeployment; true waits in the group's FIFO queue and starts when the lock is handed over.
+   */
+  queue: boolean;
 }
 
 export const ROLLBACK_EVENTS = ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM", "DEPLOYMENT_STOP_ON_REQUEST"] as const;
@@ -55,6 +60,7 @@ const KNOWN_KEYS = new Set([
   "alarmMonitoring",
   "metricGates",
   "description",
+  "queue",
 ]);
 
 // Lambda's own name rules (Lambda API: FunctionName, Alias Name, Version patterns).
@@ -194,7 +200,9 @@ export function parseDeployLambdaInput(raw: unknown): DeployLambdaInput {
     alarmMonitoring: r.alarmMonitoring === "polling" ? "polling" : "events",
     metricGates: r.metricGates,
     description: typeof r.description === "string" ? r.description : undefined,
+    queue: r.queue === true,
   };
+  if (r.queue !== undefined && typeof r.queue !== "boolean") problems.push({ field: "queue", reason: "must be true or false" });
   if (r.ignorePollAlarmFailure !== undefined && typeof r.ignorePollAlarmFailure !== "boolean") {
     problems.push({ field: "ignorePollAlarmFailure", reason: "must be true or false" });
   }

@@ -106,6 +106,7 @@ export function newDeploymentRecord(input: NewDeployment, now: string): Deployme
     ...(input.executionArn !== undefined ? { executionArn: input.executionArn } : {}),
     ...(input.rollbackInfo && Object.keys(input.rollbackInfo).length ? { rollbackInfo: { ...input.rollbackInfo } } : {}),
     overrideAlarms: input.overrideAlarms ?? false,
+    ...(input.queued ? { queued: true } : {}),
     control: { paused: false },
     updatedAt: now,
     version: 1,

@@ -14,6 +14,7 @@ import {
   type ProgressReport,
   type StatusChange,
 } from "./transitions.js";
+import type { QueuedSettings } from "./transitions.js";
 import type { DeploymentRecord, GroupLock, GroupRef, LastSuccessful, NewDeployment, QueueEntry, RollbackInfo } from "./types.js";
 
 export interface RegistryOptions {
@@ -103,10 +104,12 @@ export class DeploymentRegistry {
     return result;
   }
 
-  markInProgress(deploymentId: string, executionArn?: string): Promise<RecordResult> {
+  /** Created -> InProgress. A queued deployment's record also takes its final `settings` (config, target) here. */
+  markInProgress(deploymentId: string, executionArn?: string, settings?: QueuedSettings): Promise<RecordResult> {
     return this.changeStatus(deploymentId, {
       to: "InProgress",
       ...(executionArn ? { executionArn } : {}),
+      ...(settings ? { settings } : {}),
     });
   }
 

@@ -3,6 +3,7 @@ import { DeploymentAlreadyCompletedError, InvalidStatusTransitionError } from ".
 import { checkDeploymentId } from "./model.js";
 import {
   type ControlIntent,
+  type JsonMap,
   type ControlState,
   type DeploymentRecord,
   type DeploymentStatus,
@@ -31,7 +32,15 @@ export const TRANSITIONS: Readonly<Record<DeploymentStatus, readonly DeploymentS
   Stopped: [],
 };
 
-export type StatusChange = { to: "InProgress"; executionArn?: string } | { to: "Succeeded" } | { to: "Failed" | "Stopped"; errorName: string; reason: string };
+/** A queued deployment's final config, target and alarm override, known once Prepare ran after the wait. */
+export interface QueuedSettings {
+  deploymentConfigName: string;
+  target: JsonMap;
+  overrideAlarms?: boolean;
+}
+
+/** `settings`: see QueuedSettings (applied only to a record created as `queued`). */
+export type StatusChange = { to: "InProgress"; executionArn?: string; settings?: QueuedSettings } | { to: "Succeeded" } | { to: "Failed" | "Stopped"; errorName: string; reason: string };
 
 export function canTransition(from: DeploymentStatus, to: DeploymentStatus): boolean {
   return TRANSITIONS[from].includes(to);
@@ -63,6 +72,13 @@ export function decideStatusChange(current: DeploymentRecord, change: StatusChan
           status: "InProgress",
           startTime: now,
           ...(change.executionArn ? { executionArn: change.executionArn } : {}),
+          ...(change.settings && current.queued
+            ? {
+                deploymentConfigName: change.settings.deploymentConfigName,
+                target: JSON.parse(JSON.stringify(change.settings.target)) as JsonMap,
+                overrideAlarms: change.settings.overrideAlarms ?? current.overrideAlarms,
+              }
+            : {}),
         }),
       };
     case "Succeeded":

@@ -91,6 +91,8 @@ export interface DeploymentRecord {
   executionArn?: string;
   /** The deployment ran with CodeDeploy's `overrideAlarmConfiguration` (codedeploy-spec §5.1). */
   overrideAlarms: boolean;
+  /** Created while waiting in the group's queue (`queue: true`); its settings are final once it starts. */
+  queued?: boolean;
   control: ControlState;
   progress?: Progress;
   /** Last write time (ISO). */
@@ -111,6 +113,8 @@ export interface NewDeployment {
   description?: string;
   executionArn?: string;
   overrideAlarms?: boolean;
+  /** Created to wait in the group's queue: Register completes it (settings, InProgress) once the lock is granted. */
+  queued?: boolean;
   /** Set on a rollback deployment: `{rollbackTriggeringDeploymentId}`. */
   rollbackInfo?: RollbackInfo;
   /** Defaults to the registry's clock. */

@@ -30,13 +30,17 @@ import { handler as alarmListener } from "../../../functions/handlers/alarmListe
 import { handler as finalize } from "../../../functions/handlers/finalize.js";
 import { handler as holdPaused } from "../../../functions/handlers/holdPaused.js";
 import { handler as janitor } from "../../../functions/handlers/janitor.js";
+import { handler as joinQueue } from "../../../functions/handlers/joinQueue.js";
+import { handler as leaveQueue } from "../../../functions/handlers/leaveQueue.js";
+import { handler as waitInLine } from "../../../functions/handlers/waitInLine.js";
+import { putWaiting } from "../../../functions/adapters/dynamodb-callbacks.js";
 import { handler as register } from "../../../functions/handlers/register.js";
 import { handler as watchBake } from "../../../functions/handlers/watchBake.js";
 import { registry } from "../../../functions/lib/registry.js";
 import { ROOT } from "./package-fixture.js";
 
-type Fn = "register" | "watchBake" | "holdPaused" | "alarmListener" | "finalize" | "janitor";
-const FNS: Fn[] = ["register", "watchBake", "holdPaused", "alarmListener", "finalize", "janitor"];
+type Fn = "register" | "watchBake" | "holdPaused" | "alarmListener" | "finalize" | "janitor" | "joinQueue" | "waitInLine" | "leaveQueue";
+const FNS: Fn[] = ["register", "watchBake", "holdPaused", "alarmListener", "finalize", "janitor", "joinQueue", "waitInLine", "leaveQueue"];
 type Caller = Fn | "operator";
 
 /** `<action>@<resource kind>` per caller, recorded while that handler (or the operator CLI) runs. */
@@ -227,6 +231,7 @@ describe("IAM coverage: the new handlers against their roles", () => {
     const queued = nextId();
     await reg.createDeployment({ deploymentId: queued, application: "orders-app", deploymentGroup: "g-main", deploymentConfigName: "CodeDeployDefault.LambdaAllAtOnce", platform: "Lambda", target: {} });
     expect(await reg.acquireOrEnqueue({ application: "orders-app", deploymentGroup: "g-main", deploymentId: queued })).toMatchObject({ acquired: false });
+    await putWaiting({ deploymentId: queued, token: `token-${queued}`, kind: "queue", stepIndex: -1, weight: 0, alarms: [] }); // it waits in line
     expect(await settle(as("finalize", () => finalize({ deployment: deployment(a, "g-main") })))).toBe("ok");
     expect(await settle(as("finalize", () => finalize({ deployment: deployment(a, "g-main") })))).toBe("ok"); // a retry
     expect(await settle(as("finalize", () => finalize({ deployment: deployment(c, "g-pause"), outcome: FAILURE })))).toBe("ok");
@@ -256,6 +261,7 @@ describe("IAM coverage: the new handlers against their roles", () => {
       expect(await settle(as("watchBake", () => watchBake({ deployment: deployment(dead, group), step, bake: { remaining: 300 }, taskToken: `token-${dead}` })))).toBe("ok");
       await reg.createDeployment({ deploymentId: next, application: "orders-app", deploymentGroup: group, deploymentConfigName: "CodeDeployDefault.LambdaAllAtOnce", platform: "Lambda", target: {} });
       expect(await reg.acquireOrEnqueue({ application: "orders-app", deploymentGroup: group, deploymentId: next })).toMatchObject({ acquired: false });
+      await putWaiting({ deploymentId: next, token: `token-${next}`, kind: "queue", stepIndex: -1, weight: 0, alarms: [] });
       if (crashed) await dropLock(group);
       expect(await as("janitor", () => janitor(status(dead, "ABORTED")))).toMatchObject({ action: "restored" });
       expect((await reg.getDeployment(dead))?.status).toBe("Stopped");
@@ -263,6 +269,45 @@ describe("IAM coverage: the new handlers against their roles", () => {
     }
     expect(await as("janitor", () => janitor(status(a, "FAILED")))).toMatchObject({ deploymentId: a }); // Succeeded: release only
     expect(await as("janitor", () => janitor(status(nextId(), "TIMED_OUT")))).toMatchObject({ action: "none" });
+
+    // The queue (queue: true). joinQueue: a free group (lock taken), a busy one (queued), a repeat.
+    const input = (id: string, group: string) => ({ deploymentId: id, application: "orders-app", deploymentGroup: group, functionName: "orders", alias: "live", targetVersion: "4", queue: true });
+    const q1 = nextId();
+    const q2 = nextId();
+    const q3 = nextId();
+    const join = (id: string) => as("joinQueue", () => joinQueue({ input: input(id, "g-queue"), executionArn: execArn(id) }));
+    expect(await join(q1)).toMatchObject({ acquired: true });
+    expect(await join(q2)).toMatchObject({ acquired: false, queuedBehind: q1, position: 1 });
+    expect(await join(q3)).toMatchObject({ acquired: false, position: 2 });
+    expect(await join(q2)).toMatchObject({ acquired: false, position: 1 });
+    // waitInLine: still behind q1 (stores the token); q3 asked to stop while queued.
+    const wait = (id: string) => as("waitInLine", () => waitInLine({ deploymentId: id, application: "orders-app", deploymentGroup: "g-queue", executionArn: execArn(id), taskToken: `token-${id}` }));
+    expect(await wait(q2)).toEqual({ waiting: true });
+    await reg.requestControl(q3, { intent: "stop", by: "carol", rollback: true });
+    expect(await settle(wait(q3))).toBe("Deploy.Stopped");
+    // leaveQueue: q3 leaves (stopped in line); q1, the holder, leaves (rejected): the lock goes to q2, woken.
+    const leave = (id: string, error: string) => as("leaveQueue", () => leaveQueue({ input: { deploymentId: id, application: "orders-app", deploymentGroup: "g-queue" }, failure: { Error: error, Cause: "test" } }));
+    expect(await leave(q3, "Deploy.Stopped")).toEqual({ status: "Stopped", passedLockTo: null });
+    expect(await leave(q1, "Deploy.VersionMismatch")).toEqual({ status: "Failed", passedLockTo: q2 });
+    // waitInLine after a hand-over it missed: the lock is its own already, it wakes itself.
+    expect(await wait(q2)).toEqual({ waiting: false });
+
+    // Crash repair on the queue's paths. g-queue2: q4 holds; q5 queued, then stopped while queued (its entry
+    // stays); the lock vanishes (a crash). joinQueue(q6) skips q5's entry (DeleteItem) and gets the lock.
+    const [q4, q5, q6, q7, q8] = [nextId(), nextId(), nextId(), nextId(), nextId()];
+    const join2 = (id: string) => as("joinQueue", () => joinQueue({ input: input(id, "g-queue2"), executionArn: execArn(id) }));
+    expect(await join2(q4)).toMatchObject({ acquired: true });
+    expect(await join2(q5)).toMatchObject({ acquired: false });
+    await reg.markStopped(q5, "Deploy.Stopped", "stopped in line");
+    await dropLock("g-queue2");
+    expect(await join2(q6)).toMatchObject({ acquired: true });
+    // waitInLine of a deployment whose queue entry was removed meanwhile: it queues again (sequence UpdateItem).
+    await reg.createDeployment({ deploymentId: q7, application: "orders-app", deploymentGroup: "g-queue2", deploymentConfigName: "CodeDeployDefault.LambdaAllAtOnce", platform: "Lambda", target: {}, queued: true });
+    expect(await as("waitInLine", () => waitInLine({ deploymentId: q7, application: "orders-app", deploymentGroup: "g-queue2", executionArn: execArn(q7), taskToken: `token-${q7}` }))).toEqual({ waiting: true });
+    // leaveQueue of q8 (queued) after the lock vanished: the free lock goes to the head, q7 (UpdateItem), woken.
+    expect(await join2(q8)).toMatchObject({ acquired: false });
+    await dropLock("g-queue2");
+    expect(await as("leaveQueue", () => leaveQueue({ input: { deploymentId: q8, application: "orders-app", deploymentGroup: "g-queue2" }, failure: { Error: "Deploy.Stopped" } }))).toEqual({ status: "Stopped", passedLockTo: q7 });
   }, 60_000);
 
   it.each(FNS)("%s: every AWS call it made is granted by its role", (fn) => {

@@ -22,6 +22,9 @@ const FUNCTIONS = {
   finalize: "FinalizeLambdaFunction",
   alarmListener: "AlarmListenerLambdaFunction",
   janitor: "JanitorLambdaFunction",
+  joinQueue: "JoinQueueLambdaFunction",
+  waitInLine: "WaitInLineLambdaFunction",
+  leaveQueue: "LeaveQueueLambdaFunction",
   dispatchRelease: "DispatchReleaseLambdaFunction",
   planRelease: "PlanReleaseLambdaFunction",
   uploadCodePackage: "UploadCodePackageLambdaFunction",
@@ -29,7 +32,7 @@ const FUNCTIONS = {
 } as const;
 type FunctionKey = keyof typeof FUNCTIONS;
 /** The functions the state machine invokes (lambda:invoke and lambda:invoke.waitForTaskToken tasks). */
-const INVOKED_BY_STATE_MACHINE: FunctionKey[] = ["prepare", "register", "checkAlarms", "checkGates", "runHook", "watchBake", "holdPaused", "finalize", "concludeFailure"];
+const INVOKED_BY_STATE_MACHINE: FunctionKey[] = ["prepare", "register", "checkAlarms", "checkGates", "runHook", "watchBake", "holdPaused", "finalize", "concludeFailure", "joinQueue", "waitInLine", "leaveQueue"];
 /** Invoked by EventBridge rules on the default bus instead. */
 const RULE_TARGETS: FunctionKey[] = ["alarmListener", "janitor", "dispatchRelease"];
 /** Invoked by the release state machine. */
@@ -405,6 +408,9 @@ describe("packaged template: IAM for deployment safety and control", () => {
     finalize: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"],
     alarmListener: ["dynamodb:Query"],
     janitor: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"],
+    joinQueue: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"],
+    waitInLine: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"],
+    leaveQueue: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"],
   };
 
   it.each(Object.entries(REGISTRY_ACTIONS))("%s: registry actions on the table only", (key, actions) => {
@@ -467,12 +473,17 @@ describe("packaged template: IAM for deployment safety and control", () => {
     const events = statementsOf(dev.template, "JanitorRole", "PublishDeploymentEvents");
     expect(events.Action).toEqual(["events:PutEvents"]);
     expect(events.Resource).toEqual([{ "Fn::GetAtt": ["StepDeployEventBus", "Arn"] }]);
-    expect(roleStatements(dev.template, "JanitorRole").map((s) => s.Sid)).toEqual(["Logs", "Registry", "RestoreTargetAliases", "PublishDeploymentEvents"]);
+    expect(roleStatements(dev.template, "JanitorRole").map((s) => s.Sid)).toEqual(["Logs", "Registry", "RestoreTargetAliases", "PublishDeploymentEvents", "WakeNextInLine"]);
   });
 
   it("register, finalize, alarmListener: logs, the registry and (alarmListener) task tokens, nothing else", () => {
     expect(roleStatements(dev.template, "RegisterRole").map((s) => s.Sid)).toEqual(["Logs", "Registry"]);
-    expect(roleStatements(dev.template, "FinalizeRole").map((s) => s.Sid)).toEqual(["Logs", "Registry"]);
+    expect(roleStatements(dev.template, "FinalizeRole").map((s) => s.Sid)).toEqual(["Logs", "Registry", "WakeNextInLine"]);
+    for (const key of ["finalize", "janitor", "waitInLine", "leaveQueue"]) {
+      const wake = statementsOf(dev.template, roleOf(key), "WakeNextInLine");
+      expect([wake.Action, wake.Resource], key).toEqual([["states:SendTaskSuccess"], "*"]);
+    }
+    expect(roleStatements(dev.template, "JoinQueueRole").map((s) => s.Sid)).toEqual(["Logs", "Registry"]);
     expect(roleStatements(dev.template, "AlarmListenerRole").map((s) => s.Sid)).toEqual(["Logs", "Registry", "AnswerTaskTokens"]);
     for (const key of ["watchBake", "holdPaused"]) {
       expect(roleStatements(dev.template, roleOf(key)).map((s) => s.Sid), key).toEqual(["Logs", "Registry", "ReadAlarms", "AnswerTaskTokens"]);
