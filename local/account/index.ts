@@ -373,12 +373,24 @@ export class SimAccount {
       return;
     }
     log("action", `action ${item.action}${input}`);
+    // Actions run one after another, in timeline order: an operator's `pause` at 1 s and `resume` at 7 s
+    // are two commands in sequence, even when one clock jump makes both due at once.
+    const previous = this.actionChain;
+    let done!: () => void;
+    this.actionChain = new Promise<void>((resolve) => {
+      done = resolve;
+    });
     this.reactions.track(async () => {
       try {
+        await previous;
         await handler(structuredClone(item));
       } catch (e) {
         this.journal.recordWorld({ atSeconds: this.clock.elapsedSeconds(), kind: "action", text: `action ${item.action} failed: ${(e as Error)?.message ?? String(e)}` });
+      } finally {
+        done();
       }
     });
   }
+
+  private actionChain: Promise<void> = Promise.resolve();
 }
