@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchDeployments, benchRollbackReaction } from "./deployments.js";
+import { benchQueue } from "./queue.js";
 import { benchReleases } from "./releases.js";
 import { startDynalite } from "../local/emulators/dynalite.js";
 import { markdownTable } from "./table.js";
@@ -67,6 +68,20 @@ async function main() {
     ]),
   );
   const extra: Record<string, unknown> = {};
+  const queue = await benchQueue(3);
+  extra.queue = queue;
+  print("\n### Queue (queue: true): a canary holds the group, three more wait in line (10%/5-min canaries)\n");
+  print(
+    markdownTable(queue, [
+      { key: "deployment", title: "deployment" },
+      { key: "status", title: "status" },
+      { key: "waitedSeconds", title: "started at (simulated s)" },
+      { key: "stateTransitions", title: "transitions" },
+      { key: "historyEvents", title: "history events" },
+      { key: "estimatedCostUsd", title: "est. cost", format: usd },
+      { key: "wallMsWholeRun", title: "local wall ms (all four)" },
+    ]),
+  );
   const releases = await benchReleases();
   extra.releases = releases;
   print("\n### Releases from trigger events (release execution + nested deployment, summed)\n");

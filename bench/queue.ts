@@ -1,0 +1,45 @@
+import { readFileSync } from "node:fs";
+import { registry } from "../functions/lib/registry.js";
+import { openSimWorld } from "../local/simulate/world.js";
+
+/**
+ * The queue (`queue: true`): one canary runs, N more deployments of the same group queue behind it
+ * and run one after another. Reported per queued deployment: how long it waited (simulated), its
+ * transitions and history events (waiting costs one JoinQueue/WaitInLine round, plus one more per
+ * 5-minute re-poll), and the wall time of the whole run. (API calls are not split per execution here:
+ * the process-wide meter cannot tell concurrent executions apart.)
+ */
+const canary = JSON.parse(readFileSync(new URL("../events/scenarios/canary-success.json", import.meta.url), "utf8"));
+
+export async function benchQueue(queued = 3): Promise<Record<string, unknown>[]> {
+  const account = { ...canary.account, functions: [{ name: "orders", versions: 3 + queued + 1, aliases: { live: "3" } }] };
+  const world = await openSimWorld(account);
+  const wallStart = performance.now();
+  try {
+    return await world.within(async () => {
+      const group = { application: "orders-app", deploymentGroup: `bench-queue-${Date.now()}` };
+      const ids = Array.from({ length: queued + 1 }, (_, i) => `d-BENCHQ${String(i).padStart(3, "0")}`);
+      const runs = [];
+      for (const [i, id] of ids.entries()) {
+        const input = { ...canary.input, ...group, deploymentId: id, currentVersion: undefined, targetVersion: String(4 + i), ...(i > 0 ? { queue: true } : {}) };
+        runs.push(await world.startDeployment(input));
+        // The first one holds the lock before the others arrive.
+        if (i === 0) while ((await registry().getLock(group))?.holderDeploymentId !== id) await new Promise((r) => setTimeout(r, 2));
+      }
+      const reports = await Promise.all(runs.map((r) => r.finished));
+      const wallMs = Math.round(performance.now() - wallStart);
+      const starts = world.account.events.filter((e) => e.detail.state === "START");
+      return reports.map((r, i) => ({
+        deployment: i === 0 ? "first (holds the lock)" : `queued #${i}`,
+        status: r.status,
+        waitedSeconds: (starts.find((e) => (e.detail as { deploymentId?: string }).deploymentId === ids[i])?.atSeconds ?? Number.NaN) - 0,
+        stateTransitions: r.stats.stateTransitions,
+        historyEvents: r.stats.historyEvents,
+        estimatedCostUsd: r.stats.estimatedCostUsd,
+        wallMsWholeRun: wallMs,
+      }));
+    });
+  } finally {
+    await world.close();
+  }
+}
