@@ -114,3 +114,16 @@ describe("stepdeploy simulate with releases", () => {
     expect(report).toMatchObject({ releases: [], deployments: [], publishedVersions: [] });
   });
 });
+
+describe("npm start (stepdeploy demo)", () => {
+  it("runs the alarm rollback, the linear success and the twice-delivered S3 release, each meeting its expectation", async () => {
+    const { memoryIO } = await import("../../cli/io.js");
+    const { main } = await import("../../cli/main.js");
+    const io = memoryIO();
+    expect(await main(["demo"], io)).toBe(0);
+    expect(io.stdout.match(/expect {4}met/g)).toHaveLength(3);
+    expect(io.stdout).toMatch(/== alarm-mid-bake/);
+    expect(io.stdout).toMatch(/delivery 2: 1 execution\(s\) in the account/);
+    expect(io.stdout).toMatch(/published v5/);
+  });
+});
