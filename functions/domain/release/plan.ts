@@ -87,7 +87,10 @@ export function planFromImage(s: EcrReleaseSource, t: Trigger & { kind: "ecr" },
     // UNCONFIRMED (docs/releases.md): for an image function Lambda reports CodeSha256 as the image digest's hex.
     publish: { kind: "image", imageUri: imageUriOf(t, where), codeSha256: t.digest.replace(/^sha256:/, "") },
     hooks: s.hooks,
-    notes: [`container image ${t.repository}@${t.digest}${t.tag ? ` (pushed as :${t.tag})` : ""}: updating ${s.function.name} and publishing a version`],
+    notes: [
+      `container image ${t.repository}@${t.digest}${t.tag ? ` (pushed as :${t.tag})` : ""}: updating ${s.function.name} and publishing a version`,
+      "UNCONFIRMED: Lambda's CodeSha256 of an image function is taken to be the digest's hex; if Lambda reports otherwise the release stops at ImageShaMatches before publishing (docs/releases.md)",
+    ],
   };
 }
 
