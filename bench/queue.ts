@@ -6,7 +6,7 @@ import { openSimWorld } from "../local/simulate/world.js";
  * The queue (`queue: true`): one canary runs, N more deployments of the same group queue behind it
  * and run one after another. Reported per queued deployment: how long it waited (simulated), its
  * transitions and history events (waiting costs one JoinQueue/WaitInLine round, plus one more per
- * 5-minute re-poll), and the wall time of the whole run. (API calls are not split per execution here:
+ * hourly re-poll), and the wall time of the whole run. (API calls are not split per execution here:
  * the process-wide meter cannot tell concurrent executions apart.)
  */
 const canary = JSON.parse(readFileSync(new URL("../events/scenarios/canary-success.json", import.meta.url), "utf8"));

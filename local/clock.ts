@@ -10,7 +10,7 @@ export class SimClock {
   private readonly startMs: number;
   private readonly listeners: ClockListener[] = [];
   /** Upper bounds registered by callers that must not be overrun (a Task's TimeoutSeconds). */
-  private readonly horizons = new Set<number>();
+  private readonly horizons = new Set<{ at: number }>();
 
   constructor(start: Date | number = Date.parse("2026-01-01T00:00:00Z")) {
     this.startMs = typeof start === "number" ? start : start.getTime();
@@ -34,7 +34,7 @@ export class SimClock {
   advance(seconds: number): number {
     if (!(seconds > 0)) return 0;
     let target = this.nowMs + seconds * 1000;
-    for (const h of this.horizons) target = Math.min(target, h);
+    for (const h of this.horizons) target = Math.min(target, h.at);
     const moved = Math.max(0, target - this.nowMs);
     this.nowMs += moved;
     for (const l of this.listeners) l(this.nowMs);
@@ -67,9 +67,11 @@ export class SimClock {
 
   /** Registers a bound `seconds` from now; call the returned function to remove it. */
   horizon(seconds: number): () => void {
-    const at = this.nowMs + seconds * 1000;
-    this.horizons.add(at);
-    return () => this.horizons.delete(at);
+    // One entry per caller, even when two callers' bounds are the same instant: removing one must not
+    // remove the other (two executions whose timeouts end in the same second).
+    const h = { at: this.nowMs + seconds * 1000 };
+    this.horizons.add(h);
+    return () => this.horizons.delete(h);
   }
 
   onAdvance(listener: ClockListener): void {

@@ -129,6 +129,22 @@ describe("queue: true", () => {
     });
   });
 
+  it("waiting behind a 48-hour canary keeps the queued execution's history small (hourly re-polls)", async () => {
+    world = await openSimWorld(account);
+    const w = world;
+    await w.within(async () => {
+      const a = await startHolding(w, { ...first, deploymentConfig: { steps: [{ weight: 10, bakeMinutes: 2880 }] } });
+      const b = await w.startDeployment(second);
+      const [ra, rb] = await Promise.all([a.finished, b.finished]);
+      expect([ra.status, rb.status]).toEqual(["SUCCEEDED", "SUCCEEDED"]);
+      // B starts the moment A hands over (172,800 s). It looked at the lock when it arrived, at each of
+      // the 48 hourly timeouts (the last one at the hand-over's second), and once woken: 50 times.
+      expect(w.account.aliasHistory.map((h) => h.atSeconds)).toEqual([0, 172800, 172800, 173100]);
+      expect(rb.trace.filter((t) => t.state === "JoinQueue" && t.kind === "entered")).toHaveLength(50);
+      expect(rb.stats.historyEvents).toBeLessThan(800);
+    });
+  });
+
   it("without queue, a busy group still fails fast (the default)", async () => {
     world = await openSimWorld(account);
     const w = world;
