@@ -45,6 +45,27 @@ export function substituteToken(value: unknown, token: string): unknown {
   return value;
 }
 
+/** Sleeps until `targetSeconds` (clock.elapsedSeconds) in simulated time, cooperatively (a Wait state). */
+export async function sleepUntil(clock: SimClock, world: CallbackWorld, targetSeconds: number): Promise<void> {
+  if (!(targetSeconds > clock.elapsedSeconds())) return;
+  const releaseHorizon = clock.horizon(targetSeconds - clock.elapsedSeconds());
+  try {
+    for (;;) {
+      await world.settled();
+      await new Promise<void>((r) => setImmediate(r));
+      if (clock.elapsedSeconds() >= targetSeconds) return;
+      if (clock.workingCount > 0) {
+        await new Promise<void>((r) => setTimeout(r, 1));
+        continue;
+      }
+      const next = world.nextEventAt();
+      clock.advance(Math.min(targetSeconds, next !== undefined && next > clock.elapsedSeconds() ? next : Number.POSITIVE_INFINITY) - clock.elapsedSeconds());
+    }
+  } finally {
+    releaseHorizon();
+  }
+}
+
 /** Waits for `outcome` while advancing the clock from world event to world event, up to `timeoutSeconds`. */
 export async function awaitToken(clock: SimClock, world: CallbackWorld, token: string, outcome: Promise<TokenOutcome>, timeoutSeconds: number | undefined): Promise<unknown> {
   let settled: TokenOutcome | undefined;

@@ -2,7 +2,7 @@ import "./polyfills.js";
 import { StateMachine } from "aws-local-stepfunctions";
 import type { SimClock } from "../clock.js";
 import { ApiMeter, meterApiCalls } from "./api-meter.js";
-import { type CallbackWorld, TASK_TOKEN_PLACEHOLDER, awaitToken, substituteToken } from "./callbacks.js";
+import { type CallbackWorld, TASK_TOKEN_PLACEHOLDER, awaitToken, sleepUntil, substituteToken } from "./callbacks.js";
 import { type Json, allStates, loadDefinition } from "./definition.js";
 import { ASSUMED_BILLED_MS, HistoryCounter, estimateCostUsd } from "./history.js";
 import { NESTED_RESOURCE, runNestedExecution } from "./nested.js";
@@ -77,9 +77,21 @@ function readPath(input: unknown, path: string): unknown {
  * 60 s of wall time, and it evaluates TimeoutSecondsPath against the state's Parameters output
  * rather than its input as Step Functions does. The file on disk is not changed.
  */
-function engineCopy(definition: Record<string, Json>): Record<string, Json> {
+/** The local resource a Wait state becomes when waits are scheduled cooperatively (see `start`). */
+const WAIT_RESOURCE = "arn:aws:states:::stepdeploy-local:wait";
+
+function engineCopy(definition: Record<string, Json>, cooperativeWaits: boolean): Record<string, Json> {
   const copy = JSON.parse(JSON.stringify(definition)) as Record<string, Json>;
   for (const { state } of allStates(copy)) {
+    if (state.Type === "Wait" && cooperativeWaits) {
+      // A Wait becomes a Task that sleeps on the shared clock; its input passes through (InputPath and
+      // OutputPath keep their meaning: the result, the effective input, replaces the state input).
+      for (const k of ["Seconds", "SecondsPath", "Timestamp", "TimestampPath"]) delete state[k];
+      state.Type = "Task";
+      state.Resource = WAIT_RESOURCE;
+      state.TimeoutSeconds = 2_000_000;
+      continue;
+    }
     if (state.Type !== "Task") continue;
     delete state.TimeoutSecondsPath;
     delete state.HeartbeatSeconds;
@@ -199,9 +211,23 @@ export class LocalRuntime {
     const taskHandlers: Record<string, (input: Json) => Promise<Json>> = {};
     const waitOverrides: Record<string, number> = {};
     const retryOverrides: Record<string, number> = {};
+    // Waits sleep on the shared clock, cooperatively with other executions (they become local Tasks in
+    // the engine's copy); without a world to schedule against they advance the clock directly.
+    const cooperativeWaits = !this.realTime && this.world !== undefined;
     for (const { name, state } of states) {
       if (state.Retry && !this.realTime) retryOverrides[name] = 0;
       if (state.Type === "Wait" && !this.realTime) waitOverrides[name] = 0;
+      if (state.Type === "Wait" && cooperativeWaits) {
+        const world = this.world as CallbackWorld;
+        taskHandlers[name] = async (input: Json) => {
+          await drain();
+          if (aborted) return new Promise<Json>(() => undefined);
+          const target = clock.elapsedSeconds() + waitSeconds(state, input);
+          await whileWaiting(() => sleepUntil(clock, world, target));
+          return input;
+        };
+        continue;
+      }
       if (state.Type !== "Task") continue;
       const callback = String(state.Resource).endsWith(".waitForTaskToken");
       const resource = String(state.Resource).replace(/\.waitForTaskToken$/, "");
@@ -243,7 +269,7 @@ export class LocalRuntime {
       return ts ? Math.max(0, (Date.parse(String(ts)) - clock.now()) / 1000) : 0;
     };
 
-    const sm = new StateMachine(engineCopy(definition) as never, { validationOptions: { checkArn: false, checkPaths: false } });
+    const sm = new StateMachine(engineCopy(definition, cooperativeWaits) as never, { validationOptions: { checkArn: false, checkPaths: false } });
     const wallStart = performance.now();
     const simStart = clock.elapsedSeconds();
     const execution = sm.run(input as never, {
@@ -270,10 +296,12 @@ export class LocalRuntime {
           case "StateEntered": {
             if (!st) break;
             const def = byName.get(st.name) ?? {};
-            history.enter(st.type, String(def.Resource ?? "").endsWith(".waitForTaskToken"));
+            // The state's own type (a Wait runs as a local Task in the engine's copy).
+            const type = String(def.Type ?? st.type);
+            history.enter(type, String(def.Resource ?? "").endsWith(".waitForTaskToken"));
             lastInput.set(st.name, st.input);
-            record({ atSeconds: at, kind: "entered", state: st.name, type: st.type });
-            if (st.type === "Wait" && !this.realTime) clock.advance(waitSeconds(def, st.input));
+            record({ atSeconds: at, kind: "entered", state: st.name, type });
+            if (type === "Wait" && !this.realTime && !cooperativeWaits) clock.advance(waitSeconds(def, st.input));
             break;
           }
           case "StateRetried": {

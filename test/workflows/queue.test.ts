@@ -129,6 +129,22 @@ describe("queue: true", () => {
     });
   });
 
+  it("polling bakes (Wait states) of two executions at once keep exact timings", async () => {
+    world = await openSimWorld(account);
+    const w = world;
+    await w.within(async () => {
+      // Two groups, two canaries started together, polling every 60 s and every 30 s.
+      const a = await w.startDeployment({ ...first, alarmMonitoring: "polling", alarmPollSeconds: 60 });
+      const b = await w.startDeployment({ ...first, deploymentId: "d-QUEUEBBB2", deploymentGroup: "orders-other", alarmMonitoring: "polling", alarmPollSeconds: 30 });
+      const [ra, rb] = await Promise.all([a.finished, b.finished]);
+      expect([ra.status, rb.status]).toEqual(["SUCCEEDED", "SUCCEEDED"]);
+      const polls = (r: typeof ra) => r.trace.filter((t) => t.state === "WatchAlarms" && t.kind === "entered").map((t) => t.atSeconds);
+      expect(polls(ra)).toEqual([60, 120, 180, 240]);
+      expect(polls(rb)).toEqual([30, 60, 90, 120, 150, 180, 210, 240, 270]);
+      expect(w.account.aliasHistory.filter((h) => h.additionalVersionWeights["4"] === undefined).map((h) => h.atSeconds)).toEqual([300, 300]);
+    });
+  });
+
   it("waiting behind a 48-hour canary keeps the queued execution's history small (hourly re-polls)", async () => {
     world = await openSimWorld(account);
     const w = world;
