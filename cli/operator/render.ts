@@ -26,6 +26,8 @@ export interface StatusView {
   step?: number;
   totalSteps?: number;
   paused: boolean;
+  /** Waiting in the group's queue (`queue: true`, not started yet). */
+  queued: boolean;
   control: Record<string, unknown>;
   errorName?: string;
   reason?: string;
@@ -46,6 +48,7 @@ export function statusView(r: DeploymentRecord, executionStatus?: string): Statu
     step: r.progress?.step,
     totalSteps: r.progress?.totalSteps,
     paused: r.control.paused,
+    queued: r.queued === true && r.status === "Created",
     control: r.control as unknown as Record<string, unknown>,
     errorName: r.errorName,
     reason: r.reason,
@@ -59,8 +62,8 @@ export function renderStatus(v: StatusView, p: ReturnType<typeof paint>): string
   const t = v.target as { functionName?: string; alias?: string; currentVersion?: string; targetVersion?: string };
   const colour = v.status === "Succeeded" ? p.green : v.status === "Failed" || v.status === "Stopped" ? p.red : p.yellow;
   const lines = [
-    `${p.bold(v.deploymentId)}  ${colour(v.status)}${v.paused ? p.yellow(" (paused)") : ""}  ${v.application}/${v.deploymentGroup}  ${v.config}`,
-    `  ${t.functionName}:${t.alias}  v${t.currentVersion} -> v${t.targetVersion}`,
+    `${p.bold(v.deploymentId)}  ${colour(v.status)}${v.paused ? p.yellow(" (paused)") : ""}${v.queued ? p.yellow(" (waiting in the group's queue)") : ""}  ${v.application}/${v.deploymentGroup}  ${v.config}`,
+    `  ${t.functionName}:${t.alias}  ${t.currentVersion ? `v${t.currentVersion}` : "(the alias's version at start)"} -> v${t.targetVersion}`,
   ];
   if (v.weight !== undefined) {
     const steps = v.totalSteps ? ` step ${(v.step ?? 0) + 1}/${v.totalSteps}` : "";

@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { memoryIO } from "../../cli/io.js";
+import { main } from "../../cli/main.js";
 import { requestControl } from "../../cli/operator/control.js";
 import { stopExecution } from "../../functions/adapters/sfn.js";
 import { registry } from "../../functions/lib/registry.js";
@@ -48,6 +50,14 @@ describe("queue: true", () => {
         expect((await registry().getLock(GROUP))?.holderDeploymentId).toBe("d-QUEUEAAA1");
         expect((await registry().listQueue(GROUP)).map((q) => q.deploymentId)).toEqual(["d-QUEUEBBB2"]);
         expect(w.account.getAlias("orders", "live")).toMatchObject({ functionVersion: "3", additionalVersionWeights: { "4": 0.1 } });
+        // The operator sees it waiting.
+        const text = memoryIO(process.env);
+        expect(await main(["status", "d-QUEUEBBB2"], text)).toBe(0);
+        expect(text.stdout).toContain("Created (waiting in the group's queue)");
+        expect(text.stdout).toContain("orders:live  (the alias's version at start) -> v5");
+        const json = memoryIO(process.env);
+        expect(await main(["status", "d-QUEUEBBB2", "--json"], json)).toBe(0);
+        expect(JSON.parse(json.stdout)).toMatchObject({ status: "Created", queued: true, executionStatus: "RUNNING" });
       });
       w.account.applyTimeline([{ atSeconds: 120, action: "look" }]);
       const [ra, rb] = await Promise.all([a.finished, b.finished]);
