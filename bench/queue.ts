@@ -32,7 +32,7 @@ export async function benchQueue(queued = 3): Promise<Record<string, unknown>[]>
       return reports.map((r, i) => ({
         deployment: i === 0 ? "first (holds the lock)" : `queued #${i}`,
         status: r.status,
-        waitedSeconds: (starts.find((e) => (e.detail as { deploymentId?: string }).deploymentId === ids[i])?.atSeconds ?? Number.NaN) - 0,
+        waitedSeconds: starts.find((e) => (e.detail as { deploymentId?: string }).deploymentId === ids[i])?.atSeconds ?? Number.NaN,
         stateTransitions: r.stats.stateTransitions,
         historyEvents: r.stats.historyEvents,
         estimatedCostUsd: r.stats.estimatedCostUsd,

@@ -28,11 +28,13 @@ export async function handler(event: LeaveQueueEvent): Promise<{ status: string;
   const error = event.failure.Error ?? "Deploy.Stopped";
   const reason = (event.failure.Cause ?? "ended while waiting for the group's lock").slice(0, 1000);
   const record = await reg.getDeployment(deploymentId);
+  let status: string = record?.status ?? "none";
   if (record && !isFinalStatus(record.status)) {
-    if (error.startsWith("Deploy.Stopped")) await reg.markStopped(deploymentId, error, reason);
+    const stopped = error.startsWith("Deploy.Stopped");
+    status = stopped ? "Stopped" : "Failed";
+    if (stopped) await reg.markStopped(deploymentId, error, reason);
     else await reg.markFailed(deploymentId, error, reason);
   }
-  const status = (await reg.getDeployment(deploymentId))?.status ?? "none";
   log.info("queue: left", { error, status, passedLockTo: next?.deploymentId });
   return { status, passedLockTo: next?.deploymentId ?? null };
 }

@@ -1,5 +1,6 @@
 import type { LambdaDeployment } from "../domain/deployment/state.js";
 import { ErrorNames } from "../domain/errors.js";
+import { RegistryErrorNames } from "../domain/registry/index.js";
 import { withDeployment } from "../lib/logger.js";
 import { registry } from "../lib/registry.js";
 
@@ -19,20 +20,14 @@ export async function handler(event: RegisterEvent): Promise<{ acquired: true }>
   const reg = registry();
   const group = { application: d.application, deploymentGroup: d.deploymentGroup };
   const target = { functionName: d.functionName, alias: d.alias, currentVersion: d.currentVersion, targetVersion: d.targetVersion };
-  // A queued deployment (`queue: true`) was recorded by joinQueue and already holds the lock; its final
-  // settings (Prepare ran after the wait) are written as it goes InProgress.
-  const existing = await reg.getDeployment(d.deploymentId);
-  const queued = existing?.queued === true && existing.status === "Created";
-  if (!queued) {
-    await reg.createDeployment({
-      deploymentId: d.deploymentId,
-      ...group,
-      deploymentConfigName: d.config,
-      platform: "Lambda",
-      target,
-      executionArn: event.executionArn,
-      overrideAlarms: d.ignoredAlarms.length > 0,
-    });
+  const overrideAlarms = d.ignoredAlarms.length > 0;
+  try {
+    await reg.createDeployment({ deploymentId: d.deploymentId, ...group, deploymentConfigName: d.config, platform: "Lambda", target, executionArn: event.executionArn, overrideAlarms });
+  } catch (e) {
+    // A queued deployment (`queue: true`) was recorded by joinQueue with the target as given and already
+    // holds the lock; its final settings (Prepare ran after the wait) are written as it goes InProgress.
+    const existing = (e as Error).name === RegistryErrorNames.DeploymentAlreadyExists ? await reg.getDeployment(d.deploymentId) : undefined;
+    if (!(existing?.queued && existing.status === "Created")) throw e;
   }
   try {
     await reg.acquireLock({ ...group, deploymentId: d.deploymentId, executionArn: event.executionArn });
@@ -43,7 +38,8 @@ export async function handler(event: RegisterEvent): Promise<{ acquired: true }>
     }
     throw e;
   }
-  await reg.markInProgress(d.deploymentId, event.executionArn, queued ? { deploymentConfigName: d.config, target, overrideAlarms: d.ignoredAlarms.length > 0 } : undefined);
+  // The settings apply only to a record created as queued (domain/registry/transitions.ts).
+  await reg.markInProgress(d.deploymentId, event.executionArn, { deploymentConfigName: d.config, target, overrideAlarms });
   log.info("registered and locked", { group });
   return { acquired: true };
 }
