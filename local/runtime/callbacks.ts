@@ -45,21 +45,39 @@ export function substituteToken(value: unknown, token: string): unknown {
   return value;
 }
 
+/** Lets every reaction the world started finish, then yields once to the engine. */
+async function quiet(world: CallbackWorld): Promise<void> {
+  await world.settled();
+  await new Promise<void>((r) => setImmediate(r));
+}
+
+/**
+ * One step of the shared scheduler for a waiting execution: while another execution works, wait (wall
+ * time) and move nothing ("waited"); otherwise move time to the next world event or `deadline`,
+ * whichever comes first ("moved"), or report that there is nothing to move to ("idle").
+ */
+async function stepTowards(clock: SimClock, world: CallbackWorld, deadline: number): Promise<"waited" | "moved" | "idle"> {
+  if (clock.workingCount > 0) {
+    // Another execution is mid-step: let it reach its own wait before time moves.
+    await new Promise<void>((r) => setTimeout(r, 1));
+    return "waited";
+  }
+  const next = world.nextEventAt();
+  const target = Math.min(deadline, next !== undefined && next > clock.elapsedSeconds() ? next : Number.POSITIVE_INFINITY);
+  if (target === Number.POSITIVE_INFINITY) return "idle";
+  clock.advance(target - clock.elapsedSeconds());
+  return "moved";
+}
+
 /** Sleeps until `targetSeconds` (clock.elapsedSeconds) in simulated time, cooperatively (a Wait state). */
 export async function sleepUntil(clock: SimClock, world: CallbackWorld, targetSeconds: number): Promise<void> {
   if (!(targetSeconds > clock.elapsedSeconds())) return;
   const releaseHorizon = clock.horizon(targetSeconds - clock.elapsedSeconds());
   try {
     for (;;) {
-      await world.settled();
-      await new Promise<void>((r) => setImmediate(r));
+      await quiet(world);
       if (clock.elapsedSeconds() >= targetSeconds) return;
-      if (clock.workingCount > 0) {
-        await new Promise<void>((r) => setTimeout(r, 1));
-        continue;
-      }
-      const next = world.nextEventAt();
-      clock.advance(Math.min(targetSeconds, next !== undefined && next > clock.elapsedSeconds() ? next : Number.POSITIVE_INFINITY) - clock.elapsedSeconds());
+      await stepTowards(clock, world, targetSeconds);
     }
   } finally {
     releaseHorizon();
@@ -78,25 +96,16 @@ export async function awaitToken(clock: SimClock, world: CallbackWorld, token: s
   const releaseHorizon = timeoutSeconds === undefined ? () => undefined : clock.horizon(timeoutSeconds);
   try {
     for (;;) {
-      await world.settled();
-      await new Promise<void>((r) => setImmediate(r));
+      await quiet(world);
       if (settled) break;
-      if (clock.workingCount > 0) {
-        // Another execution is mid-step: let it reach its own wait before time moves.
-        await new Promise<void>((r) => setTimeout(r, 1));
-        continue;
-      }
-      const next = world.nextEventAt();
-      const target = Math.min(deadline, next !== undefined && next > clock.elapsedSeconds() ? next : Number.POSITIVE_INFINITY);
-      if (target === Number.POSITIVE_INFINITY) {
+      const step = await stepTowards(clock, world, deadline);
+      if (step === "idle") {
         // Nothing scheduled and no timeout: only an outside actor (or another execution) can answer.
         settled = await outcome;
         break;
       }
-      clock.advance(target - clock.elapsedSeconds());
-      if (clock.elapsedSeconds() >= deadline) {
-        await world.settled();
-        await new Promise<void>((r) => setImmediate(r));
+      if (step === "moved" && clock.elapsedSeconds() >= deadline) {
+        await quiet(world);
         if (!settled) throw new IntegrationError("States.Timeout", `Task timed out after ${timeoutSeconds} seconds`);
       }
     }
