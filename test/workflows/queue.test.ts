@@ -175,9 +175,18 @@ describe("queue: true", () => {
     world = await openSimWorld(account);
     const w = world;
     await w.within(async () => {
+      // B arrives at 60 s (a timeline action), while A bakes, and deploys another alias of the same group,
+      // which no deployment splits: only the group's lock can stop it. Deterministic, whatever the load.
+      w.account.lambda.createAlias(w.account.lambda.get("orders"), "canary", { functionVersion: "3", weights: {} }, "");
       const a = await startHolding(w, first);
-      const b = await w.startDeployment({ ...second, queue: false });
-      const [ra, rb] = await Promise.all([a.finished, b.finished]);
+      let b: Awaited<ReturnType<SimWorld["startDeployment"]>> | undefined;
+      w.account.onAction("start-b", async () => {
+        b = await w.startDeployment({ ...second, alias: "canary", queue: false });
+      });
+      w.account.applyTimeline([{ atSeconds: 60, action: "start-b" }]);
+      const ra = await a.finished;
+      if (!b) throw new Error("B was not started");
+      const rb = await b.finished;
       expect(ra.status).toBe("SUCCEEDED");
       expect(rb).toMatchObject({ status: "FAILED", error: "Deploy.ConflictingDeployment" });
       expect(rb.cause).toContain("d-QUEUEAAA1");
