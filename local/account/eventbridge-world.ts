@@ -12,20 +12,9 @@ import { Reactions } from "./reactions.js";
  * exist." (what LocalStack's AWS-validated snapshot test and other emulators record; not quoted
  * from AWS documentation).
  */
-export interface CapturedEvent {
-  seq: number;
-  /** Simulated seconds when PutEvents accepted the entry. */
-  atSeconds: number;
-  eventId: string;
-  eventBusName: string;
-  source: string;
-  detailType: string;
-  /** Detail parsed (always a JSON object: EventBridge rejects anything else as MalformedDetail). */
-  detail: Record<string, unknown>;
+/** An event PutEvents accepted: a ServiceEvent (its `atSeconds` is when PutEvents accepted it, its `time` the entry's Time or the simulated now) plus the Detail as sent. */
+export interface CapturedEvent extends ServiceEvent {
   rawDetail: string;
-  resources: string[];
-  /** The event's `time` (entry Time, else the simulated now), ISO 8601. */
-  time: string;
 }
 
 export interface EventEntry {

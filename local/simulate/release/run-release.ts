@@ -97,8 +97,9 @@ function sequencer(account: SimAccount): string {
 }
 
 export async function simulateRelease(scenario: ReleaseScenario, opts: { onLine?: (text: string) => void } = {}): Promise<ReleaseRunReport> {
-  const buckets = Array.isArray((scenario.account as { s3?: { buckets?: string[] } }).s3?.buckets) ? ((scenario.account as { s3: { buckets: string[] } }).s3.buckets) : [];
-  const { s3: _s3, ecr, ...setup } = scenario.account as Record<string, unknown> & { s3?: unknown; ecr?: { repositories?: string[] } };
+  // `s3` and `ecr` are the release world's extras; the rest is the simulated account's setup.
+  const { s3, ecr, ...setup } = scenario.account as Record<string, unknown> & { s3?: { buckets?: string[] }; ecr?: { repositories?: string[] } };
+  const buckets = s3?.buckets ?? [];
   const world = await openSimWorld(setup, { timeline: scenario.timeline, s3Buckets: buckets });
   for (const r of ecr?.repositories ?? []) world.account.ecr.createRepository(r);
   const saved = process.env.RELEASE_SOURCES;
