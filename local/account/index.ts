@@ -1,29 +1,30 @@
 import type { SimClock } from "../clock.js";
 import type { CallbackWorld } from "../runtime/callbacks.js";
-import { CloudWatchApi } from "./cloudwatch-api.js";
-import { MetricStore } from "./cloudwatch-metrics.js";
-import { type AlarmChange, type AlarmState, CloudWatchWorld } from "./cloudwatch-world.js";
-import type { EventPattern } from "./event-pattern.js";
-import { EcrWorld } from "./ecr-world.js";
-import { EventBridgeApi } from "./eventbridge-api.js";
-import { type CapturedEvent, type Delivery, type EventEnvelope, EventBridgeWorld, type RuleSpec, type ServiceEvent } from "./eventbridge-world.js";
-import { FaultInjector, type FaultSpec, parseFault } from "./faults.js";
-import type { ServiceApi } from "./http.js";
-import { IdGenerator } from "./ids.js";
-import { type ApiCall, Journal, type WorldLogEntry } from "./journal.js";
-import { LambdaApi } from "./lambda-api.js";
-import { type Invocation, Invoker } from "./lambda-invoke.js";
-import { parseResults } from "./lambda-script.js";
-import { type AliasChange, LambdaWorld } from "./lambda-world.js";
-import { Reactions } from "./reactions.js";
-import { type ServedAccount, serve } from "./server.js";
-import { ALARM_STATE_CHANGE, EXECUTION_STATUS_CHANGE, alarmStateChangeDetail, executionStatusChangeDetail } from "./service-events.js";
+import { CloudWatchApi } from "./cloudwatch/api.js";
+import { MetricStore } from "./cloudwatch/metrics.js";
+import { type AlarmChange, type AlarmState, CloudWatchWorld } from "./cloudwatch/world.js";
+import type { EventPattern } from "./eventbridge/pattern.js";
+import { EcrWorld } from "./ecr/world.js";
+import { EventBridgeApi } from "./eventbridge/api.js";
+import { type CapturedEvent, type Delivery, type EventEnvelope, EventBridgeWorld, type RuleSpec, type ServiceEvent } from "./eventbridge/world.js";
+import { FaultInjector, type FaultSpec, parseFault } from "./shared/transport/faults.js";
+import type { ServiceApi } from "./shared/protocol/wire.js";
+import { IdGenerator } from "./shared/ids.js";
+import { type ApiCall, Journal, type WorldLogEntry } from "./shared/journal.js";
+import { LambdaApi } from "./lambda/api.js";
+import { type Invocation, Invoker } from "./lambda/invoke.js";
+import { parseResults } from "./lambda/script.js";
+import { type AliasChange, LambdaWorld } from "./lambda/world.js";
+import { Reactions } from "./shared/reactions.js";
+import { type ServedAccount, serve } from "./shared/transport/http-server.js";
+import { ALARM_STATE_CHANGE, alarmStateChangeDetail } from "./cloudwatch/events.js";
+import { EXECUTION_STATUS_CHANGE, executionStatusChangeDetail } from "./sfn/events.js";
 import { parseSetup } from "./setup.js";
-import { SfnApi } from "./sfn-api.js";
-import { type TaskTokenRecord, TaskTokens, callbackWorld } from "./sfn-tokens.js";
-import { type ExecutionHost, type ExecutionRecord, type ExecutionResult, type ExecutionStartRequest, SfnWorld, type StateMachineSpec } from "./sfn-world.js";
-import { type ActionItem, Timeline, type TimelineItem, parseTimeline } from "./timeline.js";
-import { Checker } from "./validate.js";
+import { SfnApi } from "./sfn/api.js";
+import { type TaskTokenRecord, TaskTokens, callbackWorld } from "./sfn/tokens.js";
+import { type ExecutionHost, type ExecutionRecord, type ExecutionResult, type ExecutionStartRequest, SfnWorld, type StateMachineSpec } from "./sfn/world.js";
+import { type ActionItem, Timeline, type TimelineItem, parseTimeline } from "./shared/timeline.js";
+import { Checker } from "./shared/checker.js";
 
 export type {
   ActionItem,
@@ -49,7 +50,7 @@ export type {
   TimelineItem,
   WorldLogEntry,
 };
-export { matchesPattern, patternProblem } from "./event-pattern.js";
+export { matchesPattern, patternProblem } from "./eventbridge/pattern.js";
 
 /** What a timeline `action` means: registered with `onAction`. Runs asynchronously; `settled()` waits for it. */
 export type ActionHandler = (item: ActionItem) => Promise<void> | void;

@@ -1,12 +1,12 @@
-import { type AlarmDefinition, type AlarmState, ALARM_STATES, type Dimension } from "./cloudwatch-world.js";
-import { AwsError } from "./errors.js";
-import { type FaultSpec, parseFault } from "./faults.js";
-import { checkAliasTarget } from "./lambda-routing.js";
-import { parseResults } from "./lambda-script.js";
-import type { FunctionDefinition } from "./lambda-world.js";
-import type { MetricId } from "./cloudwatch-metrics.js";
-import type { StateMachineSpec } from "./sfn-world.js";
-import { Checker, type Json } from "./validate.js";
+import { type AlarmDefinition, type AlarmState, ALARM_STATES, type Dimension } from "./cloudwatch/world.js";
+import { AwsError } from "./shared/protocol/errors.js";
+import { type FaultSpec, parseFault } from "./shared/transport/faults.js";
+import { checkAliasTarget } from "./lambda/routing.js";
+import { parseResults } from "./lambda/script.js";
+import type { FunctionDefinition } from "./lambda/world.js";
+import type { MetricId } from "./cloudwatch/metrics.js";
+import type { StateMachineSpec } from "./sfn/world.js";
+import { Checker, type Json } from "./shared/checker.js";
 
 /**
  * The plain-JSON "account setup" (the `account` part of a scenario file), validated strictly.

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type EventPattern, matchesPattern, patternProblem } from "../../../local/account/event-pattern.js";
+import { type EventPattern, matchesPattern, patternProblem } from "../../../local/account/eventbridge/pattern.js";
 
 /** The EC2 example event from the event-ruler README / EventBridge User Guide. */
 const EVENT = {

@@ -1,8 +1,8 @@
-import type { SimClock } from "../clock.js";
-import { AwsError } from "./errors.js";
-import { type EventPattern, assertValidPattern, matchesPattern } from "./event-pattern.js";
-import type { IdGenerator } from "./ids.js";
-import { Reactions } from "./reactions.js";
+import type { SimClock } from "../../clock.js";
+import { AwsError } from "../shared/protocol/errors.js";
+import { type EventPattern, assertValidPattern, matchesPattern } from "./pattern.js";
+import type { IdGenerator } from "../shared/ids.js";
+import { Reactions } from "../shared/reactions.js";
 
 /**
  * EventBridge buses of the simulated account and every event they accepted. Per-entry results

@@ -1,7 +1,7 @@
-import { AwsError, constraintMessage } from "./errors.js";
-import type { FunctionRef } from "./lambda-names.js";
-import { type ScriptedResult, describeResult, takeResult } from "./lambda-script.js";
-import type { FunctionRecord, LambdaWorld } from "./lambda-world.js";
+import { AwsError, constraintMessage } from "../shared/protocol/errors.js";
+import type { FunctionRef } from "./names.js";
+import { type ScriptedResult, describeResult, takeResult } from "./script.js";
+import type { FunctionRecord, LambdaWorld } from "./world.js";
 
 /**
  * Lambda Invoke against scripted functions. Latency advances the SIMULATED clock (never wall

@@ -1,4 +1,4 @@
-import type { FaultKind } from "./faults.js";
+import type { FaultKind } from "./transport/faults.js";
 
 /** Every API call the simulated account served (one per wire attempt, so SDK retries count). */
 export interface ApiCall {

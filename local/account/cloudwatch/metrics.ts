@@ -1,5 +1,5 @@
-import { AwsError } from "./errors.js";
-import type { Dimension } from "./cloudwatch-world.js";
+import { AwsError } from "../shared/protocol/errors.js";
+import type { Dimension } from "./world.js";
 
 /**
  * Metric series scripted over simulated time, and GetMetricData's MetricStat queries over them.

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { ServiceEvent } from "./eventbridge-world.js";
+import type { ServiceEvent } from "../eventbridge/world.js";
 
 /**
  * Container images of the simulated account's ECR, as far as releases need them: repositories,

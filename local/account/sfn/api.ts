@@ -1,10 +1,10 @@
-import { AwsError, constraintMessage } from "./errors.js";
-import type { FaultSpec } from "./faults.js";
-import type { Handled, ResolvedOperation, ServiceApi, WireRequest, WireResponse } from "./http.js";
-import { paginate } from "./paging.js";
-import { type JsonRpcProtocol, jsonRpcError, jsonRpcResponse, resolveJsonRpc, targetOperation } from "./protocol/json-rpc.js";
-import type { TaskTokens } from "./sfn-tokens.js";
-import type { ExecutionRecord, SfnWorld, StateMachineRecord } from "./sfn-world.js";
+import { AwsError, constraintMessage } from "../shared/protocol/errors.js";
+import type { FaultSpec } from "../shared/transport/faults.js";
+import type { Handled, ResolvedOperation, ServiceApi, WireRequest, WireResponse } from "../shared/protocol/wire.js";
+import { paginate } from "../shared/protocol/paging.js";
+import { type JsonRpcProtocol, jsonRpcError, jsonRpcResponse, resolveJsonRpc, targetOperation } from "../shared/protocol/json-rpc.js";
+import type { TaskTokens } from "./tokens.js";
+import type { ExecutionRecord, SfnWorld, StateMachineRecord } from "./world.js";
 
 /**
  * Step Functions over AWS JSON 1.0 as @aws-sdk/client-sfn 3.1164.0 speaks it (`AwsJson1_0Protocol`,

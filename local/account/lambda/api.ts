@@ -1,11 +1,11 @@
-import { AwsError } from "./errors.js";
-import type { FaultSpec } from "./faults.js";
-import { type Handled, type ResolvedOperation, type ServiceApi, type WireRequest, type WireResponse, headerValue, jsonBody } from "./http.js";
-import type { Invoker } from "./lambda-invoke.js";
-import { type FunctionRef, parseFunctionName, validAliasName } from "./lambda-names.js";
-import type { AliasRecord, FunctionRecord, LambdaWorld, Snapshot } from "./lambda-world.js";
-import { paginate } from "./paging.js";
-import { restJsonError, restJsonResponse } from "./protocol/rest-json.js";
+import { AwsError } from "../shared/protocol/errors.js";
+import type { FaultSpec } from "../shared/transport/faults.js";
+import { type Handled, type ResolvedOperation, type ServiceApi, type WireRequest, type WireResponse, headerValue, jsonBody } from "../shared/protocol/wire.js";
+import type { Invoker } from "./invoke.js";
+import { type FunctionRef, parseFunctionName, validAliasName } from "./names.js";
+import type { AliasRecord, FunctionRecord, LambdaWorld, Snapshot } from "./world.js";
+import { paginate } from "../shared/protocol/paging.js";
+import { restJsonError, restJsonResponse } from "../shared/protocol/rest-json.js";
 
 /**
  * Lambda's REST-JSON API (paths and status codes as in @aws-sdk/client-lambda 3.1164.0's

@@ -1,4 +1,4 @@
-import { AwsError, constraintMessage } from "./errors.js";
+import { AwsError, constraintMessage } from "../shared/protocol/errors.js";
 
 /**
  * Lambda's FunctionName forms (API reference, e.g. UpdateAlias "Name formats"): `MyFunction`,

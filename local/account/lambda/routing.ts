@@ -1,4 +1,4 @@
-import { AwsError, constraintMessage } from "./errors.js";
+import { AwsError, constraintMessage } from "../shared/protocol/errors.js";
 
 /**
  * Validation of an alias target (FunctionVersion + RoutingConfig.AdditionalVersionWeights), in

@@ -1,5 +1,5 @@
-import type { AwsError } from "../errors.js";
-import type { WireResponse } from "../http.js";
+import type { AwsError } from "./errors.js";
+import type { WireResponse } from "./wire.js";
 
 /**
  * AWS restJson1 (Lambda). Errors carry the code in the `x-amzn-ErrorType` header, which the SDK

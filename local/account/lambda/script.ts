@@ -1,4 +1,4 @@
-import type { Checker, Json } from "./validate.js";
+import type { Checker, Json } from "../shared/checker.js";
 
 /**
  * Scripted behaviour of a function in the simulated account (a CodeDeploy hook or any user

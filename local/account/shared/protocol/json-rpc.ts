@@ -1,5 +1,5 @@
-import { AwsError } from "../errors.js";
-import { type Handled, type ResolvedOperation, type WireRequest, type WireResponse, headerValue, jsonBody } from "../http.js";
+import { AwsError } from "./errors.js";
+import { type Handled, type ResolvedOperation, type WireRequest, type WireResponse, headerValue, jsonBody } from "./wire.js";
 
 /**
  * AWS JSON 1.0 / 1.1 RPC protocols: POST /, `X-Amz-Target: <ServiceTarget>.<Operation>`, JSON in

@@ -1,10 +1,10 @@
-import type { SimClock } from "../clock.js";
-import type { MetricId } from "./cloudwatch-metrics.js";
-import { ALARM_STATES, type AlarmState } from "./cloudwatch-world.js";
-import { type FaultSpec, parseFault } from "./faults.js";
-import { type ScriptedResult, parseResults } from "./lambda-script.js";
-import { parseMetricId } from "./setup.js";
-import { Checker, type Json } from "./validate.js";
+import type { SimClock } from "../../clock.js";
+import type { MetricId } from "../cloudwatch/metrics.js";
+import { ALARM_STATES, type AlarmState } from "../cloudwatch/world.js";
+import { type FaultSpec, parseFault } from "./transport/faults.js";
+import { type ScriptedResult, parseResults } from "../lambda/script.js";
+import { parseMetricId } from "../setup.js";
+import { Checker, type Json } from "./checker.js";
 
 /**
  * World events in simulated seconds, applied lazily: whenever the clock advances (SimClock

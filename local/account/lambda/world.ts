@@ -1,9 +1,9 @@
-import { AwsError } from "./errors.js";
-import { sha256Base64 } from "./ids.js";
-import type { FunctionRef } from "./lambda-names.js";
-import { type AliasTarget, checkAliasTarget } from "./lambda-routing.js";
-import type { ScriptedResult } from "./lambda-script.js";
-import type { AliasChange, AliasRecord, CodeState, CodeUpdate, FunctionDefinition, FunctionRecord, Snapshot, WorldEnv } from "./lambda-types.js";
+import { AwsError } from "../shared/protocol/errors.js";
+import { sha256Base64 } from "../shared/ids.js";
+import type { FunctionRef } from "./names.js";
+import { type AliasTarget, checkAliasTarget } from "./routing.js";
+import type { ScriptedResult } from "./script.js";
+import type { AliasChange, AliasRecord, CodeState, CodeUpdate, FunctionDefinition, FunctionRecord, Snapshot, WorldEnv } from "./types.js";
 
 export type { AliasChange, AliasRecord, CodeState, CodeUpdate, FunctionDefinition, FunctionRecord, Snapshot, WorldEnv };
 

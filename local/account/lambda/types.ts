@@ -1,7 +1,7 @@
-import type { SimClock } from "../clock.js";
-import type { IdGenerator } from "./ids.js";
-import type { AliasTarget } from "./lambda-routing.js";
-import type { Script, ScriptedResult } from "./lambda-script.js";
+import type { SimClock } from "../../clock.js";
+import type { IdGenerator } from "../shared/ids.js";
+import type { AliasTarget } from "./routing.js";
+import type { Script, ScriptedResult } from "./script.js";
 
 /** The Lambda world's records (lambda-world.ts owns the rules). */
 export interface WorldEnv {

@@ -1,11 +1,11 @@
-import type { SimClock } from "../clock.js";
-import type { MetricStore } from "./cloudwatch-metrics.js";
-import { type AlarmRecord, type CloudWatchWorld, type Dimension, ALARM_STATES } from "./cloudwatch-world.js";
-import { AwsError, constraintMessage } from "./errors.js";
-import type { FaultSpec } from "./faults.js";
-import type { Handled, ResolvedOperation, ServiceApi, WireRequest, WireResponse } from "./http.js";
-import { paginate } from "./paging.js";
-import { type JsonRpcProtocol, jsonRpcError, jsonRpcResponse, resolveJsonRpc, targetOperation } from "./protocol/json-rpc.js";
+import type { SimClock } from "../../clock.js";
+import type { MetricStore } from "./metrics.js";
+import { type AlarmRecord, type CloudWatchWorld, type Dimension, ALARM_STATES } from "./world.js";
+import { AwsError, constraintMessage } from "../shared/protocol/errors.js";
+import type { FaultSpec } from "../shared/transport/faults.js";
+import type { Handled, ResolvedOperation, ServiceApi, WireRequest, WireResponse } from "../shared/protocol/wire.js";
+import { paginate } from "../shared/protocol/paging.js";
+import { type JsonRpcProtocol, jsonRpcError, jsonRpcResponse, resolveJsonRpc, targetOperation } from "../shared/protocol/json-rpc.js";
 
 /**
  * CloudWatch over AWS JSON 1.0 as @aws-sdk/client-cloudwatch 3.1164.0 speaks it

@@ -1,4 +1,4 @@
-import type { Checker, Json } from "./validate.js";
+import type { Checker, Json } from "../checker.js";
 
 /**
  * Fault injection on any operation of any served service, in simulated time.

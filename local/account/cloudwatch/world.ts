@@ -1,5 +1,5 @@
-import type { SimClock } from "../clock.js";
-import { AwsError, constraintMessage } from "./errors.js";
+import type { SimClock } from "../../clock.js";
+import { AwsError, constraintMessage } from "../shared/protocol/errors.js";
 
 /**
  * CloudWatch alarms of the simulated account. States are scripted (setup, timeline,

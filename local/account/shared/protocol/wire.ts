@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { AwsError } from "./errors.js";
-import type { FaultSpec } from "./faults.js";
+import type { FaultSpec } from "../transport/faults.js";
 
 /** One HTTP request as the server read it (body fully buffered). */
 export interface WireRequest {

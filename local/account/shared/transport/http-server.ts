@@ -1,10 +1,10 @@
 import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { SimClock } from "../clock.js";
-import { AwsError } from "./errors.js";
+import type { SimClock } from "../../../clock.js";
+import { AwsError } from "../protocol/errors.js";
 import type { FaultInjector } from "./faults.js";
-import type { ServiceApi, WireRequest, WireResponse } from "./http.js";
-import type { Journal } from "./journal.js";
+import type { ServiceApi, WireRequest, WireResponse } from "../protocol/wire.js";
+import type { Journal } from "../journal.js";
 
 /**
  * The simulated account over HTTP on 127.0.0.1: routes each request to the service that claims

@@ -1,6 +1,6 @@
-import type { SimClock } from "../clock.js";
-import { AwsError, constraintMessage } from "./errors.js";
-import type { IdGenerator } from "./ids.js";
+import type { SimClock } from "../../clock.js";
+import { AwsError, constraintMessage } from "../shared/protocol/errors.js";
+import type { IdGenerator } from "../shared/ids.js";
 
 /**
  * Step Functions state machines and executions of the simulated account. The account only keeps

@@ -1,4 +1,4 @@
-import { AwsError } from "./errors.js";
+import { AwsError } from "../shared/protocol/errors.js";
 
 /**
  * EventBridge event patterns: validation and matching, as documented in the EventBridge User Guide

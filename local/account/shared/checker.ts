@@ -1,4 +1,4 @@
-import { ValidationErrors } from "../../functions/domain/errors.js";
+import { ValidationErrors } from "../../../functions/domain/errors.js";
 
 /**
  * Strict checking of the plain-JSON account setup, timeline and fault shapes: unknown keys and

@@ -1,8 +1,8 @@
-import { AwsError } from "./errors.js";
-import type { EventBridgeWorld, EventEntry } from "./eventbridge-world.js";
-import type { FaultSpec } from "./faults.js";
-import type { Handled, ResolvedOperation, ServiceApi, WireRequest, WireResponse } from "./http.js";
-import { type JsonRpcProtocol, jsonRpcError, jsonRpcResponse, resolveJsonRpc, targetOperation } from "./protocol/json-rpc.js";
+import { AwsError } from "../shared/protocol/errors.js";
+import type { EventBridgeWorld, EventEntry } from "./world.js";
+import type { FaultSpec } from "../shared/transport/faults.js";
+import type { Handled, ResolvedOperation, ServiceApi, WireRequest, WireResponse } from "../shared/protocol/wire.js";
+import { type JsonRpcProtocol, jsonRpcError, jsonRpcResponse, resolveJsonRpc, targetOperation } from "../shared/protocol/json-rpc.js";
 
 /**
  * EventBridge over AWS JSON 1.1 (`AwsJson1_1Protocol`, X-Amz-Target `AWSEvents.<Op>` in

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import type { AlarmRecord, AlarmStateSnapshot } from "./cloudwatch-world.js";
+import type { AlarmRecord, AlarmStateSnapshot } from "./world.js";
 
 /**
- * The events the account's own services put on the default bus, in the shapes AWS documents.
+ * The event CloudWatch puts on the default bus when an alarm changes state, in the shape AWS documents.
  *
  * CloudWatch, "Alarm events and EventBridge" (CloudWatch User Guide, cloudwatch-and-eventbridge):
  * "CloudWatch sends events to Amazon EventBridge whenever a CloudWatch alarm ... changes alarm
@@ -21,17 +21,8 @@ import type { AlarmRecord, AlarmStateSnapshot } from "./cloudwatch-world.js";
  * Composite alarms carry `configuration.alarmRule` instead of `metrics` (same page, composite tab).
  * Here `reasonData` appears only when the state has some (SetAlarmState's StateReasonData), the
  * metric `id` is a stable UUID-shaped hash of the alarm name, and `description` only when set.
- *
- * Step Functions, "Step Functions Execution Status Change" (Step Functions Developer Guide,
- * cw-events; project spec codepipeline-spec.md 4.6): source `aws.states`, resources [executionArn],
- * detail mirrors DescribeExecution with startDate/stopDate in epoch milliseconds, input/output as
- * JSON strings, `inputDetails`/`outputDetails` `{"included": true}`; `stopDate`, `output`,
- * `outputDetails` are null while RUNNING (and `output` null unless SUCCEEDED). `error`/`cause`
- * are included (null when absent), as LocalStack's AWS-validated emitter does; whether AWS always
- * sends both keys is unconfirmed. Only Standard workflows emit these events.
  */
 export const ALARM_STATE_CHANGE = "CloudWatch Alarm State Change";
-export const EXECUTION_STATUS_CHANGE = "Step Functions Execution Status Change";
 
 /** "2019-10-01T13:56:40.987+0000", the timestamp format of the alarm event's state blocks. */
 export function alarmTimestamp(ms: number): string {
@@ -79,35 +70,3 @@ export function alarmStateChangeDetail(alarm: Readonly<AlarmRecord>, previous: A
   };
 }
 
-/** What the Step Functions status change event needs to know about an execution. */
-export interface ExecutionSnapshot {
-  executionArn: string;
-  stateMachineArn: string;
-  name: string;
-  status: string;
-  startMs: number;
-  stopMs?: number;
-  input: string;
-  output?: string;
-  error?: string;
-  cause?: string;
-}
-
-/** The `detail` of a "Step Functions Execution Status Change" event. */
-export function executionStatusChangeDetail(e: ExecutionSnapshot): Record<string, unknown> {
-  const output = e.status === "SUCCEEDED" && e.output !== undefined ? e.output : null;
-  return {
-    executionArn: e.executionArn,
-    stateMachineArn: e.stateMachineArn,
-    name: e.name,
-    status: e.status,
-    startDate: e.startMs,
-    stopDate: e.stopMs ?? null,
-    input: e.input,
-    inputDetails: { included: true },
-    output,
-    outputDetails: output === null ? null : { included: true },
-    error: e.error ?? null,
-    cause: e.cause ?? null,
-  };
-}

@@ -1,6 +1,6 @@
-import type { SimClock } from "../clock.js";
-import type { CallbackWorld, TokenOutcome } from "../runtime/callbacks.js";
-import { AwsError, constraintMessage } from "./errors.js";
+import type { SimClock } from "../../clock.js";
+import type { CallbackWorld, TokenOutcome } from "../../runtime/callbacks.js";
+import { AwsError, constraintMessage } from "../shared/protocol/errors.js";
 
 /**
  * Task tokens of `.waitForTaskToken` tasks, answered through SendTaskSuccess / SendTaskFailure /
