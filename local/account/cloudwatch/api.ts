@@ -1,11 +1,10 @@
 import type { SimClock } from "../../clock.js";
-import type { MetricStore } from "./metrics.js";
 import { type AlarmRecord, type CloudWatchWorld, type Dimension, ALARM_STATES } from "./world.js";
 import { AwsError, constraintMessage } from "../shared/protocol/errors.js";
 import type { FaultSpec } from "../shared/transport/faults.js";
-import type { Handled, ResolvedOperation, ServiceApi, WireRequest, WireResponse } from "../shared/protocol/wire.js";
+import type { Handled } from "../shared/protocol/wire.js";
 import { paginate } from "../shared/protocol/paging.js";
-import { type JsonRpcProtocol, jsonRpcError, jsonRpcResponse, resolveJsonRpc, targetOperation } from "../shared/protocol/json-rpc.js";
+import { JsonRpcApi, type JsonRpcProtocol } from "../shared/protocol/json-rpc.js";
 
 /**
  * CloudWatch over AWS JSON 1.0 as @aws-sdk/client-cloudwatch 3.1164.0 speaks it
@@ -24,9 +23,10 @@ type Body = Record<string, unknown>;
 const validation = (message: string) => new AwsError("ValidationException", message, { status: 400, queryCode: "ValidationError" });
 const missing = (name: string) => new AwsError("MissingRequiredParameterException", `The parameter ${name} is required.`, { status: 400, queryCode: "MissingParameter" });
 
-export class CloudWatchApi implements ServiceApi {
+export class CloudWatchApi extends JsonRpcApi {
   readonly service = "CloudWatch";
-  private readonly ops: Record<string, (b: Body) => Handled> = {
+  protected readonly protocol = CLOUDWATCH_PROTOCOL;
+  protected readonly ops: Record<string, (b: Body) => Handled> = {
     DescribeAlarms: (b) => this.describeAlarms(b),
     SetAlarmState: (b) => this.setAlarmState(b),
     GetMetricData: (b) => this.getMetricData(b),
@@ -34,20 +34,9 @@ export class CloudWatchApi implements ServiceApi {
 
   constructor(
     private readonly world: CloudWatchWorld,
-    private readonly metrics: MetricStore,
     private readonly clock: SimClock,
-  ) {}
-
-  matches(req: WireRequest): boolean {
-    return targetOperation(CLOUDWATCH_PROTOCOL, req) !== undefined;
-  }
-
-  resolve(req: WireRequest): ResolvedOperation {
-    return resolveJsonRpc(CLOUDWATCH_PROTOCOL, req, this.ops);
-  }
-
-  renderError(error: AwsError): WireResponse {
-    return jsonRpcError(CLOUDWATCH_PROTOCOL, error);
+  ) {
+    super();
   }
 
   /**
@@ -91,7 +80,7 @@ export class CloudWatchApi implements ServiceApi {
     };
     if (next) out.NextToken = next;
     const absent = (names ?? []).filter((n) => !page.some((a) => a.name === n)).map((n) => `${n}=(absent)`);
-    return { response: jsonRpcResponse(CLOUDWATCH_PROTOCOL, out), summary: [...page.map((a) => `${a.name}=${a.state}`), ...absent].join(", ") || "(none)" };
+    return this.ok(out, [...page.map((a) => `${a.name}=${a.state}`), ...absent].join(", ") || "(none)");
   }
 
   private setAlarmState(b: Body): Handled {
@@ -102,7 +91,7 @@ export class CloudWatchApi implements ServiceApi {
       reasonData: typeof b.StateReasonData === "string" ? b.StateReasonData : undefined,
       source: "SetAlarmState",
     });
-    return { response: jsonRpcResponse(CLOUDWATCH_PROTOCOL, {}), summary: `${a.name}=${a.state}` };
+    return this.ok({}, `${a.name}=${a.state}`);
   }
 
   private getMetricData(b: Body): Handled {
@@ -134,7 +123,7 @@ export class CloudWatchApi implements ServiceApi {
       const metric = (ms.Metric ?? {}) as Body;
       if (typeof metric.Namespace !== "string" || typeof metric.MetricName !== "string") throw validation(`${field}.MetricStat.Metric must name a Namespace and a MetricName.`);
       if (typeof ms.Stat !== "string") throw missing(`${field}.MetricStat.Stat`);
-      const series = this.metrics.query(
+      const series = this.world.metrics.query(
         {
           namespace: metric.Namespace,
           metricName: metric.MetricName,
@@ -158,7 +147,7 @@ export class CloudWatchApi implements ServiceApi {
         StatusCode: "Complete",
       });
     });
-    return { response: jsonRpcResponse(CLOUDWATCH_PROTOCOL, { MetricDataResults: results, Messages: [] }), summary: results.map((r) => `${r.Id}:${(r.Values as number[]).length}`).join(", ") };
+    return this.ok({ MetricDataResults: results, Messages: [] }, results.map((r) => `${r.Id}:${(r.Values as number[]).length}`).join(", "));
   }
 
   // ---- shapes --------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import type { SimClock } from "../../clock.js";
 import { AwsError, constraintMessage } from "../shared/protocol/errors.js";
+import { MetricStore } from "./metrics.js";
 
 /**
  * CloudWatch alarms of the simulated account. States are scripted (setup, timeline,
@@ -85,6 +86,8 @@ export class CloudWatchWorld {
   private readonly alarms = new Map<string, AlarmRecord>();
   private readonly listeners: AlarmStateListener[] = [];
   readonly alarmHistory: AlarmChange[] = [];
+  /** Metric series GetMetricData reads (scripted datapoints). */
+  readonly metrics = new MetricStore();
 
   constructor(
     private readonly clock: SimClock,

@@ -1,5 +1,8 @@
 import { createHash } from "node:crypto";
 import type { ServiceEvent } from "../eventbridge/world.js";
+import type { AccountContext } from "../shared/service.js";
+
+const IMAGE_URI = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\/([^:@]+)(?::([^@]+))?(?:@(sha256:[0-9a-f]{64}))?$/;
 
 /**
  * Container images of the simulated account's ECR, as far as releases need them: repositories,
@@ -7,12 +10,6 @@ import type { ServiceEvent } from "../eventbridge/world.js";
  * bus (codepipeline-spec §4.3: `resources` is empty; PUSH with result SUCCESS or FAILURE).
  * Lambda's UpdateFunctionCode asks `resolve` whether an image URI of this account exists.
  */
-export interface EcrEmit {
-  (e: { source: string; detailType: string; detail: Record<string, unknown>; resources: string[] }): ServiceEvent;
-}
-
-const IMAGE_URI = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\/([^:@]+)(?::([^@]+))?(?:@(sha256:[0-9a-f]{64}))?$/;
-
 export class EcrWorld {
   /** repository -> digest -> tags */
   private readonly repos = new Map<string, Map<string, Set<string>>>();
@@ -21,7 +18,7 @@ export class EcrWorld {
   constructor(
     private readonly region: string,
     private readonly accountId: string,
-    private readonly emit: EcrEmit,
+    private readonly emit: AccountContext["emit"],
   ) {}
 
   createRepository(name: string): void {

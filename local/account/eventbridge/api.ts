@@ -1,8 +1,8 @@
 import { AwsError } from "../shared/protocol/errors.js";
 import type { EventBridgeWorld, EventEntry } from "./world.js";
 import type { FaultSpec } from "../shared/transport/faults.js";
-import type { Handled, ResolvedOperation, ServiceApi, WireRequest, WireResponse } from "../shared/protocol/wire.js";
-import { type JsonRpcProtocol, jsonRpcError, jsonRpcResponse, resolveJsonRpc, targetOperation } from "../shared/protocol/json-rpc.js";
+import type { Handled } from "../shared/protocol/wire.js";
+import { JsonRpcApi, type JsonRpcProtocol } from "../shared/protocol/json-rpc.js";
 
 /**
  * EventBridge over AWS JSON 1.1 (`AwsJson1_1Protocol`, X-Amz-Target `AWSEvents.<Op>` in
@@ -15,26 +15,17 @@ type Body = Record<string, unknown>;
 /** "The maximum size for a PutEvents event entry is 256 KB" (EventBridge quotas, long-standing value). */
 const MAX_REQUEST_BYTES = 256 * 1024;
 
-export class EventBridgeApi implements ServiceApi {
+export class EventBridgeApi extends JsonRpcApi {
   readonly service = "EventBridge";
-  private readonly ops: Record<string, (b: Body) => Handled> = {
+  protected readonly protocol = EVENTBRIDGE_PROTOCOL;
+  protected readonly ops: Record<string, (b: Body) => Handled> = {
     PutEvents: (b) => this.putEvents(b),
     CreateEventBus: (b) => this.createEventBus(b),
     DescribeEventBus: (b) => this.describeEventBus(b),
   };
 
-  constructor(private readonly world: EventBridgeWorld) {}
-
-  matches(req: WireRequest): boolean {
-    return targetOperation(EVENTBRIDGE_PROTOCOL, req) !== undefined;
-  }
-
-  resolve(req: WireRequest): ResolvedOperation {
-    return resolveJsonRpc(EVENTBRIDGE_PROTOCOL, req, this.ops);
-  }
-
-  renderError(error: AwsError): WireResponse {
-    return jsonRpcError(EVENTBRIDGE_PROTOCOL, error);
+  constructor(private readonly world: EventBridgeWorld) {
+    super();
   }
 
   /** ThrottlingException (modelled in client-eventbridge 3.1164.0) and InternalException. */
@@ -63,20 +54,20 @@ export class EventBridgeApi implements ServiceApi {
         return `${String((e as EventEntry).DetailType ?? "?")}${state ? `(${state})` : ""}${r && "ErrorCode" in r ? ` ${r.ErrorCode}` : ""}`;
       })
       .join(", ");
-    return { response: jsonRpcResponse(EVENTBRIDGE_PROTOCOL, { FailedEntryCount: failed, Entries: results }), summary };
+    return this.ok({ FailedEntryCount: failed, Entries: results }, summary);
   }
 
   private createEventBus(b: Body): Handled {
     if (typeof b.Name !== "string") throw new AwsError("ValidationException", "1 validation error detected: Value null at 'name' failed to satisfy constraint: Member must not be null", { status: 400 });
     const arn = this.world.createBus(b.Name, typeof b.Description === "string" ? b.Description : "");
-    return { response: jsonRpcResponse(EVENTBRIDGE_PROTOCOL, { EventBusArn: arn }), summary: b.Name };
+    return this.ok({ EventBusArn: arn }, b.Name);
   }
 
   private describeEventBus(b: Body): Handled {
     const bus = this.world.describeBus(typeof b.Name === "string" ? b.Name : undefined);
     const out: Body = { Name: bus.name, Arn: bus.arn, CreationTime: bus.createdMs / 1000, LastModifiedTime: bus.createdMs / 1000 };
     if (bus.description) out.Description = bus.description;
-    return { response: jsonRpcResponse(EVENTBRIDGE_PROTOCOL, out) };
+    return this.ok(out);
   }
 }
 

@@ -1,7 +1,6 @@
 import { AwsError } from "../shared/protocol/errors.js";
 import type { FaultSpec } from "../shared/transport/faults.js";
 import { type Handled, type ResolvedOperation, type ServiceApi, type WireRequest, type WireResponse, headerValue, jsonBody } from "../shared/protocol/wire.js";
-import type { Invoker } from "./invoke.js";
 import { type FunctionRef, parseFunctionName, validAliasName } from "./names.js";
 import type { AliasRecord, FunctionRecord, LambdaWorld, Snapshot } from "./world.js";
 import { paginate } from "../shared/protocol/paging.js";
@@ -23,7 +22,6 @@ export class LambdaApi implements ServiceApi {
 
   constructor(
     private readonly world: LambdaWorld,
-    private readonly invoker: Invoker,
     private readonly requestId: () => string,
   ) {
     const fn = "/2015-03-31/functions/([^/]+)";
@@ -267,7 +265,7 @@ export class LambdaApi implements ServiceApi {
 
   private invoke([name]: string[], req: WireRequest): Handled {
     const ref = parseFunctionName(name as string);
-    const out = this.invoker.invoke(ref, req.body, {
+    const out = this.world.invoker.invoke(ref, req.body, {
       invocationType: headerValue(req, "x-amz-invocation-type"),
       logType: headerValue(req, "x-amz-log-type"),
       qualifier: req.query.get("Qualifier") ?? undefined,
@@ -277,7 +275,7 @@ export class LambdaApi implements ServiceApi {
     if (out.executedVersion) headers["x-amz-executed-version"] = out.executedVersion;
     if (out.functionError) headers["x-amz-function-error"] = out.functionError;
     if (out.logResult) headers["x-amz-log-result"] = out.logResult;
-    const last = this.invoker.invocations.at(-1);
+    const last = this.world.invoker.invocations.at(-1);
     return { response: { status: out.statusCode, headers, body: out.payload }, summary: last && out.statusCode !== 204 ? `${last.functionName}: ${last.outcome}` : undefined };
   }
 }

@@ -1,5 +1,6 @@
 import { AwsError } from "../shared/protocol/errors.js";
 import { sha256Base64 } from "../shared/ids.js";
+import { Invoker } from "./invoke.js";
 import type { FunctionRef } from "./names.js";
 import { type AliasTarget, checkAliasTarget } from "./routing.js";
 import type { ScriptedResult } from "./script.js";
@@ -23,6 +24,8 @@ export class LambdaWorld {
   readonly aliasBaseline: AliasChange[] = [];
   /** Every successful alias write through the API or the timeline, in order. */
   readonly aliasHistory: AliasChange[] = [];
+  /** Invoke against the functions' scripted behaviour; every invocation is recorded there. */
+  readonly invoker = new Invoker(this);
 
   constructor(readonly env: WorldEnv) {}
 

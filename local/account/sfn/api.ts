@@ -1,9 +1,8 @@
 import { AwsError, constraintMessage } from "../shared/protocol/errors.js";
 import type { FaultSpec } from "../shared/transport/faults.js";
-import type { Handled, ResolvedOperation, ServiceApi, WireRequest, WireResponse } from "../shared/protocol/wire.js";
+import type { Handled } from "../shared/protocol/wire.js";
 import { paginate } from "../shared/protocol/paging.js";
-import { type JsonRpcProtocol, jsonRpcError, jsonRpcResponse, resolveJsonRpc, targetOperation } from "../shared/protocol/json-rpc.js";
-import type { TaskTokens } from "./tokens.js";
+import { JsonRpcApi, type JsonRpcProtocol } from "../shared/protocol/json-rpc.js";
 import type { ExecutionRecord, SfnWorld, StateMachineRecord } from "./world.js";
 
 /**
@@ -21,37 +20,24 @@ type Body = Record<string, unknown>;
 const seconds = (ms: number) => ms / 1000;
 const invalidToken = () => new AwsError("InvalidToken", "Invalid Token: 'Invalid token'", { status: 400 });
 
-export class SfnApi implements ServiceApi {
+export class SfnApi extends JsonRpcApi {
   readonly service = "SFN";
-  private readonly ops: Record<string, (b: Body) => Handled> = {
+  protected readonly protocol = SFN_PROTOCOL;
+  protected readonly ops: Record<string, (b: Body) => Handled> = {
     StartExecution: (b) => this.startExecution(b),
     DescribeExecution: (b) => this.describeExecution(b),
     ListExecutions: (b) => this.listExecutions(b),
     StopExecution: (b) => this.stopExecution(b),
-    SendTaskSuccess: (b) => this.empty(() => this.tokens.succeed(b.taskToken, b.output), "success"),
-    SendTaskFailure: (b) => this.empty(() => this.tokens.fail(b.taskToken, b.error, b.cause), `failure ${typeof b.error === "string" ? b.error : ""}`.trim()),
-    SendTaskHeartbeat: (b) => this.empty(() => this.tokens.heartbeat(b.taskToken), "heartbeat"),
+    SendTaskSuccess: (b) => this.empty(() => this.world.tokens.succeed(b.taskToken, b.output), "success"),
+    SendTaskFailure: (b) => this.empty(() => this.world.tokens.fail(b.taskToken, b.error, b.cause), `failure ${typeof b.error === "string" ? b.error : ""}`.trim()),
+    SendTaskHeartbeat: (b) => this.empty(() => this.world.tokens.heartbeat(b.taskToken), "heartbeat"),
     DescribeStateMachine: (b) => this.describeStateMachine(b),
     ListStateMachines: (b) => this.listStateMachines(b),
   };
 
-  constructor(
-    private readonly world: SfnWorld,
-    private readonly tokens: TaskTokens,
-  ) {}
-
-  matches(req: WireRequest): boolean {
-    return targetOperation(SFN_PROTOCOL, req) !== undefined;
+  constructor(private readonly world: SfnWorld) {
+    super();
   }
-
-  resolve(req: WireRequest): ResolvedOperation {
-    return resolveJsonRpc(SFN_PROTOCOL, req, this.ops);
-  }
-
-  renderError(error: AwsError): WireResponse {
-    return jsonRpcError(SFN_PROTOCOL, error);
-  }
-
   /**
    * Step Functions throttling is `ThrottlingException` "Rate exceeded" (HTTP 400; not modelled in
    * client-sfn, so the SDK raises SFNServiceException named ThrottlingException, which @smithy's
@@ -66,15 +52,12 @@ export class SfnApi implements ServiceApi {
 
   private empty(action: () => void, summary: string): Handled {
     action();
-    return { response: jsonRpcResponse(SFN_PROTOCOL, {}), summary };
+    return this.ok({}, summary);
   }
 
   private startExecution(b: Body): Handled {
     const { execution, created } = this.world.startExecution({ stateMachineArn: b.stateMachineArn, name: b.name, input: b.input });
-    return {
-      response: jsonRpcResponse(SFN_PROTOCOL, { executionArn: execution.executionArn, startDate: seconds(execution.startMs) }),
-      summary: `${execution.stateMachineName}/${execution.name}${created ? "" : " (idempotent)"}`,
-    };
+    return this.ok({ executionArn: execution.executionArn, startDate: seconds(execution.startMs) }, `${execution.stateMachineName}/${execution.name}${created ? "" : " (idempotent)"}`);
   }
 
   private describeExecution(b: Body): Handled {
@@ -95,7 +78,7 @@ export class SfnApi implements ServiceApi {
     }
     if (e.error !== undefined) out.error = e.error;
     if (e.cause !== undefined) out.cause = e.cause;
-    return { response: jsonRpcResponse(SFN_PROTOCOL, out), summary: `${e.name}=${e.status}` };
+    return this.ok(out, `${e.name}=${e.status}`);
   }
 
   private listExecutions(b: Body): Handled {
@@ -108,17 +91,17 @@ export class SfnApi implements ServiceApi {
     const { page, next } = paginate(all, typeof b.nextToken === "string" ? b.nextToken : undefined, max, invalidToken);
     const out: Body = { executions: page.map(listItem) };
     if (next) out.nextToken = next;
-    return { response: jsonRpcResponse(SFN_PROTOCOL, out), summary: page.map((e) => `${e.name}=${e.status}`).join(", ") || "(none)" };
+    return this.ok(out, page.map((e) => `${e.name}=${e.status}`).join(", ") || "(none)");
   }
 
   private stopExecution(b: Body): Handled {
     const e = this.world.stopExecution(b.executionArn, b.error, b.cause);
-    return { response: jsonRpcResponse(SFN_PROTOCOL, { stopDate: seconds(e.stopMs ?? 0) }), summary: `${e.name}=${e.status}` };
+    return this.ok({ stopDate: seconds(e.stopMs ?? 0) }, `${e.name}=${e.status}`);
   }
 
   private describeStateMachine(b: Body): Handled {
     const sm = this.world.stateMachine(b.stateMachineArn);
-    return { response: jsonRpcResponse(SFN_PROTOCOL, describeStateMachine(sm)), summary: sm.name };
+    return this.ok(describeStateMachine(sm), sm.name);
   }
 
   private listStateMachines(b: Body): Handled {
@@ -126,7 +109,7 @@ export class SfnApi implements ServiceApi {
     const { page, next } = paginate(this.world.stateMachines(), typeof b.nextToken === "string" ? b.nextToken : undefined, max, invalidToken);
     const out: Body = { stateMachines: page.map((sm) => ({ stateMachineArn: sm.arn, name: sm.name, type: sm.type, creationDate: seconds(sm.createdMs) })) };
     if (next) out.nextToken = next;
-    return { response: jsonRpcResponse(SFN_PROTOCOL, out), summary: page.map((sm) => sm.name).join(", ") || "(none)" };
+    return this.ok(out, page.map((sm) => sm.name).join(", ") || "(none)");
   }
 }
 

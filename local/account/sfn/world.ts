@@ -1,6 +1,7 @@
 import type { SimClock } from "../../clock.js";
 import { AwsError, constraintMessage } from "../shared/protocol/errors.js";
 import type { IdGenerator } from "../shared/ids.js";
+import { TaskTokens } from "./tokens.js";
 
 /**
  * Step Functions state machines and executions of the simulated account. The account only keeps
@@ -130,8 +131,12 @@ export class SfnWorld {
   /** Every execution, in start order. */
   readonly executions: ExecutionRecord[] = [];
   private host: ExecutionHost | undefined;
+  /** Task tokens of `.waitForTaskToken` tasks (SendTaskSuccess/Failure/Heartbeat). */
+  readonly tokens: TaskTokens;
 
-  constructor(private readonly deps: SfnWorldDeps) {}
+  constructor(private readonly deps: SfnWorldDeps) {
+    this.tokens = new TaskTokens(deps.clock);
+  }
 
   stateMachineArnFor(name: string): string {
     return `arn:aws:states:${this.deps.region}:${this.deps.accountId}:stateMachine:${name}`;

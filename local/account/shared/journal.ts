@@ -24,7 +24,8 @@ export interface ApiCall {
  */
 export interface WorldLogEntry {
   atSeconds: number;
-  kind: "alarm" | "hook" | "fault" | "metric" | "alias" | "action" | "delivery" | "execution";
+  /** The timeline entry's kind (`alarm`, `hook`, `fault`, `metric`, `alias`, `action`), or `delivery` / `execution` for the account's own trouble. */
+  kind: string;
   text: string;
 }
 

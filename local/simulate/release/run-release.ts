@@ -97,11 +97,10 @@ function sequencer(account: SimAccount): string {
 }
 
 export async function simulateRelease(scenario: ReleaseScenario, opts: { onLine?: (text: string) => void } = {}): Promise<ReleaseRunReport> {
-  // `s3` and `ecr` are the release world's extras; the rest is the simulated account's setup.
-  const { s3, ecr, ...setup } = scenario.account as Record<string, unknown> & { s3?: { buckets?: string[] }; ecr?: { repositories?: string[] } };
+  // `s3` (the buckets s3rver serves) is the release world's extra; the rest is the simulated account's setup.
+  const { s3, ...setup } = scenario.account as Record<string, unknown> & { s3?: { buckets?: string[] } };
   const buckets = s3?.buckets ?? [];
   const world = await openSimWorld(setup, { timeline: scenario.timeline, s3Buckets: buckets });
-  for (const r of ecr?.repositories ?? []) world.account.ecr.createRepository(r);
   const saved = process.env.RELEASE_SOURCES;
   if (scenario.sources) process.env.RELEASE_SOURCES = JSON.stringify(scenario.sources);
   const wallStart = performance.now();

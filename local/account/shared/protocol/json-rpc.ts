@@ -1,5 +1,6 @@
 import { AwsError } from "./errors.js";
-import { type Handled, type ResolvedOperation, type WireRequest, type WireResponse, headerValue, jsonBody } from "./wire.js";
+import type { FaultSpec } from "../transport/faults.js";
+import { type Handled, type ResolvedOperation, type ServiceApi, type WireRequest, type WireResponse, headerValue, jsonBody } from "./wire.js";
 
 /**
  * AWS JSON 1.0 / 1.1 RPC protocols: POST /, `X-Amz-Target: <ServiceTarget>.<Operation>`, JSON in
@@ -60,4 +61,34 @@ export function resolveJsonRpc(p: JsonRpcProtocol, req: WireRequest, ops: Record
       return op(body);
     },
   };
+}
+
+/**
+ * A service served over AWS JSON 1.0/1.1 (CloudWatch, EventBridge, Step Functions, and the ECS,
+ * SSM, CodeBuild to come): requests are routed by X-Amz-Target and errors rendered as `__type`.
+ * A subclass names its protocol, lists its operations and says how it throttles and fails.
+ */
+export abstract class JsonRpcApi implements ServiceApi {
+  abstract readonly service: string;
+  protected abstract readonly protocol: JsonRpcProtocol;
+  protected abstract readonly ops: Record<string, (body: Record<string, unknown>) => Handled>;
+
+  abstract faultError(kind: "throttle" | "5xx", operation: string, fault: FaultSpec): AwsError;
+
+  matches(req: WireRequest): boolean {
+    return targetOperation(this.protocol, req) !== undefined;
+  }
+
+  resolve(req: WireRequest): ResolvedOperation {
+    return resolveJsonRpc(this.protocol, req, this.ops);
+  }
+
+  renderError(error: AwsError): WireResponse {
+    return jsonRpcError(this.protocol, error);
+  }
+
+  /** A successful answer in this protocol, with its one-line summary for the call log. */
+  protected ok(body: unknown, summary?: string): Handled {
+    return { response: jsonRpcResponse(this.protocol, body), summary };
+  }
 }

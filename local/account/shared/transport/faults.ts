@@ -1,4 +1,5 @@
 import type { Checker, Json } from "../checker.js";
+import type { SetupSection, TimelineKind } from "../service.js";
 
 /**
  * Fault injection on any operation of any served service, in simulated time.
@@ -99,4 +100,33 @@ export function parseFault(raw: unknown, field: string, c: Checker, defaultAt?: 
   if (retryAfterSeconds !== undefined) spec.retryAfterSeconds = retryAfterSeconds;
   if (holdMs !== undefined) spec.holdMs = holdMs;
   return spec;
+}
+
+/** The account setup's `faults`: `[{operation, kind, count?, ...}]`. */
+export function faultSetup(faults: FaultInjector): SetupSection {
+  return {
+    keys: ["faults"],
+    parse(setup, c) {
+      const specs = c.array(setup.faults, "account.faults").flatMap((f, i) => parseFault(f, `account.faults[${i}]`, c) ?? []);
+      return () => {
+        for (const s of specs) faults.add(s);
+      };
+    },
+  };
+}
+
+/** The timeline's `{atSeconds, fault: {...}}`: the fault's window starts at the entry's second unless it says otherwise. */
+export function faultTimeline(faults: FaultInjector): TimelineKind {
+  return {
+    keys: [],
+    parse(o, f, c, atSeconds) {
+      const fault = parseFault(o.fault, `${f}.fault`, c, atSeconds);
+      return fault && { atSeconds, fault };
+    },
+    apply(entry) {
+      const f = entry.fault as FaultSpec;
+      faults.add(f);
+      return `fault ${f.kind} on ${f.operation}${f.count ? ` x${f.count}` : ""}${f.untilSeconds !== undefined ? ` until ${f.untilSeconds} s` : ""}`;
+    },
+  };
 }
