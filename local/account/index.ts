@@ -19,7 +19,9 @@ import { Reactions } from "./shared/reactions.js";
 import type { AccountContext, Service, ServiceDefinition, TimelineItem, TimelineKind } from "./shared/service.js";
 import { Timeline, parseTimeline } from "./shared/timeline.js";
 import { FaultInjector, type FaultSpec, faultSetup, faultTimeline, parseFault } from "./shared/transport/faults.js";
-import { type ServedAccount, serve } from "./shared/transport/http-server.js";
+import { type ServedAccount, serveHttp } from "./shared/transport/http-server.js";
+import type { InProcessNetwork } from "./shared/transport/in-process.js";
+import { type Router, router } from "./shared/transport/router.js";
 import { type TaskTokenRecord, type TaskTokens, callbackWorld } from "./sfn/tokens.js";
 import type { ExecutionHost, ExecutionRecord, ExecutionResult, ExecutionStartRequest, SfnWorld, StateMachineSpec } from "./sfn/world.js";
 
@@ -92,6 +94,8 @@ export class SimAccount {
   readonly services: ReadonlyMap<string, Service<unknown>>;
   /** The wire handlers of the services whose API is served. */
   readonly apis: readonly ServiceApi[];
+  /** Answers one wire request: what both transports (HTTP and in-process) hand requests to. */
+  readonly route: Router;
   readonly lambda: LambdaWorld;
   /** Container images (pushes emit "ECR Image Action"; UpdateFunctionCode checks image URIs against it). */
   readonly ecr: EcrWorld;
@@ -136,6 +140,7 @@ export class SimAccount {
     }
     this.services = services;
     this.apis = [...services.values()].flatMap((s) => (s.api ? [s.api] : []));
+    this.route = router({ apis: this.apis, faults: this.faults, journal: this.journal, clock: this.clock, requestId: () => this.ids.uuid() });
     this.lambda = world("lambda");
     this.ecr = world("ecr");
     this.cloudwatch = world("cloudwatch");
@@ -167,9 +172,17 @@ export class SimAccount {
     return this;
   }
 
-  /** Serves the account on 127.0.0.1 (port 0 = any free port). */
+  /** Serves the account over HTTP on 127.0.0.1 (port 0 = any free port). */
   serve(opts: { port?: number } = {}): Promise<ServedAccount> {
-    return serve({ apis: this.apis, faults: this.faults, journal: this.journal, clock: this.clock, requestId: () => this.ids.uuid() }, opts);
+    return serveHttp(this.route, opts);
+  }
+
+  /**
+   * Serves the account in-process on `network` (SDK clients built with it as their `requestHandler`
+   * reach the account without a socket); returns the endpoint to give them, `http://<name>.stepdeploy.internal`.
+   */
+  serveInProcess(network: InProcessNetwork, name = "account"): string {
+    return network.attach(name, this.route);
   }
 
   /** Injects a fault (validated like the setup's `faults`). */

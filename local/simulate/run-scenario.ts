@@ -7,7 +7,7 @@ import type { SimAccount } from "../account/index.js";
 import type { LocalDynamoDb } from "../emulators/dynalite.js";
 import type { SimClock } from "../clock.js";
 import type { ExecutionReport } from "../runtime/runtime.js";
-import { openSimWorld } from "./world.js";
+import { type WorldTransport, openSimWorld } from "./world.js";
 import type { Scenario } from "./scenario.js";
 
 export const PROJECT_ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -51,10 +51,12 @@ export interface SimulateOptions {
   onStart?: (ctx: { account: SimAccount; clock: SimClock; executionArn: string; abort: () => void }) => void;
   /** A running dynalite to reuse (the registry table is created in it if missing); otherwise one per run. */
   dynamo?: LocalDynamoDb;
+  /** How the SDK clients reach the simulated account (default in-process). */
+  transport?: WorldTransport;
 }
 
 export async function simulateScenario(scenario: Scenario, opts: SimulateOptions = {}): Promise<SimulationReport> {
-  const world = await openSimWorld(scenario.account, { root: opts.root, dynamo: opts.dynamo, timeline: scenario.timeline });
+  const world = await openSimWorld(scenario.account, { root: opts.root, dynamo: opts.dynamo, timeline: scenario.timeline, transport: opts.transport });
   const deploymentId = (scenario.input.deploymentId as string | undefined) ?? scenarioDeploymentId(scenario.name);
   const input: Record<string, unknown> = { ...scenario.input, deploymentId };
   const functionName = String(input.functionName);

@@ -5,6 +5,8 @@ import type { FaultSpec } from "../transport/faults.js";
 /** One HTTP request as the server read it (body fully buffered). */
 export interface WireRequest {
   method: string;
+  /** The request target as sent: path and query string, percent-encoded. */
+  url: string;
   /** Path without the query string, still percent-encoded. */
   path: string;
   query: URLSearchParams;
