@@ -30,6 +30,12 @@ import { AwsError } from "../shared/protocol/errors.js";
  *
  * Invalid patterns are rejected with `InvalidEventPatternException` ("Event pattern is not valid.
  * Reason: ..."); the reasons are ours.
+ *
+ * Kept whole rather than cut to what serverless.yml's own rules use (exact values, nested objects,
+ * prefix): the simulator also delivers to rules written by users and by tests for notifications,
+ * and the services to come emit events that rules filter with the other operators. A matcher that
+ * silently disagreed with EventBridge on them would be worse than none; every documented example
+ * is checked in test/unit/account/event-pattern-docs.test.ts.
  */
 export type EventPattern = { [field: string]: unknown };
 
