@@ -1,4 +1,5 @@
 import { GetAliasCommand, LambdaClient, UpdateAliasCommand } from "@aws-sdk/client-lambda";
+import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterEach, describe, expect, it } from "vitest";
 import { SimAccount } from "../../../local/account/index.js";
 import { InProcessNetwork } from "../../../local/account/shared/transport/in-process.js";
@@ -48,5 +49,16 @@ describe("the in-process network", () => {
       .catch((x: Error & { code?: string }) => x);
     expect(performance.now() - started).toBeGreaterThanOrEqual(25);
     expect([(e as Error).name, (e as { code?: string }).code, (e as Error).message]).toEqual(["TimeoutError", "ECONNRESET", "socket hang up"]);
+  });
+
+  it("hands a server's answers over as streams when it has streaming outputs (S3 GetObject's Body), as bytes otherwise", async () => {
+    const network = new InProcessNetwork();
+    const object = () => ({ kind: "response" as const, response: { status: 200, headers: { "content-type": "text/plain", etag: '"1"' }, body: "hello" } });
+    const get = (endpoint: string) =>
+      new S3Client({ endpoint, region: "us-east-1", credentials, requestHandler: network, forcePathStyle: true, maxAttempts: 1 }).send(new GetObjectCommand({ Bucket: "b", Key: "k" }));
+    const streamed = await get(network.attach("streaming-s3", object, { streamingBodies: true }));
+    expect(await streamed.Body?.transformToString()).toBe("hello");
+    const bytes = await get(network.attach("bytes-s3", object)).catch((e: Error) => e);
+    expect((bytes as Error).message).toMatch(/stream/i);
   });
 });
