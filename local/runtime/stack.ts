@@ -54,6 +54,12 @@ export function lambdaLogicalId(name: string): string {
 }
 
 /**
+ * Handlers run in the form this module runs in: the TypeScript sources (tests, tsx), or the CLI's
+ * JavaScript build, which puts each handler at dist/<path>.js (scripts/build-cli.mjs).
+ */
+const HANDLER_FORM = import.meta.url.endsWith(".ts") ? { dir: "", ext: ".ts" } : { dir: "dist", ext: ".js" };
+
+/**
  * `${file(./x.cjs):key}`: serverless calls the module's exported function and takes `key` of the
  * result. Our .cjs variable files also export `forStage(stage)`, the same thing without the framework.
  */
@@ -89,7 +95,7 @@ export function loadStack(root: string, opts: { stage?: string; region?: string;
       name: fnName,
       logicalId: lambdaLogicalId(name),
       arn: `arn:aws:lambda:${region}:${accountId}:function:${fnName}`,
-      modulePath: join(root, `${handler.slice(0, dot)}.ts`),
+      modulePath: join(root, HANDLER_FORM.dir, `${handler.slice(0, dot)}${HANDLER_FORM.ext}`),
       exportName: handler.slice(dot + 1),
       memoryMb: Number(f.memorySize ?? defaultMemory),
     };
