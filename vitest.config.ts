@@ -30,9 +30,10 @@ export default defineConfig({
       provider: "v8",
       include: ["functions/**/*.ts"],
       reporter: ["text-summary", "json-summary"],
-      // Just under what the whole suite measures (npm test runs it with --coverage); a change that
-      // leaves new logic untested fails here.
-      thresholds: { lines: 90, branches: 80 },
+      // Just under what the suite measures (npm test runs it with --coverage): 94.1% of lines and
+      // 85.5% of branches of functions/ without the fault-injection files, which only add to it.
+      // A change that leaves new logic untested fails here.
+      thresholds: { lines: 93, branches: 84 },
     },
   },
 });
