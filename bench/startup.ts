@@ -67,7 +67,7 @@ export async function benchStartup(print: (text: string) => void): Promise<Row[]
   const times = cases.map(() => [] as number[]);
   try {
     for (const c of cases) wallMs(c.argv); // warm-up: file cache, compile cache
-    for (let i = 0; i < RUNS; i++) cases.forEach((c, k) => times[k]?.push(wallMs(c.argv)));
+    for (let i = 0; i < RUNS; i++) for (const [k, c] of cases.entries()) times[k]?.push(wallMs(c.argv));
   } finally {
     installed.remove();
   }

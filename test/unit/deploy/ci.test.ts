@@ -60,19 +60,19 @@ describe("scripts/ci.ts", () => {
       });
       return { log, runs, outcomes };
     }
-    const before = (log: string[], a: string, b: string) => log.indexOf(a) >= 0 && log.indexOf(a) < log.indexOf(b);
+    const precedes = (log: string[], a: string, b: string) => log.indexOf(a) >= 0 && log.indexOf(a) < log.indexOf(b);
 
     it("starts independent stages together and each stage after what it waits for", async () => {
       const { log, outcomes } = await schedule(STAGES.map((s) => s.name));
       expect(outcomes.map((o) => o.stage)).toEqual(STAGES.map((s) => s.name));
       expect(log.slice(0, 2).sort()).toEqual(["start lint", "start package"]);
-      expect(before(log, "end lint", "start typecheck")).toBe(true);
-      expect(before(log, "end typecheck", "start validate-asl")).toBe(true);
-      expect(before(log, "end package", "start check-cfn")).toBe(true);
-      expect(before(log, "end package", "start vitest")).toBe(true);
-      expect(before(log, "end check-cfn", "start pack")).toBe(true);
-      expect(before(log, "end validate-asl", "start pack")).toBe(true);
-      expect(before(log, "start pack", "end vitest")).toBe(true);
+      expect(precedes(log, "end lint", "start typecheck")).toBe(true);
+      expect(precedes(log, "end typecheck", "start validate-asl")).toBe(true);
+      expect(precedes(log, "end package", "start check-cfn")).toBe(true);
+      expect(precedes(log, "end package", "start vitest")).toBe(true);
+      expect(precedes(log, "end check-cfn", "start pack")).toBe(true);
+      expect(precedes(log, "end validate-asl", "start pack")).toBe(true);
+      expect(precedes(log, "start pack", "end vitest")).toBe(true);
     });
 
     it("vitest reads package's output only when package passed in this run; check-cfn is skipped when it failed", async () => {
