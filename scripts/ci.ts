@@ -35,7 +35,29 @@ import { OSLS_ENV, PACKAGE_ARGS, PACKAGED_DIR_ENV } from "./package-service.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name: string): string => path.join(ROOT, "node_modules", ".bin", name);
-const STAGE_TIMEOUT_MS = Number(process.env.CI_STAGE_TIMEOUT_MS ?? 20 * 60_000);
+/** Longer than the longest test's own timeout (the fault-injection suite allows itself 30 minutes). */
+const STAGE_TIMEOUT_MS = Number(process.env.CI_STAGE_TIMEOUT_MS ?? 45 * 60_000);
+
+/**
+ * Each stage runs in its own process group, so a timeout (or Ctrl-C here) ends the whole stage:
+ * killing only vitest's main process left its workers running the suite on.
+ */
+const running = new Set<number>();
+const killGroup = (pid: number, signal: NodeJS.Signals) => {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+};
+function forwardSignals(): void {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      for (const pid of running) killGroup(pid, signal);
+      process.exit(130);
+    });
+  }
+}
 
 export interface Stage {
   name: string;
@@ -105,7 +127,7 @@ export function parseArgs(argv: string[]): Options | "list" {
   return { stages, vitestArgs };
 }
 
-interface RunResult {
+export interface RunResult {
   code: number | null;
   signal: NodeJS.Signals | null;
   error?: Error;
@@ -114,25 +136,28 @@ interface RunResult {
   output: string;
 }
 
-function run(argv: string[], opts: { live: boolean; env: Record<string, string> }): Promise<RunResult> {
+export function run(argv: string[], opts: { live: boolean; env: Record<string, string>; timeoutMs?: number }): Promise<RunResult> {
   return new Promise((resolve) => {
     const [cmd, ...args] = argv as [string, ...string[]];
     let timedOut = false;
     let settled = false;
     const chunks: Buffer[] = [];
     const stdio = opts.live ? (["ignore", "inherit", "inherit"] as const) : (["ignore", "pipe", "pipe"] as const);
-    const child = spawn(cmd, args, { cwd: ROOT, stdio: [...stdio], env: { ...process.env, ...OSLS_ENV, ...opts.env } });
+    const child = spawn(cmd, args, { cwd: ROOT, stdio: [...stdio], env: { ...process.env, ...OSLS_ENV, ...opts.env }, detached: true });
+    const pid = child.pid;
+    if (pid) running.add(pid);
     child.stdout?.on("data", (c: Buffer) => chunks.push(c));
     child.stderr?.on("data", (c: Buffer) => chunks.push(c));
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill("SIGTERM");
-      setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
-    }, STAGE_TIMEOUT_MS);
+      if (pid) killGroup(pid, "SIGTERM");
+      setTimeout(() => pid && killGroup(pid, "SIGKILL"), 5_000).unref();
+    }, opts.timeoutMs ?? STAGE_TIMEOUT_MS);
     const done = (r: Omit<RunResult, "output">) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      if (pid) running.delete(pid);
       resolve({ ...r, output: Buffer.concat(chunks).toString("utf8") });
     };
     child.on("error", (error) => done({ code: null, signal: null, error, timedOut }));
@@ -273,6 +298,7 @@ export async function main(argv: string[]): Promise<number> {
       for (const s of STAGES) console.log(s.name);
       return 0;
     }
+    forwardSignals();
     outcomes.push(...(await runStages(opts)));
   } catch (e) {
     const usage = e instanceof UsageError;

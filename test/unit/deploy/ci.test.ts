@@ -1,8 +1,10 @@
 import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { type Outcome, parseArgs, runStages, STAGES, type Stage, type StageRun, vitestCounts } from "../../../scripts/ci.js";
+import { type Outcome, parseArgs, run, runStages, STAGES, type Stage, type StageRun, vitestCounts } from "../../../scripts/ci.js";
 import { PACKAGED_DIR_ENV } from "../../../scripts/package-service.js";
 import { ROOT } from "./package-fixture.js";
 
@@ -97,6 +99,21 @@ describe("scripts/ci.ts", () => {
       expect(alone.runs.get("check-cfn")?.live).toBe(true);
       expect(alone.outcomes[0]?.detail).toBe("used the existing output of package");
     });
+  });
+
+  it("a stage that runs out of time is ended with everything it started (vitest's workers too)", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "stepdeploy-ci-"));
+    const pidFile = path.join(dir, "grandchild.pid");
+    try {
+      const r = await run(["sh", "-c", `sleep 60 & echo $! > ${pidFile}; wait`], { live: false, env: {}, timeoutMs: 500 });
+      expect(r.timedOut).toBe(true);
+      const grandchild = Number(readFileSync(pidFile, "utf8"));
+      // Gone, or a zombie waiting for whoever adopted it to reap it: either way it no longer runs.
+      const state = existsSync(`/proc/${grandchild}/stat`) ? readFileSync(`/proc/${grandchild}/stat`, "utf8").split(") ")[1]?.[0] : "gone";
+      expect(["gone", "Z"]).toContain(state);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("counts failing tests, and test files that did not load, from vitest's json report", () => {
