@@ -6,16 +6,18 @@
  *   validate-asl  tsx scripts/validate-asl.ts             after typecheck
  *   package       osls package (scripts/package-service.ts: the run's only packaging; offline)
  *   check-cfn     tsx scripts/check-cfn.ts                needs package (skipped if it failed)
- *   vitest        vitest run (both cores; --coverage with thresholds on functions/ when the whole
- *                 suite runs; the template tests read package's output instead of packaging again)
- *                                                         after package
+ *   vitest        vitest run, all but the fault-injection suites (both cores; --coverage with
+ *                 thresholds on functions/; the template tests read package's output instead of
+ *                 packaging again)                        after package
+ *   fault-injection  vitest run test/fault-injection, without coverage: the longest files by far
+ *                 (v8 coverage made them about 45% slower) start at once, on the machine's spare time
  *   pack          tsx scripts/check-package.ts: npm pack, install the tarball into a temporary
  *                 prefix with --omit=dev, run the installed CLI   after validate-asl and check-cfn
  *
  * "after" only orders; "needs" also skips the stage when the other one did not pass. Stages start
- * as soon as they may, so lint/typecheck overlap package, and pack (mostly network and disk)
- * overlaps vitest. vitest's output streams as it runs; the others' is
- * printed as one block when each ends (streamed too when a single stage is selected). Then a
+ * as soon as they may, so lint/typecheck overlap package, and fault-injection and pack (mostly
+ * network and disk) overlap everything. vitest's output streams as it runs; the others' is printed
+ * as one block when each ends (streamed too when a single stage is selected). Then a
  * summary table, and as the very last line `N passed, N failed` where passed = passing vitest tests
  * + passing other stages and failed = failing vitest tests (or test files that did not load) +
  * failing stages. Exit code 1 if anything failed, 2 for a usage error.
@@ -23,7 +25,8 @@
  *   npm test                                   # everything (what CI runs)
  *   npm test -- --only vitest                  # one stage; --only a,b or repeat --only
  *   npm test -- --skip package,check-cfn       # everything but these
- *   npm test -- --only vitest -- test/unit/deploy   # args after a second -- go to vitest
+ *   npm test -- --only vitest -- test/unit/deploy   # args after a second -- go to the vitest stage
+ *                                                    # (which then runs just those, without coverage)
  *   npm test -- --list                         # stage names
  */
 import { spawn } from "node:child_process";
@@ -66,10 +69,15 @@ export interface Stage {
   needs?: string[];
   /** Stages that end before this one starts (to share the two cores sensibly); their outcome does not matter. */
   after?: string[];
+  /** Runs vitest: its json report gives the test counts. */
   vitest?: boolean;
+  /** Streams its output (one stage at a time may). */
+  stream?: boolean;
 }
 
-const VITEST_JSON = path.join(tmpdir(), `stepdeploy-vitest-${process.pid}-${Date.now()}.json`);
+const vitestJson = (stage: string) => path.join(tmpdir(), `stepdeploy-${stage}-${process.pid}.json`);
+const FAULT_SUITES = "test/fault-injection";
+const vitestRun = (stage: string, args: string[]) => [bin("vitest"), "run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson(stage)}`, ...args];
 
 export const STAGES: Stage[] = [
   { name: "lint", command: () => [bin("biome"), "lint", "."] },
@@ -80,10 +88,12 @@ export const STAGES: Stage[] = [
   {
     name: "vitest",
     vitest: true,
+    stream: true,
     after: ["package"],
     // Coverage (thresholds in vitest.config.ts) only when the whole suite runs: a subset cannot meet them.
-    command: (extra) => [bin("vitest"), "run", ...(extra.length ? [] : ["--coverage"]), "--reporter=default", "--reporter=json", `--outputFile.json=${VITEST_JSON}`, ...extra],
+    command: (extra) => vitestRun("vitest", extra.length ? extra : ["--coverage", `--exclude=${FAULT_SUITES}/**`]),
   },
+  { name: "fault-injection", vitest: true, command: () => vitestRun("fault-injection", [FAULT_SUITES]) },
   { name: "pack", after: ["validate-asl", "check-cfn"], command: () => [bin("tsx"), "scripts/check-package.ts"] },
 ];
 
@@ -209,7 +219,8 @@ async function runStage(stage: Stage, r: StageRun): Promise<Outcome> {
   const header = `\n━━━ [${r.index}/${r.total}] ${stage.name}: ${shown}`;
   if (r.live) console.log(header);
   const started = Date.now();
-  if (stage.vitest) rmSync(VITEST_JSON, { force: true });
+  const json = vitestJson(stage.name);
+  if (stage.vitest) rmSync(json, { force: true });
   const result = await run(argv, { live: r.live, env: r.env });
   const seconds = (Date.now() - started) / 1000;
   if (!r.live) process.stdout.write(`${header} (${seconds.toFixed(1)} s)\n${result.output}`);
@@ -220,11 +231,11 @@ async function runStage(stage: Stage, r: StageRun): Promise<Outcome> {
   }
   let report: JestLikeReport | undefined;
   try {
-    if (existsSync(VITEST_JSON)) report = JSON.parse(readFileSync(VITEST_JSON, "utf8")) as JestLikeReport;
+    if (existsSync(json)) report = JSON.parse(readFileSync(json, "utf8")) as JestLikeReport;
   } catch {
     report = undefined;
   } finally {
-    rmSync(VITEST_JSON, { force: true });
+    rmSync(json, { force: true });
   }
   if (!report) {
     // vitest died before writing its report: the stage itself is one failure.
@@ -263,7 +274,7 @@ export async function runStages(opts: Options, runner: (stage: Stage, r: StageRu
       }
       // The template tests read this run's packaged output instead of packaging again.
       const env: Record<string, string> = stage.vitest && before.some((o) => o.stage === "package" && o.status === "passed") ? { [PACKAGED_DIR_ENV]: ROOT } : {};
-      const outcome = await runner(stage, { index, total: opts.stages.length, vitestArgs: opts.vitestArgs, live: Boolean(stage.vitest) || opts.stages.length === 1, env });
+      const outcome = await runner(stage, { index, total: opts.stages.length, vitestArgs: opts.vitestArgs, live: Boolean(stage.stream) || opts.stages.length === 1, env });
       const reused = (stage.needs ?? []).filter((n) => !selected.has(n));
       if (reused.length) outcome.detail = [outcome.detail, `used the existing output of ${reused.join(", ")}`].filter(Boolean).join("; ");
       return outcome;

@@ -20,7 +20,7 @@ async function ci(...args: string[]): Promise<{ code: number; lines: string[] }>
 
 describe("scripts/ci.ts", () => {
   it("lists the stages in the documented order", () => {
-    expect(STAGES.map((s) => s.name)).toEqual(["lint", "typecheck", "validate-asl", "package", "check-cfn", "vitest", "pack"]);
+    expect(STAGES.map((s) => s.name)).toEqual(["lint", "typecheck", "validate-asl", "package", "check-cfn", "vitest", "fault-injection", "pack"]);
   });
 
   it("selects stages with --only/--skip and passes args after -- to vitest", () => {
@@ -30,7 +30,7 @@ describe("scripts/ci.ts", () => {
     };
     expect(names(["--only", "vitest"])).toEqual(["vitest"]);
     expect(names(["--only=lint,typecheck", "--only", "check-cfn"])).toEqual(["lint", "typecheck", "check-cfn"]);
-    expect(names(["--skip", "package,check-cfn,pack"])).toEqual(["lint", "typecheck", "validate-asl", "vitest"]);
+    expect(names(["--skip", "package,check-cfn,pack,fault-injection"])).toEqual(["lint", "typecheck", "validate-asl", "vitest"]);
     expect(names(["--list"])).toBe("list");
     const o = parseArgs(["--only", "vitest", "--", "test/unit/deploy", "-t", "x"]);
     expect(o !== "list" && o.vitestArgs).toEqual(["test/unit/deploy", "-t", "x"]);
@@ -67,7 +67,7 @@ describe("scripts/ci.ts", () => {
     it("starts independent stages together and each stage after what it waits for", async () => {
       const { log, outcomes } = await schedule(STAGES.map((s) => s.name));
       expect(outcomes.map((o) => o.stage)).toEqual(STAGES.map((s) => s.name));
-      expect(log.slice(0, 2).sort()).toEqual(["start lint", "start package"]);
+      expect(log.slice(0, 3).sort()).toEqual(["start fault-injection", "start lint", "start package"]);
       expect(precedes(log, "end lint", "start typecheck")).toBe(true);
       expect(precedes(log, "end typecheck", "start validate-asl")).toBe(true);
       expect(precedes(log, "end package", "start check-cfn")).toBe(true);
@@ -82,6 +82,9 @@ describe("scripts/ci.ts", () => {
       expect(passed.runs.get("vitest")?.env).toEqual({ [PACKAGED_DIR_ENV]: expect.any(String) });
       expect(passed.runs.get("vitest")?.live).toBe(true);
       expect(passed.runs.get("check-cfn")?.live).toBe(false);
+      const all = await schedule(["vitest", "fault-injection"]);
+      expect([all.runs.get("vitest")?.live, all.runs.get("fault-injection")?.live]).toEqual([true, false]);
+      expect(all.runs.get("fault-injection")?.env).toEqual({});
 
       const failed = await schedule(["package", "check-cfn", "vitest"], ["package"]);
       expect(failed.runs.get("vitest")?.env).toEqual({});
@@ -114,6 +117,16 @@ describe("scripts/ci.ts", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("the vitest stage runs everything but the fault-injection suites with coverage, or exactly the files given", () => {
+    const command = (name: string, extra: string[] = []) => STAGES.find((s) => s.name === name)?.command(extra).slice(2) ?? [];
+    expect(command("vitest")).toEqual(expect.arrayContaining(["--coverage", "--exclude=test/fault-injection/**"]));
+    expect(command("fault-injection")).toContain("test/fault-injection");
+    expect(command("fault-injection")).not.toContain("--coverage");
+    const subset = command("vitest", ["test/unit/deploy"]);
+    expect(subset).toContain("test/unit/deploy");
+    expect(subset.filter((a) => a === "--coverage" || a.startsWith("--exclude"))).toEqual([]);
   });
 
   it("counts failing tests, and test files that did not load, from vitest's json report", () => {
