@@ -14,6 +14,11 @@ export interface CommandModule {
   summary: string;
 }
 
+/** Bad usage found inside a command: main prints the message (no error name) and exits 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
 /** Exit codes shared by every command (documented in docs/cli.md). */
 export const ExitCode = {
   Ok: 0,
@@ -23,10 +28,21 @@ export const ExitCode = {
   Usage: 2,
 } as const;
 
+/**
+ * The process's own streams. The write functions are bound when this is created, so the CLI's
+ * output still reaches the terminal while the handlers' writes are redirected (handler-logs.ts).
+ */
 export function processIO(): CommandIO {
+  // `stepdeploy ... | head`: the reader went away; stop quietly like other command-line tools.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE") throw e;
+    process.exit(process.exitCode ?? 0);
+  });
+  const stdout = process.stdout.write.bind(process.stdout);
+  const stderr = process.stderr.write.bind(process.stderr);
   return {
-    out: (t) => process.stdout.write(t.endsWith("\n") ? t : `${t}\n`),
-    err: (t) => process.stderr.write(t.endsWith("\n") ? t : `${t}\n`),
+    out: (t) => stdout(t.endsWith("\n") ? t : `${t}\n`),
+    err: (t) => stderr(t.endsWith("\n") ? t : `${t}\n`),
     isTTY: Boolean(process.stdout.isTTY),
     env: process.env,
   };

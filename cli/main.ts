@@ -1,59 +1,48 @@
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { type CommandIO, type CommandModule, ExitCode, processIO } from "./io.js";
+import { COMMANDS, type CommandEntry, findCommand } from "./command-table.js";
+import { captureHandlerLogs } from "./handler-logs.js";
+import { type CommandIO, ExitCode, processIO, UsageError } from "./io.js";
 
-/**
- * Command names map to modules in cli/commands/<name>.ts, each exporting `default` (the command)
- * and `summary` (one line for help). Adding a command = adding a file and a name here.
- */
-export const COMMANDS = [
-  "demo",
-  "schedule",
-  "validate",
-  "simulate",
-  "run",
-  "deploy",
-  "status",
-  "watch",
-  "list",
-  "history",
-  "stop",
-  "pause",
-  "resume",
-  "promote",
-] as const;
-
-function commandPath(name: string): string {
-  return fileURLToPath(new URL(`./commands/${name}.ts`, import.meta.url));
-}
-
-async function load(name: string): Promise<CommandModule | undefined> {
-  if (!existsSync(commandPath(name))) return undefined;
-  return (await import(`./commands/${name}.ts`)) as CommandModule;
-}
-
-async function help(io: CommandIO): Promise<number> {
-  io.out("usage: stepdeploy <command> [options]   (every command takes --json)\n");
-  for (const name of COMMANDS) {
-    const mod = await load(name);
-    if (mod) io.out(`  ${name.padEnd(10)} ${mod.summary}`);
-  }
+function help(io: CommandIO): number {
+  io.out("usage: stepdeploy <command> [options]\n");
+  for (const [name, command] of Object.entries(COMMANDS)) io.out(`  ${name.padEnd(10)} ${command.summary}`);
+  io.out("\n  --json             one JSON document on stdout (every command but demo)");
+  io.out("  --verbose          show the handlers' logs on stderr (simulate, run, demo; otherwise they go to a file)");
   return ExitCode.Ok;
+}
+
+async function runCommand(name: string, entry: CommandEntry, argv: string[], io: CommandIO): Promise<number> {
+  if (!entry.runsHandlers) {
+    // Nothing here should log, but if something does it must not reach stdout as INFO lines.
+    process.env.POWERTOOLS_LOG_LEVEL ??= "WARN";
+    return (await entry.load()).default(argv, io);
+  }
+  // Set before any handler module loads: the handlers' logger reads it when it is created.
+  process.env.POWERTOOLS_LOG_LEVEL ??= "INFO";
+  const logs = captureHandlerLogs(io, { command: name, verbose: argv.includes("--verbose") });
+  try {
+    return await (await entry.load()).default(
+      argv.filter((a) => a !== "--verbose"),
+      io,
+    );
+  } finally {
+    logs.finish();
+  }
 }
 
 export async function main(argv: string[], io: CommandIO = processIO()): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === "help" || name === "--help" || name === "-h") return help(io);
-  const mod = (COMMANDS as readonly string[]).includes(name) ? await load(name) : undefined;
-  if (!mod) {
+  const entry = findCommand(name);
+  if (!entry) {
     io.err(`stepdeploy: unknown command '${name}'. Run 'stepdeploy help' for the list.`);
     return ExitCode.Usage;
   }
   try {
-    return await mod.default(rest, io);
+    return await runCommand(name, entry, rest, io);
   } catch (error) {
     const e = error as Error;
-    io.err(`stepdeploy ${name}: ${e.name && e.name !== "Error" ? `${e.name}: ` : ""}${e.message}`);
+    const named = e.name && e.name !== "Error" && !(e instanceof UsageError);
+    io.err(`stepdeploy ${name}: ${named ? `${e.name}: ` : ""}${e.message}`);
     return ExitCode.Usage;
   }
 }

@@ -1,22 +1,32 @@
 /**
- * The test orchestrator behind `npm test`. Runs, in order:
+ * The test orchestrator behind `npm test`. Stages, and what each waits for:
  *
  *   lint          biome lint .
- *   typecheck     tsc --noEmit -p .
- *   validate-asl  tsx scripts/validate-asl.ts
- *   vitest        vitest run (every test; the json reporter feeds the counts)
- *   package       osls package (offline, no credentials)
- *   check-cfn     tsx scripts/check-cfn.ts (skipped if package failed in this run)
+ *   typecheck     tsc --noEmit -p .                       after lint
+ *   validate-asl  tsx scripts/validate-asl.ts             after typecheck
+ *   package       osls package (scripts/package-service.ts: the run's only packaging; offline)
+ *   check-cfn     tsx scripts/check-cfn.ts                needs package (skipped if it failed)
+ *   vitest        vitest run, all but the fault-injection suites (both cores; --coverage with
+ *                 thresholds on functions/; the template tests read package's output instead of
+ *                 packaging again)                        after package
+ *   fault-injection  vitest run test/fault-injection, without coverage: the longest files by far
+ *                 (v8 coverage made them about 45% slower) start at once, on the machine's spare time
+ *   pack          tsx scripts/check-package.ts: npm pack, install the tarball into a temporary
+ *                 prefix with --omit=dev, run the installed CLI   after validate-asl and check-cfn
  *
- * Each stage's output is streamed as it runs; then a summary table, and as the very last line
- * `N passed, N failed` where passed = passing vitest tests + passing other stages and
- * failed = failing vitest tests (or test files that did not load) + failing stages.
- * Exit code 1 if anything failed, 2 for a usage error.
+ * "after" only orders; "needs" also skips the stage when the other one did not pass. Stages start
+ * as soon as they may, so lint/typecheck overlap package, and fault-injection and pack (mostly
+ * network and disk) overlap everything. vitest's output streams as it runs; the others' is printed
+ * as one block when each ends (streamed too when a single stage is selected). Then a
+ * summary table, and as the very last line `N passed, N failed` where passed = passing vitest tests
+ * + passing other stages and failed = failing vitest tests (or test files that did not load) +
+ * failing stages. Exit code 1 if anything failed, 2 for a usage error.
  *
  *   npm test                                   # everything (what CI runs)
  *   npm test -- --only vitest                  # one stage; --only a,b or repeat --only
  *   npm test -- --skip package,check-cfn       # everything but these
- *   npm test -- --only vitest -- test/unit/deploy   # args after a second -- go to vitest
+ *   npm test -- --only vitest -- test/unit/deploy   # args after a second -- go to the vitest stage
+ *                                                    # (which then runs just those, without coverage)
  *   npm test -- --list                         # stage names
  */
 import { spawn } from "node:child_process";
@@ -24,41 +34,70 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { OSLS_ENV, PACKAGE_ARGS, PACKAGED_DIR_ENV } from "./package-service.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name: string): string => path.join(ROOT, "node_modules", ".bin", name);
-const STAGE_TIMEOUT_MS = Number(process.env.CI_STAGE_TIMEOUT_MS ?? 20 * 60_000);
+/** Longer than the longest test's own timeout (the fault-injection suite allows itself 30 minutes). */
+const STAGE_TIMEOUT_MS = Number(process.env.CI_STAGE_TIMEOUT_MS ?? 45 * 60_000);
 
-const CI_ENV: Record<string, string> = {
-  SLS_TELEMETRY_DISABLED: "1",
-  SLS_NOTIFICATIONS_MODE: "off",
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+/**
+ * Each stage runs in its own process group, so a timeout (or Ctrl-C here) ends the whole stage:
+ * killing only vitest's main process left its workers running the suite on.
+ */
+const running = new Set<number>();
+const killGroup = (pid: number, signal: NodeJS.Signals) => {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
 };
-
-interface Stage {
-  name: string;
-  command: (extra: string[]) => string[];
-  /** A stage whose output is only meaningful after another one succeeded in this run. */
-  needs?: string;
-  vitest?: boolean;
+function forwardSignals(): void {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      for (const pid of running) killGroup(pid, signal);
+      process.exit(130);
+    });
+  }
 }
 
-const VITEST_JSON = path.join(tmpdir(), `stepdeploy-vitest-${process.pid}-${Date.now()}.json`);
+export interface Stage {
+  name: string;
+  command: (extra: string[]) => string[];
+  /** Stages whose output this one reads: it waits for them and is skipped if one did not pass. */
+  needs?: string[];
+  /** Stages that end before this one starts (to share the two cores sensibly); their outcome does not matter. */
+  after?: string[];
+  /** Runs vitest: its json report gives the test counts. */
+  vitest?: boolean;
+  /** Streams its output (one stage at a time may). */
+  stream?: boolean;
+}
+
+const vitestJson = (stage: string) => path.join(tmpdir(), `stepdeploy-${stage}-${process.pid}.json`);
+const FAULT_SUITES = "test/fault-injection";
+const vitestRun = (stage: string, args: string[]) => [bin("vitest"), "run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson(stage)}`, ...args];
 
 export const STAGES: Stage[] = [
   { name: "lint", command: () => [bin("biome"), "lint", "."] },
-  { name: "typecheck", command: () => [bin("tsc"), "--noEmit", "-p", "."] },
-  { name: "validate-asl", command: () => [bin("tsx"), "scripts/validate-asl.ts"] },
+  { name: "typecheck", after: ["lint"], command: () => [bin("tsc"), "--noEmit", "-p", "."] },
+  { name: "validate-asl", after: ["typecheck"], command: () => [bin("tsx"), "scripts/validate-asl.ts"] },
+  { name: "package", command: () => [bin("osls"), ...PACKAGE_ARGS] },
+  { name: "check-cfn", needs: ["package"], command: () => [bin("tsx"), "scripts/check-cfn.ts"] },
   {
     name: "vitest",
     vitest: true,
-    command: (extra) => [bin("vitest"), "run", "--reporter=default", "--reporter=json", `--outputFile.json=${VITEST_JSON}`, ...extra],
+    stream: true,
+    after: ["package"],
+    // Coverage (thresholds in vitest.config.ts) only when the whole suite runs: a subset cannot meet them.
+    command: (extra) => vitestRun("vitest", extra.length ? extra : ["--coverage", `--exclude=${FAULT_SUITES}/**`]),
   },
-  { name: "package", command: () => [bin("osls"), "package"] },
-  { name: "check-cfn", needs: "package", command: () => [bin("tsx"), "scripts/check-cfn.ts"] },
+  { name: "fault-injection", vitest: true, command: () => vitestRun("fault-injection", [FAULT_SUITES]) },
+  { name: "pack", after: ["validate-asl", "check-cfn"], command: () => [bin("tsx"), "scripts/check-package.ts"] },
 ];
 
-interface Outcome {
+export interface Outcome {
   stage: string;
   status: "passed" | "failed" | "skipped";
   detail: string;
@@ -68,7 +107,7 @@ interface Outcome {
   failed: number;
 }
 
-interface Options {
+export interface Options {
   stages: Stage[];
   vitestArgs: string[];
 }
@@ -98,29 +137,38 @@ export function parseArgs(argv: string[]): Options | "list" {
   return { stages, vitestArgs };
 }
 
-interface RunResult {
+export interface RunResult {
   code: number | null;
   signal: NodeJS.Signals | null;
   error?: Error;
   timedOut: boolean;
+  /** What the stage printed, when it was not streamed. */
+  output: string;
 }
 
-function run(argv: string[]): Promise<RunResult> {
+export function run(argv: string[], opts: { live: boolean; env: Record<string, string>; timeoutMs?: number }): Promise<RunResult> {
   return new Promise((resolve) => {
     const [cmd, ...args] = argv as [string, ...string[]];
     let timedOut = false;
     let settled = false;
-    const child = spawn(cmd, args, { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, ...CI_ENV } });
+    const chunks: Buffer[] = [];
+    const stdio = opts.live ? (["ignore", "inherit", "inherit"] as const) : (["ignore", "pipe", "pipe"] as const);
+    const child = spawn(cmd, args, { cwd: ROOT, stdio: [...stdio], env: { ...process.env, ...OSLS_ENV, ...opts.env }, detached: true });
+    const pid = child.pid;
+    if (pid) running.add(pid);
+    child.stdout?.on("data", (c: Buffer) => chunks.push(c));
+    child.stderr?.on("data", (c: Buffer) => chunks.push(c));
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill("SIGTERM");
-      setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
-    }, STAGE_TIMEOUT_MS);
-    const done = (r: RunResult) => {
+      if (pid) killGroup(pid, "SIGTERM");
+      setTimeout(() => pid && killGroup(pid, "SIGKILL"), 5_000).unref();
+    }, opts.timeoutMs ?? STAGE_TIMEOUT_MS);
+    const done = (r: Omit<RunResult, "output">) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve(r);
+      if (pid) running.delete(pid);
+      resolve({ ...r, output: Buffer.concat(chunks).toString("utf8") });
     };
     child.on("error", (error) => done({ code: null, signal: null, error, timedOut }));
     child.on("close", (code, signal) => done({ code, signal, timedOut }));
@@ -156,41 +204,85 @@ export function vitestCounts(report: JestLikeReport): { passed: number; failed: 
   };
 }
 
-async function runStage(stage: Stage, index: number, total: number, vitestArgs: string[]): Promise<Outcome> {
-  const argv = stage.command(vitestArgs);
+export interface StageRun {
+  index: number;
+  total: number;
+  vitestArgs: string[];
+  /** Print the stage's output as it comes (else as one block when it ends). */
+  live: boolean;
+  env: Record<string, string>;
+}
+
+async function runStage(stage: Stage, r: StageRun): Promise<Outcome> {
+  const argv = stage.command(r.vitestArgs);
   const shown = argv.map((a) => (a.startsWith(ROOT) ? path.relative(ROOT, a).replace(/^node_modules\/\.bin\//, "") : a)).join(" ");
-  console.log(`\n━━━ [${index}/${total}] ${stage.name}: ${shown}`);
+  const header = `\n━━━ [${r.index}/${r.total}] ${stage.name}: ${shown}`;
+  if (r.live) console.log(header);
   const started = Date.now();
-  if (stage.vitest) rmSync(VITEST_JSON, { force: true });
-  const r = await run(argv);
+  const json = vitestJson(stage.name);
+  if (stage.vitest) rmSync(json, { force: true });
+  const result = await run(argv, { live: r.live, env: r.env });
   const seconds = (Date.now() - started) / 1000;
-  const ok = !r.error && !r.timedOut && r.code === 0;
+  if (!r.live) process.stdout.write(`${header} (${seconds.toFixed(1)} s)\n${result.output}`);
+  const ok = !result.error && !result.timedOut && result.code === 0;
 
   if (!stage.vitest) {
-    return { stage: stage.name, status: ok ? "passed" : "failed", detail: ok ? "" : describeExit(r), seconds, passed: ok ? 1 : 0, failed: ok ? 0 : 1 };
+    return { stage: stage.name, status: ok ? "passed" : "failed", detail: ok ? "" : describeExit(result), seconds, passed: ok ? 1 : 0, failed: ok ? 0 : 1 };
   }
   let report: JestLikeReport | undefined;
   try {
-    if (existsSync(VITEST_JSON)) report = JSON.parse(readFileSync(VITEST_JSON, "utf8")) as JestLikeReport;
+    if (existsSync(json)) report = JSON.parse(readFileSync(json, "utf8")) as JestLikeReport;
   } catch {
     report = undefined;
   } finally {
-    rmSync(VITEST_JSON, { force: true });
+    rmSync(json, { force: true });
   }
   if (!report) {
     // vitest died before writing its report: the stage itself is one failure.
-    return { stage: stage.name, status: "failed", detail: `no json report (${describeExit(r)})`, seconds, passed: 0, failed: 1 };
+    return { stage: stage.name, status: "failed", detail: `no json report (${describeExit(result)})`, seconds, passed: 0, failed: 1 };
   }
   const c = vitestCounts(report);
   let failed = c.failed;
   const notes = [`${c.passed} passed, ${c.failed} failed${c.skipped ? `, ${c.skipped} skipped` : ""}`];
   if (c.brokenFiles.length) notes.push(`not loaded: ${c.brokenFiles.join(", ")}`);
   if (!ok && failed === 0) {
-    // e.g. an unhandled error or no test files: vitest failed although no test did.
+    // e.g. coverage under its thresholds, an unhandled error or no test files: vitest failed although no test did.
     failed = 1;
-    notes.push(`vitest ${describeExit(r)}`);
+    notes.push(`vitest ${describeExit(result)}`);
   }
   return { stage: stage.name, status: failed === 0 ? "passed" : "failed", detail: notes.join("; "), seconds, passed: c.passed, failed };
+}
+
+/**
+ * Runs the selected stages, each as soon as the selected stages it needs or comes after have ended.
+ * Outcomes come back in STAGES order.
+ */
+export async function runStages(opts: Options, runner: (stage: Stage, r: StageRun) => Promise<Outcome> = runStage): Promise<Outcome[]> {
+  const selected = new Map(opts.stages.map((s, i) => [s.name, i]));
+  const outcomes = new Map<string, Promise<Outcome>>();
+  const outcomeOf = (stage: Stage): Promise<Outcome> => {
+    let p = outcomes.get(stage.name);
+    if (p) return p;
+    p = (async () => {
+      const waits = [...(stage.needs ?? []), ...(stage.after ?? [])].filter((n) => selected.has(n));
+      const before = await Promise.all(waits.map((n) => outcomeOf(opts.stages[selected.get(n) as number] as Stage)));
+      const index = (selected.get(stage.name) as number) + 1;
+      const blocked = before.find((o) => stage.needs?.includes(o.stage) && o.status !== "passed");
+      if (blocked) {
+        console.log(`\n━━━ [${index}/${opts.stages.length}] ${stage.name}: skipped (${blocked.stage} ${blocked.status})`);
+        return { stage: stage.name, status: "skipped", detail: `${blocked.stage} ${blocked.status}`, seconds: 0, passed: 0, failed: 0 } satisfies Outcome;
+      }
+      // The template tests read this run's packaged output instead of packaging again.
+      const env: Record<string, string> = stage.vitest && before.some((o) => o.stage === "package" && o.status === "passed") ? { [PACKAGED_DIR_ENV]: ROOT } : {};
+      const outcome = await runner(stage, { index, total: opts.stages.length, vitestArgs: opts.vitestArgs, live: Boolean(stage.stream) || opts.stages.length === 1, env });
+      const reused = (stage.needs ?? []).filter((n) => !selected.has(n));
+      if (reused.length) outcome.detail = [outcome.detail, `used the existing output of ${reused.join(", ")}`].filter(Boolean).join("; ");
+      return outcome;
+    })();
+    outcomes.set(stage.name, p);
+    return p;
+  };
+  return Promise.all(opts.stages.map(outcomeOf));
 }
 
 function printSummary(outcomes: Outcome[]): void {
@@ -217,20 +309,8 @@ export async function main(argv: string[]): Promise<number> {
       for (const s of STAGES) console.log(s.name);
       return 0;
     }
-    const selected = new Set(opts.stages.map((s) => s.name));
-    let i = 0;
-    for (const stage of opts.stages) {
-      i++;
-      const dependency = stage.needs ? outcomes.find((o) => o.stage === stage.needs) : undefined;
-      if (dependency && dependency.status !== "passed") {
-        console.log(`\n━━━ [${i}/${opts.stages.length}] ${stage.name}: skipped (${stage.needs} failed)`);
-        outcomes.push({ stage: stage.name, status: "skipped", detail: `${stage.needs} failed`, seconds: 0, passed: 0, failed: 0 });
-        continue;
-      }
-      const outcome = await runStage(stage, i, opts.stages.length, opts.vitestArgs);
-      if (stage.needs && !selected.has(stage.needs)) outcome.detail = [outcome.detail, `used the existing output of ${stage.needs}`].filter(Boolean).join("; ");
-      outcomes.push(outcome);
-    }
+    forwardSignals();
+    outcomes.push(...(await runStages(opts)));
   } catch (e) {
     const usage = e instanceof UsageError;
     console.error(`ci: ${usage ? "" : "crashed: "}${(e as Error).stack && !usage ? (e as Error).stack : (e as Error).message}`);

@@ -7,7 +7,6 @@ import { paint, renderStatus } from "../operator/render.js";
 import { applyStackEnv, STACK_OPTIONS, stackConfig } from "../operator/stack-config.js";
 import { watchUntilDone } from "../operator/watch-loop.js";
 
-export const summary = "start a deployment: deploy lambda <input.json> [--config NAME] [--target-version N] [--queue] [--watch]";
 
 export default async function deploy(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseArgs({

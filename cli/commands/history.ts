@@ -3,7 +3,6 @@ import { registry } from "../../functions/lib/registry.js";
 import { type CommandIO, ExitCode } from "../io.js";
 import { applyStackEnv, STACK_OPTIONS, stackConfig } from "../operator/stack-config.js";
 
-export const summary = "a deployment group's history: history --group application/group";
 
 export default async function history(argv: string[], io: CommandIO): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { ...STACK_OPTIONS, group: { type: "string" }, limit: { type: "string" } } });

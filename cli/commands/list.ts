@@ -3,7 +3,6 @@ import { registry } from "../../functions/lib/registry.js";
 import { type CommandIO, ExitCode } from "../io.js";
 import { applyStackEnv, STACK_OPTIONS, stackConfig } from "../operator/stack-config.js";
 
-export const summary = "list deployments, newest first (--status InProgress,Failed --limit N)";
 
 export default async function list(argv: string[], io: CommandIO): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { ...STACK_OPTIONS, status: { type: "string" }, limit: { type: "string" } } });

@@ -1,9 +1,17 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { runInput } from "../../local/run/run-input.js";
+import { chooseEndpoint } from "../endpoint.js";
 import { type CommandIO, ExitCode } from "../io.js";
 
-export const summary = "run the deploy workflow locally against an AWS-compatible endpoint (--endpoint) where the resources exist";
+const USAGE = "usage: stepdeploy run <input.json> [--endpoint <http(s) url>] [--real-time] [--json] [--verbose]";
+
+/** The region every SDK client of the run resolves (AWS_REGION, else the AWS profile's), or undefined. */
+async function sdkRegion(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  if (env.AWS_REGION) return env.AWS_REGION;
+  const { LambdaClient } = await import("@aws-sdk/client-lambda");
+  return new LambdaClient({}).config.region().catch(() => undefined);
+}
 
 export default async function run(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -13,19 +21,29 @@ export default async function run(argv: string[], io: CommandIO): Promise<number
   });
   const file = positionals[0];
   if (!file) {
-    io.err("usage: stepdeploy run <input.json> [--endpoint <url>] [--real-time] [--json]");
+    io.err(USAGE);
+    return ExitCode.Usage;
+  }
+  const { endpoint, problem } = chooseEndpoint(values.endpoint, io.env);
+  if (problem) {
+    io.err(`stepdeploy run: ${problem}\n${USAGE}`);
+    return ExitCode.Usage;
+  }
+  const region = await sdkRegion(io.env);
+  if (!region) {
+    io.err("stepdeploy run: no AWS region: set AWS_REGION (or a region in your AWS profile)");
     return ExitCode.Usage;
   }
   const input = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
-  const endpoint = values.endpoint ?? io.env.AWS_ENDPOINT_URL;
-  if (!values.json) io.out(`running ${values.machine ?? "deploy-lambda"} against ${endpoint ?? "AWS (default endpoints)"}${values["real-time"] ? " in real time" : " (waits compressed)"}`);
+  const machine = values.machine ?? "deploy-lambda";
+  if (!values.json) io.out(`running ${machine} against ${endpoint ?? "the AWS endpoints"} in ${region}${values["real-time"] ? " in real time" : " (waits compressed)"}`);
   const report = await runInput(input, {
     endpoint,
     realTime: values["real-time"],
-    machine: values.machine,
+    machine,
     onProgress: values.json ? undefined : (line) => io.out(`  ${line}`),
   });
-  if (values.json) io.out(JSON.stringify(report, null, 2));
+  if (values.json) io.out(JSON.stringify({ ...report, endpoint: endpoint ?? null, region }, null, 2));
   else {
     for (const t of report.timeline) io.out(`  t+${t.atSeconds}s traffic ${t.weight}% on v${String(input.targetVersion)}`);
     io.out(`${report.status}${report.error ? ` ${report.error}: ${report.cause}` : ""} (${report.deploymentId})`);

@@ -13,7 +13,6 @@ import {
 import { ValidationError, ValidationErrors } from "../../functions/domain/errors.js";
 import { type Command, type CommandIO, ExitCode } from "../io.js";
 
-export const summary = "show the traffic schedule of a deployment config (predefined name, JSON, or @file.json)";
 
 const USAGE = `usage: stepdeploy schedule <name | json | @file.json> [--json]
        stepdeploy schedule --list [--json]

@@ -1,15 +1,11 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { formatLogLine, formatOutcome } from "../../local/simulate/format.js";
-import { simulateScenario } from "../../local/simulate/run-scenario.js";
-import { formatReleaseOutcome } from "../../local/simulate/release/format.js";
 import { simulateRelease } from "../../local/simulate/release/run-release.js";
 import { isTriggerEvent, loadReleaseScenario } from "../../local/simulate/release/scenario.js";
-import { PROJECT_ROOT } from "../../local/simulate/run-scenario.js";
+import { PROJECT_ROOT, simulateScenario } from "../../local/simulate/run-scenario.js";
 import { loadScenario } from "../../local/simulate/scenario.js";
 import { type CommandIO, ExitCode } from "../io.js";
-
-export const summary = "run a scenario (account + input + timeline), a release scenario or a trigger event on the local engine against the simulated account";
+import { printReleaseRun, printScenarioRun } from "../simulation/print-run.js";
 
 /** The account and bundle a bare trigger event (events/triggers/*.json) is simulated against. */
 const DEFAULT_RELEASE_BASE = `${PROJECT_ROOT}events/releases/s3-canary.json`;
@@ -25,9 +21,8 @@ function isRelease(file: string): boolean {
 
 async function simulateReleaseFile(file: string, json: boolean, io: CommandIO): Promise<number> {
   const scenario = loadReleaseScenario(file, DEFAULT_RELEASE_BASE);
-  if (!json) io.out(`${scenario.name}${scenario.description ? ` - ${scenario.description}` : ""}`);
-  const report = await simulateRelease(scenario, { onLine: json ? undefined : (l) => io.out(`  world     ${l}`) });
-  io.out(json ? JSON.stringify(report, null, 2) : formatReleaseOutcome(report));
+  const report = json ? await simulateRelease(scenario) : await printReleaseRun(scenario, io);
+  if (json) io.out(JSON.stringify(report, null, 2));
   if (report.expectationFailures) return report.expectationFailures.length ? ExitCode.Failed : ExitCode.Ok;
   return report.releases.length > 0 && report.releases.every((r) => r.status === "SUCCEEDED") ? ExitCode.Ok : ExitCode.Failed;
 }
@@ -36,15 +31,14 @@ export default async function simulate(argv: string[], io: CommandIO): Promise<n
   const { values, positionals } = parseArgs({ args: argv, options: { json: { type: "boolean" } }, allowPositionals: true });
   const file = positionals[0];
   if (!file) {
-    io.err("usage: stepdeploy simulate <scenario.json | release-scenario.json | trigger-event.json> [--json]");
+    io.err("usage: stepdeploy simulate <scenario.json | release-scenario.json | trigger-event.json> [--json] [--verbose]");
     return ExitCode.Usage;
   }
-  if (isRelease(file)) return simulateReleaseFile(file, Boolean(values.json), io);
+  const json = Boolean(values.json);
+  if (isRelease(file)) return simulateReleaseFile(file, json, io);
   const scenario = loadScenario(file);
-  if (!values.json) io.out(`${scenario.name}${scenario.description ? ` - ${scenario.description}` : ""}`);
-  const report = await simulateScenario(scenario, { onLog: values.json ? undefined : (e) => io.out(formatLogLine(e)) });
-  if (values.json) io.out(JSON.stringify(report, null, 2));
-  else io.out(formatOutcome(report));
+  const report = json ? await simulateScenario(scenario) : await printScenarioRun(scenario, io);
+  if (json) io.out(JSON.stringify(report, null, 2));
   // A scenario with `expect` is a check: its exit code says whether the expectation held.
   // Without one, the exit code is the deployment's outcome.
   if (report.expectationFailures) return report.expectationFailures.length ? ExitCode.Failed : ExitCode.Ok;

@@ -4,7 +4,6 @@ import { paint, renderStatus } from "../operator/render.js";
 import { applyStackEnv, STACK_OPTIONS, stackConfig } from "../operator/stack-config.js";
 import { readStatus } from "../operator/watch-loop.js";
 
-export const summary = "show a deployment: status, weight bar, step, alarms/control state, outcome";
 
 export default async function status(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: STACK_OPTIONS, allowPositionals: true });

@@ -4,7 +4,6 @@ import { type AppSpecHook, type AppSpecIssue, type AppSpecResource, type AppSpec
 import { BundleError, type BundleType, inspectBundle } from "../../functions/domain/bundles/index.js";
 import { type Command, type CommandIO, ExitCode } from "../io.js";
 
-export const summary = "check an AppSpec file (YAML or JSON, or a zip/tar/tgz bundle holding one) the way CodeDeploy would";
 
 const USAGE = `usage: stepdeploy validate <file> [--platform server|lambda|ecs] [--json]
 

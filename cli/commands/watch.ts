@@ -4,7 +4,6 @@ import { paint, renderStatus } from "../operator/render.js";
 import { applyStackEnv, STACK_OPTIONS, stackConfig } from "../operator/stack-config.js";
 import { watchUntilDone } from "../operator/watch-loop.js";
 
-export const summary = "follow a deployment until it ends; exits 1 if it fails or is stopped";
 
 export default async function watch(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: { ...STACK_OPTIONS, interval: { type: "string" } }, allowPositionals: true });

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import type { ControlIntent } from "../../functions/domain/control/decide.js";
 import { type CommandIO, ExitCode } from "../io.js";
-import { requestControl } from "./control.js";
+import { requestControl } from "../../functions/services/operator-control.js";
 import { applyStackEnv, STACK_OPTIONS, stackConfig } from "./stack-config.js";
 
 /** stop / pause / resume / promote share one shape: record the intent, answer the waiting token. */

@@ -1,3 +1,6 @@
+import { chooseEndpoint } from "../endpoint.js";
+import { UsageError } from "../io.js";
+
 /**
  * Where the operator CLI finds the stack: the deploy-lambda state machine ARN and the registry
  * table. Flags win, then environment (STEPDEPLOY_STATE_MACHINE_ARN, STEPDEPLOY_TABLE), then names
@@ -28,6 +31,8 @@ export const STACK_OPTIONS = {
 
 /** Applies --endpoint and the table to the process environment, which the SDK adapters read. */
 export function applyStackEnv(flags: { endpoint?: string }, cfg: StackConfig): void {
-  if (flags.endpoint) process.env.AWS_ENDPOINT_URL = flags.endpoint;
+  const { endpoint, problem } = chooseEndpoint(flags.endpoint, process.env);
+  if (problem) throw new UsageError(problem);
+  if (endpoint) process.env.AWS_ENDPOINT_URL = endpoint;
   process.env.STEPDEPLOY_TABLE = cfg.table;
 }

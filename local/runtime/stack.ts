@@ -54,6 +54,12 @@ export function lambdaLogicalId(name: string): string {
 }
 
 /**
+ * Handlers run in the form this module runs in: the TypeScript sources (tests, tsx), or the CLI's
+ * JavaScript build, which puts each handler at dist/<path>.js (scripts/build-cli.mjs).
+ */
+const HANDLER_FORM = import.meta.url.endsWith(".ts") ? { dir: "", ext: ".ts" } : { dir: "dist", ext: ".js" };
+
+/**
  * `${file(./x.cjs):key}`: serverless calls the module's exported function and takes `key` of the
  * result. Our .cjs variable files also export `forStage(stage)`, the same thing without the framework.
  */
@@ -102,7 +108,7 @@ function readStack(root: string, opts: { stage?: string; region?: string; accoun
       name: fnName,
       logicalId: lambdaLogicalId(name),
       arn: `arn:aws:lambda:${region}:${accountId}:function:${fnName}`,
-      modulePath: join(root, `${handler.slice(0, dot)}.ts`),
+      modulePath: join(root, HANDLER_FORM.dir, `${handler.slice(0, dot)}${HANDLER_FORM.ext}`),
       exportName: handler.slice(dot + 1),
       memoryMb: Number(f.memorySize ?? defaultMemory),
     };

@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { requestControl } from "../../cli/operator/control.js";
+import { requestControl } from "../../functions/services/operator-control.js";
 import { useTransport } from "../../functions/adapters/clients.js";
 import { startExecution, stopExecution } from "../../functions/adapters/sfn.js";
 import { useClock } from "../../functions/lib/clock.js";

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { memoryIO } from "../../cli/io.js";
 import { main } from "../../cli/main.js";
-import { requestControl } from "../../cli/operator/control.js";
+import { requestControl } from "../../functions/services/operator-control.js";
 import { stopExecution } from "../../functions/adapters/sfn.js";
 import { registry } from "../../functions/lib/registry.js";
 import { PROJECT_ROOT } from "../../local/simulate/run-scenario.js";

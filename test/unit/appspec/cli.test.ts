@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import validate, { summary } from "../../../cli/commands/validate.js";
+import { COMMANDS } from "../../../cli/command-table.js";
+import validate from "../../../cli/commands/validate.js";
 import { memoryIO } from "../../../cli/io.js";
 import { APPSPEC, tarOf, zipOf } from "../bundles/build.js";
 
@@ -26,7 +27,7 @@ describe("stepdeploy validate", () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it("has a one-line summary", () => {
-    expect(summary).not.toContain("\n");
+    expect(COMMANDS.validate.summary).not.toContain("\n");
   });
 
   it("prints platform, resources and hooks in execution order for a valid file", async () => {

@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import schedule, { summary } from "../../../cli/commands/schedule.js";
+import { COMMANDS } from "../../../cli/command-table.js";
+import schedule from "../../../cli/commands/schedule.js";
 import { memoryIO } from "../../../cli/io.js";
 import { main } from "../../../cli/main.js";
 
@@ -149,7 +150,7 @@ describe("stepdeploy schedule errors (exit 2, stderr only)", () => {
 
 describe("wiring", () => {
   it("is registered in the CLI with a summary", async () => {
-    expect(summary).toMatch(/schedule/);
+    expect(COMMANDS.schedule.summary).toMatch(/schedule/);
     const io = memoryIO();
     expect(await main(["schedule", "CodeDeployDefault.LambdaAllAtOnce", "--json"], io)).toBe(0);
     expect(JSON.parse(io.stdout)).toEqual({ config: "CodeDeployDefault.LambdaAllAtOnce", steps: [{ atSeconds: 0, weight: 100 }], totalSeconds: 0 });

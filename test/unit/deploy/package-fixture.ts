@@ -1,17 +1,18 @@
 /**
- * Runs `osls package` on a private copy of the service, so a test never races a developer's (or
- * CI's) own `osls package` over .serverless/ and serverless-esbuild's .esbuild/ work folder.
- * The copy gets the repository's node_modules through a symlink; nothing is installed.
+ * The packaged service the template tests read: this run's one `osls package`
+ * (scripts/package-service.ts). Under the CI orchestrator that is the output its `package` stage
+ * already wrote (the folder is in PACKAGED_DIR_ENV); run alone, a private copy of the service
+ * (scripts/service-copy.ts) is packaged once per test file.
  */
 import { execFile } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { OSLS_ENV, PACKAGE_ARGS, PACKAGED_DIR_ENV } from "../../../scripts/package-service.js";
+import { copyService } from "../../../scripts/service-copy.js";
 
 export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-const SKIP = new Set(["node_modules", ".git", ".serverless", ".esbuild", ".build", "coverage", "test", "bench"]);
 
 export interface PackagedService {
   dir: string;
@@ -30,31 +31,23 @@ export interface CfnTemplate {
   Outputs?: Record<string, Json>;
 }
 
-export async function packageService(args: string[] = []): Promise<PackagedService> {
-  const dir = mkdtempSync(path.join(tmpdir(), "stepdeploy-pkg-"));
-  cpSync(ROOT, dir, {
-    recursive: true,
-    filter: (src) => {
-      const rel = path.relative(ROOT, src);
-      return rel === "" || !SKIP.has(rel.split(path.sep)[0] ?? "");
-    },
-  });
-  symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+function readTemplate(dir: string): CfnTemplate {
+  return JSON.parse(readFileSync(path.join(dir, ".serverless", "cloudformation-template-update-stack.json"), "utf8")) as CfnTemplate;
+}
+
+export async function packagedService(): Promise<PackagedService> {
+  const given = process.env[PACKAGED_DIR_ENV];
+  if (given) return { dir: given, template: readTemplate(given), cleanup: () => {} };
+  const { dir, remove } = copyService("stepdeploy-pkg-");
   const osls = path.join(ROOT, "node_modules", ".bin", "osls");
   try {
-    await promisify(execFile)(osls, ["package", ...args], {
-      cwd: dir,
-      env: { ...process.env, SLS_TELEMETRY_DISABLED: "1", SLS_NOTIFICATIONS_MODE: "off", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
-      maxBuffer: 16 * 1024 * 1024,
-      timeout: 170_000,
-    });
+    await promisify(execFile)(osls, PACKAGE_ARGS, { cwd: dir, env: { ...process.env, ...OSLS_ENV }, maxBuffer: 16 * 1024 * 1024, timeout: 170_000 });
   } catch (e) {
     const err = e as Error & { stdout?: string; stderr?: string };
-    rmSync(dir, { recursive: true, force: true });
-    throw new Error(`osls package ${args.join(" ")} failed: ${err.message}\n${err.stdout ?? ""}\n${err.stderr ?? ""}`);
+    remove();
+    throw new Error(`osls ${PACKAGE_ARGS.join(" ")} failed: ${err.message}\n${err.stdout ?? ""}\n${err.stderr ?? ""}`);
   }
-  const template = JSON.parse(readFileSync(path.join(dir, ".serverless", "cloudformation-template-update-stack.json"), "utf8")) as CfnTemplate;
-  return { dir, template, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, template: readTemplate(dir), cleanup: remove };
 }
 
 export interface Statement {

@@ -1,14 +1,16 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${...} here is CloudFormation Fn::Sub syntax
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { parse } from "yaml";
 import yauzl from "yauzl";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REGISTRY_TABLE_DEFINITION, registryTableResource } from "../../../functions/adapters/dynamodb-registry.js";
 import { checkTemplate, loadSpecLookup, RESOURCE_STAR_ALLOWED } from "../../../scripts/check-cfn.js";
-import { asList, type CfnTemplate, type Json, type PackagedService, packageService, roleStatements, type Statement } from "./package-fixture.js";
+import { PACKAGE_PARAMS, PACKAGE_STAGE } from "../../../scripts/package-service.js";
+import { asList, type CfnTemplate, type Json, type PackagedService, packagedService, ROOT, roleStatements, type Statement } from "./package-fixture.js";
 
 const FUNCTIONS = {
   prepare: "PrepareLambdaFunction",
@@ -41,20 +43,16 @@ const roleOf = (key: string): string => `${key.charAt(0).toUpperCase()}${key.sli
 const TABLE_ARN = { "Fn::GetAtt": ["RegistryTable", "Arn"] };
 const LAMBDA_ARN_PREFIX = "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:";
 
-let dev: PackagedService;
-let prod: PackagedService;
+/** The run's one packaging: a non-default stage with both patterns overridden (scripts/package-service.ts). */
+let pkg: PackagedService;
+const STAGE = PACKAGE_STAGE;
 
 beforeAll(async () => {
-  // Two packagings in parallel: the defaults, and a prod stage with both patterns overridden.
-  [dev, prod] = await Promise.all([
-    packageService(),
-    packageService(["--stage", "prod", "--param=targetFunctionPattern=orders-*", "--param=hookFunctionPattern=CodeDeployHook_orders*"]),
-  ]);
+  pkg = await packagedService();
 }, 180_000);
 
 afterAll(() => {
-  dev?.cleanup();
-  prod?.cleanup();
+  pkg?.cleanup();
 });
 
 interface AslState {
@@ -146,15 +144,15 @@ function zipEntries(file: string): Promise<string[]> {
 
 describe("packaged template: state machine", () => {
   it("is a STANDARD state machine named stepdeploy-<stage>-deploy-lambda with its own role", () => {
-    const props = dev.template.Resources.DeployLambdaStateMachine?.Properties;
-    expect(props?.StateMachineName).toBe("stepdeploy-dev-deploy-lambda");
+    const props = pkg.template.Resources.DeployLambdaStateMachine?.Properties;
+    expect(STAGE).not.toBe("dev"); // the default stage: a name that ignored the stage would still pass
+    expect(props?.StateMachineName).toBe(`stepdeploy-${STAGE}-deploy-lambda`);
     expect(props?.StateMachineType).toBe("STANDARD");
     expect(props?.RoleArn).toEqual({ "Fn::GetAtt": ["DeployLambdaStateMachineRole", "Arn"] });
-    expect(prod.template.Resources.DeployLambdaStateMachine?.Properties?.StateMachineName).toBe("stepdeploy-prod-deploy-lambda");
   });
 
   it("substitutes our functions' ARNs into every lambda:invoke task, callbacks included (Fn::Sub variable map)", () => {
-    const { definition, substitution } = definitionOf(dev.template);
+    const { definition, substitution } = definitionOf(pkg.template);
     const invokes = allStates(definition.States).filter(
       ([, s]) => s.Type === "Task" && (s.Resource === "arn:aws:states:::lambda:invoke" || s.Resource === "arn:aws:states:::lambda:invoke.waitForTaskToken"),
     );
@@ -165,14 +163,14 @@ describe("packaged template: state machine", () => {
       expect(target, `${name}.Parameters.FunctionName`).toMatchObject({ "Fn::GetAtt": [expect.any(String), "Arn"] });
       const logicalId = (target as { "Fn::GetAtt": [string, string] })["Fn::GetAtt"][0];
       expect(Object.values(FUNCTIONS)).toContain(logicalId);
-      expect(dev.template.Resources[logicalId]?.Type).toBe("AWS::Lambda::Function");
+      expect(pkg.template.Resources[logicalId]?.Type).toBe("AWS::Lambda::Function");
       used.add(logicalId);
     }
     expect([...used].sort()).toEqual(INVOKED_BY_STATE_MACHINE.map((k) => FUNCTIONS[k]).sort());
   });
 
   it("sends events:putEvents to the stack's bus (Ref StepDeployEventBus)", () => {
-    const { definition, substitution } = definitionOf(dev.template);
+    const { definition, substitution } = definitionOf(pkg.template);
     const puts = allStates(definition.States).filter(([, s]) => s.Resource === "arn:aws:states:::events:putEvents");
     expect(puts.length).toBeGreaterThan(0);
     for (const [name, s] of puts) {
@@ -182,7 +180,7 @@ describe("packaged template: state machine", () => {
   });
 
   it("leaves no ${...} placeholder that the substitution map does not define", () => {
-    const { text, vars } = definitionOf(dev.template);
+    const { text, vars } = definitionOf(pkg.template);
     const placeholders = [...text.matchAll(/\$\{([^}]+)\}/g)].map((m) => m[1] as string);
     expect(placeholders.length).toBeGreaterThan(0);
     for (const p of placeholders) expect(Object.keys(vars)).toContain(p);
@@ -191,12 +189,11 @@ describe("packaged template: state machine", () => {
 
 describe("packaged template: bus and functions", () => {
   it("declares the EventBridge bus stepdeploy-<stage> as StepDeployEventBus", () => {
-    expect(dev.template.Resources.StepDeployEventBus).toEqual({ Type: "AWS::Events::EventBus", Properties: { Name: "stepdeploy-dev" } });
-    expect(prod.template.Resources.StepDeployEventBus?.Properties?.Name).toBe("stepdeploy-prod");
+    expect(pkg.template.Resources.StepDeployEventBus).toEqual({ Type: "AWS::Events::EventBus", Properties: { Name: `stepdeploy-${STAGE}` } });
   });
 
   it.each(Object.entries(FUNCTIONS))("%s: nodejs20.x on arm64, own role, bus and table names and Powertools env", (key, logicalId) => {
-    const props = dev.template.Resources[logicalId]?.Properties ?? {};
+    const props = pkg.template.Resources[logicalId]?.Properties ?? {};
     expect(props.Handler).toBe(`functions/handlers/${key}.handler`);
     expect(props.Runtime).toBe("nodejs20.x");
     expect(props.Architectures).toEqual(["arm64"]);
@@ -213,7 +210,7 @@ describe("packaged template: bus and functions", () => {
   });
 
   it.each(Object.keys(FUNCTIONS))("%s.zip holds only its ESM bundle, at the path the Handler names", async (key) => {
-    const entries = await zipEntries(path.join(dev.dir, ".serverless", `${key}.zip`));
+    const entries = await zipEntries(path.join(pkg.dir, ".serverless", `${key}.zip`));
     expect(entries).toEqual([`functions/handlers/${key}.mjs`]);
   });
 });
@@ -222,7 +219,7 @@ describe("packaged bundles", () => {
   it("load outside the repository (no node_modules) and export a handler; prepare rejects bad input", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "stepdeploy-bundles-"));
     try {
-      for (const key of Object.keys(FUNCTIONS)) await unzip(path.join(dev.dir, ".serverless", `${key}.zip`), dir);
+      for (const key of Object.keys(FUNCTIONS)) await unzip(path.join(pkg.dir, ".serverless", `${key}.zip`), dir);
       const script = `
         const names = ${JSON.stringify(Object.keys(FUNCTIONS))};
         const out = {};
@@ -248,7 +245,7 @@ describe("packaged template: IAM", () => {
       .flatMap(([id]) => roleStatements(t, id).map((s) => [id, s] as [string, Statement]));
 
   it("has no wildcard in any Action, and Resource '*' only for DescribeAlarms and SendTaskSuccess/Failure, alone", () => {
-    const all = iamStatements(dev.template);
+    const all = iamStatements(pkg.template);
     expect(all.length).toBeGreaterThan(0);
     const starred = new Set<string>();
     for (const [role, st] of all) {
@@ -263,12 +260,12 @@ describe("packaged template: IAM", () => {
   });
 
   it("uses one role per function and none from the framework", () => {
-    const roles = Object.entries(dev.template.Resources).filter(([, r]) => r.Type === "AWS::IAM::Role").map(([id]) => id);
+    const roles = Object.entries(pkg.template.Resources).filter(([, r]) => r.Type === "AWS::IAM::Role").map(([id]) => id);
     expect(roles.sort()).toEqual([...Object.keys(FUNCTIONS).map(roleOf), "DeployLambdaStateMachineRole", "ReleaseStateMachineRole"].sort());
   });
 
   it("state machine role: invoke only the functions the definition calls, shift target aliases, put events on our bus", () => {
-    const invoke = statementsOf(dev.template, "DeployLambdaStateMachineRole", "InvokeStepDeployFunctions");
+    const invoke = statementsOf(pkg.template, "DeployLambdaStateMachineRole", "InvokeStepDeployFunctions");
     expect(invoke.Action).toEqual(["lambda:InvokeFunction"]);
     const granted = asList(invoke.Resource);
     expect(granted).toHaveLength(2 * INVOKED_BY_STATE_MACHINE.length);
@@ -278,10 +275,10 @@ describe("packaged template: IAM", () => {
       expect(granted, key).toContainEqual({ "Fn::Sub": `\${${id}.Arn}:*` });
     }
     for (const key of RULE_TARGETS) expect(JSON.stringify(granted), key).not.toContain(FUNCTIONS[key]);
-    const events = statementsOf(dev.template, "DeployLambdaStateMachineRole", "PublishDeploymentEvents");
+    const events = statementsOf(pkg.template, "DeployLambdaStateMachineRole", "PublishDeploymentEvents");
     expect(events.Action).toEqual(["events:PutEvents"]);
     expect(events.Resource).toEqual([{ "Fn::GetAtt": ["StepDeployEventBus", "Arn"] }]);
-    const shift = statementsOf(dev.template, "DeployLambdaStateMachineRole", "ShiftTargetAliases");
+    const shift = statementsOf(pkg.template, "DeployLambdaStateMachineRole", "ShiftTargetAliases");
     expect(shift.Action).toEqual(["lambda:UpdateAlias", "lambda:GetAlias"]);
   });
 
@@ -293,41 +290,36 @@ describe("packaged template: IAM", () => {
     ["RunHookRole", "InvokeHooks", "hook"],
   ] as const;
 
-  it.each(scoped)("%s %s: default pattern, pinned to the stack's account and region, qualified ARNs too", (role, sid, kind) => {
-    const pattern = kind === "target" ? "*" : "CodeDeployHook_*";
-    expect(subs(statementsOf(dev.template, role, sid).Resource)).toEqual([`${LAMBDA_ARN_PREFIX}${pattern}`, `${LAMBDA_ARN_PREFIX}${pattern}:*`]);
+  it("the patterns' defaults in serverless.yml: every function for targets, CodeDeploy's hook naming for hooks", () => {
+    const doc = parse(readFileSync(path.join(ROOT, "serverless.yml"), "utf8"), { logLevel: "silent" }) as { params?: { default?: Record<string, string> } };
+    expect(doc.params?.default).toMatchObject({ targetFunctionPattern: "*", hookFunctionPattern: "CodeDeployHook_*" });
   });
 
-  it.each(scoped)("%s %s: follows --param overrides", (role, sid, kind) => {
-    const pattern = kind === "target" ? "orders-*" : "CodeDeployHook_orders*";
-    expect(subs(statementsOf(prod.template, role, sid).Resource)).toEqual([`${LAMBDA_ARN_PREFIX}${pattern}`, `${LAMBDA_ARN_PREFIX}${pattern}:*`]);
+  it.each(scoped)("%s %s: follows the --param value, pinned to the stack's account and region, qualified ARNs too", (role, sid, kind) => {
+    const pattern = kind === "target" ? PACKAGE_PARAMS.targetFunctionPattern : PACKAGE_PARAMS.hookFunctionPattern;
+    expect(subs(statementsOf(pkg.template, role, sid).Resource)).toEqual([`${LAMBDA_ARN_PREFIX}${pattern}`, `${LAMBDA_ARN_PREFIX}${pattern}:*`]);
   });
 
   it("each function role writes logs only to its own log group; concludeFailure gets nothing else", () => {
     for (const key of Object.keys(FUNCTIONS)) {
       const roleId = roleOf(key);
-      const logs = statementsOf(dev.template, roleId, "Logs");
+      const logs = statementsOf(pkg.template, roleId, "Logs");
       expect(logs.Action).toEqual(["logs:CreateLogStream", "logs:PutLogEvents"]);
       expect(logs.Resource).toEqual([{ "Fn::GetAtt": [`${key.charAt(0).toUpperCase()}${key.slice(1)}LogGroup`, "Arn"] }]);
     }
-    expect(roleStatements(dev.template, "ConcludeFailureRole").map((s) => s.Sid)).toEqual(["Logs"]);
+    expect(roleStatements(pkg.template, "ConcludeFailureRole").map((s) => s.Sid)).toEqual(["Logs"]);
   });
 });
 
 describe("packaged template: registry table", () => {
   it("RegistryTable is REGISTRY_TABLE_DEFINITION (keys, attributes, indexes, on-demand), named stepdeploy-<stage>-registry", () => {
-    for (const [t, stage] of [
-      [dev.template, "dev"],
-      [prod.template, "prod"],
-    ] as const) {
-      const table = t.Resources.RegistryTable;
-      expect(table?.Type).toBe("AWS::DynamoDB::Table");
-      const { PointInTimeRecoverySpecification, ...rest } = table?.Properties ?? {};
-      // registryTableResource() is what functions/adapters/dynamodb-registry.ts exports for CloudFormation.
-      expect(rest).toEqual(registryTableResource(`stepdeploy-${stage}-registry`).Properties);
-      expect(PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
-    }
-    const props = dev.template.Resources.RegistryTable?.Properties ?? {};
+    const table = pkg.template.Resources.RegistryTable;
+    expect(table?.Type).toBe("AWS::DynamoDB::Table");
+    const { PointInTimeRecoverySpecification, ...rest } = table?.Properties ?? {};
+    // registryTableResource() is what functions/adapters/dynamodb-registry.ts exports for CloudFormation.
+    expect(rest).toEqual(registryTableResource(`stepdeploy-${STAGE}-registry`).Properties);
+    expect(PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    const props = pkg.template.Resources.RegistryTable?.Properties ?? {};
     expect(props.KeySchema).toEqual(REGISTRY_TABLE_DEFINITION.KeySchema);
     expect(props.AttributeDefinitions).toEqual(REGISTRY_TABLE_DEFINITION.AttributeDefinitions);
     expect(props.GlobalSecondaryIndexes).toEqual(REGISTRY_TABLE_DEFINITION.GlobalSecondaryIndexes);
@@ -335,8 +327,8 @@ describe("packaged template: registry table", () => {
   });
 
   it("outputs the table's name and ARN", () => {
-    expect(dev.template.Outputs?.RegistryTableName).toMatchObject({ Value: { Ref: "RegistryTable" } });
-    expect(dev.template.Outputs?.RegistryTableArn).toMatchObject({ Value: TABLE_ARN });
+    expect(pkg.template.Outputs?.RegistryTableName).toMatchObject({ Value: { Ref: "RegistryTable" } });
+    expect(pkg.template.Outputs?.RegistryTableArn).toMatchObject({ Value: TABLE_ARN });
   });
 });
 
@@ -348,8 +340,8 @@ describe("packaged template: EventBridge rules", () => {
   };
 
   it("declares exactly four rules, all on the default bus, each with one target", () => {
-    expect(rules(dev.template)).toHaveLength(4);
-    for (const [id, r] of rules(dev.template)) {
+    expect(rules(pkg.template)).toHaveLength(4);
+    for (const [id, r] of rules(pkg.template)) {
       expect(r.Properties?.EventBusName, id).toBeUndefined(); // no EventBusName: the account's default bus
       expect(r.Properties?.State, id).toBe("ENABLED");
       expect(r.Properties?.Targets, id).toHaveLength(1);
@@ -357,7 +349,7 @@ describe("packaged template: EventBridge rules", () => {
   });
 
   it("alarmListener: every CloudWatch alarm that goes to ALARM", () => {
-    const [, rule] = ruleFor(dev.template, "alarmListener");
+    const [, rule] = ruleFor(pkg.template, "alarmListener");
     expect(rule.Properties?.EventPattern).toEqual({
       source: ["aws.cloudwatch"],
       "detail-type": ["CloudWatch Alarm State Change"],
@@ -367,22 +359,20 @@ describe("packaged template: EventBridge rules", () => {
   });
 
   it("janitor: deploy-lambda executions that were aborted, timed out or failed (this stack's state machine only)", () => {
-    for (const t of [dev.template, prod.template]) {
-      const [, rule] = ruleFor(t, "janitor");
-      expect(rule.Properties?.EventPattern).toEqual({
-        source: ["aws.states"],
-        "detail-type": ["Step Functions Execution Status Change"],
-        detail: { status: ["ABORTED", "TIMED_OUT", "FAILED"], stateMachineArn: [{ Ref: "DeployLambdaStateMachine" }] },
-      });
-      expect((rule.Properties?.Targets as Json[] | undefined)?.[0]).toMatchObject({ Arn: { "Fn::GetAtt": ["JanitorLambdaFunction", "Arn"] } });
-    }
+    const [, rule] = ruleFor(pkg.template, "janitor");
+    expect(rule.Properties?.EventPattern).toEqual({
+      source: ["aws.states"],
+      "detail-type": ["Step Functions Execution Status Change"],
+      detail: { status: ["ABORTED", "TIMED_OUT", "FAILED"], stateMachineArn: [{ Ref: "DeployLambdaStateMachine" }] },
+    });
+    expect((rule.Properties?.Targets as Json[] | undefined)?.[0]).toMatchObject({ Arn: { "Fn::GetAtt": ["JanitorLambdaFunction", "Arn"] } });
     // Ref of AWS::StepFunctions::StateMachine is its ARN.
-    expect(dev.template.Resources.DeployLambdaStateMachine?.Type).toBe("AWS::StepFunctions::StateMachine");
+    expect(pkg.template.Resources.DeployLambdaStateMachine?.Type).toBe("AWS::StepFunctions::StateMachine");
   });
 
   it.each(RULE_TARGETS)("%s: EventBridge may invoke it, from its own rules only", (key) => {
-    const own = rules(dev.template).filter(([, r]) => JSON.stringify(r.Properties?.Targets).includes(`"${FUNCTIONS[key]}"`));
-    const permissions = Object.values(dev.template.Resources).filter(
+    const own = rules(pkg.template).filter(([, r]) => JSON.stringify(r.Properties?.Targets).includes(`"${FUNCTIONS[key]}"`));
+    const permissions = Object.values(pkg.template.Resources).filter(
       (r) => r.Type === "AWS::Lambda::Permission" && JSON.stringify(r.Properties?.FunctionName) === JSON.stringify({ "Fn::GetAtt": [FUNCTIONS[key], "Arn"] }),
     );
     expect(permissions).toHaveLength(own.length);
@@ -414,15 +404,15 @@ describe("packaged template: IAM for deployment safety and control", () => {
   };
 
   it.each(Object.entries(REGISTRY_ACTIONS))("%s: registry actions on the table only", (key, actions) => {
-    const st = statementsOf(dev.template, roleOf(key), "Registry");
+    const st = statementsOf(pkg.template, roleOf(key), "Registry");
     expect(st.Action).toEqual(actions);
     expect(st.Resource).toEqual([TABLE_ARN]);
   });
 
   it("no role may touch the table's indexes, and only the registry functions may touch the table", () => {
-    const roles = Object.entries(dev.template.Resources).filter(([, r]) => r.Type === "AWS::IAM::Role");
+    const roles = Object.entries(pkg.template.Resources).filter(([, r]) => r.Type === "AWS::IAM::Role");
     for (const [id] of roles) {
-      for (const st of roleStatements(dev.template, id)) {
+      for (const st of roleStatements(pkg.template, id)) {
         expect(JSON.stringify(st.Resource), `${id} ${st.Sid}`).not.toContain("/index/");
         const dynamo = asList(st.Action).some((a) => a.startsWith("dynamodb:"));
         if (dynamo) expect(Object.keys(REGISTRY_ACTIONS).map(roleOf), `${id} ${st.Sid}`).toContain(id);
@@ -437,7 +427,7 @@ describe("packaged template: IAM for deployment safety and control", () => {
       alarmListener: "states:SendTaskFailure",
     };
     for (const key of Object.keys(FUNCTIONS)) {
-      const st = roleStatements(dev.template, roleOf(key)).find((s) => s.Sid === "AnswerTaskTokens");
+      const st = roleStatements(pkg.template, roleOf(key)).find((s) => s.Sid === "AnswerTaskTokens");
       if (!expected[key]) {
         expect(st, key).toBeUndefined();
         continue;
@@ -445,97 +435,95 @@ describe("packaged template: IAM for deployment safety and control", () => {
       expect(st?.Action, key).toEqual([expected[key]]);
       expect(st?.Resource, key).toBe("*");
     }
-    expect(roleStatements(dev.template, "DeployLambdaStateMachineRole").flatMap((s) => asList(s.Action)).filter((a) => a.startsWith("states:"))).toEqual([]);
+    expect(roleStatements(pkg.template, "DeployLambdaStateMachineRole").flatMap((s) => asList(s.Action)).filter((a) => a.startsWith("states:"))).toEqual([]);
   });
 
   it("metric gates are read (GetMetricData) only by the functions that evaluate them", () => {
     for (const key of ["checkAlarms", "checkGates"]) {
-      const st = statementsOf(dev.template, roleOf(key), "ReadMetricGates");
+      const st = statementsOf(pkg.template, roleOf(key), "ReadMetricGates");
       expect(st.Action, key).toEqual(["cloudwatch:GetMetricData"]);
     }
     for (const key of ["prepare", "register", "watchBake", "holdPaused", "finalize", "alarmListener", "janitor", "runHook", "concludeFailure"]) {
-      expect(roleStatements(dev.template, roleOf(key)).map((s) => s.Sid), key).not.toContain("ReadMetricGates");
+      expect(roleStatements(pkg.template, roleOf(key)).map((s) => s.Sid), key).not.toContain("ReadMetricGates");
     }
   });
 
   it("alarms are read by the functions that check them", () => {
     for (const key of ["prepare", "checkAlarms", "watchBake", "holdPaused"]) {
-      const st = statementsOf(dev.template, roleOf(key), "ReadAlarms");
+      const st = statementsOf(pkg.template, roleOf(key), "ReadAlarms");
       expect(st.Action, key).toEqual(["cloudwatch:DescribeAlarms"]);
     }
     for (const key of ["register", "finalize", "alarmListener", "janitor"]) {
-      expect(roleStatements(dev.template, roleOf(key)).map((s) => s.Sid), key).not.toContain("ReadAlarms");
+      expect(roleStatements(pkg.template, roleOf(key)).map((s) => s.Sid), key).not.toContain("ReadAlarms");
     }
   });
 
   it("janitor: restores aliases with UpdateAlias only and publishes on the stack's bus", () => {
-    expect(statementsOf(dev.template, "JanitorRole", "RestoreTargetAliases").Action).toEqual(["lambda:UpdateAlias"]);
-    const events = statementsOf(dev.template, "JanitorRole", "PublishDeploymentEvents");
+    expect(statementsOf(pkg.template, "JanitorRole", "RestoreTargetAliases").Action).toEqual(["lambda:UpdateAlias"]);
+    const events = statementsOf(pkg.template, "JanitorRole", "PublishDeploymentEvents");
     expect(events.Action).toEqual(["events:PutEvents"]);
     expect(events.Resource).toEqual([{ "Fn::GetAtt": ["StepDeployEventBus", "Arn"] }]);
-    expect(roleStatements(dev.template, "JanitorRole").map((s) => s.Sid)).toEqual(["Logs", "Registry", "RestoreTargetAliases", "PublishDeploymentEvents", "WakeNextInLine"]);
+    expect(roleStatements(pkg.template, "JanitorRole").map((s) => s.Sid)).toEqual(["Logs", "Registry", "RestoreTargetAliases", "PublishDeploymentEvents", "WakeNextInLine"]);
   });
 
   it("register, finalize, alarmListener: logs, the registry and (alarmListener) task tokens, nothing else", () => {
-    expect(roleStatements(dev.template, "RegisterRole").map((s) => s.Sid)).toEqual(["Logs", "Registry"]);
-    expect(roleStatements(dev.template, "FinalizeRole").map((s) => s.Sid)).toEqual(["Logs", "Registry", "WakeNextInLine"]);
+    expect(roleStatements(pkg.template, "RegisterRole").map((s) => s.Sid)).toEqual(["Logs", "Registry"]);
+    expect(roleStatements(pkg.template, "FinalizeRole").map((s) => s.Sid)).toEqual(["Logs", "Registry", "WakeNextInLine"]);
     for (const key of ["finalize", "janitor", "waitInLine", "leaveQueue"]) {
-      const wake = statementsOf(dev.template, roleOf(key), "WakeNextInLine");
+      const wake = statementsOf(pkg.template, roleOf(key), "WakeNextInLine");
       expect([wake.Action, wake.Resource], key).toEqual([["states:SendTaskSuccess"], "*"]);
     }
-    expect(roleStatements(dev.template, "JoinQueueRole").map((s) => s.Sid)).toEqual(["Logs", "Registry"]);
-    expect(roleStatements(dev.template, "AlarmListenerRole").map((s) => s.Sid)).toEqual(["Logs", "Registry", "AnswerTaskTokens"]);
+    expect(roleStatements(pkg.template, "JoinQueueRole").map((s) => s.Sid)).toEqual(["Logs", "Registry"]);
+    expect(roleStatements(pkg.template, "AlarmListenerRole").map((s) => s.Sid)).toEqual(["Logs", "Registry", "AnswerTaskTokens"]);
     for (const key of ["watchBake", "holdPaused"]) {
-      expect(roleStatements(dev.template, roleOf(key)).map((s) => s.Sid), key).toEqual(["Logs", "Registry", "ReadAlarms", "AnswerTaskTokens"]);
+      expect(roleStatements(pkg.template, roleOf(key)).map((s) => s.Sid), key).toEqual(["Logs", "Registry", "ReadAlarms", "AnswerTaskTokens"]);
     }
   });
 });
 
 describe("packaged template: CloudFormation spec check (scripts/check-cfn.ts)", () => {
-  it("finds no errors in the default and the overridden template", async () => {
+  it("finds no errors in the packaged template", async () => {
     const spec = await loadSpecLookup();
-    for (const t of [dev.template, prod.template]) {
-      const errors = checkTemplate(t as unknown as Parameters<typeof checkTemplate>[0], spec).filter((f) => f.level === "error");
-      expect(errors).toEqual([]);
-    }
+    const errors = checkTemplate(pkg.template as unknown as Parameters<typeof checkTemplate>[0], spec).filter((f) => f.level === "error");
+    expect(errors).toEqual([]);
   });
 });
 
 describe("packaged template: releases", () => {
-  it("dispatchRelease: S3 Object Created and successful ECR pushes, filtered by the stage's sources (dev has none: nothing matches)", () => {
-    const found = rules(dev.template).filter(([, r]) => JSON.stringify(r.Properties?.Targets).includes('"DispatchReleaseLambdaFunction"'));
+  it("dispatchRelease: S3 Object Created and successful ECR pushes, filtered by the stage's sources (a stage without its own list has none: nothing matches)", () => {
+    const found = rules(pkg.template).filter(([, r]) => JSON.stringify(r.Properties?.Targets).includes('"DispatchReleaseLambdaFunction"'));
     expect(found.map(([, r]) => r.Properties?.EventPattern)).toEqual([
       { source: ["aws.s3"], "detail-type": ["Object Created"], detail: { bucket: { name: ["-no-release-source-"] } } },
       { source: ["aws.ecr"], "detail-type": ["ECR Image Action"], detail: { "action-type": ["PUSH"], result: ["SUCCESS"], "repository-name": ["-no-release-source-"] } },
     ]);
-    const env = (dev.template.Resources.DispatchReleaseLambdaFunction?.Properties?.Environment as { Variables: Record<string, Json> } | undefined)?.Variables ?? {};
+    const env = (pkg.template.Resources.DispatchReleaseLambdaFunction?.Properties?.Environment as { Variables: Record<string, Json> } | undefined)?.Variables ?? {};
     expect(env.RELEASE_SOURCES).toBe("[]");
-    expect(env.RELEASE_STATE_MACHINE_ARN).toEqual({ "Fn::Sub": "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:stepdeploy-dev-release" });
-    expect(roleStatements(dev.template, "DispatchReleaseRole").map((s) => s.Sid)).toEqual(["Logs", "StartReleases", "FindStartedReleases"]);
+    expect(env.RELEASE_STATE_MACHINE_ARN).toEqual({ "Fn::Sub": "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:stepdeploy-" + STAGE + "-release" });
+    expect(roleStatements(pkg.template, "DispatchReleaseRole").map((s) => s.Sid)).toEqual(["Logs", "StartReleases", "FindStartedReleases"]);
   });
 
   it("release state machine role: its three functions, publishing on target functions, the nested deployment and the .sync rule", () => {
-    const invoke = asList(statementsOf(dev.template, "ReleaseStateMachineRole", "InvokeReleaseFunctions").Resource);
+    const invoke = asList(statementsOf(pkg.template, "ReleaseStateMachineRole", "InvokeReleaseFunctions").Resource);
     expect(invoke).toHaveLength(2 * INVOKED_BY_RELEASE.length);
     for (const key of INVOKED_BY_RELEASE) expect(invoke, key).toContainEqual({ "Fn::GetAtt": [FUNCTIONS[key], "Arn"] });
-    expect(statementsOf(dev.template, "ReleaseStateMachineRole", "PublishTargetVersions").Action).toEqual(["lambda:UpdateFunctionCode", "lambda:GetFunctionConfiguration", "lambda:PublishVersion"]);
-    expect(statementsOf(dev.template, "ReleaseStateMachineRole", "StartDeployments").Resource).toEqual([{ Ref: "DeployLambdaStateMachine" }]);
-    expect(statementsOf(dev.template, "ReleaseStateMachineRole", "SyncExecutionRule").Resource).toEqual([
+    expect(statementsOf(pkg.template, "ReleaseStateMachineRole", "PublishTargetVersions").Action).toEqual(["lambda:UpdateFunctionCode", "lambda:GetFunctionConfiguration", "lambda:PublishVersion"]);
+    expect(statementsOf(pkg.template, "ReleaseStateMachineRole", "StartDeployments").Resource).toEqual([{ Ref: "DeployLambdaStateMachine" }]);
+    expect(statementsOf(pkg.template, "ReleaseStateMachineRole", "SyncExecutionRule").Resource).toEqual([
       { "Fn::Sub": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule" },
     ]);
-    const sm = dev.template.Resources.ReleaseStateMachine;
+    const sm = pkg.template.Resources.ReleaseStateMachine;
     expect(sm?.Type).toBe("AWS::StepFunctions::StateMachine");
     expect(JSON.stringify(sm?.Properties?.DefinitionString)).toContain("states:startExecution.sync:2");
   });
 
   it("bundle readers may read only the configured bundle prefixes; only uploadCodePackage may change code", () => {
     for (const role of ["PlanReleaseRole", "UploadCodePackageRole"]) {
-      const read = statementsOf(dev.template, role, "ReadReleaseBundles");
+      const read = statementsOf(pkg.template, role, "ReadReleaseBundles");
       expect(read.Action).toEqual(["s3:GetObject", "s3:GetObjectVersion"]);
       expect(read.Resource).toEqual(["arn:aws:s3:::-no-release-source-/*"]);
     }
-    expect(roleStatements(dev.template, "PlanReleaseRole").map((s) => s.Sid)).toEqual(["Logs", "ReadReleaseBundles"]);
-    expect(statementsOf(dev.template, "UploadCodePackageRole", "UploadTargetCode").Action).toEqual(["lambda:UpdateFunctionCode"]);
-    expect(roleStatements(dev.template, "BuildDeploymentRole").map((s) => s.Sid)).toEqual(["Logs", "ReadTargetAliases"]);
+    expect(roleStatements(pkg.template, "PlanReleaseRole").map((s) => s.Sid)).toEqual(["Logs", "ReadReleaseBundles"]);
+    expect(statementsOf(pkg.template, "UploadCodePackageRole", "UploadTargetCode").Action).toEqual(["lambda:UpdateFunctionCode"]);
+    expect(roleStatements(pkg.template, "BuildDeploymentRole").map((s) => s.Sid)).toEqual(["Logs", "ReadTargetAliases"]);
   });
 });

@@ -1,8 +1,8 @@
-import { getWaiting } from "../../functions/adapters/dynamodb-callbacks.js";
-import { sendTaskFailure, sendTaskSuccess } from "../../functions/adapters/sfn.js";
-import { type ControlAction, type ControlIntent, decideControl } from "../../functions/domain/control/decide.js";
-import { nowMs } from "../../functions/lib/clock.js";
-import { registry } from "../../functions/lib/registry.js";
+import { getWaiting } from "../adapters/dynamodb-callbacks.js";
+import { sendTaskFailure, sendTaskSuccess } from "../adapters/sfn.js";
+import { type ControlAction, type ControlIntent, decideControl } from "../domain/control/decide.js";
+import { nowMs } from "../lib/clock.js";
+import { registry } from "../lib/registry.js";
 
 export interface ControlResult {
   deploymentId: string;
