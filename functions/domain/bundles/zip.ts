@@ -2,7 +2,7 @@ import type { Readable } from "node:stream";
 import yauzl, { type Entry, type ZipFile } from "yauzl";
 import { BundleError, BundleErrorNames } from "./errors.js";
 import type { BundleLimits } from "./limits.js";
-import type { EntryRegistry } from "./registry.js";
+import type { EntryChecks } from "./entry-checks.js";
 import type { EntryType } from "./types.js";
 
 // Unix file type bits in the high 16 bits of externalFileAttributes (zip "version made by" = Unix).
@@ -13,11 +13,11 @@ const S_IFREG = 0o100000;
 
 /**
  * Walks a zip on disk with yauzl (lazyEntries: one entry at a time, read from the central directory), sending each
- * entry through the registry. Names are decoded here (decodeStrings: false) so unsafe names reach our own checks
+ * entry through the entry checks. Names are decoded here (decodeStrings: false) so unsafe names reach our own checks
  * and named errors instead of yauzl's generic ones; yauzl still verifies sizes and CRC-free structure
  * (validateEntrySizes: an entry that inflates past its declared size is an error, not trusted).
  */
-export async function walkZip(file: string, registry: EntryRegistry, limits: BundleLimits): Promise<void> {
+export async function walkZip(file: string, checks: EntryChecks, limits: BundleLimits): Promise<void> {
   let zip: ZipFile;
   try {
     zip = await yauzl.openPromise(file, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: false });
@@ -40,7 +40,7 @@ export async function walkZip(file: string, registry: EntryRegistry, limits: Bun
         if (!failed) resolve();
       });
       zip.on("entry", (entry: Entry) => {
-        handleEntry(zip, entry, registry).then(
+        handleEntry(zip, entry, checks).then(
           () => {
             if (!failed) zip.readEntry();
           },
@@ -54,7 +54,7 @@ export async function walkZip(file: string, registry: EntryRegistry, limits: Bun
   }
 }
 
-async function handleEntry(zip: ZipFile, entry: Entry, registry: EntryRegistry): Promise<void> {
+async function handleEntry(zip: ZipFile, entry: Entry, checks: EntryChecks): Promise<void> {
   // strictFileNames=true keeps backslashes as written; normalizeEntryPath treats them as separators.
   const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
   const mode = (entry.externalFileAttributes >>> 16) & S_IFMT;
@@ -65,13 +65,13 @@ async function handleEntry(zip: ZipFile, entry: Entry, registry: EntryRegistry):
   else throw new BundleError(BundleErrorNames.UnsupportedEntry, `entry '${name}' is a special file (mode ${mode.toString(8)}); bundles may hold files, directories and links only`, { entry: name });
   if (entry.isEncrypted()) throw new BundleError(BundleErrorNames.UnsupportedEntry, `entry '${name}' is encrypted`, { entry: name });
   if (type === "symlink") {
-    const target = await registry.readLinkTarget(name, await open(zip, entry, name));
-    registry.register(name, "symlink", entry.uncompressedSize, target);
+    const target = await checks.readLinkTarget(name, await open(zip, entry, name));
+    checks.register(name, "symlink", entry.uncompressedSize, target);
     return;
   }
-  const registered = registry.register(name, type, entry.uncompressedSize);
+  const registered = checks.register(name, type, entry.uncompressedSize);
   if (!registered || type === "directory") return;
-  await registry.consume(registered, await open(zip, entry, name));
+  await checks.consume(registered, await open(zip, entry, name));
 }
 
 async function open(zip: ZipFile, entry: Entry, name: string): Promise<Readable> {

@@ -14,7 +14,7 @@ export const APPSPEC_NAMES = ["appspec.yml", "appspec.yaml", "appspec.json"] as 
  * Everything the zip and tar readers share: per-entry validation (paths, duplicates, links, caps), byte counting
  * while content streams through, the appspec buffer, and extraction to the caller. One instance per inspection.
  */
-export class EntryRegistry {
+export class EntryChecks {
   readonly entries: BundleEntry[] = [];
   readonly extracted: Record<string, Buffer> = {};
   expandedBytes = 0;
