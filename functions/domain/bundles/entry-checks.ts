@@ -1,6 +1,7 @@
 import { PassThrough } from "node:stream";
 import { BundleError, BundleErrorNames } from "./errors.js";
 import type { BundleLimits } from "./limits.js";
+import { EntryTree, type PathNode } from "./entry-tree.js";
 import { normalizeEntryPath, resolveLinkTarget } from "./paths.js";
 import type { BundleEntry, EntryType, InspectOptions } from "./types.js";
 
@@ -20,11 +21,11 @@ export class EntryChecks {
   expandedBytes = 0;
   private readonly appSpecTexts = new Map<string, string>();
   readonly appSpecCandidates: string[] = [];
-  /** First appspec found below the root, to explain a NoAppSpec. */
+  /** First appspec found below the root, and first one at the root spelled in another case, to explain a NoAppSpec. */
   nestedAppSpec?: string;
-  private readonly seen = new Map<string, EntryType>();
-  /** Paths that earlier entries used as (possibly implicit) directories. */
-  private readonly parents = new Set<string>();
+  miscasedAppSpec?: string;
+  private readonly tree = new EntryTree();
+  private readonly links: { entry: BundleEntry; node: PathNode; rawName: string }[] = [];
   private extractedBytes = 0;
 
   constructor(
@@ -45,23 +46,6 @@ export class EntryChecks {
     if (this.entries.length + 1 > this.limits.maxEntries) {
       throw new BundleError(BundleErrorNames.TooLarge, `the bundle has more than ${this.limits.maxEntries} entries (maxEntries)`, { entry: rawName });
     }
-    if (this.seen.has(path)) {
-      throw new BundleError(BundleErrorNames.DuplicateEntry, `entry '${path}' appears more than once in the bundle`, { entry: rawName });
-    }
-    const ancestors: string[] = [];
-    for (let i = path.indexOf("/"); i >= 0; i = path.indexOf("/", i + 1)) ancestors.push(path.slice(0, i));
-    for (const parent of ancestors) {
-      const parentType = this.seen.get(parent);
-      if (parentType === "symlink" || parentType === "hardlink") {
-        throw new BundleError(BundleErrorNames.UnsafePath, `entry '${path}' lies beneath the link '${parent}'; writing through links is refused`, { entry: rawName });
-      }
-      if (parentType === "file") {
-        throw new BundleError(BundleErrorNames.DuplicateEntry, `entry '${path}' needs '${parent}' to be a directory, but an earlier entry made it a file`, { entry: rawName });
-      }
-    }
-    if (type !== "directory" && this.parents.has(path)) {
-      throw new BundleError(BundleErrorNames.DuplicateEntry, `entry '${path}' is a ${type}, but an earlier entry used it as a directory`, { entry: rawName });
-    }
     if (declaredSize > this.limits.maxEntryBytes) {
       throw new BundleError(BundleErrorNames.TooLarge, `entry '${path}' declares ${declaredSize} bytes, above maxEntryBytes ${this.limits.maxEntryBytes}`, { entry: rawName });
     }
@@ -69,9 +53,13 @@ export class EntryChecks {
       throw new BundleError(BundleErrorNames.TooLarge, `entry '${path}' declares ${declaredSize} bytes, which would take the bundle past maxExpandedBytes ${this.limits.maxExpandedBytes}`, { entry: rawName });
     }
     const entry: BundleEntry = { path, type, size: 0 };
-    if ((type === "symlink" || type === "hardlink") && linkTarget !== undefined) this.checkLink(entry, rawName, linkTarget);
-    this.seen.set(path, type);
-    for (const parent of ancestors) this.parents.add(parent);
+    const node = this.tree.add(path, type, rawName);
+    if (type === "symlink" || type === "hardlink") {
+      entry.linkTarget = linkTarget ?? "";
+      if (type === "symlink") this.checkSymlink(entry, rawName);
+      else this.checkHardlink(entry, rawName);
+      this.links.push({ entry, node, rawName });
+    }
     this.entries.push(entry);
     const base = path.slice(path.lastIndexOf("/") + 1);
     if ((APPSPEC_NAMES as readonly string[]).includes(base)) {
@@ -79,24 +67,55 @@ export class EntryChecks {
         if (type !== "file") throw new BundleError(BundleErrorNames.UnsupportedEntry, `${path} at the bundle root is a ${type}; it must be a regular file`, { entry: rawName });
         this.appSpecCandidates.push(path);
       } else this.nestedAppSpec ??= path;
+    } else if (path === base && (APPSPEC_NAMES as readonly string[]).includes(base.toLowerCase())) {
+      this.miscasedAppSpec ??= path;
     }
     return entry;
   }
 
-  /** Symlink targets resolve from the link's directory; hardlink targets (tar) name an entry from the root. */
-  checkLink(entry: BundleEntry, rawName: string, target: string): void {
-    let resolved: string | undefined;
-    if (entry.type === "hardlink") {
-      try {
-        resolved = normalizeEntryPath(target).path;
-      } catch {
-        resolved = undefined;
-      }
-    } else resolved = resolveLinkTarget(entry.path, target);
-    if (resolved === undefined) {
-      throw new BundleError(BundleErrorNames.UnsafePath, `${entry.type} '${entry.path}' points outside the bundle root ('${target}')`, { entry: rawName });
+  /** A symlink's target resolves from the link's directory; resolved by its text alone, it must stay inside the root. */
+  private checkSymlink(entry: BundleEntry, rawName: string): void {
+    if (resolveLinkTarget(entry.path, entry.linkTarget!) === undefined) {
+      throw new BundleError(BundleErrorNames.UnsafePath, `symlink '${entry.path}' points outside the bundle root ('${entry.linkTarget}')`, { entry: rawName });
     }
-    entry.linkTarget = target;
+  }
+
+  /**
+   * A hardlink (tar) names an entry from the root. It must name a regular file that came earlier, spelled exactly:
+   * a hardlink to a symlink would be a copy of that symlink in another directory, where its text can point
+   * elsewhere; one to a missing entry would link to whatever the extraction directory already holds.
+   */
+  private checkHardlink(entry: BundleEntry, rawName: string): void {
+    const target = entry.linkTarget!;
+    let resolved: string;
+    try {
+      resolved = normalizeEntryPath(target).path;
+    } catch {
+      throw new BundleError(BundleErrorNames.UnsafePath, `hardlink '${entry.path}' points outside the bundle root ('${target}')`, { entry: rawName });
+    }
+    const node = this.tree.find(resolved);
+    if (node?.type === "file" && node.path === resolved) return;
+    const what = !node?.type ? "is not an earlier entry of the bundle" : node.path !== resolved ? `is spelled '${node.path}' in the bundle` : `is a ${node.type}`;
+    throw new BundleError(BundleErrorNames.UnsafePath, `hardlink '${entry.path}' must name a regular file that comes earlier in the bundle; '${target}' ${what}`, { entry: rawName });
+  }
+
+  /**
+   * After the last entry: no symlink may point at or through another symlink, whichever comes first in the
+   * archive. Each link's text is checked alone when it is read; this closes chains such as `a/b/up -> ../..`
+   * followed by `a/b/p -> up/../../etc/passwd`, where every text stays inside the root but the chain does not.
+   */
+  checkLinkChains(): void {
+    for (const { entry, node, rawName } of this.links) {
+      if (entry.type !== "symlink") continue;
+      const through = this.tree.symlinkOnTheWay(node, entry.linkTarget!);
+      if (!through) continue;
+      const how = through === node ? "through itself" : `through the symlink '${through.path}'`;
+      throw new BundleError(
+        BundleErrorNames.UnsafePath,
+        `symlink '${entry.path}' ('${entry.linkTarget}') resolves ${how}; links that point at or through other links are refused`,
+        { entry: rawName },
+      );
+    }
   }
 
   /** Whether the caller asked for this entry's content. */
@@ -199,9 +218,11 @@ export class EntryChecks {
       const text = this.appSpecTexts.get(name);
       if (text !== undefined) return { path: name, text };
     }
-    const hint = this.nestedAppSpec
-      ? `; found ${this.nestedAppSpec}: archive the folder's contents, not the folder, so the appspec sits at the root`
-      : "";
+    const hint = this.miscasedAppSpec
+      ? `; found ${this.miscasedAppSpec}: the name is case-sensitive (the CodeDeploy agent on Linux would not find it)`
+      : this.nestedAppSpec
+        ? `; found ${this.nestedAppSpec}: archive the folder's contents, not the folder, so the appspec sits at the root`
+        : "";
     throw new BundleError(BundleErrorNames.NoAppSpec, `no ${APPSPEC_NAMES.join(", ")} at the bundle root${hint}`);
   }
 }

@@ -54,6 +54,7 @@ export async function inspectBundle(source: BundleSource, bundleType: string, op
       throw e;
     }
   }
+  checks.checkLinkChains();
   const appSpec = checks.requireAppSpec();
   return { ...base, archiveBytes: archive.bytes, expandedBytes: checks.expandedBytes, appSpec, appSpecCandidates: checks.appSpecCandidates };
 }
