@@ -1,9 +1,11 @@
+import { type FileHandle, open as openFile } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import yauzl, { type Entry, type ZipFile } from "yauzl";
 import { BundleError, BundleErrorNames } from "./errors.js";
 import type { BundleLimits } from "./limits.js";
 import type { EntryChecks } from "./entry-checks.js";
 import type { EntryType } from "./types.js";
+import { checkedAgainstCrc, checkLocalHeader, ZipLayout } from "./zip-headers.js";
 
 // Unix file type bits in the high 16 bits of externalFileAttributes (zip "version made by" = Unix).
 const S_IFMT = 0o170000;
@@ -24,6 +26,10 @@ export async function walkZip(file: string, checks: EntryChecks, limits: BundleL
   } catch (e) {
     throw corrupt(e, "the object is not a readable zip archive");
   }
+  // yauzl keeps where the central directory starts as its read cursor before the first entry is read.
+  const centralDirectoryOffset = (zip as unknown as { readEntryCursor: number }).readEntryCursor;
+  const layout = new ZipLayout();
+  const handle = await openFile(file, "r");
   try {
     if (zip.entryCount > limits.maxEntries) {
       throw new BundleError(BundleErrorNames.TooLarge, `the zip declares ${zip.entryCount} entries, above maxEntries ${limits.maxEntries}`);
@@ -37,10 +43,16 @@ export async function walkZip(file: string, checks: EntryChecks, limits: BundleL
       };
       zip.on("error", (e: unknown) => fail(corrupt(e, "the zip archive is damaged")));
       zip.on("end", () => {
-        if (!failed) resolve();
+        if (failed) return;
+        try {
+          layout.verify(centralDirectoryOffset);
+          resolve();
+        } catch (e) {
+          fail(e);
+        }
       });
       zip.on("entry", (entry: Entry) => {
-        handleEntry(zip, entry, checks).then(
+        handleEntry({ zip, handle, layout }, entry, checks).then(
           () => {
             if (!failed) zip.readEntry();
           },
@@ -51,12 +63,20 @@ export async function walkZip(file: string, checks: EntryChecks, limits: BundleL
     });
   } finally {
     zip.close();
+    await handle.close();
   }
 }
 
-async function handleEntry(zip: ZipFile, entry: Entry, checks: EntryChecks): Promise<void> {
+interface Archive {
+  zip: ZipFile;
+  handle: FileHandle;
+  layout: ZipLayout;
+}
+
+async function handleEntry({ zip, handle, layout }: Archive, entry: Entry, checks: EntryChecks): Promise<void> {
   // strictFileNames=true keeps backslashes as written; normalizeEntryPath treats them as separators.
   const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
+  layout.add(entry.relativeOffsetOfLocalHeader, await checkLocalHeader(zip, handle, entry, name), name);
   const mode = (entry.externalFileAttributes >>> 16) & S_IFMT;
   let type: EntryType;
   if (mode === S_IFLNK) type = "symlink";
@@ -74,9 +94,10 @@ async function handleEntry(zip: ZipFile, entry: Entry, checks: EntryChecks): Pro
   await checks.consume(registered, await open(zip, entry, name));
 }
 
+/** The entry's data, inflated, counted by yauzl against its declared size and checked against its CRC-32. */
 async function open(zip: ZipFile, entry: Entry, name: string): Promise<Readable> {
   try {
-    return await zip.openReadStreamPromise(entry);
+    return checkedAgainstCrc(await zip.openReadStreamPromise(entry), entry.crc32, name);
   } catch (e) {
     throw corrupt(e, `cannot read entry '${name}'`);
   }
