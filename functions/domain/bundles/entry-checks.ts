@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
 import { BundleError, BundleErrorNames } from "./errors.js";
-import type { BundleLimits } from "./limits.js";
+import { appSpecTooLarge, type BundleLimits } from "./limits.js";
 import { EntryTree, type PathNode } from "./entry-tree.js";
 import { normalizeEntryPath, resolveLinkTarget } from "./paths.js";
 import type { BundleEntry, EntryType, InspectOptions } from "./types.js";
@@ -65,6 +65,7 @@ export class EntryChecks {
     if ((APPSPEC_NAMES as readonly string[]).includes(base)) {
       if (path === base) {
         if (type !== "file") throw new BundleError(BundleErrorNames.UnsupportedEntry, `${path} at the bundle root is a ${type}; it must be a regular file`, { entry: rawName });
+        if (declaredSize > this.limits.maxAppSpecBytes) throw appSpecTooLarge(`${path} declares ${declaredSize} bytes`, this.limits.maxAppSpecBytes, rawName);
         this.appSpecCandidates.push(path);
       } else this.nestedAppSpec ??= path;
     } else if (path === base && (APPSPEC_NAMES as readonly string[]).includes(base.toLowerCase())) {
@@ -165,9 +166,7 @@ export class EntryChecks {
           throw new BundleError(BundleErrorNames.TooLarge, `the bundle expands past maxExpandedBytes ${this.limits.maxExpandedBytes} (at entry '${entry.path}')`, { entry: entry.path });
         }
         if (isAppSpec) {
-          if (entry.size > this.limits.maxAppSpecBytes) {
-            throw new BundleError(BundleErrorNames.TooLarge, `${entry.path} is larger than maxAppSpecBytes ${this.limits.maxAppSpecBytes}`, { entry: entry.path });
-          }
+          if (entry.size > this.limits.maxAppSpecBytes) throw appSpecTooLarge(`${entry.path} is larger`, this.limits.maxAppSpecBytes, entry.path);
           appSpecChunks.push(chunk);
         }
         if (wanted && sink) {

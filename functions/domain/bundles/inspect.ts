@@ -6,7 +6,7 @@ import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { ByteCap } from "./byte-cap.js";
 import { BundleError, BundleErrorNames } from "./errors.js";
-import { type BundleLimits, resolveLimits } from "./limits.js";
+import { appSpecTooLarge, type BundleLimits, resolveLimits } from "./limits.js";
 import { EntryChecks } from "./entry-checks.js";
 import { walkTar } from "./tar.js";
 import { BUNDLE_TYPES, type BundleInspection, type BundleSource, type BundleType, type InspectOptions } from "./types.js";
@@ -33,7 +33,13 @@ export async function inspectBundle(source: BundleSource, bundleType: string, op
   const base = { bundleType, entries: checks.entries, extracted: checks.extracted };
 
   if (bundleType === "YAML" || bundleType === "JSON") {
-    const cap = new ByteCap(Math.min(limits.maxAppSpecBytes, limits.maxArchiveBytes), (n) => `the ${bundleType} revision is larger than maxAppSpecBytes ${n}`);
+    // The object is the appspec: the one AppSpec cap applies, checked before reading when the size is known.
+    const max = Math.min(limits.maxAppSpecBytes, limits.maxArchiveBytes);
+    if (!("pipe" in source)) {
+      const { size } = await stat(source.path);
+      if (size > max) throw appSpecTooLarge(`the ${bundleType} revision is ${size} bytes`, max);
+    }
+    const cap = new ByteCap(max, () => appSpecTooLarge(`the ${bundleType} revision is larger`, max));
     const chunks: Buffer[] = [];
     await pipeline(readable(source), cap, async (body: AsyncIterable<Buffer>) => {
       for await (const chunk of body) chunks.push(chunk);

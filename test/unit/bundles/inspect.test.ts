@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -200,6 +200,33 @@ describe("YAML and JSON revisions", () => {
     expect(r.appSpec).toEqual({ path: "(object)", text: APPSPEC });
     expect(r.entries).toEqual([]);
     await expect(inspectBundle(stream(Buffer.from(APPSPEC)), type, { limits: { maxAppSpecBytes: 10 } })).rejects.toMatchObject({ name: "Bundle.TooLarge" });
+  });
+
+  it("refuse a file above the AppSpec cap by its size, before reading it", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "stepdeploy-bare-"));
+    try {
+      const file = join(dir, "appspec.yml");
+      await writeFile(file, "");
+      await truncate(file, 50 * MiB); // sparse: nothing to read in the time a test has, were it read
+      const e = await refusal(inspectBundle({ path: file }, "YAML"));
+      expect(e.name).toBe("Bundle.TooLarge");
+      expect(e.message).toBe(`the YAML revision is ${50 * MiB} bytes, above the 1 MiB (1048576 bytes) limit for an AppSpec (maxAppSpecBytes)`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the appspec inside a bundle", () => {
+  it("is refused by its declared size before it is inflated, and by its real size when the header lies", async () => {
+    const big = `${APPSPEC}#${"x".repeat(MiB)}\n`;
+    for (const kind of ["zip", "tar"] as const) {
+      const declared = await refusal(inspectBundle(stream(await build(kind, [{ name: "appspec.yml", content: big }])), kind));
+      expect(declared.message).toContain("appspec.yml declares");
+      expect(declared.message).toContain("above the 1 MiB (1048576 bytes) limit for an AppSpec");
+    }
+    const lying = await refusal(inspectBundle(stream(lieAboutSizes(await zipOf([{ name: "appspec.yml", content: big }]), 100)), "zip"));
+    expect(lying.name).toBe("Bundle.TooLarge");
   });
 });
 
