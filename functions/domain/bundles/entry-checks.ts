@@ -38,6 +38,7 @@ export class EntryChecks {
    * `consume`. Returns undefined for the root directory entry ("./"), which is skipped.
    */
   register(rawName: string, type: EntryType, declaredSize: number, linkTarget?: string): BundleEntry | undefined {
+    this.checkNameLengths(rawName, linkTarget);
     const { path, isDir } = normalizeEntryPath(rawName);
     if (path === "") {
       if (type === "directory" || isDir) return undefined;
@@ -72,6 +73,23 @@ export class EntryChecks {
       this.miscasedAppSpec ??= path;
     }
     return entry;
+  }
+
+  /**
+   * Names longer than PATH_MAX (or a component longer than NAME_MAX) cannot be extracted, and a tar's PAX records
+   * may carry megabytes of name per entry: refused before anything is kept.
+   */
+  private checkNameLengths(rawName: string, linkTarget: string | undefined): void {
+    const shown = rawName.length > 200 ? `${rawName.slice(0, 200)}…` : rawName;
+    const bytes = Buffer.byteLength(rawName);
+    if (bytes > this.limits.maxPathBytes) {
+      throw new BundleError(BundleErrorNames.TooLarge, `entry '${shown}' has a ${bytes}-byte name, above maxPathBytes ${this.limits.maxPathBytes}`, { entry: shown });
+    }
+    const longest = Math.max(...rawName.split(/[\\/]/).map((part) => Buffer.byteLength(part)));
+    if (longest > 255) throw new BundleError(BundleErrorNames.TooLarge, `entry '${shown}' has a ${longest}-byte name component, above the 255 bytes filesystems allow`, { entry: shown });
+    if (linkTarget !== undefined && Buffer.byteLength(linkTarget) > this.limits.maxLinkTargetBytes) {
+      throw new BundleError(BundleErrorNames.TooLarge, `link '${shown}' has a target longer than ${this.limits.maxLinkTargetBytes} bytes (maxLinkTargetBytes)`, { entry: shown });
+    }
   }
 
   /** A symlink's target resolves from the link's directory; resolved by its text alone, it must stay inside the root. */

@@ -22,8 +22,10 @@ export interface BundleLimits {
   maxAppSpecBytes: number;
   /** Total of entries buffered for the caller when `extract` is used without `onEntry`. */
   maxExtractBytes: number;
-  /** A symlink's target text. */
+  /** A symlink's or hardlink's target text. */
   maxLinkTargetBytes: number;
+  /** An entry's name; no component may exceed 255 bytes either (NAME_MAX): such an entry cannot be extracted. */
+  maxPathBytes: number;
 }
 
 const MiB = 1024 * 1024;
@@ -36,6 +38,7 @@ export const DEFAULT_BUNDLE_LIMITS: Readonly<BundleLimits> = Object.freeze({
   maxAppSpecBytes: APPSPEC_LIMITS.maxBytes,
   maxExtractBytes: 256 * MiB,
   maxLinkTargetBytes: 4096,
+  maxPathBytes: 4096,
 });
 
 export function resolveLimits(partial: Partial<BundleLimits> = {}): BundleLimits {

@@ -34,3 +34,20 @@ describe.each(["zip", "tar", "tgz"] as const)("%s: names that differ only in cas
     expect(e.message).toContain("found AppSpec.yml: the name is case-sensitive");
   });
 });
+
+describe.each(["zip", "tar", "tgz"] as const)("%s: names that cannot be extracted", (kind) => {
+  it.each([
+    ["a name longer than PATH_MAX", `${"d/".repeat(2100)}f`, "-byte name, above maxPathBytes 4096"],
+    ["a component longer than NAME_MAX", `dir/${"n".repeat(256)}`, "256-byte name component"],
+  ])("refuse %s with Bundle.TooLarge", async (_what, name, message) => {
+    const e = await refusal(inspectEntries(kind, WITH_APPSPEC([{ name, content: "x" }])));
+    expect(e.name).toBe("Bundle.TooLarge");
+    expect(e.message).toContain(message);
+  });
+
+  it("refuse a link target longer than maxLinkTargetBytes", async () => {
+    const e = await refusal(inspectEntries(kind, WITH_APPSPEC([{ name: "l", symlink: "a/".repeat(2100) }])));
+    expect(e.name).toBe("Bundle.TooLarge");
+    expect(e.message).toContain("target longer than 4096 bytes");
+  });
+});
