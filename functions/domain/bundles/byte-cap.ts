@@ -9,6 +9,8 @@ export class ByteCap extends Transform {
     private readonly cap: number,
     /** The message of the Bundle.TooLarge error, or the error itself. */
     private readonly tooLarge: (cap: number) => string | BundleError,
+    /** Called with the running count after each chunk; what it throws fails the stream. */
+    private readonly watch?: (bytes: number) => void,
   ) {
     super();
   }
@@ -18,6 +20,12 @@ export class ByteCap extends Transform {
     if (this.bytes > this.cap) {
       const refusal = this.tooLarge(this.cap);
       done(typeof refusal === "string" ? new BundleError(BundleErrorNames.TooLarge, refusal) : refusal);
+      return;
+    }
+    try {
+      this.watch?.(this.bytes);
+    } catch (e) {
+      done(e as Error);
       return;
     }
     done(null, chunk);

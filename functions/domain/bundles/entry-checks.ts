@@ -1,8 +1,9 @@
 import { PassThrough } from "node:stream";
 import { BundleError, BundleErrorNames } from "./errors.js";
-import { appSpecTooLarge, type BundleLimits } from "./limits.js";
-import { EntryTree, type PathNode } from "./entry-tree.js";
-import { normalizeEntryPath, resolveLinkTarget } from "./paths.js";
+import { appSpecTooLarge, type BundleLimits, EXPANSION_RATIO_FLOOR } from "./limits.js";
+import { EntryTree } from "./entry-tree.js";
+import { LinkChecks } from "./link-checks.js";
+import { checkNameLengths, normalizeEntryPath } from "./paths.js";
 import type { BundleEntry, EntryType, InspectOptions } from "./types.js";
 
 /** An entry's content: a Node or streamx (tar-stream) readable. */
@@ -25,8 +26,10 @@ export class EntryChecks {
   nestedAppSpec?: string;
   miscasedAppSpec?: string;
   private readonly tree = new EntryTree();
-  private readonly links: { entry: BundleEntry; node: PathNode; rawName: string }[] = [];
+  private readonly links = new LinkChecks(this.tree);
   private extractedBytes = 0;
+  /** Bytes of the archive read so far (all of it for a zip, a running count for a tar stream). */
+  archiveBytes: () => number = () => Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly limits: BundleLimits,
@@ -38,7 +41,7 @@ export class EntryChecks {
    * `consume`. Returns undefined for the root directory entry ("./"), which is skipped.
    */
   register(rawName: string, type: EntryType, declaredSize: number, linkTarget?: string): BundleEntry | undefined {
-    this.checkNameLengths(rawName, linkTarget);
+    checkNameLengths(rawName, linkTarget, this.limits);
     const { path, isDir } = normalizeEntryPath(rawName);
     if (path === "") {
       if (type === "directory" || isDir) return undefined;
@@ -57,9 +60,7 @@ export class EntryChecks {
     const node = this.tree.add(path, type, rawName);
     if (type === "symlink" || type === "hardlink") {
       entry.linkTarget = linkTarget ?? "";
-      if (type === "symlink") this.checkSymlink(entry, rawName);
-      else this.checkHardlink(entry, rawName);
-      this.links.push({ entry, node, rawName });
+      this.links.add(entry, node, rawName);
     }
     this.entries.push(entry);
     const base = path.slice(path.lastIndexOf("/") + 1);
@@ -75,66 +76,20 @@ export class EntryChecks {
     return entry;
   }
 
-  /**
-   * Names longer than PATH_MAX (or a component longer than NAME_MAX) cannot be extracted, and a tar's PAX records
-   * may carry megabytes of name per entry: refused before anything is kept.
-   */
-  private checkNameLengths(rawName: string, linkTarget: string | undefined): void {
-    const shown = rawName.length > 200 ? `${rawName.slice(0, 200)}…` : rawName;
-    const bytes = Buffer.byteLength(rawName);
-    if (bytes > this.limits.maxPathBytes) {
-      throw new BundleError(BundleErrorNames.TooLarge, `entry '${shown}' has a ${bytes}-byte name, above maxPathBytes ${this.limits.maxPathBytes}`, { entry: shown });
-    }
-    const longest = Math.max(...rawName.split(/[\\/]/).map((part) => Buffer.byteLength(part)));
-    if (longest > 255) throw new BundleError(BundleErrorNames.TooLarge, `entry '${shown}' has a ${longest}-byte name component, above the 255 bytes filesystems allow`, { entry: shown });
-    if (linkTarget !== undefined && Buffer.byteLength(linkTarget) > this.limits.maxLinkTargetBytes) {
-      throw new BundleError(BundleErrorNames.TooLarge, `link '${shown}' has a target longer than ${this.limits.maxLinkTargetBytes} bytes (maxLinkTargetBytes)`, { entry: shown });
-    }
+  /** Refuses a bundle that decompresses to more than maxExpansionRatio times the archive bytes read (a bomb). */
+  checkExpansion(expanded: number): void {
+    if (expanded <= EXPANSION_RATIO_FLOOR) return;
+    const archive = this.archiveBytes();
+    if (expanded <= this.limits.maxExpansionRatio * archive) return;
+    throw new BundleError(
+      BundleErrorNames.TooLarge,
+      `the bundle decompresses to ${expanded} bytes from ${archive} archive bytes, more than maxExpansionRatio ${this.limits.maxExpansionRatio} to 1: a compression bomb`,
+    );
   }
 
-  /** A symlink's target resolves from the link's directory; resolved by its text alone, it must stay inside the root. */
-  private checkSymlink(entry: BundleEntry, rawName: string): void {
-    if (resolveLinkTarget(entry.path, entry.linkTarget!) === undefined) {
-      throw new BundleError(BundleErrorNames.UnsafePath, `symlink '${entry.path}' points outside the bundle root ('${entry.linkTarget}')`, { entry: rawName });
-    }
-  }
-
-  /**
-   * A hardlink (tar) names an entry from the root. It must name a regular file that came earlier, spelled exactly:
-   * a hardlink to a symlink would be a copy of that symlink in another directory, where its text can point
-   * elsewhere; one to a missing entry would link to whatever the extraction directory already holds.
-   */
-  private checkHardlink(entry: BundleEntry, rawName: string): void {
-    const target = entry.linkTarget!;
-    let resolved: string;
-    try {
-      resolved = normalizeEntryPath(target).path;
-    } catch {
-      throw new BundleError(BundleErrorNames.UnsafePath, `hardlink '${entry.path}' points outside the bundle root ('${target}')`, { entry: rawName });
-    }
-    const node = this.tree.find(resolved);
-    if (node?.type === "file" && node.path === resolved) return;
-    const what = !node?.type ? "is not an earlier entry of the bundle" : node.path !== resolved ? `is spelled '${node.path}' in the bundle` : `is a ${node.type}`;
-    throw new BundleError(BundleErrorNames.UnsafePath, `hardlink '${entry.path}' must name a regular file that comes earlier in the bundle; '${target}' ${what}`, { entry: rawName });
-  }
-
-  /**
-   * After the last entry: no symlink may point at or through another symlink, whichever comes first in the
-   * archive. Each link's text is checked alone when it is read; this closes chains such as `a/b/up -> ../..`
-   * followed by `a/b/p -> up/../../etc/passwd`, where every text stays inside the root but the chain does not.
-   */
+  /** After the last entry: the checks that need every entry (links that point at or through other links). */
   checkLinkChains(): void {
-    for (const { entry, node, rawName } of this.links) {
-      if (entry.type !== "symlink") continue;
-      const through = this.tree.symlinkOnTheWay(node, entry.linkTarget!);
-      if (!through) continue;
-      const how = through === node ? "through itself" : `through the symlink '${through.path}'`;
-      throw new BundleError(
-        BundleErrorNames.UnsafePath,
-        `symlink '${entry.path}' ('${entry.linkTarget}') resolves ${how}; links that point at or through other links are refused`,
-        { entry: rawName },
-      );
-    }
+    this.links.checkChains();
   }
 
   /** Whether the caller asked for this entry's content. */
@@ -177,6 +132,7 @@ export class EntryChecks {
       for await (const chunk of content) {
         entry.size += chunk.length;
         this.expandedBytes += chunk.length;
+        this.checkExpansion(this.expandedBytes);
         if (entry.size > this.limits.maxEntryBytes) {
           throw new BundleError(BundleErrorNames.TooLarge, `entry '${entry.path}' expands past maxEntryBytes ${this.limits.maxEntryBytes}`, { entry: entry.path });
         }

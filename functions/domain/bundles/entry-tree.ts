@@ -15,8 +15,10 @@ export interface PathNode {
  * letter case, and APFS also Unicode normalisation. Two names that fold alike are one file there.
  */
 export function foldName(name: string): string {
-  return name.normalize("NFC").toLowerCase();
+  return ASCII.test(name) ? name.toLowerCase() : name.normalize("NFC").toLowerCase();
 }
+
+const ASCII = /^[\x20-\x7e]*$/;
 
 /**
  * Every path of the bundle as a tree keyed by folded names, so that duplicates, case-only duplicates, entries

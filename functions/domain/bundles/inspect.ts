@@ -30,6 +30,7 @@ export async function inspectBundle(source: BundleSource, bundleType: string, op
   const limits = resolveLimits(options.limits);
   const checks = new EntryChecks(limits, options);
   const archive = new ByteCap(limits.maxArchiveBytes, (cap) => `the archive is larger than maxArchiveBytes ${cap}`);
+  checks.archiveBytes = () => archive.bytes;
   const base = { bundleType, entries: checks.entries, extracted: checks.extracted };
 
   if (bundleType === "YAML" || bundleType === "JSON") {

@@ -26,6 +26,12 @@ export interface BundleLimits {
   maxLinkTargetBytes: number;
   /** An entry's name; no component may exceed 255 bytes either (NAME_MAX): such an entry cannot be extracted. */
   maxPathBytes: number;
+  /**
+   * Decompressed bytes per archive byte, checked once more than EXPANSION_RATIO_FLOOR has been decompressed:
+   * deflate's ceiling is about 1,032:1, real revisions (code, text, images) stay under 20:1, and a bomb that
+   * honestly declares 2 GiB of zeros would otherwise be inflated to the last byte.
+   */
+  maxExpansionRatio: number;
 }
 
 const MiB = 1024 * 1024;
@@ -39,7 +45,11 @@ export const DEFAULT_BUNDLE_LIMITS: Readonly<BundleLimits> = Object.freeze({
   maxExtractBytes: 256 * MiB,
   maxLinkTargetBytes: 4096,
   maxPathBytes: 4096,
+  maxExpansionRatio: 200,
 });
+
+/** Below this much decompressed data the expansion ratio is not checked (a small file of zeros is no bomb). */
+export const EXPANSION_RATIO_FLOOR = 64 * MiB;
 
 export function resolveLimits(partial: Partial<BundleLimits> = {}): BundleLimits {
   const limits = { ...DEFAULT_BUNDLE_LIMITS, ...partial };

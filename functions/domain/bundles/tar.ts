@@ -19,7 +19,11 @@ const TAR_OVERHEAD_FIXED = 10 * 1024 * 1024;
  */
 export async function walkTar(input: Readable, gzip: boolean, checks: EntryChecks, limits: BundleLimits): Promise<void> {
   const streamCap = limits.maxExpandedBytes + limits.maxEntries * TAR_OVERHEAD_PER_ENTRY + TAR_OVERHEAD_FIXED;
-  const counter = new ByteCap(streamCap, (cap) => `the decompressed tar stream exceeds ${cap} bytes (maxExpandedBytes plus header allowance)`);
+  const counter = new ByteCap(
+    streamCap,
+    (cap) => `the decompressed tar stream exceeds ${cap} bytes (maxExpandedBytes plus header allowance)`,
+    (bytes) => checks.checkExpansion(bytes),
+  );
   const extract = tar.extract();
   // tar-stream's streams are streamx streams; Node's pipeline drives them through their pipe/destroy API.
   const sink = extract as unknown as NodeJS.WritableStream;

@@ -7,7 +7,10 @@ import { APPSPEC_ENTRY, archiveOf, bundleInput, zerosDeflated } from "./inputs.j
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
-/** Where a class is shown at a smaller scale: the same mechanism, a bound of 64 MiB instead of 2 GiB. */
+/**
+ * Where the caps themselves are shown (a bomb of moderate ratio that only maxExpandedBytes stops), at a smaller
+ * scale: the same mechanism, a bound of 64 MiB instead of 2 GiB, so the case takes milliseconds.
+ */
 const SCALED = { maxExpandedBytes: 64 * MiB, maxEntryBytes: 64 * MiB, maxEntries: 100 };
 
 /** A zip entry of `size` zeros, deflated, with honest headers. */
@@ -35,6 +38,11 @@ function tarHeaderOnly(name: string, size: number): Buffer {
   return header;
 }
 
+/** `count` gzip members of 1 MiB of zeros each (gunzip reads concatenated members as one stream), about 1 KiB apiece. */
+function gzipMembersOfZeros(count: number): Buffer[] {
+  return Array(count).fill(gzipSync(Buffer.alloc(MiB)));
+}
+
 const bomb = (name: string, expectMessage: string, generate: (dir: string) => Promise<BundleInput>): HostileCase<BundleInput> => ({
   class: "zip bombs and high ratios",
   name,
@@ -53,8 +61,14 @@ export const bombCases: HostileCase[] = [
   bomb("tgz: gzip of 96 MiB of zeros in two entries (scaled)", "past maxExpandedBytes", async (dir) =>
     bundleInput(dir, "tgz", await archiveOf("tgz", [APPSPEC_ENTRY, { name: "a.bin", content: Buffer.alloc(48 * MiB) }, { name: "b.bin", content: Buffer.alloc(48 * MiB) }]), { limits: SCALED }),
   ),
-  bomb("tgz: endless zero blocks after the entries (scaled)", "decompressed tar stream exceeds", async (dir) =>
-    bundleInput(dir, "tgz", Buffer.concat([gzipSync((await archiveOf("tar", [APPSPEC_ENTRY])).subarray(0, 1024)), gzipSync(Buffer.alloc(96 * MiB))]), { limits: SCALED }),
+  bomb("zip: 1.5 GiB of zeros, declared honestly (1.5 MB archive)", "more than maxExpansionRatio 200 to 1", (dir) =>
+    bundleInput(dir, "zip", rawZip([{ name: "appspec.yml", data: APPSPEC }, zerosEntry("zeros.bin", 1.5 * GiB, false)])),
+  ),
+  bomb("tgz: 1.5 GiB of zeros, declared honestly (1.5 MB archive)", "more than maxExpansionRatio 200 to 1", async (dir) =>
+    bundleInput(dir, "tgz", Buffer.concat([gzipSync((await archiveOf("tar", [APPSPEC_ENTRY])).subarray(0, 1024)), gzipSync(tarHeaderOnly("zeros.bin", 1.5 * GiB)), ...gzipMembersOfZeros(1536)])),
+  ),
+  bomb("tgz: endless zero blocks after the entries", "more than maxExpansionRatio 200 to 1", async (dir) =>
+    bundleInput(dir, "tgz", Buffer.concat([gzipSync((await archiveOf("tar", [APPSPEC_ENTRY])).subarray(0, 1024)), ...gzipMembersOfZeros(2048)])),
   ),
   {
     class: "zip bombs and high ratios",

@@ -19,12 +19,14 @@ async function inspect(input: BundleInput, sandbox: string): Promise<BundleInspe
   const tempDir = join(sandbox, "tmp");
   await mkdir(tempDir, { recursive: true });
   const source = input.via === "stream" ? createReadStream(input.file) : { path: input.file };
-  return inspectBundle(source, input.bundleType, { limits: input.limits, tempDir, extract: () => true });
+  return inspectBundle(source, input.bundleType, { limits: input.limits, tempDir, extract: (path) => !path.endsWith(".bin") });
 }
 
 /**
- * inspectBundle with every file extracted, then written to `out/` as a deployment would unpack it, but only once
- * the inspection succeeded. On refusal the sandbox must hold nothing: no spooled zip, no partial output.
+ * inspectBundle with its files extracted (buffered, as the release buffers its code package; `*.bin` payloads only
+ * stream through, so that memory figures are the inspection's, not a copy of the bombs), then written to `out/`
+ * as a deployment would unpack them, but only once the inspection succeeded. On refusal the sandbox must hold
+ * nothing: no spooled zip, no partial output.
  */
 export const bundleSurface: Surface<BundleInput> = {
   name: "inspectBundle + unpack",
