@@ -16,8 +16,11 @@ export const APPSPEC_LIMITS = Object.freeze({
   maxAliases: 1_000,
   /** Nested collections, in the text and after expanding aliases. */
   maxDepth: 64,
-  /** Nodes of the document once anchors and aliases are expanded (alias bombs). */
-  maxNodes: 100_000,
+  /**
+   * Nodes of the document once anchors and aliases are expanded (alias bombs): as many as the token budget allows
+   * without aliases, so aliases cannot make a document larger than the largest one written out.
+   */
+  maxNodes: 20_000,
 });
 
 /** "1 MiB (1048576 bytes)": a byte count as a person and a grep would both want it. */
