@@ -76,15 +76,15 @@ export class EntryChecks {
     return entry;
   }
 
-  /** Refuses a bundle that decompresses to more than maxExpansionRatio times the archive bytes read (a bomb). */
-  checkExpansion(expanded: number): void {
-    if (expanded <= EXPANSION_RATIO_FLOOR) return;
-    const archive = this.archiveBytes();
-    if (expanded <= this.limits.maxExpansionRatio * archive) return;
-    throw new BundleError(
-      BundleErrorNames.TooLarge,
-      `the bundle decompresses to ${expanded} bytes from ${archive} archive bytes, more than maxExpansionRatio ${this.limits.maxExpansionRatio} to 1: a compression bomb`,
-    );
+  /**
+   * Refuses more than maxExpansionRatio decompressed bytes per archive byte once past EXPANSION_RATIO_FLOOR (a
+   * compression bomb): by default the bundle so far against the archive bytes read so far; with `compressed`
+   * and `entry`, one zip entry's declared sizes, before it is inflated.
+   */
+  checkExpansion(expanded: number, compressed = this.archiveBytes(), entry?: string): void {
+    if (expanded <= EXPANSION_RATIO_FLOOR || expanded <= this.limits.maxExpansionRatio * compressed) return;
+    const what = entry === undefined ? `the bundle decompresses to ${expanded} bytes from ${compressed} archive bytes` : `entry '${entry}' declares ${expanded} bytes from ${compressed} compressed`;
+    throw new BundleError(BundleErrorNames.TooLarge, `${what}, more than maxExpansionRatio ${this.limits.maxExpansionRatio} to 1: a compression bomb`, entry === undefined ? {} : { entry });
   }
 
   /** After the last entry: the checks that need every entry (links that point at or through other links). */

@@ -75,8 +75,12 @@ export async function checkLocalHeader(zip: ZipFile, file: FileHandle, entry: En
 export class ZipLayout {
   private readonly records: [start: number, end: number, name: string][] = [];
 
+  /** Bytes of the local records added so far: the part of the archive the entries read so far come from. */
+  recordBytes = 0;
+
   add(start: number, end: number, name: string): void {
     this.records.push([start, end, name]);
+    this.recordBytes += end - start;
   }
 
   verify(centralDirectoryOffset: number): void {

@@ -29,6 +29,8 @@ export async function walkZip(file: string, checks: EntryChecks, limits: BundleL
   // yauzl keeps where the central directory starts as its read cursor before the first entry is read.
   const centralDirectoryOffset = (zip as unknown as { readEntryCursor: number }).readEntryCursor;
   const layout = new ZipLayout();
+  // The expansion ratio is measured against the records read so far, not the whole archive (docs/appspec.md).
+  checks.archiveBytes = () => layout.recordBytes;
   const handle = await openFile(file, "r");
   try {
     if (zip.entryCount > limits.maxEntries) {
@@ -90,6 +92,8 @@ async function handleEntry({ zip, handle, layout }: Archive, entry: Entry, check
     return;
   }
   const registered = checks.register(name, type, entry.uncompressedSize);
+  // yauzl stops an entry at its declared size, so the declared sizes bound its ratio before anything is inflated.
+  checks.checkExpansion(entry.uncompressedSize, entry.compressedSize, name);
   if (!registered || type === "directory") return;
   await checks.consume(registered, await open(zip, entry, name));
 }

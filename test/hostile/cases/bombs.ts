@@ -58,12 +58,23 @@ export const bombCases: HostileCase[] = [
   bomb("zip: entries of 48 MiB each past a 64 MiB total (scaled)", "past maxExpandedBytes", (dir) =>
     bundleInput(dir, "zip", rawZip([{ name: "appspec.yml", data: APPSPEC }, zerosEntry("a.bin", 48 * MiB, true), zerosEntry("b.bin", 48 * MiB, true)]), { limits: SCALED }),
   ),
-  bomb("tgz: gzip of 96 MiB of zeros in two entries (scaled)", "past maxExpandedBytes", async (dir) =>
-    bundleInput(dir, "tgz", await archiveOf("tgz", [APPSPEC_ENTRY, { name: "a.bin", content: Buffer.alloc(48 * MiB) }, { name: "b.bin", content: Buffer.alloc(48 * MiB) }]), { limits: SCALED }),
+  bomb("tgz: two entries of 48 MiB of zeros past a 64 MiB total (scaled)", "past maxExpandedBytes", async (dir) =>
+    bundleInput(
+      dir,
+      "tgz",
+      Buffer.concat([gzipSync(tarHeaderOnly("a.bin", 48 * MiB)), ...gzipMembersOfZeros(48), gzipSync(tarHeaderOnly("b.bin", 48 * MiB)), ...gzipMembersOfZeros(48)]),
+      { limits: SCALED },
+    ),
   ),
   bomb("zip: 1.5 GiB of zeros, declared honestly (1.5 MB archive)", "more than maxExpansionRatio 200 to 1", (dir) =>
     bundleInput(dir, "zip", rawZip([{ name: "appspec.yml", data: APPSPEC }, zerosEntry("zeros.bin", 1.5 * GiB, false)])),
   ),
+  bomb("zip: 64 entries of 16 MiB of zeros each (1 GiB from 1 MB)", "more than maxExpansionRatio 200 to 1", (dir) => {
+    const { data, crc32 } = zerosDeflated(16 * MiB);
+    const fields = { method: 8, crc32, uncompressedSize: 16 * MiB };
+    const entries = Array.from({ length: 64 }, (_, i) => ({ name: `z${i}.bin`, data, local: fields, central: fields }));
+    return bundleInput(dir, "zip", rawZip([{ name: "appspec.yml", data: APPSPEC }, ...entries]));
+  }),
   bomb("tgz: 1.5 GiB of zeros, declared honestly (1.5 MB archive)", "more than maxExpansionRatio 200 to 1", async (dir) =>
     bundleInput(dir, "tgz", Buffer.concat([gzipSync((await archiveOf("tar", [APPSPEC_ENTRY])).subarray(0, 1024)), gzipSync(tarHeaderOnly("zeros.bin", 1.5 * GiB)), ...gzipMembersOfZeros(1536)])),
   ),
