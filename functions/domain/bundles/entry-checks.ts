@@ -9,6 +9,12 @@ import type { BundleEntry, EntryType, InspectOptions } from "./types.js";
 /** An entry's content: a Node or streamx (tar-stream) readable. */
 export type ContentStream = AsyncIterable<Buffer> & { destroy(error?: Error): unknown };
 
+/** A check of an entry's data as it streams (a zip's CRC-32): sees every chunk, then judges at the end by throwing. */
+export interface DataCheck {
+  update(chunk: Buffer): void;
+  finish(): void;
+}
+
 /** File names CodeDeploy looks for at the bundle root, in the order we prefer them (docs/appspec.md). */
 export const APPSPEC_NAMES = ["appspec.yml", "appspec.yaml", "appspec.json"] as const;
 
@@ -103,7 +109,7 @@ export class EntryChecks {
    * Streams an entry's content through the caps: counts actual bytes, keeps the appspec (bounded), hands
    * selected entries to the caller, discards the rest. Never holds more than one chunk of other entries.
    */
-  async consume(entry: BundleEntry, content: ContentStream): Promise<void> {
+  async consume(entry: BundleEntry, content: ContentStream, check?: DataCheck): Promise<void> {
     const isAppSpec = entry.type === "file" && this.appSpecCandidates.includes(entry.path);
     const wanted = this.wants(entry);
     const appSpecChunks: Buffer[] = [];
@@ -130,6 +136,7 @@ export class EntryChecks {
     }
     try {
       for await (const chunk of content) {
+        check?.update(chunk);
         entry.size += chunk.length;
         this.expandedBytes += chunk.length;
         this.checkExpansion(this.expandedBytes);
@@ -155,6 +162,7 @@ export class EntryChecks {
           extractChunks.push(chunk);
         }
       }
+      check?.finish();
     } catch (e) {
       // Ends the consumer's stream without an 'error' event nobody listens to; the caller gets `e`.
       sink?.destroy();
@@ -171,10 +179,11 @@ export class EntryChecks {
   }
 
   /** Reads a (small) symlink target from the entry's content, bounded by maxLinkTargetBytes. */
-  async readLinkTarget(rawName: string, content: ContentStream): Promise<string> {
+  async readLinkTarget(rawName: string, content: ContentStream, check?: DataCheck): Promise<string> {
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of content) {
+      check?.update(chunk);
       size += chunk.length;
       if (size > this.limits.maxLinkTargetBytes) {
         content.destroy();
@@ -182,6 +191,7 @@ export class EntryChecks {
       }
       chunks.push(chunk);
     }
+    check?.finish();
     return Buffer.concat(chunks).toString("utf8");
   }
 

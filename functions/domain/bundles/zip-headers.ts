@@ -1,7 +1,7 @@
 import type { FileHandle } from "node:fs/promises";
-import { type Readable, Transform, type TransformCallback, pipeline } from "node:stream";
 import { crc32 } from "node:zlib";
 import yauzl, { type Entry, type ZipFile } from "yauzl";
+import type { DataCheck } from "./entry-checks.js";
 import { BundleError, BundleErrorNames } from "./errors.js";
 
 /**
@@ -147,22 +147,27 @@ async function readDescriptor(file: FileHandle, at: number, zip64: boolean, name
   return { crc32: buf.readUInt32LE(start), compressedSize: size(start + 4), uncompressedSize: size(start + (zip64 ? 12 : 8)), length: need };
 }
 
-/** Computes the CRC-32 of an entry's data as it streams, and fails the stream at its end when it differs from `expected`. */
-export function checkedAgainstCrc(content: Readable, expected: number, name: string): Readable {
-  let crc = 0;
-  const check = new Transform({
-    transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
-      crc = crc32(chunk, crc);
-      done(null, chunk);
-    },
-    flush(done: TransformCallback) {
-      if (crc >>> 0 === expected >>> 0) return done();
-      done(new BundleError(BundleErrorNames.Corrupt, `zip entry '${name}': its data has CRC-32 ${hex(crc)}, its headers say ${hex(expected)}`, { entry: name }));
-    },
-  });
-  return pipeline(content, check, () => {
-    // Errors reach the reader of `check`, which pipeline destroys with them.
-  });
+/**
+ * The CRC-32 of an entry's data, computed as it streams through EntryChecks.consume, compared at the end with
+ * what both headers state. (A wrapping stream or async generator per entry cost the 100 MB benchmark bundle 8 to
+ * 15 MB of peak RSS; a hook in the one loop that already sees every chunk costs nothing.)
+ */
+export class Crc32Check implements DataCheck {
+  private crc = 0;
+
+  constructor(
+    private readonly expected: number,
+    private readonly name: string,
+  ) {}
+
+  update(chunk: Buffer): void {
+    this.crc = crc32(chunk, this.crc);
+  }
+
+  finish(): void {
+    if (this.crc >>> 0 === this.expected >>> 0) return;
+    throw new BundleError(BundleErrorNames.Corrupt, `zip entry '${this.name}': its data has CRC-32 ${hex(this.crc)}, its headers say ${hex(this.expected)}`, { entry: this.name });
+  }
 }
 
 function hex(n: number): string {

@@ -1,11 +1,10 @@
 import { type FileHandle, open as openFile } from "node:fs/promises";
-import type { Readable } from "node:stream";
 import yauzl, { type Entry, type ZipFile } from "yauzl";
 import { BundleError, BundleErrorNames } from "./errors.js";
 import type { BundleLimits } from "./limits.js";
-import type { EntryChecks } from "./entry-checks.js";
+import type { ContentStream, EntryChecks } from "./entry-checks.js";
 import type { EntryType } from "./types.js";
-import { checkedAgainstCrc, checkLocalHeader, ZipLayout } from "./zip-headers.js";
+import { Crc32Check, checkLocalHeader, ZipLayout } from "./zip-headers.js";
 
 // Unix file type bits in the high 16 bits of externalFileAttributes (zip "version made by" = Unix).
 const S_IFMT = 0o170000;
@@ -87,7 +86,7 @@ async function handleEntry({ zip, handle, layout }: Archive, entry: Entry, check
   else throw new BundleError(BundleErrorNames.UnsupportedEntry, `entry '${name}' is a special file (mode ${mode.toString(8)}); bundles may hold files, directories and links only`, { entry: name });
   if (entry.isEncrypted()) throw new BundleError(BundleErrorNames.UnsupportedEntry, `entry '${name}' is encrypted`, { entry: name });
   if (type === "symlink") {
-    const target = await checks.readLinkTarget(name, await open(zip, entry, name));
+    const target = await checks.readLinkTarget(name, await open(zip, entry, name), new Crc32Check(entry.crc32, name));
     checks.register(name, "symlink", entry.uncompressedSize, target);
     return;
   }
@@ -95,13 +94,13 @@ async function handleEntry({ zip, handle, layout }: Archive, entry: Entry, check
   // yauzl stops an entry at its declared size, so the declared sizes bound its ratio before anything is inflated.
   checks.checkExpansion(entry.uncompressedSize, entry.compressedSize, name);
   if (!registered || type === "directory") return;
-  await checks.consume(registered, await open(zip, entry, name));
+  await checks.consume(registered, await open(zip, entry, name), new Crc32Check(entry.crc32, name));
 }
 
-/** The entry's data, inflated, counted by yauzl against its declared size and checked against its CRC-32. */
-async function open(zip: ZipFile, entry: Entry, name: string): Promise<Readable> {
+/** The entry's data, inflated, and stopped by yauzl if it inflates past its declared size. */
+async function open(zip: ZipFile, entry: Entry, name: string): Promise<ContentStream> {
   try {
-    return checkedAgainstCrc(await zip.openReadStreamPromise(entry), entry.crc32, name);
+    return await zip.openReadStreamPromise(entry);
   } catch (e) {
     throw corrupt(e, `cannot read entry '${name}'`);
   }
