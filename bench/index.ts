@@ -2,7 +2,6 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchDeployments, benchRollbackReaction } from "./deployments.js";
-import { benchHostile } from "./hostile.js";
 import { benchQueue } from "./queue.js";
 import { benchReleases } from "./releases.js";
 import { startDynalite } from "../local/emulators/dynalite.js";
@@ -112,7 +111,7 @@ async function main() {
   } catch (e) {
     console.error(`bundle bench skipped: ${(e as Error).message}`);
   }
-  extra.hostile = await benchHostile(print);
+  extra.hostile = await (await import("./hostile.js")).benchHostile(print);
   mkdirSync(join(here, "results"), { recursive: true });
   const out = { generatedAt: new Date().toISOString(), node: process.version, deployments, reaction, ...extra, totalWallMs: Date.now() - started };
   writeFileSync(join(here, "results", "bench.json"), `${JSON.stringify(out, null, 2)}\n`);
