@@ -23,6 +23,7 @@ import yazl from "yazl";
 import { inspectRevision } from "../functions/adapters/s3.js";
 import { parseAppSpec } from "../functions/domain/appspec/index.js";
 import { startS3rver } from "../test/support/s3rver.js";
+import { bundleForNode, watchPeakRss } from "./child.js";
 
 export interface BundleBenchResult {
   format: "zip" | "tgz";
@@ -126,11 +127,7 @@ async function child(format: "zip" | "tgz", endpoint: string, bucket: string, ke
     credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
     responseChecksumValidation: "WHEN_REQUIRED",
   });
-  const baseline = process.memoryUsage().rss;
-  let peak = baseline;
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 5);
+  const rss = watchPeakRss();
   const started = performance.now();
   const digest = createHash("sha256");
   const inspection = await inspectRevision(
@@ -145,8 +142,7 @@ async function child(format: "zip" | "tgz", endpoint: string, bucket: string, ke
   );
   const spec = parseAppSpec(inspection.appSpec.text);
   const wallMs = performance.now() - started;
-  clearInterval(sampler);
-  peak = Math.max(peak, process.memoryUsage().rss);
+  const peak = rss.stop();
   if (!spec.valid) throw new Error(`appspec invalid: ${JSON.stringify(spec.errors)}`);
   client.destroy();
   process.stdout.write(
@@ -154,7 +150,7 @@ async function child(format: "zip" | "tgz", endpoint: string, bucket: string, ke
       peakRssMb: round(peak / MiB),
       wallMs: Math.round(wallMs),
       maxRssMb: round(process.resourceUsage().maxRSS / 1024),
-      baselineRssMb: round(baseline / MiB),
+      baselineRssMb: round(rss.baseline / MiB),
       entries: inspection.entries.length,
       expandedBytes: inspection.expandedBytes,
     })}\n`,
@@ -172,18 +168,7 @@ export async function benchBundle(): Promise<BundleBenchResult[]> {
   try {
     // The measured code as a deployment would ship it: one esbuild bundle (SDK included), run by plain node.
     const bundled = join(dir, "child.mjs");
-    const { build } = await import("esbuild");
-    await build({
-      entryPoints: [HERE],
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      target: "node20",
-      outfile: bundled,
-      logLevel: "silent",
-      external: ["esbuild", "s3rver"],
-      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    });
+    await bundleForNode(HERE, bundled, ["s3rver"]);
     // BENCH_NODE_FLAGS (e.g. "--max-semi-space-size=1") is for experiments; the reported numbers use none.
     const flags = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean);
     const runners: [BundleBenchResult["runner"], string[]][] = [

@@ -113,6 +113,7 @@ async function main() {
     console.error(`bundle bench skipped: ${(e as Error).message}`);
   }
   extra.startup = await (await import("./startup.js")).benchStartup(print);
+  extra.hostile = await (await import("./hostile.js")).benchHostile(print);
   mkdirSync(join(here, "results"), { recursive: true });
   const out = { generatedAt: new Date().toISOString(), node: process.version, deployments, reaction, ...extra, totalWallMs: Date.now() - started };
   writeFileSync(join(here, "results", "bench.json"), `${JSON.stringify(out, null, 2)}\n`);

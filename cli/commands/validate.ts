@@ -1,4 +1,4 @@
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { type AppSpecHook, type AppSpecIssue, type AppSpecResource, type AppSpecResult, PLATFORM_LABELS, PLATFORMS, type Platform, parseAppSpec } from "../../functions/domain/appspec/index.js";
 import { BundleError, type BundleType, inspectBundle } from "../../functions/domain/bundles/index.js";
@@ -26,17 +26,18 @@ async function readAppSpec(file: string): Promise<{ text: string; source: string
   const archive = ARCHIVES.find(([re]) => re.test(file))?.[1];
   try {
     if (!(await stat(file)).isFile()) throw new UsageError(`${file} is not a file`);
-    if (!archive) return { text: await readFile(file, "utf8"), source: file };
   } catch (e) {
     if (e instanceof UsageError) throw e;
     throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
   }
   try {
-    const inspection = await inspectBundle({ path: file }, archive);
-    return { text: inspection.appSpec.text, source: `${file}!${inspection.appSpec.path}` };
+    // A bare file is read as a YAML/JSON revision: the same AppSpec size cap, checked before reading.
+    const inspection = await inspectBundle({ path: file }, archive ?? (/\.json$/i.test(file) ? "JSON" : "YAML"));
+    return archive ? { text: inspection.appSpec.text, source: `${file}!${inspection.appSpec.path}` } : { text: inspection.appSpec.text, source: file };
   } catch (e) {
-    if (e instanceof BundleError) throw new UsageError(`cannot use bundle ${file}: ${e.name}: ${e.message}`);
-    throw e;
+    if (e instanceof BundleError) throw new UsageError(`cannot use ${archive ? "bundle " : ""}${file}: ${e.name}: ${e.message}`);
+    if (archive) throw e;
+    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
   }
 }
 

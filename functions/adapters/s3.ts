@@ -1,6 +1,16 @@
 import type { Readable } from "node:stream";
 import { GetObjectCommand, type GetObjectCommandOutput, S3Client } from "@aws-sdk/client-s3";
-import { BUNDLE_TYPES, BundleError, BundleErrorNames, type BundleInspection, type InspectOptions, inspectBundle, isBundleType, resolveLimits } from "../domain/bundles/index.js";
+import {
+  appSpecTooLarge,
+  BUNDLE_TYPES,
+  BundleError,
+  BundleErrorNames,
+  type BundleInspection,
+  type InspectOptions,
+  inspectBundle,
+  isBundleType,
+  resolveLimits,
+} from "../domain/bundles/index.js";
 import { ErrorNames, StepDeployError } from "../domain/errors.js";
 import { toStepDeployError } from "./aws-errors.js";
 import { cachedClient } from "./clients.js";
@@ -92,6 +102,11 @@ export async function inspectRevision(
   if (fetched.contentLength !== undefined && fetched.contentLength > limits.maxArchiveBytes) {
     fetched.body.destroy();
     throw new BundleError(BundleErrorNames.TooLarge, `s3://${rev.bucket}/${rev.key} is ${fetched.contentLength} bytes, above maxArchiveBytes ${limits.maxArchiveBytes}`);
+  }
+  // A YAML/JSON revision is the appspec itself: its one cap applies before a byte of the body is read.
+  if ((rev.bundleType === "YAML" || rev.bundleType === "JSON") && fetched.contentLength !== undefined && fetched.contentLength > limits.maxAppSpecBytes) {
+    fetched.body.destroy();
+    throw appSpecTooLarge(`s3://${rev.bucket}/${rev.key} (a ${rev.bundleType} revision) is ${fetched.contentLength} bytes`, limits.maxAppSpecBytes);
   }
   const inspection = await inspectBundle(fetched.body, rev.bundleType, options);
   return { ...inspection, eTag: fetched.eTag, versionId: fetched.versionId };

@@ -1,5 +1,8 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node as YamlNode, parseAllDocuments, parseDocument } from "yaml";
+import { type Document, LineCounter } from "yaml";
+import { APPSPEC_LIMITS, describeBytes } from "./limits.js";
 import { ROOT_PATH } from "./path.js";
+import { AppSpecLimitError, readYamlDocuments } from "./read-yaml.js";
+import { toTree } from "./to-tree.js";
 import type { AppSpecIssue } from "./types.js";
 
 /**
@@ -40,11 +43,6 @@ export interface ParsedText {
   warnings: AppSpecIssue[];
 }
 
-/** Stops alias bombs ("billion laughs") while expanding anchors into the tree. */
-const MAX_NODES = 100_000;
-
-class TooManyNodes extends Error {}
-
 const FRIENDLY: Record<string, string> = {
   TAB_AS_INDENT: "tabs are not allowed for indentation in YAML (CodeDeploy's parser rejects them too); indent with spaces",
   BAD_INDENT: "bad indentation",
@@ -54,92 +52,76 @@ export function looksLikeJson(text: string): boolean {
   return /^\s*[{[]/.test(text);
 }
 
+/**
+ * Reads the text into a tree, within APPSPEC_LIMITS (docs/appspec.md "Reading the file"): a text above maxBytes
+ * is refused before any parsing, and every other limit stops the parser itself; the error names the limit hit.
+ */
 export function parseText(input: string): ParsedText {
   const text = input.replace(/^\uFEFF/, "");
   const format = looksLikeJson(text) ? "json" : "yaml";
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes > APPSPEC_LIMITS.maxBytes) {
+    return { format, errors: [{ path: ROOT_PATH, message: `the file is ${bytes} bytes, above the ${describeBytes(APPSPEC_LIMITS.maxBytes)} limit for an AppSpec` }], warnings: [] };
+  }
+  try {
+    return format === "json" ? parseJson(text) : parseYaml(text);
+  } catch (e) {
+    if (!(e instanceof AppSpecLimitError)) throw e;
+    return { format, errors: [{ path: ROOT_PATH, message: e.message }], warnings: [] };
+  }
+}
+
+function parseJson(text: string): ParsedText {
+  const lc = new LineCounter();
+  const lineOf = lineCounting(lc);
+  try {
+    JSON.parse(text);
+  } catch (e) {
+    const message = ((e as Error).message.split("\n")[0] ?? "").replace(/, (\.\.\.)?".*$/, "");
+    const pos = /position (\d+)/.exec((e as Error).message);
+    let line = pos ? lineFromOffset(text, Number(pos[1])) : undefined;
+    // Node 20 does not always say where; the YAML reader (JSON is YAML 1.2 flow) usually can.
+    if (line === undefined) line = lineOf(readYamlDocuments(text, "1.2", lc)[0]?.errors[0]?.pos[0]);
+    return { format: "json", errors: [line === undefined ? { path: ROOT_PATH, message: `not valid JSON: ${message}` } : { path: ROOT_PATH, line, message: `not valid JSON: ${message}` }], warnings: [] };
+  }
+  return fromDocuments("json", readYamlDocuments(text, "1.2", lc), lineOf);
+}
+
+function parseYaml(text: string): ParsedText {
+  const lc = new LineCounter();
+  const lineOf = lineCounting(lc);
+  const docs = readYamlDocuments(text, "1.1", lc);
+  const parsed = fromDocuments("yaml", docs, lineOf);
+  const extra = docs.slice(1).find((d) => d.contents !== null);
+  if (extra) {
+    parsed.warnings.unshift({
+      path: ROOT_PATH,
+      line: lineOf(extra.range[0]),
+      message: "a second YAML document ('---') follows; CodeDeploy reads only the first and ignores the rest",
+    });
+  }
+  return parsed;
+}
+
+function lineCounting(lc: LineCounter): (offset: number | undefined) => number | undefined {
+  return (offset) => (offset === undefined ? undefined : lc.linePos(offset).line);
+}
+
+/** The first document as a tree, or the reasons it cannot be read. */
+function fromDocuments(format: "yaml" | "json", docs: Document.Parsed[], lineOf: (offset: number | undefined) => number | undefined): ParsedText {
+  const doc = docs[0];
   const errors: AppSpecIssue[] = [];
   const warnings: AppSpecIssue[] = [];
-  const lc = new LineCounter();
-  const lineOf = (offset: number | undefined) => (offset === undefined ? undefined : lc.linePos(offset).line);
-
-  let doc: Document.Parsed | undefined;
-  if (format === "json") {
-    try {
-      JSON.parse(text);
-    } catch (e) {
-      const message = ((e as Error).message.split("\n")[0] ?? "").replace(/, (\.\.\.)?".*$/, "");
-      const pos = /position (\d+)/.exec((e as Error).message);
-      let line = pos ? lineFromOffset(text, Number(pos[1])) : undefined;
-      if (line === undefined) {
-        // Node 20 does not always say where; the YAML reader (JSON is YAML 1.2 flow) usually can.
-        const fallback = parseDocument(text, { lineCounter: lc, prettyErrors: false, version: "1.2" });
-        const at = fallback.errors[0]?.pos[0];
-        if (at !== undefined) line = lc.linePos(at).line;
-      }
-      errors.push(line === undefined ? { path: ROOT_PATH, message: `not valid JSON: ${message}` } : { path: ROOT_PATH, line, message: `not valid JSON: ${message}` });
-      return { format, errors, warnings };
-    }
-    doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, version: "1.2" });
-  } else {
-    const docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, version: "1.1" });
-    const list = Array.isArray(docs) ? docs : [];
-    doc = list[0];
-    for (const extra of list.slice(1)) {
-      if (extra.contents === null) continue;
-      warnings.push({
-        path: ROOT_PATH,
-        line: lineOf(extra.range[0]),
-        message: "a second YAML document ('---') follows; CodeDeploy reads only the first and ignores the rest",
-      });
-      break;
-    }
-  }
   if (!doc || doc.contents === null) {
-    if (errors.length === 0) errors.push({ path: ROOT_PATH, line: doc ? 1 : undefined, message: "the file is empty: an AppSpec needs at least 'version'" });
+    errors.push({ path: ROOT_PATH, line: doc ? 1 : undefined, message: "the file is empty: an AppSpec needs at least 'version'" });
     return { format, errors, warnings };
   }
-  for (const e of doc.errors) {
-    let message = FRIENDLY[e.code] ?? `YAML syntax error: ${e.message.split("\n")[0]}`;
-    if (e.code === "DUPLICATE_KEY") message = `duplicate key '${/^[^:\n]*/.exec(text.slice(e.pos[0]))?.[0]?.trim() ?? ""}': the same key appears twice in one map (YAML parsers disagree on which one wins)`;
-    errors.push({ path: ROOT_PATH, line: lineOf(e.pos[0]), message });
-  }
+  for (const e of doc.errors) errors.push({ path: ROOT_PATH, line: lineOf(e.pos[0]), message: FRIENDLY[e.code] ?? `YAML syntax error: ${e.message.split("\n")[0]}` });
   for (const w of doc.warnings) warnings.push({ path: ROOT_PATH, line: lineOf(w.pos[0]), message: w.message.split("\n")[0] ?? w.message });
   if (errors.length > 0) return { format, errors, warnings };
-
-  let budget = MAX_NODES;
-  const convert = (node: unknown, fallbackLine: number | undefined, depth: number): DocNode => {
-    if (--budget < 0 || depth > 200) throw new TooManyNodes();
-    let n = node as YamlNode | null | undefined;
-    if (n && isAlias(n)) n = n.resolve(doc as Document) as YamlNode | undefined;
-    if (!n) return { kind: "scalar", value: null, quoted: false, line: fallbackLine };
-    const line = n.range ? lineOf(n.range[0]) : fallbackLine;
-    if (isMap(n)) {
-      const entries: MapEntry[] = [];
-      for (const pair of n.items) {
-        if (!isPair(pair)) continue;
-        const keyNode = pair.key as YamlNode | null;
-        const keyLine = keyNode?.range ? lineOf(keyNode.range[0]) : line;
-        const key = keyNode && isScalar(keyNode) ? String(keyNode.value) : keyNode ? "(complex key)" : "";
-        entries.push({ key, line: keyLine, value: convert(pair.value, keyLine, depth + 1) });
-      }
-      return { kind: "map", line, entries };
-    }
-    if (isSeq(n)) return { kind: "seq", line, items: n.items.map((i) => convert(i, line, depth + 1)) };
-    if (isScalar(n)) {
-      const v = n.value;
-      const value = v === null || v === undefined ? null : typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? v : (n.source ?? String(v));
-      const quoted = n.type !== undefined && n.type !== "PLAIN";
-      return { kind: "scalar", line, value, source: typeof n.source === "string" ? n.source : undefined, quoted };
-    }
-    return { kind: "scalar", value: null, quoted: false, line };
-  };
-  try {
-    return { format, root: convert(doc.contents, 1, 0), errors, warnings };
-  } catch (e) {
-    if (!(e instanceof TooManyNodes)) throw e;
-    errors.push({ path: ROOT_PATH, message: `the document expands to more than ${MAX_NODES} nodes (anchors/aliases); refusing to read it` });
-    return { format, errors, warnings };
-  }
+  const tree = toTree(doc, lineOf);
+  if (tree.errors.length > 0) return { format, errors: tree.errors, warnings };
+  return { format, root: tree.root, errors, warnings };
 }
 
 function lineFromOffset(text: string, offset: number): number {

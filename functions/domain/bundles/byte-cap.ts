@@ -7,7 +7,10 @@ export class ByteCap extends Transform {
   head: Buffer = Buffer.alloc(0);
   constructor(
     private readonly cap: number,
-    private readonly tooLarge: (cap: number) => string,
+    /** The message of the Bundle.TooLarge error, or the error itself. */
+    private readonly tooLarge: (cap: number) => string | BundleError,
+    /** Called with the running count after each chunk; what it throws fails the stream. */
+    private readonly watch?: (bytes: number) => void,
   ) {
     super();
   }
@@ -15,7 +18,14 @@ export class ByteCap extends Transform {
     this.bytes += chunk.length;
     if (this.head.length < 512) this.head = Buffer.concat([this.head, chunk.subarray(0, 512 - this.head.length)]);
     if (this.bytes > this.cap) {
-      done(new BundleError(BundleErrorNames.TooLarge, this.tooLarge(this.cap)));
+      const refusal = this.tooLarge(this.cap);
+      done(typeof refusal === "string" ? new BundleError(BundleErrorNames.TooLarge, refusal) : refusal);
+      return;
+    }
+    try {
+      this.watch?.(this.bytes);
+    } catch (e) {
+      done(e as Error);
       return;
     }
     done(null, chunk);

@@ -12,7 +12,9 @@ export const BundleErrorNames = {
   NoAppSpec: "Bundle.NoAppSpec",
   /** The S3 object is not the pinned revision (ETag / VersionId differ, or If-Match failed). */
   RevisionMismatch: "Bundle.RevisionMismatch",
-  /** The bytes are not a readable archive of the declared bundleType. */
+  /** A zip entry's local header (or data descriptor) disagrees with its central-directory record. */
+  HeaderMismatch: "Bundle.HeaderMismatch",
+  /** The bytes are not a readable archive of the declared bundleType, or an entry's data does not match its CRC-32. */
   Corrupt: "Bundle.Corrupt",
   /** Device files, FIFOs, encrypted zip entries and other entries a deployment cannot contain. */
   UnsupportedEntry: "Bundle.UnsupportedEntry",

@@ -6,8 +6,8 @@ import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { ByteCap } from "./byte-cap.js";
 import { BundleError, BundleErrorNames } from "./errors.js";
-import { type BundleLimits, resolveLimits } from "./limits.js";
-import { EntryRegistry } from "./registry.js";
+import { appSpecTooLarge, type BundleLimits, resolveLimits } from "./limits.js";
+import { EntryChecks } from "./entry-checks.js";
 import { walkTar } from "./tar.js";
 import { BUNDLE_TYPES, type BundleInspection, type BundleSource, type BundleType, type InspectOptions } from "./types.js";
 import { walkZip } from "./zip.js";
@@ -28,12 +28,19 @@ export async function inspectBundle(source: BundleSource, bundleType: string, op
     throw new BundleError(BundleErrorNames.InvalidBundleType, `bundleType must be one of ${BUNDLE_TYPES.join(", ")} (case-sensitive, as in CodeDeploy's S3Location), got '${bundleType}'`);
   }
   const limits = resolveLimits(options.limits);
-  const registry = new EntryRegistry(limits, options);
+  const checks = new EntryChecks(limits, options);
   const archive = new ByteCap(limits.maxArchiveBytes, (cap) => `the archive is larger than maxArchiveBytes ${cap}`);
-  const base = { bundleType, entries: registry.entries, extracted: registry.extracted };
+  checks.archiveBytes = () => archive.bytes;
+  const base = { bundleType, entries: checks.entries, extracted: checks.extracted };
 
   if (bundleType === "YAML" || bundleType === "JSON") {
-    const cap = new ByteCap(Math.min(limits.maxAppSpecBytes, limits.maxArchiveBytes), (n) => `the ${bundleType} revision is larger than maxAppSpecBytes ${n}`);
+    // The object is the appspec: the one AppSpec cap applies, checked before reading when the size is known.
+    const max = Math.min(limits.maxAppSpecBytes, limits.maxArchiveBytes);
+    if (!("pipe" in source)) {
+      const { size } = await stat(source.path);
+      if (size > max) throw appSpecTooLarge(`the ${bundleType} revision is ${size} bytes`, max);
+    }
+    const cap = new ByteCap(max, () => appSpecTooLarge(`the ${bundleType} revision is larger`, max));
     const chunks: Buffer[] = [];
     await pipeline(readable(source), cap, async (body: AsyncIterable<Buffer>) => {
       for await (const chunk of body) chunks.push(chunk);
@@ -43,19 +50,20 @@ export async function inspectBundle(source: BundleSource, bundleType: string, op
   }
 
   if (bundleType === "zip") {
-    await withZipFile(source, archive, limits, options.tempDir, (file) => walkZip(file, registry, limits));
+    await withZipFile(source, archive, limits, options.tempDir, (file) => walkZip(file, checks, limits));
   } else {
     const input = readable(source);
     input.once("error", (e) => archive.destroy(e));
     try {
-      await sniffed(walkTar(input.pipe(archive), bundleType === "tgz", registry, limits), bundleType, async () => archive.head);
+      await sniffed(walkTar(input.pipe(archive), bundleType === "tgz", checks, limits), bundleType, async () => archive.head);
     } catch (e) {
       input.destroy();
       throw e;
     }
   }
-  const appSpec = registry.requireAppSpec();
-  return { ...base, archiveBytes: archive.bytes, expandedBytes: registry.expandedBytes, appSpec, appSpecCandidates: registry.appSpecCandidates };
+  checks.checkLinkChains();
+  const appSpec = checks.requireAppSpec();
+  return { ...base, archiveBytes: archive.bytes, expandedBytes: checks.expandedBytes, appSpec, appSpecCandidates: checks.appSpecCandidates };
 }
 
 async function withZipFile(source: BundleSource, counter: ByteCap, limits: BundleLimits, tempDir: string | undefined, use: (file: string) => Promise<void>): Promise<void> {

@@ -1,4 +1,5 @@
 import { BundleError, BundleErrorNames } from "./errors.js";
+import type { BundleLimits } from "./limits.js";
 
 /**
  * Entry path rules (docs/appspec.md "Bundle safety"): backslashes count as separators (zip files made on
@@ -36,4 +37,21 @@ export function resolveLinkTarget(linkPath: string, target: string): string | un
     } else stack.push(part);
   }
   return stack.join("/");
+}
+
+/**
+ * Names longer than PATH_MAX (or with a component longer than NAME_MAX) cannot be extracted, and a tar's PAX
+ * records may carry megabytes of name per entry: refused before anything is kept.
+ */
+export function checkNameLengths(rawName: string, linkTarget: string | undefined, limits: BundleLimits): void {
+  const shown = rawName.length > 200 ? `${rawName.slice(0, 200)}…` : rawName;
+  const bytes = Buffer.byteLength(rawName);
+  if (bytes > limits.maxPathBytes) {
+    throw new BundleError(BundleErrorNames.TooLarge, `entry '${shown}' has a ${bytes}-byte name, above maxPathBytes ${limits.maxPathBytes}`, { entry: shown });
+  }
+  const longest = Math.max(...rawName.split(/[\\/]/).map((part) => Buffer.byteLength(part)));
+  if (longest > 255) throw new BundleError(BundleErrorNames.TooLarge, `entry '${shown}' has a ${longest}-byte name component, above the 255 bytes filesystems allow`, { entry: shown });
+  if (linkTarget !== undefined && Buffer.byteLength(linkTarget) > limits.maxLinkTargetBytes) {
+    throw new BundleError(BundleErrorNames.TooLarge, `link '${shown}' has a target longer than ${limits.maxLinkTargetBytes} bytes (maxLinkTargetBytes)`, { entry: shown });
+  }
 }

@@ -5,7 +5,7 @@ import tar from "tar-stream";
 import { ByteCap } from "./byte-cap.js";
 import { BundleError, BundleErrorNames } from "./errors.js";
 import type { BundleLimits } from "./limits.js";
-import type { ContentStream, EntryRegistry } from "./registry.js";
+import type { ContentStream, EntryChecks } from "./entry-checks.js";
 import type { EntryType } from "./types.js";
 
 /** Slack for tar headers, padding and pax/long-name records on top of the content bytes (docs/appspec.md). */
@@ -15,11 +15,15 @@ const TAR_OVERHEAD_FIXED = 10 * 1024 * 1024;
 /**
  * Streams a tar (or gzip-compressed tar) straight from `input`: gunzip → byte counter → tar-stream extract, one
  * entry at a time. Nothing is spooled. The counter bounds the decompressed tar stream itself (so runs of zero
- * blocks or trailing garbage in a gzip bomb stop too); the registry bounds the entries' content.
+ * blocks or trailing garbage in a gzip bomb stop too); the entry checks bound the entries' content.
  */
-export async function walkTar(input: Readable, gzip: boolean, registry: EntryRegistry, limits: BundleLimits): Promise<void> {
+export async function walkTar(input: Readable, gzip: boolean, checks: EntryChecks, limits: BundleLimits): Promise<void> {
   const streamCap = limits.maxExpandedBytes + limits.maxEntries * TAR_OVERHEAD_PER_ENTRY + TAR_OVERHEAD_FIXED;
-  const counter = new ByteCap(streamCap, (cap) => `the decompressed tar stream exceeds ${cap} bytes (maxExpandedBytes plus header allowance)`);
+  const counter = new ByteCap(
+    streamCap,
+    (cap) => `the decompressed tar stream exceeds ${cap} bytes (maxExpandedBytes plus header allowance)`,
+    (bytes) => checks.checkExpansion(bytes),
+  );
   const extract = tar.extract();
   // tar-stream's streams are streamx streams; Node's pipeline drives them through their pipe/destroy API.
   const sink = extract as unknown as NodeJS.WritableStream;
@@ -32,16 +36,16 @@ export async function walkTar(input: Readable, gzip: boolean, registry: EntryReg
       const h = entry.header;
       const type = entryType(h.type, h.name);
       if (type === "symlink" || type === "hardlink") {
-        registry.register(h.name, type, 0, h.linkname ?? "");
+        checks.register(h.name, type, 0, h.linkname ?? "");
         entry.resume();
         continue;
       }
-      const registered = registry.register(h.name, type, h.size ?? 0);
+      const registered = checks.register(h.name, type, h.size ?? 0);
       if (!registered || type === "directory") {
         entry.resume();
         continue;
       }
-      await registry.consume(registered, entry as unknown as ContentStream);
+      await checks.consume(registered, entry as unknown as ContentStream);
     }
   } catch (e) {
     input.destroy();

@@ -45,11 +45,17 @@ export function renameInZip(zip: Buffer, from: string, to: string): Buffer {
   return out;
 }
 
-/** Rewrites every central-directory record's uncompressed size (a header that lies about the size). */
+/**
+ * Rewrites every entry's uncompressed size, in its local header and its central-directory record alike: headers
+ * that agree with each other and lie about the data.
+ */
 export function lieAboutSizes(zip: Buffer, uncompressedSize: number): Buffer {
   const out = Buffer.from(zip);
-  for (let at = out.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])); at >= 0; at = out.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), at + 4)) {
-    out.writeUInt32LE(uncompressedSize, at + 24);
+  for (const [signature, field] of [
+    [[0x50, 0x4b, 0x03, 0x04], 22],
+    [[0x50, 0x4b, 0x01, 0x02], 24],
+  ] as const) {
+    for (let at = out.indexOf(Buffer.from(signature)); at >= 0; at = out.indexOf(Buffer.from(signature), at + 4)) out.writeUInt32LE(uncompressedSize, at + field);
   }
   return out;
 }

@@ -1,11 +1,12 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { BundleError, type BundleInspection, type InspectOptions, inspectBundle, normalizeEntryPath, resolveLinkTarget, sniff } from "../../../functions/domain/bundles/index.js";
+import { type BundleError, type BundleInspection, type InspectOptions, inspectBundle, normalizeEntryPath, resolveLinkTarget, sniff } from "../../../functions/domain/bundles/index.js";
 import { APPSPEC, lieAboutSizes, renameInZip, tarOf, type TestEntry, zipOf } from "./build.js";
+import { refusal } from "./refusal.js";
 
 const MiB = 1024 * 1024;
 const BASE: TestEntry[] = [
@@ -18,15 +19,6 @@ type Kind = "zip" | "tar" | "tgz";
 const build = (kind: Kind, entries: TestEntry[]) => (kind === "zip" ? zipOf(entries) : tarOf(entries, kind === "tgz"));
 const stream = (buf: Buffer) => Readable.from([buf.subarray(0, 100), buf.subarray(100)]);
 
-async function rejection(work: Promise<unknown>): Promise<BundleError> {
-  try {
-    await work;
-  } catch (e) {
-    expect(e).toBeInstanceOf(BundleError);
-    return e as BundleError;
-  }
-  throw new Error("expected a BundleError");
-}
 
 describe.each(["zip", "tar", "tgz"] as const)("%s bundles", (kind) => {
   it("list entries, return the appspec and extract requested entries", async () => {
@@ -58,12 +50,12 @@ describe.each(["zip", "tar", "tgz"] as const)("%s bundles", (kind) => {
     ["a file beneath a file", { name: "scripts/after.sh/x", content: "" }, "Bundle.DuplicateEntry"],
     ["a file where a directory was", { name: "scripts", content: "" }, "Bundle.DuplicateEntry"],
   ] as const)("reject %s", async (_what, extra, name) => {
-    const e = await rejection(inspectBundle(stream(await build(kind, [...BASE, extra as TestEntry])), kind));
+    const e = await refusal(inspectBundle(stream(await build(kind, [...BASE, extra as TestEntry])), kind));
     expect(e.name).toBe(name);
   });
 
   it("refuse writing through a link inside the root", async () => {
-    const e = await rejection(inspectBundle(stream(await build(kind, [...BASE, { name: "d", symlink: "scripts" }, { name: "d/evil.sh", content: "x" }])), kind));
+    const e = await refusal(inspectBundle(stream(await build(kind, [...BASE, { name: "d", symlink: "scripts" }, { name: "d/evil.sh", content: "x" }])), kind));
     expect(e.name).toBe("Bundle.UnsafePath");
     expect(e.message).toContain("beneath the link 'd'");
   });
@@ -71,19 +63,19 @@ describe.each(["zip", "tar", "tgz"] as const)("%s bundles", (kind) => {
   it("stop a bomb at maxExpandedBytes", async () => {
     const bomb = await build(kind, [...BASE, { name: "zeros.bin", content: Buffer.alloc(16 * MiB) }]);
     expect(bomb.length).toBeLessThan(kind === "tar" ? 17 * MiB : 100 * 1024);
-    const e = await rejection(inspectBundle(stream(bomb), kind, { limits: { maxExpandedBytes: 4 * MiB } }));
+    const e = await refusal(inspectBundle(stream(bomb), kind, { limits: { maxExpandedBytes: 4 * MiB } }));
     expect(e.name).toBe("Bundle.TooLarge");
   });
 
   it("enforce maxEntries, maxEntryBytes and maxAppSpecBytes", async () => {
     const many = await build(kind, [...BASE, ...Array.from({ length: 20 }, (_, i) => ({ name: `f/${i}`, content: "x" }))]);
-    expect((await rejection(inspectBundle(stream(many), kind, { limits: { maxEntries: 10 } }))).message).toContain("maxEntries");
-    expect((await rejection(inspectBundle(stream(await build(kind, BASE)), kind, { limits: { maxEntryBytes: 100 } }))).message).toContain("maxEntryBytes");
-    expect((await rejection(inspectBundle(stream(await build(kind, BASE)), kind, { limits: { maxAppSpecBytes: 50 } }))).message).toContain("maxAppSpecBytes");
+    expect((await refusal(inspectBundle(stream(many), kind, { limits: { maxEntries: 10 } }))).message).toContain("maxEntries");
+    expect((await refusal(inspectBundle(stream(await build(kind, BASE)), kind, { limits: { maxEntryBytes: 100 } }))).message).toContain("maxEntryBytes");
+    expect((await refusal(inspectBundle(stream(await build(kind, BASE)), kind, { limits: { maxAppSpecBytes: 50 } }))).message).toContain("maxAppSpecBytes");
   });
 
   it("say NoAppSpec, pointing at an appspec one level down", async () => {
-    const e = await rejection(inspectBundle(stream(await build(kind, [{ name: "myapp/appspec.yml", content: APPSPEC }])), kind));
+    const e = await refusal(inspectBundle(stream(await build(kind, [{ name: "myapp/appspec.yml", content: APPSPEC }])), kind));
     expect(e.name).toBe("Bundle.NoAppSpec");
     expect(e.message).toContain("found myapp/appspec.yml");
   });
@@ -130,7 +122,7 @@ describe.each(["zip", "tar", "tgz"] as const)("%s bundles", (kind) => {
   });
 
   it("bound buffered extraction by maxExtractBytes", async () => {
-    const e = await rejection(inspectBundle(stream(await build(kind, BASE)), kind, { extract: () => true, limits: { maxExtractBytes: 10 } }));
+    const e = await refusal(inspectBundle(stream(await build(kind, BASE)), kind, { extract: () => true, limits: { maxExtractBytes: 10 } }));
     expect(e.message).toContain("maxExtractBytes");
   });
 });
@@ -143,7 +135,7 @@ describe("zip specifics", () => {
     ["backslash slip", "AAAevil.sh", "..\\evil.sh", "climbs out"],
   ])("rejects %s with Bundle.UnsafePath", async (_what, from, to, message) => {
     const zip = renameInZip(await zipOf([...BASE, { name: from, content: "x" }]), from, to);
-    const e = await rejection(inspectBundle(stream(zip), "zip"));
+    const e = await refusal(inspectBundle(stream(zip), "zip"));
     expect(e.name).toBe("Bundle.UnsafePath");
     expect(e.entry).toBe(to);
     expect(e.message).toContain(message);
@@ -151,7 +143,7 @@ describe("zip specifics", () => {
 
   it("does not trust declared sizes: an entry inflating past its header is refused while streaming", async () => {
     const zip = lieAboutSizes(await zipOf([{ name: "appspec.yml", content: APPSPEC }, { name: "zeros.bin", content: Buffer.alloc(8 * MiB) }]), 10);
-    const e = await rejection(inspectBundle(stream(zip), "zip"));
+    const e = await refusal(inspectBundle(stream(zip), "zip"));
     expect(e.name).toBe("Bundle.TooLarge");
     expect(e.message).toContain("headers are not trusted");
   });
@@ -172,7 +164,7 @@ describe("zip specifics", () => {
     const dir = await mkdtemp(join(tmpdir(), "stepdeploy-spool-"));
     try {
       await inspectBundle(stream(await zipOf(BASE)), "zip", { tempDir: dir });
-      await rejection(inspectBundle(stream(await zipOf([{ name: "x", content: "y" }])), "zip", { tempDir: dir }));
+      await refusal(inspectBundle(stream(await zipOf([{ name: "x", content: "y" }])), "zip", { tempDir: dir }));
       const { readdir } = await import("node:fs/promises");
       expect(await readdir(dir)).toEqual([]);
     } finally {
@@ -191,7 +183,7 @@ describe("tar specifics", () => {
     ["character device", { name: "dev", tarType: "character-device" }, "Bundle.UnsupportedEntry"],
   ] as const)("rejects %s", async (_what, extra, name) => {
     for (const kind of ["tar", "tgz"] as const) {
-      const e = await rejection(inspectBundle(stream(await tarOf([...BASE, extra as TestEntry], kind === "tgz")), kind));
+      const e = await refusal(inspectBundle(stream(await tarOf([...BASE, extra as TestEntry], kind === "tgz")), kind));
       expect(e.name).toBe(name);
     }
   });
@@ -209,12 +201,39 @@ describe("YAML and JSON revisions", () => {
     expect(r.entries).toEqual([]);
     await expect(inspectBundle(stream(Buffer.from(APPSPEC)), type, { limits: { maxAppSpecBytes: 10 } })).rejects.toMatchObject({ name: "Bundle.TooLarge" });
   });
+
+  it("refuse a file above the AppSpec cap by its size, before reading it", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "stepdeploy-bare-"));
+    try {
+      const file = join(dir, "appspec.yml");
+      await writeFile(file, "");
+      await truncate(file, 50 * MiB); // sparse: nothing to read in the time a test has, were it read
+      const e = await refusal(inspectBundle({ path: file }, "YAML"));
+      expect(e.name).toBe("Bundle.TooLarge");
+      expect(e.message).toBe(`the YAML revision is ${50 * MiB} bytes, above the 1 MiB (1048576 bytes) limit for an AppSpec (maxAppSpecBytes)`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the appspec inside a bundle", () => {
+  it("is refused by its declared size before it is inflated, and by its real size when the header lies", async () => {
+    const big = `${APPSPEC}#${"x".repeat(MiB)}\n`;
+    for (const kind of ["zip", "tar"] as const) {
+      const declared = await refusal(inspectBundle(stream(await build(kind, [{ name: "appspec.yml", content: big }])), kind));
+      expect(declared.message).toContain("appspec.yml declares");
+      expect(declared.message).toContain("above the 1 MiB (1048576 bytes) limit for an AppSpec");
+    }
+    const lying = await refusal(inspectBundle(stream(lieAboutSizes(await zipOf([{ name: "appspec.yml", content: big }]), 100)), "zip"));
+    expect(lying.name).toBe("Bundle.TooLarge");
+  });
 });
 
 describe("wrong input", () => {
   it("rejects bundle types CodeDeploy does not have (case-sensitive)", async () => {
     for (const t of ["yaml", "ZIP", "tar.gz", ""]) {
-      expect((await rejection(inspectBundle(stream(Buffer.from("x")), t))).name).toBe("Bundle.InvalidBundleType");
+      expect((await refusal(inspectBundle(stream(Buffer.from("x")), t))).name).toBe("Bundle.InvalidBundleType");
     }
   });
 
@@ -223,7 +242,7 @@ describe("wrong input", () => {
     ["zip", "tgz", "look like zip"],
     ["zip", "tar", "look like zip"],
   ] as const)("%s bytes declared as %s → Bundle.Corrupt saying what they look like", async (actual, declared, message) => {
-    const e = await rejection(inspectBundle(stream(await build(actual, BASE)), declared));
+    const e = await refusal(inspectBundle(stream(await build(actual, BASE)), declared));
     expect(e.name).toBe("Bundle.Corrupt");
     expect(e.message).toContain(message);
   });
@@ -231,7 +250,7 @@ describe("wrong input", () => {
   it("rejects truncated archives", async () => {
     for (const kind of ["zip", "tgz"] as const) {
       const whole = await build(kind, [...BASE, { name: "r.bin", content: Buffer.from(Array.from({ length: 5000 }, (_, i) => i % 251)) }]);
-      const e = await rejection(inspectBundle(stream(whole.subarray(0, whole.length - 40)), kind));
+      const e = await refusal(inspectBundle(stream(whole.subarray(0, whole.length - 40)), kind));
       expect(e.name).toBe("Bundle.Corrupt");
     }
   });

@@ -188,6 +188,15 @@ describe("GetObject at the SDK edge (aws-sdk-client-mock)", () => {
     expect(stream.destroyed).toBe(true);
   });
 
+  it.each(["YAML", "JSON"])("refuses a %s revision above the AppSpec cap before reading it", async (bundleType) => {
+    const stream = Readable.from([Buffer.from("x")]);
+    s3.on(GetObjectCommand).resolves({ Body: stream as unknown as never, ContentLength: 50 * MiB });
+    const e = await errorOf(inspectRevision({ bucket: "b", key: "appspec", bundleType }, { client }));
+    expect(e.name).toBe("Bundle.TooLarge");
+    expect(e.message).toContain(`(a ${bundleType} revision) is ${50 * MiB} bytes, above the 1 MiB (1048576 bytes) limit for an AppSpec`);
+    expect(stream.destroyed).toBe(true);
+  });
+
   it("checks bundleType before calling S3", async () => {
     const e = await errorOf(inspectRevision({ bucket: "b", key: "k", bundleType: "tar.gz" }, { client }));
     expect(e.name).toBe("Bundle.InvalidBundleType");

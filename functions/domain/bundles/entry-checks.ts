@@ -1,11 +1,19 @@
 import { PassThrough } from "node:stream";
 import { BundleError, BundleErrorNames } from "./errors.js";
-import type { BundleLimits } from "./limits.js";
-import { normalizeEntryPath, resolveLinkTarget } from "./paths.js";
+import { appSpecTooLarge, type BundleLimits, EXPANSION_RATIO_FLOOR } from "./limits.js";
+import { EntryTree } from "./entry-tree.js";
+import { LinkChecks } from "./link-checks.js";
+import { checkNameLengths, normalizeEntryPath } from "./paths.js";
 import type { BundleEntry, EntryType, InspectOptions } from "./types.js";
 
 /** An entry's content: a Node or streamx (tar-stream) readable. */
 export type ContentStream = AsyncIterable<Buffer> & { destroy(error?: Error): unknown };
+
+/** A check of an entry's data as it streams (a zip's CRC-32): sees every chunk, then judges at the end by throwing. */
+export interface DataCheck {
+  update(chunk: Buffer): void;
+  finish(): void;
+}
 
 /** File names CodeDeploy looks for at the bundle root, in the order we prefer them (docs/appspec.md). */
 export const APPSPEC_NAMES = ["appspec.yml", "appspec.yaml", "appspec.json"] as const;
@@ -14,18 +22,20 @@ export const APPSPEC_NAMES = ["appspec.yml", "appspec.yaml", "appspec.json"] as 
  * Everything the zip and tar readers share: per-entry validation (paths, duplicates, links, caps), byte counting
  * while content streams through, the appspec buffer, and extraction to the caller. One instance per inspection.
  */
-export class EntryRegistry {
+export class EntryChecks {
   readonly entries: BundleEntry[] = [];
   readonly extracted: Record<string, Buffer> = {};
   expandedBytes = 0;
   private readonly appSpecTexts = new Map<string, string>();
   readonly appSpecCandidates: string[] = [];
-  /** First appspec found below the root, to explain a NoAppSpec. */
+  /** First appspec found below the root, and first one at the root spelled in another case, to explain a NoAppSpec. */
   nestedAppSpec?: string;
-  private readonly seen = new Map<string, EntryType>();
-  /** Paths that earlier entries used as (possibly implicit) directories. */
-  private readonly parents = new Set<string>();
+  miscasedAppSpec?: string;
+  private readonly tree = new EntryTree();
+  private readonly links = new LinkChecks(this.tree);
   private extractedBytes = 0;
+  /** Bytes of the archive read so far (all of it for a zip, a running count for a tar stream). */
+  archiveBytes: () => number = () => Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly limits: BundleLimits,
@@ -37,6 +47,7 @@ export class EntryRegistry {
    * `consume`. Returns undefined for the root directory entry ("./"), which is skipped.
    */
   register(rawName: string, type: EntryType, declaredSize: number, linkTarget?: string): BundleEntry | undefined {
+    checkNameLengths(rawName, linkTarget, this.limits);
     const { path, isDir } = normalizeEntryPath(rawName);
     if (path === "") {
       if (type === "directory" || isDir) return undefined;
@@ -45,23 +56,6 @@ export class EntryRegistry {
     if (this.entries.length + 1 > this.limits.maxEntries) {
       throw new BundleError(BundleErrorNames.TooLarge, `the bundle has more than ${this.limits.maxEntries} entries (maxEntries)`, { entry: rawName });
     }
-    if (this.seen.has(path)) {
-      throw new BundleError(BundleErrorNames.DuplicateEntry, `entry '${path}' appears more than once in the bundle`, { entry: rawName });
-    }
-    const ancestors: string[] = [];
-    for (let i = path.indexOf("/"); i >= 0; i = path.indexOf("/", i + 1)) ancestors.push(path.slice(0, i));
-    for (const parent of ancestors) {
-      const parentType = this.seen.get(parent);
-      if (parentType === "symlink" || parentType === "hardlink") {
-        throw new BundleError(BundleErrorNames.UnsafePath, `entry '${path}' lies beneath the link '${parent}'; writing through links is refused`, { entry: rawName });
-      }
-      if (parentType === "file") {
-        throw new BundleError(BundleErrorNames.DuplicateEntry, `entry '${path}' needs '${parent}' to be a directory, but an earlier entry made it a file`, { entry: rawName });
-      }
-    }
-    if (type !== "directory" && this.parents.has(path)) {
-      throw new BundleError(BundleErrorNames.DuplicateEntry, `entry '${path}' is a ${type}, but an earlier entry used it as a directory`, { entry: rawName });
-    }
     if (declaredSize > this.limits.maxEntryBytes) {
       throw new BundleError(BundleErrorNames.TooLarge, `entry '${path}' declares ${declaredSize} bytes, above maxEntryBytes ${this.limits.maxEntryBytes}`, { entry: rawName });
     }
@@ -69,34 +63,39 @@ export class EntryRegistry {
       throw new BundleError(BundleErrorNames.TooLarge, `entry '${path}' declares ${declaredSize} bytes, which would take the bundle past maxExpandedBytes ${this.limits.maxExpandedBytes}`, { entry: rawName });
     }
     const entry: BundleEntry = { path, type, size: 0 };
-    if ((type === "symlink" || type === "hardlink") && linkTarget !== undefined) this.checkLink(entry, rawName, linkTarget);
-    this.seen.set(path, type);
-    for (const parent of ancestors) this.parents.add(parent);
+    const node = this.tree.add(path, type, rawName);
+    if (type === "symlink" || type === "hardlink") {
+      entry.linkTarget = linkTarget ?? "";
+      this.links.add(entry, node, rawName);
+    }
     this.entries.push(entry);
     const base = path.slice(path.lastIndexOf("/") + 1);
     if ((APPSPEC_NAMES as readonly string[]).includes(base)) {
       if (path === base) {
         if (type !== "file") throw new BundleError(BundleErrorNames.UnsupportedEntry, `${path} at the bundle root is a ${type}; it must be a regular file`, { entry: rawName });
+        if (declaredSize > this.limits.maxAppSpecBytes) throw appSpecTooLarge(`${path} declares ${declaredSize} bytes`, this.limits.maxAppSpecBytes, rawName);
         this.appSpecCandidates.push(path);
       } else this.nestedAppSpec ??= path;
+    } else if (path === base && (APPSPEC_NAMES as readonly string[]).includes(base.toLowerCase())) {
+      this.miscasedAppSpec ??= path;
     }
     return entry;
   }
 
-  /** Symlink targets resolve from the link's directory; hardlink targets (tar) name an entry from the root. */
-  checkLink(entry: BundleEntry, rawName: string, target: string): void {
-    let resolved: string | undefined;
-    if (entry.type === "hardlink") {
-      try {
-        resolved = normalizeEntryPath(target).path;
-      } catch {
-        resolved = undefined;
-      }
-    } else resolved = resolveLinkTarget(entry.path, target);
-    if (resolved === undefined) {
-      throw new BundleError(BundleErrorNames.UnsafePath, `${entry.type} '${entry.path}' points outside the bundle root ('${target}')`, { entry: rawName });
-    }
-    entry.linkTarget = target;
+  /**
+   * Refuses more than maxExpansionRatio decompressed bytes per archive byte once past EXPANSION_RATIO_FLOOR (a
+   * compression bomb): by default the bundle so far against the archive bytes read so far; with `compressed`
+   * and `entry`, one zip entry's declared sizes, before it is inflated.
+   */
+  checkExpansion(expanded: number, compressed = this.archiveBytes(), entry?: string): void {
+    if (expanded <= EXPANSION_RATIO_FLOOR || expanded <= this.limits.maxExpansionRatio * compressed) return;
+    const what = entry === undefined ? `the bundle decompresses to ${expanded} bytes from ${compressed} archive bytes` : `entry '${entry}' declares ${expanded} bytes from ${compressed} compressed`;
+    throw new BundleError(BundleErrorNames.TooLarge, `${what}, more than maxExpansionRatio ${this.limits.maxExpansionRatio} to 1: a compression bomb`, entry === undefined ? {} : { entry });
+  }
+
+  /** After the last entry: the checks that need every entry (links that point at or through other links). */
+  checkLinkChains(): void {
+    this.links.checkChains();
   }
 
   /** Whether the caller asked for this entry's content. */
@@ -110,7 +109,7 @@ export class EntryRegistry {
    * Streams an entry's content through the caps: counts actual bytes, keeps the appspec (bounded), hands
    * selected entries to the caller, discards the rest. Never holds more than one chunk of other entries.
    */
-  async consume(entry: BundleEntry, content: ContentStream): Promise<void> {
+  async consume(entry: BundleEntry, content: ContentStream, check?: DataCheck): Promise<void> {
     const isAppSpec = entry.type === "file" && this.appSpecCandidates.includes(entry.path);
     const wanted = this.wants(entry);
     const appSpecChunks: Buffer[] = [];
@@ -137,8 +136,10 @@ export class EntryRegistry {
     }
     try {
       for await (const chunk of content) {
+        check?.update(chunk);
         entry.size += chunk.length;
         this.expandedBytes += chunk.length;
+        this.checkExpansion(this.expandedBytes);
         if (entry.size > this.limits.maxEntryBytes) {
           throw new BundleError(BundleErrorNames.TooLarge, `entry '${entry.path}' expands past maxEntryBytes ${this.limits.maxEntryBytes}`, { entry: entry.path });
         }
@@ -146,9 +147,7 @@ export class EntryRegistry {
           throw new BundleError(BundleErrorNames.TooLarge, `the bundle expands past maxExpandedBytes ${this.limits.maxExpandedBytes} (at entry '${entry.path}')`, { entry: entry.path });
         }
         if (isAppSpec) {
-          if (entry.size > this.limits.maxAppSpecBytes) {
-            throw new BundleError(BundleErrorNames.TooLarge, `${entry.path} is larger than maxAppSpecBytes ${this.limits.maxAppSpecBytes}`, { entry: entry.path });
-          }
+          if (entry.size > this.limits.maxAppSpecBytes) throw appSpecTooLarge(`${entry.path} is larger`, this.limits.maxAppSpecBytes, entry.path);
           appSpecChunks.push(chunk);
         }
         if (wanted && sink) {
@@ -163,6 +162,7 @@ export class EntryRegistry {
           extractChunks.push(chunk);
         }
       }
+      check?.finish();
     } catch (e) {
       // Ends the consumer's stream without an 'error' event nobody listens to; the caller gets `e`.
       sink?.destroy();
@@ -179,10 +179,11 @@ export class EntryRegistry {
   }
 
   /** Reads a (small) symlink target from the entry's content, bounded by maxLinkTargetBytes. */
-  async readLinkTarget(rawName: string, content: ContentStream): Promise<string> {
+  async readLinkTarget(rawName: string, content: ContentStream, check?: DataCheck): Promise<string> {
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of content) {
+      check?.update(chunk);
       size += chunk.length;
       if (size > this.limits.maxLinkTargetBytes) {
         content.destroy();
@@ -190,6 +191,7 @@ export class EntryRegistry {
       }
       chunks.push(chunk);
     }
+    check?.finish();
     return Buffer.concat(chunks).toString("utf8");
   }
 
@@ -199,9 +201,11 @@ export class EntryRegistry {
       const text = this.appSpecTexts.get(name);
       if (text !== undefined) return { path: name, text };
     }
-    const hint = this.nestedAppSpec
-      ? `; found ${this.nestedAppSpec}: archive the folder's contents, not the folder, so the appspec sits at the root`
-      : "";
+    const hint = this.miscasedAppSpec
+      ? `; found ${this.miscasedAppSpec}: the name is case-sensitive (the CodeDeploy agent on Linux would not find it)`
+      : this.nestedAppSpec
+        ? `; found ${this.nestedAppSpec}: archive the folder's contents, not the folder, so the appspec sits at the root`
+        : "";
     throw new BundleError(BundleErrorNames.NoAppSpec, `no ${APPSPEC_NAMES.join(", ")} at the bundle root${hint}`);
   }
 }
