@@ -1,4 +1,5 @@
 import { ValidationErrors } from "../errors.js";
+import { ReleaseErrorNames } from "./errors.js";
 import type { Trigger } from "./trigger.js";
 
 /**
@@ -6,12 +7,13 @@ import type { Trigger } from "./trigger.js";
  * `config/releases.<stage>.json` (docs/releases.md); serverless.yml derives the EventBridge rule
  * filters from it and hands it to the dispatcher as RELEASE_SOURCES.
  *
- * An S3 source names a bucket and a key prefix; the bundle's appspec names the function and hooks.
- * An ECR source names a repository and tag and, having no appspec, the function, alias and hooks.
+ * A source owns its targets: an S3 source names a bucket, a key prefix and the function(s) and
+ * alias(es) its uploads may deploy (`functions`); the bundle's appspec picks one of them and names
+ * the hooks, and an appspec naming anything else is refused before any code changes. An ECR source
+ * names a repository and tag and, having no appspec, the one function, alias and hooks.
  * `platform` is `lambda` for now; ECS services arrive with the load-balancer deployments and get
  * their own branch of the release workflow's dispatch (a Choice on `platform`).
  */
-export const RELEASE_ERROR = "Release.InvalidConfiguration";
 export const RELEASE_PLATFORMS = ["lambda"] as const;
 export const DEFAULT_CODE_PACKAGE = "function.zip";
 /** CodePipeline's ECR source defaults to `latest`; an empty tag matches any tag (codepipeline-spec §4.3). */
@@ -38,24 +40,41 @@ interface SourceBase {
   deployment: ReleaseDeploymentSettings;
 }
 
+/** A function and alias a source may deploy. Names are exact and case-sensitive, as Lambda's are. */
+export interface ReleaseTarget {
+  name: string;
+  alias: string;
+}
+
 export interface S3ReleaseSource extends SourceBase {
   s3: { bucket: string; prefix: string };
+  /** The only functions and aliases this source's appspecs may name (at least one). */
+  functions: ReleaseTarget[];
   /** Path inside the bundle of the function's code package; when present, the release publishes it. */
   codePackage: string;
 }
 
 export interface EcrReleaseSource extends SourceBase {
   ecr: { repository: string; tag: string };
-  function: { name: string; alias: string };
+  function: ReleaseTarget;
   hooks: { beforeAllowTraffic: string | null; afterAllowTraffic: string | null };
 }
 
 export type ReleaseSource = S3ReleaseSource | EcrReleaseSource;
 
+/** What a source may deploy: its `functions` (S3) or its one `function` (ECR). */
+export function targetsOf(source: ReleaseSource): ReleaseTarget[] {
+  return "s3" in source ? source.functions : [source.function];
+}
+
 const NAME = /^[A-Za-z0-9_-]{1,32}$/;
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const REPOSITORY = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+// Lambda's name rules (Lambda API reference: FunctionName, Alias Name). A plain name only: the appspec
+// must name the function exactly as configured, and the IAM grants are derived from these names.
+const FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+const ALIAS_NAME = /^(?![0-9]+$)[a-zA-Z0-9_-]{1,128}$/;
 const SETTINGS = ["deploymentConfig", "alarms", "autoRollback", "alarmPollSeconds", "alarmMonitoring", "ignorePollAlarmFailure", "metricGates", "hookTimeoutSeconds"];
 const COMMON = ["name", "platform", "application", "deploymentGroup", "deployment"];
 
@@ -71,10 +90,10 @@ export function parseReleaseSources(raw: unknown): ReleaseSource[] {
     try {
       value = JSON.parse(raw);
     } catch (e) {
-      throw new ValidationErrors([{ field: "RELEASE_SOURCES", reason: `not JSON: ${(e as Error).message}` }], RELEASE_ERROR);
+      throw new ValidationErrors([{ field: "RELEASE_SOURCES", reason: `not JSON: ${(e as Error).message}` }], ReleaseErrorNames.InvalidConfiguration);
     }
   }
-  if (!Array.isArray(value)) throw new ValidationErrors([{ field: "RELEASE_SOURCES", reason: "must be a list of release sources" }], RELEASE_ERROR);
+  if (!Array.isArray(value)) throw new ValidationErrors([{ field: "RELEASE_SOURCES", reason: "must be a list of release sources" }], ReleaseErrorNames.InvalidConfiguration);
   const out: ReleaseSource[] = [];
   for (const [i, item] of value.entries()) {
     const at = `[${i}]`;
@@ -86,7 +105,7 @@ export function parseReleaseSources(raw: unknown): ReleaseSource[] {
     if (s) out.push(s);
   }
   checkDistinct(out, bad);
-  if (problems.length) throw new ValidationErrors(problems, RELEASE_ERROR);
+  if (problems.length) throw new ValidationErrors(problems, ReleaseErrorNames.InvalidConfiguration);
   return out;
 }
 
@@ -121,7 +140,7 @@ function parseOne(o: Obj, at: string, bad: (f: string, r: string) => void): Rele
   }
   const base = { name: name ?? "", platform: "lambda" as const, application: application ?? "", deploymentGroup: deploymentGroup ?? "", deployment: (isObj(deployment) ? deployment : {}) as ReleaseDeploymentSettings };
   if (hasS3) {
-    for (const k of Object.keys(o)) if (![...COMMON, "s3", "codePackage"].includes(k)) bad(`${at}.${k}`, "is not an S3 release source field (s3, codePackage)");
+    for (const k of Object.keys(o)) if (![...COMMON, "s3", "functions", "codePackage"].includes(k)) bad(`${at}.${k}`, "is not an S3 release source field (s3, functions, codePackage)");
     if (!isObj(o.s3)) {
       bad(`${at}.s3`, "must be an object {bucket, prefix}");
       return undefined;
@@ -133,7 +152,8 @@ function parseOne(o: Obj, at: string, bad: (f: string, r: string) => void): Rele
     if (typeof codePackage !== "string" || !/\.zip$/.test(codePackage) || codePackage.startsWith("/") || codePackage.split("/").includes("..")) {
       bad(`${at}.codePackage`, "must be a relative path to a .zip inside the bundle");
     }
-    return { ...base, s3: { bucket: bucket ?? "", prefix: String(prefix) }, codePackage: String(codePackage) };
+    const functions = parseTargets(o.functions, `${at}.functions`, bad);
+    return { ...base, s3: { bucket: bucket ?? "", prefix: String(prefix) }, functions, codePackage: String(codePackage) };
   }
   for (const k of Object.keys(o)) if (![...COMMON, "ecr", "function", "hooks"].includes(k)) bad(`${at}.${k}`, "is not an ECR release source field (ecr, function, hooks)");
   if (!isObj(o.ecr)) {
@@ -143,10 +163,8 @@ function parseOne(o: Obj, at: string, bad: (f: string, r: string) => void): Rele
   const repository = str(o.ecr, "repository", `${at}.ecr`, bad, REPOSITORY, "is not a valid ECR repository name");
   const tag = o.ecr.tag ?? DEFAULT_ECR_TAG;
   if (typeof tag !== "string" || (tag !== "" && !TAG.test(tag))) bad(`${at}.ecr.tag`, "must be an image tag, or \"\" for any tag");
-  const fn = isObj(o.function) ? o.function : undefined;
-  if (!fn) bad(`${at}.function`, "is required for an ECR source: {name, alias} of the container-image function");
-  const functionName = fn ? str(fn, "name", `${at}.function`, bad) : undefined;
-  const alias = fn ? str(fn, "alias", `${at}.function`, bad) : undefined;
+  if (!isObj(o.function)) bad(`${at}.function`, "is required for an ECR source: {name, alias} of the container-image function");
+  const fn = isObj(o.function) ? parseTarget(o.function, `${at}.function`, bad) : { name: "", alias: "" };
   const hooks = isObj(o.hooks) ? o.hooks : {};
   const hook = (k: string): string | null => {
     const v = hooks[k];
@@ -157,13 +175,46 @@ function parseOne(o: Obj, at: string, bad: (f: string, r: string) => void): Rele
   return {
     ...base,
     ecr: { repository: repository ?? "", tag: String(tag) },
-    function: { name: functionName ?? "", alias: alias ?? "" },
+    function: fn,
     hooks: { beforeAllowTraffic: hook("beforeAllowTraffic"), afterAllowTraffic: hook("afterAllowTraffic") },
   };
 }
 
-/** Names are unique, and no event can match two sources: releases of one upload never race each other. */
+function parseTarget(o: Obj, at: string, bad: (f: string, r: string) => void): ReleaseTarget {
+  for (const k of Object.keys(o)) if (k !== "name" && k !== "alias") bad(`${at}.${k}`, "is not a target field (name, alias)");
+  const name = str(o, "name", at, bad, FUNCTION_NAME, "must be a Lambda function name (1-64 of A-Z a-z 0-9 _ -; not an ARN)");
+  const alias = str(o, "alias", at, bad, ALIAS_NAME, "must be a Lambda alias name (1-128 of A-Z a-z 0-9 _ -, not only digits)");
+  return { name: name ?? "", alias: alias ?? "" };
+}
+
+/** An S3 source's `functions`: a non-empty list of {name, alias}, each once. */
+function parseTargets(raw: unknown, at: string, bad: (f: string, r: string) => void): ReleaseTarget[] {
+  if (!Array.isArray(raw) || raw.length === 0) {
+    bad(at, "is required: the [{name, alias}] this source's uploads may deploy (an appspec naming anything else is refused)");
+    return [];
+  }
+  const out: ReleaseTarget[] = [];
+  for (const [i, item] of raw.entries()) {
+    if (!isObj(item)) bad(`${at}[${i}]`, "must be an object {name, alias}");
+    else out.push(parseTarget(item, `${at}[${i}]`, bad));
+  }
+  return out;
+}
+
+/**
+ * Names are unique, no event can match two sources (releases of one upload never race each other),
+ * and a function:alias belongs to one source only (a source owns its targets).
+ */
 function checkDistinct(sources: ReleaseSource[], bad: (f: string, r: string) => void): void {
+  const owner = new Map<string, string>();
+  for (const [i, s] of sources.entries()) {
+    for (const t of targetsOf(s)) {
+      const key = `${t.name}:${t.alias}`;
+      const first = owner.get(key);
+      if (first !== undefined) bad(`[${i}]`, `${key} is already a target of ${first}: a function and alias belong to one release source`);
+      else owner.set(key, `[${i}]`);
+    }
+  }
   for (const [i, a] of sources.entries()) {
     for (const [j, b] of sources.entries()) {
       if (j <= i) continue;
