@@ -54,7 +54,7 @@ export const STAGES: Stage[] = [
     vitest: true,
     command: (extra) => [bin("vitest"), "run", "--reporter=default", "--reporter=json", `--outputFile.json=${VITEST_JSON}`, ...extra],
   },
-  { name: "package", command: () => [bin("osls"), "package"] },
+  { name: "package", command: () => [bin("osls"), "package", "--param=targetFunctionPattern=orders-*"] },
   { name: "check-cfn", needs: "package", command: () => [bin("tsx"), "scripts/check-cfn.ts"] },
 ];
 

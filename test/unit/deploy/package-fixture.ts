@@ -42,7 +42,7 @@ export async function packageService(args: string[] = []): Promise<PackagedServi
   symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
   const osls = path.join(ROOT, "node_modules", ".bin", "osls");
   try {
-    await promisify(execFile)(osls, ["package", ...args], {
+    await promisify(execFile)(osls, ["package", "--param=targetFunctionPattern=orders-*", ...args], {
       cwd: dir,
       env: { ...process.env, SLS_TELEMETRY_DISABLED: "1", SLS_NOTIFICATIONS_MODE: "off", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
       maxBuffer: 16 * 1024 * 1024,
