@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { ValidationErrors } from "../../../functions/domain/errors.js";
 import { bundleTypeOfKey, matchSource, parseReleaseSources, targetsOf } from "../../../functions/domain/release/index.js";
 
-const releasesConfig = createRequire(import.meta.url)("../../../config/releases.cjs") as { forStage(stage: string): Record<string, unknown>; NO_SOURCE: string };
+const releasesConfig = createRequire(import.meta.url)("../../../config/releases.cjs") as { forStage(stage: string): Record<string, unknown>; NO_SOURCE: string; NO_FUNCTION: string };
 const local = JSON.parse(readFileSync(new URL("../../../config/releases.local.json", import.meta.url), "utf8")).sources as unknown[];
 
 const problemsOf = (raw: unknown) => {
@@ -108,6 +108,9 @@ describe("config/releases.cjs (what serverless.yml derives from a stage's source
     expect(c.s3EventDetail).toEqual({ bucket: { name: ["orders-releases"] }, object: { key: [{ prefix: "orders-api/" }] } });
     expect(c.ecrEventDetail).toEqual({ "action-type": ["PUSH"], result: ["SUCCESS"], "repository-name": ["media/thumbnailer"], "image-tag": ["release"] });
     expect(c.bundleObjectArns).toEqual(["arn:aws:s3:::orders-releases/orders-api/*"]);
+    // Code may be uploaded and published only to the sources' own functions (and their versions).
+    const fn = (name: string) => ({ "Fn::Sub": `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${name}` });
+    expect(c.releaseFunctionArns).toEqual([fn("orders"), fn("orders:*"), fn("thumbnailer"), fn("thumbnailer:*")]);
     expect(JSON.parse(String(c.sourcesJson))).toEqual(local);
   });
 
@@ -116,6 +119,7 @@ describe("config/releases.cjs (what serverless.yml derives from a stage's source
     expect(c.file).toBe("releases.default.json");
     expect(c.s3EventDetail).toEqual({ bucket: { name: [releasesConfig.NO_SOURCE] } });
     expect((c.ecrEventDetail as Record<string, unknown>)["repository-name"]).toEqual([releasesConfig.NO_SOURCE]);
+    expect(JSON.stringify(c.releaseFunctionArns)).toContain(`function:${releasesConfig.NO_FUNCTION}`);
     expect(problemsOf([{ name: "a", application: "x", deploymentGroup: "g", s3: { bucket: releasesConfig.NO_SOURCE } }]).join()).toContain("not a valid S3 bucket name");
   });
 });
