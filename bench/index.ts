@@ -82,6 +82,7 @@ async function main() {
       { key: "wallMsWholeRun", title: "local wall ms (all four)" },
     ]),
   );
+  extra.inProcess = await (await import("./in-process.js")).benchInProcess(print);
   const releases = await benchReleases();
   extra.releases = releases;
   print("\n### Releases from trigger events (release execution + nested deployment, summed)\n");

@@ -1,16 +1,69 @@
+import type { LambdaClientConfig } from "@aws-sdk/client-lambda";
+
 /**
- * SDK clients, one per service and endpoint. The SDK reads region, credentials and
+ * SDK clients, one per service, endpoint and transport. The SDK reads region, credentials and
  * AWS_ENDPOINT_URL from the standard environment, so the same code talks to AWS, LocalStack,
  * moto or the simulated account. Clients are cached per endpoint so a warm Lambda reuses its
  * connections while a process that changes endpoint (the local simulator) gets a fresh client.
+ *
+ * The transport is the SDK's own `requestHandler` seam (a smithy HttpHandler). On AWS nothing
+ * installs one and every client uses the SDK's default (node:http). A process that hosts the
+ * AWS-compatible services itself (the local simulator) installs one for the whole process with
+ * `useTransport`, as `useClock` (functions/lib/clock.ts) points handlers at the simulated clock:
+ * clients created while it is installed are built with it (`create` receives it in its options),
+ * and are dropped when it is removed. Endpoints keep coming from AWS_ENDPOINT_URL either way.
  */
+export type RequestHandler = NonNullable<LambdaClientConfig["requestHandler"]>;
+
+/** What `cachedClient` hands to `create`: spread it into the client's configuration. */
+export interface ClientOptions {
+  requestHandler?: RequestHandler;
+}
+
+interface Installed {
+  id: number;
+  handler: RequestHandler;
+}
+
+let installed: Installed | undefined;
+const transportIds = new WeakMap<object, number>();
+let nextTransportId = 1;
 const cache = new Map<string, unknown>();
 
-export function cachedClient<T>(service: string, create: () => T): T {
-  const key = `${service}|${process.env.AWS_ENDPOINT_URL ?? ""}|${process.env.AWS_REGION ?? ""}`;
+/**
+ * Installs the process-wide transport; returns the function that puts the previous one back.
+ * Clients are cached per transport, so installing the same handler again reuses the clients built
+ * with it (building a client and its first call cost milliseconds: credentials, region, endpoint rules).
+ */
+export function useTransport(handler: RequestHandler): () => void {
+  const previous = installed;
+  let id = transportIds.get(handler);
+  if (id === undefined) {
+    id = nextTransportId++;
+    transportIds.set(handler, id);
+  }
+  const mine: Installed = { id, handler };
+  installed = mine;
+  return () => {
+    if (installed === mine) installed = previous;
+  };
+}
+
+/** The options every SDK client of this process is built with (empty unless a transport is installed). */
+export function clientOptions(): ClientOptions {
+  return installed ? { requestHandler: installed.handler } : {};
+}
+
+export function cachedClient<T>(service: string, create: (options: ClientOptions) => T): T {
+  const env = process.env;
+  const transport = installed?.id ?? 0;
+  const serviceEndpoint = env[`AWS_ENDPOINT_URL_${service.split(":")[0]?.toUpperCase()}`] ?? "";
+  const key = `${service}|${env.AWS_ENDPOINT_URL ?? ""}|${serviceEndpoint}|${env.AWS_REGION ?? ""}|${transport}`;
   let client = cache.get(key) as T | undefined;
   if (!client) {
-    client = create();
+    client = create(clientOptions());
+    const handler = (client as { config?: { requestHandler?: unknown } }).config?.requestHandler;
+    if (installed && handler !== installed.handler) throw new Error(`SDK client ${service} ignores the installed transport: build it with the options cachedClient passes to create`);
     cache.set(key, client);
   }
   return client;

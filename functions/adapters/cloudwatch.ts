@@ -5,7 +5,7 @@ import { cachedClient } from "./clients.js";
 import { toStepDeployError } from "./aws-errors.js";
 import type { AlarmsPort } from "../ports/alarms.js";
 
-export const cloudWatchClient = (): CloudWatchClient => cachedClient("cloudwatch", () => new CloudWatchClient({}));
+export const cloudWatchClient = (): CloudWatchClient => cachedClient("cloudwatch", (options) => new CloudWatchClient(options));
 
 /** Reads metric and composite alarms by name. Names CloudWatch does not know are simply absent. */
 export async function describeAlarms(names: string[], client = cloudWatchClient()): Promise<AlarmReading[]> {

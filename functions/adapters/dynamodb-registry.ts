@@ -90,7 +90,7 @@ export function registryCreateTableInput(tableName: string): CreateTableCommandI
   } as CreateTableCommandInput;
 }
 
-export const dynamoDbClient = (): DynamoDBClient => cachedClient("dynamodb", () => new DynamoDBClient({}));
+export const dynamoDbClient = (): DynamoDBClient => cachedClient("dynamodb", (options) => new DynamoDBClient(options));
 
 export interface DynamoDbRegistryOptions extends RegistryOptions {
   client?: DynamoDBClient;

@@ -4,7 +4,7 @@ import { ErrorNames, StepDeployError } from "../domain/errors.js";
 import { toStepDeployError } from "./aws-errors.js";
 import { cachedClient } from "./clients.js";
 
-export const eventBridgeClient = (): EventBridgeClient => cachedClient("eventbridge", () => new EventBridgeClient({}));
+export const eventBridgeClient = (): EventBridgeClient => cachedClient("eventbridge", (options) => new EventBridgeClient(options));
 
 /** Puts one deployment notification on the stack's bus (for paths outside the state machine, e.g. the janitor). */
 export async function putDeploymentEvent(detail: object, resources: string[], busName = process.env.EVENT_BUS_NAME ?? "default", client = eventBridgeClient()): Promise<void> {

@@ -19,7 +19,7 @@ export interface AliasState {
   weights: Record<string, number>;
 }
 
-export const lambdaClient = (): LambdaClient => cachedClient("lambda", () => new LambdaClient({}));
+export const lambdaClient = (): LambdaClient => cachedClient("lambda", (options) => new LambdaClient(options));
 
 export async function getAlias(functionName: string, alias: string, client = lambdaClient()): Promise<AliasState> {
   try {

@@ -11,7 +11,7 @@ import { toStepDeployError } from "./aws-errors.js";
 import { cachedClient } from "./clients.js";
 import type { ExecutionsPort } from "../ports/executions.js";
 
-export const sfnClient = (): SFNClient => cachedClient("sfn", () => new SFNClient({}));
+export const sfnClient = (): SFNClient => cachedClient("sfn", (options) => new SFNClient(options));
 
 /** A token that has expired or was already answered: the waiting task has moved on. */
 const STALE = new Set(["TaskTimedOut", "TaskDoesNotExist", "InvalidToken"]);

@@ -1,31 +1,32 @@
 import type { SimClock } from "../clock.js";
 import type { CallbackWorld } from "../runtime/callbacks.js";
-import { CloudWatchApi } from "./cloudwatch-api.js";
-import { MetricStore } from "./cloudwatch-metrics.js";
-import { type AlarmChange, type AlarmState, CloudWatchWorld } from "./cloudwatch-world.js";
-import type { EventPattern } from "./event-pattern.js";
-import { EcrWorld } from "./ecr-world.js";
-import { EventBridgeApi } from "./eventbridge-api.js";
-import { type CapturedEvent, type Delivery, type EventEnvelope, EventBridgeWorld, type RuleSpec, type ServiceEvent } from "./eventbridge-world.js";
-import { FaultInjector, type FaultSpec, parseFault } from "./faults.js";
-import type { ServiceApi } from "./http.js";
-import { IdGenerator } from "./ids.js";
-import { type ApiCall, Journal, type WorldLogEntry } from "./journal.js";
-import { LambdaApi } from "./lambda-api.js";
-import { type Invocation, Invoker } from "./lambda-invoke.js";
-import { parseResults } from "./lambda-script.js";
-import { type AliasChange, LambdaWorld } from "./lambda-world.js";
-import { Reactions } from "./reactions.js";
-import { type ServedAccount, serve } from "./server.js";
-import { ALARM_STATE_CHANGE, EXECUTION_STATUS_CHANGE, alarmStateChangeDetail, executionStatusChangeDetail } from "./service-events.js";
+import type { AlarmChange, AlarmState, CloudWatchWorld } from "./cloudwatch/world.js";
+import type { MetricStore } from "./cloudwatch/metrics.js";
+import type { EcrWorld } from "./ecr/world.js";
+import type { EventPattern } from "./eventbridge/pattern.js";
+import type { CapturedEvent, Delivery, EventBridgeWorld, EventEnvelope, RuleSpec, ServiceEvent } from "./eventbridge/world.js";
+import type { Invocation, Invoker } from "./lambda/invoke.js";
+import { parseResults } from "./lambda/script.js";
+import type { AliasChange, LambdaWorld } from "./lambda/world.js";
+import { SERVICES } from "./services.js";
 import { parseSetup } from "./setup.js";
-import { SfnApi } from "./sfn-api.js";
-import { type TaskTokenRecord, TaskTokens, callbackWorld } from "./sfn-tokens.js";
-import { type ExecutionHost, type ExecutionRecord, type ExecutionResult, type ExecutionStartRequest, SfnWorld, type StateMachineSpec } from "./sfn-world.js";
-import { type ActionItem, Timeline, type TimelineItem, parseTimeline } from "./timeline.js";
-import { Checker } from "./validate.js";
+import { type ActionHandler, type ActionItem, Actions } from "./shared/actions.js";
+import { Checker } from "./shared/checker.js";
+import { IdGenerator } from "./shared/ids.js";
+import { type ApiCall, Journal, type WorldLogEntry } from "./shared/journal.js";
+import type { ServiceApi } from "./shared/protocol/wire.js";
+import { Reactions } from "./shared/reactions.js";
+import type { AccountContext, Service, ServiceDefinition, TimelineItem, TimelineKind } from "./shared/service.js";
+import { Timeline, parseTimeline } from "./shared/timeline.js";
+import { FaultInjector, type FaultSpec, faultSetup, faultTimeline, parseFault } from "./shared/transport/faults.js";
+import { type ServedAccount, serveHttp } from "./shared/transport/http-server.js";
+import type { InProcessNetwork } from "./shared/transport/in-process.js";
+import { type Router, router } from "./shared/transport/router.js";
+import { type TaskTokenRecord, type TaskTokens, callbackWorld } from "./sfn/tokens.js";
+import type { ExecutionHost, ExecutionRecord, ExecutionResult, ExecutionStartRequest, SfnWorld, StateMachineSpec } from "./sfn/world.js";
 
 export type {
+  ActionHandler,
   ActionItem,
   AliasChange,
   AlarmChange,
@@ -49,15 +50,14 @@ export type {
   TimelineItem,
   WorldLogEntry,
 };
-export { matchesPattern, patternProblem } from "./event-pattern.js";
-
-/** What a timeline `action` means: registered with `onAction`. Runs asynchronously; `settled()` waits for it. */
-export type ActionHandler = (item: ActionItem) => Promise<void> | void;
+export { matchesPattern, patternProblem } from "./eventbridge/pattern.js";
 
 export interface SimAccountOptions {
   clock: SimClock;
   region?: string;
   accountId?: string;
+  /** The services to simulate, created in this order (default: SERVICES from services.ts; the account's own members need those). */
+  services?: readonly ServiceDefinition[];
 }
 
 /** An alias as it stands (or stood): what `getAlias` and `aliasAt` return. */
@@ -69,10 +69,10 @@ export interface AliasView {
 }
 
 /**
- * A simulated AWS account (Lambda, CloudWatch, EventBridge, Step Functions) served over HTTP with
- * the real wire protocols, driven by a SimClock. Build it from a plain-JSON setup (`fromSetup`),
- * add a timeline and faults, `serve()` it, point SDK clients at `endpoint`, then read what
- * happened: `calls`, `aliasHistory`, `events`, `serviceEvents`, `deliveries`, `invocations`,
+ * A simulated AWS account, driven by a SimClock: the services listed in services.ts (one folder
+ * each), served with their real wire protocols over HTTP (`serve`) or in-process. Build it from a
+ * plain-JSON setup (`fromSetup`), add a timeline and faults, point SDK clients at it, then read
+ * what happened: `calls`, `aliasHistory`, `events`, `serviceEvents`, `deliveries`, `invocations`,
  * `executions`, `worldLog`.
  *
  * Reactions: EventBridge rules with in-process targets (`subscribe`) receive PutEvents entries and
@@ -80,9 +80,6 @@ export interface AliasView {
  * timeline `action` entries run the handlers registered with `onAction`. `settled()` waits for all
  * of it. Executions are run by an injected `ExecutionHost`; `callbacks` is the CallbackWorld the
  * local runtime uses for `.waitForTaskToken`.
- *
- * Adding a service: a `<service>-world.ts` (state and rules) and a `<service>-api.ts`
- * (a ServiceApi: routing, wire shapes, throttling/5xx errors), then one entry in `apis` below.
  */
 export class SimAccount {
   readonly clock: SimClock;
@@ -91,67 +88,76 @@ export class SimAccount {
   readonly ids: IdGenerator;
   readonly journal = new Journal();
   readonly faults = new FaultInjector();
+  /** In-flight rule deliveries and action handlers. */
+  readonly reactions: Reactions;
+  /** Every service of the account by its name in services.ts. */
+  readonly services: ReadonlyMap<string, Service<unknown>>;
+  /** The wire handlers of the services whose API is served. */
+  readonly apis: readonly ServiceApi[];
+  /** Answers one wire request: what both transports (HTTP and in-process) hand requests to. */
+  readonly route: Router;
   readonly lambda: LambdaWorld;
   /** Container images (pushes emit "ECR Image Action"; UpdateFunctionCode checks image URIs against it). */
   readonly ecr: EcrWorld;
-  readonly invoker: Invoker;
   readonly cloudwatch: CloudWatchWorld;
-  readonly metrics = new MetricStore();
   readonly eventbridge: EventBridgeWorld;
   /** Step Functions: state machines and executions (`executionFinished` is how a host reports back). */
   readonly sfn: SfnWorld;
-  /** Task tokens of `.waitForTaskToken` tasks (SendTaskSuccess/Failure/Heartbeat). */
-  readonly taskTokens: TaskTokens;
   /** The local runtime's view of the account for `.waitForTaskToken` (register/expire/nextEventAt/settled). */
   readonly callbacks: CallbackWorld;
-  /** In-flight rule deliveries and action handlers. */
-  readonly reactions: Reactions;
-  readonly apis: readonly ServiceApi[];
   private readonly timeline: Timeline;
-  private readonly actions = new Map<string, ActionHandler>();
+  private readonly timelineKinds: Record<string, TimelineKind>;
+  private readonly actions: Actions;
 
   constructor(opts: SimAccountOptions) {
     this.clock = opts.clock;
     this.region = opts.region ?? "us-east-1";
     this.accountId = opts.accountId ?? "123456789012";
     this.ids = new IdGenerator(`${this.accountId}/${this.region}`);
-    this.ecr = new EcrWorld(this.region, this.accountId, (e) => this.eventbridge.emit(e));
-    this.lambda = new LambdaWorld({ clock: this.clock, ids: this.ids, region: this.region, accountId: this.accountId, images: this.ecr });
-    this.invoker = new Invoker(this.lambda);
-    this.cloudwatch = new CloudWatchWorld(this.clock, this.region, this.accountId);
     const now = () => this.clock.elapsedSeconds();
     this.reactions = new Reactions((e) => this.journal.recordWorld({ atSeconds: now(), kind: "delivery", text: `unhandled reaction error: ${(e as Error)?.message ?? String(e)}` }));
-    this.eventbridge = new EventBridgeWorld(this.clock, this.ids, this.region, this.accountId, {
-      reactions: this.reactions,
-      onDeliveryFailure: (d) => this.journal.recordWorld({ atSeconds: d.finishedAtSeconds ?? now(), kind: "delivery", text: `rule ${d.rule} target failed on ${d.detailType} ${d.eventId}: ${d.error}` }),
-    });
-    this.cloudwatch.onStateChange((alarm, previous, atMs) => {
-      this.eventbridge.emit({ source: "aws.cloudwatch", detailType: ALARM_STATE_CHANGE, detail: alarmStateChangeDetail(alarm, previous), resources: [this.cloudwatch.alarmArn(alarm.name)], atMs });
-    });
-    this.sfn = new SfnWorld({
+    const services = new Map<string, Service<unknown>>();
+    const world = <W>(name: string): W => {
+      const s = services.get(name);
+      if (!s) throw new Error(`the simulated account has no service ${name} (services.ts)`);
+      return s.world as W;
+    };
+    const ctx: AccountContext = {
       clock: this.clock,
-      ids: this.ids,
       region: this.region,
       accountId: this.accountId,
-      onStatusChange: (e) => {
-        this.eventbridge.emit({ source: "aws.states", detailType: EXECUTION_STATUS_CHANGE, detail: executionStatusChangeDetail(e), resources: [e.executionArn] });
-      },
-      log: (text) => this.journal.recordWorld({ atSeconds: now(), kind: "execution", text }),
+      ids: this.ids,
+      journal: this.journal,
+      reactions: this.reactions,
+      emit: (e) => world<EventBridgeWorld>("eventbridge").emit(e),
+      world,
+      log: (kind, text, atSeconds) => this.journal.recordWorld({ atSeconds: atSeconds ?? now(), kind, text }),
+      msAt: (atSeconds) => this.msAt(atSeconds),
+    };
+    for (const def of opts.services ?? SERVICES) {
+      if (services.has(def.name)) throw new Error(`service ${def.name} is listed twice`);
+      services.set(def.name, def.create(ctx));
+    }
+    this.services = services;
+    this.apis = [...services.values()].flatMap((s) => (s.api ? [s.api] : []));
+    this.route = router({ apis: this.apis, faults: this.faults, journal: this.journal, clock: this.clock, requestId: () => this.ids.uuid() });
+    this.lambda = world("lambda");
+    this.ecr = world("ecr");
+    this.cloudwatch = world("cloudwatch");
+    this.eventbridge = world("eventbridge");
+    this.sfn = world("sfn");
+    this.actions = new Actions(this.reactions, this.journal, now);
+    this.timelineKinds = Object.assign({}, ...[...services.values()].map((s) => s.timeline ?? {}), { fault: faultTimeline(this.faults), action: this.actions.timeline });
+    this.timeline = new Timeline(this.clock, ({ kind, item }) => {
+      const text = (this.timelineKinds[kind] as TimelineKind).apply(item);
+      this.journal.recordWorld({ atSeconds: item.atSeconds, kind, text });
     });
-    this.taskTokens = new TaskTokens(this.clock);
-    this.timeline = new Timeline(this.clock, (item) => this.applyItem(item));
     this.callbacks = callbackWorld(
-      this.taskTokens,
+      this.sfn.tokens,
       () => this.nextEventAt(),
       () => this.settled(),
       (arn) => this.sfn.whenClosed(arn),
     );
-    this.apis = [
-      new LambdaApi(this.lambda, this.invoker, () => this.ids.uuid()),
-      new CloudWatchApi(this.cloudwatch, this.metrics, this.clock),
-      new EventBridgeApi(this.eventbridge),
-      new SfnApi(this.sfn, this.taskTokens),
-    ];
   }
 
   /** A new account built from a plain-JSON setup (the `account` part of a scenario). */
@@ -161,22 +167,22 @@ export class SimAccount {
 
   /** Validates the setup (all problems at once, ValidationErrors `Simulate.InvalidAccount`) and creates its resources. */
   applySetup(setup: unknown): this {
-    const s = parseSetup(setup);
-    for (const f of s.functions) {
-      if (this.lambda.functionNames().includes(f.name)) throw new Error(`function ${f.name} already exists`);
-    }
-    for (const f of s.functions) this.lambda.define(f);
-    for (const a of s.alarms) this.cloudwatch.defineAlarm(a);
-    for (const b of s.eventBuses) this.eventbridge.createBus(b);
-    for (const m of s.stateMachines) this.sfn.registerStateMachine(m);
-    for (const m of s.metrics) for (const p of m.datapoints) this.metrics.add(m, this.msAt(p.atSeconds), p.value, m.unit);
-    for (const f of s.faults) this.faults.add(f);
+    const sections = [...this.services.values()].flatMap((s) => (s.setup ? [s.setup] : []));
+    parseSetup(setup, [...sections, faultSetup(this.faults)])();
     return this;
   }
 
-  /** Serves the account on 127.0.0.1 (port 0 = any free port). */
+  /** Serves the account over HTTP on 127.0.0.1 (port 0 = any free port). */
   serve(opts: { port?: number } = {}): Promise<ServedAccount> {
-    return serve({ apis: this.apis, faults: this.faults, journal: this.journal, clock: this.clock, requestId: () => this.ids.uuid() }, opts);
+    return serveHttp(this.route, opts);
+  }
+
+  /**
+   * Serves the account in-process on `network` (SDK clients built with it as their `requestHandler`
+   * reach the account without a socket); returns the endpoint to give them, `http://<name>.stepdeploy.internal`.
+   */
+  serveInProcess(network: InProcessNetwork, name = "account"): string {
+    return network.attach(name, this.route);
   }
 
   /** Injects a fault (validated like the setup's `faults`). */
@@ -189,7 +195,7 @@ export class SimAccount {
 
   /** Schedules world events (validated; entries already due are applied now). */
   applyTimeline(items: readonly unknown[]): void {
-    this.timeline.add(parseTimeline(items, { hasAlarm: (n) => this.cloudwatch.has(n), hasFunction: (n) => this.lambda.functionNames().includes(n) }));
+    this.timeline.add(parseTimeline(items, this.timelineKinds));
   }
 
   /** Timeline entries not applied yet. */
@@ -212,6 +218,21 @@ export class SimAccount {
 
   createEventBus(name: string): string {
     return this.eventbridge.createBus(name);
+  }
+
+  /** Invoke's bookkeeping (every invocation, scripted results). */
+  get invoker(): Invoker {
+    return this.lambda.invoker;
+  }
+
+  /** Metric series GetMetricData reads. */
+  get metrics(): MetricStore {
+    return this.cloudwatch.metrics;
+  }
+
+  /** Task tokens of `.waitForTaskToken` tasks (SendTaskSuccess/Failure/Heartbeat). */
+  get taskTokens(): TaskTokens {
+    return this.sfn.tokens;
   }
 
   // ---- Step Functions ------------------------------------------------------------------------
@@ -249,10 +270,7 @@ export class SimAccount {
 
   /** Says what the timeline entry `{atSeconds, action: name}` does. Replaces an earlier handler; returns a function that removes it. */
   onAction(name: string, handler: ActionHandler): () => void {
-    this.actions.set(name, handler);
-    return () => {
-      if (this.actions.get(name) === handler) this.actions.delete(name);
-    };
+    return this.actions.on(name, handler);
   }
 
   /** Resolves once every delivery and action handler in flight has finished (including ones they started). */
@@ -300,12 +318,12 @@ export class SimAccount {
 
   /** Every Lambda invocation (payload, version, outcome, simulated start/end). */
   get invocations(): readonly Invocation[] {
-    return this.invoker.invocations;
+    return this.lambda.invoker.invocations;
   }
 
   /** Invocations of functions declared as hooks. */
   get hookInvocations(): readonly Invocation[] {
-    return this.invoker.invocations.filter((i) => i.kind === "hook");
+    return this.lambda.invoker.invocations.filter((i) => i.kind === "hook");
   }
 
   /** Events the account's services emitted themselves (CloudWatch alarm state changes, Step Functions status changes). */
@@ -327,70 +345,8 @@ export class SimAccount {
     return this.journal.world;
   }
 
-  // ---- timeline ------------------------------------------------------------------------------
-
   /** Epoch milliseconds of simulated second `atSeconds`. */
   private msAt(atSeconds: number): number {
     return this.clock.now() - (this.clock.elapsedSeconds() - atSeconds) * 1000;
   }
-
-  private applyItem(item: TimelineItem): void {
-    const at = item.atSeconds;
-    const log = (kind: WorldLogEntry["kind"], text: string) => this.journal.recordWorld({ atSeconds: at, kind, text });
-    if ("alarm" in item) {
-      const reason = item.reason ?? `Timeline: ${item.alarm} set to ${item.state} at ${at} s`;
-      this.cloudwatch.setState(item.alarm, item.state, reason, { source: "timeline", atMs: this.msAt(at) });
-      log("alarm", `alarm ${item.alarm} -> ${item.state}${item.reason ? ` (${item.reason})` : ""}`);
-    } else if ("hook" in item) {
-      this.lambda.setScript(this.lambda.get(item.hook), { results: item.results, latencySeconds: item.latencySeconds });
-      const parts = [item.results ? `results ${JSON.stringify(item.results)}` : "", item.latencySeconds !== undefined ? `latency ${item.latencySeconds} s` : ""].filter(Boolean);
-      log("hook", `function ${item.hook}: ${parts.join(", ")}`);
-    } else if ("fault" in item) {
-      this.faults.add(item.fault);
-      const f = item.fault;
-      log("fault", `fault ${f.kind} on ${f.operation}${f.count ? ` x${f.count}` : ""}${f.untilSeconds !== undefined ? ` until ${f.untilSeconds} s` : ""}`);
-    } else if ("metric" in item) {
-      this.metrics.add(item.metric, this.msAt(at), item.metric.value, item.metric.unit);
-      log("metric", `metric ${item.metric.namespace}/${item.metric.metricName} = ${item.metric.value}`);
-    } else if ("action" in item) {
-      this.runAction(item, log);
-    } else {
-      const a = item.alias;
-      try {
-        this.lambda.updateAlias(this.lambda.get(a.function), a.name, { functionVersion: a.version, weights: a.weights }, "timeline", at);
-        log("alias", `alias ${a.function}:${a.name} -> ${a.version ?? "(same version)"}${a.weights ? ` ${JSON.stringify(a.weights)}` : ""}`);
-      } catch (e) {
-        log("alias", `alias ${a.function}:${a.name} change rejected: ${(e as Error).message}`);
-      }
-    }
-  }
-
-  private runAction(item: ActionItem, log: (kind: WorldLogEntry["kind"], text: string) => void): void {
-    const handler = this.actions.get(item.action);
-    const input = item.input === undefined ? "" : ` ${JSON.stringify(item.input)}`;
-    if (!handler) {
-      log("action", `action ${item.action}${input}: no handler registered (account.onAction); nothing happened`);
-      return;
-    }
-    log("action", `action ${item.action}${input}`);
-    // Actions run one after another, in timeline order: an operator's `pause` at 1 s and `resume` at 7 s
-    // are two commands in sequence, even when one clock jump makes both due at once.
-    const previous = this.actionChain;
-    let done!: () => void;
-    this.actionChain = new Promise<void>((resolve) => {
-      done = resolve;
-    });
-    this.reactions.track(async () => {
-      try {
-        await previous;
-        await handler(structuredClone(item));
-      } catch (e) {
-        this.journal.recordWorld({ atSeconds: this.clock.elapsedSeconds(), kind: "action", text: `action ${item.action} failed: ${(e as Error)?.message ?? String(e)}` });
-      } finally {
-        done();
-      }
-    });
-  }
-
-  private actionChain: Promise<void> = Promise.resolve();
 }

@@ -1,12 +1,16 @@
 import { createRequire } from "node:module";
+import type { RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { registryCreateTableInput } from "../../functions/adapters/dynamodb-registry.js";
+import type { InProcessServer } from "../account/shared/transport/in-process.js";
+import { inMemoryListener } from "./in-memory-listener.js";
 
 /** The slice of dynalite's API used here (the package ships no types): it returns a Node http.Server. */
 interface DynaliteServer {
   listen(port: number, host: string, callback: (err?: Error) => void): void;
   address(): AddressInfo | string | null;
+  listeners(event: "request"): RequestListener[];
   close(callback: (err?: Error) => void): void;
 }
 type DynaliteFactory = (options: { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => DynaliteServer;
@@ -14,7 +18,10 @@ type DynaliteFactory = (options: { createTableMs?: number; deleteTableMs?: numbe
 const dynalite = createRequire(import.meta.url)("dynalite") as DynaliteFactory;
 
 export interface LocalDynamoDb {
+  /** `http://127.0.0.1:<port>`. */
   endpoint: string;
+  /** The same dynalite served in-process (attach it to an InProcessNetwork): its own request listener, no socket. */
+  inProcess: InProcessServer;
   client: DynamoDBClient;
   tableName: string;
   close(): Promise<void>;
@@ -57,7 +64,7 @@ export async function startDynalite(tableName = "stepdeploy-test"): Promise<Loca
     for (let i = 0; i < 100; i++) {
       const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
       const indexesActive = (Table?.GlobalSecondaryIndexes ?? []).every((g) => g.IndexStatus === "ACTIVE");
-      if (Table?.TableStatus === "ACTIVE" && indexesActive) return { endpoint, client, tableName, close };
+      if (Table?.TableStatus === "ACTIVE" && indexesActive) return { endpoint, inProcess: inMemoryListener(server.listeners("request")[0] as RequestListener), client, tableName, close };
       await new Promise((r) => setTimeout(r, 10));
     }
     throw new Error(`dynalite: table ${tableName} did not become ACTIVE`);

@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
@@ -34,9 +35,17 @@ export interface LocalS3 {
  */
 export async function startS3rver(buckets: string[] = []): Promise<LocalS3> {
   const directory = await mkdtemp(join(tmpdir(), "stepdeploy-s3rver-"));
+  keepTidy(directory);
   const S3rver = loadS3rver();
   const server = new S3rver({ address: "127.0.0.1", port: 0, directory, silent: true, configureBuckets: buckets.map((name) => ({ name })) });
-  const { port } = await server.run();
+  let port: number;
+  try {
+    ({ port } = await server.run());
+  } catch (e) {
+    await rm(directory, { recursive: true, force: true });
+    forget(directory);
+    throw e;
+  }
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new S3Client({
     endpoint,
@@ -55,6 +64,45 @@ export async function startS3rver(buckets: string[] = []): Promise<LocalS3> {
       client.destroy();
       await server.close();
       await rm(directory, { recursive: true, force: true });
+      forget(directory);
     },
   };
+}
+
+/**
+ * The directories of the s3rver instances still running. If the process ends before their
+ * `close()` (an interrupted `simulate`, Ctrl-C), they are removed on the way out: at exit, or on
+ * SIGINT/SIGTERM, after which the signal ends the process as it would have (status 128 + n) unless
+ * someone else handles it. With no directory left, no listener stays installed.
+ */
+const live = new Set<string>();
+const SIGNALS = ["SIGINT", "SIGTERM"] as const;
+
+function removeLive(): void {
+  for (const d of live) rmSync(d, { recursive: true, force: true });
+  live.clear();
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  removeLive();
+  unwatch();
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
+function keepTidy(directory: string): void {
+  if (live.size === 0) {
+    process.on("exit", removeLive);
+    for (const s of SIGNALS) process.on(s, onSignal);
+  }
+  live.add(directory);
+}
+
+function forget(directory: string): void {
+  live.delete(directory);
+  if (live.size === 0) unwatch();
+}
+
+function unwatch(): void {
+  process.off("exit", removeLive);
+  for (const s of SIGNALS) process.off(s, onSignal);
 }

@@ -100,6 +100,24 @@ function engineCopy(definition: Record<string, Json>, cooperativeWaits: boolean)
   return copy;
 }
 
+/**
+ * Building a StateMachine validates the definition (asl-validator compiles its JSON schemas: tens of
+ * milliseconds, more than a whole simulated deployment), and one StateMachine runs any number of
+ * executions, so each engine copy is built once per process.
+ */
+const engines = new Map<string, StateMachine>();
+
+function engineFor(definition: Record<string, Json>, cooperativeWaits: boolean): StateMachine {
+  const copy = engineCopy(definition, cooperativeWaits);
+  const key = JSON.stringify(copy);
+  let sm = engines.get(key);
+  if (!sm) {
+    sm = new StateMachine(copy as never, { validationOptions: { checkArn: false, checkPaths: false } });
+    engines.set(key, sm);
+  }
+  return sm;
+}
+
 class StatesTimeout extends IntegrationError {
   constructor(seconds: number) {
     super("States.Timeout", `Task timed out after ${seconds} seconds`);
@@ -269,7 +287,7 @@ export class LocalRuntime {
       return ts ? Math.max(0, (Date.parse(String(ts)) - clock.now()) / 1000) : 0;
     };
 
-    const sm = new StateMachine(engineCopy(definition, cooperativeWaits) as never, { validationOptions: { checkArn: false, checkPaths: false } });
+    const sm = engineFor(definition, cooperativeWaits);
     const wallStart = performance.now();
     const simStart = clock.elapsedSeconds();
     const execution = sm.run(input as never, {

@@ -4,6 +4,7 @@ import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SFNClient } from "@aws-sdk/client-sfn";
+import { cachedClient } from "../../functions/adapters/clients.js";
 
 /**
  * `arn:aws:states:::aws-sdk:<service>:<action>` made as the SDK call it stands for.
@@ -22,18 +23,11 @@ const SERVICES: Record<string, ClientModule> = {
   s3: { client: S3Client as never, commands: () => import("@aws-sdk/client-s3"), prefix: "S3" },
 };
 
-const clients = new Map<string, AnyClient>();
-
-function clientFor(service: string): AnyClient {
+/** The integration's client: one attempt per call (the ASL's Retry decides), on the process's transport. */
+export function integrationClient<T = AnyClient>(service: string): T {
   const mod = SERVICES[service];
   if (!mod) throw new Error(`aws-sdk:${service} is not supported by the local runtime`);
-  const key = `${service}|${process.env.AWS_ENDPOINT_URL ?? ""}`;
-  let c = clients.get(key);
-  if (!c) {
-    c = new mod.client({ maxAttempts: 1, ...(service === "s3" ? { forcePathStyle: true } : {}) });
-    clients.set(key, c);
-  }
-  return c;
+  return cachedClient(`${service}:integration`, (options) => new mod.client({ ...options, maxAttempts: 1, ...(service === "s3" ? { forcePathStyle: true } : {}) }) as T);
 }
 
 export class IntegrationError extends Error {
@@ -59,7 +53,7 @@ export async function callAwsSdk(service: string, action: string, params: Record
   const Command = (await mod.commands())[commandName] as (new (input: object) => unknown) | undefined;
   if (!Command) throw new IntegrationError("States.Runtime", `aws-sdk:${service}:${action}: unknown action`);
   try {
-    return stripMetadata(await clientFor(service).send(new Command(params)));
+    return stripMetadata(await integrationClient(service).send(new Command(params)));
   } catch (e) {
     const err = e as Error & { $metadata?: { httpStatusCode?: number } };
     const status = err.$metadata?.httpStatusCode;

@@ -71,7 +71,20 @@ function substitute(value: string, vars: Record<string, string>): string {
   return value.replace(/\$\{([^}]+)\}/g, (whole, key: string) => vars[key.trim()] ?? whole);
 }
 
+/** The stack read once per process and stage: parsing serverless.yml costs more than a simulated deployment. */
+const stacks = new Map<string, LocalStack>();
+
 export function loadStack(root: string, opts: { stage?: string; region?: string; accountId?: string } = {}): LocalStack {
+  const key = JSON.stringify([root, opts.stage ?? "local", opts.region ?? process.env.AWS_REGION ?? "us-east-1", opts.accountId ?? "123456789012"]);
+  let stack = stacks.get(key);
+  if (!stack) {
+    stack = readStack(root, opts);
+    stacks.set(key, stack);
+  }
+  return stack;
+}
+
+function readStack(root: string, opts: { stage?: string; region?: string; accountId?: string }): LocalStack {
   const doc = parse(readFileSync(join(root, "serverless.yml"), "utf8"), { logLevel: "silent" }) as Record<string, unknown>;
   const service = String(doc.service ?? "stepdeploy");
   const stage = opts.stage ?? "local";

@@ -1,7 +1,7 @@
 import { pathToFileURL } from "node:url";
-import { EventBridgeClient, PutEventsCommand, type PutEventsCommandOutput } from "@aws-sdk/client-eventbridge";
-import { InvokeCommand, type InvokeCommandOutput, LambdaClient } from "@aws-sdk/client-lambda";
-import { IntegrationError, callAwsSdk } from "./sdk-integrations.js";
+import { type EventBridgeClient, PutEventsCommand, type PutEventsCommandOutput } from "@aws-sdk/client-eventbridge";
+import { InvokeCommand, type InvokeCommandOutput, type LambdaClient } from "@aws-sdk/client-lambda";
+import { IntegrationError, callAwsSdk, integrationClient } from "./sdk-integrations.js";
 import type { LocalFunction, LocalStack } from "./stack.js";
 
 /**
@@ -55,7 +55,7 @@ async function invokeOwnFunction(fn: LocalFunction, payload: Json, metrics: Task
 }
 
 async function invokeRemoteFunction(functionName: string, payload: Json): Promise<Json> {
-  const client = new LambdaClient({ maxAttempts: 1 });
+  const client = integrationClient<LambdaClient>("lambda");
   let out: InvokeCommandOutput;
   try {
     out = await client.send(new InvokeCommand({ FunctionName: functionName, Payload: new TextEncoder().encode(JSON.stringify(payload ?? {})) }));
@@ -73,7 +73,7 @@ async function invokeRemoteFunction(functionName: string, payload: Json): Promis
 
 async function putEvents(params: { Entries?: Record<string, unknown>[] }): Promise<Json> {
   const Entries = (params.Entries ?? []).map((e) => ({ ...e, Detail: typeof e.Detail === "string" ? e.Detail : JSON.stringify(e.Detail ?? {}) }));
-  const client = new EventBridgeClient({ maxAttempts: 1 });
+  const client = integrationClient<EventBridgeClient>("eventbridge");
   let out: PutEventsCommandOutput;
   try {
     out = await client.send(new PutEventsCommand({ Entries }));

@@ -28,7 +28,8 @@ export function formatOutcome(r: SimulationReport): string {
     "",
     `  outcome   ${r.status}${r.error ? ` ${r.error}` : ""} (${r.deploymentId})`,
     ...(r.cause ? [`  reason    ${r.cause}`] : []),
-    `  alias     FunctionVersion ${r.finalAlias.functionVersion}, routing ${JSON.stringify(r.finalAlias.additionalVersionWeights)}`,
+    r.finalAlias ? `  alias     FunctionVersion ${r.finalAlias.functionVersion}, routing ${JSON.stringify(r.finalAlias.additionalVersionWeights)}` : "  alias     none",
+    ...(r.missing ?? []).map((m) => `  missing   ${m}`),
     `  cost      ${r.stats.stateTransitions} transitions, ${r.stats.historyEvents} history events, ${r.stats.apiCallsTotal} API calls, ${r.stats.lambdaInvocations} Lambda invocations (+${r.stats.hookInvocations} hooks), ~$${r.stats.estimatedCostUsd.toFixed(6)}`,
     `  time      ${clockText(r.stats.simulatedSeconds)} simulated in ${r.stats.wallMs} ms`,
   ];

@@ -2,12 +2,12 @@ import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { weightOnTarget } from "../../functions/domain/deployment/plan.js";
 import { stopExecution } from "../../functions/adapters/sfn.js";
-import { registry } from "../../functions/lib/registry.js";
 import type { SimAccount } from "../account/index.js";
 import type { LocalDynamoDb } from "../emulators/dynalite.js";
 import type { SimClock } from "../clock.js";
 import type { ExecutionReport } from "../runtime/runtime.js";
-import { openSimWorld } from "./world.js";
+import { type AliasState, type RegistryState, readAfterRun, readableCause } from "./after-run.js";
+import { type WorldTransport, openSimWorld } from "./world.js";
 import type { Scenario } from "./scenario.js";
 
 export const PROJECT_ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -23,12 +23,16 @@ export interface SimulationReport {
   scenario: string;
   status: ExecutionReport["status"];
   error?: string;
+  /** The error's cause, readable (a Lambda error's message rather than its JSON). */
   cause?: string;
   deploymentId: string;
   executionArn: string;
   /** What the registry says at the end: final status, error, and who holds the group's lock. */
-  registry: { status: string | null; errorName: string | null; lockHolder: string | null };
-  finalAlias: { functionVersion: string; additionalVersionWeights: Record<string, number> };
+  registry: RegistryState;
+  /** The alias as the run left it; null when the input names a function or alias the account does not have (`missing` says which). */
+  finalAlias: AliasState | null;
+  /** What could not be read after the run, and why (present only when something could not). */
+  missing?: string[];
   timeline: { atSeconds: number; weight: number }[];
   events: { atSeconds: number; detailType: string; source: string; detail: Record<string, unknown> }[];
   hooks: { atSeconds: number; functionName: string; lifecycleEvent?: string; outcome: string }[];
@@ -51,10 +55,12 @@ export interface SimulateOptions {
   onStart?: (ctx: { account: SimAccount; clock: SimClock; executionArn: string; abort: () => void }) => void;
   /** A running dynalite to reuse (the registry table is created in it if missing); otherwise one per run. */
   dynamo?: LocalDynamoDb;
+  /** How the SDK clients reach the simulated account (default in-process). */
+  transport?: WorldTransport;
 }
 
 export async function simulateScenario(scenario: Scenario, opts: SimulateOptions = {}): Promise<SimulationReport> {
-  const world = await openSimWorld(scenario.account, { root: opts.root, dynamo: opts.dynamo, timeline: scenario.timeline });
+  const world = await openSimWorld(scenario.account, { root: opts.root, dynamo: opts.dynamo, timeline: scenario.timeline, transport: opts.transport });
   const deploymentId = (scenario.input.deploymentId as string | undefined) ?? scenarioDeploymentId(scenario.name);
   const input: Record<string, unknown> = { ...scenario.input, deploymentId };
   const functionName = String(input.functionName);
@@ -74,18 +80,17 @@ export async function simulateScenario(scenario: Scenario, opts: SimulateOptions
         clearInterval(pollTimer);
       }
       log.poll();
-      const alias = account.getAlias(functionName, aliasName);
-      const record = await registry().getDeployment(deploymentId);
-      const lock = await registry().getLock({ application: String(input.application), deploymentGroup: String(input.deploymentGroup) });
+      const after = await readAfterRun(account, input, deploymentId);
       const report: SimulationReport = {
         scenario: scenario.name,
         status: result.status,
         error: result.error,
-        cause: result.cause,
+        cause: readableCause(result.cause),
         deploymentId,
         executionArn: run.executionArn,
-        finalAlias: { functionVersion: alias.functionVersion, additionalVersionWeights: alias.additionalVersionWeights },
-        registry: { status: record?.status ?? null, errorName: record?.errorName ?? null, lockHolder: lock?.holderDeploymentId ?? null },
+        finalAlias: after.finalAlias,
+        registry: after.registry,
+        ...(after.missing.length ? { missing: after.missing } : {}),
         timeline: account.aliasHistory
           .filter((h) => h.functionName === functionName && h.alias === aliasName)
           .map((h) => ({ atSeconds: h.atSeconds, weight: weightOnTarget({ functionVersion: h.functionVersion, weights: h.additionalVersionWeights }, target) })),

@@ -1,5 +1,8 @@
 import { readFileSync } from "node:fs";
 import { ValidationErrors } from "../../functions/domain/errors.js";
+import { loadStack } from "../runtime/stack.js";
+import { isBareEvent, unsupportedEvent } from "./event-routes.js";
+import { PROJECT_ROOT } from "./run-scenario.js";
 
 /**
  * A simulator scenario: the account as it is before the deployment, the deployment input (exactly
@@ -43,6 +46,7 @@ export function parseScenario(raw: unknown, source = "scenario"): Scenario {
   return r as unknown as Scenario;
 }
 
+/** A scenario file; a bare AWS event that is not a release trigger is refused, naming what consumes it (Simulate.UnsupportedEvent). */
 export function loadScenario(path: string): Scenario {
   let raw: unknown;
   try {
@@ -50,5 +54,6 @@ export function loadScenario(path: string): Scenario {
   } catch (e) {
     throw new ValidationErrors([{ field: path, reason: `cannot read scenario: ${(e as Error).message}` }], "Simulate.InvalidScenario");
   }
+  if (isBareEvent(raw)) throw unsupportedEvent(loadStack(PROJECT_ROOT), PROJECT_ROOT, path, raw);
   return parseScenario(raw, path);
 }

@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { requestControl } from "../../cli/operator/control.js";
+import { useTransport } from "../../functions/adapters/clients.js";
 import { startExecution, stopExecution } from "../../functions/adapters/sfn.js";
 import { useClock } from "../../functions/lib/clock.js";
 import { SimAccount } from "../account/index.js";
@@ -8,15 +9,18 @@ import { ensureTable, type LocalDynamoDb, startDynalite } from "../emulators/dyn
 import { type LocalS3, startS3rver } from "../emulators/s3rver.js";
 import { type ExecutionReport, LocalRuntime } from "../runtime/runtime.js";
 import { withAwsEndpoint } from "./endpoint-env.js";
+import { LOCAL_NETWORK, joinNetwork } from "./network.js";
 import { type WiredStack, wireStack } from "./wire-stack.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 /**
- * A simulated account where the stack is deployed: the account served on 127.0.0.1, dynalite for
- * the registry table, the stack's state machines running on the local runtime, its EventBridge
- * rules delivering to our handlers, and the handlers' clock on simulated time. Everything the
- * handlers and the CLI do goes over HTTP with the real wire protocols.
+ * A simulated account where the stack is deployed: the account, dynalite for the registry table,
+ * the stack's state machines running on the local runtime, its EventBridge rules delivering to our
+ * handlers, and the handlers' clock on simulated time. Every SDK client in the process talks to
+ * the account in-process through the SDK's request-handler seam (the transport installed with
+ * `useTransport`, functions/adapters/clients.ts): real serialization, signing, retries and error
+ * parsing, no socket. dynalite and s3rver keep their own servers on 127.0.0.1.
  */
 export interface SimWorld {
   account: SimAccount;
@@ -35,17 +39,37 @@ export interface SimWorld {
   close(): Promise<void>;
 }
 
-export async function openSimWorld(setup: unknown, opts: { root?: string; dynamo?: LocalDynamoDb; timeline?: unknown[]; s3Buckets?: string[] } = {}): Promise<SimWorld> {
+/** How the world's SDK clients reach the account and dynalite: in-process (the default) or over HTTP on 127.0.0.1. */
+export type WorldTransport = "in-process" | "http";
+
+export interface SimWorldOptions {
+  root?: string;
+  /** A running dynalite to reuse (the registry table is created in it if missing); otherwise one per world. */
+  dynamo?: LocalDynamoDb;
+  timeline?: unknown[];
+  /** Start s3rver with these buckets (releases). */
+  s3Buckets?: string[];
+  transport?: WorldTransport;
+}
+
+export async function openSimWorld(setup: unknown, opts: SimWorldOptions = {}): Promise<SimWorld> {
   const clock = new SimClock();
-  const restoreClock = useClock(() => clock.now());
+  // A bad setup or timeline is refused before anything starts or changes in the process.
   const account = SimAccount.fromSetup(setup, { clock });
   if (opts.timeline?.length) account.applyTimeline(opts.timeline);
   const runtime = new LocalRuntime(opts.root ?? ROOT, clock, { world: account.callbacks });
   const tableName = runtime.stack.refs.get("RegistryTable") ?? "stepdeploy-local-registry";
   const dynamo = opts.dynamo ?? (await startDynalite(tableName));
-  if (opts.dynamo) await ensureTable(dynamo, tableName);
-  const s3 = opts.s3Buckets ? await startS3rver(opts.s3Buckets) : undefined;
-  const server = await account.serve();
+  let s3: LocalS3 | undefined;
+  try {
+    if (opts.dynamo) await ensureTable(dynamo, tableName);
+    s3 = opts.s3Buckets ? await startS3rver(opts.s3Buckets) : undefined;
+  } catch (e) {
+    if (!opts.dynamo) await dynamo.close();
+    throw e;
+  }
+  const restoreClock = useClock(() => clock.now());
+  const { endpoint, dynamoEndpoint, disconnect } = await connect(opts.transport ?? "in-process", account, dynamo);
   // The stack's own resources exist in the account, as after `osls deploy`.
   const bus = runtime.stack.refs.get("StepDeployEventBus");
   if (bus) account.createEventBus(bus);
@@ -77,18 +101,18 @@ export async function openSimWorld(setup: unknown, opts: { root?: string; dynamo
     clock,
     runtime,
     wired,
-    endpoint: server.endpoint,
-    dynamoEndpoint: dynamo.endpoint,
+    endpoint,
+    dynamoEndpoint,
     tableName,
     s3,
     within: <T>(fn: () => Promise<T>) =>
       withAwsEndpoint(
-        server.endpoint,
+        endpoint,
         async () => {
           process.env.STEPDEPLOY_TABLE = tableName;
           return fn();
         },
-        { simulatedCredentials: true, dynamoDbEndpoint: dynamo.endpoint, s3Endpoint: s3?.endpoint },
+        { simulatedCredentials: true, dynamoDbEndpoint: dynamoEndpoint, s3Endpoint: s3?.endpoint },
       ),
     async startDeployment(input, machine = "deploy-lambda") {
       const sm = runtime.stack.stateMachines.find((m) => m.machine === machine);
@@ -106,10 +130,32 @@ export async function openSimWorld(setup: unknown, opts: { root?: string; dynamo
     async close() {
       wired.dispose();
       restoreClock();
-      await server.close();
+      await disconnect();
       if (!opts.dynamo) await dynamo.close();
       await s3?.close();
     },
   };
   return world;
+}
+
+/**
+ * In-process: every SDK client of the process gets the shared in-process network as its transport
+ * (functions/adapters/clients.ts) and the world's account and dynalite are served on it. HTTP: the
+ * account listens on 127.0.0.1 and clients use the SDK's default transport.
+ */
+async function connect(transport: WorldTransport, account: SimAccount, dynamo: LocalDynamoDb): Promise<{ endpoint: string; dynamoEndpoint: string; disconnect(): Promise<void> }> {
+  if (transport === "http") {
+    const served = await account.serve();
+    return { endpoint: served.endpoint, dynamoEndpoint: dynamo.endpoint, disconnect: () => served.close() };
+  }
+  const restoreTransport = useTransport(LOCAL_NETWORK);
+  const slot = joinNetwork();
+  return {
+    endpoint: slot.serve("account", account.route),
+    dynamoEndpoint: slot.serve("dynamodb", dynamo.inProcess),
+    disconnect: async () => {
+      restoreTransport();
+      slot.leave();
+    },
+  };
 }

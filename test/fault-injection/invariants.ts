@@ -10,7 +10,7 @@ import type { SimulationReport } from "../../local/simulate/run-scenario.js";
  */
 export function invariantViolations(r: SimulationReport): string[] {
   const v: string[] = [];
-  const alias = r.finalAlias;
+  const alias = r.finalAlias ?? { functionVersion: "(no alias)", additionalVersionWeights: {} };
   const whole = Object.keys(alias.additionalVersionWeights).length === 0;
   const terminal = r.events.filter((e) => e.detail.state !== "START");
   const last = terminal.at(-1)?.detail as { state?: string; rollback?: boolean } | undefined;

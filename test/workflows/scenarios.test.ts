@@ -24,7 +24,7 @@ describe("events/scenarios", () => {
     expect(report.expectationFailures, JSON.stringify({ error: report.error, cause: report.cause, log: report.log }, null, 1)).toEqual([]);
     // Whatever happened, the alias is whole: fully old or fully new, never split, unless the
     // operator explicitly asked to leave traffic where it was.
-    if (report.error !== "Deploy.StoppedWithoutRollback") expect(report.finalAlias.additionalVersionWeights).toEqual({});
+    if (report.error !== "Deploy.StoppedWithoutRollback") expect(report.finalAlias?.additionalVersionWeights).toEqual({});
     // The registry agrees and the group's lock is free.
     const started = report.events.length > 0;
     if (started) {

@@ -3,8 +3,8 @@ import type { ReleaseRunReport } from "./run-release.js";
 
 /** The human summary of a release simulation (`stepdeploy simulate events/releases/*.json`). */
 export function formatReleaseOutcome(r: ReleaseRunReport): string {
-  const lines = [""];
-  if (r.releases.length === 0) lines.push("  releases  none started (the event matched no release source, or its rule filtered it out)");
+  const lines = ["", `  routing   ${r.routing}`, ...r.dispatch.map((d) => `  dispatch  ${d}`)];
+  if (r.releases.length === 0) lines.push("  releases  none started");
   for (const rel of r.releases) {
     const out = rel.output as { outcome?: string; deployment?: { functionName?: string; alias?: string; currentVersion?: string; targetVersion?: string }; notes?: string[]; reason?: string } | undefined;
     lines.push(`  release   ${rel.name}: ${rel.status}${rel.error ? ` ${rel.error}` : ""}${out?.outcome ? ` (${out.outcome})` : ""}`);

@@ -2,6 +2,7 @@ import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { bundleTypeOfKey, parseTriggerEvent } from "../../../functions/domain/release/index.js";
 import type { SimAccount } from "../../account/index.js";
 import type { ExecutionReport } from "../../runtime/runtime.js";
+import { consumersOf, dispatchDecisions, rulePatternsOf } from "../event-routes.js";
 import { type SimWorld, openSimWorld } from "../world.js";
 import { buildBundle } from "./bundle-dir.js";
 import type { ReleaseScenario } from "./scenario.js";
@@ -17,6 +18,10 @@ export interface ReleaseRunReport {
   trigger: string;
   /** What the simulator did to the world before the event was delivered. */
   actions: string[];
+  /** How the event reaches dispatchRelease: a rule of the stack, the Records[] notification, or not at all. */
+  routing: string;
+  /** What dispatchRelease decides for each trigger in the event (release sources of the stage, or the scenario's). */
+  dispatch: string[];
   releases: { name: string; status: string; error?: string; cause?: string; output?: unknown }[];
   deployments: { name: string; status: string; error?: string }[];
   publishedVersions: string[];
@@ -41,18 +46,24 @@ async function upload(world: SimWorld, scenario: ReleaseScenario, bucket: string
   return { etag: String(out.ETag ?? "").replace(/"/g, ""), size: body.length };
 }
 
-/** Performs what the event describes and returns the deliveries to make (each sends the event once). */
-async function act(world: SimWorld, scenario: ReleaseScenario, actions: string[]): Promise<() => Promise<void>> {
+/**
+ * Performs what the event describes and returns the deliveries to make (each sends the event once).
+ * An upload to a bucket the world does not have is not made (there is nowhere to put it): the
+ * event is delivered as sent, and the stack decides what to do with it.
+ */
+async function act(world: SimWorld, scenario: ReleaseScenario, buckets: readonly string[], actions: string[]): Promise<() => Promise<void>> {
   const { account } = world;
   const ev = scenario.trigger;
   const parsed = parseTriggerEvent(ev);
   const t = parsed.triggers[0];
+  const foreign = (bucket: string) => `s3://${bucket} is not a bucket of this world (its buckets: ${buckets.join(", ") || "none"}): nothing uploaded, the event is delivered as sent`;
   if (Array.isArray(ev.Records)) {
     const records = [];
     type S3Record = { s3: { object: Record<string, unknown> } & Record<string, unknown> } & Record<string, unknown>;
     for (const [i, r] of (ev.Records as S3Record[]).entries()) {
       const tr = parsed.triggers[i];
-      if (tr?.kind !== "s3") {
+      if (tr?.kind !== "s3" || !buckets.includes(tr.bucket)) {
+        if (tr?.kind === "s3") actions.push(foreign(tr.bucket));
         records.push(r);
         continue;
       }
@@ -62,10 +73,10 @@ async function act(world: SimWorld, scenario: ReleaseScenario, actions: string[]
     }
     const notification = { Records: records };
     return async () => {
-      await world.runtime.invokeFunction("DispatchReleaseLambdaFunction", notification);
+      await world.runtime.invokeFunction(DISPATCHER, notification);
     };
   }
-  if (t?.kind === "s3") {
+  if (t?.kind === "s3" && buckets.includes(t.bucket)) {
     const { etag, size } = await upload(world, scenario, t.bucket, t.key);
     const detail = ev.detail as { object?: Record<string, unknown> } & Record<string, unknown>;
     const { "version-id": _unversioned, ...object } = detail.object ?? {};
@@ -87,11 +98,24 @@ async function act(world: SimWorld, scenario: ReleaseScenario, actions: string[]
       first = false;
     };
   }
-  actions.push(`event delivered as is: ${parsed.ignored.map((i) => i.reason).join("; ") || "no trigger"}`);
+  actions.push(t?.kind === "s3" ? foreign(t.bucket) : `event delivered as is: ${parsed.ignored.map((i) => i.reason).join("; ") || "no trigger"}`);
+  const resources = Array.isArray(ev.resources) ? ev.resources.map(String) : [];
   return async () => {
-    account.eventbridge.emit({ source: String(ev.source), detailType: String(ev["detail-type"]), detail: (ev.detail ?? {}) as Record<string, unknown>, resources: [] });
+    account.eventbridge.emit({ source: String(ev.source), detailType: String(ev["detail-type"]), detail: (ev.detail ?? {}) as Record<string, unknown>, resources });
   };
 }
+
+/** How the event reaches dispatchRelease, from the stack's own rules (the Records[] form is delivered straight to it). */
+function routingOf(world: SimWorld, event: Record<string, unknown>): string {
+  const stack = world.runtime.stack;
+  const dispatcher = stack.functions.get(DISPATCHER)?.name ?? DISPATCHER;
+  if (Array.isArray(event.Records)) return `an S3 notification (Records[]): the bucket invokes ${dispatcher} itself, no rule involved`;
+  if (consumersOf(stack, world.runtime.root, event).some((c) => c.name === dispatcher)) return `a rule of the stack delivers it to ${dispatcher}`;
+  const rules = rulePatternsOf(stack, DISPATCHER, event.source);
+  return `no rule of the stack matches it, so ${dispatcher} is never invoked (its rules for ${String(event.source)} events: ${rules.join(" or ") || "none"}); were it invoked, it would decide as below`;
+}
+
+const DISPATCHER = "DispatchReleaseLambdaFunction";
 
 let sequencerCount = 0;
 /** S3's sequencer: a hex string that grows with each event on a key. */
@@ -101,11 +125,10 @@ function sequencer(account: SimAccount): string {
 }
 
 export async function simulateRelease(scenario: ReleaseScenario, opts: { onLine?: (text: string) => void } = {}): Promise<ReleaseRunReport> {
-  // `s3` and `ecr` are the release world's extras; the rest is the simulated account's setup.
-  const { s3, ecr, ...setup } = scenario.account as Record<string, unknown> & { s3?: { buckets?: string[] }; ecr?: { repositories?: string[] } };
+  // `s3` (the buckets s3rver serves) is the release world's extra; the rest is the simulated account's setup.
+  const { s3, ...setup } = scenario.account as Record<string, unknown> & { s3?: { buckets?: string[] } };
   const buckets = s3?.buckets ?? [];
   const world = await openSimWorld(setup, { timeline: scenario.timeline, s3Buckets: buckets });
-  for (const r of ecr?.repositories ?? []) world.account.ecr.createRepository(r);
   const saved = process.env.RELEASE_SOURCES;
   if (scenario.sources) process.env.RELEASE_SOURCES = JSON.stringify(scenario.sources);
   const wallStart = performance.now();
@@ -114,7 +137,9 @@ export async function simulateRelease(scenario: ReleaseScenario, opts: { onLine?
     return await world.within(async () => {
       const { account } = world;
       const actions: string[] = [];
-      const deliver = await act(world, scenario, actions);
+      const routing = routingOf(world, scenario.trigger);
+      const dispatch = dispatchDecisions(scenario.trigger, process.env.RELEASE_SOURCES);
+      const deliver = await act(world, scenario, buckets, actions);
       for (const a of actions) opts.onLine?.(a);
       for (let i = 0; i < (scenario.deliveries ?? 1); i++) {
         await deliver();
@@ -136,6 +161,8 @@ export async function simulateRelease(scenario: ReleaseScenario, opts: { onLine?
         scenario: scenario.name,
         trigger: scenario.triggerFile ?? "(inline event)",
         actions,
+        routing,
+        dispatch,
         releases: releaseReports.map((r) => ({ name: r.executionName, status: r.status, error: r.error, cause: r.cause, output: r.output })),
         deployments: deployReports.map((r) => ({ name: r.executionName, status: r.status, error: r.error })),
         publishedVersions: account.calls.filter((c) => c.operation === "PublishVersion" && c.ok).map((c) => /v(\d+)$/.exec(String(c.summary))?.[1] ?? "?"),

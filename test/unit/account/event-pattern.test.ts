@@ -1,24 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type EventPattern, matchesPattern, patternProblem } from "../../../local/account/event-pattern.js";
+import { type EventPattern, matchesPattern, patternProblem } from "../../../local/account/eventbridge/pattern.js";
+import { RULER_SAMPLE_EVENT } from "./helpers.js";
 
-/** The EC2 example event from the event-ruler README / EventBridge User Guide. */
+/** The sample event of the event-ruler README, with more kinds of values in its detail. */
 const EVENT = {
-  version: "0",
-  id: "ddddd4-aaaa-7777-4444-345dd43cc333",
-  "detail-type": "EC2 Instance State-change Notification",
-  source: "aws.ec2",
-  account: "012345679012",
-  time: "2017-10-02T16:24:49Z",
-  region: "us-east-1",
-  resources: ["arn:aws:ec2:us-east-1:123456789012:instance/i-000000aaaaaa00000", "arn:aws:ec2:us-east-1:123456789012:instance/i-b188560f"],
+  ...RULER_SAMPLE_EVENT,
+  resources: [...RULER_SAMPLE_EVENT.resources, "arn:aws:ec2:us-east-1:123456789012:instance/i-b188560f"],
   detail: {
-    "c-count": 5,
-    "d-count": 3,
-    "x-limit": 301.8,
-    "source-ip": "10.0.0.33",
-    "instance-id": "i-000000aaaaaa00000",
-    state: "running",
+    ...RULER_SAMPLE_EVENT.detail,
     nothing: null,
     flag: false,
     tags: ["blue", "prod"],

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { SimAccount } from "../../../local/account/index.js";
-import { checkAliasTarget } from "../../../local/account/lambda-routing.js";
+import { checkAliasTarget } from "../../../local/account/lambda/routing.js";
 import { SimClock } from "../../../local/clock.js";
 
 const exists = (v: string) => v === "$LATEST" || ["1", "2", "3", "4"].includes(v);

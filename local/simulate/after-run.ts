@@ -1,0 +1,73 @@
+import { registry } from "../../functions/lib/registry.js";
+import type { SimAccount } from "../account/index.js";
+import { AwsError } from "../account/shared/protocol/errors.js";
+
+/**
+ * What the simulator reads once a run is over, for the report: the alias as the run left it, the
+ * registry's record and lock. A scenario whose function, alias, application or group name is wrong
+ * still gets its report (the deployment itself failed with a named error saying so): what cannot
+ * be read is null, and `missing` says why, instead of the read's own error ending the simulation.
+ */
+export interface AliasState {
+  functionVersion: string;
+  additionalVersionWeights: Record<string, number>;
+}
+
+export interface RegistryState {
+  status: string | null;
+  errorName: string | null;
+  lockHolder: string | null;
+}
+
+export interface AfterRun {
+  finalAlias: AliasState | null;
+  registry: RegistryState;
+  /** What could not be read, and why. */
+  missing: string[];
+}
+
+export async function readAfterRun(account: SimAccount, input: Record<string, unknown>, deploymentId: string): Promise<AfterRun> {
+  const missing: string[] = [];
+  const functionName = String(input.functionName);
+  const aliasName = String(input.alias);
+  let finalAlias: AliasState | null = null;
+  try {
+    const a = account.getAlias(functionName, aliasName);
+    finalAlias = { functionVersion: a.functionVersion, additionalVersionWeights: a.additionalVersionWeights };
+  } catch (e) {
+    if (!(e instanceof AwsError && e.code === "ResourceNotFoundException")) throw e;
+    const functions = account.lambda.functionNames();
+    missing.push(
+      functions.includes(functionName)
+        ? `alias: ${functionName} has no alias ${aliasName} (its aliases: ${[...account.lambda.get(functionName).aliases.keys()].join(", ") || "none"})`
+        : `functionName: the simulated account has no function ${functionName} (its functions: ${functions.join(", ") || "none"})`,
+    );
+  }
+  const state: RegistryState = { status: null, errorName: null, lockHolder: null };
+  try {
+    const record = await registry().getDeployment(deploymentId);
+    state.status = record?.status ?? null;
+    state.errorName = record?.errorName ?? null;
+    state.lockHolder = (await registry().getLock({ application: String(input.application), deploymentGroup: String(input.deploymentGroup) }))?.holderDeploymentId ?? null;
+  } catch (e) {
+    // A name the registry refuses (Deploy.InvalidInput): the deployment was refused for it too.
+    if (!(e instanceof Error && e.name.startsWith("Deploy."))) throw e;
+    missing.push(`registry not read: ${e.message}`);
+  }
+  return { finalAlias, registry: state, missing };
+}
+
+/**
+ * A Lambda task's failure cause is the function's error as JSON text
+ * (`{"errorType","errorMessage","trace"}`, as Step Functions reports it); a report shows its message.
+ */
+export function readableCause(cause: string | undefined): string | undefined {
+  if (cause === undefined) return undefined;
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof parsed?.errorMessage === "string") return parsed.errorMessage;
+  } catch {
+    // not JSON: already readable
+  }
+  return cause;
+}
