@@ -8,6 +8,8 @@ const path = require("node:path");
 // Neither is a valid S3 bucket or ECR repository name (they cannot start with "-"), so a rule or a
 // grant built from it matches nothing: the shape CloudFormation needs when a stage has no sources.
 const NO_SOURCE = "-no-release-source-";
+// Not a valid Lambda function name ("." is not allowed): a code grant that matches no function.
+const NO_FUNCTION = "no.release.function";
 
 function readSources(stage) {
   const own = path.join(__dirname, `releases.${stage}.json`);
@@ -22,8 +24,10 @@ const sub = (s) => ({ "Fn::Sub": s });
 
 function forStage(stage) {
   const { file, sources } = readSources(stage);
-  const s3 = sources.filter((s) => s && s.s3);
-  const ecr = sources.filter((s) => s && s.ecr);
+  const s3 = sources.filter((s) => s?.s3);
+  const ecr = sources.filter((s) => s?.ecr);
+  // The functions the releases may change: each source's own (functions, or an ECR source's function).
+  const functions = unique(sources.flatMap((s) => [...(s?.functions ?? []), ...(s?.function ? [s.function] : [])]).map((f) => f.name));
   const tags = ecr.map((s) => (s.ecr.tag === undefined ? "latest" : s.ecr.tag));
   return {
     file,
@@ -41,6 +45,11 @@ function forStage(stage) {
     },
     // Reading bundles: only the configured prefixes.
     bundleObjectArns: s3.length ? unique(s3.map((s) => `arn:aws:s3:::${s.s3.bucket}/${s.s3.prefix || ""}*`)) : [`arn:aws:s3:::${NO_SOURCE}/*`],
+    // Uploading and publishing code: only the release sources' own functions (and their versions).
+    releaseFunctionArns: (functions.length ? functions : [NO_FUNCTION]).flatMap((name) => [
+      sub(`arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${name}`),
+      sub(`arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${name}:*`),
+    ]),
     // Lambda checks that whoever points a function at an image may read it.
     imageRepositoryArns: ecr.length
       ? unique(ecr.map((s) => s.ecr.repository)).map((r) => sub(`arn:\${AWS::Partition}:ecr:\${AWS::Region}:\${AWS::AccountId}:repository/${r}`))
@@ -50,4 +59,6 @@ function forStage(stage) {
 
 module.exports = async ({ resolveVariable }) => forStage(await resolveVariable("sls:stage"));
 module.exports.forStage = forStage;
+module.exports.readSources = readSources;
 module.exports.NO_SOURCE = NO_SOURCE;
+module.exports.NO_FUNCTION = NO_FUNCTION;

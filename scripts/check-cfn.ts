@@ -34,6 +34,14 @@ export const RESOURCE_STAR_ALLOWED: Record<string, string> = {
     "no resource-level permissions: the action has no resource type in the Service Authorization Reference for AWS Step Functions; the task token names the task",
   "states:SendTaskFailure":
     "no resource-level permissions: the action has no resource type in the Service Authorization Reference for AWS Step Functions; the task token names the task",
+  // Step Functions execution logging (opt-in): the Step Functions developer guide, "IAM policies for logging to
+  // CloudWatch Logs", grants these CloudWatch Logs vended-log delivery actions on "*".
+  ...Object.fromEntries(
+    ["CreateLogDelivery", "GetLogDelivery", "UpdateLogDelivery", "DeleteLogDelivery", "ListLogDeliveries", "PutResourcePolicy", "DescribeResourcePolicies", "DescribeLogGroups"].map((a) => [
+      `logs:${a}`,
+      "Step Functions execution logging: vended-log delivery actions, granted on * as the Step Functions developer guide prescribes (IAM policies for logging to CloudWatch Logs)",
+    ]),
+  ),
 };
 
 const PSEUDO_PARAMETERS = new Set([

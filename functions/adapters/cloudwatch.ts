@@ -3,6 +3,7 @@ import type { AlarmReading } from "../domain/alarms/evaluate.js";
 import type { MetricQuery } from "../domain/gates/queries.js";
 import { cachedClient } from "./clients.js";
 import { toStepDeployError } from "./aws-errors.js";
+import type { AlarmsPort } from "../ports/alarms.js";
 
 export const cloudWatchClient = (): CloudWatchClient => cachedClient("cloudwatch", (options) => new CloudWatchClient(options));
 
@@ -55,4 +56,8 @@ export async function getMetricWindow(queries: MetricQuery[], startMs: number, e
   } catch (e) {
     throw toStepDeployError(e, "GetMetricData");
   }
+}
+
+export function createAlarmsAdapter(client?: CloudWatchClient): AlarmsPort {
+  return { describe: (names) => describeAlarms(names, client) };
 }

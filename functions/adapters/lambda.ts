@@ -9,6 +9,8 @@ import {
 import { cachedClient } from "./clients.js";
 import { ErrorNames, StepDeployError } from "../domain/errors.js";
 import { toStepDeployError } from "./aws-errors.js";
+import type { LambdaAliasPort } from "../ports/lambda-alias.js";
+import type { LambdaCodePort } from "../ports/lambda-code.js";
 
 /** The narrow slice of Lambda that stepdeploy's handlers use. */
 export interface AliasState {
@@ -75,4 +77,23 @@ export async function updateFunctionZip(functionName: string, zip: Uint8Array, c
     if ((e as Error).name === "ResourceConflictException") throw new StepDeployError(ErrorNames.Transient, `UpdateFunctionCode ${functionName}: ${(e as Error).message}`, { cause: e });
     throw toStepDeployError(e, `UpdateFunctionCode ${functionName}`);
   }
+}
+
+/**
+ * The Lambda ports. Without a client, each call takes the cached client of the current endpoint (clients.ts).
+ * `functionExists` maps ResourceNotFound to false; every other failure stays named.
+ */
+export function createLambdaAdapter(client?: LambdaClient): LambdaAliasPort & LambdaCodePort {
+  return {
+    getAlias: (functionName, alias) => getAlias(functionName, alias, client),
+    updateFunctionZip: (functionName, zip) => updateFunctionZip(functionName, zip, client),
+    functionExists: (functionName, qualifier) =>
+      getFunctionVersion(functionName, qualifier, client).then(
+        () => true,
+        (e: StepDeployError) => {
+          if (e.name === ErrorNames.ResourceNotFound) return false;
+          throw e;
+        },
+      ),
+  };
 }

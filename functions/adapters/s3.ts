@@ -14,6 +14,7 @@ import {
 import { ErrorNames, StepDeployError } from "../domain/errors.js";
 import { toStepDeployError } from "./aws-errors.js";
 import { cachedClient } from "./clients.js";
+import type { BundleStorePort } from "../ports/bundle-store.js";
 
 /**
  * Reads a revision from S3, pinned. The one S3 call stepdeploy makes for revisions: GetObject with `VersionId`
@@ -110,4 +111,9 @@ export async function inspectRevision(
   }
   const inspection = await inspectBundle(fetched.body, rev.bundleType, options);
   return { ...inspection, eTag: fetched.eTag, versionId: fetched.versionId };
+}
+
+/** The revision store: pinned GetObject and the streaming inspection, as one port. */
+export function createBundleStoreAdapter(client?: S3Client): BundleStorePort {
+  return { inspect: (revision, options) => inspectRevision(revision, { ...options, client }) };
 }

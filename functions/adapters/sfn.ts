@@ -9,6 +9,7 @@ import {
 } from "@aws-sdk/client-sfn";
 import { toStepDeployError } from "./aws-errors.js";
 import { cachedClient } from "./clients.js";
+import type { ExecutionsPort } from "../ports/executions.js";
 
 export const sfnClient = (): SFNClient => cachedClient("sfn", (options) => new SFNClient(options));
 
@@ -90,4 +91,8 @@ export async function listExecutions(stateMachineArn: string, client = sfnClient
   } catch (e) {
     throw toStepDeployError(e, "ListExecutions");
   }
+}
+
+export function createExecutionsAdapter(client?: SFNClient): ExecutionsPort {
+  return { startOnce: (stateMachineArn, name, input) => startExecutionOnce(stateMachineArn, name, input, client) };
 }

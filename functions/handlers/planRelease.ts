@@ -1,30 +1,20 @@
-import { inspectRevision } from "../adapters/s3.js";
-import { parseAppSpec } from "../domain/appspec/index.js";
-import { type ReleasePlan, planFromBundle, planFromImage } from "../domain/release/index.js";
-import { logger } from "../lib/logger.js";
-import { type ReleaseEvent, releaseSourceOf, revisionOf } from "../lib/release-input.js";
+import type { CheckedPlan } from "../domain/release/index.js";
+import { logFor, type ReleaseEvent, releaseConfigFrom } from "../lib/release-input.js";
+import { planRelease } from "../services/release-plan.js";
+import { type Deps, realDeps } from "../wiring.js";
 
 /**
- * First step of a release: read what was pushed and decide what to do (domain/release/plan.ts).
- * S3: fetch the bundle pinned to the event's version id and ETag, validate its appspec as CodeDeploy
- * would (CurrentVersion/TargetVersion may be left for the release to fill in), and look for the
- * code package. ECR: the image digest is the new code. Nothing in the account changes here.
+ * First step of a release: read what was pushed, decide what to do, and refuse (with a named error,
+ * before anything changes) a target the source does not own, a hook outside hookFunctionPattern, an
+ * alias or version the deployment would reject, or settings Prepare would reject. Reads only.
  */
-export async function handler(event: ReleaseEvent, context?: { invokedFunctionArn?: string }): Promise<ReleasePlan> {
-  logger.appendKeys({ releaseId: event.releaseId, deploymentId: event.deploymentId });
-  const source = releaseSourceOf(event);
-  let plan: ReleasePlan;
-  if ("ecr" in source && event.trigger.kind === "ecr") {
-    // The event names the registry's account and region; our own ARN is the fallback.
-    const accountId = context?.invokedFunctionArn?.split(":")[4] ?? "";
-    plan = planFromImage(source, event.trigger, { region: process.env.AWS_REGION ?? "us-east-1", accountId });
-  } else if ("s3" in source && event.trigger.kind === "s3") {
-    const inspection = await inspectRevision(revisionOf(event));
-    const appspec = parseAppSpec(inspection.appSpec.text, { platform: "lambda", versionsOptional: true });
-    plan = planFromBundle(source, appspec, inspection.entries);
-  } else {
-    throw new Error(`release source '${source.name}' does not take ${event.trigger.kind} events`);
-  }
-  logger.info("release planned", { functionName: plan.functionName, alias: plan.alias, publish: plan.publish?.kind ?? "none", notes: plan.notes });
-  return plan;
+export function createHandler(deps: Pick<Deps, "bundles" | "lambdaAlias" | "lambdaCode" | "alarms" | "log">) {
+  return async (event: ReleaseEvent, context?: { invokedFunctionArn?: string }): Promise<CheckedPlan> => {
+    const log = logFor(deps.log, event);
+    const plan = await planRelease(deps, event, releaseConfigFrom(process.env, context?.invokedFunctionArn));
+    log.info("release planned", { functionName: plan.functionName, alias: plan.alias, currentVersion: plan.currentVersion, publish: plan.publish?.kind ?? "none", notes: plan.notes });
+    return plan;
+  };
 }
+
+export const handler = createHandler(realDeps());

@@ -97,6 +97,9 @@ function readStack(root: string, opts: { stage?: string; region?: string; accoun
   const region = opts.region ?? process.env.AWS_REGION ?? "us-east-1";
   const accountId = opts.accountId ?? "123456789012";
   const vars: Record<string, string> = { "sls:stage": stage, "self:service": service, "aws:region": region, "aws:accountId": accountId, "self:provider.stage": stage };
+  // `${param:x}`: the stage's params over params.default, as the framework resolves them without --param.
+  const params = (doc.params ?? {}) as Record<string, Record<string, unknown> | undefined>;
+  for (const [k, v] of Object.entries({ ...params.default, ...params[stage] })) if (typeof v === "string") vars[`param:${k}`] = v;
   const provider = (doc.provider ?? {}) as Record<string, unknown>;
   const defaultMemory = Number(provider.memorySize ?? 1024);
   const functions = new Map<string, LocalFunction>();

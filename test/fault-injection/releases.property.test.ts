@@ -10,8 +10,12 @@ import { type ReleaseRunReport, simulateRelease } from "../../local/simulate/rel
  * 5xx, dropped connections on UpdateFunctionCode, GetFunctionConfiguration, PublishVersion,
  * StartExecution, DescribeExecution, GetAlias, UpdateAlias), slow code updates and alarms.
  *
+ * Some uploads are hostile: their appspec names a function the source does not own (billing).
+ *
  * Invariants:
  * - one release per upload or image, however often the event is delivered;
+ * - code changes only on a function the release source owns; a hostile upload is refused with
+ *   Release.TargetNotAllowed and changes nothing;
  * - at most one nested deployment, and only with a release that got that far;
  * - the alias ends fully on the new version (release SUCCEEDED, DEPLOYED) or fully where it was;
  *   never split;
@@ -35,7 +39,7 @@ const fault = fc.record({
 
 const scenarioArb = fc
   .record({
-    trigger: fc.constantFrom("s3-code", "s3-no-code", "ecr"),
+    trigger: fc.constantFrom("s3-code", "s3-no-code", "ecr", "s3-other-function"),
     deliveries: fc.integer({ min: 1, max: 3 }),
     config: fc.constantFrom("CodeDeployDefault.LambdaAllAtOnce", "CodeDeployDefault.LambdaCanary10Percent5Minutes", "CodeDeployDefault.LambdaLinear10PercentEvery1Minute"),
     codeUpdateSeconds: fc.integer({ min: 0, max: 30 }),
@@ -53,7 +57,7 @@ const scenarioArb = fc
       name: `release-fault-${t}`,
       account: { ...world, functions, alarms: [{ name: "orders-errors", state: "OK" }], faults: [] },
       trigger: JSON.parse(readFileSync(ev(t === "ecr" ? "ecr-push-success.json" : "s3-object-created.json"), "utf8")),
-      bundleDir: t === "ecr" ? undefined : bundle(t === "s3-code" ? "orders-api" : "orders-api-no-code"),
+      bundleDir: t === "ecr" ? undefined : bundle({ "s3-code": "orders-api", "s3-no-code": "orders-api-no-code", "s3-other-function": "orders-api-targets-billing" }[t]),
       deliveries: p.deliveries,
       sources,
       timeline: [
@@ -77,6 +81,12 @@ function violations(s: ReleaseScenario, r: ReleaseRunReport): string[] {
     if (rel?.status !== "SUCCEEDED" && a.functionVersion !== oldVersion) out.push(`release ${rel?.status} ${rel?.error} but alias on ${a.functionVersion}, not ${oldVersion}`);
   }
   if (r.publishedVersions.length > 1) out.push(`published ${r.publishedVersions.length} versions`);
+  const owned = new Set((s.sources as { functions?: { name: string }[]; function?: { name: string } }[]).flatMap((x) => [...(x.functions ?? []), ...(x.function ? [x.function] : [])].map((f) => f.name)));
+  const foreign = r.updatedFunctions.filter((f) => !owned.has(f));
+  if (foreign.length) out.push(`code changed on ${foreign.join(", ")}, which no release source owns`);
+  if (s.name.endsWith("s3-other-function") && (rel?.error !== "Release.TargetNotAllowed" || r.updatedFunctions.length || r.publishedVersions.length)) {
+    out.push(`a hostile upload ended ${rel?.status} ${rel?.error}, updated ${JSON.stringify(r.updatedFunctions)}, published ${JSON.stringify(r.publishedVersions)}`);
+  }
   const starts = r.events.filter((e) => e === "START").length;
   const ends = r.events.filter((e) => ["SUCCESS", "FAILURE", "STOP"].includes(e)).length;
   if (starts !== ends || starts > 1) out.push(`events ${JSON.stringify(r.events)}`);

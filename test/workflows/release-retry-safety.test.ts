@@ -39,15 +39,17 @@ describe("release handlers are safe to run twice", () => {
       expect(d1.started).toHaveLength(1);
       expect(d2.duplicates).toHaveLength(1);
       expect(w.account.executions).toHaveLength(1);
-      // That release runs to its end (v5 published and deployed); the handlers below are then
-      // repeated on their own, with the same input, against the world it left.
+      // The plan only reads: twice the same while the alias still serves 3 ...
       const input = JSON.parse(w.account.executions[0]?.input ?? "{}");
+      const p1 = await invoke("PlanReleaseLambdaFunction", input);
+      expect(await invoke("PlanReleaseLambdaFunction", input)).toEqual(p1);
+      // ... then that release runs to its end (v5 published and deployed), and the handlers below are
+      // repeated on their own, with the same input, against the world it left.
       expect((await w.wired.finished(d1.started[0]?.executionArn ?? "")).status).toBe("SUCCEEDED");
       const published = () => w.account.calls.filter((c) => c.operation === "PublishVersion" && c.ok).length;
       const publishedBefore = published();
-
-      const p1 = await invoke("PlanReleaseLambdaFunction", input);
-      expect(await invoke("PlanReleaseLambdaFunction", input)).toEqual(p1);
+      // A plan repeated now finds the alias moved on: refused, as the deployment would be, with nothing written.
+      await expect(invoke("PlanReleaseLambdaFunction", input)).rejects.toMatchObject({ name: "Deploy.VersionMismatch" });
 
       const pkg = (await bundleEntries(BUNDLE)).find((e) => e.name === "function.zip")?.content as Buffer;
       const sha = createHash("sha256").update(pkg).digest("base64");

@@ -1,10 +1,12 @@
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parseTriggerEvent } from "../../functions/domain/release/index.js";
 import { handler as dispatch } from "../../functions/handlers/dispatchRelease.js";
 import { loadReleaseScenario } from "../../local/simulate/release/scenario.js";
 import { simulateRelease } from "../../local/simulate/release/run-release.js";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { buildBundle } from "../../local/simulate/release/bundle-dir.js";
 import { openSimWorld } from "../../local/simulate/world.js";
 
 /**
@@ -36,6 +38,39 @@ describe("release scenarios (events/releases)", () => {
     // The canary's 5-minute bake ran on the simulated clock: the whole release took 5 minutes and a few seconds.
     expect(r.stats.simulatedSeconds).toBeGreaterThanOrEqual(300);
     expect(r.stats.simulatedSeconds).toBeLessThan(320);
+  });
+
+  // Issue 8 item 1, as measured before this check existed: this upload published billing v3 and moved
+  // billing:live to it. Now the plan refuses it; the world is asserted after each step.
+  it("an upload whose appspec names a function the source does not own changes nothing and says why on the bus", async () => {
+    const { s3: _bucket, ecr: _repository, ...account } = JSON.parse(readFileSync(`${DIR}world.json`, "utf8"));
+    const world = await openSimWorld(account, { s3Buckets: ["orders-releases"] });
+    try {
+      await world.within(async () => {
+        const { account } = world;
+        const body = await buildBundle(fileURLToPath(new URL("../../events/bundles/orders-api-targets-billing", import.meta.url)), "zip");
+        const put = await world.s3?.client.send(new PutObjectCommand({ Bucket: "orders-releases", Key: "orders-api/r.zip", Body: body }));
+        const billing = () => ({ alias: account.getAlias("billing", "live"), code: account.lambda.get("billing").latest.code.sha256 });
+        const before = billing();
+        account.eventbridge.emit({ source: "aws.s3", detailType: "Object Created", detail: { bucket: { name: "orders-releases" }, object: { key: "orders-api/r.zip", etag: String(put?.ETag).replace(/"/g, ""), sequencer: "01" } }, resources: [] });
+        await account.settled();
+        const [release] = account.executions;
+        const report = await world.wired.finished(release?.executionArn ?? "");
+        expect([report.status, report.error]).toEqual(["FAILED", "Release.TargetNotAllowed"]);
+        expect(report.cause).toMatch(/names billing:live, which release source 'orders-api' may not deploy \(it may deploy orders:live/);
+        expect(account.calls.filter((c) => ["UpdateFunctionCode", "PublishVersion", "UpdateAlias", "GetAlias"].includes(c.operation))).toEqual([]);
+        expect(billing()).toEqual(before);
+        expect(account.executions.filter((e) => e.stateMachineName.endsWith("-deploy-lambda"))).toEqual([]);
+        expect(account.events.map((e) => [e.detailType, e.detail])).toEqual([
+          [
+            "StepDeploy Release State-change Notification",
+            expect.objectContaining({ state: "REFUSED", releaseId: release?.name, source: "orders-api", error: "Release.TargetNotAllowed", cause: expect.stringContaining("billing:live") }),
+          ],
+        ]);
+      });
+    } finally {
+      await world.close();
+    }
   });
 
   it("a duplicate delivery starts nothing new; a second upload of the same key is a new release", async () => {

@@ -2,56 +2,63 @@ import { isPlaceholder } from "../appspec/check.js";
 import type { AppSpecResult } from "../appspec/index.js";
 import type { BundleEntry } from "../bundles/index.js";
 import { ValidationErrors } from "../errors.js";
-import { DEFAULT_RELEASE_CONFIG, type EcrReleaseSource, type ReleaseSource, type S3ReleaseSource } from "./sources.js";
+import { ReleaseErrorNames } from "./errors.js";
+import type { EcrReleaseSource, S3ReleaseSource } from "./sources.js";
+import { checkHooksAllowed, checkTargetAllowed, type HookEvent, type TargetPolicy } from "./targets.js";
 import type { Trigger } from "./trigger.js";
 
 /**
- * What a release does before it deploys, decided from the source, the trigger and (S3) the bundle:
+ * What a release does, decided from the source, the trigger and (S3) the bundle, before anything in
+ * the account changes:
  * - S3 bundle with the code package (`codePackage`, default function.zip): publish it, deploy the new version;
  * - S3 bundle without it: deploy the appspec's TargetVersion, which must then be a real version;
  * - ECR push: point the container-image function at the pushed digest, publish, deploy.
- * CurrentVersion absent or a placeholder is read from the alias when the deployment is built.
+ * The function and alias must be the source's own and the hooks allowed (targets.ts); the account
+ * is checked next (preflight.ts), and only then is any code uploaded or published.
  */
-export const RELEASE_ERRORS = {
-  InvalidBundle: "Release.InvalidBundle",
-  NothingToPublish: "Release.NothingToPublish",
-  CodeShaMismatch: "Release.CodeShaMismatch",
-  UpdateFailed: "Release.CodeUpdateFailed",
-} as const;
-
 export type PublishStep = { kind: "zip"; codePackage: string } | { kind: "image"; imageUri: string; codeSha256: string } | null;
 
 export interface ReleasePlan {
   platform: "lambda";
   functionName: string;
   alias: string;
-  /** null: read from the alias when the deployment is built. */
+  /** The appspec's CurrentVersion; null: absent or a placeholder (the alias's version is used). */
   currentVersion: string | null;
   /** null: the version the release publishes. */
   targetVersion: string | null;
   publish: PublishStep;
-  hooks: { beforeAllowTraffic: string | null; afterAllowTraffic: string | null };
+  hooks: Record<HookEvent, string | null>;
+  /** Where each value came from, for error messages (`appspec Resources[0].orders.Properties.Alias`, `thumbnailer.function.alias`). */
+  fields: { alias: string; currentVersion: string; targetVersion: string; hooks: Record<HookEvent, string> };
   /** Choices made on the user's behalf, shown in the output and the logs. */
   notes: string[];
 }
 
 const realVersion = (v: string | undefined): string | null => (v === undefined || isPlaceholder(v) ? null : v);
 
-export function planFromBundle(source: S3ReleaseSource, appspec: AppSpecResult, entries: readonly BundleEntry[]): ReleasePlan {
-  const fail = (field: string, reason: string) => new ValidationErrors([{ field, reason }], RELEASE_ERRORS.InvalidBundle);
+export function planFromBundle(source: S3ReleaseSource, appspec: AppSpecResult, entries: readonly BundleEntry[], policy: TargetPolicy): ReleasePlan {
+  const fail = (field: string, reason: string) => new ValidationErrors([{ field, reason }], ReleaseErrorNames.InvalidBundle);
   if (appspec.platform !== "lambda") throw fail("appspec", `is a ${appspec.platform ?? "unknown"} AppSpec; release source '${source.name}' deploys Lambda functions`);
   if (!appspec.valid) {
     throw new ValidationErrors(
       appspec.errors.map((e) => ({ field: `appspec ${e.path}${e.line ? ` (line ${e.line})` : ""}`, reason: e.message })),
-      RELEASE_ERRORS.InvalidBundle,
+      ReleaseErrorNames.InvalidBundle,
     );
   }
   const fn = appspec.resources.find((r) => r.kind === "lambda-function");
-  if (!fn || fn.kind !== "lambda-function") throw fail("appspec Resources", "names no AWS::Lambda::Function");
-  const hook = (event: string) => {
+  if (fn?.kind !== "lambda-function") throw fail("appspec Resources", "names no AWS::Lambda::Function");
+  const at = (property: string) => `appspec ${fn.path}.Properties.${property}`;
+  checkTargetAllowed(source, { name: fn.name, alias: fn.alias }, policy, at("Name"));
+  const hookOf = (event: string) => {
     const h = appspec.hooks.find((x) => x.kind === "function" && x.event === event);
-    return h && h.kind === "function" ? h.functionName : null;
+    return h && h.kind === "function" ? { name: h.functionName, path: `appspec ${h.path}` } : null;
   };
+  const before = hookOf("BeforeAllowTraffic");
+  const after = hookOf("AfterAllowTraffic");
+  const hooks = { beforeAllowTraffic: before?.name ?? null, afterAllowTraffic: after?.name ?? null };
+  const hookFields = { beforeAllowTraffic: before?.path ?? "appspec Hooks", afterAllowTraffic: after?.path ?? "appspec Hooks" };
+  checkHooksAllowed(hooks, fn.name, policy, (event) => hookFields[event]);
+
   const notes: string[] = [];
   const hasPackage = entries.some((e) => e.type === "file" && e.path === source.codePackage);
   let target = realVersion(fn.targetVersion);
@@ -63,13 +70,23 @@ export function planFromBundle(source: S3ReleaseSource, appspec: AppSpecResult, 
     target = null;
   } else if (!target) {
     throw new ValidationErrors(
-      [{ field: `appspec ${fn.path}.Properties.TargetVersion`, reason: `is ${fn.targetVersion ? `the placeholder ${fn.targetVersion}` : "absent"} and the bundle has no ${source.codePackage} to publish` }],
-      RELEASE_ERRORS.NothingToPublish,
+      [{ field: at("TargetVersion"), reason: `is ${fn.targetVersion ? `the placeholder ${fn.targetVersion}` : "absent"} and the bundle has no ${source.codePackage} to publish` }],
+      ReleaseErrorNames.NothingToPublish,
     );
   }
   const current = realVersion(fn.currentVersion);
   if (!current) notes.push(`CurrentVersion ${fn.currentVersion ? `${fn.currentVersion} (a placeholder)` : "absent"}: the alias's current version is used`);
-  return { platform: "lambda", functionName: fn.name, alias: fn.alias, currentVersion: current, targetVersion: target, publish, hooks: { beforeAllowTraffic: hook("BeforeAllowTraffic"), afterAllowTraffic: hook("AfterAllowTraffic") }, notes };
+  return {
+    platform: "lambda",
+    functionName: fn.name,
+    alias: fn.alias,
+    currentVersion: current,
+    targetVersion: target,
+    publish,
+    hooks,
+    fields: { alias: at("Alias"), currentVersion: at("CurrentVersion"), targetVersion: at("TargetVersion"), hooks: hookFields },
+    notes,
+  };
 }
 
 /** The image URI by digest (never by tag: a tag can move between the push and the update). */
@@ -77,7 +94,10 @@ export function imageUriOf(t: Trigger & { kind: "ecr" }, fallback: { region: str
   return `${t.account ?? fallback.accountId}.dkr.ecr.${t.region ?? fallback.region}.amazonaws.com/${t.repository}@${t.digest}`;
 }
 
-export function planFromImage(s: EcrReleaseSource, t: Trigger & { kind: "ecr" }, where: { region: string; accountId: string }): ReleasePlan {
+export function planFromImage(s: EcrReleaseSource, t: Trigger & { kind: "ecr" }, policy: TargetPolicy): ReleasePlan {
+  const at = (field: string) => `${s.name}.${field}`;
+  checkTargetAllowed(s, s.function, policy, at("function.name"));
+  checkHooksAllowed(s.hooks, s.function.name, policy, (event) => at(`hooks.${event}`));
   return {
     platform: "lambda",
     functionName: s.function.name,
@@ -85,37 +105,12 @@ export function planFromImage(s: EcrReleaseSource, t: Trigger & { kind: "ecr" },
     currentVersion: null,
     targetVersion: null,
     // UNCONFIRMED (docs/releases.md): for an image function Lambda reports CodeSha256 as the image digest's hex.
-    publish: { kind: "image", imageUri: imageUriOf(t, where), codeSha256: t.digest.replace(/^sha256:/, "") },
+    publish: { kind: "image", imageUri: imageUriOf(t, policy), codeSha256: t.digest.replace(/^sha256:/, "") },
     hooks: s.hooks,
+    fields: { alias: at("function.alias"), currentVersion: at("function.alias"), targetVersion: at("ecr"), hooks: { beforeAllowTraffic: at("hooks.beforeAllowTraffic"), afterAllowTraffic: at("hooks.afterAllowTraffic") } },
     notes: [
       `container image ${t.repository}@${t.digest}${t.tag ? ` (pushed as :${t.tag})` : ""}: updating ${s.function.name} and publishing a version`,
       "UNCONFIRMED: Lambda's CodeSha256 of an image function is taken to be the digest's hex; if Lambda reports otherwise the release stops at ImageShaMatches before publishing (docs/releases.md)",
     ],
   };
-}
-
-/** The deploy-lambda input of a release: the deployment any operator could have started by hand. */
-export function deploymentInputOf(
-  source: ReleaseSource,
-  plan: ReleasePlan,
-  versions: { current: string; target: string },
-  ids: { deploymentId: string; releaseName: string; trigger: string },
-): Record<string, unknown> {
-  const d = source.deployment;
-  const input: Record<string, unknown> = {
-    deploymentId: ids.deploymentId,
-    application: source.application,
-    deploymentGroup: source.deploymentGroup,
-    functionName: plan.functionName,
-    alias: plan.alias,
-    currentVersion: versions.current,
-    targetVersion: versions.target,
-    deploymentConfig: d.deploymentConfig ?? DEFAULT_RELEASE_CONFIG,
-    hooks: { ...plan.hooks, ...(d.hookTimeoutSeconds !== undefined ? { timeoutSeconds: d.hookTimeoutSeconds } : {}) },
-    description: `release ${ids.releaseName} of ${ids.trigger}`.slice(0, 256),
-  };
-  for (const k of ["alarms", "autoRollback", "alarmPollSeconds", "alarmMonitoring", "ignorePollAlarmFailure", "metricGates"] as const) {
-    if (d[k] !== undefined) input[k] = d[k];
-  }
-  return input;
 }

@@ -1,4 +1,3 @@
-import { ValidationErrors } from "../errors.js";
 import type { Trigger } from "./trigger.js";
 
 /**
@@ -6,12 +5,13 @@ import type { Trigger } from "./trigger.js";
  * `config/releases.<stage>.json` (docs/releases.md); serverless.yml derives the EventBridge rule
  * filters from it and hands it to the dispatcher as RELEASE_SOURCES.
  *
- * An S3 source names a bucket and a key prefix; the bundle's appspec names the function and hooks.
- * An ECR source names a repository and tag and, having no appspec, the function, alias and hooks.
+ * A source owns its targets: an S3 source names a bucket, a key prefix and the function(s) and
+ * alias(es) its uploads may deploy (`functions`); the bundle's appspec picks one of them and names
+ * the hooks, and an appspec naming anything else is refused before any code changes. An ECR source
+ * names a repository and tag and, having no appspec, the one function, alias and hooks.
  * `platform` is `lambda` for now; ECS services arrive with the load-balancer deployments and get
  * their own branch of the release workflow's dispatch (a Choice on `platform`).
  */
-export const RELEASE_ERROR = "Release.InvalidConfiguration";
 export const RELEASE_PLATFORMS = ["lambda"] as const;
 export const DEFAULT_CODE_PACKAGE = "function.zip";
 /** CodePipeline's ECR source defaults to `latest`; an empty tag matches any tag (codepipeline-spec §4.3). */
@@ -38,145 +38,33 @@ interface SourceBase {
   deployment: ReleaseDeploymentSettings;
 }
 
+/** A function and alias a source may deploy. Names are exact and case-sensitive, as Lambda's are. */
+export interface ReleaseTarget {
+  name: string;
+  alias: string;
+}
+
 export interface S3ReleaseSource extends SourceBase {
   s3: { bucket: string; prefix: string };
+  /** The only functions and aliases this source's appspecs may name (at least one). */
+  functions: ReleaseTarget[];
   /** Path inside the bundle of the function's code package; when present, the release publishes it. */
   codePackage: string;
 }
 
 export interface EcrReleaseSource extends SourceBase {
   ecr: { repository: string; tag: string };
-  function: { name: string; alias: string };
+  function: ReleaseTarget;
   hooks: { beforeAllowTraffic: string | null; afterAllowTraffic: string | null };
 }
 
 export type ReleaseSource = S3ReleaseSource | EcrReleaseSource;
 
-const NAME = /^[A-Za-z0-9_-]{1,32}$/;
-const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const REPOSITORY = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const SETTINGS = ["deploymentConfig", "alarms", "autoRollback", "alarmPollSeconds", "alarmMonitoring", "ignorePollAlarmFailure", "metricGates", "hookTimeoutSeconds"];
-const COMMON = ["name", "platform", "application", "deploymentGroup", "deployment"];
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => Boolean(v) && typeof v === "object" && !Array.isArray(v);
-
-/** Parses and checks the whole list; every problem is reported with its path (`[1].s3.bucket: ...`). */
-export function parseReleaseSources(raw: unknown): ReleaseSource[] {
-  const problems: { field: string; reason: string }[] = [];
-  const bad = (field: string, reason: string) => problems.push({ field, reason });
-  let value = raw;
-  if (typeof raw === "string") {
-    try {
-      value = JSON.parse(raw);
-    } catch (e) {
-      throw new ValidationErrors([{ field: "RELEASE_SOURCES", reason: `not JSON: ${(e as Error).message}` }], RELEASE_ERROR);
-    }
-  }
-  if (!Array.isArray(value)) throw new ValidationErrors([{ field: "RELEASE_SOURCES", reason: "must be a list of release sources" }], RELEASE_ERROR);
-  const out: ReleaseSource[] = [];
-  for (const [i, item] of value.entries()) {
-    const at = `[${i}]`;
-    if (!isObj(item)) {
-      bad(at, "must be an object");
-      continue;
-    }
-    const s = parseOne(item, at, bad);
-    if (s) out.push(s);
-  }
-  checkDistinct(out, bad);
-  if (problems.length) throw new ValidationErrors(problems, RELEASE_ERROR);
-  return out;
+/** What a source may deploy: its `functions` (S3) or its one `function` (ECR). */
+export function targetsOf(source: ReleaseSource): ReleaseTarget[] {
+  return "s3" in source ? source.functions : [source.function];
 }
 
-function str(o: Obj, key: string, at: string, bad: (f: string, r: string) => void, pattern?: RegExp, hint = ""): string | undefined {
-  const v = o[key];
-  if (typeof v !== "string" || v.length === 0) {
-    bad(`${at}.${key}`, "is required (a non-empty string)");
-    return undefined;
-  }
-  if (pattern && !pattern.test(v)) {
-    bad(`${at}.${key}`, `'${v}' ${hint}`);
-    return undefined;
-  }
-  return v;
-}
-
-function parseOne(o: Obj, at: string, bad: (f: string, r: string) => void): ReleaseSource | undefined {
-  const name = str(o, "name", at, bad, NAME, "must be 1-32 of A-Z a-z 0-9 _ - (it starts every release's execution name)");
-  const application = str(o, "application", at, bad);
-  const deploymentGroup = str(o, "deploymentGroup", at, bad);
-  const platform = o.platform ?? "lambda";
-  if (platform === "ecs") bad(`${at}.platform`, "ECS releases are not supported yet (they come with the load-balancer deployments); use lambda");
-  else if (platform !== "lambda") bad(`${at}.platform`, `must be one of ${RELEASE_PLATFORMS.join(", ")}, got '${String(platform)}'`);
-  const deployment = o.deployment ?? {};
-  if (!isObj(deployment)) bad(`${at}.deployment`, "must be an object of deployment settings");
-  else for (const k of Object.keys(deployment)) if (!SETTINGS.includes(k)) bad(`${at}.deployment.${k}`, `is not a release deployment setting (one of ${SETTINGS.join(", ")})`);
-  const hasS3 = o.s3 !== undefined;
-  const hasEcr = o.ecr !== undefined;
-  if (hasS3 === hasEcr) {
-    bad(at, "give exactly one of s3 {bucket, prefix} or ecr {repository, tag}");
-    return undefined;
-  }
-  const base = { name: name ?? "", platform: "lambda" as const, application: application ?? "", deploymentGroup: deploymentGroup ?? "", deployment: (isObj(deployment) ? deployment : {}) as ReleaseDeploymentSettings };
-  if (hasS3) {
-    for (const k of Object.keys(o)) if (![...COMMON, "s3", "codePackage"].includes(k)) bad(`${at}.${k}`, "is not an S3 release source field (s3, codePackage)");
-    if (!isObj(o.s3)) {
-      bad(`${at}.s3`, "must be an object {bucket, prefix}");
-      return undefined;
-    }
-    const bucket = str(o.s3, "bucket", `${at}.s3`, bad, BUCKET, "is not a valid S3 bucket name");
-    const prefix = o.s3.prefix ?? "";
-    if (typeof prefix !== "string") bad(`${at}.s3.prefix`, "must be a string (may be empty)");
-    const codePackage = o.codePackage ?? DEFAULT_CODE_PACKAGE;
-    if (typeof codePackage !== "string" || !/\.zip$/.test(codePackage) || codePackage.startsWith("/") || codePackage.split("/").includes("..")) {
-      bad(`${at}.codePackage`, "must be a relative path to a .zip inside the bundle");
-    }
-    return { ...base, s3: { bucket: bucket ?? "", prefix: String(prefix) }, codePackage: String(codePackage) };
-  }
-  for (const k of Object.keys(o)) if (![...COMMON, "ecr", "function", "hooks"].includes(k)) bad(`${at}.${k}`, "is not an ECR release source field (ecr, function, hooks)");
-  if (!isObj(o.ecr)) {
-    bad(`${at}.ecr`, "must be an object {repository, tag}");
-    return undefined;
-  }
-  const repository = str(o.ecr, "repository", `${at}.ecr`, bad, REPOSITORY, "is not a valid ECR repository name");
-  const tag = o.ecr.tag ?? DEFAULT_ECR_TAG;
-  if (typeof tag !== "string" || (tag !== "" && !TAG.test(tag))) bad(`${at}.ecr.tag`, "must be an image tag, or \"\" for any tag");
-  const fn = isObj(o.function) ? o.function : undefined;
-  if (!fn) bad(`${at}.function`, "is required for an ECR source: {name, alias} of the container-image function");
-  const functionName = fn ? str(fn, "name", `${at}.function`, bad) : undefined;
-  const alias = fn ? str(fn, "alias", `${at}.function`, bad) : undefined;
-  const hooks = isObj(o.hooks) ? o.hooks : {};
-  const hook = (k: string): string | null => {
-    const v = hooks[k];
-    if (v === undefined || v === null) return null;
-    if (typeof v !== "string" || !v) bad(`${at}.hooks.${k}`, "must be a function name");
-    return typeof v === "string" ? v : null;
-  };
-  return {
-    ...base,
-    ecr: { repository: repository ?? "", tag: String(tag) },
-    function: { name: functionName ?? "", alias: alias ?? "" },
-    hooks: { beforeAllowTraffic: hook("beforeAllowTraffic"), afterAllowTraffic: hook("afterAllowTraffic") },
-  };
-}
-
-/** Names are unique, and no event can match two sources: releases of one upload never race each other. */
-function checkDistinct(sources: ReleaseSource[], bad: (f: string, r: string) => void): void {
-  for (const [i, a] of sources.entries()) {
-    for (const [j, b] of sources.entries()) {
-      if (j <= i) continue;
-      if (a.name === b.name) bad(`[${j}].name`, `'${b.name}' is also the name of [${i}]`);
-      if ("s3" in a && "s3" in b && a.s3.bucket === b.s3.bucket && (a.s3.prefix.startsWith(b.s3.prefix) || b.s3.prefix.startsWith(a.s3.prefix))) {
-        bad(`[${j}].s3.prefix`, `overlaps [${i}] (bucket ${a.s3.bucket}, prefixes '${a.s3.prefix}' and '${b.s3.prefix}'): an upload could start two releases`);
-      }
-      if ("ecr" in a && "ecr" in b && a.ecr.repository === b.ecr.repository && (a.ecr.tag === b.ecr.tag || a.ecr.tag === "" || b.ecr.tag === "")) {
-        bad(`[${j}].ecr.tag`, `overlaps [${i}] (repository ${a.ecr.repository}, tags '${a.ecr.tag}' and '${b.ecr.tag}'): a push could start two releases`);
-      }
-    }
-  }
-}
 
 export type SourceMatch = { source: ReleaseSource; bundleType?: string } | { ignored: string };
 

@@ -27,6 +27,8 @@ export interface ReleaseRunReport {
   publishedVersions: string[];
   finalAlias?: { functionName: string; alias: string; functionVersion: string; additionalVersionWeights: Record<string, number> };
   events: string[];
+  /** Functions whose code was changed (successful UpdateFunctionCode), in order. */
+  updatedFunctions: string[];
   /** Failed AWS calls per operation (injected faults and real refusals), retried or not. */
   failedCalls: Record<string, number>;
   stats: { stateTransitions: number; historyEvents: number; apiCallsTotal: number; lambdaInvocations: number; estimatedCostUsd: number; simulatedSeconds: number; wallMs: number };
@@ -34,6 +36,8 @@ export interface ReleaseRunReport {
 }
 
 const s3Arn = (bucket: string) => `arn:aws:s3:::${bucket}`;
+/** Release events (REFUSED, FAILED) are listed as `release <state>`, deployment events by their state. */
+const RELEASE_DETAIL_TYPE = "StepDeploy Release State-change Notification";
 
 async function upload(world: SimWorld, scenario: ReleaseScenario, bucket: string, key: string): Promise<{ etag: string; size: number }> {
   if (!world.s3 || !scenario.bundleDir) throw new Error(`scenario ${scenario.name}: an S3 trigger needs bundleDir (what was uploaded)`);
@@ -163,7 +167,8 @@ export async function simulateRelease(scenario: ReleaseScenario, opts: { onLine?
         deployments: deployReports.map((r) => ({ name: r.executionName, status: r.status, error: r.error })),
         publishedVersions: account.calls.filter((c) => c.operation === "PublishVersion" && c.ok).map((c) => /v(\d+)$/.exec(String(c.summary))?.[1] ?? "?"),
         finalAlias: target?.functionName && target.alias ? account.getAlias(target.functionName, target.alias) : undefined,
-        events: account.events.map((e) => String((e.detail as { state?: string }).state ?? e.detailType)),
+        events: account.events.map((e) => `${e.detailType === RELEASE_DETAIL_TYPE ? "release " : ""}${String((e.detail as { state?: string }).state ?? e.detailType)}`),
+        updatedFunctions: account.calls.filter((c) => c.operation === "UpdateFunctionCode" && c.ok).map((c) => String(c.summary).split(/[\s:]/)[0] ?? ""),
         failedCalls: account.callCounts((c) => !c.ok),
         stats: {
           stateTransitions: sum("stateTransitions"),
@@ -206,5 +211,6 @@ export function checkRelease(scenario: ReleaseScenario, r: ReleaseRunReport): st
     if (!same(e.finalAlias, got)) out.push(`finalAlias: expected ${JSON.stringify(e.finalAlias)}, got ${JSON.stringify(got)}`);
   }
   if (e.events && !same(e.events, r.events)) out.push(`events: expected ${JSON.stringify(e.events)}, got ${JSON.stringify(r.events)}`);
+  if (e.updatedFunctions && !same(e.updatedFunctions, r.updatedFunctions)) out.push(`updatedFunctions: expected ${JSON.stringify(e.updatedFunctions)}, got ${JSON.stringify(r.updatedFunctions)}`);
   return out;
 }

@@ -35,8 +35,10 @@ export interface ReleaseExpectation {
   outcome?: string;
   publishedVersion?: string | null;
   finalAlias?: { functionVersion: string; additionalVersionWeights: Record<string, number> };
-  /** Deployment notification states in order, e.g. ["START", "SUCCESS"]. */
+  /** Notification states in order: deployment events by state, release events as `release <state>`, e.g. ["START", "SUCCESS"], ["release REFUSED"]. */
   events?: string[];
+  /** Functions whose code the release changed (UpdateFunctionCode), e.g. ["orders"]; [] for a refused release. */
+  updatedFunctions?: string[];
 }
 
 const KEYS = ["name", "description", "trigger", "account", "bundleDir", "deliveries", "sources", "timeline", "expect", "$comment"];

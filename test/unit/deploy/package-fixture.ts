@@ -35,17 +35,24 @@ function readTemplate(dir: string): CfnTemplate {
   return JSON.parse(readFileSync(path.join(dir, ".serverless", "cloudformation-template-update-stack.json"), "utf8")) as CfnTemplate;
 }
 
+/** This run's packaged service: the CI stage's output when given, else one private packaging. */
 export async function packagedService(): Promise<PackagedService> {
   const given = process.env[PACKAGED_DIR_ENV];
   if (given) return { dir: given, template: readTemplate(given), cleanup: () => {} };
+  return packageService();
+}
+
+/** Packages a private copy with the run's arguments plus `extra` (a later --param wins). */
+export async function packageService(extra: string[] = []): Promise<PackagedService> {
   const { dir, remove } = copyService("stepdeploy-pkg-");
   const osls = path.join(ROOT, "node_modules", ".bin", "osls");
+  const args = [...PACKAGE_ARGS, ...extra];
   try {
-    await promisify(execFile)(osls, PACKAGE_ARGS, { cwd: dir, env: { ...process.env, ...OSLS_ENV }, maxBuffer: 16 * 1024 * 1024, timeout: 170_000 });
+    await promisify(execFile)(osls, args, { cwd: dir, env: { ...process.env, ...OSLS_ENV }, maxBuffer: 16 * 1024 * 1024, timeout: 170_000 });
   } catch (e) {
     const err = e as Error & { stdout?: string; stderr?: string };
     remove();
-    throw new Error(`osls ${PACKAGE_ARGS.join(" ")} failed: ${err.message}\n${err.stdout ?? ""}\n${err.stderr ?? ""}`);
+    throw new Error(`osls ${args.join(" ")} failed: ${err.message}\n${err.stdout ?? ""}\n${err.stderr ?? ""}`);
   }
   return { dir, template: readTemplate(dir), cleanup: remove };
 }

@@ -1,12 +1,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import { parseDeployLambdaInput } from "../../../functions/domain/deployment/input.js";
-import { parseAppSpec } from "../../../functions/domain/appspec/index.js";
 import type { ValidationErrors } from "../../../functions/domain/errors.js";
-import { bundleTypeOfKey, deploymentInputOf, matchSource, parseReleaseSources, planFromBundle, planFromImage, type S3ReleaseSource, type EcrReleaseSource } from "../../../functions/domain/release/index.js";
+import { bundleTypeOfKey, matchSource, parseReleaseSources, targetsOf } from "../../../functions/domain/release/index.js";
 
-const releasesConfig = createRequire(import.meta.url)("../../../config/releases.cjs") as { forStage(stage: string): Record<string, unknown>; NO_SOURCE: string };
+const releasesConfig = createRequire(import.meta.url)("../../../config/releases.cjs") as { forStage(stage: string): Record<string, unknown>; NO_SOURCE: string; NO_FUNCTION: string };
 const local = JSON.parse(readFileSync(new URL("../../../config/releases.local.json", import.meta.url), "utf8")).sources as unknown[];
 
 const problemsOf = (raw: unknown) => {
@@ -26,11 +24,29 @@ describe("release sources", () => {
       expect(() => parseReleaseSources(doc.sources), f).not.toThrow();
     }
     const [s3, ecr] = parseReleaseSources(local);
-    expect(s3).toMatchObject({ name: "orders-api", platform: "lambda", codePackage: "function.zip", s3: { bucket: "orders-releases", prefix: "orders-api/" } });
+    expect(s3).toMatchObject({ name: "orders-api", platform: "lambda", codePackage: "function.zip", s3: { bucket: "orders-releases", prefix: "orders-api/" }, functions: [{ name: "orders", alias: "live" }] });
     expect(ecr).toMatchObject({ ecr: { repository: "media/thumbnailer", tag: "release" }, hooks: { beforeAllowTraffic: "CodeDeployHook_thumbnailer_preTraffic", afterAllowTraffic: null } });
+    expect([s3, ecr].map((x) => x && targetsOf(x))).toEqual([[{ name: "orders", alias: "live" }], [{ name: "thumbnailer", alias: "live" }]]);
   });
 
+  const fns = [{ name: "f", alias: "live" }];
   it.each([
+    [[{ name: "a", application: "x", deploymentGroup: "g", s3: { bucket: "b1b" } }], "[0].functions: is required: the [{name, alias}] this source's uploads may deploy"],
+    [[{ name: "a", application: "x", deploymentGroup: "g", s3: { bucket: "b1b" }, functions: [] }], "[0].functions: is required"],
+    [[{ name: "a", application: "x", deploymentGroup: "g", s3: { bucket: "b1b" }, functions: ["orders"] }], "[0].functions[0]: must be an object {name, alias}"],
+    [[{ name: "a", application: "x", deploymentGroup: "g", s3: { bucket: "b1b" }, functions: [{ name: "arn:aws:lambda:us-east-1:123456789012:function:f", alias: "live" }] }], "[0].functions[0].name: 'arn:aws:lambda:us-east-1:123456789012:function:f' must be a Lambda function name (1-64 of A-Z a-z 0-9 _ -; not an ARN)"],
+    [[{ name: "a", application: "x", deploymentGroup: "g", s3: { bucket: "b1b" }, functions: [{ name: "f", alias: "42" }] }], "[0].functions[0].alias: '42' must be a Lambda alias name"],
+    [[{ name: "a", application: "x", deploymentGroup: "g", s3: { bucket: "b1b" }, functions: [{ name: "f" }] }], "[0].functions[0].alias: is required"],
+    [[{ name: "a", application: "x", deploymentGroup: "g", s3: { bucket: "b1b" }, functions: [{ name: "f", alias: "live", version: "3" }] }], "[0].functions[0].version: is not a target field (name, alias)"],
+    [[{ name: "a", application: "x", deploymentGroup: "g", s3: { bucket: "b1b" }, functions: [...fns, ...fns] }], "[0]: f:live is already a target of [0]"],
+    [
+      [
+        { name: "a", application: "x", deploymentGroup: "g", s3: { bucket: "b1b", prefix: "a/" }, functions: fns },
+        { name: "b", application: "x", deploymentGroup: "g", ecr: { repository: "r" }, function: { name: "f", alias: "live" } },
+      ],
+      "[1]: f:live is already a target of [0]: a function and alias belong to one release source",
+    ],
+    [[{ name: "a", application: "x", deploymentGroup: "g", ecr: { repository: "r" }, function: { name: "f", alias: "live" }, functions: fns }], "[0].functions: is not an ECR release source field"],
     [[{ name: "a b", application: "x", deploymentGroup: "g", s3: { bucket: "b1b" } }], "[0].name: 'a b' must be 1-32"],
     [[{ name: "a", deploymentGroup: "g", s3: { bucket: "b1b" } }], "[0].application: is required"],
     [[{ name: "a", application: "x", deploymentGroup: "g" }], "[0]: give exactly one of s3"],
@@ -92,6 +108,9 @@ describe("config/releases.cjs (what serverless.yml derives from a stage's source
     expect(c.s3EventDetail).toEqual({ bucket: { name: ["orders-releases"] }, object: { key: [{ prefix: "orders-api/" }] } });
     expect(c.ecrEventDetail).toEqual({ "action-type": ["PUSH"], result: ["SUCCESS"], "repository-name": ["media/thumbnailer"], "image-tag": ["release"] });
     expect(c.bundleObjectArns).toEqual(["arn:aws:s3:::orders-releases/orders-api/*"]);
+    // Code may be uploaded and published only to the sources' own functions (and their versions).
+    const fn = (name: string) => ({ "Fn::Sub": `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${name}` });
+    expect(c.releaseFunctionArns).toEqual([fn("orders"), fn("orders:*"), fn("thumbnailer"), fn("thumbnailer:*")]);
     expect(JSON.parse(String(c.sourcesJson))).toEqual(local);
   });
 
@@ -100,63 +119,7 @@ describe("config/releases.cjs (what serverless.yml derives from a stage's source
     expect(c.file).toBe("releases.default.json");
     expect(c.s3EventDetail).toEqual({ bucket: { name: [releasesConfig.NO_SOURCE] } });
     expect((c.ecrEventDetail as Record<string, unknown>)["repository-name"]).toEqual([releasesConfig.NO_SOURCE]);
+    expect(JSON.stringify(c.releaseFunctionArns)).toContain(`function:${releasesConfig.NO_FUNCTION}`);
     expect(problemsOf([{ name: "a", application: "x", deploymentGroup: "g", s3: { bucket: releasesConfig.NO_SOURCE } }]).join()).toContain("not a valid S3 bucket name");
-  });
-});
-
-const APPSPEC = (props: string, hooks = "Hooks:\n  - BeforeAllowTraffic: pre\n") =>
-  parseAppSpec(`version: 0.0\nResources:\n  - fn:\n      Type: AWS::Lambda::Function\n      Properties:\n${props}${hooks}`, { platform: "lambda", versionsOptional: true });
-const props = (lines: Record<string, string>) => Object.entries(lines).map(([k, v]) => `        ${k}: ${v}\n`).join("");
-const file = (path: string) => ({ path, type: "file" as const, size: 1 });
-
-describe("release plans", () => {
-  const [s3Source, ecrSource] = parseReleaseSources(local) as [S3ReleaseSource, EcrReleaseSource];
-
-  it.each([
-    ["code package, placeholder target", { Name: "orders", Alias: "live", CurrentVersion: "3", TargetVersion: "<TARGET_VERSION>" }, ["function.zip"], { publish: { kind: "zip", codePackage: "function.zip" }, targetVersion: null, currentVersion: "3" }, /publishing function.zip/],
-    ["code package, no versions at all", { Name: "orders", Alias: "live" }, ["function.zip"], { targetVersion: null, currentVersion: null }, /CurrentVersion absent: the alias's current version is used/],
-    ["code package beats a numeric target", { Name: "orders", Alias: "live", CurrentVersion: "3", TargetVersion: "4" }, ["function.zip"], { targetVersion: null }, /appspec.s TargetVersion 4 is replaced by the version published from function.zip/],
-    ["no code package, numeric target", { Name: "orders", Alias: "live", CurrentVersion: "3", TargetVersion: "4" }, ["README.md"], { publish: null, targetVersion: "4", currentVersion: "3" }, undefined],
-  ])("%s", (_what, p, files, expected, note) => {
-    const plan = planFromBundle(s3Source, APPSPEC(props(p)), files.map(file));
-    expect(plan).toMatchObject({ functionName: "orders", alias: "live", hooks: { beforeAllowTraffic: "pre", afterAllowTraffic: null }, ...expected });
-    if (note) expect(plan.notes.join("\n")).toMatch(note);
-  });
-
-  it("refuses a bundle with nothing to deploy, naming the field", () => {
-    const e = (() => {
-      try {
-        planFromBundle(s3Source, APPSPEC(props({ Name: "orders", Alias: "live", TargetVersion: "<T>" })), []);
-      } catch (err) {
-        return err as ValidationErrors;
-      }
-    })();
-    expect(e?.name).toBe("Release.NothingToPublish");
-    expect(e?.message).toMatch(/TargetVersion: is the placeholder <T> and the bundle has no function.zip to publish/);
-  });
-
-  it("refuses another platform's appspec and an invalid one with its errors and lines", () => {
-    const server = parseAppSpec("version: 0.0\nos: linux\nfiles:\n  - source: /\n    destination: /srv\n");
-    expect(() => planFromBundle(s3Source, server, [])).toThrow(/is a server AppSpec/);
-    const bad = APPSPEC(props({ Name: "orders", Alias: "live", TargetVersion: "$LATEST" }));
-    expect(() => planFromBundle(s3Source, bad, [])).toThrow(/TargetVersion.*line 8.*\$LATEST cannot be deployed/);
-  });
-
-  it("plans an ECR push as an update by digest with the digest's hex as the expected CodeSha256", () => {
-    const digest = `sha256:${"9f".repeat(32)}`;
-    const plan = planFromImage(ecrSource, { kind: "ecr", repository: "media/thumbnailer", digest, tag: "release", region: "eu-west-1", account: "210987654321" }, { region: "us-east-1", accountId: "123456789012" });
-    expect(plan.publish).toEqual({ kind: "image", imageUri: `210987654321.dkr.ecr.eu-west-1.amazonaws.com/media/thumbnailer@${digest}`, codeSha256: "9f".repeat(32) });
-    expect(plan).toMatchObject({ functionName: "thumbnailer", alias: "live", hooks: { beforeAllowTraffic: "CodeDeployHook_thumbnailer_preTraffic" } });
-  });
-
-  it("builds deploy-lambda inputs that the deployment's own validation accepts", () => {
-    for (const [source, plan] of [
-      [s3Source, planFromBundle(s3Source, APPSPEC(props({ Name: "orders", Alias: "live", TargetVersion: "<T>" })), [file("function.zip")])],
-      [ecrSource, planFromImage(ecrSource, { kind: "ecr", repository: "media/thumbnailer", digest: `sha256:${"1".repeat(64)}` }, { region: "us-east-1", accountId: "123456789012" })],
-    ] as const) {
-      const input = deploymentInputOf(source, plan, { current: "3", target: "5" }, { deploymentId: "d-ABCDEFGH1", releaseName: "r-1", trigger: "s3://x/y" });
-      const parsed = parseDeployLambdaInput(input);
-      expect(parsed).toMatchObject({ deploymentId: "d-ABCDEFGH1", application: source.application, deploymentGroup: source.deploymentGroup, currentVersion: "3", targetVersion: "5", deploymentConfig: source.deployment.deploymentConfig });
-    }
   });
 });
