@@ -37,7 +37,7 @@ describe("pipeline fixtures modelled on the user guide", () => {
       "!Ref ArtifactStoreBucket",
       "!Ref SourceBucket",
       "!Ref SourceObjectKey",
-      `!Sub ${"${AWS::StackName}"}-build`,
+      ["!Sub ", "$", "{AWS::StackName}-build"].join(""),
       "!Ref ApplicationName",
       "!Ref BetaFleet",
     ]);
