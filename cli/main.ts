@@ -21,6 +21,7 @@ export const COMMANDS = [
   "pause",
   "resume",
   "promote",
+  "pipeline",
 ] as const;
 
 function commandPath(name: string): string {

@@ -115,7 +115,8 @@ export function stageFlow(stage: Stage, index: number, isLast: boolean, next: st
     states[nextCheck] = { Type: "Choice", Comment: "a rollback execution ends after the stage it rolls back", Choices: [{ Variable: "$.leave.end", BooleanEquals: true, Next: exits.succeeded }], Default: next };
   }
   Object.assign(states, failureStates(stage, declared, failed, enter, names, resources, exits));
-  return { first: enter, states, actionStates };
+  const inDeclaredOrder = Object.fromEntries(stage.actions.map((a) => [a.name, actionStates[a.name] as string]));
+  return { first: enter, states, actionStates: inDeclaredOrder };
 }
 
 function failureStates(stage: Stage, declared: Record<string, unknown>, failed: string, enter: string, names: StateNames, resources: PipelineResources, exits: PipelineExits): AslStates {
