@@ -7,6 +7,8 @@ import {
   decideStageFailure,
   deploymentInput,
   exportedVariables,
+  gitFetchRequest,
+  gitSourceVariables,
   jobId,
   lambdaJobEvent,
   outputArtifact,
@@ -195,5 +197,27 @@ describe("ECS imagedefinitions.json", () => {
 
   it.each(["", "{}", "[]", '[{"name":"web"}]', "x".repeat(102_401)])("refuses %#", (text) => {
     expect(() => parseImageDefinitions(text)).toThrow();
+  });
+});
+
+describe("git sources: fetched by the stack's CodeBuild project at the pinned commit", () => {
+  const out = { name: "Src", bucket: "art", key: "app/Src/ABCDEF1" };
+  const revision = { commitId: "8cf40f2", branch: "main", message: "Added LICENSE.txt", authorDate: "2026-11-01T00:00:00Z" };
+  const action = (provider: string, configuration: Record<string, string>) => ({ actionTypeId: { category: "Source" as const, owner: (provider === "GitHub" ? "ThirdParty" : "AWS") as "AWS" | "ThirdParty", provider, version: "1" }, configuration });
+
+  it.each([
+    ["CodeCommit", { RepositoryName: "repo", BranchName: "main" }, undefined, "CODECOMMIT", "https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/repo", undefined],
+    ["CodeStarSourceConnection", { ConnectionArn: "arn:conn", FullRepositoryId: "org/web", BranchName: "main" }, "GitHub", "GITHUB", "https://github.com/org/web.git", { type: "CODECONNECTIONS", resource: "arn:conn" }],
+    ["CodeStarSourceConnection", { ConnectionArn: "arn:conn", FullRepositoryId: "org/web", BranchName: "main" }, "GitLab", "GITLAB", "https://gitlab.com/org/web.git", { type: "CODECONNECTIONS", resource: "arn:conn" }],
+    ["GitHub", { Owner: "o", Repo: "r", Branch: "main", OAuthToken: "t" }, undefined, "GITHUB", "https://github.com/o/r.git", { type: "OAUTH" }],
+  ] as const)("%s (%s)", (provider, configuration, host, type, url, auth) => {
+    const r = gitFetchRequest("svc-dev-git-fetch", action(provider, configuration), "eu-west-1", revision, out, host);
+    expect(r).toMatchObject({ projectName: "svc-dev-git-fetch", sourceType: type, sourceLocation: url, sourceVersion: "8cf40f2", artifacts: { location: "art", path: "app/Src", name: "ABCDEF1", packaging: "ZIP" } });
+    expect(r.sourceAuth).toEqual(auth);
+  });
+
+  it("emits the provider's source variables", () => {
+    expect(gitSourceVariables(action("CodeCommit", { RepositoryName: "repo" }), revision)).toEqual({ CommitId: "8cf40f2", BranchName: "main", CommitMessage: "Added LICENSE.txt", AuthorDate: "2026-11-01T00:00:00Z", CommitterDate: "2026-11-01T00:00:00Z", RepositoryName: "repo" });
+    expect(gitSourceVariables(action("CodeStarSourceConnection", { ConnectionArn: "arn:conn", FullRepositoryId: "org/web" }), revision)).toMatchObject({ ConnectionArn: "arn:conn", FullRepositoryName: "org/web" });
   });
 });

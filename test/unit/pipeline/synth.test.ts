@@ -99,6 +99,15 @@ describe("synth: the compiled state machine", () => {
     expect(states.get(state)?.["Resource"]).toBe(`arn:aws:states:::${resource}`);
   });
 
+  it("a git source's fetch build is pinned to a commit; only connection and GitHub sources pass source auth", () => {
+    const codecommit = allStates(synthesize(fixture("create-pipeline-codecommit-build-approve-deploy.json")).definition).get("Source.Source");
+    expect(codecommit?.["Parameters"]).toMatchObject({ "SourceVersion.$": "$.action.request.sourceVersion" });
+    expect(codecommit?.["Parameters"]).not.toHaveProperty("SourceAuthOverride.$");
+    const connection = allStates(synthesize(fixture("v2-github-connection.yml")).definition).get("Source.Checkout");
+    expect(connection?.["Parameters"]).toMatchObject({ "SourceAuthOverride.$": "$.action.request.sourceAuth" });
+    expect(connection?.["Parameters"]).not.toHaveProperty("SecondarySourcesOverride.$");
+  });
+
   it("approvals time out after 7 days by default, or timeoutInMinutes", () => {
     expect(allStates(synthesize(base()).definition).get("Build.Approve")?.["TimeoutSeconds"]).toBe(604_800);
     expect(allStates(synthesize(base(["pipeline.stages[1].actions[1].timeoutInMinutes", 30])).definition).get("Build.Approve")?.["TimeoutSeconds"]).toBe(1800);

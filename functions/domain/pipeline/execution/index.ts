@@ -6,3 +6,4 @@ export * from "./events.js";
 export * from "./jobs.js";
 export * from "./stage-failure.js";
 export * from "./stage-gate.js";
+export * from "./git-fetch.js";

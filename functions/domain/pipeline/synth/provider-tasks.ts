@@ -62,17 +62,20 @@ export function providerStates(action: Action, staticAction: Record<string, unkn
   const onError = { Catch: catchAll(names.error) };
   const credentials = action.roleArn && !action.roleArn.startsWith("!") ? { Credentials: { RoleArn: action.roleArn } } : {};
   const comment = `${action.actionTypeId.category} ${action.actionTypeId.provider}: ${action.name}`;
+  const isGit = action.actionTypeId.category === "Source";
+  const sources = isGit
+    ? { "SourceVersion.$": "$.action.request.sourceVersion", ...(action.actionTypeId.provider !== "CodeCommit" && { "SourceAuthOverride.$": "$.action.request.sourceAuth" }) }
+    : { "SecondarySourcesOverride.$": "$.action.request.secondarySources", "SecondaryArtifactsOverride.$": "$.action.request.secondaryArtifacts" };
   const codebuild = (resource: string, result: string): AslState => ({
     Type: "Task",
-    Comment: comment,
+    Comment: isGit ? `${comment} (the stack's git-fetch CodeBuild project checks out the pinned commit and zips it)` : comment,
     Resource: resource,
     Parameters: {
       "ProjectName.$": "$.action.request.projectName",
       "SourceTypeOverride.$": "$.action.request.sourceType",
       "SourceLocationOverride.$": "$.action.request.sourceLocation",
-      "SecondarySourcesOverride.$": "$.action.request.secondarySources",
+      ...sources,
       "ArtifactsOverride.$": "$.action.request.artifacts",
-      "SecondaryArtifactsOverride.$": "$.action.request.secondaryArtifacts",
       "EnvironmentVariablesOverride.$": "$.action.request.environmentVariables",
     },
     ...credentials,
