@@ -7,6 +7,8 @@ import { StepDeployError } from "../errors.js";
  */
 export const PipelineErrorNames = {
   InvalidDefinition: "Pipeline.InvalidDefinition",
+  InvalidStart: "Pipeline.InvalidStart",
+  StageNotRetryable: "Pipeline.StageNotRetryable",
   ActionFailed: "Pipeline.ActionFailed",
   StageFailed: "Pipeline.StageFailed",
   Superseded: "Pipeline.Superseded",

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { arrive, disableTransition, enableTransition, type GateDecision, openGate, release, type StageGate, type Waiter } from "../../../functions/domain/pipeline/execution/index.js";
+import { arrive, canRetryAt, disableTransition, enableTransition, type GateDecision, openGate, release, type StageGate, type Waiter } from "../../../functions/domain/pipeline/execution/index.js";
 import type { ExecutionMode } from "../../../functions/domain/pipeline/index.js";
 
 const w = (id: string): Waiter => ({ executionId: id, token: `token-${id}` });
@@ -13,7 +13,7 @@ describe("stage gate: CodePipeline's stage locks", () => {
     expect(d).toMatchObject({ entered: false, supersede: [] });
     d = arrive(d.gate, w("e3"), "SUPERSEDED");
     expect(d).toMatchObject({ entered: false, supersede: [w("e2")] });
-    expect(d.gate).toEqual({ holder: "e1", waiting: [w("e3")], transition: { enabled: true } });
+    expect(d.gate).toEqual({ holder: "e1", waiting: [w("e3")], transition: { enabled: true }, lastEntered: "e1" });
     d = release(d.gate, "e1", "SUPERSEDED");
     expect(d.admit).toEqual([w("e3")]);
     expect(d.gate.holder).toBe("e3");
@@ -53,7 +53,15 @@ describe("stage gate: CodePipeline's stage locks", () => {
     d = arrive(d.gate, w("e2"), "QUEUED");
     d = release(d.gate, "e2", "QUEUED");
     expect(d.admit).toEqual([]);
-    expect(d.gate).toEqual({ holder: "e1", waiting: [], transition: { enabled: true } });
+    expect(d.gate).toEqual({ holder: "e1", waiting: [], transition: { enabled: true }, lastEntered: "e1" });
+  });
+
+  it("a failed execution can be retried only while no newer execution has entered the stage", () => {
+    let d = arrive(openGate(), w("e1"), "SUPERSEDED");
+    d = release(d.gate, "e1", "SUPERSEDED");
+    expect(canRetryAt(d.gate, "e1")).toBe(true);
+    d = arrive(d.gate, w("e2"), "SUPERSEDED");
+    expect(canRetryAt(d.gate, "e1")).toBe(false);
   });
 
   it("a repeated arrival (a retried Lambda) decides nothing twice", () => {

@@ -29,6 +29,8 @@ export interface StageGate {
   /** In arrival order. SUPERSEDED keeps at most one. */
   waiting: Waiter[];
   transition: { enabled: true } | { enabled: false; reason: string };
+  /** The execution that entered last: a failed execution can be retried only while it is still this one. */
+  lastEntered?: string;
 }
 
 export interface GateDecision {
@@ -56,7 +58,7 @@ export function arrive(gate: StageGate, arriving: Waiter, mode: ExecutionMode): 
   const others = gate.waiting.filter((w) => w.executionId !== arriving.executionId);
   const free = gate.transition.enabled && (!locks(mode) || gate.holder === undefined) && others.length === 0;
   if (free) {
-    return { gate: { ...gate, holder: locks(mode) ? arriving.executionId : undefined, waiting: [] }, entered: true, admit: [], supersede: [] };
+    return { gate: { ...gate, holder: locks(mode) ? arriving.executionId : undefined, waiting: [], lastEntered: arriving.executionId }, entered: true, admit: [], supersede: [] };
   }
   if (mode === "SUPERSEDED") return { gate: { ...gate, waiting: [arriving] }, entered: false, admit: [], supersede: others };
   return { gate: { ...gate, waiting: [...others, arriving] }, entered: false, admit: [], supersede: [] };
@@ -65,9 +67,9 @@ export function arrive(gate: StageGate, arriving: Waiter, mode: ExecutionMode): 
 /** Who goes in when nothing holds the stage and the transition is enabled. */
 function admitWaiting(gate: StageGate, mode: ExecutionMode): GateDecision {
   if (!gate.transition.enabled || gate.waiting.length === 0 || (locks(mode) && gate.holder !== undefined)) return { gate, entered: false, admit: [], supersede: [] };
-  if (!locks(mode)) return { gate: { ...gate, waiting: [] }, entered: false, admit: gate.waiting, supersede: [] };
+  if (!locks(mode)) return { gate: { ...gate, waiting: [], lastEntered: gate.waiting.at(-1)?.executionId }, entered: false, admit: gate.waiting, supersede: [] };
   const [next, ...rest] = gate.waiting as [Waiter, ...Waiter[]];
-  return { gate: { ...gate, holder: next.executionId, waiting: rest }, entered: false, admit: [next], supersede: [] };
+  return { gate: { ...gate, holder: next.executionId, waiting: rest, lastEntered: next.executionId }, entered: false, admit: [next], supersede: [] };
 }
 
 /** The holder leaves (stage succeeded, failed, or the execution stopped): the next waiter enters. */
@@ -76,6 +78,14 @@ export function release(gate: StageGate, executionId: string, mode: ExecutionMod
   if (gate.holder !== executionId) return { gate: withoutIt, entered: false, admit: [], supersede: [] };
   const { holder: _left, ...freed } = withoutIt;
   return admitWaiting(freed, mode);
+}
+
+/**
+ * CodePipeline rule 5: a failed execution can be retried only while no newer execution has entered
+ * the failed stage (codepipeline-spec §1.5).
+ */
+export function canRetryAt(gate: StageGate, executionId: string): boolean {
+  return gate.lastEntered === undefined || gate.lastEntered === executionId;
 }
 
 export function disableTransition(gate: StageGate, reason: string): StageGate {
