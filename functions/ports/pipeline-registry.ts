@@ -1,5 +1,6 @@
 import type { ArtifactRef } from "../domain/pipeline/execution/artifacts.js";
 import type { StageGate } from "../domain/pipeline/execution/stage-gate.js";
+import type { ActionTypeId } from "../domain/pipeline/types.js";
 
 /**
  * The pipeline registry: one record per pipeline execution (CodePipeline's PipelineExecution with its
@@ -14,6 +15,7 @@ export type ActionExecutionStatus = "InProgress" | "Abandoned" | "Succeeded" | "
 
 export interface ActionExecution {
   status: ActionExecutionStatus;
+  type: ActionTypeId;
   /** Which stage attempt ran it (a FAILED_ACTIONS retry keeps what succeeded in the earlier attempt). */
   stageAttempt: number;
   startedAtMs: number;

@@ -46,7 +46,7 @@ export async function startAction(deps: PipelineDeps, run: Run, action: Declared
   const p = plan(deps, run, action, e);
   const request = actionRequest(deps, key(action), p);
   const now = deps.clock.nowMs();
-  await deps.pipelines.updateExecution(run.pipeline, run.pipelineExecutionId, (x) => withStage(x, action.stage, (s) => ({ ...s, actions: { ...s.actions, [action.name]: { status: "InProgress", stageAttempt: p.stageAttempt, startedAtMs: now } } })));
+  await deps.pipelines.updateExecution(run.pipeline, run.pipelineExecutionId, (x) => withStage(x, action.stage, (s) => ({ ...s, actions: { ...s.actions, [action.name]: { status: "InProgress", type: action.actionTypeId, stageAttempt: p.stageAttempt, startedAtMs: now } } })));
   await deps.pipelineEvents.putPipelineEvents([actionEvent(eventContext(deps, run, p.stageAttempt), "STARTED", { stage: action.stage, action: action.name, ...(action.region && { region: action.region }), type: action.actionTypeId, inputArtifacts: p.inputs.map(eventArtifact) })]);
   return { skip: false, request };
 }
@@ -92,7 +92,7 @@ export async function endAction(deps: PipelineDeps, run: Run, action: DeclaredAc
   }
   const e = await deps.pipelines.updateExecution(run.pipeline, run.pipelineExecutionId, (x) => {
     const recorded = withStage(x, action.stage, (s) => {
-      const previous = s.actions[action.name] ?? { stageAttempt: s.attempt, startedAtMs: now };
+      const previous = s.actions[action.name] ?? { type: action.actionTypeId, stageAttempt: s.attempt, startedAtMs: now };
       const status = outcome.status;
       const detail = status === "Succeeded" ? { ...(read?.summary && { summary: read.summary }), ...(read?.externalId && { externalExecutionId: read.externalId }) } : { errorCode: outcome.error?.Error ?? "JobFailed", summary: (outcome.error?.Cause ?? "").slice(0, 2048) };
       return { ...s, actions: { ...s.actions, [action.name]: { ...previous, status, endedAtMs: now, ...detail } } };

@@ -4,7 +4,9 @@ import { staticAction } from "../../../functions/domain/pipeline/synth/action.js
 import { type DeclaredAction, endAction, startAction } from "../../../functions/services/pipeline/actions.js";
 import type { DeclaredPipeline, DeclaredStage, PipelineDeps, Run } from "../../../functions/services/pipeline/context.js";
 import { beginExecution, finishExecution } from "../../../functions/services/pipeline/executions.js";
+import { abandonExecution, answerApproval, awaitApproval, setTransition } from "../../../functions/services/pipeline/operators.js";
 import { enterStage, failStage, leaveStage } from "../../../functions/services/pipeline/stages.js";
+import { pipelineState } from "../../../functions/services/pipeline/state.js";
 import { FakePipelineEvents } from "../../support/fakes/pipeline-events.js";
 import { FakePipelineRegistry } from "../../support/fakes/pipeline-registry.js";
 import { FakeTaskAnswers } from "../../support/fakes/pipeline-tasks.js";
@@ -215,5 +217,71 @@ describe("starting an execution", () => {
     expect((await registry.getExecution("app", "e1"))?.variables).toEqual({ Env: "staging", Tag: "v1" });
     await expect(begin(p, "e2", { variables: { Tag: "v1", Nope: "x" } })).rejects.toMatchObject({ message: expect.stringContaining("declares no variable 'Nope'") });
     await expect(begin(p, "e3", { variables: { Tag: "" } })).rejects.toMatchObject({ name: "Pipeline.InvalidStart" });
+  });
+});
+
+describe("operators: approvals, transitions, dead executions, state", () => {
+  const notifications = { published: [] as { topic: string; subject: string; message: string }[], publish: async (topic: string, subject: string, message: string) => void notifications.published.push({ topic, subject, message }) };
+
+  async function waitAtApproval(p: Pipeline, id: string): Promise<Run> {
+    const run = await begin(p, id);
+    await registry.updateExecution("app", id, (x) => ({ ...x, namespaces: { SourceVariables: { VersionId: "v9" } } }));
+    const approve = actionOf(p, "Build", "Approve");
+    const started = await startAction(deps, run, approve);
+    await awaitApproval({ ...deps, notifications }, run, approve, started.request as never, `approval-${id}`);
+    return run;
+  }
+
+  it("an approval notifies its topic, keeps its token, and is answered once", async () => {
+    const p = pipelineWith(["pipeline.stages[1].actions[1].configuration.NotificationArn", "arn:aws:sns:us-east-1:111122223333:approvals"]);
+    await waitAtApproval(p, "e1");
+    expect(notifications.published.at(-1)).toMatchObject({ topic: "arn:aws:sns:us-east-1:111122223333:approvals", subject: "APPROVAL NEEDED: app Build.Approve" });
+    expect(JSON.parse(notifications.published.at(-1)?.message ?? "{}").approval).toMatchObject({ pipelineName: "app", stageName: "Build", actionName: "Approve", customData: "version v9" });
+    expect(await answerApproval(deps, { pipeline: "app", stage: "Build", action: "Approve", status: "Approved", summary: "ok", by: "alice" })).toEqual({ executionId: "e1" });
+    expect(tasks.answers.get("approval-e1")).toEqual({ ok: true, output: { status: "Approved", summary: "ok", approvedBy: "alice" } });
+    await expect(answerApproval(deps, { pipeline: "app", stage: "Build", action: "Approve", status: "Approved" })).rejects.toThrow(/already answered/);
+  });
+
+  it("a rejection fails the approval's token with Pipeline.ApprovalRejected; no waiting approval is a clear error", async () => {
+    const p = pipelineWith();
+    await waitAtApproval(p, "e1");
+    await answerApproval(deps, { pipeline: "app", stage: "Build", action: "Approve", status: "Rejected", summary: "not today", by: "bob" });
+    expect(tasks.answers.get("approval-e1")).toEqual({ ok: false, error: "Pipeline.ApprovalRejected", cause: "rejected by bob: not today" });
+    await expect(answerApproval(deps, { pipeline: "app", stage: "Deploy", action: "Deploy", status: "Approved" })).rejects.toThrow(/no execution of app is waiting at approval Deploy.Deploy/);
+  });
+
+  it("disabling a transition holds arrivals; enabling it lets the waiting execution in", async () => {
+    const p = pipelineWith();
+    await setTransition(deps, "app", "Deploy", "SUPERSEDED", { enabled: false, reason: "release freeze" });
+    const run = await begin(p, "e1");
+    expect(await enterStage(deps, run, stageOf(p, "Deploy"), "t1")).toEqual({ entered: false });
+    expect((await pipelineState(deps, p)).stageStates[2]).toMatchObject({ stageName: "Deploy", inboundTransitionState: { enabled: false, disabledReason: "release freeze" }, waiting: ["e1"] });
+    expect(await setTransition(deps, "app", "Deploy", "SUPERSEDED", { enabled: true })).toEqual({ admitted: ["e1"] });
+    expect(tasks.answers.get("t1")).toMatchObject({ ok: true });
+    expect(events.states().at(-1)).toBe("stage:e1:Deploy:STARTED");
+  });
+
+  it("a stopped execution frees its stage for the next one and abandons its running actions", async () => {
+    const p = pipelineWith();
+    const build = stageOf(p, "Build");
+    const r1 = await waitAtApproval(p, "e1");
+    await enterStage(deps, r1, build, "t1");
+    const r2 = await begin(p, "e2");
+    await enterStage(deps, r2, build, "t2");
+    await abandonExecution(deps, "app", p.stages.map((s) => s.name), "SUPERSEDED", "e1", "Stopped");
+    expect(tasks.answers.get("t2")).toMatchObject({ ok: true });
+    const e1 = await registry.getExecution("app", "e1");
+    expect(e1?.status).toBe("Stopped");
+    expect(e1?.stages["Build"]?.actions["Approve"]?.status).toBe("Abandoned");
+    expect(events.states()).toEqual(expect.arrayContaining(["action:e1:Build.Approve:ABANDONED", "pipeline:e1::STOPPED"]));
+  });
+
+  it("state shows each stage's latest execution and a waiting approval's token", async () => {
+    const p = pipelineWith();
+    const run = await waitAtApproval(p, "e1");
+    await enterStage(deps, run, stageOf(p, "Build"), "t1");
+    const view = await pipelineState(deps, p);
+    expect(view.stageStates.map((s) => s.latestExecution?.status ?? "-")).toEqual(["-", "InProgress", "-"]);
+    expect(view.stageStates[1]?.actionStates).toEqual([{ actionName: "Build" }, { actionName: "Approve", latestExecution: { status: "InProgress", lastStatusChange: new Date(now).toISOString(), token: "approval-e1" } }]);
   });
 });
