@@ -1,5 +1,6 @@
 import "../../runtime/polyfills.js";
 import { StateMachine } from "aws-local-stepfunctions";
+import { flattenStates, type States } from "./states.js";
 import { HistoryCounter, type HistoryStats } from "../../runtime/history.js";
 
 /**
@@ -31,16 +32,6 @@ export interface GraphRun {
   integrationCalls: number;
 }
 
-type States = Record<string, Record<string, unknown>>;
-
-function flatten(states: States, out = new Map<string, Record<string, unknown>>()): Map<string, Record<string, unknown>> {
-  for (const [name, state] of Object.entries(states)) {
-    out.set(name, state);
-    if (state["Type"] === "Parallel") for (const b of state["Branches"] as { States: States }[]) flatten(b.States, out);
-  }
-  return out;
-}
-
 function named(name: string, message: string): Error {
   return Object.assign(new Error(message), { name });
 }
@@ -48,7 +39,7 @@ function named(name: string, message: string): Error {
 const REQUEST = { name: "d-1", input: "{}", projectName: "p", sourceType: "S3", sourceLocation: "b/k", sourceVersion: "c", sourceAuth: {}, secondarySources: [], artifacts: {}, secondaryArtifacts: [], environmentVariables: [], functionName: "f", event: {} };
 
 export async function runGraph(definition: Record<string, unknown>, script: GraphScript = {}): Promise<GraphRun> {
-  const states = flatten(definition["States"] as States);
+  const states = flattenStates(definition["States"] as States);
   const trace: string[] = [];
   const counts = new Map<string, number>();
   const count = (k: string) => {
