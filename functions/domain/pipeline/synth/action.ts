@@ -63,6 +63,8 @@ export function actionFlow(stage: Stage, action: Action, names: StateNames, reso
     }),
     [state.error]: invoke(resources.functions.pipelineActionEnd, { "run.$": "$.run", action: declared, status: "Failed", "error.$": "$.error" }, {
       ...end(true, exits.failure),
+      // Recording the failure itself failing still fails the stage (inside a Parallel, the group's Catch does).
+      ...(exits.failure !== undefined && { Catch: catchAll(exits.failure) }),
     }),
   };
   return { first: state.start, states, taskName: task };
