@@ -23,6 +23,8 @@ let broker: TokenBroker;
 let deployed: { name: string; input: Record<string, unknown> }[];
 /** Every build started, failed ones included. */
 let builds: string[];
+/** Every reading moves time on by a millisecond, so executions started one after another have distinct start times. */
+let now: number;
 
 beforeEach(() => {
   registry = new FakePipelineRegistry();
@@ -30,6 +32,7 @@ beforeEach(() => {
   broker = new TokenBroker();
   deployed = [];
   builds = [];
+  now = 1_700_000_000_000;
 });
 
 function load(file: string): Pipeline {
@@ -41,7 +44,7 @@ function runtime(pipeline: Pipeline, failing: (state: string, attempt: number) =
   return new ServiceRuntime({
     definition: synthesize(pipeline).definition,
     broker,
-    deps: { pipelines: registry, pipelineEvents: events, notifications: { publish: async () => {} }, clock: { nowMs: () => 1_700_000_000_000 }, config: { region: "us-east-1", account: "111122223333", gitFetchProject: "git-fetch" } },
+    deps: { pipelines: registry, pipelineEvents: events, notifications: { publish: async () => {} }, clock: { nowMs: () => ++now }, config: { region: "us-east-1", account: "111122223333", gitFetchProject: "git-fetch" } },
     providers: async (state, request) => {
       const attempt = (attempts.get(state) ?? 0) + 1;
       attempts.set(state, attempt);

@@ -1,7 +1,10 @@
 import type { StageGate } from "../../../functions/domain/pipeline/execution/stage-gate.js";
 import type { PipelineExecution, PipelineRegistryPort } from "../../../functions/ports/pipeline-registry.js";
 
-/** In-memory pipeline registry: the same contract as the DynamoDB adapter (atomic updates, newest first). */
+/**
+ * In-memory pipeline registry: the same contract as the DynamoDB adapter (atomic updates; executions
+ * newest first by start time, the order of executions started in the same millisecond unspecified).
+ */
 export class FakePipelineRegistry implements PipelineRegistryPort {
   readonly executions = new Map<string, PipelineExecution>();
   readonly gates = new Map<string, StageGate>();
@@ -41,12 +44,19 @@ export class FakePipelineRegistry implements PipelineRegistryPort {
     return result;
   }
 
+  private newestFirst(pipeline: string): PipelineExecution[] {
+    return this.order
+      .map((id) => this.executions.get(id) as PipelineExecution)
+      .filter((e) => e.pipeline === pipeline)
+      .sort((a, b) => b.startedAtMs - a.startedAtMs);
+  }
+
   async lastSucceededInStage(pipeline: string, stage: string, version: number): Promise<PipelineExecution | undefined> {
-    const found = this.order.map((id) => this.executions.get(id) as PipelineExecution).find((e) => e.pipeline === pipeline && e.version === version && e.stages[stage]?.status === "Succeeded");
+    const found = this.newestFirst(pipeline).find((e) => e.version === version && e.stages[stage]?.status === "Succeeded");
     return found && structuredClone(found);
   }
 
   async listExecutions(pipeline: string, limit: number): Promise<PipelineExecution[]> {
-    return this.order.map((id) => this.executions.get(id) as PipelineExecution).filter((e) => e.pipeline === pipeline).slice(0, limit).map((e) => structuredClone(e));
+    return this.newestFirst(pipeline).slice(0, limit).map((e) => structuredClone(e));
   }
 }
