@@ -72,6 +72,10 @@ export const COMMANDS = {
     summary: "finish now: skip remaining steps and bakes, go to 100%, run AfterAllowTraffic",
     load: () => import("./commands/promote.js"),
   },
+  pipeline: {
+    summary: "CodePipeline definitions: validate, synth (more subcommands come with the pipeline runtime)",
+    load: () => import("./commands/pipeline.js"),
+  },
 } satisfies Record<string, CommandEntry>;
 
 export type CommandName = keyof typeof COMMANDS;

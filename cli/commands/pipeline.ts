@@ -1,0 +1,1 @@
+export { default, summary } from "./pipeline/index.js";

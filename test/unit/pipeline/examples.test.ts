@@ -1,0 +1,41 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { type Pipeline, readPipeline } from "../../../functions/domain/pipeline/index.js";
+import { synthesize } from "../../../functions/domain/pipeline/synth/index.js";
+import { readScenario, readScenarioFile } from "../../../local/simulate/pipeline/scenario.js";
+import { aslErrors } from "./synth-support.js";
+
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const PIPELINES = path.join(ROOT, "pipelines");
+const SCENARIOS = path.join(ROOT, "events/pipelines");
+
+describe("the example pipelines (pipelines/)", () => {
+  it.each(readdirSync(PIPELINES))("%s validates with no warnings, and its checked-in compiled workflow is up to date and valid", (file) => {
+    const r = readPipeline(readFileSync(path.join(PIPELINES, file), "utf8"));
+    expect(r.errors).toEqual([]);
+    expect(r.warnings).toEqual([]);
+    const pipeline = r.pipeline as Pipeline;
+    const compiled = `${JSON.stringify(synthesize(pipeline).definition, null, 2)}\n`;
+    const checkedIn = readFileSync(path.join(ROOT, "statemachines/pipelines", `${pipeline.name}.asl.json`), "utf8");
+    expect(checkedIn, "run: npx stepdeploy pipeline synth pipelines/<file> --out statemachines/pipelines").toBe(compiled);
+    expect(aslErrors(JSON.parse(checkedIn))).toEqual([]);
+  });
+});
+
+describe("pipeline scenarios (events/pipelines/)", () => {
+  it.each(readdirSync(SCENARIOS).filter((f) => f.endsWith(".json")))("%s names only stages and actions its pipeline has", (file) => {
+    const r = readScenarioFile(path.join(SCENARIOS, file), ROOT);
+    expect(r.ok ? [] : r.errors).toEqual([]);
+  });
+
+  it("a scenario that names what the pipeline lacks is refused at the path", () => {
+    const raw = JSON.parse(readFileSync(path.join(SCENARIOS, "superseded-three-triggers.json"), "utf8"));
+    raw.timeline.push({ atSeconds: 5, approve: { stage: "Deploy", action: "Deploy" } }, { atSeconds: 6, disableTransition: { stage: "Source", reason: "x" } }, { atSeconds: 7, retry: { execution: 4, stage: "Approve" } });
+    raw.expect.executions[0].stages = { Prod: "Succeeded" };
+    raw.expect.executions[1].status = "Done";
+    const r = readScenario(raw, ROOT);
+    expect(r.ok ? [] : r.errors.map((e) => e.path)).toEqual(["timeline[2].approve.action", "timeline[3].disableTransition.stage", "timeline[4].retry.execution", "expect.executions[0].stages.Prod", "expect.executions[1].status"]);
+  });
+});
