@@ -1,10 +1,15 @@
 import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import type { AlarmReading } from "../domain/alarms/evaluate.js";
 import type { MetricQuery } from "../domain/gates/queries.js";
+import type { AlarmsPort, MetricsPort } from "../ports/cloudwatch.js";
 import { cachedClient } from "./clients.js";
 import { toStepDeployError } from "./aws-errors.js";
 
 export const cloudWatchClient = (): CloudWatchClient => cachedClient("cloudwatch", () => new CloudWatchClient({}));
+
+export function createCloudWatchAdapter(): AlarmsPort & MetricsPort {
+  return { describeAlarms: (names) => describeAlarms(names), getMetricWindow: (queries, startMs, endMs) => getMetricWindow(queries, startMs, endMs) };
+}
 
 /** Reads metric and composite alarms by name. Names CloudWatch does not know are simply absent. */
 export async function describeAlarms(names: string[], client = cloudWatchClient()): Promise<AlarmReading[]> {

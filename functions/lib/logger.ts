@@ -1,4 +1,5 @@
 import { Logger } from "@aws-lambda-powertools/logger";
+import type { Log } from "../ports/clock.js";
 
 /** Structured JSON logs (Powertools); handlers append the deployment id to every line. */
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? "stepdeploy" });
@@ -8,4 +9,14 @@ export function withDeployment(deploymentId: string | undefined): Logger {
   logger.removeKeys(["deploymentId"]);
   if (deploymentId) logger.appendKeys({ deploymentId });
   return logger;
+}
+
+/** The `Log` port over Powertools: every line carries the deployment id. */
+export function deploymentLog(deploymentId?: string): Log {
+  const l = withDeployment(deploymentId);
+  return {
+    info: (message, extra) => l.info(message, extra ?? {}),
+    warn: (message, extra) => l.warn(message, extra ?? {}),
+    error: (message, extra) => l.error(message, extra ?? {}),
+  };
 }

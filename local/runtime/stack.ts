@@ -78,6 +78,8 @@ export function loadStack(root: string, opts: { stage?: string; region?: string;
   const region = opts.region ?? process.env.AWS_REGION ?? "us-east-1";
   const accountId = opts.accountId ?? "123456789012";
   const vars: Record<string, string> = { "sls:stage": stage, "self:service": service, "aws:region": region, "aws:accountId": accountId, "self:provider.stage": stage };
+  // Stack parameters (`${param:name}`) take their defaults, as `osls deploy` without --param does.
+  for (const [k, v] of Object.entries(((doc.params as Record<string, unknown> | undefined)?.default ?? {}) as Record<string, unknown>)) vars[`param:${k}`] = String(v);
   const provider = (doc.provider ?? {}) as Record<string, unknown>;
   const defaultMemory = Number(provider.memorySize ?? 1024);
   const functions = new Map<string, LocalFunction>();

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { weightOnTarget } from "../../functions/domain/deployment/plan.js";
 import { stopExecution } from "../../functions/adapters/sfn.js";
-import { registry } from "../../functions/lib/registry.js";
+import { registry } from "../../functions/wiring.js";
 import type { SimAccount } from "../account/index.js";
 import type { LocalDynamoDb } from "../emulators/dynalite.js";
 import type { SimClock } from "../clock.js";
@@ -26,7 +26,7 @@ export interface SimulationReport {
   cause?: string;
   deploymentId: string;
   executionArn: string;
-  /** What the registry says at the end: final status, error, and who holds the group's lock. */
+  /** What the registry says at the end: final status, error, and who holds the traffic target's lock. */
   registry: { status: string | null; errorName: string | null; lockHolder: string | null };
   finalAlias: { functionVersion: string; additionalVersionWeights: Record<string, number> };
   timeline: { atSeconds: number; weight: number }[];
@@ -73,10 +73,13 @@ export async function simulateScenario(scenario: Scenario, opts: SimulateOptions
       } finally {
         clearInterval(pollTimer);
       }
+      // The deployment's bake watchers (child executions named after it) count towards its cost.
+      const children = await Promise.all(account.sfn.executions.filter((e) => e.name.startsWith(`${deploymentId}-`)).map((e) => world.wired.finished(e.executionArn)));
+      result = { ...result, stats: sumStats(result.stats, children.map((c) => c.stats)) };
       log.poll();
       const alias = account.getAlias(functionName, aliasName);
       const record = await registry().getDeployment(deploymentId);
-      const lock = await registry().getLock({ application: String(input.application), deploymentGroup: String(input.deploymentGroup) });
+      const lock = record?.lockKey ? await registry().getLock({ lockKey: record.lockKey }) : undefined;
       const report: SimulationReport = {
         scenario: scenario.name,
         status: result.status,
@@ -100,6 +103,24 @@ export async function simulateScenario(scenario: Scenario, opts: SimulateOptions
   } finally {
     await world.close();
   }
+}
+
+/** An execution's figures plus its children's (transitions, history, calls, invocations, cost add up). */
+function sumStats(own: ExecutionReport["stats"], children: ExecutionReport["stats"][]): ExecutionReport["stats"] {
+  const apiCalls = { ...own.apiCalls };
+  for (const c of children) for (const [k, v] of Object.entries(c.apiCalls)) apiCalls[k] = (apiCalls[k] ?? 0) + v;
+  const add = (k: "stateTransitions" | "historyEvents" | "apiCallsTotal" | "lambdaInvocations" | "lambdaGbSeconds" | "estimatedCostUsd") =>
+    Number((own[k] + children.reduce((a, c) => a + c[k], 0)).toFixed(8));
+  return {
+    ...own,
+    apiCalls,
+    stateTransitions: add("stateTransitions"),
+    historyEvents: add("historyEvents"),
+    apiCallsTotal: add("apiCallsTotal"),
+    lambdaInvocations: add("lambdaInvocations"),
+    lambdaGbSeconds: add("lambdaGbSeconds"),
+    estimatedCostUsd: add("estimatedCostUsd"),
+  };
 }
 
 export function checkExpectation(scenario: Scenario, r: SimulationReport): string[] {
