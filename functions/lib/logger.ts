@@ -1,8 +1,20 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { Log } from "../ports/clock.js";
 
+let instance: Logger | undefined;
+/** Built on first use, so the log level and service name are read from the environment as it is then. */
+const base = (): Logger => {
+  instance ??= new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? "stepdeploy" });
+  return instance;
+};
+
 /** Structured JSON logs (Powertools); handlers append the deployment id to every line. */
-export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? "stepdeploy" });
+export const logger: Logger = new Proxy({} as Logger, {
+  get: (_, key) => {
+    const value = Reflect.get(base(), key);
+    return typeof value === "function" ? value.bind(base()) : value;
+  },
+});
 
 export function withDeployment(deploymentId: string | undefined): Logger {
   // A warm Lambda serves many deployments: never carry the previous id over.
