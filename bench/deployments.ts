@@ -75,6 +75,8 @@ export interface DeploymentBenchRow {
   apiCalls: number;
   lambdaInvocations: number;
   hookInvocations: number;
+  /** The largest history of one execution (the deployment's or one of its bake watchers'): what the 25,000 cap limits. */
+  largestExecutionHistory: number;
   estimatedCostUsd: number;
   wallMs: number;
 }
@@ -106,6 +108,7 @@ export async function benchDeployments(dynamo?: LocalDynamoDb): Promise<Deployme
       apiCalls: r.stats.apiCallsTotal,
       lambdaInvocations: r.stats.lambdaInvocations,
       hookInvocations: r.stats.hookInvocations,
+      largestExecutionHistory: r.stats.largestExecutionHistory,
       estimatedCostUsd: r.stats.estimatedCostUsd,
       wallMs: r.stats.wallMs,
     });

@@ -33,7 +33,8 @@ export interface SimulationReport {
   events: { atSeconds: number; detailType: string; source: string; detail: Record<string, unknown> }[];
   hooks: { atSeconds: number; functionName: string; lifecycleEvent?: string; outcome: string }[];
   log: TimelineEntry[];
-  stats: ExecutionReport["stats"] & { hookInvocations: number };
+  /** The deployment's figures with its bake watchers' added; `largestExecutionHistory` is what the 25,000-event cap applies to. */
+  stats: ExecutionReport["stats"] & { hookInvocations: number; largestExecutionHistory: number };
   /** Present when the scenario declares `expect`: each mismatch, empty when all hold. */
   expectationFailures?: string[];
 }
@@ -75,6 +76,7 @@ export async function simulateScenario(scenario: Scenario, opts: SimulateOptions
       }
       // The deployment's bake watchers (child executions named after it) count towards its cost.
       const children = await Promise.all(account.sfn.executions.filter((e) => e.name.startsWith(`${deploymentId}-`)).map((e) => world.wired.finished(e.executionArn)));
+      const largestExecutionHistory = Math.max(result.stats.historyEvents, ...children.map((c) => c.stats.historyEvents));
       result = { ...result, stats: sumStats(result.stats, children.map((c) => c.stats)) };
       log.poll();
       const alias = account.getAlias(functionName, aliasName);
@@ -95,7 +97,7 @@ export async function simulateScenario(scenario: Scenario, opts: SimulateOptions
         events: account.events.map((e) => ({ atSeconds: e.atSeconds, detailType: e.detailType, source: e.source, detail: e.detail })),
         hooks: account.hookInvocations.map((h) => ({ atSeconds: h.atSeconds, functionName: h.functionName, lifecycleEvent: h.payload?.lifecycleEvent, outcome: h.outcome })),
         log: log.entries,
-        stats: { ...result.stats, lambdaInvocations: result.stats.lambdaInvocations + world.runtime.backgroundInvocations, hookInvocations: account.hookInvocations.length },
+        stats: { ...result.stats, lambdaInvocations: result.stats.lambdaInvocations + world.runtime.backgroundInvocations, hookInvocations: account.hookInvocations.length, largestExecutionHistory },
       };
       if (scenario.expect) report.expectationFailures = checkExpectation(scenario, report);
       return report;
