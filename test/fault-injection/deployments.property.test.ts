@@ -77,8 +77,9 @@ const parameters = fc.record({
   faults: fc.array(fault, { maxLength: 3 }),
   actions: fc.option(action, { nil: undefined }),
   gate: fc.option(fc.record({ noData: fc.constantFrom("continue", "fail", "pause"), errorsFrom: fc.integer({ min: 0, max: 900 }), trafficFrom: fc.constantFrom(0, 200) }), { nil: undefined }),
-  // Someone else points the alias at version 2 (a manual hot-fix) at some moment.
-  otherWriterAt: fc.option(fc.integer({ min: 0, max: 700 }), { freq: 8, nil: undefined }),
+  // Someone else points the alias at version 2 (a manual hot-fix) while the deployment runs (from 1 s: what is due at 0 s
+  // is applied before the execution starts, and would only be the alias the deployment finds).
+  otherWriterAt: fc.option(fc.integer({ min: 1, max: 700 }), { freq: 8, nil: undefined }),
 });
 type Parameters = typeof parameters extends fc.Arbitrary<infer T> ? T : never;
 
