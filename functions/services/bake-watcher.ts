@@ -18,7 +18,7 @@ export interface BakeCheckEvent {
  * token with the named failure, or with `{action: "baked"}` once the bake is over. Every
  * WATCH_CHECKS_PER_EXECUTION checks a fresh execution takes over, so no watcher's history passes the cap.
  */
-export async function checkBake(deps: Deps, event: BakeCheckEvent): Promise<BakeWatch> {
+export async function checkBake(deps: Pick<Deps, "registry" | "callbacks" | "stepFunctions" | "alarms" | "metrics" | "clock" | "log" | "config">, event: BakeCheckEvent): Promise<BakeWatch> {
   const { deployment: d, watch } = event;
   if ((await deps.callbacks.getWaiting(d.deploymentId))?.token !== watch.token) return { ...watch, over: true };
   const now = deps.clock.nowMs();

@@ -21,7 +21,7 @@ export const watchedAlarms = (d: Pick<LambdaDeployment, "alarms" | "ignoredAlarm
  * in events mode, reads the alarms, applies an operator request recorded while no wait was open, and, when the
  * bake needs checks on a schedule (alarm polling, metric gates), starts the bake watcher that answers the token.
  */
-export async function openBake(deps: Deps, event: OpenBakeEvent): Promise<{ watching: string[]; watcher?: string }> {
+export async function openBake(deps: Pick<Deps, "registry" | "callbacks" | "stepFunctions" | "alarms" | "clock" | "log" | "config">, event: OpenBakeEvent): Promise<{ watching: string[]; watcher?: string }> {
   const d = event.deployment;
   const waiting: WaitingCallback = {
     deploymentId: d.deploymentId,

@@ -20,7 +20,9 @@ export interface ExecutionStatusChangeEvent {
  * (waking the next in line) and emits the terminal event. Deployments that ended cleanly only get their lock
  * released if a crash left it; the decisions are domain/deployment/cleanup.ts.
  */
-export async function cleanUpDeadExecution(deps: Deps, event: ExecutionStatusChangeEvent): Promise<{ deploymentId: string; action: string }> {
+export type JanitorDeps = Pick<Deps, "registry" | "callbacks" | "stepFunctions" | "lambda" | "events" | "log">;
+
+export async function cleanUpDeadExecution(deps: JanitorDeps, event: ExecutionStatusChangeEvent): Promise<{ deploymentId: string; action: string }> {
   const { name: deploymentId, executionArn } = event.detail;
   const record = await deps.registry.getDeployment(deploymentId);
   const decision = decideCleanup(record, event.detail);
@@ -80,7 +82,7 @@ const lambdaTargetOf = (r: DeploymentRecord): LambdaAliasTarget => {
 };
 
 /** True when restored; otherwise why not (the alias is in a state this deployment did not make). */
-async function restoreTraffic(deps: Deps, target: LambdaAliasTarget): Promise<true | string> {
+async function restoreTraffic(deps: JanitorDeps, target: LambdaAliasTarget): Promise<true | string> {
   const router = routerFor(deps, target);
   const now = await router.read(target);
   if (now.weight === null) return `${target.functionName}:${target.alias} was changed by another writer (now ${now.describe}); stepdeploy did not overwrite it`;

@@ -29,7 +29,7 @@ export function remainingOf(pause: HoldPausedEvent["pause"]): number {
  * answer it. Alarms keep watching it, so an alarm still rolls back a paused deployment. A resume (or stop,
  * promote) that arrived before this wait opened is answered now.
  */
-export async function holdPaused(deps: Deps, event: HoldPausedEvent): Promise<{ paused: true; remainingSeconds: number }> {
+export async function holdPaused(deps: Pick<Deps, "registry" | "callbacks" | "stepFunctions" | "alarms" | "clock" | "log">, event: HoldPausedEvent): Promise<{ paused: true; remainingSeconds: number }> {
   const d = event.deployment;
   const remainingSeconds = remainingOf(event.pause);
   const waiting = {

@@ -50,7 +50,9 @@ function check(deps: Pick<Deps, "config">, event: StartEvent): Checked {
  * queue instead: the token is stored and the hand-over (or the hourly re-check) makes the task run again.
  * Whatever it refuses, the workflow's CloseUnstarted records and hands the lock on (services/close-unstarted.ts).
  */
-export async function startDeployment(deps: Deps, event: StartEvent): Promise<{ waiting: boolean }> {
+export type StartDeps = Pick<Deps, "registry" | "callbacks" | "stepFunctions" | "lambda" | "alarms" | "log" | "config">;
+
+export async function startDeployment(deps: StartDeps, event: StartEvent): Promise<{ waiting: boolean }> {
   const c = check(deps, event);
   const log = deps.log(c.deploymentId);
   const { input, deploymentId, lockKey } = c;
@@ -98,7 +100,7 @@ async function recordCreated(deps: Pick<Deps, "registry">, c: Checked, execution
  * otherwise be missed: the same store-then-check order as the alarm watches). True when the lock is ours now.
  * A stop requested while queued ends the wait (Deploy.Stopped): nothing changed yet, nothing to roll back.
  */
-async function waitInLine(deps: Deps, c: Checked, event: StartEvent): Promise<boolean> {
+async function waitInLine(deps: StartDeps, c: Checked, event: StartEvent): Promise<boolean> {
   await deps.callbacks.putWaiting({ deploymentId: c.deploymentId, token: event.taskToken, kind: "queue", stepIndex: -1, weight: 0, alarms: [] });
   const pending = pendingIntent((await deps.registry.getDeployment(c.deploymentId))?.control);
   if (pending?.intent === "stop" || pending?.intent === "stop-no-rollback") {
