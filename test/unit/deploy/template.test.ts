@@ -437,24 +437,22 @@ describe("packaged template: IAM for deployment safety and control", () => {
   });
 
   it("task tokens: each function answers only the tokens it must, with the one action it needs", () => {
-    const expected: Record<string, [string, string[]]> = {
-      start: ["AnswerOwnToken", ["states:SendTaskSuccess"]],
-      watchBake: ["AnswerOwnToken", ["states:SendTaskSuccess"]],
-      holdPaused: ["AnswerOwnToken", ["states:SendTaskSuccess"]],
-      checkBake: ["AnswerBakeToken", ["states:SendTaskSuccess", "states:SendTaskFailure"]],
-      alarmListener: ["AnswerTaskTokens", ["states:SendTaskFailure"]],
-      closeUnstarted: ["WakeNextInLine", ["states:SendTaskFailure"]],
-      finalize: ["WakeNextInLine", ["states:SendTaskFailure"]],
-      janitor: ["WakeNextInLine", ["states:SendTaskFailure"]],
+    const expected: Record<string, [string, string][]> = {
+      start: [["AnswerOwnToken", "states:SendTaskSuccess"]],
+      watchBake: [["AnswerOwnToken", "states:SendTaskSuccess"]],
+      holdPaused: [["AnswerOwnToken", "states:SendTaskSuccess"]],
+      checkBake: [
+        ["AnswerBakeToken", "states:SendTaskSuccess"],
+        ["FailBakeToken", "states:SendTaskFailure"],
+      ],
+      alarmListener: [["AnswerTaskTokens", "states:SendTaskFailure"]],
+      closeUnstarted: [["WakeNextInLine", "states:SendTaskFailure"]],
+      finalize: [["WakeNextInLine", "states:SendTaskFailure"]],
+      janitor: [["WakeNextInLine", "states:SendTaskFailure"]],
     };
     for (const key of Object.keys(FUNCTIONS)) {
       const tokenStatements = roleStatements(dev.template, roleOf(key)).filter((s) => asList(s.Action).some((a) => a.startsWith("states:SendTask")));
-      const want = expected[key];
-      if (!want) {
-        expect(tokenStatements, key).toEqual([]);
-        continue;
-      }
-      expect(tokenStatements.map((s) => [s.Sid, s.Action, s.Resource]), key).toEqual([[want[0], want[1], "*"]]);
+      expect(tokenStatements.map((s) => [s.Sid, s.Action, s.Resource]), key).toEqual((expected[key] ?? []).map(([sid, action]) => [sid, [action], "*"]));
     }
     expect(roleStatements(dev.template, "DeployLambdaStateMachineRole").flatMap((s) => asList(s.Action)).filter((a) => a.startsWith("states:"))).toEqual([]);
   });
@@ -496,7 +494,7 @@ describe("packaged template: IAM for deployment safety and control", () => {
       runHook: ["Logs", "ReadAlarms", "InvokeHooks"],
       shiftTraffic: ["Logs", "Registry", "ReadAlarms", "ShiftTargetAliases"],
       watchBake: ["Logs", "Registry", "ReadAlarms", "AnswerOwnToken", "StartBakeWatcher"],
-      checkBake: ["Logs", "Registry", "ReadAlarms", "ReadMetricGates", "AnswerBakeToken", "HandOverToFreshWatcher"],
+      checkBake: ["Logs", "Registry", "ReadAlarms", "ReadMetricGates", "AnswerBakeToken", "FailBakeToken", "HandOverToFreshWatcher"],
       holdPaused: ["Logs", "Registry", "ReadAlarms", "AnswerOwnToken"],
       rollBack: ["Logs", "RestoreTargetAliases"],
       finalize: ["Logs", "Registry", "WakeNextInLine"],
