@@ -1,11 +1,17 @@
 import type { Scenario } from "../local/simulate/scenario.js";
 import type { LocalDynamoDb } from "../local/emulators/dynalite.js";
+import { resolveSchedule } from "../functions/domain/configs/index.js";
 import { simulateScenario } from "../local/simulate/run-scenario.js";
 
 /**
  * Benchmark of the Lambda deployment workflow: for every predefined Lambda config, a custom step
- * list and a 48-hour canary, one successful deployment in the simulator (both hooks, one alarm,
- * alarms polled every 60 s), plus alarm-rollback reaction times.
+ * list and a 48-hour canary, one successful deployment in the simulator (both hooks, one alarm;
+ * alarm events, and two configs with alarms polled every 60 s), plus alarm-rollback reaction times.
+ * Beside our transitions: the budget (3 per traffic step + 12), the floor of any Step Functions
+ * deployer with an alarm-event watch (one shift per step, one bake between steps: 2n - 1), and the
+ * public aws-samples Step Functions deployer (aws-samples/aws-lambda-deploy, template.yml: CalculateWeights,
+ * then per step UpdateWeight, Wait, HealthCheck, VerifyHealthCheck and IsFullyWeighted, then Finalize:
+ * 2 + 5n, with no hooks, events, lock or alarm events).
  */
 export const LAMBDA_CONFIGS = [
   "CodeDeployDefault.LambdaAllAtOnce",
@@ -55,12 +61,22 @@ export interface DeploymentBenchRow {
   config: string;
   monitoring: string;
   status: string;
+  /** Traffic steps of the plan (n). */
+  steps: number;
+  /** 3 n + 12: at most 3 transitions per traffic step plus 12 fixed. */
+  budget: number;
+  /** 2 n - 1: n shifts and n - 1 bakes, nothing else. */
+  floor: number;
+  /** 2 + 5 n: aws-samples/aws-lambda-deploy's state machine for the same steps. */
+  awsSample: number;
   simulatedSeconds: number;
   stateTransitions: number;
   historyEvents: number;
   apiCalls: number;
   lambdaInvocations: number;
   hookInvocations: number;
+  /** The largest history of one execution (the deployment's or one of its bake watchers'): what the 25,000 cap limits. */
+  largestExecutionHistory: number;
   estimatedCostUsd: number;
   wallMs: number;
 }
@@ -77,16 +93,22 @@ export async function benchDeployments(dynamo?: LocalDynamoDb): Promise<Deployme
     const s = benchScenario(label, config, {}, 60, monitoring);
     s.input.deploymentId = `d-${String(rows.length).padStart(9, "B")}`;
     const r = await simulateScenario(s, { dynamo });
+    const n = resolveSchedule(config).steps.length;
     rows.push({
       monitoring: monitoring === "events" ? "alarm events" : "polling 60 s",
       config: label.replace("CodeDeployDefault.", ""),
       status: r.status,
+      steps: n,
+      budget: 3 * n + 12,
+      floor: 2 * n - 1,
+      awsSample: 2 + 5 * n,
       simulatedSeconds: r.stats.simulatedSeconds,
       stateTransitions: r.stats.stateTransitions,
       historyEvents: r.stats.historyEvents,
       apiCalls: r.stats.apiCallsTotal,
       lambdaInvocations: r.stats.lambdaInvocations,
       hookInvocations: r.stats.hookInvocations,
+      largestExecutionHistory: r.stats.largestExecutionHistory,
       estimatedCostUsd: r.stats.estimatedCostUsd,
       wallMs: r.stats.wallMs,
     });

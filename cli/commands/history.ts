@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { registry } from "../../functions/lib/registry.js";
+import { registry } from "../../functions/wiring.js";
 import { type CommandIO, ExitCode } from "../io.js";
 import { applyStackEnv, STACK_OPTIONS, stackConfig } from "../operator/stack-config.js";
 

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import type { ControlIntent } from "../../functions/domain/control/decide.js";
+import type { ControlIntent } from "../../functions/domain/control/delivery.js";
 import { type CommandIO, ExitCode } from "../io.js";
 import { requestControl } from "../../functions/services/operator-control.js";
 import { applyStackEnv, STACK_OPTIONS, stackConfig } from "./stack-config.js";

@@ -1,6 +1,6 @@
 import { describeExecution } from "../../functions/adapters/sfn.js";
 import { isFinalStatus } from "../../functions/domain/registry/index.js";
-import { registry } from "../../functions/lib/registry.js";
+import { registry } from "../../functions/wiring.js";
 import { type StatusView, statusView } from "./render.js";
 
 /** Reads the registry record and the execution's status once. */

@@ -1,11 +1,15 @@
 import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import type { AlarmReading } from "../domain/alarms/evaluate.js";
 import type { MetricQuery } from "../domain/gates/queries.js";
+import type { AlarmsPort, MetricsPort } from "../ports/cloudwatch.js";
 import { cachedClient } from "./clients.js";
 import { toStepDeployError } from "./aws-errors.js";
-import type { AlarmsPort } from "../ports/alarms.js";
 
 export const cloudWatchClient = (): CloudWatchClient => cachedClient("cloudwatch", (options) => new CloudWatchClient(options));
+
+export function createCloudWatchAdapter(client?: CloudWatchClient): AlarmsPort & MetricsPort {
+  return { describeAlarms: (names) => describeAlarms(names, client), getMetricWindow: (queries, startMs, endMs) => getMetricWindow(queries, startMs, endMs, client) };
+}
 
 /** Reads metric and composite alarms by name. Names CloudWatch does not know are simply absent. */
 export async function describeAlarms(names: string[], client = cloudWatchClient()): Promise<AlarmReading[]> {
@@ -56,8 +60,4 @@ export async function getMetricWindow(queries: MetricQuery[], startMs: number, e
   } catch (e) {
     throw toStepDeployError(e, "GetMetricData");
   }
-}
-
-export function createAlarmsAdapter(client?: CloudWatchClient): AlarmsPort {
-  return { describe: (names) => describeAlarms(names, client) };
 }

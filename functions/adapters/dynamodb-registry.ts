@@ -13,7 +13,7 @@ import { PreconditionFailedError } from "../domain/registry/errors.js";
 import { historyKey } from "../domain/registry/model.js";
 import type { DeploymentPage, DeploymentQuery, RegistryStore } from "../domain/registry/port.js";
 import { DeploymentRegistry, type RegistryOptions } from "../domain/registry/registry.js";
-import type { DeploymentRecord, GroupLock, GroupRef, JsonValue, LastSuccessful, QueueEntry } from "../domain/registry/types.js";
+import type { DeploymentRecord, GroupRef, JsonValue, LastSuccessful, LockScope, QueueEntry, TargetLock } from "../domain/registry/types.js";
 import { toStepDeployError } from "./aws-errors.js";
 import { cachedClient } from "./clients.js";
 
@@ -23,12 +23,13 @@ import { cachedClient } from "./clients.js";
  * | item            | pk                     | sk                | byGroup (groupKey, historyKey) | byStatus (statusKey, historyKey) |
  * |-----------------|------------------------|-------------------|--------------------------------|----------------------------------|
  * | deployment      | DEPLOYMENT#<id>        | DEPLOYMENT        | <app>#<group>, <createTime>#<id> | STATUS#<status>, <createTime>#<id> |
- * | group lock      | GROUP#<app>#<group>    | LOCK              | -                              | -                                |
- * | queue entry     | GROUP#<app>#<group>    | QUEUE#<id>        | -                              | -                                |
- * | queue counter   | GROUP#<app>#<group>    | QUEUE_SEQUENCE    | -                              | -                                |
+ * | target lock     | TARGET#<lockKey>       | LOCK              | -                              | -                                |
+ * | queue entry     | TARGET#<lockKey>       | QUEUE#<id>        | -                              | -                                |
+ * | queue counter   | TARGET#<lockKey>       | QUEUE_SEQUENCE    | -                              | -                                |
  * | last successful | GROUP#<app>#<group>    | LAST_SUCCESSFUL   | -                              | -                                |
  *
- * `#` cannot occur in application/group names (CodeDeploy's name charset), so keys are unambiguous.
+ * `#` cannot occur in application/group names (CodeDeploy's name charset) nor in lock keys (ARNs), so keys
+ * are unambiguous.
  */
 export const REGISTRY_INDEXES = {
   byGroup: "byGroup",
@@ -110,6 +111,7 @@ const DEPLOYMENT_SK = "DEPLOYMENT";
 const KEY_ATTRIBUTES = new Set(["pk", "sk", "type", "groupKey", "statusKey", "historyKey", "sequenceCounter"]);
 
 const groupPk = (g: GroupRef) => `GROUP#${g.application}#${g.deploymentGroup}`;
+const targetPk = (t: LockScope) => `TARGET#${t.lockKey}`;
 const deploymentPk = (id: string) => `DEPLOYMENT#${id}`;
 const key = (pk: string, sk: string): Item => ({
   pk: { S: pk },
@@ -192,13 +194,14 @@ export class DynamoDbRegistryStore implements RegistryStore {
     };
   }
 
-  async getLock(group: GroupRef): Promise<GroupLock | undefined> {
-    const item = await this.get(key(groupPk(group), "LOCK"), `GetItem lock ${groupPk(group)}`);
-    return item ? (fromItem(item) as unknown as GroupLock) : undefined;
+  async getLock(scope: LockScope): Promise<TargetLock | undefined> {
+    const item = await this.get(key(targetPk(scope), "LOCK"), `GetItem lock ${targetPk(scope)}`);
+    return item ? (fromItem(item) as unknown as TargetLock) : undefined;
   }
 
-  async acquireLock(lock: GroupLock): Promise<GroupLock> {
+  async acquireLock(lock: TargetLock): Promise<TargetLock> {
     const names: Record<string, string> = {
+      "#key": "lockKey",
       "#app": "application",
       "#grp": "deploymentGroup",
       "#holder": "holderDeploymentId",
@@ -206,13 +209,14 @@ export class DynamoDbRegistryStore implements RegistryStore {
       "#type": "type",
     };
     const values: Item = {
+      ":key": { S: lock.lockKey },
       ":app": { S: lock.application },
       ":grp": { S: lock.deploymentGroup },
       ":holder": { S: lock.holderDeploymentId },
       ":at": { S: lock.acquiredAt },
       ":type": { S: "Lock" },
     };
-    let set = "#type = :type, #app = :app, #grp = :grp, #holder = :holder, #at = if_not_exists(#at, :at)";
+    let set = "#type = :type, #key = :key, #app = :app, #grp = :grp, #holder = :holder, #at = if_not_exists(#at, :at)";
     if (lock.executionArn) {
       names["#arn"] = "executionArn";
       values[":arn"] = { S: lock.executionArn };
@@ -223,7 +227,7 @@ export class DynamoDbRegistryStore implements RegistryStore {
         this.client.send(
           new UpdateItemCommand({
             TableName: this.tableName,
-            Key: key(groupPk(lock), "LOCK"),
+            Key: key(targetPk(lock), "LOCK"),
             UpdateExpression: `SET ${set}`,
             ConditionExpression: "attribute_not_exists(pk) OR #holder = :holder",
             ExpressionAttributeNames: names,
@@ -231,19 +235,19 @@ export class DynamoDbRegistryStore implements RegistryStore {
             ReturnValues: "ALL_NEW",
           }),
         ),
-      `UpdateItem lock ${groupPk(lock)} for ${lock.holderDeploymentId}`,
+      `UpdateItem lock ${targetPk(lock)} for ${lock.holderDeploymentId}`,
     );
-    return fromItem(out.Attributes ?? {}) as unknown as GroupLock;
+    return fromItem(out.Attributes ?? {}) as unknown as TargetLock;
   }
 
-  async transferLock(fromDeploymentId: string, lock: GroupLock): Promise<void> {
+  async transferLock(fromDeploymentId: string, lock: TargetLock): Promise<void> {
     await this.send(
       () =>
         this.client.send(
           new PutItemCommand({
             TableName: this.tableName,
             Item: {
-              ...key(groupPk(lock), "LOCK"),
+              ...key(targetPk(lock), "LOCK"),
               type: { S: "Lock" },
               ...toItem(lock),
             },
@@ -252,33 +256,33 @@ export class DynamoDbRegistryStore implements RegistryStore {
             ExpressionAttributeValues: { ":from": { S: fromDeploymentId } },
           }),
         ),
-      `PutItem lock ${groupPk(lock)} ${fromDeploymentId} -> ${lock.holderDeploymentId}`,
+      `PutItem lock ${targetPk(lock)} ${fromDeploymentId} -> ${lock.holderDeploymentId}`,
     );
   }
 
-  async deleteLock(group: GroupRef, holderDeploymentId: string): Promise<void> {
+  async deleteLock(scope: LockScope, holderDeploymentId: string): Promise<void> {
     await this.send(
       () =>
         this.client.send(
           new DeleteItemCommand({
             TableName: this.tableName,
-            Key: key(groupPk(group), "LOCK"),
+            Key: key(targetPk(scope), "LOCK"),
             ConditionExpression: "#holder = :holder",
             ExpressionAttributeNames: { "#holder": "holderDeploymentId" },
             ExpressionAttributeValues: { ":holder": { S: holderDeploymentId } },
           }),
         ),
-      `DeleteItem lock ${groupPk(group)} held by ${holderDeploymentId}`,
+      `DeleteItem lock ${targetPk(scope)} held by ${holderDeploymentId}`,
     );
   }
 
-  async nextQueueSequence(group: GroupRef): Promise<number> {
+  async nextQueueSequence(scope: LockScope): Promise<number> {
     const out = await this.send(
       () =>
         this.client.send(
           new UpdateItemCommand({
             TableName: this.tableName,
-            Key: key(groupPk(group), "QUEUE_SEQUENCE"),
+            Key: key(targetPk(scope), "QUEUE_SEQUENCE"),
             UpdateExpression: "SET #type = :type ADD #counter :one",
             ExpressionAttributeNames: {
               "#type": "type",
@@ -291,7 +295,7 @@ export class DynamoDbRegistryStore implements RegistryStore {
             ReturnValues: "UPDATED_NEW",
           }),
         ),
-      `UpdateItem queue sequence ${groupPk(group)}`,
+      `UpdateItem queue sequence ${targetPk(scope)}`,
     );
     return Number(out.Attributes?.sequenceCounter?.N ?? Number.NaN);
   }
@@ -303,18 +307,18 @@ export class DynamoDbRegistryStore implements RegistryStore {
           new PutItemCommand({
             TableName: this.tableName,
             Item: {
-              ...key(groupPk(entry), `QUEUE#${entry.deploymentId}`),
+              ...key(targetPk(entry), `QUEUE#${entry.deploymentId}`),
               type: { S: "QueueEntry" },
               ...toItem(entry),
             },
             ConditionExpression: "attribute_not_exists(pk)",
           }),
         ),
-      `PutItem queue entry ${groupPk(entry)} ${entry.deploymentId}`,
+      `PutItem queue entry ${targetPk(entry)} ${entry.deploymentId}`,
     );
   }
 
-  async listQueue(group: GroupRef): Promise<QueueEntry[]> {
+  async listQueue(scope: LockScope): Promise<QueueEntry[]> {
     const entries: QueueEntry[] = [];
     let start: Item | undefined;
     do {
@@ -325,14 +329,14 @@ export class DynamoDbRegistryStore implements RegistryStore {
               TableName: this.tableName,
               KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
               ExpressionAttributeValues: {
-                ":pk": { S: groupPk(group) },
+                ":pk": { S: targetPk(scope) },
                 ":prefix": { S: "QUEUE#" },
               },
               ConsistentRead: true,
               ...(start ? { ExclusiveStartKey: start } : {}),
             }),
           ),
-        `Query queue ${groupPk(group)}`,
+        `Query queue ${targetPk(scope)}`,
       );
       entries.push(...(out.Items ?? []).map((i) => fromItem(i) as unknown as QueueEntry));
       start = out.LastEvaluatedKey;
@@ -340,16 +344,16 @@ export class DynamoDbRegistryStore implements RegistryStore {
     return entries;
   }
 
-  async deleteQueueEntry(group: GroupRef, deploymentId: string): Promise<void> {
+  async deleteQueueEntry(scope: LockScope, deploymentId: string): Promise<void> {
     await this.send(
       () =>
         this.client.send(
           new DeleteItemCommand({
             TableName: this.tableName,
-            Key: key(groupPk(group), `QUEUE#${deploymentId}`),
+            Key: key(targetPk(scope), `QUEUE#${deploymentId}`),
           }),
         ),
-      `DeleteItem queue entry ${groupPk(group)} ${deploymentId}`,
+      `DeleteItem queue entry ${targetPk(scope)} ${deploymentId}`,
     );
   }
 

@@ -8,29 +8,55 @@ import {
 } from "@aws-sdk/client-lambda";
 import { cachedClient } from "./clients.js";
 import { ErrorNames, StepDeployError } from "../domain/errors.js";
+import type { AliasConfig, LambdaAliasPort } from "../ports/lambda-alias.js";
+import type { LambdaFunctionsPort } from "../ports/lambda-functions.js";
 import { toStepDeployError } from "./aws-errors.js";
-import type { LambdaAliasPort } from "../ports/lambda-alias.js";
 import type { LambdaCodePort } from "../ports/lambda-code.js";
 
 /** The narrow slice of Lambda that stepdeploy's handlers use. */
-export interface AliasState {
-  aliasArn: string;
-  functionVersion: string;
-  weights: Record<string, number>;
-}
+export type AliasState = AliasConfig;
 
 export const lambdaClient = (): LambdaClient => cachedClient("lambda", (options) => new LambdaClient(options));
 
+
+type AliasOutput = { AliasArn?: string; FunctionVersion?: string; RoutingConfig?: { AdditionalVersionWeights?: Record<string, number> }; RevisionId?: string };
+const aliasConfig = (out: AliasOutput): AliasConfig => ({
+  aliasArn: out.AliasArn ?? "",
+  functionVersion: out.FunctionVersion ?? "",
+  weights: out.RoutingConfig?.AdditionalVersionWeights ?? {},
+  revisionId: out.RevisionId ?? "",
+});
+
 export async function getAlias(functionName: string, alias: string, client = lambdaClient()): Promise<AliasState> {
   try {
-    const out = await client.send(new GetAliasCommand({ FunctionName: functionName, Name: alias }));
-    return {
-      aliasArn: out.AliasArn ?? "",
-      functionVersion: out.FunctionVersion ?? "",
-      weights: out.RoutingConfig?.AdditionalVersionWeights ?? {},
-    };
+    return aliasConfig(await client.send(new GetAliasCommand({ FunctionName: functionName, Name: alias })));
   } catch (e) {
     throw toStepDeployError(e, `GetAlias ${functionName}:${alias}`);
+  }
+}
+
+/**
+ * UpdateAlias with RevisionId: Lambda answers PreconditionFailedException when the alias changed since that
+ * revision (Lambda API reference, UpdateAlias; "The RevisionId provided does not match the latest RevisionId"),
+ * reported as Deploy.TrafficConflict. `weights: {}` clears the routing config.
+ */
+export async function updateAlias(
+  functionName: string,
+  alias: string,
+  to: { functionVersion: string; weights: Record<string, number> },
+  revisionId: string,
+  client = lambdaClient(),
+): Promise<AliasState> {
+  try {
+    const out = await client.send(
+      new UpdateAliasCommand({ FunctionName: functionName, Name: alias, FunctionVersion: to.functionVersion, RoutingConfig: { AdditionalVersionWeights: to.weights }, RevisionId: revisionId }),
+    );
+    return aliasConfig(out);
+  } catch (e) {
+    if ((e as Error).name === "PreconditionFailedException") {
+      throw new StepDeployError(ErrorNames.TrafficConflict, `UpdateAlias ${functionName}:${alias}: the alias changed since revision ${revisionId}`, { cause: e });
+    }
+    throw toStepDeployError(e, `UpdateAlias ${functionName}:${alias}`);
   }
 }
 
@@ -56,15 +82,6 @@ export async function invokeFunction(functionName: string, payload: unknown, cli
   }
 }
 
-/** Points the alias at one version with no routing config: the whole of a rollback or a promotion. */
-export async function setAliasVersion(functionName: string, alias: string, version: string, client = lambdaClient()): Promise<void> {
-  try {
-    await client.send(new UpdateAliasCommand({ FunctionName: functionName, Name: alias, FunctionVersion: version, RoutingConfig: { AdditionalVersionWeights: {} } }));
-  } catch (e) {
-    throw toStepDeployError(e, `UpdateAlias ${functionName}:${alias}`);
-  }
-}
-
 /**
  * Uploads a zip package to $LATEST (UpdateFunctionCode with ZipFile; Lambda accepts up to 50 MB this way).
  * An update still in progress (ResourceConflictException) is transient: the state machine retries.
@@ -80,12 +97,16 @@ export async function updateFunctionZip(functionName: string, zip: Uint8Array, c
 }
 
 /**
- * The Lambda ports. Without a client, each call takes the cached client of the current endpoint (clients.ts).
+ * The Lambda ports: the target alias (with RevisionId), versions, hooks, and release code uploads.
+ * Without a client, each call takes the cached client of the current endpoint (clients.ts).
  * `functionExists` maps ResourceNotFound to false; every other failure stays named.
  */
-export function createLambdaAdapter(client?: LambdaClient): LambdaAliasPort & LambdaCodePort {
+export function createLambdaAdapter(client?: LambdaClient): LambdaAliasPort & LambdaFunctionsPort & LambdaCodePort {
   return {
     getAlias: (functionName, alias) => getAlias(functionName, alias, client),
+    updateAlias: (functionName, alias, to, revisionId) => updateAlias(functionName, alias, to, revisionId, client),
+    getFunctionVersion: (functionName, qualifier) => getFunctionVersion(functionName, qualifier, client),
+    invoke: (functionName, payload) => invokeFunction(functionName, payload, client),
     updateFunctionZip: (functionName, zip) => updateFunctionZip(functionName, zip, client),
     functionExists: (functionName, qualifier) =>
       getFunctionVersion(functionName, qualifier, client).then(

@@ -7,11 +7,20 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
 } from "@aws-sdk/client-sfn";
+import type { StepFunctionsPort } from "../ports/step-functions.js";
 import { toStepDeployError } from "./aws-errors.js";
 import { cachedClient } from "./clients.js";
 import type { ExecutionsPort } from "../ports/executions.js";
 
 export const sfnClient = (): SFNClient => cachedClient("sfn", (options) => new SFNClient(options));
+
+export function createStepFunctionsAdapter(): StepFunctionsPort {
+  return {
+    sendTaskSuccess: (token, output) => sendTaskSuccess(token, output),
+    sendTaskFailure: (token, error, cause) => sendTaskFailure(token, error, cause),
+    startExecution: (arn, name, input) => startExecution(arn, name, input),
+  };
+}
 
 /** A token that has expired or was already answered: the waiting task has moved on. */
 const STALE = new Set(["TaskTimedOut", "TaskDoesNotExist", "InvalidToken"]);

@@ -12,7 +12,7 @@ export class StepDeployError extends Error {
 /** Bad input: always names the offending field. */
 export class ValidationError extends StepDeployError {
   readonly field: string;
-  constructor(field: string, reason: string, name = "Deploy.InvalidInput") {
+  constructor(field: string, reason: string, name: string = ErrorNames.InvalidInput) {
     super(name, `${field}: ${reason}`);
     this.field = field;
   }
@@ -21,24 +21,70 @@ export class ValidationError extends StepDeployError {
 /** Several validation problems at once; the message lists each `field: reason`. */
 export class ValidationErrors extends StepDeployError {
   readonly problems: { field: string; reason: string }[];
-  constructor(problems: { field: string; reason: string }[], name = "Deploy.InvalidInput") {
+  constructor(problems: { field: string; reason: string }[], name: string = ErrorNames.InvalidInput) {
     super(name, problems.map((p) => `${p.field}: ${p.reason}`).join("; "));
     this.problems = problems;
   }
 }
 
+/**
+ * Every `Deploy.*` error name, defined once: what handlers throw, what the deploy state machines catch and
+ * end with, what the registry records. Other areas keep their own name objects (bundles/errors.ts
+ * `BundleErrorNames`, the release area's `RELEASE_ERRORS`); test/unit/deployment/error-catalogue.test.ts checks
+ * every name in any ASL Retry/Catch against them, and that every name here is thrown or caught somewhere.
+ */
 export const ErrorNames = {
+  // ---- rejected before anything changed (no event)
+  /** The input is malformed; the message names the field. */
   InvalidInput: "Deploy.InvalidInput",
+  /** The deployment config is not one we can run. */
   InvalidConfig: "Deploy.InvalidConfig",
+  /** currentVersion is not what the alias serves, or the alias already splits traffic. */
   VersionMismatch: "Deploy.VersionMismatch",
+  /** The function, alias, version or hook does not exist. */
   ResourceNotFound: "Deploy.ResourceNotFound",
+  /** A listed alarm does not exist (never read as OK). */
   AlarmNotFound: "Deploy.AlarmNotFound",
+  /** Another deployment holds the traffic target's lock (named in the message). */
+  ConflictingDeployment: "Deploy.ConflictingDeployment",
+  // ---- ended a deployment that started
+  /** A watched alarm is in ALARM. */
   AlarmTriggered: "Deploy.AlarmTriggered",
+  /** The alarms could not be read (and ignorePollAlarmFailure is off). */
   AlarmReadFailed: "Deploy.AlarmReadFailed",
   HookFailed: "Deploy.HookFailed",
   HookTimedOut: "Deploy.HookTimedOut",
-  AwsError: "Deploy.AwsError",
-  Transient: "Deploy.Transient",
+  /** A metric gate failed `failureLimit` evaluations in a row. */
+  MetricGateFailed: "Deploy.MetricGateFailed",
+  /** Someone else changed the traffic target (RevisionId mismatch); stepdeploy does not overwrite it. */
+  TrafficConflict: "Deploy.TrafficConflict",
+  /** The bake watcher (polling, metric gates) did not report by the end of the bake. */
+  BakeWatcherLost: "Deploy.BakeWatcherLost",
+  /** An operator's stop (with rollback), and one without. */
   Stopped: "Deploy.Stopped",
-  ConflictingDeployment: "Deploy.ConflictingDeployment",
+  StoppedWithoutRollback: "Deploy.StoppedWithoutRollback",
+  /** Paused for 7 days without resume, promote or stop. */
+  PauseExpired: "Deploy.PauseExpired",
+  /** The alias could not be put back; the janitor or an operator must. */
+  RollbackFailed: "Deploy.RollbackFailed",
+  /** An AWS call failed in a way no retry fixes. */
+  AwsError: "Deploy.AwsError",
+  // ---- the janitor's, for executions that died
+  ExecutionAborted: "Deploy.ExecutionAborted",
+  ExecutionTimedOut: "Deploy.ExecutionTimedOut",
+  ExecutionFailed: "Deploy.ExecutionFailed",
+  // ---- signals between the workflow and its waits (caught, never final)
+  /** Throttling, 5xx, network: the ASL retries it. */
+  Transient: "Deploy.Transient",
+  /** A pause (operator or metric gate) ends a bake; its Cause carries the bake time left. */
+  PauseRequested: "Deploy.PauseRequested",
+  /** The traffic target's lock was handed to a queued deployment: it looks again and starts. */
+  LockHandedOver: "Deploy.LockHandedOver",
+  // ---- the registry's (functions/domain/registry/errors.ts names them for its callers)
+  DeploymentNotFound: "Deploy.DeploymentNotFound",
+  DeploymentAlreadyExists: "Deploy.DeploymentAlreadyExists",
+  DeploymentAlreadyCompleted: "Deploy.DeploymentAlreadyCompleted",
+  InvalidStatusTransition: "Deploy.InvalidStatusTransition",
 } as const;
+
+export type DeployErrorName = (typeof ErrorNames)[keyof typeof ErrorNames];

@@ -1,5 +1,5 @@
 import { type BuiltDeployment, buildDeployment, type CheckedPlan } from "../domain/release/index.js";
-import { logFor, type ReleaseEvent } from "../lib/release-input.js";
+import type { ReleaseEvent } from "../lib/release-input.js";
 import { type Deps, realDeps } from "../wiring.js";
 
 /**
@@ -9,7 +9,7 @@ import { type Deps, realDeps } from "../wiring.js";
  */
 export function createHandler(deps: Pick<Deps, "log">) {
   return async (event: ReleaseEvent & { plan: Omit<CheckedPlan, "fields">; published?: { Version?: string } }): Promise<BuiltDeployment> => {
-    const log = logFor(deps.log, event);
+    const log = deps.log(event.deploymentId, { releaseId: event.releaseId });
     const built = buildDeployment(event.plan, event.published);
     if (built.skip) log.info("nothing to deploy", { reason: built.reason });
     else log.info("deployment built", { functionName: event.plan.functionName, alias: event.plan.alias, currentVersion: event.plan.currentVersion, targetVersion: built.deployment.targetVersion });

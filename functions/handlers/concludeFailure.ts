@@ -1,6 +1,6 @@
 import { type CaughtFailure, concludeFailure, type Outcome } from "../domain/deployment/outcome.js";
 import type { LambdaDeployment } from "../domain/deployment/state.js";
-import { withDeployment } from "../lib/logger.js";
+import { type Deps, realDeps } from "../wiring.js";
 
 export interface ConcludeFailureEvent {
   deployment: Pick<LambdaDeployment, "deploymentId" | "autoRollback">;
@@ -8,8 +8,12 @@ export interface ConcludeFailureEvent {
 }
 
 /** Names the failure, picks FAILURE or STOP, and decides whether autoRollback applies. */
-export async function handler(event: ConcludeFailureEvent): Promise<Outcome> {
-  const outcome = concludeFailure(event.failure, event.deployment.autoRollback);
-  withDeployment(event.deployment.deploymentId).warn("deployment failed", { outcome });
-  return outcome;
+export function createHandler(deps: Pick<Deps, "log">) {
+  return async (event: ConcludeFailureEvent): Promise<Outcome> => {
+    const outcome = concludeFailure(event.failure, event.deployment.autoRollback);
+    deps.log(event.deployment.deploymentId).warn("deployment failed", { outcome });
+    return outcome;
+  };
 }
+
+export const handler = createHandler(realDeps());

@@ -10,12 +10,12 @@ import { type Deps, realDeps } from "../wiring.js";
  */
 export function createHandler(deps: Pick<Deps, "executions" | "log">) {
   return async (event: unknown): Promise<DispatchResult> => {
-    deps.log.removeKeys(["deploymentId", "releaseId"]);
+    const log = deps.log();
     const sources = parseReleaseSources(process.env.RELEASE_SOURCES ?? "[]");
     const result = await dispatchReleases(deps, event, { sources, stateMachineArn: process.env.RELEASE_STATE_MACHINE_ARN ?? "" });
-    for (const r of result.started) deps.log.info("release started", { releaseId: r.release, deploymentId: r.deploymentId, trigger: r.trigger });
-    for (const r of result.duplicates) deps.log.info("release already started for this event", { releaseId: r.release, deploymentId: r.deploymentId, trigger: r.trigger });
-    for (const reason of result.ignored) deps.log.info("event ignored", { reason });
+    for (const r of result.started) log.info("release started", { releaseId: r.release, deploymentId: r.deploymentId, trigger: r.trigger });
+    for (const r of result.duplicates) log.info("release already started for this event", { releaseId: r.release, deploymentId: r.deploymentId, trigger: r.trigger });
+    for (const reason of result.ignored) log.info("event ignored", { reason });
     return result;
   };
 }

@@ -1,6 +1,6 @@
 import type { CheckedPlan } from "../domain/release/index.js";
-import { logFor, type ReleaseEvent, releaseConfigFrom } from "../lib/release-input.js";
-import { planRelease } from "../services/release-plan.js";
+import { type ReleaseEvent, releaseConfigFrom } from "../lib/release-input.js";
+import { type PlanDeps, planRelease } from "../services/release-plan.js";
 import { type Deps, realDeps } from "../wiring.js";
 
 /**
@@ -8,9 +8,9 @@ import { type Deps, realDeps } from "../wiring.js";
  * before anything changes) a target the source does not own, a hook outside hookFunctionPattern, an
  * alias or version the deployment would reject, or settings Prepare would reject. Reads only.
  */
-export function createHandler(deps: Pick<Deps, "bundles" | "lambdaAlias" | "lambdaCode" | "alarms" | "log">) {
+export function createHandler(deps: PlanDeps & Pick<Deps, "log">) {
   return async (event: ReleaseEvent, context?: { invokedFunctionArn?: string }): Promise<CheckedPlan> => {
-    const log = logFor(deps.log, event);
+    const log = deps.log(event.deploymentId, { releaseId: event.releaseId });
     const plan = await planRelease(deps, event, releaseConfigFrom(process.env, context?.invokedFunctionArn));
     log.info("release planned", { functionName: plan.functionName, alias: plan.alias, currentVersion: plan.currentVersion, publish: plan.publish?.kind ?? "none", notes: plan.notes });
     return plan;

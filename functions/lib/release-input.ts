@@ -1,4 +1,3 @@
-import type { Logger } from "@aws-lambda-powertools/logger";
 import { ValidationErrors } from "../domain/errors.js";
 import { FUNCTION_PATTERN, parseReleaseSources, ReleaseErrorNames, type ReleaseSource, type TargetPolicy, type Trigger } from "../domain/release/index.js";
 import type { PinnedRevision } from "../ports/bundle-store.js";
@@ -55,11 +54,4 @@ export function revisionOf(event: ReleaseEvent): PinnedRevision {
   const t = event.trigger;
   if (t.kind !== "s3") throw new ValidationErrors([{ field: "trigger.kind", reason: `is ${t.kind}; only S3 releases read a bundle` }]);
   return { bucket: t.bucket, key: t.key, version: t.versionId, eTag: t.eTag, bundleType: event.bundleType ?? "zip" };
-}
-
-/** Every log line of this invocation carries the release and deployment ids (a warm Lambda serves many). */
-export function logFor(log: Logger, event: Pick<ReleaseEvent, "releaseId" | "deploymentId">): Logger {
-  log.removeKeys(["releaseId", "deploymentId"]);
-  log.appendKeys({ releaseId: event.releaseId, deploymentId: event.deploymentId });
-  return log;
 }

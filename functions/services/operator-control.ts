@@ -1,8 +1,8 @@
 import { getWaiting } from "../adapters/dynamodb-callbacks.js";
 import { sendTaskFailure, sendTaskSuccess } from "../adapters/sfn.js";
-import { type ControlAction, type ControlIntent, decideControl } from "../domain/control/decide.js";
+import { type ControlAction, type ControlIntent, decideControlDelivery } from "../domain/control/delivery.js";
 import { nowMs } from "../lib/clock.js";
-import { registry } from "../lib/registry.js";
+import { registry } from "../wiring.js";
 
 export interface ControlResult {
   deploymentId: string;
@@ -23,7 +23,7 @@ export async function requestControl(deploymentId: string, intent: ControlIntent
   const change = intent === "stop" || intent === "stop-no-rollback" ? { intent: "stop" as const, by, rollback: intent === "stop" } : { intent, by };
   await reg.requestControl(deploymentId, change);
   const waiting = await getWaiting(deploymentId);
-  const action = decideControl(intent, waiting, nowMs(), by);
+  const action = decideControlDelivery(intent, waiting, nowMs(), by);
   let delivered = false;
   if (waiting && action.send === "success") delivered = await sendTaskSuccess(waiting.token, action.output);
   if (waiting && action.send === "failure") delivered = await sendTaskFailure(waiting.token, action.error, action.cause);

@@ -14,9 +14,11 @@ import {
   type TargetFacts,
 } from "../domain/release/index.js";
 import { configuredSource, type ReleaseConfig, type ReleaseEvent, revisionOf } from "../lib/release-input.js";
+import type { LambdaAliasPort } from "../ports/lambda-alias.js";
 import type { Deps } from "../wiring.js";
 
-export type PlanDeps = Pick<Deps, "bundles" | "lambdaAlias" | "lambdaCode" | "alarms">;
+/** What planning reads: the bundle, the alias (read only), functions and alarms. */
+export type PlanDeps = Pick<Deps, "bundles" | "lambdaCode" | "alarms"> & { lambda: Pick<LambdaAliasPort, "getAlias"> };
 
 /**
  * Plans a release and checks everything that can be checked before any code changes: the source
@@ -44,7 +46,7 @@ export async function planRelease(deps: PlanDeps, event: ReleaseEvent, config: R
 }
 
 async function readFacts(deps: PlanDeps, plan: ReleasePlan, alarmNames: string[]): Promise<TargetFacts> {
-  const alias = await deps.lambdaAlias.getAlias(plan.functionName, plan.alias).catch((e: StepDeployError) => {
+  const alias = await deps.lambda.getAlias(plan.functionName, plan.alias).catch((e: StepDeployError) => {
     if (e.name === ErrorNames.ResourceNotFound) return null;
     throw e;
   });
@@ -57,7 +59,7 @@ async function readFacts(deps: PlanDeps, plan: ReleasePlan, alarmNames: string[]
     alias,
     targetVersionExists: plan.targetVersion === null ? undefined : await deps.lambdaCode.functionExists(plan.functionName, plan.targetVersion),
     missingHooks,
-    alarms: { names: alarmNames, readings: alarmNames.length ? await deps.alarms.describe(alarmNames) : [] },
+    alarms: { names: alarmNames, readings: alarmNames.length ? await deps.alarms.describeAlarms(alarmNames) : [] },
   };
 }
 

@@ -1,6 +1,5 @@
 import { GetAliasCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { newDeploymentId } from "../../functions/domain/deployment/ids.js";
-import { weightOnTarget } from "../../functions/domain/deployment/plan.js";
 import { useClock } from "../../functions/lib/clock.js";
 import { SimClock } from "../clock.js";
 import { type ExecutionReport, LocalRuntime } from "../runtime/runtime.js";
@@ -32,7 +31,6 @@ export async function runInput(
   // A local run cannot receive the endpoint's alarm events or task-token callbacks, so unless the
   // input says otherwise it watches alarms by polling.
   input = { alarmMonitoring: "polling", ...input };
-  const target = String(input.targetVersion);
   return withAwsEndpoint(
     opts.endpoint,
     async () => {
@@ -49,10 +47,10 @@ export async function runInput(
       for (const c of result.integrationCalls) {
         if (!c.ok) continue;
         const p = c.params as Record<string, unknown>;
-        if (c.resource.endsWith(":lambda:updateAlias")) {
-          const weights = ((p.RoutingConfig as { AdditionalVersionWeights?: Record<string, number> })?.AdditionalVersionWeights ?? {}) as Record<string, number>;
-          timeline.push({ atSeconds: c.atSeconds, weight: weightOnTarget({ functionVersion: String(p.FunctionVersion), weights }, target) });
-        }
+        // Traffic moves in ShiftTraffic (the weight it wrote) and RollBack (back to 0 when it restored).
+        const answer = (c.result as { Payload?: { weight?: number; step?: number; rollback?: boolean } } | undefined)?.Payload;
+        if (c.state === "ShiftTraffic" && (timeline.at(-1)?.weight !== answer?.weight || timeline.length === 0)) timeline.push({ atSeconds: c.atSeconds, weight: Number(answer?.weight) });
+        if (c.state === "RollBack" && answer?.rollback === true) timeline.push({ atSeconds: c.atSeconds, weight: 0 });
         if (c.resource.endsWith(":events:putEvents")) {
           for (const e of (p.Entries ?? []) as { Detail?: unknown }[]) {
             events.push({ atSeconds: c.atSeconds, detail: (typeof e.Detail === "string" ? JSON.parse(e.Detail) : e.Detail) as Record<string, unknown> });

@@ -1,5 +1,4 @@
-import { createRequire } from "node:module";
-import { Client as EsmClient } from "@smithy/core/client";
+import { onEachSdkClient } from "./sdk-hooks.js";
 
 /**
  * Counts AWS API requests made by any SDK v3 client in this process (our handlers and the
@@ -25,39 +24,21 @@ export class ApiMeter {
 }
 
 let active: ApiMeter | undefined;
-let installed = false;
-const instrumented = new WeakSet<object>();
-
-type SmithyClient = {
-  send: (...args: unknown[]) => unknown;
-  middlewareStack: { add(mw: unknown, opts: object): void };
-  config: { serviceId?: string };
-};
-
-function install(proto: SmithyClient): void {
-  const original = proto.send;
-  proto.send = function (this: SmithyClient, ...args: unknown[]) {
-    if (!instrumented.has(this)) {
-      instrumented.add(this);
-      const serviceId = this.config.serviceId ?? "AWS";
-      this.middlewareStack.add(
-        (next: (a: unknown) => Promise<unknown>, context: { commandName?: string }) => async (a: unknown) => {
-          active?.record(`${serviceId.replace(/\s+/g, "")}.${(context.commandName ?? "Unknown").replace(/Command$/, "")}`);
-          return next(a);
-        },
-        { step: "deserialize", name: "stepdeployApiMeter", override: true },
-      );
-    }
-    return original.apply(this, args);
-  };
-}
+let hooked = false;
 
 /** Starts counting into `meter` (one active meter per process). */
 export function meterApiCalls(meter: ApiMeter): void {
   active = meter;
-  if (installed) return;
-  installed = true;
-  install(EsmClient.prototype as unknown as SmithyClient);
-  const cjs = createRequire(import.meta.url)("@smithy/core/client") as { Client: { prototype: SmithyClient } };
-  if (cjs.Client.prototype !== (EsmClient.prototype as unknown)) install(cjs.Client.prototype);
+  if (hooked) return;
+  hooked = true;
+  onEachSdkClient((client) => {
+    const serviceId = client.config.serviceId ?? "AWS";
+    client.middlewareStack.add(
+      (next: (a: unknown) => Promise<unknown>, context: { commandName?: string }) => async (a: unknown) => {
+        active?.record(`${serviceId.replace(/\s+/g, "")}.${(context.commandName ?? "Unknown").replace(/Command$/, "")}`);
+        return next(a);
+      },
+      { step: "deserialize", name: "stepdeployApiMeter", override: true },
+    );
+  });
 }

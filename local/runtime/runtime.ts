@@ -5,6 +5,7 @@ import { ApiMeter, meterApiCalls } from "./api-meter.js";
 import { type CallbackWorld, TASK_TOKEN_PLACEHOLDER, awaitToken, sleepUntil, substituteToken } from "./callbacks.js";
 import { type Json, allStates, loadDefinition } from "./definition.js";
 import { ASSUMED_BILLED_MS, HistoryCounter, estimateCostUsd } from "./history.js";
+import { LocalStepFunctions, serveLocalStepFunctions } from "./local-sfn.js";
 import { NESTED_RESOURCE, runNestedExecution } from "./nested.js";
 import { IntegrationError } from "./sdk-integrations.js";
 import { type LocalStack, loadStack } from "./stack.js";
@@ -36,7 +37,7 @@ export interface ExecutionStats {
   estimatedCostUsd: number;
 }
 
-/** A service-integration call the workflow made (UpdateAlias, PutEvents, ...), with its parameters. */
+/** A call a Task made (PutEvents, our Lambda functions, ...), with its parameters and, when it answered, its result. */
 export interface IntegrationCall {
   atSeconds: number;
   state: string;
@@ -44,6 +45,7 @@ export interface IntegrationCall {
   params: unknown;
   ok: boolean;
   error?: string;
+  result?: unknown;
 }
 
 export interface ExecutionReport {
@@ -136,7 +138,19 @@ export class LocalRuntime {
     this.realTime = opts.realTime ?? false;
     // Our handlers run in this process: give them the environment the stack gives its functions.
     for (const [k, v] of Object.entries(this.stack.environment)) process.env[k] = v;
-    this.world = opts.world;
+    // Without the simulated account this runtime is the Step Functions service of its own executions.
+    const local = opts.world ? undefined : new LocalStepFunctions((arn, name, input) => this.startLocal(arn, name, input));
+    serveLocalStepFunctions(local);
+    this.world = opts.world ?? local;
+  }
+
+  /** StartExecution of one of the stack's state machines, run here (see LocalStepFunctions). */
+  private startLocal(stateMachineArn: string, name: string, input: unknown): { executionArn: string } | undefined {
+    const sm = this.stack.stateMachines.find((m) => m.arn === stateMachineArn);
+    if (!sm) return undefined;
+    const executionArn = `${stateMachineArn.replace(":stateMachine:", ":execution:")}:${name}`;
+    void this.start(sm.machine, input, { executionName: name, executionArn }).result;
+    return { executionArn };
   }
 
   /** Resolves `.waitForTaskToken` tasks (SendTaskSuccess/Failure) and tells the clock when the world acts next. */
@@ -263,10 +277,11 @@ export class LocalRuntime {
         const started = clock.elapsedSeconds();
         const release = timeout ? clock.horizon(timeout) : () => undefined;
         const call: IntegrationCall = { atSeconds: started, state: name, resource, params, ok: false };
-        if (!resource.startsWith("arn:aws:states:::lambda:invoke")) integrationCalls.push(call);
+        integrationCalls.push(call);
         try {
           const result = await runTaskResource(resource, params, this.stack, metrics);
           call.ok = true;
+          call.result = result;
           call.atSeconds = clock.elapsedSeconds();
           if (timeout && clock.elapsedSeconds() - started >= timeout) throw new StatesTimeout(timeout);
           return result as Json;

@@ -1,4 +1,4 @@
-import { registry } from "../../functions/lib/registry.js";
+import { registry } from "../../functions/wiring.js";
 import type { SimAccount } from "../account/index.js";
 import { AwsError } from "../account/shared/protocol/errors.js";
 
@@ -48,7 +48,8 @@ export async function readAfterRun(account: SimAccount, input: Record<string, un
     const record = await registry().getDeployment(deploymentId);
     state.status = record?.status ?? null;
     state.errorName = record?.errorName ?? null;
-    state.lockHolder = (await registry().getLock({ application: String(input.application), deploymentGroup: String(input.deploymentGroup) }))?.holderDeploymentId ?? null;
+    const lock = record?.lockKey ? await registry().getLock({ lockKey: record.lockKey }) : undefined;
+    state.lockHolder = lock?.holderDeploymentId ?? null;
   } catch (e) {
     // A name the registry refuses (Deploy.InvalidInput): the deployment was refused for it too.
     if (!(e instanceof Error && e.name.startsWith("Deploy."))) throw e;

@@ -37,7 +37,8 @@ export interface SimulationReport {
   events: { atSeconds: number; detailType: string; source: string; detail: Record<string, unknown> }[];
   hooks: { atSeconds: number; functionName: string; lifecycleEvent?: string; outcome: string }[];
   log: TimelineEntry[];
-  stats: ExecutionReport["stats"] & { hookInvocations: number };
+  /** The deployment's figures with its bake watchers' added; `largestExecutionHistory` is what the 25,000-event cap applies to. */
+  stats: ExecutionReport["stats"] & { hookInvocations: number; largestExecutionHistory: number };
   /** Present when the scenario declares `expect`: each mismatch, empty when all hold. */
   expectationFailures?: string[];
 }
@@ -79,6 +80,10 @@ export async function simulateScenario(scenario: Scenario, opts: SimulateOptions
       } finally {
         clearInterval(pollTimer);
       }
+      // The deployment's bake watchers (child executions named after it) count towards its cost.
+      const children = await Promise.all(account.sfn.executions.filter((e) => e.name.startsWith(`${deploymentId}-`)).map((e) => world.wired.finished(e.executionArn)));
+      const largestExecutionHistory = Math.max(result.stats.historyEvents, ...children.map((c) => c.stats.historyEvents));
+      result = { ...result, stats: sumStats(result.stats, children.map((c) => c.stats)) };
       log.poll();
       const after = await readAfterRun(account, input, deploymentId);
       const report: SimulationReport = {
@@ -97,7 +102,7 @@ export async function simulateScenario(scenario: Scenario, opts: SimulateOptions
         events: account.events.map((e) => ({ atSeconds: e.atSeconds, detailType: e.detailType, source: e.source, detail: e.detail })),
         hooks: account.hookInvocations.map((h) => ({ atSeconds: h.atSeconds, functionName: h.functionName, lifecycleEvent: h.payload?.lifecycleEvent, outcome: h.outcome })),
         log: log.entries,
-        stats: { ...result.stats, lambdaInvocations: result.stats.lambdaInvocations + world.runtime.backgroundInvocations, hookInvocations: account.hookInvocations.length },
+        stats: { ...result.stats, lambdaInvocations: result.stats.lambdaInvocations + world.runtime.backgroundInvocations, hookInvocations: account.hookInvocations.length, largestExecutionHistory },
       };
       if (scenario.expect) report.expectationFailures = checkExpectation(scenario, report);
       return report;
@@ -105,6 +110,24 @@ export async function simulateScenario(scenario: Scenario, opts: SimulateOptions
   } finally {
     await world.close();
   }
+}
+
+/** An execution's figures plus its children's (transitions, history, calls, invocations, cost add up). */
+function sumStats(own: ExecutionReport["stats"], children: ExecutionReport["stats"][]): ExecutionReport["stats"] {
+  const apiCalls = { ...own.apiCalls };
+  for (const c of children) for (const [k, v] of Object.entries(c.apiCalls)) apiCalls[k] = (apiCalls[k] ?? 0) + v;
+  const add = (k: "stateTransitions" | "historyEvents" | "apiCallsTotal" | "lambdaInvocations" | "lambdaGbSeconds" | "estimatedCostUsd") =>
+    Number((own[k] + children.reduce((a, c) => a + c[k], 0)).toFixed(8));
+  return {
+    ...own,
+    apiCalls,
+    stateTransitions: add("stateTransitions"),
+    historyEvents: add("historyEvents"),
+    apiCallsTotal: add("apiCallsTotal"),
+    lambdaInvocations: add("lambdaInvocations"),
+    lambdaGbSeconds: add("lambdaGbSeconds"),
+    estimatedCostUsd: add("estimatedCostUsd"),
+  };
 }
 
 export function checkExpectation(scenario: Scenario, r: SimulationReport): string[] {

@@ -1,17 +1,27 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { registry } from "../../functions/wiring.js";
+import type { SimAccount } from "../../local/account/index.js";
 import { type LocalDynamoDb, startDynalite } from "../../local/emulators/dynalite.js";
+import type { ExecutionReport } from "../../local/runtime/runtime.js";
 import { simulateScenario } from "../../local/simulate/run-scenario.js";
 import type { Scenario } from "../../local/simulate/scenario.js";
-import { invariantViolations } from "./invariants.js";
+import { openSimWorld } from "../../local/simulate/world.js";
+import { invariantViolations, overlappingDeployments } from "./invariants.js";
 
 /**
- * Fault injection: random deployment configs, random AWS faults (throttling, 5xx, dropped
- * connections) on any call, hook failures and timeouts, alarms firing at random times, and
- * stop / pause+resume / promote / abort at random times. Every run goes through the real ASL,
- * handlers, simulated account and dynalite. FAULT_RUNS sets the number of runs (CI: 1000).
+ * Fault injection: random deployment configs, random AWS faults (throttling, 5xx, dropped connections) on any
+ * call, hook failures and timeouts, alarms firing at random times, stop / pause+resume / promote / abort at random
+ * times, and another writer changing the alias. Every run goes through the real ASL, handlers, simulated account
+ * and dynalite. Everything random comes from fast-check: a failure prints its seed and path, and
+ * `FAULT_SEED=<seed> FAULT_PATH=<path>` replays exactly that run. FAULT_RUNS sets the number of runs (CI: 1000;
+ * `npm run fuzz -- --runs 10000` for long runs).
  */
 const RUNS = Number(process.env.FAULT_RUNS ?? 1000);
+/** Two deployments racing for one alias: a tenth of the runs (at least 20). */
+const RIVAL_RUNS = Math.max(20, Math.round(RUNS / 10));
+const SEED = process.env.FAULT_SEED === undefined ? undefined : Number(process.env.FAULT_SEED);
+const PATH = process.env.FAULT_PATH;
 let dynamo: LocalDynamoDb;
 beforeAll(async () => {
   dynamo = await startDynalite("stepdeploy-local-registry");
@@ -31,13 +41,19 @@ const hookResult = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ throw: "hook crashed" }) },
 );
 const hook = (name: string) => fc.record({ name: fc.constant(name), results: fc.array(hookResult, { minLength: 1, maxLength: 2 }), latencySeconds: fc.integer({ min: 0, max: 90 }) });
-const fault = fc.record({
-  operation: fc.constantFrom("UpdateAlias", "DescribeAlarms", "PutEvents", "Invoke", "GetAlias", "GetFunctionConfiguration", "SendTaskSuccess", "SendTaskFailure"),
-  kind: fc.constantFrom("throttle", "5xx", "timeout"),
-  count: fc.integer({ min: 1, max: 3 }),
-  atSeconds: fc.integer({ min: 0, max: 600 }),
-  holdMs: fc.constant(2),
-});
+const faultOn = (operations: string[]) =>
+  fc
+    .record({
+      operation: fc.constantFrom(...operations),
+      kind: fc.constantFrom("throttle", "5xx", "timeout"),
+      count: fc.integer({ min: 1, max: 3 }),
+      atSeconds: fc.integer({ min: 0, max: 600 }),
+      holdMs: fc.constant(2),
+    })
+    // StartExecution at 0 s would fail the operator's own start of the deployment: from 1 s it hits the bake watchers.
+    .map((f) => (f.operation === "StartExecution" && f.atSeconds === 0 ? { ...f, atSeconds: 1 } : f));
+const WORKFLOW_CALLS = ["UpdateAlias", "GetAlias", "DescribeAlarms", "PutEvents", "Invoke", "GetFunctionConfiguration", "SendTaskSuccess", "SendTaskFailure"];
+const fault = faultOn([...WORKFLOW_CALLS, "StartExecution"]);
 const action = fc.oneof(
   fc.record({ atSeconds: fc.integer({ min: 0, max: 700 }), action: fc.constantFrom("stop", "stop-no-rollback", "promote", "abort") }).map((a) => [a]),
   fc.record({ at: fc.integer({ min: 0, max: 600 }), after: fc.integer({ min: 1, max: 900 }) }).map(({ at, after }) => [
@@ -47,8 +63,8 @@ const action = fc.oneof(
 );
 
 /** The new version's traffic (from `trafficFrom`) and errors (20% from `errorsFrom`), per 30 s. */
-function gateMetrics(trafficFrom: number, errorsFrom: number) {
-  const dimensions = { FunctionName: "orders", Resource: "orders:live", ExecutedVersion: "4" };
+function gateMetrics(functionName: string, trafficFrom: number, errorsFrom: number) {
+  const dimensions = { FunctionName: functionName, Resource: `${functionName}:live`, ExecutedVersion: "4" };
   const times = Array.from({ length: 60 }, (_, i) => i * 30 + 15).filter((t) => t >= trafficFrom);
   return [
     { namespace: "AWS/Lambda", metricName: "Invocations", dimensions, datapoints: times.map((t) => ({ atSeconds: t, value: 100 })) },
@@ -56,32 +72,52 @@ function gateMetrics(trafficFrom: number, errorsFrom: number) {
   ];
 }
 
-const scenarioArb = fc
-  .record({
-    config,
-    monitoring: fc.constantFrom("events", "polling"),
-    poll: fc.constantFrom(30, 60),
-    hookTimeout: fc.constantFrom(60, 3600),
-    pre: hook("CodeDeployHook_pre"),
-    post: hook("CodeDeployHook_post"),
-    alarmAt: fc.option(fc.integer({ min: 0, max: 700 }), { nil: undefined }),
-    faults: fc.array(fault, { maxLength: 3 }),
-    actions: fc.option(action, { nil: undefined }),
-    gate: fc.option(fc.record({ noData: fc.constantFrom("continue", "fail", "pause"), errorsFrom: fc.integer({ min: 0, max: 900 }), trafficFrom: fc.constantFrom(0, 200) }), { nil: undefined }),
-  })
-  .map((p): Scenario => ({
+const parameters = fc.record({
+  config,
+  monitoring: fc.constantFrom("events", "polling"),
+  poll: fc.constantFrom(30, 60),
+  hookTimeout: fc.constantFrom(60, 3600),
+  pre: hook("CodeDeployHook_pre"),
+  post: hook("CodeDeployHook_post"),
+  alarmAt: fc.option(fc.integer({ min: 0, max: 700 }), { nil: undefined }),
+  faults: fc.array(fault, { maxLength: 3 }),
+  actions: fc.option(action, { nil: undefined }),
+  gate: fc.option(fc.record({ noData: fc.constantFrom("continue", "fail", "pause"), errorsFrom: fc.integer({ min: 0, max: 900 }), trafficFrom: fc.constantFrom(0, 200) }), { nil: undefined }),
+  // Someone else points the alias at version 2 (a manual hot-fix) while the deployment runs (from 1 s: what is due at 0 s
+  // is applied before the execution starts, and would only be the alias the deployment finds).
+  otherWriterAt: fc.option(fc.integer({ min: 1, max: 700 }), { freq: 8, nil: undefined }),
+});
+type Parameters = typeof parameters extends fc.Arbitrary<infer T> ? T : never;
+
+/** The replay options fast-check takes from the environment. */
+const replay = () => ({ ...(SEED === undefined ? {} : { seed: SEED }), ...(PATH === undefined ? {} : { path: PATH }) });
+
+/** Fails the test with the seed and path that replay it. */
+function reportFailure<T>(name: string, details: fc.RunDetails<T>): void {
+  if (!details.failed) return;
+  console.error(`${name} failed: replay with FAULT_SEED=${details.seed} FAULT_PATH=${details.counterexamplePath}\n${fc.defaultReportMessage(details)}`);
+  throw details.errorInstance ?? new Error(fc.defaultReportMessage(details) ?? "property failed");
+}
+
+/**
+ * A run's scenario. `run` only makes names unique in the shared registry table (each run has its own function,
+ * so its own traffic target and lock): it is not random, and a replayed run behaves exactly as it did.
+ */
+function scenarioOf(p: Parameters, run: number): Scenario {
+  const functionName = `orders-${run}`;
+  return {
     name: "fault-injection",
     account: {
-      functions: [{ name: "orders", versions: 4, aliases: { live: "3" } }],
+      functions: [{ name: functionName, versions: 4, aliases: { live: "3" } }],
       hooks: [p.pre, p.post],
       alarms: [{ name: "orders-errors", state: "OK" }],
-      metrics: p.gate ? gateMetrics(p.gate.trafficFrom, p.gate.errorsFrom) : [],
+      metrics: p.gate ? gateMetrics(functionName, p.gate.trafficFrom, p.gate.errorsFrom) : [],
     },
     input: {
       application: "orders-app",
-      deploymentGroup: `group-${Math.random().toString(36).slice(2, 10)}`,
-      deploymentId: `d-${Math.random().toString(36).slice(2, 11).toUpperCase().padEnd(9, "0")}`,
-      functionName: "orders",
+      deploymentGroup: "orders-prod",
+      deploymentId: `d-F${String(run).padStart(8, "0")}`,
+      functionName,
       alias: "live",
       targetVersion: "4",
       deploymentConfig: p.config,
@@ -94,26 +130,104 @@ const scenarioArb = fc
     timeline: [
       ...p.faults.map((f) => ({ atSeconds: f.atSeconds, fault: { operation: f.operation, kind: f.kind, count: f.count, holdMs: f.holdMs } })),
       ...(p.alarmAt === undefined ? [] : [{ atSeconds: p.alarmAt, alarm: "orders-errors", state: "ALARM" }]),
+      ...(p.otherWriterAt === undefined ? [] : [{ atSeconds: p.otherWriterAt, alias: { function: functionName, name: "live", version: "2", weights: {} } }]),
       ...(p.actions ?? []),
     ],
-  }));
+  };
+}
 
 describe("fault injection", () => {
   it(`${RUNS} random deployments keep every invariant`, async () => {
     const outcomes = new Map<string, number>();
     let violations = 0;
-    await fc.assert(
-      fc.asyncProperty(scenarioArb, async (scenario) => {
-        const r = await simulateScenario(scenario, { dynamo });
+    let run = 0;
+    const details = await fc.check(
+      fc.asyncProperty(parameters, async (p) => {
+        run += 1;
+        const scenario = scenarioOf(p, run);
+        let account: SimAccount | undefined;
+        const r = await simulateScenario(scenario, {
+          dynamo,
+          onStart: (ctx) => {
+            account = ctx.account;
+          },
+        });
         const key = `${r.status} ${r.error ?? ""}`.trim();
         outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
-        const v = invariantViolations(r);
+        const v = invariantViolations(r, account?.aliasHistory ?? []);
         if (v.length) violations += 1;
         expect(v, JSON.stringify({ scenario, status: r.status, error: r.error, cause: r.cause, log: r.log.slice(-12) })).toEqual([]);
       }),
-      { numRuns: RUNS, endOnFailure: true },
+      { numRuns: RUNS, endOnFailure: true, ...replay() },
     );
-    console.log(`fault injection: ${RUNS} runs, ${violations} invariant violations; outcomes ${JSON.stringify(Object.fromEntries(outcomes))}`);
-    expect(outcomes.size).toBeGreaterThan(3);
-  }, 1_800_000);
+    console.log(`fault injection: ${details.numRuns} runs (seed ${details.seed}), ${violations} invariant violations; outcomes ${JSON.stringify(Object.fromEntries([...outcomes].sort()))}`);
+    reportFailure("fault injection", details);
+    expect(outcomes.size).toBeGreaterThan(PATH === undefined ? 3 : 0);
+  }, 3_600_000);
+
+  const rival = fc.record({
+    second: fc.record({
+      group: fc.constantFrom("orders-prod", "ORDERS-PROD", "payments-prod"),
+      queue: fc.boolean(),
+      arrivesAt: fc.integer({ min: 1, max: 400 }),
+      byArn: fc.boolean(),
+    }),
+    configs: fc.tuple(config, config),
+    stop: fc.option(fc.record({ who: fc.constantFrom(0, 1), atSeconds: fc.integer({ min: 0, max: 600 }), action: fc.constantFrom("stop", "abort") }), { nil: undefined }),
+    // Not StartExecution: that is how the operator starts the second deployment here.
+    faults: fc.array(faultOn(WORKFLOW_CALLS), { maxLength: 2 }),
+  });
+
+  it(`${RIVAL_RUNS} pairs of deployments on one alias (any group, any name form) never hold it at the same time`, async () => {
+    const outcomes = new Map<string, number>();
+    let run = 0;
+    const details = await fc.check(
+      fc.asyncProperty(rival, async (p) => {
+        run += 1;
+        const fn = `rival-${run}`;
+        const ids = [`d-R${String(run).padStart(8, "0")}`, `d-S${String(run).padStart(8, "0")}`];
+        const world = await openSimWorld(
+          { functions: [{ name: fn, versions: 5, aliases: { live: "3" } }], hooks: [{ name: "CodeDeployHook_pre", results: [{ status: "Succeeded" }] }], alarms: [{ name: "orders-errors", state: "OK" }] },
+          { dynamo, timeline: p.faults.map((f) => ({ atSeconds: f.atSeconds, fault: { operation: f.operation, kind: f.kind, count: f.count, holdMs: f.holdMs } })) },
+        );
+        try {
+          await world.within(async () => {
+            const base = { application: "orders-app", alias: "live", hooks: { beforeAllowTraffic: "CodeDeployHook_pre" }, alarms: ["orders-errors"] };
+            const first = await world.startDeployment({ ...base, deploymentId: ids[0], deploymentGroup: "orders-prod", functionName: fn, targetVersion: "4", deploymentConfig: p.configs[0] });
+            // The second arrives at `arrivesAt` (simulated), or right after the first if that ended sooner (time
+            // only moves while a deployment waits).
+            let second: Promise<{ finished: Promise<ExecutionReport> }> | undefined;
+            const arrive = () => {
+              const functionName = p.second.byArn ? `arn:aws:lambda:us-east-1:123456789012:function:${fn}` : fn;
+              second ??= world.startDeployment({ ...base, deploymentId: ids[1], deploymentGroup: p.second.group, functionName, targetVersion: "5", deploymentConfig: p.configs[1], queue: p.second.queue });
+              return second;
+            };
+            world.account.onAction("second", async () => void arrive());
+            world.account.applyTimeline([{ atSeconds: p.second.arrivesAt, action: "second" }]);
+            if (p.stop) world.account.applyTimeline([{ atSeconds: p.stop.atSeconds, action: p.stop.action, input: { deploymentId: ids[p.stop.who] } }]);
+            const firstReport = await first.finished;
+            const reports = [firstReport, await (await arrive()).finished];
+            for (const r of reports) outcomes.set(`${r.status} ${r.error ?? ""}`.trim(), (outcomes.get(`${r.status} ${r.error ?? ""}`.trim()) ?? 0) + 1);
+            const records = await Promise.all(ids.map((id) => registry().getDeployment(id)));
+            const lockKey = `arn:aws:lambda:us-east-1:123456789012:function:${fn}:live`;
+            const alias = world.account.getAlias(fn, "live");
+            const v = [
+              ...overlappingDeployments(records),
+              ...records.flatMap((rec, i) => (rec && !["Succeeded", "Failed", "Stopped"].includes(rec.status) ? [`${ids[i]} ended ${rec.status}`] : [])),
+              ...reports.flatMap((r, i) => (r.status !== "SUCCEEDED" && !r.error?.startsWith("Deploy.") && r.status !== "ABORTED" ? [`${ids[i]} failed unnamed: ${r.error}`] : [])),
+              ...(Object.keys(alias.additionalVersionWeights).length ? [`alias left split: ${JSON.stringify(alias)}`] : []),
+              ...((await registry().getLock({ lockKey })) ? ["lock still held"] : []),
+              ...((await registry().listQueue({ lockKey })).length ? ["queue not empty"] : []),
+            ];
+            expect(v, JSON.stringify({ p, reports: reports.map((r) => [r.status, r.error, r.cause]) })).toEqual([]);
+          });
+        } finally {
+          await world.close();
+        }
+      }),
+      { numRuns: RIVAL_RUNS, endOnFailure: true, ...replay() },
+    );
+    console.log(`rival deployments: ${details.numRuns} runs (seed ${details.seed}); outcomes ${JSON.stringify(Object.fromEntries([...outcomes].sort()))}`);
+    reportFailure("rival deployments", details);
+  }, 3_600_000);
 });

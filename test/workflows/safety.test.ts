@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { main } from "../../cli/main.js";
 import { memoryIO } from "../../cli/io.js";
-import { registry } from "../../functions/lib/registry.js";
+import { registry } from "../../functions/wiring.js";
 import { PROJECT_ROOT } from "../../local/simulate/run-scenario.js";
 import { openSimWorld, type SimWorld } from "../../local/simulate/world.js";
 
@@ -15,8 +15,8 @@ afterEach(async () => {
   world = undefined;
 });
 
-describe("one deployment per group", () => {
-  it("two concurrent starts on one group: one runs, the other is rejected naming it", async () => {
+describe("one deployment per traffic target", () => {
+  it("two concurrent starts on one alias: one runs, the other is rejected naming it", async () => {
     world = await openSimWorld(canary.account);
     const w = world;
     await w.within(async () => {
@@ -33,7 +33,7 @@ describe("one deployment per group", () => {
       expect(rejected?.cause).toContain(winner);
       // One deployment shifted traffic; the other never emitted an event.
       expect(w.account.events.map((e) => e.detail.state)).toEqual(["START", "SUCCESS"]);
-      expect(await registry().getLock({ application: "orders-app", deploymentGroup: "orders-prod" })).toBeUndefined();
+      expect(await registry().getLock({ lockKey: "arn:aws:lambda:us-east-1:123456789012:function:orders:live" })).toBeUndefined();
     });
   });
 });

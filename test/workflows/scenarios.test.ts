@@ -25,7 +25,7 @@ describe("events/scenarios", () => {
     // Whatever happened, the alias is whole: fully old or fully new, never split, unless the
     // operator explicitly asked to leave traffic where it was.
     if (report.error !== "Deploy.StoppedWithoutRollback") expect(report.finalAlias?.additionalVersionWeights).toEqual({});
-    // The registry agrees and the group's lock is free.
+    // The registry agrees and the target's lock is free.
     const started = report.events.length > 0;
     if (started) {
       expect(report.registry.status).toBe(report.status === "SUCCEEDED" ? "Succeeded" : report.events.at(-1)?.detail.state === "STOP" ? "Stopped" : "Failed");

@@ -76,11 +76,16 @@ describe("deploy-lambda, step by step", () => {
     });
   });
 
-  it("throttled UpdateAlias is retried by the ASL with back-off, visible in the trace", async () => {
+  it("throttled UpdateAlias: the SDK's retries absorb three, the ShiftTraffic task's Retry the fourth, 2 s later", async () => {
     const report = await simulateScenario(scenario("update-alias-throttled"));
     expect(report.status).toBe("SUCCEEDED");
-    expect(report.stats.apiCalls["Lambda.UpdateAlias"]).toBe(4);
-    expect(report.log.filter((l) => l.kind === "retry").map((l) => l.atSeconds)).toEqual([0, 1]);
+    // 4 throttled attempts, then the first step's write and the last step's.
+    expect(report.stats.apiCalls["Lambda.UpdateAlias"]).toBe(6);
+    expect(report.log.filter((l) => l.kind === "retry").map((l) => l.atSeconds)).toEqual([0, 0, 0, 2]);
+    expect(report.timeline).toEqual([
+      { atSeconds: 2, weight: 10 },
+      { atSeconds: 302, weight: 100 },
+    ]);
   });
 
   it("rollback disabled leaves the traffic where the failure found it, and says so", async () => {

@@ -63,8 +63,9 @@ const KNOWN_KEYS = new Set([
   "queue",
 ]);
 
-// Lambda's own name rules (Lambda API: FunctionName, Alias Name, Version patterns).
-const FUNCTION_NAME = /^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[a-zA-Z0-9-_]{1,64}$/;
+// Lambda's own name rules (Lambda API: FunctionName, Alias Name, Version patterns): a name, a partial ARN
+// (`123456789012:function:name`) or a full ARN, unqualified.
+const FUNCTION_NAME = /^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:|\d{12}:function:)?[a-zA-Z0-9-_]{1,64}$/;
 const ALIAS_NAME = /^(?!^[0-9]+$)[a-zA-Z0-9-_]{1,128}$/;
 const VERSION = /^[0-9]{1,10}$/;
 // CodeDeploy names: 1-100 chars (codedeploy-spec §1.1, §8).
@@ -105,7 +106,7 @@ function intIn(v: unknown, field: string, min: number, max: number, fallback: nu
 
 function hookName(v: unknown, field: string, problems: Problems): string | null {
   if (v === undefined || v === null) return null;
-  return str(v, field, problems, FUNCTION_NAME, "must be a Lambda function name or ARN") ?? null;
+  return str(v, field, problems, FUNCTION_NAME, "must be a Lambda function name, partial ARN or ARN") ?? null;
 }
 
 function parseHooks(v: unknown, problems: Problems): DeployLambdaInput["hooks"] {
@@ -186,7 +187,7 @@ export function parseDeployLambdaInput(raw: unknown): DeployLambdaInput {
     deploymentId,
     application: str(r.application, "application", problems, CODEDEPLOY_NAME, "must be 1-100 characters of [A-Za-z0-9._+=,@-]") ?? "",
     deploymentGroup: str(r.deploymentGroup, "deploymentGroup", problems, CODEDEPLOY_NAME, "must be 1-100 characters of [A-Za-z0-9._+=,@-]") ?? "",
-    functionName: str(r.functionName, "functionName", problems, FUNCTION_NAME, "must be a Lambda function name or ARN") ?? "",
+    functionName: str(r.functionName, "functionName", problems, FUNCTION_NAME, "must be a Lambda function name, partial ARN or ARN") ?? "",
     alias: str(r.alias, "alias", problems, ALIAS_NAME, "must be a Lambda alias name (letters, digits, - and _, not only digits)") ?? "",
     currentVersion: r.currentVersion === undefined || r.currentVersion === null ? undefined : version(r.currentVersion, "currentVersion", problems),
     targetVersion: version(r.targetVersion, "targetVersion", problems) ?? "",
@@ -199,7 +200,7 @@ export function parseDeployLambdaInput(raw: unknown): DeployLambdaInput {
     alarmPollSeconds: intIn(r.alarmPollSeconds, "alarmPollSeconds", 1, 3600, DEFAULT_ALARM_POLL_SECONDS, problems),
     alarmMonitoring: r.alarmMonitoring === "polling" ? "polling" : "events",
     metricGates: r.metricGates,
-    description: typeof r.description === "string" ? r.description : undefined,
+    description: r.description === undefined || r.description === null || r.description === "" ? undefined : str(r.description, "description", problems),
     queue: r.queue === true,
   };
   if (r.queue !== undefined && typeof r.queue !== "boolean") problems.push({ field: "queue", reason: "must be true or false" });

@@ -1,5 +1,22 @@
 import { ErrorNames } from "../errors.js";
+import type { FinalStatus } from "../registry/types.js";
 import type { RollbackEvent } from "./input.js";
+
+/** How a deployment ends, in CodeDeploy's notification terms. */
+export type FinalState = "SUCCESS" | "FAILURE" | "STOP";
+
+/**
+ * The registry status of an ending, written once for every end path (finalize, a deployment that ends before it
+ * starts, the janitor): STOP is Stopped, FAILURE is Failed, SUCCESS is Succeeded (codedeploy-spec §7.1).
+ */
+export function recordStatusOf(state: FinalState): FinalStatus {
+  return state === "SUCCESS" ? "Succeeded" : state === "STOP" ? "Stopped" : "Failed";
+}
+
+/** CodeDeploy marks alarm-stopped and operator-stopped deployments STOP (spec §5.2, §5.4); every other failure is FAILURE. */
+export function stateOfError(error: string): "FAILURE" | "STOP" {
+  return error === ErrorNames.AlarmTriggered || error === ErrorNames.Stopped || error === ErrorNames.StoppedWithoutRollback || error === ErrorNames.ExecutionAborted ? "STOP" : "FAILURE";
+}
 
 /** What the workflow caught: Step Functions' error output `{Error, Cause}`. */
 export interface CaughtFailure {
@@ -38,8 +55,11 @@ function classify(failure: CaughtFailure): { error: string; reason: string } {
   return { error: ErrorNames.AwsError, reason: `${failure.Error}: ${reason}` };
 }
 
-/** An explicit stop request decides rollback itself (CodeDeploy's StopDeployment autoRollbackEnabled). */
-const EXPLICIT_ROLLBACK: Record<string, boolean> = { [ErrorNames.Stopped]: true, "Deploy.StoppedWithoutRollback": false };
+/**
+ * Failures that decide rollback themselves: an explicit stop (CodeDeploy's StopDeployment autoRollbackEnabled),
+ * and a traffic conflict, where rolling back would overwrite another writer's change.
+ */
+const EXPLICIT_ROLLBACK: Record<string, boolean> = { [ErrorNames.Stopped]: true, [ErrorNames.StoppedWithoutRollback]: false, [ErrorNames.TrafficConflict]: false };
 
 function triggeringEvent(error: string): RollbackEvent {
   if (error === ErrorNames.AlarmTriggered) return "DEPLOYMENT_STOP_ON_ALARM";
@@ -50,7 +70,7 @@ function triggeringEvent(error: string): RollbackEvent {
 /** Decides how a failed deployment ends: which error, which event state, and whether to roll back. */
 export function concludeFailure(failure: CaughtFailure, autoRollback: { enabled: boolean; events: RollbackEvent[] }): Outcome {
   const { error, reason } = classify(failure);
-  const state = error === ErrorNames.AlarmTriggered || error in EXPLICIT_ROLLBACK ? "STOP" : "FAILURE";
+  const state = stateOfError(error);
   const rollback = EXPLICIT_ROLLBACK[error] ?? (autoRollback.enabled && autoRollback.events.includes(triggeringEvent(error)));
   return { error, reason, state, rollback, eventFields: { state, reason, rollback, error } };
 }

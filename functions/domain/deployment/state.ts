@@ -1,7 +1,9 @@
+import type { MetricGate } from "../gates/gate.js";
+import type { LambdaAliasTarget } from "../traffic/target.js";
+import type { StepCursor } from "./cursor.js";
 import type { DeployLambdaInput } from "./input.js";
 import type { DeploymentEventDetail } from "./notification.js";
-import type { MetricGate } from "../gates/gate.js";
-import type { AliasRouting, TrafficPlan } from "./plan.js";
+import type { TrafficPlan } from "./plan.js";
 
 /** The deployment as it flows through the deploy-lambda state machine (`$.deployment`). */
 export interface LambdaDeployment {
@@ -11,6 +13,12 @@ export interface LambdaDeployment {
   functionName: string;
   alias: string;
   aliasArn: string;
+  /** The traffic target: what the router moves and the lock protects. */
+  target: LambdaAliasTarget;
+  /** The target's lock key (the alias ARN). */
+  lockKey: string;
+  /** The deployment's account and region: its alarms live there. */
+  account: string;
   region: string;
   currentVersion: string;
   targetVersion: string;
@@ -29,10 +37,6 @@ export interface LambdaDeployment {
   eventDetail: DeploymentEventDetail;
   /** EventBridge `resources` of every notification. */
   resources: string[];
-  /** The alias state a rollback restores: 100% on currentVersion, no routing config. */
-  rollbackTo: { functionVersion: string; routingConfig: AliasRouting };
-  /** The alias state a promotion (or the last step) sets: 100% on targetVersion. */
-  promoteTo: { functionVersion: string; routingConfig: AliasRouting };
   /** Detail fields merged over `eventDetail` for outcomes the ASL cannot compute itself. */
   eventOutcomes: { success: TerminalFields; rollbackFailed: TerminalFields };
 }
@@ -44,7 +48,9 @@ export interface TerminalFields {
   error?: string;
 }
 
+/** What the start hands to the rest of the workflow. */
 export interface PreparedDeployment {
   deployment: LambdaDeployment;
   plan: TrafficPlan;
+  cursor: StepCursor;
 }

@@ -1,21 +1,21 @@
-import { StepDeployError } from "../errors.js";
-import type { DeploymentStatus } from "./types.js";
+import { ErrorNames, StepDeployError } from "../errors.js";
+import type { DeploymentStatus, TargetLock } from "./types.js";
 
 /**
  * `error.name` values of registry problems; stable, matched by the state machines' Catch/Retry.
  * `Deploy.Transient` (shared with the adapters) is what lock/record contention ends in: retry it.
  */
 export const RegistryErrorNames = {
-  /** Another deployment holds the group's lock (CodeDeploy: one deployment at a time per group, spec §8). */
-  ConflictingDeployment: "Deploy.ConflictingDeployment",
+  /** Another deployment holds the traffic target's lock (CodeDeploy: one deployment at a time per group, spec §8; here per target). */
+  ConflictingDeployment: ErrorNames.ConflictingDeployment,
   /** No record for that deployment id (CodeDeploy: DeploymentDoesNotExistException). */
-  DeploymentNotFound: "Deploy.DeploymentNotFound",
+  DeploymentNotFound: ErrorNames.DeploymentNotFound,
   /** A record with that id exists for another application, group, platform or target. */
-  DeploymentAlreadyExists: "Deploy.DeploymentAlreadyExists",
+  DeploymentAlreadyExists: ErrorNames.DeploymentAlreadyExists,
   /** The deployment is Succeeded/Failed/Stopped and the request would change that (CodeDeploy: DeploymentAlreadyCompletedException, spec §5.4). */
-  DeploymentAlreadyCompleted: "Deploy.DeploymentAlreadyCompleted",
+  DeploymentAlreadyCompleted: ErrorNames.DeploymentAlreadyCompleted,
   /** A status change the lifecycle does not allow (e.g. Created → Succeeded). */
-  InvalidStatusTransition: "Deploy.InvalidStatusTransition",
+  InvalidStatusTransition: ErrorNames.InvalidStatusTransition,
   /** Port level: a conditional write's condition did not hold. Never escapes the registry. */
   PreconditionFailed: "Registry.PreconditionFailed",
 } as const;
@@ -28,16 +28,21 @@ export class RegistryError extends StepDeployError {
   }
 }
 
-/** Thrown when a group's lock is held by another deployment. */
+/** Thrown when a traffic target's lock is held by another deployment; names the holder and its group. */
 export class ConflictingDeploymentError extends RegistryError {
   readonly activeDeploymentId: string;
   readonly application: string;
   readonly deploymentGroup: string;
-  constructor(activeDeploymentId: string, application: string, deploymentGroup: string) {
-    super(RegistryErrorNames.ConflictingDeployment, `A conflicting deployment (${activeDeploymentId}) is in progress for ${application}/${deploymentGroup}`);
-    this.activeDeploymentId = activeDeploymentId;
-    this.application = application;
-    this.deploymentGroup = deploymentGroup;
+  readonly lockKey: string;
+  constructor(holder: Pick<TargetLock, "holderDeploymentId" | "application" | "deploymentGroup" | "lockKey">) {
+    super(
+      RegistryErrorNames.ConflictingDeployment,
+      `A conflicting deployment (${holder.holderDeploymentId} of ${holder.application}/${holder.deploymentGroup}) is in progress on ${holder.lockKey}`,
+    );
+    this.activeDeploymentId = holder.holderDeploymentId;
+    this.application = holder.application;
+    this.deploymentGroup = holder.deploymentGroup;
+    this.lockKey = holder.lockKey;
   }
 }
 

@@ -3,6 +3,7 @@ export {
   canonicalJson,
   checkDeploymentId,
   checkGroup,
+  checkLockScope,
   historyKey,
   isJsonMap,
   isoTime,
@@ -12,14 +13,14 @@ export {
 } from "./model.js";
 export type { DeploymentPage, DeploymentQuery, RegistryStore } from "./port.js";
 export { orderQueue, queuePosition } from "./queue.js";
-export { type AcquireResult, GroupLocks, type LockRequest, type NextDeployment, type ReleaseResult } from "./locks.js";
+export { type AcquireResult, type LockRequest, type NextDeployment, type ReleaseResult, TargetLocks } from "./locks.js";
 export { type DeploymentList, type ListDeploymentsQuery, listDeployments } from "./queries.js";
 export { DeploymentRegistry, type GroupState, type RecordResult, type RegistryOptions } from "./registry.js";
 export {
   type ControlChange,
   canTransition,
   type Decision,
-  decideControl,
+  decideControlRequest,
   decideProgress,
   decideRollbackInfo,
   decideStatusChange,

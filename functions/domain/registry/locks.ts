@@ -1,22 +1,23 @@
 import { ErrorNames, StepDeployError, ValidationError } from "../errors.js";
 import { ConflictingDeploymentError, DeploymentAlreadyCompletedError, isPreconditionFailed } from "./errors.js";
-import { checkDeploymentId, checkGroup } from "./model.js";
+import { checkDeploymentId, checkGroup, checkLockScope } from "./model.js";
 import type { RegistryStore } from "./port.js";
 import { orderQueue, queuePosition } from "./queue.js";
-import { type GroupLock, type GroupRef, isFinalStatus, type QueueEntry } from "./types.js";
+import { type GroupRef, isFinalStatus, type LockScope, type QueueEntry, type TargetLock } from "./types.js";
 
-export interface LockRequest extends GroupRef {
+/** Who asks for a target's lock: the deployment, its execution and its group (named when it is refused). */
+export interface LockRequest extends LockScope, GroupRef {
   deploymentId: string;
   executionArn?: string;
 }
 
 export type AcquireResult =
-  | { acquired: true; lock: GroupLock }
+  | { acquired: true; lock: TargetLock }
   | {
       acquired: false;
       /** The deployment holding the lock now. */
       queuedBehind: string;
-      /** 1-based place in the group's queue (1: next to get the lock). */
+      /** 1-based place in the target's queue (1: next to get the lock). */
       position: number;
       queueLength: number;
     };
@@ -36,65 +37,64 @@ export interface ReleaseResult {
 }
 
 /**
- * The one-deployment-per-group lock and its FIFO queue, over the store's conditional writes. Every method is
- * safe to repeat. Multi-step operations are ordered so that a crash between steps leaves a state the next call
- * repairs: see docs/registry.md.
+ * One deployment at a time per traffic target, with a FIFO queue, over the store's conditional writes. Every
+ * method is safe to repeat. Multi-step operations are ordered so that a crash between steps leaves a state the
+ * next call repairs: see docs/registry.md.
  */
-export class GroupLocks {
+export class TargetLocks {
   constructor(
     private readonly store: RegistryStore,
     private readonly now: () => string,
     private readonly maxRounds: number,
   ) {}
 
-  async getLock(group: GroupRef): Promise<GroupLock | undefined> {
-    return this.store.getLock(checkGroup(group));
+  async getLock(scope: LockScope): Promise<TargetLock | undefined> {
+    return this.store.getLock(checkLockScope(scope));
   }
 
-  /** The group's queue in FIFO order. */
-  async listQueue(group: GroupRef): Promise<QueueEntry[]> {
-    return orderQueue(await this.store.listQueue(checkGroup(group)));
+  /** The target's queue in FIFO order. */
+  async listQueue(scope: LockScope): Promise<QueueEntry[]> {
+    return orderQueue(await this.store.listQueue(checkLockScope(scope)));
   }
 
   /**
-   * Takes the group's lock or fails fast with `Deploy.ConflictingDeployment` naming the holder.
+   * Takes the target's lock or fails fast with `Deploy.ConflictingDeployment` naming the holder and its group.
    * Taking a lock you already hold succeeds (keeps the original acquiredAt).
    */
-  async acquireLock(request: LockRequest): Promise<GroupLock> {
-    const { group, lock } = await this.lockFor(request);
+  async acquireLock(request: LockRequest): Promise<TargetLock> {
+    const { scope, lock } = await this.lockFor(request);
     for (let round = 1; round <= this.maxRounds; round++) {
       try {
         return await this.store.acquireLock(lock);
       } catch (e) {
         if (!isPreconditionFailed(e)) throw e;
       }
-      const holder = await this.store.getLock(group);
-      if (holder && holder.holderDeploymentId !== request.deploymentId) {
-        throw new ConflictingDeploymentError(holder.holderDeploymentId, group.application, group.deploymentGroup);
-      }
+      const holder = await this.store.getLock(scope);
+      if (holder && holder.holderDeploymentId !== request.deploymentId) throw new ConflictingDeploymentError(holder);
       // Released between our write and our read: go round.
     }
-    throw new StepDeployError(
-      ErrorNames.Transient,
-      `The lock of ${group.application}/${group.deploymentGroup} changed hands ${this.maxRounds} times; try again`,
-    );
+    throw this.contended(scope);
+  }
+
+  private contended(scope: LockScope): StepDeployError {
+    return new StepDeployError(ErrorNames.Transient, `The lock of ${scope.lockKey} changed hands ${this.maxRounds} times; try again`);
   }
 
   /**
-   * Takes the lock, or joins the group's FIFO queue and reports the place. Call it again to poll: a queued
+   * Takes the lock, or joins the target's FIFO queue and reports the place. Call it again to poll: a queued
    * deployment keeps its place, and is handed the lock by the holder's `release` (or here, when the lock is free
    * and it is first in line). A lock that is free while others wait goes to the first of them, not to the caller.
    */
   async acquireOrEnqueue(request: LockRequest): Promise<AcquireResult> {
-    const { group, lock } = await this.lockFor(request);
+    const { scope, lock } = await this.lockFor(request);
     const id = request.deploymentId;
     for (let round = 1; round <= this.maxRounds; round++) {
-      const current = await this.store.getLock(group);
+      const current = await this.store.getLock(scope);
       if (current?.holderDeploymentId === id) {
-        await this.store.deleteQueueEntry(group, id); // left over by a hand-over that died before its cleanup
+        await this.store.deleteQueueEntry(scope, id); // left over by a hand-over that died before its cleanup
         return { acquired: true, lock: current };
       }
-      let queue = orderQueue(await this.store.listQueue(group));
+      let queue = orderQueue(await this.store.listQueue(scope));
       if (!current && queue.length === 0) {
         // Free and nobody waiting: take it directly.
         try {
@@ -105,12 +105,12 @@ export class GroupLocks {
         }
       }
       // Wait in line, even when the lock is momentarily free: settle gives a free lock to the queue's head (FIFO).
-      if (!queue.some((e) => e.deploymentId === id)) await this.enqueue(group, request);
-      await this.settle(group);
-      const holder = await this.store.getLock(group);
+      if (!queue.some((e) => e.deploymentId === id)) await this.enqueue(request);
+      await this.settle(scope);
+      const holder = await this.store.getLock(scope);
       if (holder?.holderDeploymentId === id) return { acquired: true, lock: holder };
       if (!holder) continue;
-      queue = orderQueue(await this.store.listQueue(group));
+      queue = orderQueue(await this.store.listQueue(scope));
       const position = queuePosition(queue, id);
       if (position === undefined) continue; // removed meanwhile (leaveQueue, janitor): queue again
       return {
@@ -120,10 +120,7 @@ export class GroupLocks {
         queueLength: queue.length,
       };
     }
-    throw new StepDeployError(
-      ErrorNames.Transient,
-      `The lock of ${group.application}/${group.deploymentGroup} changed hands ${this.maxRounds} times; try again`,
-    );
+    throw this.contended(scope);
   }
 
   /**
@@ -132,8 +129,8 @@ export class GroupLocks {
    * another deployment's lock. Also removes the deployment from the queue (a queued deployment that was stopped).
    * A janitor that has established the holder is dead releases on its behalf by passing the holder's id.
    */
-  async release(group: GroupRef, deploymentId: string): Promise<ReleaseResult> {
-    const g = checkGroup(group);
+  async release(scope: LockScope, deploymentId: string): Promise<ReleaseResult> {
+    const g = checkLockScope(scope);
     checkDeploymentId(deploymentId);
     await this.store.deleteQueueEntry(g, deploymentId);
     for (let round = 1; round <= this.maxRounds; round++) {
@@ -160,8 +157,10 @@ export class GroupLocks {
       const next = await this.nextEligible(g, deploymentId);
       try {
         if (next) {
-          const handed: GroupLock = {
+          const handed: TargetLock = {
             ...g,
+            application: next.application,
+            deploymentGroup: next.deploymentGroup,
             holderDeploymentId: next.deploymentId,
             acquiredAt: this.now(),
             handedOverFrom: deploymentId,
@@ -180,18 +179,19 @@ export class GroupLocks {
       const granted = await this.settle(g);
       return { released: true, ...(granted ? { next: nextOf(granted) } : {}) };
     }
-    throw new StepDeployError(ErrorNames.Transient, `The lock of ${g.application}/${g.deploymentGroup} changed hands ${this.maxRounds} times; try again`);
+    throw this.contended(g);
   }
 
-  /** Leaves the group's queue (e.g. a queued deployment was stopped). Does not touch the lock. */
-  async leaveQueue(group: GroupRef, deploymentId: string): Promise<void> {
-    const g = checkGroup(group);
+  /** Leaves the target's queue (e.g. a queued deployment was stopped). Does not touch the lock. */
+  async leaveQueue(scope: LockScope, deploymentId: string): Promise<void> {
+    const g = checkLockScope(scope);
     await this.store.deleteQueueEntry(g, checkDeploymentId(deploymentId));
     await this.settle(g);
   }
 
   /** Validates a lock request. A deployment whose record says it finished cannot take a lock (a zombie execution). */
-  private async lockFor(request: LockRequest): Promise<{ group: GroupRef; lock: GroupLock }> {
+  private async lockFor(request: LockRequest): Promise<{ scope: LockScope; lock: TargetLock }> {
+    const scope = checkLockScope(request);
     const group = checkGroup(request);
     checkDeploymentId(request.deploymentId);
     if (request.executionArn !== undefined && (typeof request.executionArn !== "string" || request.executionArn === "")) {
@@ -199,21 +199,25 @@ export class GroupLocks {
     }
     const record = await this.store.getDeployment(request.deploymentId);
     if (record && isFinalStatus(record.status)) {
-      throw new DeploymentAlreadyCompletedError(request.deploymentId, record.status, `take the lock of ${group.application}/${group.deploymentGroup}`);
+      throw new DeploymentAlreadyCompletedError(request.deploymentId, record.status, `take the lock of ${scope.lockKey}`);
     }
-    const lock: GroupLock = {
+    const lock: TargetLock = {
+      ...scope,
       ...group,
       holderDeploymentId: request.deploymentId,
       acquiredAt: this.now(),
       ...(request.executionArn ? { executionArn: request.executionArn } : {}),
     };
-    return { group, lock };
+    return { scope, lock };
   }
 
-  private async enqueue(group: GroupRef, request: LockRequest): Promise<void> {
-    const sequence = await this.store.nextQueueSequence(group);
+  private async enqueue(request: LockRequest): Promise<void> {
+    const scope = { lockKey: request.lockKey };
+    const sequence = await this.store.nextQueueSequence(scope);
     const entry: QueueEntry = {
-      ...group,
+      ...scope,
+      application: request.application,
+      deploymentGroup: request.deploymentGroup,
       deploymentId: request.deploymentId,
       sequence,
       enqueuedAt: this.now(),
@@ -230,11 +234,11 @@ export class GroupLocks {
    * The first queued deployment still worth running. Entries of `exclude` (the releasing holder) and of
    * deployments that already finished (stopped while queued, say) are removed on the way.
    */
-  private async nextEligible(group: GroupRef, exclude?: string): Promise<QueueEntry | undefined> {
-    for (const entry of orderQueue(await this.store.listQueue(group))) {
+  private async nextEligible(scope: LockScope, exclude?: string): Promise<QueueEntry | undefined> {
+    for (const entry of orderQueue(await this.store.listQueue(scope))) {
       const record = entry.deploymentId === exclude ? undefined : await this.store.getDeployment(entry.deploymentId);
       if (entry.deploymentId === exclude || (record && isFinalStatus(record.status))) {
-        await this.store.deleteQueueEntry(group, entry.deploymentId);
+        await this.store.deleteQueueEntry(scope, entry.deploymentId);
         continue;
       }
       return entry;
@@ -243,13 +247,15 @@ export class GroupLocks {
   }
 
   /** If the lock is free and someone is queued, grant it to the queue's head (closes the release/enqueue race). */
-  private async settle(group: GroupRef): Promise<QueueEntry | undefined> {
-    if (await this.store.getLock(group)) return undefined;
-    const head = await this.nextEligible(group);
+  private async settle(scope: LockScope): Promise<QueueEntry | undefined> {
+    if (await this.store.getLock(scope)) return undefined;
+    const head = await this.nextEligible(scope);
     if (!head) return undefined;
     try {
       await this.store.acquireLock({
-        ...group,
+        lockKey: scope.lockKey,
+        application: head.application,
+        deploymentGroup: head.deploymentGroup,
         holderDeploymentId: head.deploymentId,
         acquiredAt: this.now(),
         ...(head.executionArn ? { executionArn: head.executionArn } : {}),
@@ -258,7 +264,7 @@ export class GroupLocks {
       if (!isPreconditionFailed(e)) throw e;
       return undefined; // taken meanwhile
     }
-    await this.store.deleteQueueEntry(group, head.deploymentId);
+    await this.store.deleteQueueEntry(scope, head.deploymentId);
     return head;
   }
 }

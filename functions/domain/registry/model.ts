@@ -1,6 +1,6 @@
 import { DEPLOYMENT_ID } from "../deployment/ids.js";
 import { ValidationError, ValidationErrors } from "../errors.js";
-import { type DeploymentRecord, type GroupRef, type JsonMap, type JsonValue, type NewDeployment, PLATFORMS, type Platform } from "./types.js";
+import { type DeploymentRecord, type GroupRef, type JsonMap, type JsonValue, type LockScope, type NewDeployment, PLATFORMS, type Platform } from "./types.js";
 
 /** CodeDeploy names (application, group, config): 1-100 of `[A-Za-z0-9._+=,@-]` (codedeploy-spec §1.1, §8). No `#`, so it can separate key parts. */
 export const NAME = /^[A-Za-z0-9._+=,@-]{1,100}$/;
@@ -39,6 +39,16 @@ export function checkGroup(ref: GroupRef): GroupRef {
     });
   if (problems.length) throw new ValidationErrors(problems);
   return { application: ref.application, deploymentGroup: ref.deploymentGroup };
+}
+
+/** A lock key: a canonical target (an ARN for Lambda aliases and listeners), at most 1,024 characters. */
+const LOCK_KEY = /^[^\s#]{1,1024}$/;
+
+export function checkLockScope(scope: LockScope): LockScope {
+  if (typeof scope?.lockKey !== "string" || !LOCK_KEY.test(scope.lockKey)) {
+    throw new ValidationError("lockKey", `must be a traffic target key (1-1024 characters, no spaces or #), got ${JSON.stringify(scope?.lockKey)}`);
+  }
+  return { lockKey: scope.lockKey };
 }
 
 function isJsonValue(v: unknown, depth = 0): v is JsonValue {
@@ -86,6 +96,7 @@ export function newDeploymentRecord(input: NewDeployment, now: string): Deployme
   if (input.executionArn !== undefined && (typeof input.executionArn !== "string" || input.executionArn === ""))
     push("executionArn", "must be a non-empty string");
   if (input.overrideAlarms !== undefined && typeof input.overrideAlarms !== "boolean") push("overrideAlarms", "must be a boolean");
+  if (input.lockKey !== undefined && (typeof input.lockKey !== "string" || !LOCK_KEY.test(input.lockKey))) push("lockKey", "must be a traffic target key");
   const trig = input.rollbackInfo?.rollbackTriggeringDeploymentId;
   if (trig !== undefined && (!DEPLOYMENT_ID.test(trig) || trig === input.deploymentId))
     push("rollbackInfo.rollbackTriggeringDeploymentId", "must be another deployment's id");
@@ -107,6 +118,7 @@ export function newDeploymentRecord(input: NewDeployment, now: string): Deployme
     ...(input.rollbackInfo && Object.keys(input.rollbackInfo).length ? { rollbackInfo: { ...input.rollbackInfo } } : {}),
     overrideAlarms: input.overrideAlarms ?? false,
     ...(input.queued ? { queued: true } : {}),
+    ...(input.lockKey ? { lockKey: input.lockKey } : {}),
     control: { paused: false },
     updatedAt: now,
     version: 1,
@@ -120,6 +132,7 @@ export function sameDeployment(existing: DeploymentRecord, input: NewDeployment)
     existing.deploymentGroup === input.deploymentGroup &&
     existing.platform === input.platform &&
     existing.deploymentConfigName === input.deploymentConfigName &&
+    existing.lockKey === input.lockKey &&
     canonicalJson(existing.target) === canonicalJson(input.target)
   );
 }

@@ -1,4 +1,4 @@
-import type { DeploymentRecord, DeploymentStatus, GroupLock, GroupRef, LastSuccessful, QueueEntry } from "./types.js";
+import type { DeploymentRecord, DeploymentStatus, GroupRef, LastSuccessful, LockScope, QueueEntry, TargetLock } from "./types.js";
 
 /** One page of a history query, newest first. */
 export interface DeploymentPage {
@@ -28,22 +28,22 @@ export interface RegistryStore {
   putDeployment(record: DeploymentRecord): Promise<void>;
   queryDeployments(query: DeploymentQuery): Promise<DeploymentPage>;
 
-  getLock(group: GroupRef): Promise<GroupLock | undefined>;
+  getLock(scope: LockScope): Promise<TargetLock | undefined>;
   /** Condition: no lock, or it is held by `lock.holderDeploymentId` (then `acquiredAt` is kept). Returns the stored lock. */
-  acquireLock(lock: GroupLock): Promise<GroupLock>;
+  acquireLock(lock: TargetLock): Promise<TargetLock>;
   /** Condition: the lock is held by `fromDeploymentId`. Replaces the holder. */
-  transferLock(fromDeploymentId: string, lock: GroupLock): Promise<void>;
+  transferLock(fromDeploymentId: string, lock: TargetLock): Promise<void>;
   /** Condition: the lock is held by `holderDeploymentId`. */
-  deleteLock(group: GroupRef, holderDeploymentId: string): Promise<void>;
+  deleteLock(scope: LockScope, holderDeploymentId: string): Promise<void>;
 
-  /** A per-group counter: strictly increasing across calls (gaps allowed). */
-  nextQueueSequence(group: GroupRef): Promise<number>;
-  /** Condition: that deployment has no entry in that group's queue. */
+  /** A per-target counter: strictly increasing across calls (gaps allowed). */
+  nextQueueSequence(scope: LockScope): Promise<number>;
+  /** Condition: that deployment has no entry in that target's queue. */
   putQueueEntry(entry: QueueEntry): Promise<void>;
-  /** The group's queue entries, in no particular order. */
-  listQueue(group: GroupRef): Promise<QueueEntry[]>;
+  /** The target's queue entries, in no particular order. */
+  listQueue(scope: LockScope): Promise<QueueEntry[]>;
   /** Unconditional; deleting an absent entry is fine. */
-  deleteQueueEntry(group: GroupRef, deploymentId: string): Promise<void>;
+  deleteQueueEntry(scope: LockScope, deploymentId: string): Promise<void>;
 
   getLastSuccessful(group: GroupRef): Promise<LastSuccessful | undefined>;
   /** Condition: none stored, or the stored one is the same deployment or ended no later than `item.endTime`. */

@@ -1,13 +1,13 @@
 import { ErrorNames, StepDeployError } from "../errors.js";
 import { DeploymentNotFoundError, isPreconditionFailed, RegistryError, RegistryErrorNames } from "./errors.js";
-import { type AcquireResult, GroupLocks, type LockRequest, type ReleaseResult } from "./locks.js";
+import { type AcquireResult, type LockRequest, type ReleaseResult, TargetLocks } from "./locks.js";
 import { checkDeploymentId, checkGroup, isoTime, newDeploymentRecord, sameDeployment } from "./model.js";
 import type { RegistryStore } from "./port.js";
 import { type DeploymentList, type ListDeploymentsQuery, listDeployments } from "./queries.js";
 import {
   type ControlChange,
   type Decision,
-  decideControl,
+  decideControlRequest,
   decideProgress,
   decideRollbackInfo,
   decideStatusChange,
@@ -15,7 +15,7 @@ import {
   type StatusChange,
 } from "./transitions.js";
 import type { QueuedSettings } from "./transitions.js";
-import type { DeploymentRecord, GroupLock, GroupRef, LastSuccessful, NewDeployment, QueueEntry, RollbackInfo } from "./types.js";
+import { type DeploymentRecord, type GroupRef, isFinalStatus, type LastSuccessful, type LockScope, type NewDeployment, type QueueEntry, type RollbackInfo, type TargetLock } from "./types.js";
 
 export interface RegistryOptions {
   /** Defaults to the system clock. */
@@ -34,20 +34,22 @@ export interface RecordResult {
 }
 
 export interface GroupState {
-  lock?: GroupLock;
+  /** The target lock a running deployment of this group holds, if any (locks are per traffic target). */
+  lock?: TargetLock;
+  /** Deployments of this group waiting for that target. */
   queue: QueueEntry[];
   lastSuccessful?: LastSuccessful;
 }
 
 /**
- * The deployment registry: records, the one-deployment-per-group lock with an optional FIFO queue, and each
+ * The deployment registry: records, one lock per traffic target with an optional FIFO queue, and each
  * group's last successful revision. All logic lives here; `RegistryStore` does single-item conditional I/O.
  * Every method is safe to call twice with the same input (Step Functions may run a Task twice).
  */
 export class DeploymentRegistry {
   private readonly clock: () => Date;
   private readonly maxRounds: number;
-  private readonly locks: GroupLocks;
+  private readonly locks: TargetLocks;
 
   constructor(
     private readonly store: RegistryStore,
@@ -55,7 +57,7 @@ export class DeploymentRegistry {
   ) {
     this.clock = options.clock ?? (() => new Date());
     this.maxRounds = options.maxRounds ?? 5;
-    this.locks = new GroupLocks(store, () => this.now(), this.maxRounds);
+    this.locks = new TargetLocks(store, () => this.now(), this.maxRounds);
   }
 
   private now(): string {
@@ -132,7 +134,7 @@ export class DeploymentRegistry {
   /** Records a pause/resume/promote/stop request (for the workflow to apply). Throws on a finished deployment. */
   requestControl(deploymentId: string, change: ControlChange): Promise<RecordResult> {
     const now = this.now();
-    return this.update(deploymentId, (r) => decideControl(r, change, now));
+    return this.update(deploymentId, (r) => decideControlRequest(r, change, now));
   }
 
   /** Current traffic weight/step, for status views. Ignored unless the deployment is InProgress. */
@@ -198,44 +200,53 @@ export class DeploymentRegistry {
 
   // ---------------------------------------------------------------- lock and queue
 
-  getLock(group: GroupRef): Promise<GroupLock | undefined> {
-    return this.locks.getLock(group);
+  getLock(scope: LockScope): Promise<TargetLock | undefined> {
+    return this.locks.getLock(scope);
   }
 
-  /** The group's queue in FIFO order. */
-  listQueue(group: GroupRef): Promise<QueueEntry[]> {
-    return this.locks.listQueue(group);
+  /** The target's queue in FIFO order. */
+  listQueue(scope: LockScope): Promise<QueueEntry[]> {
+    return this.locks.listQueue(scope);
   }
 
-  /** Lock, queue and last successful revision of a group, for status views and the janitor. */
+  /**
+   * A group's last successful revision, and the lock its running deployment holds with that target's queue
+   * (found through the group's unfinished deployments), for status views.
+   */
   async groupState(group: GroupRef): Promise<GroupState> {
     const g = checkGroup(group);
-    const [lock, queue, lastSuccessful] = await Promise.all([this.store.getLock(g), this.locks.listQueue(g), this.store.getLastSuccessful(g)]);
-    return {
-      queue,
-      ...(lock ? { lock } : {}),
-      ...(lastSuccessful ? { lastSuccessful } : {}),
-    };
+    const [running, lastSuccessful] = await Promise.all([
+      this.groupHistory(g, { statuses: ["Created", "InProgress"], limit: 20 }),
+      this.store.getLastSuccessful(g),
+    ]);
+    const keys = [...new Set(running.deployments.flatMap((d) => (d.lockKey && !isFinalStatus(d.status) ? [d.lockKey] : [])))];
+    for (const lockKey of keys) {
+      const lock = await this.store.getLock({ lockKey });
+      if (lock?.application !== g.application || lock.deploymentGroup !== g.deploymentGroup) continue;
+      const queue = await this.locks.listQueue({ lockKey });
+      return { lock, queue, ...(lastSuccessful ? { lastSuccessful } : {}) };
+    }
+    return { queue: [], ...(lastSuccessful ? { lastSuccessful } : {}) };
   }
 
-  /** Takes the group's lock or fails fast with `Deploy.ConflictingDeployment` naming the holder (see GroupLocks). */
-  acquireLock(request: LockRequest): Promise<GroupLock> {
+  /** Takes the target's lock or fails fast with `Deploy.ConflictingDeployment` naming the holder (see TargetLocks). */
+  acquireLock(request: LockRequest): Promise<TargetLock> {
     return this.locks.acquireLock(request);
   }
 
-  /** Takes the lock or joins the group's FIFO queue; call again to poll (see GroupLocks). */
+  /** Takes the lock or joins the target's FIFO queue; call again to poll (see TargetLocks). */
   acquireOrEnqueue(request: LockRequest): Promise<AcquireResult> {
     return this.locks.acquireOrEnqueue(request);
   }
 
-  /** Gives the lock up, handing it to the next queued deployment; never releases another's lock (see GroupLocks). */
-  release(group: GroupRef, deploymentId: string): Promise<ReleaseResult> {
-    return this.locks.release(group, deploymentId);
+  /** Gives the lock up, handing it to the next queued deployment; never releases another's lock (see TargetLocks). */
+  release(scope: LockScope, deploymentId: string): Promise<ReleaseResult> {
+    return this.locks.release(scope, deploymentId);
   }
 
-  /** Leaves the group's queue (e.g. a queued deployment was stopped). */
-  leaveQueue(group: GroupRef, deploymentId: string): Promise<void> {
-    return this.locks.leaveQueue(group, deploymentId);
+  /** Leaves the target's queue (e.g. a queued deployment was stopped). */
+  leaveQueue(scope: LockScope, deploymentId: string): Promise<void> {
+    return this.locks.leaveQueue(scope, deploymentId);
   }
 
   async getLastSuccessful(group: GroupRef): Promise<LastSuccessful | undefined> {

@@ -32,14 +32,14 @@ export const TRANSITIONS: Readonly<Record<DeploymentStatus, readonly DeploymentS
   Stopped: [],
 };
 
-/** A queued deployment's final config, target and alarm override, known once Prepare ran after the wait. */
+/** A deployment's final config, target and alarm override, known once it checked the account (after any wait in line). */
 export interface QueuedSettings {
   deploymentConfigName: string;
   target: JsonMap;
   overrideAlarms?: boolean;
 }
 
-/** `settings`: see QueuedSettings (applied only to a record created as `queued`). */
+/** `settings`: see QueuedSettings (the start records the deployment before it reads the account). */
 export type StatusChange = { to: "InProgress"; executionArn?: string; settings?: QueuedSettings } | { to: "Succeeded" } | { to: "Failed" | "Stopped"; errorName: string; reason: string };
 
 export function canTransition(from: DeploymentStatus, to: DeploymentStatus): boolean {
@@ -72,7 +72,7 @@ export function decideStatusChange(current: DeploymentRecord, change: StatusChan
           status: "InProgress",
           startTime: now,
           ...(change.executionArn ? { executionArn: change.executionArn } : {}),
-          ...(change.settings && current.queued
+          ...(change.settings
             ? {
                 deploymentConfigName: change.settings.deploymentConfigName,
                 target: JSON.parse(JSON.stringify(change.settings.target)) as JsonMap,
@@ -109,7 +109,7 @@ export type ControlChange = { intent: Exclude<ControlIntent, "stop">; by: string
  * DeploymentAlreadyCompletedException, spec §5.4). Stop and promote are sticky (first request wins); pause and
  * resume toggle `paused`; once a stop is requested, other intents are no-ops.
  */
-export function decideControl(current: DeploymentRecord, change: ControlChange, now: string): Decision {
+export function decideControlRequest(current: DeploymentRecord, change: ControlChange, now: string): Decision {
   if (isFinalStatus(current.status)) throw new DeploymentAlreadyCompletedError(current.deploymentId, current.status, `request ${change.intent}`);
   const by = nonEmpty(change.by, "requestedBy");
   const request = { requestedBy: by, requestedAt: now };

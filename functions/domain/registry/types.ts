@@ -1,7 +1,8 @@
 /**
- * The deployment registry's model: what stepdeploy remembers about deployments, per-group locks, the queue
- * of waiting deployments and each group's last known-good revision. Platform-neutral: Lambda, ECS and
- * Server deployments share these shapes; what is platform-specific lives in the free-form `target` map.
+ * The deployment registry's model: what stepdeploy remembers about deployments, one lock per traffic target,
+ * the queue of deployments waiting for a target and each group's last known-good revision. Platform-neutral:
+ * Lambda, ECS and Server deployments share these shapes; what is platform-specific lives in the free-form
+ * `target` map and in the lock key (domain/traffic/target.ts).
  */
 
 /**
@@ -91,8 +92,10 @@ export interface DeploymentRecord {
   executionArn?: string;
   /** The deployment ran with CodeDeploy's `overrideAlarmConfiguration` (codedeploy-spec §5.1). */
   overrideAlarms: boolean;
-  /** Created while waiting in the group's queue (`queue: true`); its settings are final once it starts. */
+  /** Created while waiting in the target's queue (`queue: true`); its settings are final once it starts. */
   queued?: boolean;
+  /** The traffic target this deployment locks (domain/traffic/target.ts `targetKey`), once known. */
+  lockKey?: string;
   control: ControlState;
   progress?: Progress;
   /** Last write time (ISO). */
@@ -113,16 +116,27 @@ export interface NewDeployment {
   description?: string;
   executionArn?: string;
   overrideAlarms?: boolean;
-  /** Created to wait in the group's queue: Register completes it (settings, InProgress) once the lock is granted. */
+  /** Created to wait in the target's queue: the start completes it (settings, InProgress) once the lock is granted. */
   queued?: boolean;
+  /** The traffic target's lock key (domain/traffic/target.ts). */
+  lockKey?: string;
   /** Set on a rollback deployment: `{rollbackTriggeringDeploymentId}`. */
   rollbackInfo?: RollbackInfo;
   /** Defaults to the registry's clock. */
   createTime?: string;
 }
 
-/** The per-group lock: one deployment at a time per application/group (codedeploy-spec §8). */
-export interface GroupLock {
+/**
+ * Which lock: the canonical traffic target (for Lambda the alias ARN as AWS returns it), whatever the group.
+ * CodeDeploy runs one deployment at a time per group (codedeploy-spec §8) to protect what the group deploys
+ * to; locking the target itself protects it exactly, also against a second group naming the same alias.
+ */
+export interface LockScope {
+  lockKey: string;
+}
+
+/** The lock of one traffic target, with the holder's group (so a refusal can name it). */
+export interface TargetLock extends LockScope {
   application: string;
   deploymentGroup: string;
   holderDeploymentId: string;
@@ -132,8 +146,8 @@ export interface GroupLock {
   handedOverFrom?: string;
 }
 
-/** A deployment waiting for its group's lock. Ordered by `sequence` (a per-group counter). */
-export interface QueueEntry {
+/** A deployment waiting for a target's lock. Ordered by `sequence` (a per-target counter). */
+export interface QueueEntry extends LockScope {
   application: string;
   deploymentGroup: string;
   deploymentId: string;

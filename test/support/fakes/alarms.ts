@@ -1,5 +1,5 @@
 import type { AlarmReading } from "../../../functions/domain/alarms/evaluate.js";
-import type { AlarmsPort } from "../../../functions/ports/alarms.js";
+import type { AlarmsPort } from "../../../functions/ports/cloudwatch.js";
 
 /** Alarms in memory by name; unknown names are absent from the answer, as CloudWatch does. */
 export class FakeAlarms implements AlarmsPort {
@@ -10,7 +10,7 @@ export class FakeAlarms implements AlarmsPort {
     return this;
   }
 
-  async describe(names: string[]): Promise<AlarmReading[]> {
+  async describeAlarms(names: string[]): Promise<AlarmReading[]> {
     return names.flatMap((name) => (this.states.has(name) ? [{ name, state: this.states.get(name) as string }] : []));
   }
 }

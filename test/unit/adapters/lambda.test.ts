@@ -4,11 +4,13 @@ import {
   InvokeCommand,
   type InvokeCommandOutput,
   LambdaClient,
+  PreconditionFailedException,
   ResourceNotFoundException,
+  UpdateAliasCommand,
 } from "@aws-sdk/client-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { getAlias, getFunctionVersion, invokeFunction, lambdaClient } from "../../../functions/adapters/lambda.js";
+import { getAlias, getFunctionVersion, invokeFunction, lambdaClient, updateAlias } from "../../../functions/adapters/lambda.js";
 import { ErrorNames, StepDeployError } from "../../../functions/domain/errors.js";
 import { awsError, bytes, errorOf, OTHER_CASES, TRANSIENT_CASES, text } from "./helpers.js";
 
@@ -27,9 +29,10 @@ describe("getAlias", () => {
       Name: "live",
       FunctionVersion: "3",
       RoutingConfig: { AdditionalVersionWeights: { "4": 0.1 } },
+      RevisionId: "rev-7",
     });
     const alias = await getAlias("orders", "live");
-    expect(alias).toEqual({ aliasArn: ALIAS_ARN, functionVersion: "3", weights: { "4": 0.1 } });
+    expect(alias).toEqual({ aliasArn: ALIAS_ARN, functionVersion: "3", weights: { "4": 0.1 }, revisionId: "rev-7" });
     const calls = lambda.commandCalls(GetAliasCommand);
     expect(calls).toHaveLength(1);
     expect(calls[0]!.args[0].input).toStrictEqual({ FunctionName: "orders", Name: "live" });
@@ -37,7 +40,7 @@ describe("getAlias", () => {
 
   it("an alias without RoutingConfig has no weights", async () => {
     lambda.on(GetAliasCommand).resolves({ AliasArn: ALIAS_ARN, FunctionVersion: "7" });
-    expect(await getAlias("orders", "live")).toEqual({ aliasArn: ALIAS_ARN, functionVersion: "7", weights: {} });
+    expect(await getAlias("orders", "live")).toEqual({ aliasArn: ALIAS_ARN, functionVersion: "7", weights: {}, revisionId: "" });
   });
 
   it("an empty AdditionalVersionWeights stays empty", async () => {
@@ -58,6 +61,33 @@ describe("getAlias", () => {
     lambda.on(GetAliasCommand).resolves({ AliasArn: "arn:aws:lambda:eu-west-1:1:function:f:a", FunctionVersion: "1" });
     expect((await getAlias("f", "a", own)).aliasArn).toBe("arn:aws:lambda:eu-west-1:1:function:f:a");
     expect(lambda.commandCalls(GetAliasCommand)).toHaveLength(1);
+  });
+});
+
+describe("updateAlias", () => {
+  it("sends UpdateAlias with the weights and the RevisionId it was decided on, and returns the new alias", async () => {
+    lambda.on(UpdateAliasCommand).resolves({ AliasArn: ALIAS_ARN, FunctionVersion: "3", RoutingConfig: { AdditionalVersionWeights: { "4": 0.1 } }, RevisionId: "rev-2" });
+    expect(await updateAlias("orders", "live", { functionVersion: "3", weights: { "4": 0.1 } }, "rev-1")).toEqual({ aliasArn: ALIAS_ARN, functionVersion: "3", weights: { "4": 0.1 }, revisionId: "rev-2" });
+    expect(lambda.commandCalls(UpdateAliasCommand)[0]!.args[0].input).toStrictEqual({
+      FunctionName: "orders",
+      Name: "live",
+      FunctionVersion: "3",
+      RoutingConfig: { AdditionalVersionWeights: { "4": 0.1 } },
+      RevisionId: "rev-1",
+    });
+  });
+
+  it("`{}` weights clear the routing config (100% on one version)", async () => {
+    lambda.on(UpdateAliasCommand).resolves({ AliasArn: ALIAS_ARN, FunctionVersion: "4", RevisionId: "rev-3" });
+    await updateAlias("orders", "live", { functionVersion: "4", weights: {} }, "rev-2");
+    expect(lambda.commandCalls(UpdateAliasCommand)[0]!.args[0].input.RoutingConfig).toEqual({ AdditionalVersionWeights: {} });
+  });
+
+  it("Lambda's PreconditionFailedException (the alias changed since that revision) -> Deploy.TrafficConflict", async () => {
+    lambda.on(UpdateAliasCommand).rejects(new PreconditionFailedException({ message: "The Revision Id provided does not match the latest Revision Id.", $metadata: { httpStatusCode: 412 } }));
+    const e = await errorOf(updateAlias("orders", "live", { functionVersion: "3", weights: { "4": 0.1 } }, "rev-1"));
+    expect(e.name).toBe(ErrorNames.TrafficConflict);
+    expect(e.message).toBe("UpdateAlias orders:live: the alias changed since revision rev-1");
   });
 });
 

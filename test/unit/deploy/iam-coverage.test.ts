@@ -1,23 +1,23 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${...} here is serverless.yml / CloudFormation syntax
 /**
- * The new functions' roles in serverless.yml against what their handlers really call. Each handler
- * runs, on the paths that reach every AWS call it can make (first run, repeats, conflicts, alarms,
- * pending operator requests, lock hand-over and crash repair), against dynalite for the registry
- * table and mocked Step Functions / CloudWatch / Lambda / EventBridge clients. Every call is
- * recorded as an IAM action, with "index" when a DynamoDB request names an index.
+ * The deployment functions' roles in serverless.yml against what their handlers really call. Each handler
+ * runs, on the paths that reach every AWS call it can make (first run, repeats, conflicts, alarms, pending
+ * operator requests, the queue, lock hand-over and crash repair, another writer on the alias), against
+ * dynalite for the registry table and mocked Step Functions / CloudWatch / Lambda / EventBridge clients.
+ * Every call is recorded as an IAM action, with "index" when a DynamoDB request names an index.
  *
- * Both directions are asserted: every call is granted by the function's own role (no
- * AccessDenied in production), and every granted action is used by some path (least privilege).
+ * Both directions are asserted: every call is granted by the function's own role (no AccessDenied in
+ * production), and every granted action is used by some path (least privilege).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { CreateTableCommand, DeleteItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
-import { LambdaClient, UpdateAliasCommand } from "@aws-sdk/client-lambda";
+import { GetAliasCommand, GetFunctionConfigurationCommand, InvokeCommand, LambdaClient, PreconditionFailedException, UpdateAliasCommand } from "@aws-sdk/client-lambda";
 import { DescribeExecutionCommand, SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { type AwsStub, mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -25,22 +25,25 @@ import { parse } from "yaml";
 import { memoryIO } from "../../../cli/io.js";
 import { main as cli } from "../../../cli/main.js";
 import { dynamoDbClient, registryCreateTableInput } from "../../../functions/adapters/dynamodb-registry.js";
-import type { LambdaDeployment } from "../../../functions/domain/deployment/state.js";
+import type { PreparedDeployment } from "../../../functions/domain/deployment/state.js";
+import { cursorAfter } from "../../../functions/domain/deployment/cursor.js";
 import { handler as alarmListener } from "../../../functions/handlers/alarmListener.js";
+import { handler as checkBake } from "../../../functions/handlers/checkBake.js";
+import { handler as closeUnstarted } from "../../../functions/handlers/closeUnstarted.js";
 import { handler as finalize } from "../../../functions/handlers/finalize.js";
 import { handler as holdPaused } from "../../../functions/handlers/holdPaused.js";
 import { handler as janitor } from "../../../functions/handlers/janitor.js";
-import { handler as joinQueue } from "../../../functions/handlers/joinQueue.js";
-import { handler as leaveQueue } from "../../../functions/handlers/leaveQueue.js";
-import { handler as waitInLine } from "../../../functions/handlers/waitInLine.js";
-import { putWaiting } from "../../../functions/adapters/dynamodb-callbacks.js";
-import { handler as register } from "../../../functions/handlers/register.js";
+import { handler as rollBack } from "../../../functions/handlers/rollBack.js";
+import { handler as runHook } from "../../../functions/handlers/runHook.js";
+import { handler as shiftTraffic } from "../../../functions/handlers/shiftTraffic.js";
+import { handler as start } from "../../../functions/handlers/start.js";
 import { handler as watchBake } from "../../../functions/handlers/watchBake.js";
-import { registry } from "../../../functions/lib/registry.js";
+import { watcherView } from "../../../functions/services/bake.js";
+import { registry } from "../../../functions/wiring.js";
 import { ROOT } from "./package-fixture.js";
 
-type Fn = "register" | "watchBake" | "holdPaused" | "alarmListener" | "finalize" | "janitor" | "joinQueue" | "waitInLine" | "leaveQueue";
-const FNS: Fn[] = ["register", "watchBake", "holdPaused", "alarmListener", "finalize", "janitor", "joinQueue", "waitInLine", "leaveQueue"];
+type Fn = "start" | "closeUnstarted" | "runHook" | "shiftTraffic" | "watchBake" | "checkBake" | "holdPaused" | "rollBack" | "finalize" | "alarmListener" | "janitor";
+const FNS: Fn[] = ["start", "closeUnstarted", "runHook", "shiftTraffic", "watchBake", "checkBake", "holdPaused", "rollBack", "finalize", "alarmListener", "janitor"];
 type Caller = Fn | "operator";
 
 /** `<action>@<resource kind>` per caller, recorded while that handler (or the operator CLI) runs. */
@@ -62,10 +65,11 @@ const isGranted = (grants: Set<string>, call: string): boolean => {
   const [action, kind] = call.split("@") as [string, string];
   return grants.has(call) || grants.has(`${action}@*`) || (kind.startsWith("index:") && grants.has(`${action}@index:*`));
 };
-const settle = (p: Promise<unknown>) => p.then(
-  () => "ok",
-  (e: Error) => e.name,
-);
+const settle = (p: Promise<unknown>) =>
+  p.then(
+    () => "ok",
+    (e: Error) => e.name,
+  );
 
 // ------------------------------------------------------------------------------ the registry on dynalite
 
@@ -76,18 +80,24 @@ interface DynaliteServer {
 }
 const dynalite = createRequire(import.meta.url)("dynalite") as (o: Record<string, number>) => DynaliteServer;
 let server: DynaliteServer;
-const savedEnv = { endpoint: process.env.AWS_ENDPOINT_URL, table: process.env.STEPDEPLOY_TABLE };
+const savedEnv = { endpoint: process.env.AWS_ENDPOINT_URL, table: process.env.STEPDEPLOY_TABLE, watcher: process.env.BAKE_WATCHER_STATE_MACHINE_ARN };
 const TABLE = "stepdeploy-iam-coverage";
+const WATCHER = "arn:aws:states:us-east-1:123456789012:stateMachine:stepdeploy-dev-bake-watcher";
 
 // ------------------------------------------------------------------------------ the other services, mocked
 const alarmStates = new Map<string, string>();
+/** The account's aliases (function:alias -> version, weights, revision), as Lambda keeps them. */
+const aliases = new Map<string, { FunctionVersion: string; Weights: Record<string, number>; RevisionId: string }>();
+let revisions = 0;
 const stubs: Array<Pick<AwsStub<never, never, never>, "restore">> = [];
+const targetOrHook = (name: string) => (name.includes("CodeDeployHook_") ? "hook" : "target");
 
 beforeAll(async () => {
   server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => server.listen(0, "127.0.0.1", (err) => (err ? reject(err) : resolve())));
   process.env.AWS_ENDPOINT_URL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   process.env.STEPDEPLOY_TABLE = TABLE;
+  process.env.BAKE_WATCHER_STATE_MACHINE_ARN = WATCHER;
   const ddb: DynamoDBClient = dynamoDbClient(); // the cached client every handler uses for this endpoint
   await ddb.send(new CreateTableCommand(registryCreateTableInput(TABLE)));
   ddb.middlewareStack.add(
@@ -109,7 +119,7 @@ beforeAll(async () => {
   sfn.on(SendTaskSuccessCommand).callsFake(recorded("states:SendTaskSuccess", "*", {}));
   sfn.on(SendTaskFailureCommand).callsFake(recorded("states:SendTaskFailure", "*", {}));
   sfn.on(StartExecutionCommand).callsFake((input: { stateMachineArn: string; name: string }) => {
-    record("states:StartExecution", "stateMachine");
+    record("states:StartExecution", input.stateMachineArn === WATCHER ? "bakeWatcher" : "stateMachine");
     return { executionArn: `${input.stateMachineArn.replace(":stateMachine:", ":execution:")}:${input.name}`, startDate: new Date() };
   });
   sfn.on(DescribeExecutionCommand).callsFake(recorded("states:DescribeExecution", "execution", { status: "RUNNING" }));
@@ -118,8 +128,31 @@ beforeAll(async () => {
     record("cloudwatch:DescribeAlarms", "*");
     return { MetricAlarms: (input.AlarmNames ?? []).map((n) => ({ AlarmName: n, StateValue: alarmStates.get(n) ?? "OK" })), CompositeAlarms: [] };
   });
+  cw.on(GetMetricDataCommand).callsFake(recorded("cloudwatch:GetMetricData", "*", { MetricDataResults: [] }));
   const lambda = mockClient(LambdaClient);
-  lambda.on(UpdateAliasCommand).callsFake(recorded("lambda:UpdateAlias", "target", {}));
+  const aliasOut = (key: string) => {
+    const a = aliases.get(key) ?? { FunctionVersion: "3", Weights: {}, RevisionId: "rev-0" };
+    return { AliasArn: `arn:aws:lambda:us-east-1:123456789012:function:${key}`, FunctionVersion: a.FunctionVersion, RoutingConfig: { AdditionalVersionWeights: a.Weights }, RevisionId: a.RevisionId };
+  };
+  lambda.on(GetAliasCommand).callsFake((input: { FunctionName: string; Name: string }) => {
+    record("lambda:GetAlias", "target");
+    return aliasOut(`${input.FunctionName}:${input.Name}`);
+  });
+  lambda.on(UpdateAliasCommand).callsFake((input: { FunctionName: string; Name: string; FunctionVersion: string; RoutingConfig?: { AdditionalVersionWeights?: Record<string, number> }; RevisionId?: string }) => {
+    record("lambda:UpdateAlias", "target");
+    const key = `${input.FunctionName}:${input.Name}`;
+    if (input.RevisionId !== aliasOut(key).RevisionId) throw new PreconditionFailedException({ message: "The Revision Id provided does not match the latest Revision Id.", $metadata: { httpStatusCode: 412 } });
+    aliases.set(key, { FunctionVersion: input.FunctionVersion, Weights: input.RoutingConfig?.AdditionalVersionWeights ?? {}, RevisionId: `rev-${++revisions}` });
+    return aliasOut(key);
+  });
+  lambda.on(GetFunctionConfigurationCommand).callsFake((input: { FunctionName: string; Qualifier?: string }) => {
+    record("lambda:GetFunctionConfiguration", targetOrHook(input.FunctionName));
+    return { Version: input.Qualifier ?? "$LATEST", FunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${input.FunctionName}` };
+  });
+  lambda.on(InvokeCommand).callsFake((input: { FunctionName: string }) => {
+    record("lambda:InvokeFunction", targetOrHook(input.FunctionName));
+    return { StatusCode: 200, Payload: new TextEncoder().encode('{"status":"Succeeded"}') };
+  });
   const events = mockClient(EventBridgeClient);
   events.on(PutEventsCommand).callsFake(recorded("events:PutEvents", "bus", { FailedEntryCount: 0, Entries: [{ EventId: "e-1" }] }));
   stubs.push(sfn, cw, lambda, events);
@@ -127,10 +160,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const s of stubs) s.restore();
-  process.env.AWS_ENDPOINT_URL = savedEnv.endpoint;
-  process.env.STEPDEPLOY_TABLE = savedEnv.table;
-  if (savedEnv.endpoint === undefined) delete process.env.AWS_ENDPOINT_URL;
-  if (savedEnv.table === undefined) delete process.env.STEPDEPLOY_TABLE;
+  for (const [k, v] of [
+    ["AWS_ENDPOINT_URL", savedEnv.endpoint],
+    ["STEPDEPLOY_TABLE", savedEnv.table],
+    ["BAKE_WATCHER_STATE_MACHINE_ARN", savedEnv.watcher],
+  ] as const) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
   await new Promise<void>((resolve) => server?.close(() => resolve()));
 });
 
@@ -138,27 +175,37 @@ afterAll(async () => {
 
 let seq = 0;
 const nextId = () => `d-IAM${String(++seq).padStart(6, "0")}`;
-/** The fields of a prepared deployment these handlers read. */
-function deployment(id: string, group: string, alarms = ["orders-errors"]): LambdaDeployment {
-  return {
-    deploymentId: id,
-    application: "orders-app",
-    deploymentGroup: group,
-    functionName: "orders",
-    alias: "live",
-    currentVersion: "3",
-    targetVersion: "4",
-    config: "CodeDeployDefault.LambdaCanary10Percent5Minutes",
-    alarms,
-    ignoredAlarms: [],
-  } as unknown as LambdaDeployment;
-}
 const execArn = (id: string) => `arn:aws:states:us-east-1:123456789012:execution:stepdeploy-dev-deploy-lambda:${id}`;
-const step = { index: 0, weight: 10 };
-/** Deletes a group's lock behind the registry's back: a crash between a release's delete and its settle. */
-const dropLock = (group: string) =>
-  dynamoDbClient().send(new DeleteItemCommand({ TableName: TABLE, Key: { pk: { S: `GROUP#orders-app#${group}` }, sk: { S: "LOCK" } } }));
-const FAILURE = { error: "Deploy.AlarmTriggered", reason: "alarm orders-errors is in ALARM", state: "FAILURE", rollback: true } as const;
+/** A deploy-lambda input on `fn`:live (one function per scenario, so each has its own lock). */
+const input = (id: string, fn: string, extra: Record<string, unknown> = {}) => ({
+  deploymentId: id,
+  application: "orders-app",
+  deploymentGroup: "orders-prod",
+  functionName: fn,
+  alias: "live",
+  targetVersion: "4",
+  deploymentConfig: "CodeDeployDefault.LambdaCanary10Percent5Minutes",
+  hooks: { beforeAllowTraffic: "CodeDeployHook_pre" },
+  alarms: ["orders-errors"],
+  ...extra,
+});
+const startEvent = (id: string, fn: string, extra: Record<string, unknown> = {}, token = `token-${id}`) => ({ input: input(id, fn, extra), executionName: id, executionArn: execArn(id), taskToken: token });
+/** Runs Start and takes the prepared deployment out of its own token's answer (read back from the SFN mock's calls). */
+let prepared: PreparedDeployment | undefined;
+async function started(id: string, fn: string, extra: Record<string, unknown> = {}): Promise<PreparedDeployment> {
+  prepared = undefined;
+  const sfn = stubs[0] as unknown as AwsStub<never, never, never> & { commandCalls(c: unknown): { args: [{ input: { output?: string } }] }[] };
+  await as("start", () => start(startEvent(id, fn, extra)));
+  const answers = sfn.commandCalls(SendTaskSuccessCommand);
+  prepared = JSON.parse(answers.at(-1)?.args[0].input.output ?? "{}") as PreparedDeployment;
+  expect(prepared.deployment.deploymentId).toBe(id);
+  return prepared;
+}
+/** Deletes a target's lock behind the registry's back: a crash between a release's delete and its settle. */
+const dropLock = (fn: string) =>
+  dynamoDbClient().send(new DeleteItemCommand({ TableName: TABLE, Key: { pk: { S: `TARGET#arn:aws:lambda:us-east-1:123456789012:function:${fn}:live` }, sk: { S: "LOCK" } } }));
+const FAILURE = { error: "Deploy.AlarmTriggered", reason: "alarm orders-errors is in ALARM", state: "STOP", rollback: true } as const;
+const OUTCOME = { ...FAILURE, eventFields: { state: "STOP" as const, reason: FAILURE.reason, rollback: true, error: FAILURE.error } };
 
 // ------------------------------------------------------------------------------ the roles in serverless.yml
 
@@ -178,6 +225,8 @@ function granted(fn: Fn): Set<string> {
     if (text === JSON.stringify({ "Fn::GetAtt": ["RegistryTable", "Arn"] })) return "table";
     if (text.includes("RegistryTable") && text.includes("/index/")) return `index:${/\/index\/([^"]+)"/.exec(text)?.[1]}`;
     if (text.includes("${param:targetFunctionPattern}")) return "target";
+    if (text.includes("${param:hookFunctionPattern}")) return "hook";
+    if (text === JSON.stringify({ Ref: "BakeWatcherStateMachine" })) return "bakeWatcher";
     if (text === JSON.stringify({ "Fn::GetAtt": ["StepDeployEventBus", "Arn"] })) return "bus";
     if (text.includes("LogGroup")) return "logs";
     return `other:${text}`;
@@ -195,120 +244,136 @@ function granted(fn: Fn): Set<string> {
 
 // ------------------------------------------------------------------------------ the paths
 
-describe("IAM coverage: the new handlers against their roles", () => {
+describe("IAM coverage: the deployment handlers against their roles", () => {
   beforeAll(async () => {
     const reg = registry();
-    // register: first run, a repeat (create is a no-op, lock already mine), a conflicting deployment.
+    // start: a free target (reads the account, records, locks, answers its token); a repeat; a busy target.
     const a = nextId();
+    const p = await started(a, "orders");
+    expect(await settle(as("start", () => start(startEvent(a, "orders", {}, "token-again"))))).toBe("ok");
     const b = nextId();
-    expect(await settle(as("register", () => register({ deployment: deployment(a, "g-main"), executionArn: execArn(a) })))).toBe("ok");
-    expect(await settle(as("register", () => register({ deployment: deployment(a, "g-main"), executionArn: execArn(a) })))).toBe("ok");
-    expect(await settle(as("register", () => register({ deployment: deployment(b, "g-main"), executionArn: execArn(b) })))).toBe("Deploy.ConflictingDeployment");
+    expect(await settle(as("start", () => start(startEvent(b, "orders"))))).toBe("Deploy.ConflictingDeployment");
+    // closeUnstarted: the conflicting one is recorded Failed.
+    expect(await settle(as("closeUnstarted", () => closeUnstarted({ input: input(b, "orders"), executionName: b, failure: { Error: "Deploy.ConflictingDeployment", Cause: "busy" } })))).toBe("ok");
 
-    // watchBake: a quiet bake; a bake that finds its alarm firing; a bake that applies a promote recorded earlier.
-    const bake = (id: string) => as("watchBake", () => watchBake({ deployment: deployment(id, "g-main"), step, bake: { remaining: 300 }, totalSteps: 2, taskToken: `token-${id}` }));
-    expect(await settle(bake(a))).toBe("ok");
+    // runHook: the alarms, then the hook.
+    expect(await settle(as("runHook", () => runHook({ deployment: p.deployment, lifecycleEvent: "BeforeAllowTraffic" })))).toBe("ok");
+    // shiftTraffic: the first step (record, alarms, UpdateAlias, GetAlias, progress).
+    const cursor = (await as("shiftTraffic", () => shiftTraffic({ deployment: p.deployment, plan: p.plan, cursor: p.cursor }))) as PreparedDeployment["cursor"];
+
+    // watchBake: a quiet bake; one that finds its alarm firing; one that applies a promote recorded earlier; a polled one (the watcher).
+    const bake = (token: string, c = cursor) => as("watchBake", () => watchBake({ deployment: p.deployment, cursor: c, taskToken: token }));
+    expect(await settle(bake(`bake-${a}`))).toBe("ok");
     // alarmListener: that alarm fires while the bake waits (Query the watches, fail the token).
-    expect(await settle(as("alarmListener", () => alarmListener({ source: "aws.cloudwatch", "detail-type": "CloudWatch Alarm State Change", detail: { alarmName: "orders-errors", state: { value: "ALARM" } } })))).toBe("ok");
+    const alarmEvent = { source: "aws.cloudwatch", "detail-type": "CloudWatch Alarm State Change", account: "123456789012", region: "us-east-1", detail: { alarmName: "orders-errors", state: { value: "ALARM" } } };
+    expect(await settle(as("alarmListener", () => alarmListener(alarmEvent)))).toBe("ok");
     alarmStates.set("orders-errors", "ALARM");
-    expect(await settle(bake(a))).toBe("Deploy.AlarmTriggered");
+    expect(await settle(bake(`bake2-${a}`))).toBe("Deploy.AlarmTriggered");
     alarmStates.clear();
     await reg.requestControl(a, { intent: "promote", by: "alice" });
-    expect(await settle(bake(a))).toBe("ok");
+    expect(await settle(bake(`bake3-${a}`))).toBe("ok");
+    const polled = { ...p.deployment, alarmMonitoring: "polling" as const };
+    expect(await settle(as("watchBake", () => watchBake({ deployment: polled, cursor: { ...cursor, watcher: true }, taskToken: `bake4-${a}` })))).toBe("ok");
+
+    // checkBake: a poll that finds the alarm firing; gates (GetMetricData) with no data set to pause; the end of a bake; a hand-over after 500 checks.
+    const gate = { name: "errors", metric: { namespace: "AWS/Lambda", metricName: "Errors", dimensions: {}, stat: "Sum" }, threshold: 1, comparison: "GreaterThanThreshold" as const, intervalSeconds: 60, failureLimit: 1, noData: "pause" as const };
+    const watch = (token: string, over: Partial<Record<string, unknown>> = {}) => ({ token, endsAtMs: Date.now() + 600_000, sleepSeconds: 60, gateFailures: [], checks: 0, part: 0, over: false, ...over });
+    const check = (d: ReturnType<typeof watcherView>, w: ReturnType<typeof watch>) => as("checkBake", () => checkBake({ deployment: d, watch: w as never, executionName: "d-x-s0-abc" }));
+    alarmStates.set("orders-errors", "ALARM");
+    expect(await settle(check(watcherView(polled), watch(`bake4-${a}`)))).toBe("ok");
+    alarmStates.clear();
+    const c = nextId();
+    const pc = await started(c, "orders-gated");
+    await as("watchBake", () => watchBake({ deployment: pc.deployment, cursor: { ...pc.cursor, bakeSeconds: 300, watcher: true }, taskToken: `bake-${c}` }));
+    expect(await settle(check(watcherView({ ...pc.deployment, metricGates: [gate] }), watch(`bake-${c}`)))).toBe("ok");
+    await reg.requestControl(c, { intent: "resume", by: "bob" }); // the gate paused it
+    await as("watchBake", () => watchBake({ deployment: pc.deployment, cursor: { ...pc.cursor, bakeSeconds: 300, watcher: true }, taskToken: `bake2-${c}` }));
+    expect(await settle(check(watcherView({ ...pc.deployment, alarmMonitoring: "polling" }), watch(`bake2-${c}`, { endsAtMs: 0 })))).toBe("ok");
+    await as("watchBake", () => watchBake({ deployment: pc.deployment, cursor: { ...pc.cursor, bakeSeconds: 300, watcher: true }, taskToken: `bake3-${c}` }));
+    expect(await settle(check(watcherView(pc.deployment), watch(`bake3-${c}`, { checks: 499 })))).toBe("ok");
 
     // holdPaused: a resume that arrived before the pause opened; an alarm firing while paused.
-    const c = nextId();
-    expect(await settle(as("register", () => register({ deployment: deployment(c, "g-pause"), executionArn: execArn(c) })))).toBe("ok");
-    await reg.requestControl(c, { intent: "pause", by: "bob" });
     await reg.requestControl(c, { intent: "resume", by: "bob" });
-    const hold = () => as("holdPaused", () => holdPaused({ deployment: deployment(c, "g-pause"), step, pause: { remainingSeconds: 120 }, taskToken: `token-${c}` }));
+    const hold = () => as("holdPaused", () => holdPaused({ deployment: pc.deployment, cursor: pc.cursor, pause: { Cause: JSON.stringify({ remainingSeconds: 120 }) }, taskToken: `pause-${c}` }));
     expect(await settle(hold())).toBe("ok");
     alarmStates.set("orders-errors", "ALARM");
     expect(await settle(hold())).toBe("Deploy.AlarmTriggered");
     alarmStates.clear();
 
-    // finalize: success with a deployment queued behind (hand-over), then a failure with nobody queued.
-    const queued = nextId();
-    await reg.createDeployment({ deploymentId: queued, application: "orders-app", deploymentGroup: "g-main", deploymentConfigName: "CodeDeployDefault.LambdaAllAtOnce", platform: "Lambda", target: {} });
-    expect(await reg.acquireOrEnqueue({ application: "orders-app", deploymentGroup: "g-main", deploymentId: queued })).toMatchObject({ acquired: false });
-    await putWaiting({ deploymentId: queued, token: `token-${queued}`, kind: "queue", stepIndex: -1, weight: 0, alarms: [] }); // it waits in line
-    expect(await settle(as("finalize", () => finalize({ deployment: deployment(a, "g-main") })))).toBe("ok");
-    expect(await settle(as("finalize", () => finalize({ deployment: deployment(a, "g-main") })))).toBe("ok"); // a retry
-    expect(await settle(as("finalize", () => finalize({ deployment: deployment(c, "g-pause"), outcome: FAILURE })))).toBe("ok");
+    // rollBack: restores with the last revision; after another writer, reads and leaves it.
+    expect(await settle(as("rollBack", () => rollBack({ deployment: p.deployment, plan: p.plan, cursor, outcome: OUTCOME })))).toBe("ok");
+    aliases.set("orders:live", { FunctionVersion: "2", Weights: {}, RevisionId: "someone-else" });
+    expect(await as("rollBack", () => rollBack({ deployment: p.deployment, plan: p.plan, cursor, outcome: OUTCOME }))).toMatchObject({ rollback: false });
 
-    // finalize repairs a group whose lock is gone while someone waits (a crash between delete and settle):
-    // the free lock goes to the head of the queue (UpdateItem).
+    // The queue: q waits behind a (queue entry, sequence, its token); finalize(a) hands the lock over and wakes it.
+    const q = nextId();
+    expect(await as("start", () => start(startEvent(q, "orders", { queue: true, targetVersion: "5" })))).toEqual({ waiting: true });
+    expect(await settle(as("finalize", () => finalize({ deployment: p.deployment })))).toBe("ok");
+    expect(await settle(as("finalize", () => finalize({ deployment: p.deployment })))).toBe("ok"); // a retry
+    expect((await reg.getLock({ lockKey: p.deployment.lockKey }))?.holderDeploymentId).toBe(q);
+    // q runs Start again: the lock is its own (its queue entry is cleaned up), it prepares.
+    aliases.set("orders:live", { FunctionVersion: "4", Weights: {}, RevisionId: "rev-q" });
+    expect(await settle(as("start", () => start(startEvent(q, "orders", { queue: true, targetVersion: "5" }, "token-q2"))))).toBe("ok");
+    // A queued deployment whose holder's lock vanished (a crash) takes it at its hourly re-check (its queue entry goes).
+    const r1 = nextId();
+    const r2 = nextId();
+    await started(r1, "orders-race");
+    expect(await as("start", () => start(startEvent(r2, "orders-race", { queue: true })))).toEqual({ waiting: true });
+    await dropLock("orders-race");
+    expect(await settle(as("start", () => start(startEvent(r2, "orders-race", { queue: true }, "token-r2b"))))).toBe("ok");
+
+    // finalize repairs a target whose lock is gone while someone waits (a crash between delete and settle).
     const d = nextId();
     const e = nextId();
-    expect(await settle(as("register", () => register({ deployment: deployment(d, "g-crash"), executionArn: execArn(d) })))).toBe("ok");
-    await reg.createDeployment({ deploymentId: e, application: "orders-app", deploymentGroup: "g-crash", deploymentConfigName: "CodeDeployDefault.LambdaAllAtOnce", platform: "Lambda", target: {} });
-    expect(await reg.acquireOrEnqueue({ application: "orders-app", deploymentGroup: "g-crash", deploymentId: e })).toMatchObject({ acquired: false });
-    await dropLock("g-crash");
-    expect(await settle(as("finalize", () => finalize({ deployment: deployment(d, "g-crash"), outcome: { ...FAILURE, state: "STOP" } })))).toBe("ok");
-    expect((await reg.getLock({ application: "orders-app", deploymentGroup: "g-crash" }))?.holderDeploymentId).toBe(e);
+    const pd = await started(d, "orders-crash");
+    expect(await as("start", () => start(startEvent(e, "orders-crash", { queue: true })))).toEqual({ waiting: true });
+    await dropLock("orders-crash");
+    expect(await settle(as("finalize", () => finalize({ deployment: pd.deployment, outcome: FAILURE })))).toBe("ok");
+    expect((await reg.getLock({ lockKey: pd.deployment.lockKey }))?.holderDeploymentId).toBe(e);
 
-    // janitor: an execution aborted mid-bake with a deployment queued behind it (restore, record,
-    // release, notify); the same with the lock already gone (settle grants it: UpdateItem); one
-    // that ended cleanly (release only); one it knows nothing about.
+    // closeUnstarted: a queued deployment stopped in line leaves the queue; a holder rejected after the wait hands the lock on.
+    const f = nextId();
+    const g = nextId();
+    const pf = await started(f, "orders-leave");
+    expect(await as("start", () => start(startEvent(g, "orders-leave", { queue: true })))).toEqual({ waiting: true });
+    const h = nextId();
+    expect(await as("start", () => start(startEvent(h, "orders-leave", { queue: true })))).toEqual({ waiting: true });
+    expect(await settle(as("closeUnstarted", () => closeUnstarted({ input: input(h, "orders-leave"), executionName: h, failure: { Error: "Deploy.Stopped", Cause: "stopped in line" } })))).toBe("ok");
+    await reg.markStopped(f, "Deploy.Stopped", "x"); // f's record final, its lock still held (its finalize crashed)
+    expect(await settle(as("closeUnstarted", () => closeUnstarted({ input: input(f, "orders-leave"), executionName: f, failure: { Error: "Deploy.VersionMismatch", Cause: "stale" } })))).toBe("ok");
+    expect((await reg.getLock({ lockKey: pf.deployment.lockKey }))?.holderDeploymentId).toBe(g);
+    // ... and one whose lock vanished with a queue behind (settle: UpdateItem).
+    const k = nextId();
+    expect(await as("start", () => start(startEvent(k, "orders-leave", { queue: true })))).toEqual({ waiting: true });
+    await dropLock("orders-leave");
+    expect(await settle(as("closeUnstarted", () => closeUnstarted({ input: input(g, "orders-leave"), executionName: g, failure: { Error: "Deploy.Stopped", Cause: "x" } })))).toBe("ok");
+
+    // janitor: an execution aborted mid-bake with a deployment queued behind it (restore, record, release, notify);
+    // the same with the lock already gone; one whose alias another writer changed; one that ended cleanly; one unknown.
     const status = (id: string, s: string) => ({ detail: { executionArn: execArn(id), name: id, status: s }, region: "us-east-1" });
-    for (const [group, crashed] of [
-      ["g-janitor", false],
-      ["g-janitor-crash", true],
+    for (const [fn, crashed] of [
+      ["orders-janitor", false],
+      ["orders-janitor-crash", true],
     ] as const) {
       const dead = nextId();
       const next = nextId();
-      expect(await settle(as("register", () => register({ deployment: deployment(dead, group), executionArn: execArn(dead) })))).toBe("ok");
-      expect(await settle(as("watchBake", () => watchBake({ deployment: deployment(dead, group), step, bake: { remaining: 300 }, taskToken: `token-${dead}` })))).toBe("ok");
-      await reg.createDeployment({ deploymentId: next, application: "orders-app", deploymentGroup: group, deploymentConfigName: "CodeDeployDefault.LambdaAllAtOnce", platform: "Lambda", target: {} });
-      expect(await reg.acquireOrEnqueue({ application: "orders-app", deploymentGroup: group, deploymentId: next })).toMatchObject({ acquired: false });
-      await putWaiting({ deploymentId: next, token: `token-${next}`, kind: "queue", stepIndex: -1, weight: 0, alarms: [] });
-      if (crashed) await dropLock(group);
+      const pj = await started(dead, fn);
+      await as("shiftTraffic", () => shiftTraffic({ deployment: pj.deployment, plan: pj.plan, cursor: pj.cursor }));
+      await as("watchBake", () => watchBake({ deployment: pj.deployment, cursor: cursorAfter({ step: 0, weight: 10, bakeSeconds: 300 }, false, "x"), taskToken: `bake-${dead}` }));
+      expect(await as("start", () => start(startEvent(next, fn, { queue: true })))).toEqual({ waiting: true });
+      if (crashed) await dropLock(fn);
       expect(await as("janitor", () => janitor(status(dead, "ABORTED")))).toMatchObject({ action: "restored" });
       expect((await reg.getDeployment(dead))?.status).toBe("Stopped");
-      expect((await reg.getLock({ application: "orders-app", deploymentGroup: group }))?.holderDeploymentId).toBe(next);
+      expect((await reg.getLock({ lockKey: pj.deployment.lockKey }))?.holderDeploymentId).toBe(next);
     }
+    const other = nextId();
+    await started(other, "orders-other-writer");
+    aliases.set("orders-other-writer:live", { FunctionVersion: "2", Weights: { "1": 0.5 }, RevisionId: "theirs" });
+    expect(await as("janitor", () => janitor(status(other, "TIMED_OUT")))).toMatchObject({ action: "closed-without-restore" });
     expect(await as("janitor", () => janitor(status(a, "FAILED")))).toMatchObject({ deploymentId: a }); // Succeeded: release only
     expect(await as("janitor", () => janitor(status(nextId(), "TIMED_OUT")))).toMatchObject({ action: "none" });
-
-    // The queue (queue: true). joinQueue: a free group (lock taken), a busy one (queued), a repeat.
-    const input = (id: string, group: string) => ({ deploymentId: id, application: "orders-app", deploymentGroup: group, functionName: "orders", alias: "live", targetVersion: "4", queue: true });
-    const q1 = nextId();
-    const q2 = nextId();
-    const q3 = nextId();
-    const join = (id: string) => as("joinQueue", () => joinQueue({ input: input(id, "g-queue"), executionArn: execArn(id) }));
-    expect(await join(q1)).toMatchObject({ acquired: true });
-    expect(await join(q2)).toMatchObject({ acquired: false, queuedBehind: q1, position: 1 });
-    expect(await join(q3)).toMatchObject({ acquired: false, position: 2 });
-    expect(await join(q2)).toMatchObject({ acquired: false, position: 1 });
-    // waitInLine: still behind q1 (stores the token); q3 asked to stop while queued.
-    const wait = (id: string) => as("waitInLine", () => waitInLine({ deploymentId: id, application: "orders-app", deploymentGroup: "g-queue", executionArn: execArn(id), taskToken: `token-${id}` }));
-    expect(await wait(q2)).toEqual({ waiting: true });
-    await reg.requestControl(q3, { intent: "stop", by: "carol", rollback: true });
-    expect(await settle(wait(q3))).toBe("Deploy.Stopped");
-    // leaveQueue: q3 leaves (stopped in line); q1, the holder, leaves (rejected): the lock goes to q2, woken.
-    const leave = (id: string, error: string) => as("leaveQueue", () => leaveQueue({ input: { deploymentId: id, application: "orders-app", deploymentGroup: "g-queue" }, failure: { Error: error, Cause: "test" } }));
-    expect(await leave(q3, "Deploy.Stopped")).toEqual({ status: "Stopped", passedLockTo: null });
-    expect(await leave(q1, "Deploy.VersionMismatch")).toEqual({ status: "Failed", passedLockTo: q2 });
-    // waitInLine after a hand-over it missed: the lock is its own already, it wakes itself.
-    expect(await wait(q2)).toEqual({ waiting: false });
-
-    // Crash repair on the queue's paths. g-queue2: q4 holds; q5 queued, then stopped while queued (its entry
-    // stays); the lock vanishes (a crash). joinQueue(q6) skips q5's entry (DeleteItem) and gets the lock.
-    const [q4, q5, q6, q7, q8] = [nextId(), nextId(), nextId(), nextId(), nextId()];
-    const join2 = (id: string) => as("joinQueue", () => joinQueue({ input: input(id, "g-queue2"), executionArn: execArn(id) }));
-    expect(await join2(q4)).toMatchObject({ acquired: true });
-    expect(await join2(q5)).toMatchObject({ acquired: false });
-    await reg.markStopped(q5, "Deploy.Stopped", "stopped in line");
-    await dropLock("g-queue2");
-    expect(await join2(q6)).toMatchObject({ acquired: true });
-    // waitInLine of a deployment whose queue entry was removed meanwhile: it queues again (sequence UpdateItem).
-    await reg.createDeployment({ deploymentId: q7, application: "orders-app", deploymentGroup: "g-queue2", deploymentConfigName: "CodeDeployDefault.LambdaAllAtOnce", platform: "Lambda", target: {}, queued: true });
-    expect(await as("waitInLine", () => waitInLine({ deploymentId: q7, application: "orders-app", deploymentGroup: "g-queue2", executionArn: execArn(q7), taskToken: `token-${q7}` }))).toEqual({ waiting: true });
-    // leaveQueue of q8 (queued) after the lock vanished: the free lock goes to the head, q7 (UpdateItem), woken.
-    expect(await join2(q8)).toMatchObject({ acquired: false });
-    await dropLock("g-queue2");
-    expect(await as("leaveQueue", () => leaveQueue({ input: { deploymentId: q8, application: "orders-app", deploymentGroup: "g-queue2" }, failure: { Error: "Deploy.Stopped" } }))).toEqual({ status: "Stopped", passedLockTo: q7 });
-  }, 60_000);
+    expect(prepared).toBeDefined();
+  }, 120_000);
 
   it.each(FNS)("%s: every AWS call it made is granted by its role", (fn) => {
     const allowed = granted(fn);
@@ -359,8 +424,8 @@ describe("IAM coverage: the operator CLI against the policy in docs/deploy.md", 
     const reg = registry();
     const id = nextId();
     // A running deployment waiting in a bake (set up unrecorded).
-    await register({ deployment: deployment(id, "g-op"), executionArn: execArn(id) });
-    await watchBake({ deployment: deployment(id, "g-op"), step, bake: { remaining: 300 }, taskToken: `token-${id}` });
+    const p = await started(id, "orders-op");
+    await watchBake({ deployment: p.deployment, cursor: cursorAfter({ step: 0, weight: 10, bakeSeconds: 300 }, false, p.cursor.revision), taskToken: `bake-${id}` });
     const dir = mkdtempSync(path.join(tmpdir(), "stepdeploy-iam-"));
     try {
       const input = path.join(dir, "input.json");
@@ -378,7 +443,7 @@ describe("IAM coverage: the operator CLI against the policy in docs/deploy.md", 
       await run("resume", id);
       await run("stop", id);
       expect(JSON.parse(await run("list", "--json"))).toEqual(expect.arrayContaining([expect.objectContaining({ deploymentId: id })]));
-      expect(JSON.parse(await run("history", "--group", "orders-app/g-op", "--json"))).toMatchObject({ deployments: [{ deploymentId: id }] });
+      expect(JSON.parse(await run("history", "--group", "orders-app/orders-prod", "--json")).deployments[0]).toMatchObject({ deploymentId: id });
       expect((await reg.getDeployment(id))?.control).toMatchObject({ stopRequested: { requestedBy: expect.any(String) } });
     } finally {
       rmSync(dir, { recursive: true, force: true });

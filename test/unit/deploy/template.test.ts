@@ -13,20 +13,18 @@ import { PACKAGE_PARAMS, PACKAGE_STAGE } from "../../../scripts/package-service.
 import { asList, type CfnTemplate, type Json, type PackagedService, packagedService, ROOT, roleStatements, type Statement } from "./package-fixture.js";
 
 const FUNCTIONS = {
-  prepare: "PrepareLambdaFunction",
-  checkAlarms: "CheckAlarmsLambdaFunction",
-  checkGates: "CheckGatesLambdaFunction",
+  start: "StartLambdaFunction",
+  closeUnstarted: "CloseUnstartedLambdaFunction",
   runHook: "RunHookLambdaFunction",
-  concludeFailure: "ConcludeFailureLambdaFunction",
-  register: "RegisterLambdaFunction",
+  shiftTraffic: "ShiftTrafficLambdaFunction",
   watchBake: "WatchBakeLambdaFunction",
+  checkBake: "CheckBakeLambdaFunction",
   holdPaused: "HoldPausedLambdaFunction",
+  concludeFailure: "ConcludeFailureLambdaFunction",
+  rollBack: "RollBackLambdaFunction",
   finalize: "FinalizeLambdaFunction",
   alarmListener: "AlarmListenerLambdaFunction",
   janitor: "JanitorLambdaFunction",
-  joinQueue: "JoinQueueLambdaFunction",
-  waitInLine: "WaitInLineLambdaFunction",
-  leaveQueue: "LeaveQueueLambdaFunction",
   dispatchRelease: "DispatchReleaseLambdaFunction",
   planRelease: "PlanReleaseLambdaFunction",
   uploadCodePackage: "UploadCodePackageLambdaFunction",
@@ -34,7 +32,7 @@ const FUNCTIONS = {
 } as const;
 type FunctionKey = keyof typeof FUNCTIONS;
 /** The functions the state machine invokes (lambda:invoke and lambda:invoke.waitForTaskToken tasks). */
-const INVOKED_BY_STATE_MACHINE: FunctionKey[] = ["prepare", "register", "checkAlarms", "checkGates", "runHook", "watchBake", "holdPaused", "finalize", "concludeFailure", "joinQueue", "waitInLine", "leaveQueue"];
+const INVOKED_BY_STATE_MACHINE: FunctionKey[] = ["start", "closeUnstarted", "runHook", "shiftTraffic", "watchBake", "holdPaused", "concludeFailure", "rollBack", "finalize"];
 /** Invoked by EventBridge rules on the default bus instead. */
 const RULE_TARGETS: FunctionKey[] = ["alarmListener", "janitor", "dispatchRelease"];
 /** Invoked by the release state machine. */
@@ -198,7 +196,14 @@ describe("packaged template: bus and functions", () => {
     expect(props.Runtime).toBe("nodejs20.x");
     expect(props.Architectures).toEqual(["arm64"]);
     expect(props.Role).toEqual({ "Fn::GetAtt": [roleOf(key), "Arn"] });
-    const own = { dispatchRelease: ["RELEASE_SOURCES", "RELEASE_STATE_MACHINE_ARN"], planRelease: ["RELEASE_SOURCES", "HOOK_FUNCTION_PATTERN", "OWN_FUNCTION_PREFIX"] }[key] ?? [];
+    const ownVariables: Record<string, string[]> = {
+      dispatchRelease: ["RELEASE_SOURCES", "RELEASE_STATE_MACHINE_ARN"],
+      start: ["HOOK_FUNCTION_PATTERN"],
+      watchBake: ["BAKE_WATCHER_STATE_MACHINE_ARN"],
+      checkBake: ["BAKE_WATCHER_STATE_MACHINE_ARN"],
+      planRelease: ["RELEASE_SOURCES", "HOOK_FUNCTION_PATTERN", "OWN_FUNCTION_PREFIX"],
+    };
+    const own = ownVariables[key] ?? [];
     const variables = (props.Environment as { Variables: Record<string, Json> }).Variables;
     expect(Object.fromEntries(Object.entries(variables).filter(([k]) => !own.includes(k)))).toEqual({
       EVENT_BUS_NAME: { Ref: "StepDeployEventBus" },
@@ -216,7 +221,7 @@ describe("packaged template: bus and functions", () => {
 });
 
 describe("packaged bundles", () => {
-  it("load outside the repository (no node_modules) and export a handler; prepare rejects bad input", async () => {
+  it("load outside the repository (no node_modules) and export a handler; start rejects bad input", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "stepdeploy-bundles-"));
     try {
       for (const key of Object.keys(FUNCTIONS)) await unzip(path.join(pkg.dir, ".serverless", `${key}.zip`), dir);
@@ -224,14 +229,14 @@ describe("packaged bundles", () => {
         const names = ${JSON.stringify(Object.keys(FUNCTIONS))};
         const out = {};
         for (const n of names) out[n] = typeof (await import("./functions/handlers/" + n + ".mjs")).handler;
-        const { handler } = await import("./functions/handlers/prepare.mjs");
-        out.prepare_error = await handler({ input: {} }).then(() => "no error", (e) => e.name);
+        const { handler } = await import("./functions/handlers/start.mjs");
+        out.start_error = await handler({ input: {} }).then(() => "no error", (e) => e.name);
         console.log(JSON.stringify(out));`;
       const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], {
         cwd: dir,
         env: { PATH: process.env.PATH ?? "", AWS_REGION: "us-east-1", POWERTOOLS_LOG_LEVEL: "SILENT", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
       });
-      expect(JSON.parse(stdout)).toEqual({ ...Object.fromEntries(Object.keys(FUNCTIONS).map((k) => [k, "function"])), prepare_error: "Deploy.InvalidInput" });
+      expect(JSON.parse(stdout)).toEqual({ ...Object.fromEntries(Object.keys(FUNCTIONS).map((k) => [k, "function"])), start_error: "Deploy.InvalidInput" });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -261,10 +266,10 @@ describe("packaged template: IAM", () => {
 
   it("uses one role per function and none from the framework", () => {
     const roles = Object.entries(pkg.template.Resources).filter(([, r]) => r.Type === "AWS::IAM::Role").map(([id]) => id);
-    expect(roles.sort()).toEqual([...Object.keys(FUNCTIONS).map(roleOf), "DeployLambdaStateMachineRole", "ReleaseStateMachineRole"].sort());
+    expect(roles.sort()).toEqual([...Object.keys(FUNCTIONS).map(roleOf), "DeployLambdaStateMachineRole", "BakeWatcherStateMachineRole", "ReleaseStateMachineRole"].sort());
   });
 
-  it("state machine role: invoke only the functions the definition calls, shift target aliases, put events on our bus", () => {
+  it("state machine role: invoke only the functions the definition calls and put events on our bus; traffic moves in the functions", () => {
     const invoke = statementsOf(pkg.template, "DeployLambdaStateMachineRole", "InvokeStepDeployFunctions");
     expect(invoke.Action).toEqual(["lambda:InvokeFunction"]);
     const granted = asList(invoke.Resource);
@@ -278,15 +283,17 @@ describe("packaged template: IAM", () => {
     const events = statementsOf(pkg.template, "DeployLambdaStateMachineRole", "PublishDeploymentEvents");
     expect(events.Action).toEqual(["events:PutEvents"]);
     expect(events.Resource).toEqual([{ "Fn::GetAtt": ["StepDeployEventBus", "Arn"] }]);
-    const shift = statementsOf(pkg.template, "DeployLambdaStateMachineRole", "ShiftTargetAliases");
-    expect(shift.Action).toEqual(["lambda:UpdateAlias", "lambda:GetAlias"]);
+    expect(roleStatements(pkg.template, "DeployLambdaStateMachineRole").map((s) => s.Sid)).toEqual(["InvokeStepDeployFunctions", "PublishDeploymentEvents"]);
+    const watcher = statementsOf(pkg.template, "BakeWatcherStateMachineRole", "InvokeCheckBake");
+    expect(watcher.Resource).toEqual([{ "Fn::GetAtt": ["CheckBakeLambdaFunction", "Arn"] }, { "Fn::Sub": "${CheckBakeLambdaFunction.Arn}:*" }]);
   });
 
   const scoped = [
-    ["DeployLambdaStateMachineRole", "ShiftTargetAliases", "target"],
+    ["ShiftTrafficRole", "ShiftTargetAliases", "target"],
+    ["RollBackRole", "RestoreTargetAliases", "target"],
     ["JanitorRole", "RestoreTargetAliases", "target"],
-    ["PrepareRole", "ReadTargetFunctions", "target"],
-    ["PrepareRole", "CheckHookFunctionsExist", "hook"],
+    ["StartRole", "ReadTargetFunctions", "target"],
+    ["StartRole", "CheckHookFunctionsExist", "hook"],
     ["RunHookRole", "InvokeHooks", "hook"],
   ] as const;
 
@@ -388,19 +395,19 @@ describe("packaged template: EventBridge rules", () => {
 describe("packaged template: IAM for deployment safety and control", () => {
   // Exactly the DynamoDB actions each handler's code path calls (functions/adapters/dynamodb-registry.ts,
   // dynamodb-callbacks.ts); iam-coverage.test.ts runs the handlers and checks the calls against serverless.yml.
+  const ALL = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"];
   const REGISTRY_ACTIONS: Record<string, string[]> = {
-    register: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
-    // Polling mode reads operator requests at each poll; a gate without data records a pause.
-    checkAlarms: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
-    checkGates: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+    start: ALL,
+    closeUnstarted: ALL,
+    // Operator requests before the write, progress after it.
+    shiftTraffic: ["dynamodb:GetItem", "dynamodb:PutItem"],
     watchBake: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+    // Whose token waits; a gate without data records a pause.
+    checkBake: ["dynamodb:GetItem", "dynamodb:PutItem"],
     holdPaused: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
-    finalize: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"],
+    finalize: ALL,
     alarmListener: ["dynamodb:Query"],
-    janitor: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"],
-    joinQueue: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"],
-    waitInLine: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"],
-    leaveQueue: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"],
+    janitor: ALL,
   };
 
   it.each(Object.entries(REGISTRY_ACTIONS))("%s: registry actions on the table only", (key, actions) => {
@@ -420,64 +427,71 @@ describe("packaged template: IAM for deployment safety and control", () => {
     }
   });
 
-  it("task tokens: bakes and pauses answer with success, alarmListener with failure, nothing else", () => {
-    const expected: Record<string, string> = {
-      watchBake: "states:SendTaskSuccess",
-      holdPaused: "states:SendTaskSuccess",
-      alarmListener: "states:SendTaskFailure",
+  it("task tokens: each function answers only the tokens it must, with the one action it needs", () => {
+    const expected: Record<string, [string, string][]> = {
+      start: [["AnswerOwnToken", "states:SendTaskSuccess"]],
+      watchBake: [["AnswerOwnToken", "states:SendTaskSuccess"]],
+      holdPaused: [["AnswerOwnToken", "states:SendTaskSuccess"]],
+      checkBake: [
+        ["AnswerBakeToken", "states:SendTaskSuccess"],
+        ["FailBakeToken", "states:SendTaskFailure"],
+      ],
+      alarmListener: [["AnswerTaskTokens", "states:SendTaskFailure"]],
+      closeUnstarted: [["WakeNextInLine", "states:SendTaskFailure"]],
+      finalize: [["WakeNextInLine", "states:SendTaskFailure"]],
+      janitor: [["WakeNextInLine", "states:SendTaskFailure"]],
     };
     for (const key of Object.keys(FUNCTIONS)) {
-      const st = roleStatements(pkg.template, roleOf(key)).find((s) => s.Sid === "AnswerTaskTokens");
-      if (!expected[key]) {
-        expect(st, key).toBeUndefined();
-        continue;
-      }
-      expect(st?.Action, key).toEqual([expected[key]]);
-      expect(st?.Resource, key).toBe("*");
+      const tokenStatements = roleStatements(pkg.template, roleOf(key)).filter((s) => asList(s.Action).some((a) => a.startsWith("states:SendTask")));
+      expect(tokenStatements.map((s) => [s.Sid, s.Action, s.Resource]), key).toEqual((expected[key] ?? []).map(([sid, action]) => [sid, [action], "*"]));
     }
     expect(roleStatements(pkg.template, "DeployLambdaStateMachineRole").flatMap((s) => asList(s.Action)).filter((a) => a.startsWith("states:"))).toEqual([]);
   });
 
-  it("metric gates are read (GetMetricData) only by the functions that evaluate them", () => {
-    for (const key of ["checkAlarms", "checkGates"]) {
-      const st = statementsOf(pkg.template, roleOf(key), "ReadMetricGates");
-      expect(st.Action, key).toEqual(["cloudwatch:GetMetricData"]);
-    }
-    for (const key of ["prepare", "register", "watchBake", "holdPaused", "finalize", "alarmListener", "janitor", "runHook", "concludeFailure"]) {
-      expect(roleStatements(pkg.template, roleOf(key)).map((s) => s.Sid), key).not.toContain("ReadMetricGates");
+  it("the bake watcher is started only by the Bake (and, to hand over, by itself)", () => {
+    for (const key of ["watchBake", "checkBake"]) {
+      const st = roleStatements(pkg.template, roleOf(key)).find((s) => asList(s.Action).includes("states:StartExecution"));
+      expect(st?.Resource, key).toEqual([{ Ref: "BakeWatcherStateMachine" }]);
     }
   });
 
-  it("alarms are read by the functions that check them", () => {
-    for (const key of ["prepare", "checkAlarms", "watchBake", "holdPaused"]) {
-      const st = statementsOf(pkg.template, roleOf(key), "ReadAlarms");
-      expect(st.Action, key).toEqual(["cloudwatch:DescribeAlarms"]);
+  it("metric gates are read (GetMetricData) only by the bake watcher's check", () => {
+    for (const key of Object.keys(FUNCTIONS).filter((k) => !["dispatchRelease", "planRelease", "uploadCodePackage", "buildDeployment"].includes(k))) {
+      const sids = roleStatements(pkg.template, roleOf(key)).map((s) => s.Sid);
+      expect(sids.includes("ReadMetricGates"), key).toBe(key === "checkBake");
     }
-    for (const key of ["register", "finalize", "alarmListener", "janitor"]) {
+  });
+
+  it("alarms are read by the functions that check them, and only those", () => {
+    const readers = ["start", "runHook", "shiftTraffic", "watchBake", "checkBake", "holdPaused"];
+    for (const key of readers) expect(statementsOf(pkg.template, roleOf(key), "ReadAlarms").Action, key).toEqual(["cloudwatch:DescribeAlarms"]);
+    for (const key of ["closeUnstarted", "concludeFailure", "rollBack", "finalize", "alarmListener", "janitor"]) {
       expect(roleStatements(pkg.template, roleOf(key)).map((s) => s.Sid), key).not.toContain("ReadAlarms");
     }
   });
 
-  it("janitor: restores aliases with UpdateAlias only and publishes on the stack's bus", () => {
-    expect(statementsOf(pkg.template, "JanitorRole", "RestoreTargetAliases").Action).toEqual(["lambda:UpdateAlias"]);
+  it("janitor: reads and restores aliases (GetAlias, UpdateAlias) and publishes on the stack's bus", () => {
+    expect(statementsOf(pkg.template, "JanitorRole", "RestoreTargetAliases").Action).toEqual(["lambda:UpdateAlias", "lambda:GetAlias"]);
     const events = statementsOf(pkg.template, "JanitorRole", "PublishDeploymentEvents");
     expect(events.Action).toEqual(["events:PutEvents"]);
     expect(events.Resource).toEqual([{ "Fn::GetAtt": ["StepDeployEventBus", "Arn"] }]);
     expect(roleStatements(pkg.template, "JanitorRole").map((s) => s.Sid)).toEqual(["Logs", "Registry", "RestoreTargetAliases", "PublishDeploymentEvents", "WakeNextInLine"]);
   });
 
-  it("register, finalize, alarmListener: logs, the registry and (alarmListener) task tokens, nothing else", () => {
-    expect(roleStatements(pkg.template, "RegisterRole").map((s) => s.Sid)).toEqual(["Logs", "Registry"]);
-    expect(roleStatements(pkg.template, "FinalizeRole").map((s) => s.Sid)).toEqual(["Logs", "Registry", "WakeNextInLine"]);
-    for (const key of ["finalize", "janitor", "waitInLine", "leaveQueue"]) {
-      const wake = statementsOf(pkg.template, roleOf(key), "WakeNextInLine");
-      expect([wake.Action, wake.Resource], key).toEqual([["states:SendTaskSuccess"], "*"]);
-    }
-    expect(roleStatements(pkg.template, "JoinQueueRole").map((s) => s.Sid)).toEqual(["Logs", "Registry"]);
-    expect(roleStatements(pkg.template, "AlarmListenerRole").map((s) => s.Sid)).toEqual(["Logs", "Registry", "AnswerTaskTokens"]);
-    for (const key of ["watchBake", "holdPaused"]) {
-      expect(roleStatements(pkg.template, roleOf(key)).map((s) => s.Sid), key).toEqual(["Logs", "Registry", "ReadAlarms", "AnswerTaskTokens"]);
-    }
+  it("each deployment function's role: exactly its statements", () => {
+    const sids: Record<string, string[]> = {
+      start: ["Logs", "ReadTargetFunctions", "CheckHookFunctionsExist", "ReadAlarms", "Registry", "AnswerOwnToken"],
+      closeUnstarted: ["Logs", "Registry", "WakeNextInLine"],
+      runHook: ["Logs", "ReadAlarms", "InvokeHooks"],
+      shiftTraffic: ["Logs", "Registry", "ReadAlarms", "ShiftTargetAliases"],
+      watchBake: ["Logs", "Registry", "ReadAlarms", "AnswerOwnToken", "StartBakeWatcher"],
+      checkBake: ["Logs", "Registry", "ReadAlarms", "ReadMetricGates", "AnswerBakeToken", "FailBakeToken", "HandOverToFreshWatcher"],
+      holdPaused: ["Logs", "Registry", "ReadAlarms", "AnswerOwnToken"],
+      rollBack: ["Logs", "RestoreTargetAliases"],
+      finalize: ["Logs", "Registry", "WakeNextInLine"],
+      alarmListener: ["Logs", "Registry", "AnswerTaskTokens"],
+    };
+    for (const [key, want] of Object.entries(sids)) expect(roleStatements(pkg.template, roleOf(key)).map((s) => s.Sid), key).toEqual(want);
   });
 });
 

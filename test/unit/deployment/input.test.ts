@@ -1,15 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_AUTO_ROLLBACK, parseDeployLambdaInput } from "../../../functions/domain/deployment/input.js";
 import { ValidationErrors } from "../../../functions/domain/errors.js";
+import { MINIMAL_INPUT } from "./handlers/helpers.js";
 
-const valid = {
-  application: "orders-app",
-  deploymentGroup: "orders-prod",
-  functionName: "orders",
-  alias: "live",
-  targetVersion: "4",
-  deploymentConfig: "CodeDeployDefault.LambdaCanary10Percent5Minutes",
-};
+const valid = MINIMAL_INPUT;
 
 function problems(raw: unknown): { field: string; reason: string }[] {
   try {
@@ -53,11 +47,21 @@ describe("parseDeployLambdaInput", () => {
     [{ ...valid, alarmPollSeconds: 1.5 }, "alarmPollSeconds", "integer"],
     [{ ...valid, deploymentId: "d-lower1234" }, "deploymentId", "uppercase"],
     [{ ...valid, typo: 1 }, "typo", "unknown field"],
+    // The wrong type is refused, never dropped.
+    [{ ...valid, description: 42 }, "description", "must be a string, got number"],
+    [{ ...valid, description: { text: "x" } }, "description", "must be a string, got object"],
+    [{ ...valid, description: "x".repeat(257) }, "description", "at most 256"],
   ])("rejects %j naming %s", (raw, field, reason) => {
     const p = problems(raw);
     const hit = p.find((x) => x.field === field);
     expect(hit, JSON.stringify(p)).toBeDefined();
     expect(hit?.reason).toContain(reason);
+  });
+
+  it("keeps a description, and accepts a function by partial ARN", () => {
+    const input = parseDeployLambdaInput({ ...valid, description: "hot-fix for #42", functionName: "123456789012:function:orders" });
+    expect(input.description).toBe("hot-fix for #42");
+    expect(input.functionName).toBe("123456789012:function:orders");
   });
 
   it("reports every problem at once", () => {

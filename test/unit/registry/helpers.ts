@@ -1,5 +1,5 @@
 import { createDynamoDbRegistry, DynamoDbRegistryStore } from "../../../functions/adapters/dynamodb-registry.js";
-import type { DeploymentRegistry, GroupRef, NewDeployment, RegistryOptions } from "../../../functions/domain/registry/index.js";
+import type { DeploymentRegistry, GroupRef, LockScope, NewDeployment, RegistryOptions } from "../../../functions/domain/registry/index.js";
 import type { LocalDynamoDb } from "../../support/dynalite.js";
 
 /** A clock that moves one second per reading, from 2026-01-01: times are distinct and ordered. */
@@ -25,13 +25,14 @@ export function storeOn(db: LocalDynamoDb): DynamoDbRegistryStore {
 }
 
 let groups = 0;
-/** A fresh group per test, so tests share one table without seeing each other. */
-export function freshGroup(prefix = "grp"): GroupRef {
+/**
+ * A fresh group per test, deploying to a fresh traffic target (its lock key), so tests share one table without
+ * seeing each other. Spread into a lock request it names both the group and the target.
+ */
+export function freshGroup(prefix = "grp"): GroupRef & LockScope {
   groups += 1;
-  return {
-    application: "app",
-    deploymentGroup: `${prefix}-${process.pid}-${groups}`,
-  };
+  const deploymentGroup = `${prefix}-${process.pid}-${groups}`;
+  return { application: "app", deploymentGroup, lockKey: `arn:aws:lambda:us-east-1:123456789012:function:${deploymentGroup}:live` };
 }
 
 let ids = 0;
@@ -44,7 +45,8 @@ export function freshId(): string {
 export function lambdaDeployment(group: GroupRef, deploymentId = freshId(), overrides: Partial<NewDeployment> = {}): NewDeployment {
   return {
     deploymentId,
-    ...group,
+    application: group.application,
+    deploymentGroup: group.deploymentGroup,
     deploymentConfigName: "CodeDeployDefault.LambdaCanary10Percent5Minutes",
     platform: "Lambda",
     target: {

@@ -1,6 +1,13 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AcquireResult, DeploymentRegistry, type GroupRef, type ReleaseResult } from "../../../functions/domain/registry/index.js";
+import {
+  type AcquireResult,
+  DeploymentRegistry,
+  type LockScope,
+  type QueueEntry,
+  type ReleaseResult,
+  type TargetLock,
+} from "../../../functions/domain/registry/index.js";
 import { type LocalDynamoDb, startDynalite } from "../../support/dynalite.js";
 import { failure, freshGroup, freshId, lambdaDeployment, registryOn, steppingClock, storeOn } from "./helpers.js";
 
@@ -14,6 +21,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await db?.close();
 });
+
+/** The target's lock and queue, as groupState shows them for a group's running deployment. */
+async function targetState(reg: DeploymentRegistry, scope: LockScope): Promise<{ lock?: TargetLock; queue: QueueEntry[] }> {
+  const [lock, queue] = await Promise.all([reg.getLock(scope), reg.listQueue(scope)]);
+  return { queue, ...(lock ? { lock } : {}) };
+}
 
 /** Several "Lambdas": independent registry instances on the same table. */
 const workers = (n: number) => Array.from({ length: n }, () => registryOn(db));
@@ -44,7 +57,7 @@ describe("fail-fast lock (acquireLock)", () => {
     for (const r of results) {
       if (r.status === "fulfilled") continue;
       expect((r.reason as Error).name).toBe("Deploy.ConflictingDeployment");
-      expect((r.reason as Error).message).toBe(`A conflicting deployment (${holder}) is in progress for ${group.application}/${group.deploymentGroup}`);
+      expect((r.reason as Error).message).toBe(`A conflicting deployment (${holder} of ${group.application}/${group.deploymentGroup}) is in progress on ${group.lockKey}`);
       expect(r.reason).toMatchObject({ activeDeploymentId: holder });
     }
   });
@@ -67,17 +80,19 @@ describe("fail-fast lock (acquireLock)", () => {
     expect(both.map((l) => l.acquiredAt)).toEqual([first.acquiredAt, first.acquiredAt]);
   });
 
-  it("the lock is per group: other groups and other applications are free", async () => {
+  it("the lock is per traffic target: other targets are free, and any group is refused on a held target", async () => {
     const group = freshGroup();
-    await registry.acquireLock({ ...group, deploymentId: freshId() });
+    const holder = freshId();
+    await registry.acquireLock({ ...group, deploymentId: holder });
     await expect(registry.acquireLock({ ...freshGroup(), deploymentId: freshId() })).resolves.toBeDefined();
-    await expect(
-      registry.acquireLock({
-        application: "other-app",
-        deploymentGroup: group.deploymentGroup,
-        deploymentId: freshId(),
-      }),
-    ).resolves.toBeDefined();
+    // Another application, and the same group name in another letter case, on the same target.
+    for (const other of [{ application: "other-app", deploymentGroup: group.deploymentGroup }, { application: group.application, deploymentGroup: group.deploymentGroup.toUpperCase() }]) {
+      const refused = await failure(registry.acquireLock({ ...other, lockKey: group.lockKey, deploymentId: freshId() }));
+      expect(refused).toEqual({
+        name: "Deploy.ConflictingDeployment",
+        message: `A conflicting deployment (${holder} of ${group.application}/${group.deploymentGroup}) is in progress on ${group.lockKey}`,
+      });
+    }
   });
 
   it("rejects malformed ids and names before touching the table", async () => {
@@ -87,6 +102,7 @@ describe("fail-fast lock (acquireLock)", () => {
         registry.acquireLock({
           application: "a#b",
           deploymentGroup: "g",
+          lockKey: "arn:aws:lambda:us-east-1:123456789012:function:f:a",
           deploymentId: freshId(),
         }),
       ),
@@ -193,7 +209,7 @@ describe("queueing (acquireOrEnqueue)", () => {
     // A fail-fast start meanwhile is refused, naming the holder.
     expect(await failure(registry.acquireLock({ ...group, deploymentId: freshId() }))).toMatchObject({
       name: "Deploy.ConflictingDeployment",
-      message: expect.stringContaining(`(${a})`),
+      message: expect.stringContaining(`(${a} of `),
     });
 
     expect(await registry.release(group, a)).toEqual({
@@ -223,7 +239,7 @@ describe("queueing (acquireOrEnqueue)", () => {
     // D gives up waiting: it leaves the queue; C's release then frees the lock.
     await registry.leaveQueue(group, d);
     expect(await registry.release(group, c)).toEqual({ released: true });
-    expect(await registry.groupState(group)).toEqual({ queue: [] });
+    expect(await targetState(registry, group)).toEqual({ queue: [] });
   });
 
   it("skips queued deployments that already finished (stopped while waiting)", async () => {
@@ -248,7 +264,7 @@ describe("queueing (acquireOrEnqueue)", () => {
     for (const attempt of [registry.acquireLock({ ...group, deploymentId }), registry.acquireOrEnqueue({ ...group, deploymentId })]) {
       expect(await failure(attempt)).toMatchObject({ name: "Deploy.DeploymentAlreadyCompleted" });
     }
-    expect(await registry.groupState(group)).toEqual({ queue: [] });
+    expect(await targetState(registry, group)).toEqual({ queue: [] });
   });
 
   it("a queued deployment that releases just leaves the queue", async () => {
@@ -306,7 +322,7 @@ describe("queueing (acquireOrEnqueue)", () => {
       await registry.acquireLock({ ...group, deploymentId: a });
       const [w1, w2] = workers(2);
       await Promise.all([w1!.release(group, a), w2!.acquireOrEnqueue({ ...group, deploymentId: b })]);
-      expect(await registry.groupState(group)).toMatchObject({
+      expect(await targetState(registry, group)).toMatchObject({
         lock: { holderDeploymentId: b },
         queue: [],
       });
@@ -381,7 +397,7 @@ describe("property: sequential lock/queue operations behave like a FIFO lock", (
     }) as fc.Arbitrary<LockOp>;
     await fc.assert(
       fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 14 }), async (ops) => {
-        const group: GroupRef = freshGroup("model");
+        const group = freshGroup("model");
         const ids = Array.from({ length: 4 }, freshId);
         const model = new Model();
         for (const op of ops) {
@@ -411,7 +427,7 @@ describe("property: sequential lock/queue operations behave like a FIFO lock", (
               model.leaveQueue(id);
               break;
           }
-          const state = await registry.groupState(group);
+          const state = await targetState(registry, group);
           expect(state.lock?.holderDeploymentId).toBe(model.holder);
           expect(state.queue.map((e) => e.deploymentId)).toEqual(model.queue);
           if (state.lock) expect(state.queue.map((e) => e.deploymentId)).not.toContain(state.lock.holderDeploymentId);
@@ -448,7 +464,7 @@ describe("crash between hand-over and queue cleanup", () => {
       released: true,
       next: { deploymentId: c },
     });
-    expect(await registry.groupState(group)).toMatchObject({
+    expect(await targetState(registry, group)).toMatchObject({
       lock: { holderDeploymentId: c },
       queue: [],
     });
@@ -505,7 +521,7 @@ describe("forced interleavings", () => {
       released: true,
       next: { deploymentId: b },
     });
-    expect(await registry.groupState(group)).toMatchObject({
+    expect(await targetState(registry, group)).toMatchObject({
       lock: { holderDeploymentId: b },
       queue: [],
     });

@@ -7,7 +7,7 @@ import {
   DEPLOYMENT_STATUSES,
   type DeploymentRecord,
   type DeploymentStatus,
-  decideControl,
+  decideControlRequest,
   decideProgress,
   decideRollbackInfo,
   decideStatusChange,
@@ -148,7 +148,7 @@ describe("control intents", () => {
   it("pause/resume toggle, stop and promote are sticky, all refused once finished", () => {
     let r = at_("InProgress");
     const step = (c: ControlChange) => {
-      const d = decideControl(r, c, at(r.version + 10));
+      const d = decideControlRequest(r, c, at(r.version + 10));
       r = d.record;
       return d.kind;
     };
@@ -174,12 +174,12 @@ describe("control intents", () => {
     expect(step({ intent: "pause", by })).toBe("noop");
     expect(r.control.stopRequested?.rollback).toBe(true);
     for (const s of ["Succeeded", "Failed", "Stopped"] as const) {
-      expect(errorName(() => decideControl(at_(s), { intent: "stop", by }, at(99)))).toBe("Deploy.DeploymentAlreadyCompleted");
+      expect(errorName(() => decideControlRequest(at_(s), { intent: "stop", by }, at(99)))).toBe("Deploy.DeploymentAlreadyCompleted");
     }
   });
 
   it("a Created (e.g. queued) deployment accepts a stop", () => {
-    expect(decideControl(created(), { intent: "stop", by }, at(1)).kind).toBe("apply");
+    expect(decideControlRequest(created(), { intent: "stop", by }, at(1)).kind).toBe("apply");
   });
 });
 
@@ -272,7 +272,7 @@ function decide(r: DeploymentRecord, op: Op, now: string): Decision {
     case "status":
       return decideStatusChange(r, op.change, now);
     case "control":
-      return decideControl(r, op.change, now);
+      return decideControlRequest(r, op.change, now);
     case "progress":
       return decideProgress(r, op.report, now);
     case "rollback":

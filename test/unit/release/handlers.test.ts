@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { Logger } from "@aws-lambda-powertools/logger";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createHandler as createBuild } from "../../../functions/handlers/buildDeployment.js";
 import { createHandler as createDispatch } from "../../../functions/handlers/dispatchRelease.js";
@@ -18,7 +17,8 @@ import { FakeLambdaCode } from "../../support/fakes/lambda-code.js";
  */
 const SOURCES = JSON.parse(readFileSync(new URL("../../../config/releases.local.json", import.meta.url), "utf8")).sources as Record<string, unknown>[];
 const MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:stepdeploy-test-release";
-const log = new Logger({ serviceName: "test", logLevel: "SILENT" });
+const silent = { info: () => {}, warn: () => {}, error: () => {} };
+const log = () => silent;
 const CONTEXT = { invokedFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:stepdeploy-test-planRelease" };
 
 const appspec = (name: string, alias = "live", hooks = "  - BeforeAllowTraffic: CodeDeployHook_orders_preTraffic\n") =>
@@ -27,7 +27,7 @@ const appspec = (name: string, alias = "live", hooks = "  - BeforeAllowTraffic: 
 function world() {
   const ports = {
     bundles: new FakeBundleStore(),
-    lambdaAlias: new FakeLambdaAliases().set("orders", "live", "3").set("billing", "live", "2"),
+    lambda: new FakeLambdaAliases().set("orders", "live", "3").set("billing", "live", "2"),
     lambdaCode: new FakeLambdaCode().add("orders", 4).add("billing", 2).add("CodeDeployHook_orders_preTraffic"),
     alarms: new FakeAlarms().set("orders-errors", "OK"),
     executions: new FakeExecutions(),
@@ -78,7 +78,7 @@ describe("planRelease", () => {
     const plan = await createPlan(w)(await dispatched(w), CONTEXT);
     expect(plan).toMatchObject({ functionName: "orders", alias: "live", currentVersion: "3", targetVersion: null, publish: { kind: "zip" } });
     expect(plan.deployment).toMatchObject({ functionName: "orders", currentVersion: "3", targetVersion: null, alarms: ["orders-errors"] });
-    expect(w.lambdaAlias.reads).toEqual(["orders:live"]);
+    expect(w.lambda.reads).toEqual(["orders:live"]);
     expect(w.lambdaCode.uploads).toEqual([]);
   });
 
@@ -92,13 +92,13 @@ describe("planRelease", () => {
     const w = world();
     w.bundles.put("orders-releases", "orders-api/r.zip", { "appspec.yml": text, "function.zip": "code" });
     await expect(createPlan(w)(await dispatched(w), CONTEXT)).rejects.toMatchObject({ name, message: expect.stringContaining(message) });
-    expect(w.lambdaAlias.reads).toEqual([]);
+    expect(w.lambda.reads).toEqual([]);
     expect(w.lambdaCode.uploads).toEqual([]);
   });
 
   it.each([
-    ["the alias splits traffic", (w: ReturnType<typeof world>) => w.lambdaAlias.set("orders", "live", "3", { "2": 0.1 }), "Deploy.VersionMismatch"],
-    ["the alias moved on", (w: ReturnType<typeof world>) => w.lambdaAlias.set("orders", "live", "4"), "Deploy.VersionMismatch"],
+    ["the alias splits traffic", (w: ReturnType<typeof world>) => w.lambda.set("orders", "live", "3", { "2": 0.1 }), "Deploy.VersionMismatch"],
+    ["the alias moved on", (w: ReturnType<typeof world>) => w.lambda.set("orders", "live", "4"), "Deploy.VersionMismatch"],
     ["the hook does not exist", (w: ReturnType<typeof world>) => w.lambdaCode.versions.delete("CodeDeployHook_orders_preTraffic"), "Deploy.ResourceNotFound"],
     ["the alarm is firing", (w: ReturnType<typeof world>) => w.alarms.set("orders-errors", "ALARM"), "Deploy.AlarmTriggered"],
   ])("refuses when %s, before any code is uploaded", async (_what, change, name) => {
