@@ -26,13 +26,13 @@ export interface RouteState {
   forward: WeightedTargetGroup[];
 }
 
-export interface BlueGreenStart extends Pair {
-  original: ServiceTaskSet;
+export interface BlueGreenStart<T extends ServiceTaskSet = ServiceTaskSet> extends Pair {
+  original: T;
 }
 
 const notReady = (message: string) => new StepDeployError(EcsErrorNames.TargetNotReady, message);
 
-export function chooseBlueGreen(targetGroupArns: [string, string], taskSets: readonly ServiceTaskSet[], prod: RouteState, test?: RouteState): BlueGreenStart {
+export function chooseBlueGreen<T extends ServiceTaskSet>(targetGroupArns: [string, string], taskSets: readonly T[], prod: RouteState, test?: RouteState): BlueGreenStart<T> {
   const primary = taskSets.filter((t) => t.status === "PRIMARY");
   if (primary.length !== 1) throw notReady(`the service has ${primary.length} PRIMARY task sets; a blue/green deployment starts from exactly one`);
   const others = taskSets.filter((t) => t.status !== "PRIMARY");
@@ -41,7 +41,7 @@ export function chooseBlueGreen(targetGroupArns: [string, string], taskSets: rea
       `the service has task sets besides the PRIMARY one (${others.map((t) => `${t.id} ${t.status} ${t.taskDefinition}`).join("; ")}): an earlier deployment did not finish; delete them or let that deployment end first`,
     );
   }
-  const original = primary[0] as ServiceTaskSet;
+  const original = primary[0] as T;
   const attached = targetGroupArns.filter((arn) => original.targetGroupArns.includes(arn));
   if (attached.length !== 1) {
     throw notReady(`the PRIMARY task set ${original.id} is attached to ${original.targetGroupArns.join(", ") || "no target group"}, not to exactly one of the pair ${targetGroupArns.join(", ")}`);

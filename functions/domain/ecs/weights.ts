@@ -48,3 +48,15 @@ export function isExactly(pair: Pair, groups: readonly WeightedTargetGroup[], w:
 export function describeForward(groups: readonly WeightedTargetGroup[]): string {
   return groups.map((g) => `${g.targetGroupArn.split("/")[1] ?? g.targetGroupArn}=${g.weight}`).join(", ") || "(nothing)";
 }
+
+/**
+ * A route's forward action as a revision string: ELBv2 has no revision id or conditional write for
+ * listeners, so a deployment compares what it reads with what it last read or wrote, and never writes
+ * over a change it did not make. Order-insensitive.
+ */
+export function forwardRevision(groups: readonly WeightedTargetGroup[]): string {
+  return [...groups]
+    .sort((a, b) => a.targetGroupArn.localeCompare(b.targetGroupArn))
+    .map((g) => `${g.targetGroupArn}=${g.weight}`)
+    .join(",");
+}
