@@ -11,3 +11,4 @@ export * from "./task-definition-ref.js";
 export * from "./task-set-plan.js";
 export * from "./weights.js";
 export * from "./revision.js";
+export * from "./release.js";
