@@ -12,7 +12,7 @@ import {
 } from "@aws-sdk/client-ecs";
 import { DescribeTargetHealthCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { isThrottlingError } from "@smithy/core/retry";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type EcsHarness, NETWORK, WEB_SETUP, describeWebAccount } from "./ecs-fixture.js";
 import { type Harness, failure, startAccount } from "./helpers.js";
 
