@@ -107,5 +107,5 @@ describe("ECS blue/green steps under faults", () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, 60_000 + RUNS * 1_000);
 });
