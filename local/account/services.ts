@@ -1,5 +1,7 @@
 import { cloudWatch } from "./cloudwatch/index.js";
 import { ecr } from "./ecr/index.js";
+import { ecs } from "./ecs/index.js";
+import { elbv2 } from "./elbv2/index.js";
 import { eventBridge } from "./eventbridge/index.js";
 import { lambda } from "./lambda/index.js";
 import { sfn } from "./sfn/index.js";
@@ -9,4 +11,4 @@ import { sfn } from "./sfn/index.js";
  * ServiceDefinition (shared/service.ts), plus one entry here. The account creates them in this
  * order, routes requests to their APIs, and collects their setup keys and timeline kinds.
  */
-export const SERVICES = [eventBridge, ecr, lambda, cloudWatch, sfn] as const;
+export const SERVICES = [eventBridge, ecr, lambda, cloudWatch, sfn, elbv2, ecs] as const;

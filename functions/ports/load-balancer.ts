@@ -1,0 +1,31 @@
+import type { WeightedTargetGroup } from "../domain/ecs/weights.js";
+
+/** What a listener (its default action) or a listener rule forwards to. */
+export interface RouteForward {
+  arn: string;
+  kind: "listener" | "rule";
+  /** From the ARN: `app` (Application Load Balancer) or `net` (Network Load Balancer). */
+  loadBalancer: "application" | "network";
+  targetGroups: WeightedTargetGroup[];
+}
+
+export interface TargetHealthEntry {
+  id: string;
+  port: number;
+  state: string;
+  reason?: string;
+}
+
+/** ELBv2 as an ECS deployment uses it: one forward action per listener or rule, target groups and their targets' health. */
+export interface LoadBalancerPort {
+  /** DescribeListeners or DescribeRules by the route's ARN. */
+  readRoute(arn: string): Promise<RouteForward>;
+  /**
+   * ModifyListener or ModifyRule with one weighted forward action. A load balancer that refuses weights
+   * (a Network Load Balancer without weighted target groups) is reported as `Deploy.UnsupportedTrafficConfig`.
+   */
+  writeRoute(arn: string, targetGroups: WeightedTargetGroup[]): Promise<RouteForward>;
+  /** Target group ARNs for names or ARNs, in order (DescribeTargetGroups); a missing one is `Deploy.ResourceNotFound`. */
+  targetGroupArns(namesOrArns: string[]): Promise<string[]>;
+  targetHealth(targetGroupArn: string): Promise<TargetHealthEntry[]>;
+}
