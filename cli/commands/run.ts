@@ -1,17 +1,12 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { sdkRegion } from "../../functions/adapters/clients.js";
 import { runInput } from "../../local/run/run-input.js";
 import { chooseEndpoint } from "../endpoint.js";
 import { type CommandIO, ExitCode } from "../io.js";
 
 const USAGE = "usage: stepdeploy run <input.json> [--endpoint <http(s) url>] [--real-time] [--json] [--verbose]";
 
-/** The region every SDK client of the run resolves (AWS_REGION, else the AWS profile's), or undefined. */
-async function sdkRegion(env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  if (env.AWS_REGION) return env.AWS_REGION;
-  const { LambdaClient } = await import("@aws-sdk/client-lambda");
-  return new LambdaClient({}).config.region().catch(() => undefined);
-}
 
 export default async function run(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseArgs({

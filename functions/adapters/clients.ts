@@ -68,3 +68,10 @@ export function cachedClient<T>(service: string, create: (options: ClientOptions
   }
   return client;
 }
+
+/** The region every SDK client of this process resolves (AWS_REGION, else the AWS profile's), or undefined. */
+export async function sdkRegion(env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+  if (env.AWS_REGION) return env.AWS_REGION;
+  const { LambdaClient } = await import("@aws-sdk/client-lambda");
+  return new LambdaClient({}).config.region().catch(() => undefined);
+}
