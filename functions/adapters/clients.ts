@@ -1,4 +1,5 @@
 import type { LambdaClientConfig } from "@aws-sdk/client-lambda";
+import { backoffClock, ClockedRetryStrategy } from "./backoff.js";
 
 /**
  * SDK clients, one per service, endpoint and transport. The SDK reads region, credentials and
@@ -12,12 +13,18 @@ import type { LambdaClientConfig } from "@aws-sdk/client-lambda";
  * `useTransport`, as `useClock` (functions/lib/clock.ts) points handlers at the simulated clock:
  * clients created while it is installed are built with it (`create` receives it in its options),
  * and are dropped when it is removed. Endpoints keep coming from AWS_ENDPOINT_URL either way.
+ *
+ * The retry back-off is the same kind of seam (functions/adapters/backoff.ts): on AWS clients keep
+ * the SDK's own retry strategy, which sleeps on the wall clock; while a process has installed a
+ * back-off clock (`useBackoffClock`), clients are built with the SDK's standard strategy deciding
+ * and that clock waiting, so a simulated account's throttles do not sleep in wall time.
  */
 export type RequestHandler = NonNullable<LambdaClientConfig["requestHandler"]>;
 
 /** What `cachedClient` hands to `create`: spread it into the client's configuration. */
 export interface ClientOptions {
   requestHandler?: RequestHandler;
+  retryStrategy?: ClockedRetryStrategy;
 }
 
 interface Installed {
@@ -58,10 +65,16 @@ export function cachedClient<T>(service: string, create: (options: ClientOptions
   const env = process.env;
   const transport = installed?.id ?? 0;
   const serviceEndpoint = env[`AWS_ENDPOINT_URL_${service.split(":")[0]?.toUpperCase()}`] ?? "";
-  const key = `${service}|${env.AWS_ENDPOINT_URL ?? ""}|${serviceEndpoint}|${env.AWS_REGION ?? ""}|${transport}`;
+  const clocked = backoffClock() !== undefined;
+  const key = `${service}|${env.AWS_ENDPOINT_URL ?? ""}|${serviceEndpoint}|${env.AWS_REGION ?? ""}|${transport}|${clocked ? "clocked" : "sdk"}`;
   let client = cache.get(key) as T | undefined;
   if (!client) {
-    client = create(clientOptions());
+    // The strategy reads the client's own maxAttempts (its config, the environment or `maxAttempts` passed to create).
+    let maxAttempts: () => Promise<number> = async () => 3;
+    const retry = clocked ? { retryStrategy: new ClockedRetryStrategy(() => maxAttempts()) } : {};
+    client = create({ ...clientOptions(), ...retry });
+    const configured = (client as { config?: { maxAttempts?: unknown } }).config?.maxAttempts;
+    if (typeof configured === "function") maxAttempts = configured as () => Promise<number>;
     const handler = (client as { config?: { requestHandler?: unknown } }).config?.requestHandler;
     if (installed && handler !== installed.handler) throw new Error(`SDK client ${service} ignores the installed transport: build it with the options cachedClient passes to create`);
     cache.set(key, client);

@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { requestControl } from "../../functions/services/operator-control.js";
+import { type BackoffClock, useBackoffClock } from "../../functions/adapters/backoff.js";
 import { useTransport } from "../../functions/adapters/clients.js";
 import { startExecution, stopExecution } from "../../functions/adapters/sfn.js";
 import { useClock } from "../../functions/lib/clock.js";
@@ -69,6 +70,7 @@ export async function openSimWorld(setup: unknown, opts: SimWorldOptions = {}): 
     throw e;
   }
   const restoreClock = useClock(() => clock.now());
+  const restoreBackoff = useBackoffClock(SIMULATED_BACKOFF);
   const { endpoint, dynamoEndpoint, disconnect } = await connect(opts.transport ?? "in-process", account, dynamo);
   // The stack's own resources exist in the account, as after `osls deploy`.
   const bus = runtime.stack.refs.get("StepDeployEventBus");
@@ -130,6 +132,7 @@ export async function openSimWorld(setup: unknown, opts: SimWorldOptions = {}): 
     async close() {
       wired.dispose();
       restoreClock();
+      restoreBackoff();
       await disconnect();
       if (!opts.dynamo) await dynamo.close();
       await s3?.close();
@@ -137,6 +140,14 @@ export async function openSimWorld(setup: unknown, opts: SimWorldOptions = {}): 
   };
   return world;
 }
+
+/**
+ * The SDK's retry back-off in a simulated world (functions/adapters/backoff.ts): the SDK still decides what is
+ * retried, and the wait between attempts takes no time, wall or simulated. The simulated timeline has always
+ * treated one SDK call with its retries as one instant (test/workflows/steps.test.ts: three throttles absorbed by
+ * the SDK at 0 s, the task's ASL Retry 2 s later); this keeps that, without sleeping the back-off in wall time.
+ */
+const SIMULATED_BACKOFF: BackoffClock = { wait: async () => undefined, jitter: () => 0.5 };
 
 /**
  * In-process: every SDK client of the process gets the shared in-process network as its transport
