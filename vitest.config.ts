@@ -1,6 +1,12 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
+
+/** The long property suites: a project of their own, run by npm test as a separate stage without coverage. */
+const FAULT_INJECTION = "test/fault-injection";
 
 /**
  * The fault-injection suites are the longest files by far: they start first, so the other worker
@@ -10,14 +16,31 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
 class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
-    const first = (f: TestSpecification) => (f.moduleId.replaceAll("\\", "/").includes("/test/fault-injection/") ? 0 : 1);
+    const first = (f: TestSpecification) => (f.moduleId.replaceAll("\\", "/").includes(`/${FAULT_INJECTION}/`) ? 0 : 1);
     return sorted.map((f, i) => ({ f, i })).sort((a, b) => first(a.f) - first(b.f) || a.i - b.i).map(({ f }) => f);
   }
 }
 
+const ROOT = path.dirname(fileURLToPath(import.meta.url));
+/**
+ * What a test file may do to the module graph that a later file in the same worker would inherit: replace modules
+ * (vi.mock), patch SDK clients' prototypes (aws-sdk-client-mock), spy on or stub globals, fake the timers.
+ */
+const PATCHES_MODULES = /\bvi\.(mock|doMock|spyOn|stubGlobal|stubEnv|useFakeTimers)\s*\(|\bmockClient\s*\(/;
+
+/** Test files (repository-relative) that patch modules or globals: each gets a fresh module graph. */
+function filesThatPatch(dir = "test"): string[] {
+  return readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) => {
+    const rel = `${dir}/${e.name}`;
+    if (e.isDirectory()) return filesThatPatch(rel);
+    return e.name.endsWith(".test.ts") && PATCHES_MODULES.test(readFileSync(path.join(ROOT, rel), "utf8")) ? [rel] : [];
+  });
+}
+const ISOLATED = filesThatPatch();
+
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     setupFiles: ["test/setup.ts"],
     globalSetup: ["test/global-setup.ts"],
     testTimeout: 60_000,
@@ -26,6 +49,20 @@ export default defineConfig({
     // Vitest's default is one worker fewer than the cores: one worker on a 2-core machine.
     maxWorkers: availableParallelism(),
     sequence: { sequencer: LongestFirst },
+    /**
+     * Three projects (`--project <name>` selects them; npm test runs the first two with coverage and the third
+     * as its own stage). Most files share their worker's module graph (isolate: false): importing the SDK, the
+     * engine and the simulated account again for every file was about half of the suite's CPU time. Files that
+     * patch modules or globals (found by scanning for the calls above, so a new one is isolated without a list
+     * to maintain) keep a fresh graph each. Shared files restore what they change (environment, installed
+     * transport and clock) in their own after hooks, as they always had to for their own tests.
+     */
+    projects: [
+      // (`include` is per project: with `extends`, a root include would be added to every list.)
+      { extends: true, test: { name: "shared", include: ["test/**/*.test.ts"], exclude: [...ISOLATED, `${FAULT_INJECTION}/**`], isolate: false } },
+      { extends: true, test: { name: "isolated", include: ISOLATED.length ? ISOLATED : ["no-file-patches-modules"], exclude: [`${FAULT_INJECTION}/**`], isolate: true } },
+      { extends: true, test: { name: "fault-injection", include: [`${FAULT_INJECTION}/**/*.test.ts`], isolate: false } },
+    ],
     coverage: {
       provider: "v8",
       include: ["functions/**/*.ts"],

@@ -6,10 +6,11 @@
  *   validate-asl  tsx scripts/validate-asl.ts             after typecheck
  *   package       osls package (scripts/package-service.ts: the run's only packaging; offline)
  *   check-cfn     tsx scripts/check-cfn.ts                needs package (skipped if it failed)
- *   vitest        vitest run, all but the fault-injection suites (both cores; --coverage with
+ *   vitest        vitest run, the shared and isolated projects (vitest.config.ts): all but the
+ *                 fault-injection suites (both cores; --coverage with
  *                 thresholds on functions/; the template tests read package's output instead of
  *                 packaging again)                        after package
- *   fault-injection  vitest run test/fault-injection, without coverage: the longest files by far
+ *   fault-injection  vitest run --project=fault-injection, without coverage: the longest files by far
  *                 (v8 coverage made them about 45% slower) start at once, on the machine's spare time
  *   pack          tsx scripts/check-package.ts: npm pack, install the tarball into a temporary
  *                 prefix with --omit=dev, run the installed CLI   after validate-asl and check-cfn
@@ -76,7 +77,9 @@ export interface Stage {
 }
 
 const vitestJson = (stage: string) => path.join(tmpdir(), `stepdeploy-${stage}-${process.pid}.json`);
-const FAULT_SUITES = "test/fault-injection";
+/** vitest.config.ts's projects: the fault-injection suites are one of their own. */
+const MAIN_PROJECTS = ["--project=shared", "--project=isolated"];
+const FAULT_PROJECT = "--project=fault-injection";
 const vitestRun = (stage: string, args: string[]) => [bin("vitest"), "run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson(stage)}`, ...args];
 
 export const STAGES: Stage[] = [
@@ -91,9 +94,9 @@ export const STAGES: Stage[] = [
     stream: true,
     after: ["package"],
     // Coverage (thresholds in vitest.config.ts) only when the whole suite runs: a subset cannot meet them.
-    command: (extra) => vitestRun("vitest", extra.length ? extra : ["--coverage", `--exclude=${FAULT_SUITES}/**`]),
+    command: (extra) => vitestRun("vitest", extra.length ? extra : ["--coverage", ...MAIN_PROJECTS]),
   },
-  { name: "fault-injection", vitest: true, command: () => vitestRun("fault-injection", [FAULT_SUITES]) },
+  { name: "fault-injection", vitest: true, command: () => vitestRun("fault-injection", [FAULT_PROJECT]) },
   { name: "pack", after: ["validate-asl", "check-cfn"], command: () => [bin("tsx"), "scripts/check-package.ts"] },
 ];
 

@@ -121,12 +121,13 @@ describe("scripts/ci.ts", () => {
 
   it("the vitest stage runs everything but the fault-injection suites with coverage, or exactly the files given", () => {
     const command = (name: string, extra: string[] = []) => STAGES.find((s) => s.name === name)?.command(extra).slice(2) ?? [];
-    expect(command("vitest")).toEqual(expect.arrayContaining(["--coverage", "--exclude=test/fault-injection/**"]));
-    expect(command("fault-injection")).toContain("test/fault-injection");
+    expect(command("vitest")).toEqual(expect.arrayContaining(["--coverage", "--project=shared", "--project=isolated"]));
+    expect(command("vitest")).not.toContain("--project=fault-injection");
+    expect(command("fault-injection")).toContain("--project=fault-injection");
     expect(command("fault-injection")).not.toContain("--coverage");
     const subset = command("vitest", ["test/unit/deploy"]);
     expect(subset).toContain("test/unit/deploy");
-    expect(subset.filter((a) => a === "--coverage" || a.startsWith("--exclude"))).toEqual([]);
+    expect(subset.filter((a) => a === "--coverage" || a.startsWith("--project"))).toEqual([]);
   });
 
   it("counts failing tests, and test files that did not load, from vitest's json report", () => {
