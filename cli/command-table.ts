@@ -32,7 +32,7 @@ export const COMMANDS = {
     runsHandlers: true,
   },
   run: {
-    summary: "run the deploy workflow locally against an AWS-compatible endpoint (--endpoint) where the resources exist",
+    summary: "run the deploy workflow locally against an AWS-compatible endpoint (--endpoint) where your function, alias and alarms exist",
     load: () => import("./commands/run.js"),
     runsHandlers: true,
   },

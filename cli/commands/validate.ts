@@ -5,10 +5,11 @@ import { BundleError, type BundleType, inspectBundle } from "../../functions/dom
 import { type Command, type CommandIO, ExitCode } from "../io.js";
 
 
-const USAGE = `usage: stepdeploy validate <file> [--platform server|lambda|ecs] [--json]
+const USAGE = `usage: stepdeploy validate <file> [--platform server|lambda|ecs] [--strict] [--json]
 
   <file>        appspec.yml / appspec.yaml / appspec.json, or a revision bundle (.zip, .tar, .tgz, .tar.gz)
   --platform    validate as this compute platform (default: detected from the content)
+  --strict      refuse placeholders ({{X}}, \${X}, <X>) as a deployment does (default: a template, placeholders are warnings)
   --json        print one JSON document: {file, valid, platform, format, resources, hooks, placeholders, errors, warnings}
 
 exit codes: 0 valid, 1 invalid, 2 usage error or unreadable file`;
@@ -86,22 +87,19 @@ function printHuman(io: CommandIO, file: string, r: AppSpecResult): void {
   for (const [i, h] of r.hooks.entries()) {
     for (const line of describeHook(h, i + 1)) io.out(`  ${line}`);
   }
-  if (r.placeholders.length > 0) {
-    io.out("placeholders (to be replaced before deploying):");
-    for (const p of r.placeholders) io.out(`  ${p.token} at ${p.path}${p.line === undefined ? "" : ` (line ${p.line})`}`);
-  }
+  if (r.placeholders.length > 0) io.out(`template: ${r.placeholders.length} placeholder${r.placeholders.length === 1 ? "" : "s"} to render before deploying (--strict refuses them)`);
   for (const w of r.warnings) io.out(`warning: ${issueLine(w)}`);
 }
 
 const validate: Command = async (argv, io) => {
-  let values: { json?: boolean; platform?: string; help?: boolean };
+  let values: { json?: boolean; platform?: string; strict?: boolean; help?: boolean };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: { json: { type: "boolean" }, platform: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: { json: { type: "boolean" }, platform: { type: "string" }, strict: { type: "boolean" }, help: { type: "boolean", short: "h" } },
     }));
   } catch (e) {
     io.err(`stepdeploy validate: ${(e as Error).message}\n${USAGE}`);
@@ -129,7 +127,7 @@ const validate: Command = async (argv, io) => {
     io.err(`stepdeploy validate: ${e.message}`);
     return ExitCode.Usage;
   }
-  const result = parseAppSpec(input.text, platform ? { platform: platform as Platform } : {});
+  const result = parseAppSpec(input.text, { ...(platform ? { platform: platform as Platform } : {}), allowPlaceholders: !values.strict });
   if (values.json) {
     const { valid, platform: p, platformSource, format, resources, hooks, server, placeholders, errors, warnings } = result;
     io.out(JSON.stringify({ file: input.source, valid, platform: p ?? null, platformSource, format, resources, hooks, ...(server ? { server } : {}), placeholders, errors, warnings }));

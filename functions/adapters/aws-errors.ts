@@ -42,3 +42,17 @@ export function toStepDeployError(error: unknown, what: string): StepDeployError
   if (e?.name === "ResourceNotFoundException") return new StepDeployError(ErrorNames.ResourceNotFound, detail, { cause: error });
   return new StepDeployError(ErrorNames.AwsError, detail, { cause: error });
 }
+
+/**
+ * As toStepDeployError, for calls on stepdeploy's own registry table: a missing table is not one of the user's
+ * resources (Deploy.ResourceNotFound names a function, alias or hook), so it gets its own name and says which
+ * table and who creates it.
+ */
+export function toRegistryError(error: unknown, what: string, tableName: string): StepDeployError {
+  if ((error as SdkError)?.name !== "ResourceNotFoundException") return toStepDeployError(error, what);
+  return new StepDeployError(
+    ErrorNames.RegistryTableMissing,
+    `${what}: the registry table '${tableName}' (STEPDEPLOY_TABLE) does not exist at this endpoint; deploy the stack, or use \`stepdeploy run\`, which creates it`,
+    { cause: error },
+  );
+}

@@ -1,7 +1,7 @@
 import { DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand } from "@aws-sdk/client-dynamodb";
 import type { WaitingCallback } from "../domain/control/waiting.js";
 import type { AlarmWatch, CallbacksPort } from "../ports/callbacks.js";
-import { toStepDeployError } from "./aws-errors.js";
+import { toRegistryError } from "./aws-errors.js";
 import { dynamoDbClient, fromItem, toItem } from "./dynamodb-registry.js";
 
 export function createCallbacksAdapter(): CallbacksPort {
@@ -29,7 +29,7 @@ export async function putWaiting(cb: WaitingCallback, client = dynamoDbClient())
     }
     await client.send(new PutItemCommand({ TableName: table(), Item: toItem({ pk: `DEPLOYMENT#${cb.deploymentId}`, sk: "CALLBACK", ...cb }) }));
   } catch (e) {
-    throw toStepDeployError(e, "PutItem callback");
+    throw toRegistryError(e, "PutItem callback", table());
   }
 }
 
@@ -38,7 +38,7 @@ export async function getWaiting(deploymentId: string, client = dynamoDbClient()
     const out = await client.send(new GetItemCommand({ TableName: table(), Key: toItem({ pk: `DEPLOYMENT#${deploymentId}`, sk: "CALLBACK" }), ConsistentRead: true }));
     return out.Item ? (fromItem(out.Item) as unknown as WaitingCallback) : undefined;
   } catch (e) {
-    throw toStepDeployError(e, "GetItem callback");
+    throw toRegistryError(e, "GetItem callback", table());
   }
 }
 
@@ -50,7 +50,7 @@ export async function clearWaiting(deploymentId: string, alarms: string[], clien
       await client.send(new DeleteItemCommand({ TableName: table(), Key: toItem({ pk: `ALARM#${alarm}`, sk: `WATCH#${deploymentId}` }) }));
     }
   } catch (e) {
-    throw toStepDeployError(e, "DeleteItem callback");
+    throw toRegistryError(e, "DeleteItem callback", table());
   }
 }
 
@@ -62,6 +62,6 @@ export async function watchersOf(alarm: string, client = dynamoDbClient()): Prom
     );
     return (out.Items ?? []).map((i) => fromItem(i) as unknown as AlarmWatch);
   } catch (e) {
-    throw toStepDeployError(e, "Query watches");
+    throw toRegistryError(e, "Query watches", table());
   }
 }

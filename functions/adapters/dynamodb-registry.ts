@@ -14,7 +14,7 @@ import { historyKey } from "../domain/registry/model.js";
 import type { DeploymentPage, DeploymentQuery, RegistryStore } from "../domain/registry/port.js";
 import { DeploymentRegistry, type RegistryOptions } from "../domain/registry/registry.js";
 import type { DeploymentRecord, GroupRef, JsonValue, LastSuccessful, LockScope, QueueEntry, TargetLock } from "../domain/registry/types.js";
-import { toStepDeployError } from "./aws-errors.js";
+import { toRegistryError } from "./aws-errors.js";
 import { cachedClient } from "./clients.js";
 
 /**
@@ -412,7 +412,7 @@ export class DynamoDbRegistryStore implements RegistryStore {
         throw new PreconditionFailedError(`${this.tableName}: ${what}`, {
           cause: e,
         });
-      throw toStepDeployError(e, `DynamoDB ${what}`);
+      throw toRegistryError(e, `DynamoDB ${what}`, this.tableName);
     }
   }
 }

@@ -45,6 +45,8 @@ export const ErrorNames = {
   ResourceNotFound: "Deploy.ResourceNotFound",
   /** A listed alarm does not exist (never read as OK). */
   AlarmNotFound: "Deploy.AlarmNotFound",
+  /** stepdeploy's own registry table (STEPDEPLOY_TABLE) is missing: the stack or `run` creates it, not the user. */
+  RegistryTableMissing: "Deploy.RegistryTableMissing",
   /** Another deployment holds the traffic target's lock (named in the message). */
   ConflictingDeployment: "Deploy.ConflictingDeployment",
   // ---- ended a deployment that started

@@ -11,6 +11,7 @@ import {
   planFromImage,
   type ReleasePlan,
   ReleaseErrorNames,
+  releaseFillsIn,
   type TargetFacts,
 } from "../domain/release/index.js";
 import { configuredSource, type ReleaseConfig, type ReleaseEvent, revisionOf } from "../lib/release-input.js";
@@ -33,7 +34,7 @@ export async function planRelease(deps: PlanDeps, event: ReleaseEvent, config: R
     plan = planFromImage(source, event.trigger, config.policy);
   } else if ("s3" in source && event.trigger.kind === "s3") {
     const inspection = await deps.bundles.inspect(revisionOf(event));
-    const appspec = parseAppSpec(inspection.appSpec.text, { platform: "lambda", versionsOptional: true });
+    const appspec = parseAppSpec(inspection.appSpec.text, { platform: "lambda", versionsOptional: true, allowPlaceholders: releaseFillsIn });
     plan = planFromBundle(source, appspec, inspection.entries, config.policy);
   } else {
     throw configMismatch(source.name, event.trigger.kind);

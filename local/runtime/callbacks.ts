@@ -1,5 +1,6 @@
 import type { SimClock } from "../clock.js";
 import { IntegrationError } from "./sdk-integrations.js";
+import { isWallClock } from "./wall-clock.js";
 
 /**
  * `.waitForTaskToken` in simulated time. The world (the simulated account) resolves tokens when
@@ -72,6 +73,7 @@ async function stepTowards(clock: SimClock, world: CallbackWorld, deadline: numb
 /** Sleeps until `targetSeconds` (clock.elapsedSeconds) in simulated time, cooperatively (a Wait state). */
 export async function sleepUntil(clock: SimClock, world: CallbackWorld, targetSeconds: number): Promise<void> {
   if (!(targetSeconds > clock.elapsedSeconds())) return;
+  if (isWallClock(clock)) return wallSleep(targetSeconds - clock.elapsedSeconds());
   const releaseHorizon = clock.horizon(targetSeconds - clock.elapsedSeconds());
   try {
     for (;;) {
@@ -86,6 +88,7 @@ export async function sleepUntil(clock: SimClock, world: CallbackWorld, targetSe
 
 /** Waits for `outcome` while advancing the clock from world event to world event, up to `timeoutSeconds`. */
 export async function awaitToken(clock: SimClock, world: CallbackWorld, token: string, outcome: Promise<TokenOutcome>, timeoutSeconds: number | undefined): Promise<unknown> {
+  if (isWallClock(clock)) return answered(await awaitTokenInWallTime(world, token, outcome, timeoutSeconds));
   let settled: TokenOutcome | undefined;
   void outcome.then((o) => {
     settled = o;
@@ -113,7 +116,29 @@ export async function awaitToken(clock: SimClock, world: CallbackWorld, token: s
     releaseHorizon();
     world.expire(token);
   }
-  const o = settled as TokenOutcome;
+  return answered(settled as TokenOutcome);
+}
+
+function answered(o: TokenOutcome): unknown {
   if (o.ok) return o.output;
   throw new IntegrationError(o.error, o.cause);
+}
+
+function wallSleep(seconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, seconds) * 1000));
+}
+
+/** Real time (`run --real-time`): the answer, or States.Timeout when the task's timeout passes first on the wall clock. */
+async function awaitTokenInWallTime(world: CallbackWorld, token: string, outcome: Promise<TokenOutcome>, timeoutSeconds: number | undefined): Promise<TokenOutcome> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<TokenOutcome>((resolve) => {
+    if (timeoutSeconds === undefined) return;
+    timer = setTimeout(() => resolve({ ok: false, error: "States.Timeout", cause: `Task timed out after ${timeoutSeconds} seconds` }), timeoutSeconds * 1000);
+  });
+  try {
+    return await Promise.race([outcome, timedOut]);
+  } finally {
+    clearTimeout(timer);
+    world.expire(token);
+  }
 }

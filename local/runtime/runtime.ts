@@ -8,6 +8,7 @@ import { ASSUMED_BILLED_MS, HistoryCounter, estimateCostUsd } from "./history.js
 import { LocalStepFunctions, serveLocalStepFunctions } from "./local-sfn.js";
 import { NESTED_RESOURCE, runNestedExecution } from "./nested.js";
 import { IntegrationError } from "./sdk-integrations.js";
+import { type OwnedNames, withOwnedNames } from "./owned-names.js";
 import { type LocalStack, loadStack } from "./stack.js";
 import { runTaskResource } from "./tasks.js";
 
@@ -132,9 +133,10 @@ export class LocalRuntime {
   constructor(
     readonly root: string,
     readonly clock: SimClock,
-    opts: { stage?: string; realTime?: boolean; world?: CallbackWorld } = {},
+    opts: { stage?: string; realTime?: boolean; world?: CallbackWorld; names?: OwnedNames } = {},
   ) {
-    this.stack = loadStack(root, { stage: opts.stage });
+    const stack = loadStack(root, { stage: opts.stage });
+    this.stack = opts.names ? withOwnedNames(stack, opts.names) : stack;
     this.realTime = opts.realTime ?? false;
     // Our handlers run in this process: give them the environment the stack gives its functions.
     for (const [k, v] of Object.entries(this.stack.environment)) process.env[k] = v;

@@ -59,16 +59,23 @@ export async function readAfterRun(account: SimAccount, input: Record<string, un
 }
 
 /**
- * A Lambda task's failure cause is the function's error as JSON text
- * (`{"errorType","errorMessage","trace"}`, as Step Functions reports it); a report shows its message.
+ * An execution's cause as a person reads it. Step Functions reports a Lambda task's failure cause as the
+ * function's error in JSON text (`{"errorType","errorMessage","trace"}`), and a failed `.sync` child as its
+ * description in JSON text (`{"Name","Error","Cause",...}`, whose Cause may be either again): a report shows the
+ * message, with the child's name and error in front. Anything else is already readable.
  */
 export function readableCause(cause: string | undefined): string | undefined {
   if (cause === undefined) return undefined;
+  let parsed: { errorMessage?: unknown; Error?: unknown; Cause?: unknown; Name?: unknown };
   try {
-    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
-    if (typeof parsed?.errorMessage === "string") return parsed.errorMessage;
+    parsed = JSON.parse(cause) as typeof parsed;
   } catch {
-    // not JSON: already readable
+    return cause;
+  }
+  if (typeof parsed?.errorMessage === "string") return parsed.errorMessage;
+  if (typeof parsed?.Error === "string") {
+    const inner = readableCause(typeof parsed.Cause === "string" ? parsed.Cause : undefined);
+    return `${typeof parsed.Name === "string" ? `execution ${parsed.Name} failed: ` : ""}${parsed.Error}${inner ? `: ${inner}` : ""}`;
   }
   return cause;
 }

@@ -1,6 +1,9 @@
 import { type DocNode, describeKind, type MapEntry, type MapNode, type ScalarNode, type SeqNode } from "./document.js";
 import { formatPath, type PathSegment } from "./path.js";
-import type { AppSpecIssue, Placeholder } from "./types.js";
+import { isPlaceholder } from "./placeholders.js";
+import type { AppSpecIssue } from "./types.js";
+
+export { isPlaceholder };
 
 /** A node and where it sits: the unit every validator works on. */
 export interface At<N extends DocNode = DocNode> {
@@ -10,20 +13,20 @@ export interface At<N extends DocNode = DocNode> {
   keyLine?: number;
 }
 
-/** A whole value that is a `<NAME>` placeholder, e.g. CodePipeline's `<TASK_DEFINITION>`. */
-export const PLACEHOLDER = /^<[A-Za-z0-9_.:-]+>$/;
-
-export function isPlaceholder(value: unknown): boolean {
-  return typeof value === "string" && PLACEHOLDER.test(value);
-}
-
-/** Collects errors and warnings; every validator writes here and never throws. */
+/**
+ * Collects errors and warnings; every validator writes here and never throws.
+ * A value that holds a placeholder is a template's: what it will be is not known until it is rendered, so an
+ * error about that value itself (its format, its range, its enumeration) is not raised; errors about the
+ * structure around it (keys, nesting, kinds of containers) still are. parse.ts reports the placeholders
+ * themselves (warnings for a template, errors when placeholders are refused).
+ */
 export class Checker {
   readonly errors: AppSpecIssue[] = [];
   readonly warnings: AppSpecIssue[] = [];
-  readonly placeholders: Placeholder[] = [];
 
   error(at: Pick<At, "path" | "node" | "keyLine"> | { path: PathSegment[]; line?: number }, message: string): void {
+    const node = "node" in at ? at.node : undefined;
+    if (node?.kind === "scalar" && isPlaceholder(node.value)) return;
     this.errors.push(issue(at, message));
   }
 

@@ -1,3 +1,4 @@
+import { parseTaskDefinitionRef } from "../ecs/task-definition-ref.js";
 import { type At, asMap, type Checker, child, isNull, isPlaceholder, items, required, str, stringList, unknownKeys } from "./check.js";
 import type { MapNode } from "./document.js";
 import { formatPath } from "./path.js";
@@ -11,8 +12,6 @@ import { checkVersion } from "./version.js";
  */
 const TOP_KEYS = ["version", "Resources", "Hooks"];
 const PROPERTY_KEYS = ["TaskDefinition", "LoadBalancerInfo", "PlatformVersion", "NetworkConfiguration", "CapacityProviderStrategy"];
-/** "The ARN format is arn:aws:ecs:aws-region:account-id:task-definition/task-definition-family:task-definition-revision" (UG). */
-const TASK_DEFINITION_ARN = /^arn:aws[a-zA-Z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[A-Za-z0-9_-]{1,255}:\d+$/;
 // ECS API CapacityProviderStrategyItem: base 0-100000, weight 0-1000.
 const MAX_BASE = 100_000;
 const MAX_WEIGHT = 1000;
@@ -30,12 +29,8 @@ export function checkEcs(root: At<MapNode>, c: Checker): { resources: AppSpecRes
     const props = propsAt ? asMap(propsAt, c, "Properties") : undefined;
     if (props) {
       unknownKeys(props, PROPERTY_KEYS, c, true, "is not an ECS AppSpec property and is ignored");
-      const tdAt = required(props, "TaskDefinition", c, true, "the task definition ARN (or a <TASK_DEFINITION> placeholder)");
-      let taskDefinition = str(tdAt, c, "TaskDefinition");
-      if (tdAt && taskDefinition !== undefined && !isPlaceholder(taskDefinition) && !TASK_DEFINITION_ARN.test(taskDefinition)) {
-        c.error(tdAt, `TaskDefinition must be a task definition ARN (arn:aws:ecs:region:account:task-definition/family:revision), got '${taskDefinition}'`);
-        taskDefinition = undefined;
-      }
+      const tdAt = required(props, "TaskDefinition", c, true, "the task definition ARN, family:revision or family (or a <TASK_DEFINITION> placeholder)");
+      const taskDefinition = taskDefinitionOf(tdAt, c);
       const lb = loadBalancerInfo(props, c);
       const pvAt = child(props, "PlatformVersion", c, true);
       const platformVersion = pvAt && !isNull(pvAt.node) ? str(pvAt, c, "PlatformVersion") : undefined;
@@ -51,6 +46,23 @@ export function checkEcs(root: At<MapNode>, c: Checker): { resources: AppSpecRes
     }
   }
   return { resources, hooks: checkFunctionHooks(root, "ecs", c) };
+}
+
+/**
+ * The UG shows an ARN; ECS itself takes an ARN, `family:revision` or a bare family (its latest ACTIVE revision;
+ * ECS API DescribeTaskDefinition/CreateTaskSet `taskDefinition`), and so does the deployment, which resolves it and
+ * records the ARN it used. A placeholder stays as written (a template's).
+ */
+function taskDefinitionOf(at: At | undefined, c: Checker): string | undefined {
+  const text = str(at, c, "TaskDefinition");
+  if (at === undefined || text === undefined || isPlaceholder(text)) return text;
+  try {
+    parseTaskDefinitionRef(text, "TaskDefinition");
+    return text;
+  } catch (e) {
+    c.error(at, (e as Error).message.replace(/^TaskDefinition: /, "TaskDefinition "));
+    return undefined;
+  }
 }
 
 function loadBalancerInfo(props: At<MapNode>, c: Checker): { name: string; port: number } | undefined {

@@ -1,10 +1,11 @@
 import { ValidationErrors } from "../errors.js";
-import { type At, Checker, PLACEHOLDER } from "./check.js";
+import { type At, Checker } from "./check.js";
 import { detectPlatform } from "./detect.js";
-import { type DocNode, describeKind, type MapNode, parseText } from "./document.js";
+import { type DocNode, describeKind, looksLikeJson, type MapNode, parseText } from "./document.js";
 import { checkEcs } from "./ecs.js";
 import { checkLambda } from "./lambda.js";
 import { formatPath, type PathSegment, ROOT_PATH } from "./path.js";
+import { placeholdersIn, quoteBarePlaceholders } from "./placeholders.js";
 import { checkServer } from "./server.js";
 import { type AppSpecIssue, type AppSpecResult, PLATFORM_LABELS, type ParseAppSpecOptions, type Placeholder } from "./types.js";
 
@@ -16,7 +17,7 @@ export const INVALID_APPSPEC = "Deploy.InvalidAppSpec";
  * `errors` (with paths and lines), and as much of the model as could be read is returned alongside.
  */
 export function parseAppSpec(text: string, options: ParseAppSpecOptions = {}): AppSpecResult {
-  const parsed = parseText(text);
+  const parsed = parseText(quoteBarePlaceholders(text, looksLikeJson(text.replace(/^\uFEFF/, "")) ? "json" : "yaml"));
   const c = new Checker();
   c.errors.push(...parsed.errors);
   c.warnings.push(...parsed.warnings);
@@ -50,8 +51,11 @@ export function parseAppSpec(text: string, options: ParseAppSpecOptions = {}): A
   if (platform === "server") Object.assign(result, checkServer(root, c));
   else Object.assign(result, platform === "lambda" ? checkLambda(root, c, options.versionsOptional) : checkEcs(root, c));
   result.placeholders = findPlaceholders(parsed.root);
-  if (options.rejectPlaceholders) {
-    for (const p of result.placeholders) c.errors.push({ path: p.path, line: p.line, message: `placeholder ${p.token} has not been replaced` });
+  const allowed = options.allowPlaceholders ?? false;
+  for (const p of result.placeholders) {
+    const at = p.line === undefined ? { path: p.path } : { path: p.path, line: p.line };
+    if (typeof allowed === "function" ? allowed(p.path) : allowed) c.warnings.push({ ...at, message: `placeholder ${p.token}: a template value, to be rendered before deploying (validate --strict, and every deployment, refuse it)` });
+    else c.errors.push({ ...at, message: `placeholder ${p.token} has not been replaced: render the template before deploying` });
   }
   return finish(result);
 }
@@ -74,7 +78,7 @@ function findPlaceholders(root: DocNode): Placeholder[] {
     else if (n.kind === "seq") {
       for (const [k, i] of n.items.entries()) walk(i, [...path, k]);
     }
-    else if (typeof n.value === "string" && PLACEHOLDER.test(n.value)) out.push({ path: formatPath(path), line: n.line, token: n.value });
+    else for (const token of placeholdersIn(n.value)) out.push({ path: formatPath(path), line: n.line, token });
   };
   walk(root, []);
   return out;

@@ -21,7 +21,7 @@ export interface AppSpecIssue {
   message: string;
 }
 
-/** A `<NAME>` value left for a pipeline to fill in (e.g. CodePipeline's `<TASK_DEFINITION>`). */
+/** A `{{NAME}}`, `${NAME}` or `<NAME>` left for a pipeline to fill in (e.g. CodePipeline's `<TASK_DEFINITION>`); one per placeholder, several may share a value. */
 export interface Placeholder {
   path: string;
   line?: number;
@@ -106,7 +106,14 @@ export interface AppSpecResult {
 export interface ParseAppSpecOptions {
   /** Validate as this platform; detected from the content when omitted. */
   platform?: Platform;
-  /** Treat `<NAME>` placeholders as errors (e.g. right before a deployment). Default: allowed, listed. */
+  /**
+   * A template (`stepdeploy validate` without --strict): placeholders (`{{X}}`, `${X}`, `<X>`) are warnings and
+   * the structure around them is checked. Default: every placeholder is an error naming its field, as for any
+   * deployment or release, which must never run an unrendered value. A function allows them only at the paths it
+   * accepts (a release fills in CurrentVersion/TargetVersion itself, nothing else).
+   */
+  allowPlaceholders?: boolean | ((path: string) => boolean);
+  /** @deprecated The default; kept so callers that say it explicitly keep compiling. */
   rejectPlaceholders?: boolean;
   /**
    * Lambda: CurrentVersion and TargetVersion may be absent. For release bundles only, where the release publishes

@@ -34,6 +34,9 @@ export interface ReleasePlan {
   notes: string[];
 }
 
+/** What a release fills in itself (it publishes the target, reads the current version from the alias): the only placeholders a release bundle's appspec may keep. */
+export const releaseFillsIn = (path: string): boolean => /\.(CurrentVersion|TargetVersion)$/i.test(path);
+
 const realVersion = (v: string | undefined): string | null => (v === undefined || isPlaceholder(v) ? null : v);
 
 export function planFromBundle(source: S3ReleaseSource, appspec: AppSpecResult, entries: readonly BundleEntry[], policy: TargetPolicy): ReleasePlan {

@@ -1,3 +1,4 @@
+import { readableCause } from "../after-run.js";
 import { clockText } from "../format.js";
 import type { ReleaseRunReport } from "./run-release.js";
 
@@ -12,7 +13,7 @@ export function formatReleaseOutcome(r: ReleaseRunReport): string {
     if (d) lines.push(`  deploy    ${d.functionName}:${d.alias} v${d.currentVersion} -> v${d.targetVersion}`);
     for (const note of out?.notes ?? []) lines.push(`  chose     ${note}`);
     if (out?.reason) lines.push(`  reason    ${out.reason}`);
-    if (rel.cause && rel.status !== "SUCCEEDED") lines.push(`  cause     ${causeText(rel.cause)}`);
+    if (rel.cause && rel.status !== "SUCCEEDED") lines.push(`  cause     ${readableCause(rel.cause)}`);
   }
   for (const d of r.deployments) lines.push(`  nested    ${d.name}: ${d.status}${d.error ? ` ${d.error}` : ""}`);
   lines.push(`  published ${r.publishedVersions.length ? r.publishedVersions.map((v) => `v${v}`).join(", ") : "nothing"}`);
@@ -23,16 +24,4 @@ export function formatReleaseOutcome(r: ReleaseRunReport): string {
   lines.push(`  time      ${clockText(s.simulatedSeconds)} simulated in ${s.wallMs} ms`);
   if (r.expectationFailures) lines.push(r.expectationFailures.length ? `  expect    NOT MET: ${r.expectationFailures.join("; ")}` : "  expect    met");
   return lines.join("\n");
-}
-
-/** A failed nested deployment's cause is its description: show its Error and Cause. */
-function causeText(cause: string): string {
-  try {
-    const c = JSON.parse(cause) as { Error?: string; Cause?: string; errorMessage?: string };
-    if (c.Error) return `deployment ${c.Error}: ${c.Cause ?? ""}`;
-    if (c.errorMessage) return c.errorMessage;
-  } catch {
-    // not JSON: shown as is
-  }
-  return cause;
 }

@@ -2,6 +2,7 @@ import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { bundleTypeOfKey, parseTriggerEvent } from "../../../functions/domain/release/index.js";
 import type { SimAccount } from "../../account/index.js";
 import type { ExecutionReport } from "../../runtime/runtime.js";
+import { readableCause } from "../after-run.js";
 import { consumersOf, dispatchDecisions, rulePatternsOf } from "../event-routes.js";
 import { type SimWorld, openSimWorld } from "../world.js";
 import { buildBundle } from "./bundle-dir.js";
@@ -23,7 +24,7 @@ export interface ReleaseRunReport {
   /** What dispatchRelease decides for each trigger in the event (release sources of the stage, or the scenario's). */
   dispatch: string[];
   releases: { name: string; status: string; error?: string; cause?: string; output?: unknown }[];
-  deployments: { name: string; status: string; error?: string }[];
+  deployments: { name: string; status: string; error?: string; cause?: string }[];
   publishedVersions: string[];
   finalAlias?: { functionName: string; alias: string; functionVersion: string; additionalVersionWeights: Record<string, number> };
   events: string[];
@@ -163,8 +164,8 @@ export async function simulateRelease(scenario: ReleaseScenario, opts: { onLine?
         actions,
         routing,
         dispatch,
-        releases: releaseReports.map((r) => ({ name: r.executionName, status: r.status, error: r.error, cause: r.cause, output: r.output })),
-        deployments: deployReports.map((r) => ({ name: r.executionName, status: r.status, error: r.error })),
+        releases: releaseReports.map((r) => ({ name: r.executionName, status: r.status, error: r.error, cause: readableCause(r.cause), output: r.output })),
+        deployments: deployReports.map((r) => ({ name: r.executionName, status: r.status, error: r.error, cause: readableCause(r.cause) })),
         publishedVersions: account.calls.filter((c) => c.operation === "PublishVersion" && c.ok).map((c) => /v(\d+)$/.exec(String(c.summary))?.[1] ?? "?"),
         finalAlias: target?.functionName && target.alias ? account.getAlias(target.functionName, target.alias) : undefined,
         events: account.events.map((e) => `${e.detailType === RELEASE_DETAIL_TYPE ? "release " : ""}${String((e.detail as { state?: string }).state ?? e.detailType)}`),

@@ -43,7 +43,11 @@ describe("stepdeploy validate", () => {
   it("lists placeholders and warnings", async () => {
     const r = await run(join(FIXTURES, "lambda/valid/placeholders.yml"));
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("<TARGET_VERSION> at Resources[0].api.Properties.TargetVersion (line 9)");
+    expect(r.stdout).toMatch(/^warning: line 9: Resources\[0\]\.api\.Properties\.TargetVersion: placeholder <TARGET_VERSION>: a template value/m);
+    expect(r.stdout).toContain("template: 2 placeholders to render before deploying (--strict refuses them)");
+    const strict = await run("--strict", join(FIXTURES, "lambda/valid/placeholders.yml"));
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toContain("line 9: Resources[0].api.Properties.TargetVersion: placeholder <TARGET_VERSION> has not been replaced");
   });
 
   it("prints every error with line and path on stderr, exit 1", async () => {

@@ -9,7 +9,8 @@ const ecs = (props: string, extra = "") =>
   `version: 0.0\nResources:\n  - svc:\n      Type: AWS::ECS::Service\n      Properties:\n        TaskDefinition: <TASK_DEFINITION>\n${props}${extra}`;
 const server = (body: string, os = "linux") => `version: 0.0\nos: ${os}\n${body}`;
 
-const errorsOf = (text: string, platform?: "server" | "lambda" | "ecs") => parseAppSpec(text, platform ? { platform } : {}).errors.map((e) => `${e.path} @${e.line}`);
+// Templates: the ECS helper keeps CodePipeline's <TASK_DEFINITION>, a warning here (an error by default, below).
+const errorsOf = (text: string, platform?: "server" | "lambda" | "ecs") => parseAppSpec(text, { ...(platform ? { platform } : {}), allowPlaceholders: true }).errors.map((e) => `${e.path} @${e.line}`);
 
 describe("path syntax", () => {
   it.each([
@@ -194,6 +195,7 @@ describe("ECS", () => {
   it("reads the optional properties", () => {
     const r = loadAppSpec(
       ecs(`${lb}        PlatformVersion: 1.4.0\n        NetworkConfiguration:\n          AwsvpcConfiguration:\n            Subnets: [s-1]\n            SecurityGroups: [sg-1]\n            AssignPublicIp: DISABLED\n        CapacityProviderStrategy:\n          - {CapacityProvider: FARGATE, Base: 2, Weight: 1}\n`),
+      { allowPlaceholders: true },
     );
     expect(r.resources[0]).toMatchObject({
       kind: "ecs-service",
@@ -218,9 +220,9 @@ describe("ECS", () => {
 
   it("accepts all five hooks and rejects AllowTestTraffic (reserved)", () => {
     const hooks = ["BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic"];
-    const r = parseAppSpec(ecs(lb, `Hooks:\n${[...hooks].reverse().map((h) => `  - ${h}: CodeDeployHook_${h}\n`).join("")}`));
+    const r = parseAppSpec(ecs(lb, `Hooks:\n${[...hooks].reverse().map((h) => `  - ${h}: CodeDeployHook_${h}\n`).join("")}`), { allowPlaceholders: true });
     expect(r.hooks.map((h) => h.event)).toEqual(hooks);
-    const bad = parseAppSpec(ecs(lb, "Hooks:\n  - AllowTestTraffic: x\n"));
+    const bad = parseAppSpec(ecs(lb, "Hooks:\n  - AllowTestTraffic: x\n"), { allowPlaceholders: true });
     expect(bad.errors[0]).toMatchObject({ path: "Hooks[0].AllowTestTraffic", line: 11 });
     expect(bad.errors[0]!.message).toContain("reserved");
   });
@@ -264,9 +266,13 @@ describe("documents", () => {
     expect(r.errors.map((e) => e.path)).toEqual(["Resources"]);
   });
 
-  it("rejects placeholders on request", () => {
-    const r = parseAppSpec(ecs("        LoadBalancerInfo: {ContainerName: web, ContainerPort: 80}\n"), { rejectPlaceholders: true });
-    expect(r.errors).toEqual([{ path: "Resources[0].svc.Properties.TaskDefinition", line: 6, message: "placeholder <TASK_DEFINITION> has not been replaced" }]);
+  it("refuses placeholders unless told the file is a template", () => {
+    const text = ecs("        LoadBalancerInfo: {ContainerName: web, ContainerPort: 80}\n");
+    const r = parseAppSpec(text);
+    expect(r.errors).toEqual([{ path: "Resources[0].svc.Properties.TaskDefinition", line: 6, message: "placeholder <TASK_DEFINITION> has not been replaced: render the template before deploying" }]);
+    const template = parseAppSpec(text, { allowPlaceholders: true });
+    expect(template.valid).toBe(true);
+    expect(template.warnings.map((w) => [w.path, w.line])).toEqual([["Resources[0].svc.Properties.TaskDefinition", 6]]);
   });
 });
 

@@ -60,7 +60,7 @@ describe("run --endpoint: refused before anything runs", () => {
 });
 
 describe("run: the banner and the report name the endpoint and the region", () => {
-  // An endpoint with none of the input's resources: the run is refused at Prepare, nothing moves.
+  // An endpoint that serves no DynamoDB: run refuses before anything (it checks stepdeploy's own table first).
   let server: { endpoint: string; close(): Promise<void> };
   beforeAll(async () => {
     server = await SimAccount.fromSetup({ functions: [] }, { clock: new SimClock() }).serve();
@@ -70,13 +70,14 @@ describe("run: the banner and the report name the endpoint and the region", () =
   it("human output starts with the endpoint and the region", async () => {
     const r = await cli(["run", INPUT, "--endpoint", server.endpoint], { AWS_REGION: "eu-west-1" });
     expect(r.stdout.split("\n")[0]).toBe(`running deploy-lambda against ${server.endpoint} in eu-west-1 (waits compressed)`);
-    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^stepdeploy run: refused before anything changed:\n {2}endpoint: DynamoDB DescribeTable of 'stepdeploy-local-registry' failed: /);
+    expect(r.code).toBe(2);
   });
 
   it("--json carries them in the report", async () => {
     const r = await cli(["run", INPUT, "--endpoint", server.endpoint, "--json"], { AWS_REGION: "eu-west-1" });
     const report = JSON.parse(r.stdout) as { endpoint: string; region: string; status: string };
-    expect(report).toMatchObject({ endpoint: server.endpoint, region: "eu-west-1", status: "FAILED" });
-    expect(r.code).toBe(1);
+    expect(report).toMatchObject({ endpoint: server.endpoint, region: "eu-west-1", status: "REFUSED", error: "RunRefused", problems: [{ field: "endpoint" }] });
+    expect(r.code).toBe(2);
   });
 });

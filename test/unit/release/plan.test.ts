@@ -2,14 +2,14 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseAppSpec } from "../../../functions/domain/appspec/index.js";
 import type { ValidationErrors } from "../../../functions/domain/errors.js";
-import { type EcrReleaseSource, parseReleaseSources, planFromBundle, planFromImage, type S3ReleaseSource, type TargetPolicy } from "../../../functions/domain/release/index.js";
+import { type EcrReleaseSource, parseReleaseSources, planFromBundle, planFromImage, releaseFillsIn, type S3ReleaseSource, type TargetPolicy } from "../../../functions/domain/release/index.js";
 
 const local = JSON.parse(readFileSync(new URL("../../../config/releases.local.json", import.meta.url), "utf8")).sources as unknown[];
 const [s3Source, ecrSource] = parseReleaseSources(local) as [S3ReleaseSource, EcrReleaseSource];
 const POLICY: TargetPolicy = { hookFunctionPattern: "CodeDeployHook_*", ownFunctionPrefix: "stepdeploy-", region: "us-east-1", accountId: "123456789012" };
 
 const APPSPEC = (props: string, hooks = "Hooks:\n  - BeforeAllowTraffic: CodeDeployHook_pre\n") =>
-  parseAppSpec(`version: 0.0\nResources:\n  - fn:\n      Type: AWS::Lambda::Function\n      Properties:\n${props}${hooks}`, { platform: "lambda", versionsOptional: true });
+  parseAppSpec(`version: 0.0\nResources:\n  - fn:\n      Type: AWS::Lambda::Function\n      Properties:\n${props}${hooks}`, { platform: "lambda", versionsOptional: true, allowPlaceholders: releaseFillsIn });
 const props = (lines: Record<string, string>) => Object.entries(lines).map(([k, v]) => `        ${k}: ${v}\n`).join("");
 const file = (path: string) => ({ path, type: "file" as const, size: 1 });
 

@@ -1,0 +1,61 @@
+/**
+ * What `stepdeploy run` can run on this machine, decided from the input before anything is created or called.
+ * The local runner is the Step Functions service of its own executions (task tokens are answered in-process), but
+ * it is not subscribed to anything at the endpoint: CloudWatch "Alarm State Change" events never reach it, and a
+ * compressed clock runs ahead of the endpoint's. An input that needs either is refused here, naming the field, why
+ * and what to use instead, so nothing fails after traffic moved because of the runner.
+ */
+export interface RunProblem {
+  field: string;
+  reason: string;
+}
+
+/** A refusal of the whole run, before anything changed: every problem, each naming its field. */
+export class RunRefused extends Error {
+  override readonly name = "RunRefused";
+  constructor(readonly problems: RunProblem[]) {
+    super(problems.map((p) => `${p.field}: ${p.reason}`).join("; "));
+  }
+}
+
+export interface RunModes {
+  /** The input the runner starts (alarmMonitoring filled in when the input left it out). */
+  input: Record<string, unknown>;
+  /** Choices made for the user, printed before the run starts. */
+  notices: string[];
+}
+
+const DEFAULT_ALARM_POLL_SECONDS = 60;
+
+function nonEmptyList(v: unknown): boolean {
+  return Array.isArray(v) && v.length > 0;
+}
+
+export function decideRunModes(input: Record<string, unknown>, opts: { realTime: boolean }): RunModes {
+  const problems: RunProblem[] = [];
+  const notices: string[] = [];
+  const watchesAlarms = nonEmptyList(input.alarms);
+  let monitoring = input.alarmMonitoring;
+  if (monitoring === undefined) {
+    monitoring = "polling";
+    if (watchesAlarms) {
+      const every = typeof input.alarmPollSeconds === "number" ? input.alarmPollSeconds : DEFAULT_ALARM_POLL_SECONDS;
+      notices.push(`alarmMonitoring: polling every ${every} s (run's default: a local run receives no CloudWatch alarm events; the deployed stack's default is events)`);
+    }
+  } else if (monitoring === "events" && watchesAlarms) {
+    problems.push({
+      field: "alarmMonitoring",
+      reason:
+        "'events' waits for CloudWatch \"Alarm State Change\" events, which reach the alarm listener of a deployed stack but never a local run, so an alarm firing during a bake would go unseen until the next traffic step; leave the field out (run polls by default) or set it to \"polling\"",
+    });
+  }
+  if (nonEmptyList(input.metricGates) && !opts.realTime) {
+    problems.push({
+      field: "metricGates",
+      reason:
+        "without --real-time the run's clock jumps through each bake, ahead of the endpoint's, so a gate would read a CloudWatch window that has not happened yet; add --real-time (the bakes then take their real length), or try the gates with `stepdeploy simulate`",
+    });
+  }
+  if (problems.length > 0) throw new RunRefused(problems);
+  return { input: { ...input, alarmMonitoring: monitoring }, notices };
+}
