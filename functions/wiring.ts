@@ -11,6 +11,10 @@ import type { LambdaCodePort } from "./ports/lambda-code.js";
 import type { LambdaFunctionsPort } from "./ports/lambda-functions.js";
 import type { RegistryPort } from "./ports/registry.js";
 import type { StepFunctionsPort } from "./ports/step-functions.js";
+import type { ArtifactStorePort } from "./ports/artifact-store.js";
+import type { PipelineEventsPort } from "./ports/pipeline-events.js";
+import type { NotificationsPort } from "./ports/pipeline-notifications.js";
+import type { PipelineRegistryPort } from "./ports/pipeline-registry.js";
 
 /** Settings the stack gives its functions (serverless.yml environment). */
 export interface StackConfig {
@@ -18,6 +22,8 @@ export interface StackConfig {
   hookFunctionPattern: string;
   /** The bake watcher state machine (alarm polling, metric gates). */
   bakeWatcherArn: string;
+  /** Pipelines: the stack's region and account (events, approval links, job events) and its git-fetch CodeBuild project. */
+  pipeline: { region: string; account: string; gitFetchProject: string };
 }
 
 /** Everything a deployment handler may touch: one port per store or service, plus time, logs and settings. */
@@ -33,6 +39,11 @@ export interface Deps {
   lambdaCode: LambdaCodePort;
   bundles: BundleStorePort;
   executions: ExecutionsPort;
+  /** Pipelines: executions and stage gates, their state-change events, approval notifications (SNS), artifacts in S3. */
+  pipelines: PipelineRegistryPort;
+  pipelineEvents: PipelineEventsPort;
+  notifications: NotificationsPort;
+  artifacts: ArtifactStorePort;
   clock: Clock;
   /** A logger carrying the deployment id (and any other keys given, e.g. the release id) on every line. */
   log: (deploymentId?: string, keys?: Record<string, string>) => Log;
@@ -72,6 +83,10 @@ export function realDeps(): Deps {
     lambdaCode: onUse(async () => (await import("./adapters/lambda.js")).createLambdaAdapter()),
     bundles: onUse(async () => (await import("./adapters/s3.js")).createBundleStoreAdapter()),
     executions: onUse(async () => (await import("./adapters/sfn.js")).createExecutionsAdapter()),
+    pipelines: onUse(async () => (await import("./adapters/dynamodb-pipelines.js")).createDynamoDbPipelineRegistry()),
+    pipelineEvents: onUse(async () => (await import("./adapters/eventbridge-pipelines.js")).createPipelineEventsAdapter()),
+    notifications: onUse(async () => (await import("./adapters/sns.js")).createNotificationsAdapter()),
+    artifacts: onUse(async () => (await import("./adapters/s3-artifacts.js")).createArtifactStoreAdapter()),
     clock,
     log: deploymentLog,
     config: {
@@ -80,6 +95,10 @@ export function realDeps(): Deps {
       },
       get bakeWatcherArn() {
         return process.env.BAKE_WATCHER_STATE_MACHINE_ARN ?? "";
+      },
+      get pipeline() {
+        // AWS_REGION is set by Lambda; the account and project come from the stack (serverless.yml).
+        return { region: process.env.AWS_REGION ?? "us-east-1", account: process.env.STEPDEPLOY_ACCOUNT_ID ?? "", gitFetchProject: process.env.GIT_FETCH_PROJECT ?? "" };
       },
     },
   };
