@@ -15,6 +15,8 @@ import type { ArtifactStorePort } from "./ports/artifact-store.js";
 import type { PipelineEventsPort } from "./ports/pipeline-events.js";
 import type { NotificationsPort } from "./ports/pipeline-notifications.js";
 import type { PipelineRegistryPort } from "./ports/pipeline-registry.js";
+import type { PipelineTrigger } from "./domain/pipeline/stack/triggers.js";
+import type { ExecutionMode } from "./domain/pipeline/types.js";
 
 /** Settings the stack gives its functions (serverless.yml environment). */
 export interface StackConfig {
@@ -22,9 +24,23 @@ export interface StackConfig {
   hookFunctionPattern: string;
   /** The bake watcher state machine (alarm polling, metric gates). */
   bakeWatcherArn: string;
-  /** Pipelines: the stack's region and account (events, approval links, job events) and its git-fetch CodeBuild project. */
-  pipeline: { region: string; account: string; gitFetchProject: string };
+  /** Pipelines: the stack's region and account (events, approval links, job events), its git-fetch CodeBuild project, and its pipelines (config/pipelines.cjs). */
+  pipeline: PipelineStackConfig;
 }
+
+export interface PipelineStackConfig {
+  region: string;
+  account: string;
+  gitFetchProject: string;
+  /** `arn:<partition>:states:<region>:<account>:stateMachine:`: a pipeline's state machine ARN is this and its name. */
+  stateMachineArnPrefix: string;
+  /** The sources that start pipelines. */
+  triggers: PipelineTrigger[];
+  /** The stack's pipelines: state machine name, stages and execution mode (the janitor's view). */
+  pipelines: { pipeline: string; stateMachine: string; stages: string[]; executionMode: ExecutionMode }[];
+}
+
+const json = <T>(text: string | undefined, fallback: T): T => (text ? (JSON.parse(text) as T) : fallback);
 
 /** Everything a deployment handler may touch: one port per store or service, plus time, logs and settings. */
 export interface Deps {
@@ -98,7 +114,15 @@ export function realDeps(): Deps {
       },
       get pipeline() {
         // AWS_REGION is set by Lambda; the account and project come from the stack (serverless.yml).
-        return { region: process.env.AWS_REGION ?? "us-east-1", account: process.env.STEPDEPLOY_ACCOUNT_ID ?? "", gitFetchProject: process.env.GIT_FETCH_PROJECT ?? "" };
+        const env = process.env;
+        return {
+          region: env.AWS_REGION ?? "us-east-1",
+          account: env.STEPDEPLOY_ACCOUNT_ID ?? "",
+          gitFetchProject: env.GIT_FETCH_PROJECT ?? "",
+          stateMachineArnPrefix: env.STATE_MACHINE_ARN_PREFIX ?? "",
+          triggers: json(env.PIPELINE_TRIGGERS, []),
+          pipelines: json(env.PIPELINES, []),
+        };
       },
     },
   };

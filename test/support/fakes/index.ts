@@ -70,7 +70,7 @@ export function fakeWorld(config: Partial<Deps["config"]> = {}): FakeWorld {
     artifacts,
     clock,
     log,
-    config: { hookFunctionPattern: "CodeDeployHook_*", bakeWatcherArn: WATCHER_ARN, pipeline: { region: "us-east-1", account: "123456789012", gitFetchProject: "stepdeploy-test-git-fetch" }, ...config },
+    config: { hookFunctionPattern: "CodeDeployHook_*", bakeWatcherArn: WATCHER_ARN, pipeline: { region: "us-east-1", account: "123456789012", gitFetchProject: "stepdeploy-test-git-fetch", stateMachineArnPrefix: "arn:aws:states:us-east-1:123456789012:stateMachine:", triggers: [], pipelines: [] }, ...config },
   };
   return {
     deps,
