@@ -15,11 +15,25 @@ function loadStack(service, stage) {
   return tsxRequire("./pipelines-stack.ts", __filename).pipelineStack(ROOT, service, stage);
 }
 
+/**
+ * The installed CLI (npm install --omit=dev) has no tsx: its simulator reads serverless.yml for the
+ * deployment functions and gets the values of a stack without pipelines. Packaging (the async export
+ * below and the plugin) always compiles them, and fails loudly without tsx.
+ */
+function loadStackIfCompilable(service, stage) {
+  try {
+    require.resolve("tsx/cjs/api");
+  } catch {
+    return { parts: [], triggers: [], pipelines: [] };
+  }
+  return loadStack(service, stage);
+}
+
 const unique = (xs) => [...new Set(xs)].sort();
 const literal = (v) => typeof v === "string" && v !== "" && !v.startsWith("!") && !v.startsWith("{");
 
-function forStage(stage, service = "stepdeploy") {
-  const { parts, triggers, pipelines } = loadStack(service, stage);
+function forStage(stage, service = "stepdeploy", strict = false) {
+  const { parts, triggers, pipelines } = strict ? loadStack(service, stage) : loadStackIfCompilable(service, stage);
   const actions = pipelines.flatMap((p) => p.stages.flatMap((s) => s.actions.map((a) => ({ pipeline: p, action: a }))));
   const s3 = triggers.filter((t) => t.s3).map((t) => t.s3);
   const ecr = triggers.filter((t) => t.ecr).map((t) => t.ecr);
@@ -49,7 +63,7 @@ function forStage(stage, service = "stepdeploy") {
   };
 }
 
-module.exports = async ({ resolveVariable }) => forStage(await resolveVariable("sls:stage"), await resolveVariable("self:service"));
+module.exports = async ({ resolveVariable }) => forStage(await resolveVariable("sls:stage"), await resolveVariable("self:service"), true);
 module.exports.forStage = forStage;
 module.exports.loadStack = loadStack;
 module.exports.NONE = NONE;
