@@ -116,6 +116,10 @@ async function main() {
   } catch (e) {
     console.error(`bundle bench skipped: ${(e as Error).message}`);
   }
+  const pipelines = await (await import("./pipelines.js")).benchPipelines();
+  extra.pipelines = pipelines;
+  print("\n### Pipelines (one run per shape: compiled graph on the local engine, CodePipeline V1/V2 prices for the same run)\n");
+  print(markdownTable(pipelines, Object.keys(pipelines[0] ?? {}).map((key) => ({ key, title: key }))));
   extra.startup = await (await import("./startup.js")).benchStartup(print);
   extra.hostile = await (await import("./hostile.js")).benchHostile(print);
   mkdirSync(join(here, "results"), { recursive: true });

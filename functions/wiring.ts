@@ -11,6 +11,12 @@ import type { LambdaCodePort } from "./ports/lambda-code.js";
 import type { LambdaFunctionsPort } from "./ports/lambda-functions.js";
 import type { RegistryPort } from "./ports/registry.js";
 import type { StepFunctionsPort } from "./ports/step-functions.js";
+import type { ArtifactStorePort } from "./ports/artifact-store.js";
+import type { PipelineEventsPort } from "./ports/pipeline-events.js";
+import type { NotificationsPort } from "./ports/pipeline-notifications.js";
+import type { PipelineRegistryPort } from "./ports/pipeline-registry.js";
+import type { PipelineTrigger } from "./domain/pipeline/stack/triggers.js";
+import type { ExecutionMode } from "./domain/pipeline/types.js";
 
 /** Settings the stack gives its functions (serverless.yml environment). */
 export interface StackConfig {
@@ -18,7 +24,23 @@ export interface StackConfig {
   hookFunctionPattern: string;
   /** The bake watcher state machine (alarm polling, metric gates). */
   bakeWatcherArn: string;
+  /** Pipelines: the stack's region and account (events, approval links, job events), its git-fetch CodeBuild project, and its pipelines (config/pipelines.cjs). */
+  pipeline: PipelineStackConfig;
 }
+
+export interface PipelineStackConfig {
+  region: string;
+  account: string;
+  gitFetchProject: string;
+  /** `arn:<partition>:states:<region>:<account>:stateMachine:`: a pipeline's state machine ARN is this and its name. */
+  stateMachineArnPrefix: string;
+  /** The sources that start pipelines. */
+  triggers: PipelineTrigger[];
+  /** The stack's pipelines: state machine name, stages and execution mode (the janitor's view). */
+  pipelines: { pipeline: string; stateMachine: string; stages: string[]; executionMode: ExecutionMode }[];
+}
+
+const json = <T>(text: string | undefined, fallback: T): T => (text ? (JSON.parse(text) as T) : fallback);
 
 /** Everything a deployment handler may touch: one port per store or service, plus time, logs and settings. */
 export interface Deps {
@@ -33,6 +55,11 @@ export interface Deps {
   lambdaCode: LambdaCodePort;
   bundles: BundleStorePort;
   executions: ExecutionsPort;
+  /** Pipelines: executions and stage gates, their state-change events, approval notifications (SNS), artifacts in S3. */
+  pipelines: PipelineRegistryPort;
+  pipelineEvents: PipelineEventsPort;
+  notifications: NotificationsPort;
+  artifacts: ArtifactStorePort;
   clock: Clock;
   /** A logger carrying the deployment id (and any other keys given, e.g. the release id) on every line. */
   log: (deploymentId?: string, keys?: Record<string, string>) => Log;
@@ -72,6 +99,10 @@ export function realDeps(): Deps {
     lambdaCode: onUse(async () => (await import("./adapters/lambda.js")).createLambdaAdapter()),
     bundles: onUse(async () => (await import("./adapters/s3.js")).createBundleStoreAdapter()),
     executions: onUse(async () => (await import("./adapters/sfn.js")).createExecutionsAdapter()),
+    pipelines: onUse(async () => (await import("./adapters/dynamodb-pipelines.js")).createDynamoDbPipelineRegistry()),
+    pipelineEvents: onUse(async () => (await import("./adapters/eventbridge-pipelines.js")).createPipelineEventsAdapter()),
+    notifications: onUse(async () => (await import("./adapters/sns.js")).createNotificationsAdapter()),
+    artifacts: onUse(async () => (await import("./adapters/s3-artifacts.js")).createArtifactStoreAdapter()),
     clock,
     log: deploymentLog,
     config: {
@@ -80,6 +111,18 @@ export function realDeps(): Deps {
       },
       get bakeWatcherArn() {
         return process.env.BAKE_WATCHER_STATE_MACHINE_ARN ?? "";
+      },
+      get pipeline() {
+        // AWS_REGION is set by Lambda; the account and project come from the stack (serverless.yml).
+        const env = process.env;
+        return {
+          region: env.AWS_REGION ?? "us-east-1",
+          account: env.STEPDEPLOY_ACCOUNT_ID ?? "",
+          gitFetchProject: env.GIT_FETCH_PROJECT ?? "",
+          stateMachineArnPrefix: env.STATE_MACHINE_ARN_PREFIX ?? "",
+          triggers: json(env.PIPELINE_TRIGGERS, []),
+          pipelines: json(env.PIPELINES, []),
+        };
       },
     },
   };

@@ -62,7 +62,9 @@ export async function buildCli({ clean = false } = {}) {
   const started = Date.now();
   const { build } = await import("esbuild");
   if (clean) rmSync(DIST, { recursive: true, force: true });
-  const handlers = readdirSync(path.join(ROOT, HANDLERS))
+  // Subfolders too (functions/handlers/pipeline/): every handler serverless.yml names.
+  const handlers = readdirSync(path.join(ROOT, HANDLERS), { recursive: true })
+    .map((f) => String(f).split(path.sep).join("/"))
     .filter((f) => f.endsWith(".ts"))
     .map((f) => `${HANDLERS}/${f}`);
   const result = await build({

@@ -4,14 +4,18 @@ import { type Command, type CommandIO, type CommandModule, ExitCode } from "../.
  * `stepdeploy pipeline <subcommand>`: one module per subcommand in this folder, loaded on use, each
  * exporting `default` (the command) and `summary`, like the top-level commands.
  */
-export const summary = "CodePipeline definitions: validate, synth (more subcommands come with the pipeline runtime)";
+export const summary = "CodePipeline definitions: validate, synth; running pipelines: start, state, approve, reject, retry, transitions, history";
 
-export const SUBCOMMANDS = ["validate", "synth"] as const;
+const OPERATOR = ["start", "state", "approve", "reject", "retry", "disable-transition", "enable-transition", "history"] as const;
+export const SUBCOMMANDS = ["validate", "synth", ...OPERATOR] as const;
+
+const operator = (name: string) => async () => (await import("./operate.js")).operatorModule(name);
 
 /** Static imports so the bundled CLI (esbuild) carries each subcommand as its own lazy chunk. */
 const LOADERS: Record<(typeof SUBCOMMANDS)[number], () => Promise<CommandModule>> = {
   validate: () => import("./validate.js"),
   synth: () => import("./synth.js"),
+  ...(Object.fromEntries(OPERATOR.map((name) => [name, operator(name)])) as Record<(typeof OPERATOR)[number], () => Promise<CommandModule>>),
 };
 
 async function load(name: string): Promise<CommandModule | undefined> {

@@ -88,7 +88,28 @@ function checkConfiguration(c: Checker, action: Action, spec: ProviderSpec): voi
     case "Source/CodeCommit":
       bool("PollForSourceChanges");
       return;
+    case "Deploy/CodeDeploy":
+      checkDeploymentInput(c, config["DeploymentInput"], joinPath(base, "DeploymentInput"), unresolved("DeploymentInput"));
+      return;
   }
+}
+
+/**
+ * DeploymentInput (a stepdeploy key): the deploy-lambda input the CodeDeploy action runs, until the
+ * stack resolves ApplicationName/DeploymentGroupName to a deployment group itself. Without it the
+ * action sends `{application, deploymentGroup, revision}`, the deployment-groups input.
+ */
+function checkDeploymentInput(c: Checker, text: string | undefined, path: string, unresolved: boolean): void {
+  if (text === undefined || unresolved) return;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    c.error(path, `must be a JSON object (the deploy-lambda input): ${(e as Error).message}`);
+    return;
+  }
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) c.error(path, "must be a JSON object (the deploy-lambda input)");
+  else for (const key of ["application", "deploymentGroup"]) if (key in parsed) c.error(`${path}.${key}`, "comes from ApplicationName/DeploymentGroupName; leave it out");
 }
 
 function checkCodeBuildVariables(c: Checker, text: string, path: string): void {

@@ -67,7 +67,7 @@ export const PROVIDERS: readonly ProviderSpec[] = [
   },
   {
     category: "Deploy", owner: "AWS", provider: "CodeDeploy", inputs: { min: 1, max: 1 }, outputs: { min: 0, max: 0 },
-    required: ["ApplicationName", "DeploymentGroupName"], known: ["ApplicationName", "DeploymentGroupName"],
+    required: ["ApplicationName", "DeploymentGroupName"], known: ["ApplicationName", "DeploymentGroupName", "DeploymentInput"],
     variables: ["DeploymentId"],
   },
   {

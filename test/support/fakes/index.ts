@@ -9,6 +9,10 @@ import { FakeLambda } from "./lambda.js";
 import { FakeLambdaCode } from "./lambda-code.js";
 import { fakeRegistry, type InMemoryRegistryStore } from "./registry.js";
 import { FakeStepFunctions } from "./step-functions.js";
+import { FakeArtifactStore } from "./artifact-store.js";
+import { FakeNotifications } from "./notifications.js";
+import { FakePipelineEvents } from "./pipeline-events.js";
+import { FakePipelineRegistry } from "./pipeline-registry.js";
 
 export const WATCHER_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:stepdeploy-test-bake-watcher";
 
@@ -21,6 +25,10 @@ export interface FakeWorld {
   lambda: FakeLambda;
   cloudwatch: FakeCloudWatch;
   events: FakeEvents;
+  pipelines: FakePipelineRegistry;
+  pipelineEvents: FakePipelineEvents;
+  notifications: FakeNotifications;
+  artifacts: FakeArtifactStore;
   logs: { level: string; message: string; deploymentId?: string; extra?: Record<string, unknown> }[];
   /** Moves the clock (ms since the start, 2026-01-01). */
   advance(seconds: number): void;
@@ -35,6 +43,10 @@ export function fakeWorld(config: Partial<Deps["config"]> = {}): FakeWorld {
   const lambda = new FakeLambda();
   const cloudwatch = new FakeCloudWatch();
   const events = new FakeEvents();
+  const pipelines = new FakePipelineRegistry();
+  const pipelineEvents = new FakePipelineEvents();
+  const notifications = new FakeNotifications();
+  const artifacts = new FakeArtifactStore();
   const logs: FakeWorld["logs"] = [];
   const log = (deploymentId?: string): Log => ({
     info: (message, extra) => logs.push({ level: "info", message, deploymentId, extra }),
@@ -52,9 +64,13 @@ export function fakeWorld(config: Partial<Deps["config"]> = {}): FakeWorld {
     lambdaCode: new FakeLambdaCode(),
     bundles: new FakeBundleStore(),
     executions: new FakeExecutions(),
+    pipelines,
+    pipelineEvents,
+    notifications,
+    artifacts,
     clock,
     log,
-    config: { hookFunctionPattern: "CodeDeployHook_*", bakeWatcherArn: WATCHER_ARN, ...config },
+    config: { hookFunctionPattern: "CodeDeployHook_*", bakeWatcherArn: WATCHER_ARN, pipeline: { region: "us-east-1", account: "123456789012", gitFetchProject: "stepdeploy-test-git-fetch", stateMachineArnPrefix: "arn:aws:states:us-east-1:123456789012:stateMachine:", triggers: [], pipelines: [] }, ...config },
   };
   return {
     deps,
@@ -64,6 +80,10 @@ export function fakeWorld(config: Partial<Deps["config"]> = {}): FakeWorld {
     lambda,
     cloudwatch,
     events,
+    pipelines,
+    pipelineEvents,
+    notifications,
+    artifacts,
     logs,
     advance: (seconds) => {
       now += seconds * 1000;

@@ -139,6 +139,14 @@ describe("jobs: what other providers receive", () => {
     expect(d.name).toMatch(/^d-[0-9A-F]{9}$/);
     expect(JSON.parse(d.input)).toMatchObject({ application: "app", deploymentGroup: "prod", revision: { s3: { bucket: "b", key: "myPipeline/Built/ABC", bundleType: "zip" } } });
   });
+
+  it("with DeploymentInput, a CodeDeploy action runs that deploy-lambda input under its application and group (no revision field)", () => {
+    const given = JSON.stringify({ functionName: "orders", alias: "live", targetVersion: "7", deploymentConfig: "CodeDeployDefault.LambdaCanary10Percent5Minutes" });
+    const d = deploymentInput(job, { ApplicationName: "app", DeploymentGroupName: "prod", DeploymentInput: given }, { name: "Built", bucket: "b", key: "k" });
+    const input = JSON.parse(d.input);
+    expect(input).toEqual({ ...JSON.parse(given), application: "app", deploymentGroup: "prod", description: expect.stringContaining(job.executionId) });
+    expect(() => deploymentInput(job, { ApplicationName: "a", DeploymentGroupName: "g", DeploymentInput: "{targetVersion: #{B.V}}" }, { name: "x", bucket: "b", key: "k" })).toThrow(/DeploymentInput is not JSON after its variables were resolved/);
+  });
 });
 
 describe("stage failure decisions", () => {

@@ -1,3 +1,4 @@
+import { PipelineError, PipelineErrorNames } from "../errors.js";
 import { shortHash } from "../synth/names.js";
 import type { ArtifactRef } from "./artifacts.js";
 
@@ -91,16 +92,27 @@ export function deploymentId(job: JobIdentity): string {
 }
 
 /**
- * The stepdeploy deployment a CodeDeploy action starts: the group named by ApplicationName and
- * DeploymentGroupName, with the input artifact as an S3 revision (the input of the deployment-groups
- * feature: `{application, deploymentGroup, revision}`).
+ * The stepdeploy deployment a CodeDeploy action starts. With `DeploymentInput` (a stepdeploy key,
+ * variables already resolved) it is that deploy-lambda input with ApplicationName and
+ * DeploymentGroupName as its application and group. Without it, the input of the deployment-groups
+ * feature: the group named by ApplicationName and DeploymentGroupName, with the input artifact as an
+ * S3 revision (`{application, deploymentGroup, revision}`); the deployment state machine accepts it
+ * once the stack resolves groups, and refuses it naming `revision` before that.
  */
 export function deploymentInput(job: JobIdentity, configuration: Record<string, string>, revision: ArtifactRef): { name: string; input: string } {
-  const input = {
-    application: configuration["ApplicationName"],
-    deploymentGroup: configuration["DeploymentGroupName"],
-    revision: { s3: { bucket: revision.bucket, key: revision.key, bundleType: "zip" } },
-    description: `pipeline ${job.pipeline} execution ${job.executionId}, ${job.stage}.${job.action}`,
-  };
+  const description = `pipeline ${job.pipeline} execution ${job.executionId}, ${job.stage}.${job.action}`;
+  const group = { application: configuration["ApplicationName"], deploymentGroup: configuration["DeploymentGroupName"] };
+  const given = configuration["DeploymentInput"];
+  if (given !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(given);
+    } catch (e) {
+      throw new PipelineError(PipelineErrorNames.ActionFailed, `${job.stage}.${job.action}: configuration.DeploymentInput is not JSON after its variables were resolved: ${(e as Error).message}`);
+    }
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new PipelineError(PipelineErrorNames.ActionFailed, `${job.stage}.${job.action}: configuration.DeploymentInput must be a JSON object`);
+    return { name: deploymentId(job), input: JSON.stringify({ description, ...parsed, ...group }) };
+  }
+  const input = { ...group, revision: { s3: { bucket: revision.bucket, key: revision.key, bundleType: "zip" } }, description };
   return { name: deploymentId(job), input: JSON.stringify(input) };
 }

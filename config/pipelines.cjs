@@ -1,0 +1,69 @@
+// Pipelines in pipelines/, for serverless.yml: `${file(./config/pipelines.cjs):<key>}` (the trigger
+// rules' filters, the grants of the pipeline functions, the trigger's and janitor's lists). The state
+// machines and their roles are added by config/pipelines-plugin.cjs. Both compile the definitions
+// with the TypeScript sources (config/pipelines-stack.ts) through tsx, so the stack gets exactly what
+// `stepdeploy pipeline synth` prints. The local simulator calls `forStage` directly.
+const path = require("node:path");
+
+// Not a valid bucket, repository or topic name: a filter or grant that matches nothing, the shape
+// CloudFormation needs when no pipeline has such a source.
+const NONE = "-no-pipeline-source-";
+const ROOT = path.join(__dirname, "..");
+
+function loadStack(service, stage) {
+  const { require: tsxRequire } = require("tsx/cjs/api");
+  return tsxRequire("./pipelines-stack.ts", __filename).pipelineStack(ROOT, service, stage);
+}
+
+/**
+ * The installed CLI (npm install --omit=dev) has no tsx: its simulator reads serverless.yml for the
+ * deployment functions and gets the values of a stack without pipelines. Packaging (the async export
+ * below and the plugin) always compiles them, and fails loudly without tsx.
+ */
+function loadStackIfCompilable(service, stage) {
+  try {
+    require.resolve("tsx/cjs/api");
+  } catch {
+    return { parts: [], triggers: [], pipelines: [] };
+  }
+  return loadStack(service, stage);
+}
+
+const unique = (xs) => [...new Set(xs)].sort();
+const literal = (v) => typeof v === "string" && v !== "" && !v.startsWith("!") && !v.startsWith("{");
+
+function forStage(stage, service = "stepdeploy", strict = false) {
+  const { parts, triggers, pipelines } = strict ? loadStack(service, stage) : loadStackIfCompilable(service, stage);
+  const actions = pipelines.flatMap((p) => p.stages.flatMap((s) => s.actions.map((a) => ({ pipeline: p, action: a }))));
+  const s3 = triggers.filter((t) => t.s3).map((t) => t.s3);
+  const ecr = triggers.filter((t) => t.ecr).map((t) => t.ecr);
+  const cc = triggers.filter((t) => t.codecommit).map((t) => t.codecommit);
+  const stores = unique(pipelines.flatMap((p) => [p.artifactStore?.location, ...Object.values(p.artifactStores ?? {}).map((s) => s.location)]).filter(literal));
+  // CodePipeline's artifact layout: <bucket>/<pipeline name cut to 20>/<artifact>/<key>.
+  const artifactObjects = unique(pipelines.flatMap((p) => [p.artifactStore, ...Object.values(p.artifactStores ?? {})].filter((s) => s && literal(s.location)).map((s) => `arn:aws:s3:::${s.location}/${p.name.slice(0, 20)}/*`)));
+  const sourceObjects = unique(actions.filter(({ action: a }) => a.actionTypeId.category === "Source" && a.actionTypeId.provider === "S3" && literal(a.configuration.S3Bucket)).map(({ action: a }) => `arn:aws:s3:::${a.configuration.S3Bucket}/${a.configuration.AllowOverrideForS3ObjectKey === "true" ? "*" : a.configuration.S3ObjectKey}`));
+  const deployObjects = unique(actions.filter(({ action: a }) => a.actionTypeId.category === "Deploy" && a.actionTypeId.provider === "S3" && literal(a.configuration.BucketName)).map(({ action: a }) => `arn:aws:s3:::${a.configuration.BucketName}/${a.configuration.ObjectKey ? `${a.configuration.ObjectKey.replace(/^\/+|\/+$/g, "")}${a.configuration.Extract === "true" ? "/*" : ""}` : "*"}`));
+  const topics = unique(actions.map(({ action: a }) => a.configuration.NotificationArn).filter(literal));
+  const sub = (s) => ({ "Fn::Sub": s });
+  return {
+    // EventBridge filters (the trigger Lambda matches exact bucket/key, repository/tag, repository/branch pairs).
+    s3EventDetail: s3.length ? { bucket: { name: unique(s3.map((x) => x.bucket)) }, object: { key: unique(s3.map((x) => x.key)) } } : { bucket: { name: [NONE] } },
+    ecrEventDetail: { "action-type": ["PUSH"], result: ["SUCCESS"], "repository-name": ecr.length ? unique(ecr.map((x) => x.repository)) : [NONE], ...(ecr.length ? { "image-tag": unique(ecr.map((x) => x.tag)) } : {}) },
+    codecommitEventDetail: { event: ["referenceCreated", "referenceUpdated"], referenceType: ["branch"], repositoryName: cc.length ? unique(cc.map((x) => x.repository)) : [NONE], ...(cc.length ? { referenceName: unique(cc.map((x) => x.branch)) } : {}) },
+    triggersJson: JSON.stringify(triggers),
+    pipelinesJson: JSON.stringify(parts.map((p) => ({ pipeline: p.pipeline, stateMachine: p.stateMachineName, stages: p.stages, executionMode: p.executionMode }))),
+    // The pipeline state machines, for the trigger (StartExecution) and the janitor's rule.
+    stateMachineArns: parts.length ? parts.map((p) => sub(`arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:stateMachine:${p.stateMachineName}`)) : [sub(`arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:stateMachine:${NONE}`)],
+    executionArns: parts.length ? parts.map((p) => sub(`arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:${p.stateMachineName}:*`)) : [sub(`arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:${NONE}:*`)],
+    // S3: what the run-action function reads (pinned sources, artifacts) and writes (artifacts, deploy targets).
+    readObjectArns: unique([...sourceObjects, ...artifactObjects]).length ? unique([...sourceObjects, ...artifactObjects]) : [`arn:aws:s3:::${NONE}/*`],
+    writeObjectArns: unique([...artifactObjects, ...deployObjects]).length ? unique([...artifactObjects, ...deployObjects]) : [`arn:aws:s3:::${NONE}/*`],
+    artifactBuckets: stores,
+    approvalTopicArns: topics.length ? topics : [sub(`arn:\${AWS::Partition}:sns:\${AWS::Region}:\${AWS::AccountId}:${NONE}`)],
+  };
+}
+
+module.exports = async ({ resolveVariable }) => forStage(await resolveVariable("sls:stage"), await resolveVariable("self:service"), true);
+module.exports.forStage = forStage;
+module.exports.loadStack = loadStack;
+module.exports.NONE = NONE;

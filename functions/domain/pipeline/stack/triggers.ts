@@ -1,0 +1,44 @@
+import type { Pipeline } from "../types.js";
+
+/**
+ * What starts a pipeline: each S3, ECR and CodeCommit source action is watched through EventBridge,
+ * as CodePipeline does when PollForSourceChanges is false (user guide: "Amazon S3 source actions and
+ * EventBridge", "Amazon ECR source actions and EventBridge", "CodeCommit source actions and
+ * EventBridge"). The trigger Lambda matches an event to these and starts the pipeline's state machine
+ * with the event's revision pinned for that action (the others take their latest).
+ */
+export type PipelineTrigger =
+  | { pipeline: string; stateMachine: string; action: string; s3: { bucket: string; key: string } }
+  | { pipeline: string; stateMachine: string; action: string; ecr: { repository: string; tag: string } }
+  | { pipeline: string; stateMachine: string; action: string; codecommit: { repository: string; branch: string } };
+
+/** Values left as CloudFormation intrinsics (`!Ref SourceBucket`) cannot be matched at package time. */
+const literal = (v: string | undefined): v is string => typeof v === "string" && v !== "" && !v.startsWith("!") && !v.startsWith("{");
+
+export function pipelineTriggers(pipeline: Pipeline, stateMachine: string): PipelineTrigger[] {
+  const out: PipelineTrigger[] = [];
+  for (const a of pipeline.stages[0]?.actions ?? []) {
+    const c = a.configuration;
+    const base = { pipeline: pipeline.name, stateMachine, action: a.name };
+    if (a.actionTypeId.provider === "S3" && literal(c["S3Bucket"]) && literal(c["S3ObjectKey"])) out.push({ ...base, s3: { bucket: c["S3Bucket"], key: c["S3ObjectKey"] } });
+    if (a.actionTypeId.provider === "ECR" && literal(c["RepositoryName"])) out.push({ ...base, ecr: { repository: c["RepositoryName"], tag: c["ImageTag"] ?? "latest" } });
+    if (a.actionTypeId.provider === "CodeCommit" && literal(c["RepositoryName"]) && literal(c["BranchName"])) out.push({ ...base, codecommit: { repository: c["RepositoryName"], branch: c["BranchName"] } });
+  }
+  return out;
+}
+
+const unique = <T>(xs: T[]): T[] => [...new Set(xs)];
+
+/** EventBridge patterns for a set of triggers (one rule per kind; the Lambda matches the exact pairs). */
+export function triggerPatterns(triggers: PipelineTrigger[]): Record<"s3" | "ecr" | "codecommit", Record<string, unknown> | undefined> {
+  const s3 = triggers.flatMap((t) => ("s3" in t ? [t.s3] : []));
+  const ecr = triggers.flatMap((t) => ("ecr" in t ? [t.ecr] : []));
+  const cc = triggers.flatMap((t) => ("codecommit" in t ? [t.codecommit] : []));
+  return {
+    s3: s3.length ? { source: ["aws.s3"], "detail-type": ["Object Created"], detail: { bucket: { name: unique(s3.map((x) => x.bucket)) }, object: { key: unique(s3.map((x) => x.key)) } } } : undefined,
+    ecr: ecr.length ? { source: ["aws.ecr"], "detail-type": ["ECR Image Action"], detail: { "action-type": ["PUSH"], result: ["SUCCESS"], "repository-name": unique(ecr.map((x) => x.repository)), "image-tag": unique(ecr.map((x) => x.tag)) } } : undefined,
+    codecommit: cc.length
+      ? { source: ["aws.codecommit"], "detail-type": ["CodeCommit Repository State Change"], detail: { event: ["referenceCreated", "referenceUpdated"], referenceType: ["branch"], repositoryName: unique(cc.map((x) => x.repository)), referenceName: unique(cc.map((x) => x.branch)) } }
+      : undefined,
+  };
+}

@@ -1,0 +1,101 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${...} here is CloudFormation Fn::Sub syntax
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Pipeline, readPipeline } from "../../../functions/domain/pipeline/index.js";
+import { stateMachineName } from "../../../functions/domain/pipeline/stack/stack.js";
+import { PACKAGE_STAGE } from "../../../scripts/package-service.js";
+import { asList, type CfnTemplate, type PackagedService, packagedService, ROOT, roleStatements } from "../deploy/package-fixture.js";
+
+/**
+ * The pipelines of pipelines/ in the packaged stack (the run's one `osls package`): one state machine
+ * each with its own role, the pipeline functions with least-privilege roles, the trigger rules.
+ */
+let pkg: PackagedService;
+beforeAll(async () => {
+  pkg = await packagedService();
+}, 180_000);
+afterAll(() => pkg?.cleanup());
+
+const DIR = path.join(ROOT, "pipelines");
+const pipelines: Pipeline[] = readdirSync(DIR).filter((f) => /\.(json|ya?ml)$/.test(f)).map((f) => readPipeline(readFileSync(path.join(DIR, f), "utf8")).pipeline as Pipeline);
+const TABLE = { "Fn::GetAtt": ["RegistryTable", "Arn"] };
+const machines = (t: CfnTemplate) => Object.entries(t.Resources).filter(([id, r]) => r.Type === "AWS::StepFunctions::StateMachine" && id.startsWith("Pipeline"));
+const statement = (role: string, sid: string) => {
+  const st = roleStatements(pkg.template, role).find((s) => s.Sid === sid);
+  if (!st) throw new Error(`${role} has no statement ${sid}`);
+  return st;
+};
+
+describe("packaged template: one state machine per pipeline in pipelines/", () => {
+  it("names each stepdeploy-<stage>-pipeline-<name>, STANDARD, with its own role", () => {
+    const names = machines(pkg.template).map(([, r]) => r.Properties?.["StateMachineName"]);
+    expect(names.sort()).toEqual(pipelines.map((p) => stateMachineName("stepdeploy", PACKAGE_STAGE, p.name)).sort());
+    for (const [id, r] of machines(pkg.template)) {
+      expect(r.Properties?.["StateMachineType"], id).toBe("STANDARD");
+      expect(r.Properties?.["RoleArn"], id).toEqual({ "Fn::GetAtt": [`${id}Role`, "Arn"] });
+    }
+  });
+
+  it("keeps CodePipeline's #{Namespace.Var} verbatim, substitutes only our functions and the deployment machine, and names every action in a state", () => {
+    for (const [id, r] of machines(pkg.template)) {
+      const sub = r.Properties?.["DefinitionString"] as { "Fn::Sub": [string, Record<string, unknown>] } | undefined;
+      if (!sub) throw new Error(`${id} has no DefinitionString`);
+      const [text, vars] = sub["Fn::Sub"];
+      const subs = [...text.matchAll(/\$\{([^!}][^}]*)\}/g)].map((m) => m[1] as string);
+      expect(subs.every((s) => s in vars), id).toBe(true);
+      expect(Object.values(vars).every((v) => JSON.stringify(v).match(/"Pipeline[A-Za-z]+LambdaFunction"|"DeployLambdaStateMachine"/)), id).toBe(true);
+      const p = pipelines.find((x) => r.Properties?.["StateMachineName"] === stateMachineName("stepdeploy", PACKAGE_STAGE, x.name)) as Pipeline;
+      const states = Object.keys(JSON.parse(text.replace(/\$\{!/g, "${")).States as object).join("\n") + text;
+      for (const s of p.stages) for (const a of s.actions) expect(states, `${id} ${s.name}.${a.name}`).toContain(`"${s.name}.${a.name}"`);
+      if (JSON.stringify(p).includes("#{")) expect(text, id).toMatch(/#\{[A-Za-z]+\.[A-Za-z]+\}/);
+    }
+  });
+
+  it("each machine's role: only its own pipeline functions, the CodeBuild projects its actions name, and the deployment machine when it deploys", () => {
+    const demo = "PipelineDemoStateMachineRole";
+    const invoked = asList(statement(demo, "InvokePipelineFunctions").Resource).filter((r) => JSON.stringify(r).includes("GetAtt")).map((r) => (r as { "Fn::GetAtt": string[] })["Fn::GetAtt"][0]);
+    expect(invoked).not.toContain("PipelinePollActionLambdaFunction");
+    expect(invoked).toContain("PipelineApprovalLambdaFunction");
+    expect(statement(demo, "RunBuilds").Resource).toEqual([{ "Fn::Sub": "arn:${AWS::Partition}:codebuild:${AWS::Region}:${AWS::AccountId}:project/demo-app-build" }]);
+    expect(statement(demo, "StartDeployments").Resource).toEqual([{ Ref: "DeployLambdaStateMachine" }]);
+    expect(roleStatements(pkg.template, demo).map((s) => s.Sid)).not.toContain("StartRollbackExecutions");
+    const seed = machines(pkg.template).find(([, r]) => String(r.Properties?.["StateMachineName"]).endsWith("-seed-app"))?.[0] as string;
+    expect(asList(statement(`${seed}Role`, "RunBuilds").Resource).map((r) => JSON.stringify(r))).toEqual([expect.stringContaining("project/seed-app-build"), expect.stringContaining(`project/stepdeploy-${PACKAGE_STAGE}-git-fetch`)]);
+  });
+});
+
+describe("packaged template: pipeline functions", () => {
+  it.each([
+    ["PipelineStartRole", ["dynamodb:GetItem", "dynamodb:PutItem"]],
+    ["PipelineEnterStageRole", ["dynamodb:GetItem", "dynamodb:PutItem"]],
+    ["PipelineStageFailedRole", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]],
+    ["PipelineActionEndRole", ["dynamodb:GetItem", "dynamodb:PutItem"]],
+    ["PipelineJanitorRole", ["dynamodb:GetItem", "dynamodb:PutItem"]],
+  ])("%s: the registry table only, with %j", (role, actions) => {
+    expect(statement(role, "PipelineRegistry")).toMatchObject({ Action: actions, Resource: [TABLE] });
+  });
+
+  it("the run-action function reads pinned sources and the pipelines' artifact folders, and writes only artifacts and deploy targets", () => {
+    expect(statement("PipelineRunActionRole", "ReadSourcesAndArtifacts").Resource).toEqual(["arn:aws:s3:::seed-app-artifacts/seed-app/*", "arn:aws:s3:::stepdeploy-demo-artifacts/demo/*", "arn:aws:s3:::stepdeploy-demo-sources/demo-app.zip"]);
+    expect(statement("PipelineRunActionRole", "WriteArtifactsAndDeployTargets").Resource).toEqual(["arn:aws:s3:::seed-app-artifacts/seed-app/*", "arn:aws:s3:::stepdeploy-demo-artifacts/demo/*"]);
+    expect(roleStatements(pkg.template, "PipelinePollActionRole").map((s) => s.Sid)).toEqual(["Logs"]);
+  });
+
+  it("the trigger starts only this stack's pipeline machines, from S3, ECR and CodeCommit rules filtered by what pipelines/ watches", () => {
+    expect(asList(statement("PipelineTriggerRole", "StartPipelines").Resource).map((r) => JSON.stringify(r)).sort()).toEqual(pipelines.map((p) => expect.stringContaining(`stateMachine:${stateMachineName("stepdeploy", PACKAGE_STAGE, p.name)}"`)).sort());
+    const rules = Object.values(pkg.template.Resources).filter((r) => r.Type === "AWS::Events::Rule" && JSON.stringify(r.Properties?.["Targets"]).includes("PipelineTriggerLambdaFunction"));
+    const patterns = rules.map((r) => r.Properties?.["EventPattern"] as { source: string[]; detail: Record<string, unknown> });
+    expect(patterns.map((p) => p.source[0]).sort()).toEqual(["aws.codecommit", "aws.ecr", "aws.s3"]);
+    expect(patterns.find((p) => p.source[0] === "aws.s3")?.detail).toEqual({ bucket: { name: ["stepdeploy-demo-sources"] }, object: { key: ["demo-app.zip"] } });
+    expect(patterns.find((p) => p.source[0] === "aws.codecommit")?.detail).toMatchObject({ repositoryName: ["seed-app"], referenceName: ["main"] });
+    expect(patterns.find((p) => p.source[0] === "aws.ecr")?.detail).toMatchObject({ "repository-name": ["-no-pipeline-source-"] });
+  });
+
+  it("the janitor hears only this stack's pipeline machines dying", () => {
+    const rule = Object.values(pkg.template.Resources).find((r) => r.Type === "AWS::Events::Rule" && JSON.stringify(r.Properties?.["Targets"]).includes("PipelineJanitorLambdaFunction"));
+    const pattern = rule?.Properties?.["EventPattern"] as { detail: { status: string[]; stateMachineArn: unknown[] } };
+    expect(pattern.detail.status).toEqual(["ABORTED", "TIMED_OUT", "FAILED"]);
+    expect(pattern.detail.stateMachineArn).toHaveLength(pipelines.length);
+  });
+});
