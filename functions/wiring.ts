@@ -10,6 +10,7 @@ import type { LambdaAliasPort } from "./ports/lambda-alias.js";
 import type { LambdaCodePort } from "./ports/lambda-code.js";
 import type { LambdaFunctionsPort } from "./ports/lambda-functions.js";
 import type { RegistryPort } from "./ports/registry.js";
+import type { RunCommandPort } from "./ports/run-command.js";
 import type { StepFunctionsPort } from "./ports/step-functions.js";
 
 /** Settings the stack gives its functions (serverless.yml environment). */
@@ -33,6 +34,8 @@ export interface Deps {
   lambdaCode: LambdaCodePort;
   bundles: BundleStorePort;
   executions: ExecutionsPort;
+  /** EC2/on-premises instances through SSM Run Command. */
+  runCommand: RunCommandPort;
   clock: Clock;
   /** A logger carrying the deployment id (and any other keys given, e.g. the release id) on every line. */
   log: (deploymentId?: string, keys?: Record<string, string>) => Log;
@@ -72,6 +75,7 @@ export function realDeps(): Deps {
     lambdaCode: onUse(async () => (await import("./adapters/lambda.js")).createLambdaAdapter()),
     bundles: onUse(async () => (await import("./adapters/s3.js")).createBundleStoreAdapter()),
     executions: onUse(async () => (await import("./adapters/sfn.js")).createExecutionsAdapter()),
+    runCommand: onUse(async () => (await import("./adapters/ssm.js")).createSsmAdapter()),
     clock,
     log: deploymentLog,
     config: {

@@ -8,6 +8,7 @@ import { FakeExecutions } from "./executions.js";
 import { FakeLambda } from "./lambda.js";
 import { FakeLambdaCode } from "./lambda-code.js";
 import { fakeRegistry, type InMemoryRegistryStore } from "./registry.js";
+import { FakeRunCommand } from "./run-command.js";
 import { FakeStepFunctions } from "./step-functions.js";
 
 export const WATCHER_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:stepdeploy-test-bake-watcher";
@@ -52,6 +53,7 @@ export function fakeWorld(config: Partial<Deps["config"]> = {}): FakeWorld {
     lambdaCode: new FakeLambdaCode(),
     bundles: new FakeBundleStore(),
     executions: new FakeExecutions(),
+    runCommand: new FakeRunCommand(),
     clock,
     log,
     config: { hookFunctionPattern: "CodeDeployHook_*", bakeWatcherArn: WATCHER_ARN, ...config },
