@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import type { ExecutionReport } from "../runtime/runtime.js";
 import { ssmWorldOf } from "../account/ssm/index.js";
+import { parseInstallOutput } from "../../functions/domain/server-install/index.js";
 import { buildBundle } from "./release/bundle-dir.js";
 import { PROJECT_ROOT } from "./run-scenario.js";
 import { openSimWorld } from "./world.js";
@@ -17,7 +18,6 @@ export interface ServerScenario {
   account: { ssm: unknown };
   /** Deployments run one after another (a second one sees what the first installed). */
   deployments: { bundle: string; input: Record<string, unknown> }[];
-  expect?: { status: string[]; error?: (string | null)[]; revisions?: Record<string, string | null> };
 }
 
 export interface ServerRunReport {
@@ -27,6 +27,8 @@ export interface ServerRunReport {
   cause?: string;
   /** Instances per SendCommand, in order. */
   commands: string[][];
+  /** Per instance, its lifecycle events as its command reported them (`Event:Status[:code]`). */
+  events: Record<string, string[]>;
   /** Executions: the deployment and its batches; the largest history among them. */
   executions: number;
   largestHistory: number;
@@ -59,12 +61,16 @@ export async function runServerScenario(scenario: ServerScenario): Promise<{ rep
         const after = world.account.callCounts();
         const ssmCalls = Object.entries(after).filter(([k]) => k.startsWith("SSM.")).reduce((sum, [k, v]) => sum + v - (calls[k] ?? 0), 0);
         const sum = (k: "stateTransitions" | "historyEvents" | "lambdaInvocations" | "estimatedCostUsd") => Number(all.reduce((a, r) => a + r.stats[k], 0).toFixed(6));
+        const sent = [...ssm.commands.values()].slice(before);
+        const events: Record<string, string[]> = {};
+        for (const c of sent) for (const inv of ssm.invocationsOf(c.commandId)) events[inv.instanceId] = parseInstallOutput(inv.output).map((e) => `${e.event}:${e.status}${e.errorCode ? `:${e.errorCode}` : ""}`);
         reports.push({
           deploymentId,
+          events,
           status: result.status,
           error: result.error,
           cause: result.cause,
-          commands: [...ssm.commands.values()].slice(before).map((c) => c.instanceIds),
+          commands: sent.map((c) => c.instanceIds),
           executions: all.length,
           largestHistory: Math.max(...all.map((r) => r.stats.historyEvents)),
           stats: { stateTransitions: sum("stateTransitions"), historyEvents: sum("historyEvents"), lambdaInvocations: sum("lambdaInvocations"), ssmCalls, estimatedCostUsd: sum("estimatedCostUsd"), simulatedSeconds: result.stats.simulatedSeconds },
