@@ -1,4 +1,4 @@
-import { DescribeInstanceInformationCommand, GetCommandInvocationCommand, type InstanceInformationStringFilter, SendCommandCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { DescribeInstanceInformationCommand, GetCommandInvocationCommand, type InstanceInformationStringFilter, ListCommandInvocationsCommand, SendCommandCommand, SSMClient } from "@aws-sdk/client-ssm";
 import type { ManagedNode, NodeCommandResult, NodeCommandStatus, RunCommandPort } from "../ports/run-command.js";
 import { toStepDeployError } from "./aws-errors.js";
 import { cachedClient } from "./clients.js";
@@ -15,7 +15,7 @@ async function call<T>(what: string, f: () => Promise<T>): Promise<T> {
 
 const DONE: ReadonlySet<string> = new Set(["Success", "Failed", "TimedOut", "Cancelled"]);
 
-/** Systems Manager Run Command: DescribeInstanceInformation (tag and id filters, paged), SendCommand, GetCommandInvocation. */
+/** Systems Manager Run Command: DescribeInstanceInformation (tag and id filters, paged), SendCommand, ListCommandInvocations, GetCommandInvocation. */
 export function createSsmAdapter(): RunCommandPort {
   return {
     async findNodes(query) {
@@ -48,6 +48,20 @@ export function createSsmAdapter(): RunCommandPort {
       const out = await call(`ssm:GetCommandInvocation ${instanceId}`, () => ssmClient().send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: instanceId })));
       const status = (out.Status ?? "Pending") as NodeCommandStatus;
       return { instanceId, status, done: DONE.has(status), exitCode: out.ResponseCode ?? -1, details: out.StatusDetails ?? "", output: out.StandardOutputContent ?? "" };
+    },
+    async results(commandId): Promise<NodeCommandResult[]> {
+      const out: NodeCommandResult[] = [];
+      let next: string | undefined;
+      do {
+        const page = await call(`ssm:ListCommandInvocations ${commandId}`, () => ssmClient().send(new ListCommandInvocationsCommand({ CommandId: commandId, Details: true, MaxResults: 50, NextToken: next })));
+        for (const inv of page.CommandInvocations ?? []) {
+          const status = (inv.Status ?? "Pending") as NodeCommandStatus;
+          const plugin = inv.CommandPlugins?.[0];
+          out.push({ instanceId: inv.InstanceId ?? "", status, done: DONE.has(status), exitCode: plugin?.ResponseCode ?? -1, details: inv.StatusDetails ?? "", output: plugin?.Output ?? "" });
+        }
+        next = page.NextToken;
+      } while (next);
+      return out;
     },
   };
 }

@@ -30,5 +30,8 @@ export interface RunCommandPort {
   findNodes(query: { tags?: Record<string, string[]>; instanceIds?: string[] }): Promise<ManagedNode[]>;
   /** Sends one script to at most 50 nodes; returns the command id. */
   send(request: { documentName: string; instanceIds: string[]; script: string; executionTimeoutSeconds: number; comment: string }): Promise<string>;
+  /** One node's result with its output up to 24,000 characters (GetCommandInvocation). */
   result(commandId: string, instanceId: string): Promise<NodeCommandResult>;
+  /** Every node's result of one command (ListCommandInvocations with details, 50 per page; output cut at 2,500 characters). */
+  results(commandId: string): Promise<NodeCommandResult[]>;
 }

@@ -33,23 +33,27 @@ export async function sendBatch(deps: CommandsDeps, deployment: DeploymentContex
   return sent;
 }
 
-/** Reads every instance's result; `done` when none is still pending or running. */
+/**
+ * Reads every instance's result, one ListCommandInvocations page per 50; `done` when none is still pending or running.
+ * A failed instance's output is read again with GetCommandInvocation (24,000 characters instead of 2,500), so the
+ * failing event's status line is found after long hook output.
+ */
 export async function pollBatch(deps: CommandsDeps, sent: SentCommand[]): Promise<{ done: boolean } & BatchResult> {
   const outcomes: InstanceOutcome[] = [];
   let done = true;
   for (const c of sent) {
-    for (const instanceId of c.instanceIds) {
-      const r = await deps.runCommand.result(c.commandId, instanceId);
+    for (const r of await deps.runCommand.results(c.commandId)) {
       if (!r.done) {
         done = false;
         continue;
       }
       if (r.status === "Success") {
-        outcomes.push({ instanceId, status: "Succeeded" });
+        outcomes.push({ instanceId: r.instanceId, status: "Succeeded" });
         continue;
       }
-      const failed = parseInstallOutput(r.output).find((e) => e.status === "Failed");
-      outcomes.push({ instanceId, status: "Failed", ...(failed ? { event: failed.event, errorCode: failed.errorCode, message: failed.message } : { errorCode: "UnknownError", message: `SSM ${r.status} (${r.details}), exit code ${r.exitCode}` }) });
+      const full = await deps.runCommand.result(c.commandId, r.instanceId);
+      const failed = parseInstallOutput(full.output).find((e) => e.status === "Failed");
+      outcomes.push({ instanceId: r.instanceId, status: "Failed", ...(failed ? { event: failed.event, errorCode: failed.errorCode, message: failed.message } : { errorCode: "UnknownError", message: `SSM ${r.status} (${r.details}), exit code ${r.exitCode}` }) });
     }
   }
   return { done, outcomes: done ? outcomes : [] };

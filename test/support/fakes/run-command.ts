@@ -5,7 +5,7 @@ export class FakeRunCommand implements RunCommandPort {
   readonly nodes: (ManagedNode & { tags: Record<string, string> })[] = [];
   readonly sent: { commandId: string; documentName: string; instanceIds: string[]; script: string; executionTimeoutSeconds: number }[] = [];
   /** instanceId -> what its invocations answer. */
-  readonly results = new Map<string, Partial<NodeCommandResult>>();
+  readonly scripted = new Map<string, Partial<NodeCommandResult>>();
 
   async findNodes(query: { tags?: Record<string, string[]>; instanceIds?: string[] }): Promise<ManagedNode[]> {
     return this.nodes
@@ -20,6 +20,15 @@ export class FakeRunCommand implements RunCommandPort {
   }
 
   async result(_commandId: string, instanceId: string): Promise<NodeCommandResult> {
-    return { instanceId, status: "Success", done: true, exitCode: 0, details: "Success", output: "", ...this.results.get(instanceId) };
+    return { instanceId, status: "Success", done: true, exitCode: 0, details: "Success", output: "", ...this.scripted.get(instanceId) };
+  }
+
+  async results(commandId: string): Promise<NodeCommandResult[]> {
+    const sent = this.sent.find((c) => c.commandId === commandId);
+    // ListCommandInvocations cuts each plugin's output at 2,500 characters.
+    return Promise.all((sent?.instanceIds ?? []).map(async (instanceId) => {
+      const r = await this.result(commandId, instanceId);
+      return { ...r, output: r.output.slice(0, 2500) };
+    }));
   }
 }

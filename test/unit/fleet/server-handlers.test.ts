@@ -67,10 +67,10 @@ describe("server deployment handlers over fake ports", () => {
     const { commands } = await send(w.deps)({ deployment: started.deployment, batch: ids });
     expect(commands.map((c) => c.instanceIds.length)).toEqual([50, 50, 20]);
     expect(ssm.sent[0]).toMatchObject({ documentName: "AWS-RunShellScript", executionTimeoutSeconds: 500 });
-    ssm.results.set(ids[0]!, { status: "InProgress", done: false });
+    ssm.scripted.set(ids[0]!, { status: "InProgress", done: false });
     expect(await poll(w.deps)({ commands })).toEqual({ done: false, outcomes: [] });
-    ssm.results.set(ids[0]!, { status: "Failed", done: true, exitCode: 1, output: "[stepdeploy] event=ValidateService status=Failed code=ScriptTimedOut message=Script at specified location: scripts/check.sh failed to complete in 200 seconds\n" });
-    ssm.results.set(ids[1]!, { status: "TimedOut", done: true, exitCode: -1, details: "DeliveryTimedOut" });
+    ssm.scripted.set(ids[0]!, { status: "Failed", done: true, exitCode: 1, output: "hook output\n".repeat(400) + "[stepdeploy] event=ValidateService status=Failed code=ScriptTimedOut message=Script at specified location: scripts/check.sh failed to complete in 200 seconds\n" });
+    ssm.scripted.set(ids[1]!, { status: "TimedOut", done: true, exitCode: -1, details: "DeliveryTimedOut" });
     const results = await poll(w.deps)({ commands });
     expect(results.done).toBe(true);
     expect(results.outcomes.slice(0, 3)).toEqual([
