@@ -10,6 +10,7 @@ import type { LambdaAliasPort } from "./ports/lambda-alias.js";
 import type { LambdaCodePort } from "./ports/lambda-code.js";
 import type { LambdaFunctionsPort } from "./ports/lambda-functions.js";
 import type { RegistryPort } from "./ports/registry.js";
+import type { RunCommandPort } from "./ports/run-command.js";
 import type { StepFunctionsPort } from "./ports/step-functions.js";
 import type { ArtifactStorePort } from "./ports/artifact-store.js";
 import type { PipelineEventsPort } from "./ports/pipeline-events.js";
@@ -60,6 +61,8 @@ export interface Deps {
   pipelineEvents: PipelineEventsPort;
   notifications: NotificationsPort;
   artifacts: ArtifactStorePort;
+  /** EC2/on-premises instances through SSM Run Command. */
+  runCommand: RunCommandPort;
   clock: Clock;
   /** A logger carrying the deployment id (and any other keys given, e.g. the release id) on every line. */
   log: (deploymentId?: string, keys?: Record<string, string>) => Log;
@@ -103,6 +106,7 @@ export function realDeps(): Deps {
     pipelineEvents: onUse(async () => (await import("./adapters/eventbridge-pipelines.js")).createPipelineEventsAdapter()),
     notifications: onUse(async () => (await import("./adapters/sns.js")).createNotificationsAdapter()),
     artifacts: onUse(async () => (await import("./adapters/s3-artifacts.js")).createArtifactStoreAdapter()),
+    runCommand: onUse(async () => (await import("./adapters/ssm.js")).createSsmAdapter()),
     clock,
     log: deploymentLog,
     config: {

@@ -30,6 +30,12 @@ export const RESOURCE_STAR_ALLOWED: Record<string, string> = {
     "composite alarms are only returned when DescribeAlarms is granted on * (CloudWatch API reference, DescribeAlarms)",
   "cloudwatch:GetMetricData":
     "no resource-level permissions: GetMetricData has no resource type in the Service Authorization Reference for Amazon CloudWatch",
+  "ssm:DescribeInstanceInformation":
+    "no resource-level permissions: the action has no resource type in the Service Authorization Reference for AWS Systems Manager; it only lists managed nodes",
+  "ssm:ListCommandInvocations":
+    "no resource-level permissions: the action has no resource type in the Service Authorization Reference for AWS Systems Manager; SendCommand is the scoped call",
+  "ssm:GetCommandInvocation":
+    "no resource-level permissions: the action has no resource type in the Service Authorization Reference for AWS Systems Manager; SendCommand is the scoped call",
   "states:SendTaskSuccess":
     "no resource-level permissions: the action has no resource type in the Service Authorization Reference for AWS Step Functions; the task token names the task",
   "states:SendTaskFailure":

@@ -11,16 +11,22 @@ import {
   timingModelNote,
 } from "../../functions/domain/configs/index.js";
 import { ValidationError, ValidationErrors } from "../../functions/domain/errors.js";
+import { describeFleetPlan, FleetError, planFleet, resolveServerConfig } from "../../functions/domain/fleet/index.js";
 import { type Command, type CommandIO, ExitCode } from "../io.js";
 
 
 const USAGE = `usage: stepdeploy schedule <name | json | @file.json> [--json]
+       stepdeploy schedule <server config | json | @file.json> --instances N [--json]
        stepdeploy schedule --list [--json]
 
   <name>        a predefined config, e.g. CodeDeployDefault.LambdaCanary10Percent5Minutes
   <json>        a custom config: '{"trafficRoutingConfig":{...}}' or '{"steps":[{"weight":10,"bakeMinutes":5}]}'
   @file.json    the same, read from a file
   --json        print {"config", "steps", "totalSeconds"} as one JSON document
+  --instances N EC2/on-premises: the batches of a Server config (CodeDeployDefault.OneAtATime | HalfAtATime |
+                AllAtOnce or '{"minimumHealthyHosts":{"type":"HOST_COUNT"|"FLEET_PERCENT","value":n}}') on N instances;
+                --json prints {"config", "instances", "minimumHealthyHosts", "minHealthy", "batches"}; exit 1 when the
+                minimum cannot be met (HEALTH_CONSTRAINTS_INVALID, NO_INSTANCES, OVER_MAX_INSTANCES)
   --list        list the predefined config names`;
 
 class UsageError extends Error {}
@@ -76,15 +82,38 @@ function printConfigError(io: CommandIO, e: ValidationError | ValidationErrors):
   for (const line of lines) io.err(`  ${line}`);
 }
 
+/** `--instances N`: a Server config's batches (functions/domain/fleet). */
+async function printFleet(io: CommandIO, arg: string, instancesArg: string, json: boolean): Promise<number> {
+  if (!/^\d+$/.test(instancesArg)) {
+    io.err(`stepdeploy schedule: --instances must be a whole number ≥ 0, got '${instancesArg}'`);
+    return ExitCode.Usage;
+  }
+  try {
+    const plan = planFleet(resolveServerConfig(await readConfigArgument(arg)), Number(instancesArg));
+    if (json) io.out(JSON.stringify(plan));
+    else for (const line of describeFleetPlan(plan)) io.out(line);
+    return ExitCode.Ok;
+  } catch (e) {
+    if (e instanceof FleetError) {
+      io.err(`stepdeploy schedule: ${e.message}`);
+      return ExitCode.Failed;
+    }
+    if (e instanceof ValidationError) printConfigError(io, e);
+    else if (e instanceof UsageError) io.err(`stepdeploy schedule: ${e.message}`);
+    else throw e;
+    return ExitCode.Usage;
+  }
+}
+
 const schedule: Command = async (argv, io) => {
-  let values: { json?: boolean; list?: boolean; help?: boolean };
+  let values: { json?: boolean; list?: boolean; help?: boolean; instances?: string };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: { json: { type: "boolean" }, list: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      options: { json: { type: "boolean" }, list: { type: "boolean" }, help: { type: "boolean", short: "h" }, instances: { type: "string" } },
     }));
   } catch (e) {
     io.err(`stepdeploy schedule: ${(e as Error).message}\n${USAGE}`);
@@ -106,6 +135,7 @@ const schedule: Command = async (argv, io) => {
     io.err(`stepdeploy schedule: expected exactly one config, got ${positionals.length}\n${USAGE}`);
     return ExitCode.Usage;
   }
+  if (values.instances !== undefined) return printFleet(io, positionals[0]!, values.instances, Boolean(values.json));
   let resolved: ResolvedConfig;
   try {
     resolved = resolveConfig(await readConfigArgument(positionals[0]!));

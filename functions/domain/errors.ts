@@ -71,6 +71,15 @@ export const ErrorNames = {
   RollbackFailed: "Deploy.RollbackFailed",
   /** An AWS call failed in a way no retry fixes. */
   AwsError: "Deploy.AwsError",
+  // ---- EC2/on-premises fleets, with CodeDeploy's error code (functions/domain/fleet/errors.ts maps them)
+  /** The minimum healthy hosts cannot be kept with this fleet: nothing was deployed (HEALTH_CONSTRAINTS_INVALID). */
+  HealthConstraintsInvalid: "Deploy.HealthConstraintsInvalid",
+  /** Too many instances failed to keep the minimum healthy hosts (HEALTH_CONSTRAINTS). */
+  HealthConstraints: "Deploy.HealthConstraints",
+  /** No instance matched the deployment target (NO_INSTANCES). */
+  NoInstances: "Deploy.NoInstances",
+  /** More than 1000 instances in one deployment (OVER_MAX_INSTANCES). */
+  OverMaxInstances: "Deploy.OverMaxInstances",
   // ---- the janitor's, for executions that died
   ExecutionAborted: "Deploy.ExecutionAborted",
   ExecutionTimedOut: "Deploy.ExecutionTimedOut",

@@ -8,6 +8,7 @@ import { FakeExecutions } from "./executions.js";
 import { FakeLambda } from "./lambda.js";
 import { FakeLambdaCode } from "./lambda-code.js";
 import { fakeRegistry, type InMemoryRegistryStore } from "./registry.js";
+import { FakeRunCommand } from "./run-command.js";
 import { FakeStepFunctions } from "./step-functions.js";
 import { FakeArtifactStore } from "./artifact-store.js";
 import { FakeNotifications } from "./notifications.js";
@@ -68,6 +69,7 @@ export function fakeWorld(config: Partial<Deps["config"]> = {}): FakeWorld {
     pipelineEvents,
     notifications,
     artifacts,
+    runCommand: new FakeRunCommand(),
     clock,
     log,
     config: { hookFunctionPattern: "CodeDeployHook_*", bakeWatcherArn: WATCHER_ARN, pipeline: { region: "us-east-1", account: "123456789012", gitFetchProject: "stepdeploy-test-git-fetch", stateMachineArnPrefix: "arn:aws:states:us-east-1:123456789012:stateMachine:", triggers: [], pipelines: [] }, ...config },

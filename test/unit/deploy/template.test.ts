@@ -29,6 +29,10 @@ const FUNCTIONS = {
   planRelease: "PlanReleaseLambdaFunction",
   uploadCodePackage: "UploadCodePackageLambdaFunction",
   buildDeployment: "BuildDeploymentLambdaFunction",
+  startServer: "StartServerLambdaFunction",
+  nextServerBatch: "NextServerBatchLambdaFunction",
+  sendServerCommands: "SendServerCommandsLambdaFunction",
+  pollServerCommands: "PollServerCommandsLambdaFunction",
 } as const;
 type FunctionKey = keyof typeof FUNCTIONS;
 /** The functions the state machine invokes (lambda:invoke and lambda:invoke.waitForTaskToken tasks). */
@@ -262,13 +266,14 @@ describe("packaged template: IAM", () => {
       for (const action of asList(st.Action)) starred.add(action);
     }
     const logDelivery = ["CreateLogDelivery", "GetLogDelivery", "UpdateLogDelivery", "DeleteLogDelivery", "ListLogDeliveries", "PutResourcePolicy", "DescribeResourcePolicies", "DescribeLogGroups"].map((a) => `logs:${a}`);
-    expect([...starred].sort()).toEqual(["cloudwatch:DescribeAlarms", "cloudwatch:GetMetricData", ...logDelivery, "states:SendTaskFailure", "states:SendTaskSuccess"].sort());
+    const ssmReads = ["ssm:DescribeInstanceInformation", "ssm:GetCommandInvocation", "ssm:ListCommandInvocations"];
+    expect([...starred].sort()).toEqual(["cloudwatch:DescribeAlarms", "cloudwatch:GetMetricData", ...logDelivery, ...ssmReads, "states:SendTaskFailure", "states:SendTaskSuccess"].sort());
     expect(Object.keys(RESOURCE_STAR_ALLOWED).sort()).toEqual([...starred].sort());
   });
 
   it("uses one role per function and none from the framework", () => {
     const roles = Object.entries(pkg.template.Resources).filter(([, r]) => r.Type === "AWS::IAM::Role").filter((e) => !isPipeline(e)).map(([id]) => id);
-    expect(roles.sort()).toEqual([...Object.keys(FUNCTIONS).map(roleOf), "DeployLambdaStateMachineRole", "BakeWatcherStateMachineRole", "ReleaseStateMachineRole"].sort());
+    expect(roles.sort()).toEqual([...Object.keys(FUNCTIONS).map(roleOf), "DeployLambdaStateMachineRole", "BakeWatcherStateMachineRole", "ReleaseStateMachineRole", "DeployServerStateMachineRole", "DeployServerBatchStateMachineRole"].sort());
   });
 
   it("state machine role: invoke only the functions the definition calls and put events on our bus; traffic moves in the functions", () => {

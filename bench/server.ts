@@ -1,0 +1,100 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadServerScenario, runServerScenario, type ServerScenario } from "../local/simulate/server.js";
+import { markdownTable } from "./table.js";
+
+/**
+ * EC2/on-premises in-place deployments at 10, 100 and 1000 instances: the real deploy-server and deploy-server-batch
+ * machines and handlers against the simulated SSM (every instance succeeds, 2 simulated seconds per lifecycle event,
+ * results read every 15 s). History is per execution: the deployment's own and its largest batch child's.
+ * SSM Run Command has no charge of its own on EC2 (on-premises nodes need the advanced tier only for Session Manager);
+ * the cost column is Step Functions transitions plus Lambda time, as for the other benches.
+ */
+process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT";
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+const FLEETS: { instances: number; config: unknown; label: string }[] = [
+  { instances: 10, config: "CodeDeployDefault.OneAtATime", label: "OneAtATime" },
+  { instances: 10, config: "CodeDeployDefault.HalfAtATime", label: "HalfAtATime" },
+  { instances: 100, config: "CodeDeployDefault.HalfAtATime", label: "HalfAtATime" },
+  { instances: 100, config: "CodeDeployDefault.AllAtOnce", label: "AllAtOnce" },
+  { instances: 1000, config: { minimumHealthyHosts: { type: "FLEET_PERCENT", value: 90 } }, label: "FLEET_PERCENT 90" },
+  { instances: 1000, config: "CodeDeployDefault.AllAtOnce", label: "AllAtOnce" },
+  { instances: 1000, config: "CodeDeployDefault.OneAtATime", label: "OneAtATime" },
+];
+
+function scenario(instances: number, config: unknown): ServerScenario {
+  const base = loadServerScenario("fleet-1000");
+  const [deployment] = base.deployments;
+  return {
+    ...base,
+    account: { ssm: { count: { prefix: "i-0f", n: instances, tags: { app: "orders" } } } },
+    deployments: [{ bundle: deployment!.bundle, input: { ...deployment!.input, deploymentConfig: config, pollSeconds: 15 } }],
+  };
+}
+
+export interface ServerBenchRow {
+  instances: number;
+  config: string;
+  outcome: string;
+  batches: number;
+  executions: number;
+  stateTransitions: number;
+  historyEvents: number;
+  largestHistory: number;
+  ssmCalls: number;
+  lambdaInvocations: number;
+  simulatedMinutes: number;
+  estimatedCostUsd: number;
+  wallMs: number;
+}
+
+export async function benchServer(print: (text: string) => void = console.log): Promise<ServerBenchRow[]> {
+  const rows: ServerBenchRow[] = [];
+  for (const f of FLEETS) {
+    const started = Date.now();
+    const { reports } = await runServerScenario(scenario(f.instances, f.config));
+    const r = reports[0]!;
+    rows.push({
+      instances: f.instances,
+      config: f.label,
+      outcome: r.status,
+      batches: r.executions - 1,
+      executions: r.executions,
+      stateTransitions: r.stats.stateTransitions,
+      historyEvents: r.stats.historyEvents,
+      largestHistory: r.largestHistory,
+      ssmCalls: r.stats.ssmCalls,
+      lambdaInvocations: r.stats.lambdaInvocations,
+      simulatedMinutes: Number((r.stats.simulatedSeconds / 60).toFixed(1)),
+      estimatedCostUsd: r.stats.estimatedCostUsd,
+      wallMs: Date.now() - started,
+    });
+  }
+  print("\n### EC2/on-premises in-place (SSM Run Command, one child execution per batch)\n");
+  print(
+    markdownTable(rows, [
+      { key: "instances", title: "instances" },
+      { key: "config", title: "config" },
+      { key: "outcome", title: "outcome" },
+      { key: "batches", title: "batches" },
+      { key: "stateTransitions", title: "transitions (all executions)" },
+      { key: "historyEvents", title: "history events (all)" },
+      { key: "largestHistory", title: "largest execution's history", format: (v) => (Number(v) > 25000 ? `**${v}** (over the 25,000 cap)` : String(v)) },
+      { key: "ssmCalls", title: "SSM calls" },
+      { key: "lambdaInvocations", title: "our Lambda invocations" },
+      { key: "simulatedMinutes", title: "simulated min" },
+      { key: "estimatedCostUsd", title: "est. cost", format: (v) => `$${Number(v).toFixed(6)}` },
+      { key: "wallMs", title: "local wall ms" },
+    ]),
+  );
+  return rows;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const rows = await benchServer();
+  const dir = fileURLToPath(new URL("./results", import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "server.json"), `${JSON.stringify({ generatedAt: new Date().toISOString(), node: process.version, rows }, null, 2)}\n`);
+}

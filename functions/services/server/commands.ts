@@ -1,0 +1,60 @@
+import { installDocument, installSegments, parseInstallOutput } from "../../domain/server-install/index.js";
+import { MAX_NODES_PER_COMMAND } from "../../ports/run-command.js";
+import type { Deps } from "../../wiring.js";
+import type { BatchResult, DeploymentContext, InstanceOutcome } from "./state.js";
+
+export type CommandsDeps = Pick<Deps, "runCommand" | "log">;
+
+export interface SentCommand {
+  commandId: string;
+  instanceIds: string[];
+}
+
+/** SSM's executionTimeout for one install command: every script's timeout, plus 5 minutes for download and copy. */
+export function executionTimeout(deployment: DeploymentContext): number {
+  const scripts = deployment.revision.hooks.flatMap((h) => h.scripts).reduce((sum, s) => sum + s.timeoutSeconds, 0);
+  return Math.min(172_800, scripts + 300);
+}
+
+/**
+ * Sends the batch its install command (one script for every instance: each instance finds its own previous revision
+ * in its deployment root), in SendCommand's groups of at most 50 nodes.
+ */
+export async function sendBatch(deps: CommandsDeps, deployment: DeploymentContext, batch: string[]): Promise<SentCommand[]> {
+  const { pollSeconds: _poll, ...command } = deployment;
+  const { documentName, script } = installDocument({ ...command, events: installSegments(false)[0] as string[], final: true });
+  const sent: SentCommand[] = [];
+  for (let k = 0; k < batch.length; k += MAX_NODES_PER_COMMAND) {
+    const instanceIds = batch.slice(k, k + MAX_NODES_PER_COMMAND);
+    const commandId = await deps.runCommand.send({ documentName, instanceIds, script, executionTimeoutSeconds: executionTimeout(deployment), comment: `stepdeploy ${deployment.deploymentId}` });
+    sent.push({ commandId, instanceIds });
+  }
+  deps.log(deployment.deploymentId).info("install commands sent", { instances: batch.length, commands: sent.length });
+  return sent;
+}
+
+/**
+ * Reads every instance's result, one ListCommandInvocations page per 50; `done` when none is still pending or running.
+ * A failed instance's output is read again with GetCommandInvocation (24,000 characters instead of 2,500), so the
+ * failing event's status line is found after long hook output.
+ */
+export async function pollBatch(deps: CommandsDeps, sent: SentCommand[]): Promise<{ done: boolean } & BatchResult> {
+  const outcomes: InstanceOutcome[] = [];
+  let done = true;
+  for (const c of sent) {
+    for (const r of await deps.runCommand.results(c.commandId)) {
+      if (!r.done) {
+        done = false;
+        continue;
+      }
+      if (r.status === "Success") {
+        outcomes.push({ instanceId: r.instanceId, status: "Succeeded" });
+        continue;
+      }
+      const full = await deps.runCommand.result(c.commandId, r.instanceId);
+      const failed = parseInstallOutput(full.output).find((e) => e.status === "Failed");
+      outcomes.push({ instanceId: r.instanceId, status: "Failed", ...(failed ? { event: failed.event, errorCode: failed.errorCode, message: failed.message } : { errorCode: "UnknownError", message: `SSM ${r.status} (${r.details}), exit code ${r.exitCode}` }) });
+    }
+  }
+  return { done, outcomes: done ? outcomes : [] };
+}

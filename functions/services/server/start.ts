@@ -1,0 +1,51 @@
+import { loadAppSpec } from "../../domain/appspec/index.js";
+import { type ServerDeploymentInput, parseServerInput } from "../../domain/fleet/input.js";
+import { planFleet } from "../../domain/fleet/index.js";
+import { DEFAULT_DEPLOYMENT_ROOT, DEFAULT_KEEP_REVISIONS, serverRevision } from "../../domain/server-install/index.js";
+import type { Deps } from "../../wiring.js";
+import type { DeploymentContext, FleetState } from "./state.js";
+
+export type StartServerDeps = Pick<Deps, "bundles" | "runCommand" | "log">;
+
+/**
+ * Checks a server deployment before anything runs: the input, the revision (fetched pinned and inspected by
+ * domain/bundles, its appspec validated as a server one), the fleet (SSM managed nodes by tag and id) and the
+ * config against it (planFleet: NO_INSTANCES, OVER_MAX_INSTANCES, HEALTH_CONSTRAINTS_INVALID). Targeted instances
+ * SSM cannot reach count as failed from the start, as CodeDeploy counts an instance whose agent does not answer.
+ */
+export async function startServerDeployment(deps: StartServerDeps, raw: unknown): Promise<{ deployment: DeploymentContext; fleet: FleetState }> {
+  const input = parseServerInput(raw);
+  const log = deps.log(input.deploymentId);
+  const inspection = await deps.bundles.inspect({ ...input.revision, eTag: input.revision.eTag });
+  const revision = serverRevision(loadAppSpec(inspection.appSpec.text, { platform: "server", rejectPlaceholders: true }));
+  const { reachable, unreachable } = await discover(deps, input);
+  const plan = planFleet(input.config, reachable.length + unreachable.length);
+  log.info("server deployment planned", { instances: plan.instances, minHealthy: plan.minHealthy, batches: plan.batches.length, unreachable: unreachable.length });
+  const deployment: DeploymentContext = {
+    deploymentId: input.deploymentId,
+    applicationName: input.application,
+    deploymentGroupName: input.deploymentGroup,
+    deploymentGroupId: input.deploymentGroupId,
+    bundle: { bucket: input.revision.bucket, key: input.revision.key, etag: input.revision.eTag, bundleType: input.revision.bundleType, ...(input.revision.version ? { version: input.revision.version } : {}) },
+    revision,
+    deploymentRoot: input.deploymentRoot ?? DEFAULT_DEPLOYMENT_ROOT[revision.os],
+    keepRevisions: DEFAULT_KEEP_REVISIONS,
+    pollSeconds: input.pollSeconds,
+  };
+  const fleet: FleetState = { config: plan.config, total: plan.instances, minHealthy: plan.minHealthy, instances: reachable, cursor: 0, succeeded: 0, failed: unreachable.length, batches: 0, unreachable };
+  return { deployment, fleet };
+}
+
+/** Tagged nodes plus listed ids; a listed id SSM does not know, or a node whose agent is offline, is unreachable. */
+async function discover(deps: StartServerDeps, input: ServerDeploymentInput): Promise<{ reachable: string[]; unreachable: FleetState["unreachable"] }> {
+  const found = new Map((input.target.tags ? await deps.runCommand.findNodes({ tags: input.target.tags }) : []).map((n) => [n.id, n]));
+  if (input.target.instanceIds) for (const n of await deps.runCommand.findNodes({ instanceIds: input.target.instanceIds })) found.set(n.id, n);
+  const unreachable: FleetState["unreachable"] = [];
+  for (const id of input.target.instanceIds ?? []) if (!found.has(id)) unreachable.push({ instanceId: id, reason: "not an SSM managed node (no agent, or not registered)" });
+  const reachable: string[] = [];
+  for (const n of [...found.values()].sort((a, b) => a.id.localeCompare(b.id))) {
+    if (n.online) reachable.push(n.id);
+    else unreachable.push({ instanceId: n.id, reason: "the SSM agent does not answer (PingStatus not Online)" });
+  }
+  return { reachable, unreachable };
+}

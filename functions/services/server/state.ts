@@ -1,0 +1,34 @@
+import type { InstallCommand } from "../../domain/server-install/index.js";
+
+/** What every step of a server deployment needs to build an instance command (the execution's `$.deployment`). */
+export type DeploymentContext = Omit<InstallCommand, "events" | "final"> & { pollSeconds: number };
+
+/** Where the rolling deployment stands (the execution's `$.fleet`): ordered reachable instances and a cursor. */
+export interface FleetState {
+  config: string;
+  /** Every targeted instance, reachable or not (CodeDeploy's instance count). */
+  total: number;
+  minHealthy: number;
+  /** Reachable managed nodes in deployment order. */
+  instances: string[];
+  cursor: number;
+  succeeded: number;
+  failed: number;
+  batches: number;
+  /** Targeted instances SSM cannot reach (no agent, not a managed node, offline): counted as failed from the start. */
+  unreachable: { instanceId: string; reason: string }[];
+}
+
+/** One instance's outcome in a batch. */
+export interface InstanceOutcome {
+  instanceId: string;
+  status: "Succeeded" | "Failed";
+  /** The lifecycle event that failed, CodeDeploy's diagnostics code and the agent's message. */
+  event?: string;
+  errorCode?: string;
+  message?: string;
+}
+
+export interface BatchResult {
+  outcomes: InstanceOutcome[];
+}

@@ -1,0 +1,86 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
+import type { ExecutionReport } from "../runtime/runtime.js";
+import { ssmWorldOf } from "../account/ssm/index.js";
+import { parseInstallOutput } from "../../functions/domain/server-install/index.js";
+import { buildBundle } from "./release/bundle-dir.js";
+import { PROJECT_ROOT } from "./run-scenario.js";
+import { openSimWorld } from "./world.js";
+
+/**
+ * An EC2/on-premises scenario (events/server/*.json): SSM managed nodes, a revision bundle from events/server/bundles/
+ * uploaded to s3rver, the deploy-server input (its revision's eTag is filled in from the upload), and what to expect.
+ */
+export interface ServerScenario {
+  name: string;
+  description?: string;
+  account: { ssm: unknown };
+  /** Deployments run one after another (a second one sees what the first installed). */
+  deployments: { bundle: string; input: Record<string, unknown> }[];
+}
+
+export interface ServerRunReport {
+  deploymentId: string;
+  status: ExecutionReport["status"];
+  error?: string;
+  cause?: string;
+  /** Instances per SendCommand, in order. */
+  commands: string[][];
+  /** Per instance, its lifecycle events as its command reported them (`Event:Status[:code]`). */
+  events: Record<string, string[]>;
+  /** Executions: the deployment and its batches; the largest history among them. */
+  executions: number;
+  largestHistory: number;
+  stats: { stateTransitions: number; historyEvents: number; lambdaInvocations: number; ssmCalls: number; estimatedCostUsd: number; simulatedSeconds: number };
+}
+
+export const loadServerScenario = (name: string): ServerScenario => JSON.parse(readFileSync(join(PROJECT_ROOT, "events", "server", `${name}.json`), "utf8")) as ServerScenario;
+
+const BUCKET = "server-bundles";
+
+/** Runs every deployment of the scenario on the local engine against the simulated account; returns one report each and the instances' revisions. */
+export async function runServerScenario(scenario: ServerScenario): Promise<{ reports: ServerRunReport[]; revisions: Record<string, string | null> }> {
+  const world = await openSimWorld(scenario.account, { s3Buckets: [BUCKET] });
+  try {
+    return await world.within(async () => {
+      const reports: ServerRunReport[] = [];
+      for (const d of scenario.deployments) {
+        const body = await buildBundle(join(PROJECT_ROOT, "events", "server", "bundles", d.bundle), "zip");
+        const key = `${d.bundle}.zip`;
+        const put = await world.s3!.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
+        const input: Record<string, unknown> = { ...d.input, revision: { bucket: BUCKET, key, eTag: put.ETag ?? "", bundleType: "zip" } };
+        const ssm = ssmWorldOf(world.account);
+        const before = [...ssm.commands.keys()].length;
+        const calls = world.account.callCounts();
+        const run = await world.startDeployment(input, "deploy-server");
+        const result = await run.finished;
+        const deploymentId = String(input.deploymentId);
+        const batches = await Promise.all(world.account.sfn.executions.filter((e) => e.name.startsWith(`${deploymentId}-batch-`)).map((e) => world.wired.finished(e.executionArn)));
+        const all = [result, ...batches];
+        const after = world.account.callCounts();
+        const ssmCalls = Object.entries(after).filter(([k]) => k.startsWith("SSM.")).reduce((sum, [k, v]) => sum + v - (calls[k] ?? 0), 0);
+        const sum = (k: "stateTransitions" | "historyEvents" | "lambdaInvocations" | "estimatedCostUsd") => Number(all.reduce((a, r) => a + r.stats[k], 0).toFixed(6));
+        const sent = [...ssm.commands.values()].slice(before);
+        const events: Record<string, string[]> = {};
+        for (const c of sent) for (const inv of ssm.invocationsOf(c.commandId)) events[inv.instanceId] = parseInstallOutput(inv.output).map((e) => `${e.event}:${e.status}${e.errorCode ? `:${e.errorCode}` : ""}`);
+        reports.push({
+          deploymentId,
+          events,
+          status: result.status,
+          error: result.error,
+          cause: result.cause,
+          commands: sent.map((c) => c.instanceIds),
+          executions: all.length,
+          largestHistory: Math.max(...all.map((r) => r.stats.historyEvents)),
+          stats: { stateTransitions: sum("stateTransitions"), historyEvents: sum("historyEvents"), lambdaInvocations: sum("lambdaInvocations"), ssmCalls, estimatedCostUsd: sum("estimatedCostUsd"), simulatedSeconds: result.stats.simulatedSeconds },
+        });
+      }
+      const ssm = ssmWorldOf(world.account);
+      const revisions = Object.fromEntries([...ssm.instances.keys()].map((id) => [id, ssm.revisionOf(id) ?? null]));
+      return { reports, revisions };
+    });
+  } finally {
+    await world.close();
+  }
+}

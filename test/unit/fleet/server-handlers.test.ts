@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { createHandler as nextBatch } from "../../../functions/handlers/nextServerBatch.js";
+import { createHandler as poll } from "../../../functions/handlers/pollServerCommands.js";
+import { createHandler as send } from "../../../functions/handlers/sendServerCommands.js";
+import { createHandler as start } from "../../../functions/handlers/startServer.js";
+import { fakeWorld } from "../../support/fakes/index.js";
+import type { FakeBundleStore } from "../../support/fakes/bundle-store.js";
+import type { FakeRunCommand } from "../../support/fakes/run-command.js";
+
+const APPSPEC = "version: 0.0\nos: linux\nhooks:\n  ValidateService:\n    - location: scripts/check.sh\n      timeout: 200\n";
+const input = (over: Record<string, unknown> = {}) => ({
+  deploymentId: "d-HANDLER01",
+  application: "orders",
+  deploymentGroup: "prod",
+  target: { tags: { app: "orders" } },
+  revision: { bucket: "b", key: "orders.zip", eTag: "e1", bundleType: "zip" },
+  deploymentConfig: "CodeDeployDefault.HalfAtATime",
+  ...over,
+});
+
+function world(nodes: { id: string; online?: boolean; tags?: Record<string, string> }[]) {
+  const w = fakeWorld();
+  (w.deps.bundles as FakeBundleStore).put("b", "orders.zip", { "appspec.yml": APPSPEC, "scripts/check.sh": "#!/bin/bash\n" });
+  const ssm = w.deps.runCommand as FakeRunCommand;
+  for (const n of nodes) ssm.nodes.push({ id: n.id, platform: "Linux", online: n.online ?? true, tags: n.tags ?? { app: "orders" } });
+  return { w, ssm };
+}
+
+describe("server deployment handlers over fake ports", () => {
+  it("Start: tagged nodes in id order, offline and unknown listed instances counted failed, the config's minimum", async () => {
+    const { w } = world([{ id: "i-0000000000000000b" }, { id: "i-0000000000000000a" }, { id: "i-0000000000000000c", online: false }]);
+    const out = await start(w.deps)(input({ target: { tags: { app: "orders" }, instanceIds: ["i-0000000000000000d"] } }));
+    expect(out.fleet).toEqual({
+      config: "CodeDeployDefault.HalfAtATime",
+      total: 4,
+      minHealthy: 2,
+      instances: ["i-0000000000000000a", "i-0000000000000000b"],
+      cursor: 0,
+      succeeded: 0,
+      failed: 2,
+      batches: 0,
+      unreachable: [
+        { instanceId: "i-0000000000000000d", reason: "not an SSM managed node (no agent, or not registered)" },
+        { instanceId: "i-0000000000000000c", reason: "the SSM agent does not answer (PingStatus not Online)" },
+      ],
+    });
+    expect(out.deployment).toMatchObject({ deploymentGroupId: "orders.prod", deploymentRoot: "/opt/stepdeploy/deployment-root", bundle: { bucket: "b", key: "orders.zip", etag: "e1", bundleType: "zip" } });
+  });
+
+  it.each([
+    { label: "no instance matches", nodes: [], over: {}, name: "Deploy.NoInstances" },
+    { label: "the minimum leaves no room", nodes: [{ id: "i-0000000000000000a" }], over: {}, name: "Deploy.HealthConstraintsInvalid" },
+    { label: "an object that is not the pinned revision", nodes: [{ id: "i-0000000000000000a" }], over: { revision: { bucket: "b", key: "orders.zip", eTag: "e2", bundleType: "zip" } }, name: "Bundle.RevisionMismatch" },
+    { label: "a bad field", nodes: [], over: { target: { tags: {} } }, name: "Deploy.InvalidInput" },
+  ])("Start refuses before anything runs: $label", async ({ nodes, over, name }) => {
+    const { w, ssm } = world(nodes);
+    await expect(start(w.deps)(input(over))).rejects.toMatchObject({ name });
+    expect(ssm.sent).toEqual([]);
+  });
+
+  it("Send, Poll, NextBatch: 120 instances go out as three SendCommands; a failure's event and code come from the output", async () => {
+    const ids = Array.from({ length: 120 }, (_, k) => `i-0${String(k).padStart(16, "0")}`);
+    const { w, ssm } = world(ids.map((id) => ({ id })));
+    const started = await start(w.deps)(input({ deploymentConfig: "CodeDeployDefault.AllAtOnce" }));
+    const first = await nextBatch()({ fleet: started.fleet });
+    expect(first.next).toEqual({ action: "deploy", batch: ids, batchNumber: 1 });
+    const { commands } = await send(w.deps)({ deployment: started.deployment, batch: ids });
+    expect(commands.map((c) => c.instanceIds.length)).toEqual([50, 50, 20]);
+    expect(ssm.sent[0]).toMatchObject({ documentName: "AWS-RunShellScript", executionTimeoutSeconds: 500 });
+    ssm.scripted.set(ids[0]!, { status: "InProgress", done: false });
+    expect(await poll(w.deps)({ commands })).toEqual({ done: false, outcomes: [] });
+    ssm.scripted.set(ids[0]!, { status: "Failed", done: true, exitCode: 1, output: "hook output\n".repeat(400) + "[stepdeploy] event=ValidateService status=Failed code=ScriptTimedOut message=Script at specified location: scripts/check.sh failed to complete in 200 seconds\n" });
+    ssm.scripted.set(ids[1]!, { status: "TimedOut", done: true, exitCode: -1, details: "DeliveryTimedOut" });
+    const results = await poll(w.deps)({ commands });
+    expect(results.done).toBe(true);
+    expect(results.outcomes.slice(0, 3)).toEqual([
+      { instanceId: ids[0], status: "Failed", event: "ValidateService", errorCode: "ScriptTimedOut", message: "Script at specified location: scripts/check.sh failed to complete in 200 seconds" },
+      { instanceId: ids[1], status: "Failed", errorCode: "UnknownError", message: "SSM TimedOut (DeliveryTimedOut), exit code -1" },
+      { instanceId: ids[2], status: "Succeeded" },
+    ]);
+    const end = await nextBatch()({ fleet: first.fleet, lastBatch: results });
+    expect(end.next).toEqual({ action: "succeed" });
+    expect(end.fleet).toMatchObject({ succeeded: 118, failed: 2, cursor: 120, batches: 1 });
+  });
+});
