@@ -24,9 +24,11 @@ class LongestFirst extends BaseSequencer {
 const ROOT = path.dirname(fileURLToPath(import.meta.url));
 /**
  * What a test file may do to the module graph that a later file in the same worker would inherit: replace modules
- * (vi.mock), patch SDK clients' prototypes (aws-sdk-client-mock), spy on or stub globals, fake the timers.
+ * (vi.mock), patch SDK clients' prototypes (aws-sdk-client-mock), spy on or stub globals, fake the timers; or
+ * install (and assert the defaults of) the process-wide seams: transport, clock, back-off clock. A world left
+ * open by an earlier file in the same worker would otherwise leave its transport installed.
  */
-const PATCHES_MODULES = /\bvi\.(mock|doMock|spyOn|stubGlobal|stubEnv|useFakeTimers)\s*\(|\bmockClient\s*\(/;
+const PATCHES_MODULES = /\bvi\.(mock|doMock|spyOn|stubGlobal|stubEnv|useFakeTimers)\s*\(|\bmockClient\s*\(|\buse(Transport|Clock|BackoffClock)\s*\(/;
 
 /** Test files (repository-relative) that patch modules or globals: each gets a fresh module graph. */
 function filesThatPatch(dir = "test"): string[] {
