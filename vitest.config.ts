@@ -24,9 +24,11 @@ class LongestFirst extends BaseSequencer {
 const ROOT = path.dirname(fileURLToPath(import.meta.url));
 /**
  * What a test file may do to the module graph that a later file in the same worker would inherit: replace modules
- * (vi.mock), patch SDK clients' prototypes (aws-sdk-client-mock), spy on or stub globals, fake the timers.
+ * (vi.mock), patch SDK clients' prototypes (aws-sdk-client-mock), spy on or stub globals, fake the timers; or
+ * install (and assert the defaults of) the process-wide seams: transport, clock, back-off clock. A world left
+ * open by an earlier file in the same worker would otherwise leave its transport installed.
  */
-const PATCHES_MODULES = /\bvi\.(mock|doMock|spyOn|stubGlobal|stubEnv|useFakeTimers)\s*\(|\bmockClient\s*\(/;
+const PATCHES_MODULES = /\bvi\.(mock|doMock|spyOn|stubGlobal|stubEnv|useFakeTimers)\s*\(|\bmockClient\s*\(|\buse(Transport|Clock|BackoffClock)\s*\(/;
 
 /** Test files (repository-relative) that patch modules or globals: each gets a fresh module graph. */
 function filesThatPatch(dir = "test"): string[] {
@@ -43,8 +45,10 @@ export default defineConfig({
   test: {
     setupFiles: ["test/setup.ts"],
     globalSetup: ["test/global-setup.ts"],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // A timeout catches a hang, not slowness: on a 2-core machine shared with other test runs (load 40), the
+    // longest property tests took 60-76 s, three times what they take at load 14, and failed at 60 s.
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
     pool: "forks",
     // Vitest's default is one worker fewer than the cores: one worker on a 2-core machine.
     maxWorkers: availableParallelism(),
