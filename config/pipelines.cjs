@@ -16,24 +16,21 @@ function loadStack(service, stage) {
 }
 
 /**
- * The installed CLI (npm install --omit=dev) has no tsx: its simulator reads serverless.yml for the
- * deployment functions and gets the values of a stack without pipelines. Packaging (the async export
- * below and the plugin) always compiles them, and fails loudly without tsx.
+ * Packaging (the async export below and the plugin) always compiles pipelines/ and fails loudly
+ * without tsx. `forStage` alone, which the local simulator calls for every function's environment,
+ * answers the values of a stack without pipelines unless asked to compile: the deployment simulator
+ * needs none of them, and compiling with tsx costs about a second of CPU per CLI start (and the
+ * installed CLI has no tsx).
  */
-function loadStackIfCompilable(service, stage) {
-  try {
-    require.resolve("tsx/cjs/api");
-  } catch {
-    return { parts: [], triggers: [], pipelines: [] };
-  }
-  return loadStack(service, stage);
+function loadStackIfAsked(service, stage, compile) {
+  return compile ? loadStack(service, stage) : { parts: [], triggers: [], pipelines: [] };
 }
 
 const unique = (xs) => [...new Set(xs)].sort();
 const literal = (v) => typeof v === "string" && v !== "" && !v.startsWith("!") && !v.startsWith("{");
 
-function forStage(stage, service = "stepdeploy", strict = false) {
-  const { parts, triggers, pipelines } = strict ? loadStack(service, stage) : loadStackIfCompilable(service, stage);
+function forStage(stage, service = "stepdeploy", compile = false) {
+  const { parts, triggers, pipelines } = loadStackIfAsked(service, stage, compile);
   const actions = pipelines.flatMap((p) => p.stages.flatMap((s) => s.actions.map((a) => ({ pipeline: p, action: a }))));
   const s3 = triggers.filter((t) => t.s3).map((t) => t.s3);
   const ecr = triggers.filter((t) => t.ecr).map((t) => t.ecr);
