@@ -45,6 +45,12 @@ export const ErrorNames = {
   ResourceNotFound: "Deploy.ResourceNotFound",
   /** A listed alarm does not exist (never read as OK). */
   AlarmNotFound: "Deploy.AlarmNotFound",
+  /** The stage's deployment groups (config/groups.<stage>.yml, as DEPLOYMENT_GROUPS) are broken; names the field. */
+  InvalidGroupsFile: "Deploy.InvalidGroupsFile",
+  /** A group deployment names an application or group the stage does not declare (CodeDeploy's *DoesNotExistException). */
+  DeploymentGroupNotFound: "Deploy.DeploymentGroupNotFound",
+  /** A group deployment's revision (S3 bundle, inline appspec) is not a Lambda appspec for the group's target. */
+  InvalidRevision: "Deploy.InvalidRevision",
   /** Another deployment holds the traffic target's lock (named in the message). */
   ConflictingDeployment: "Deploy.ConflictingDeployment",
   // ---- ended a deployment that started

@@ -38,6 +38,11 @@ export function record<T extends z.core.$ZodLooseShape>(shape: T, what: string, 
   });
 }
 
+/** A map from names of the form `key` to `value`s (YAML mappings such as `applications:`). */
+export function map<K extends z.ZodType<string>, V extends z.ZodType>(key: K, value: V, what: string) {
+  return z.record(key, value, { error: (iss) => (iss.input === undefined ? "is required" : `must be a map of ${what}`) });
+}
+
 /** `a.b[1].c` from a zod path; the root is named by `root` (e.g. `(input)`). */
 export function fieldOf(path: readonly PropertyKey[], root: string): string {
   let out = "";
@@ -52,6 +57,9 @@ export function problemsOf(error: z.ZodError, root: string): Problem[] {
     if (iss.code === "unrecognized_keys") {
       const reason = iss.message.startsWith("Unrecognized key") ? "unknown field" : iss.message;
       for (const k of iss.keys) out.push({ field: fieldOf([...iss.path, k], root), reason });
+    } else if (iss.code === "invalid_key") {
+      // A map key of the wrong form: the key's own rule says why, at the key's path (zod's path ends with it).
+      out.push({ field: fieldOf(iss.path, root), reason: iss.issues[0]?.message ?? iss.message });
     } else if (iss.code === "invalid_union" && iss.message === "Invalid input") {
       // A union without its own message: the branch that got furthest says best what is wrong.
       const best = [...iss.errors].sort((a, b) => depth(b) - depth(a))[0] ?? [];
