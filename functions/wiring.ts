@@ -1,5 +1,7 @@
+import { stageGroups } from "./lib/groups-config.js";
 import { nowMs } from "./lib/clock.js";
 import { deploymentLog } from "./lib/logger.js";
+import type { Groups } from "./domain/groups/groups.js";
 import type { CallbacksPort } from "./ports/callbacks.js";
 import type { Clock, Log } from "./ports/clock.js";
 import type { BundleStorePort } from "./ports/bundle-store.js";
@@ -18,6 +20,8 @@ export interface StackConfig {
   hookFunctionPattern: string;
   /** The bake watcher state machine (alarm polling, metric gates). */
   bakeWatcherArn: string;
+  /** The stage's applications and deployment groups (config/groups.<stage>.yml, as DEPLOYMENT_GROUPS). */
+  groups: Groups;
 }
 
 /** Everything a deployment handler may touch: one port per store or service, plus time, logs and settings. */
@@ -80,6 +84,9 @@ export function realDeps(): Deps {
       },
       get bakeWatcherArn() {
         return process.env.BAKE_WATCHER_STATE_MACHINE_ARN ?? "";
+      },
+      get groups() {
+        return stageGroups(process.env.DEPLOYMENT_GROUPS);
       },
     },
   };

@@ -120,6 +120,10 @@ export const GroupsFileSchema = record(
     )
       .optional()
       .meta({ description: "Custom deployment configs by name: {trafficRoutingConfig: ...} as in CreateDeploymentConfig, or {steps: [...]}." }),
+    revisionBuckets: z
+      .array(text(BUCKET), { error: "must be a list of S3 bucket names" })
+      .optional()
+      .meta({ description: "Buckets that hold revisions (S3 bundles, appspec files) of group deployments: the stack may read only these." }),
     applications: map(text(CODEDEPLOY_NAME), ApplicationSchema, "application name to application"),
   },
   "{applications, deploymentConfigs}",

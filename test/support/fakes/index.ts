@@ -1,3 +1,4 @@
+import { EMPTY_GROUPS } from "../../../functions/domain/groups/groups.js";
 import type { Log } from "../../../functions/ports/clock.js";
 import type { Deps } from "../../../functions/wiring.js";
 import { FakeBundleStore } from "./bundle-store.js";
@@ -54,7 +55,7 @@ export function fakeWorld(config: Partial<Deps["config"]> = {}): FakeWorld {
     executions: new FakeExecutions(),
     clock,
     log,
-    config: { hookFunctionPattern: "CodeDeployHook_*", bakeWatcherArn: WATCHER_ARN, ...config },
+    config: { hookFunctionPattern: "CodeDeployHook_*", bakeWatcherArn: WATCHER_ARN, groups: EMPTY_GROUPS, ...config },
   };
   return {
     deps,
