@@ -13,6 +13,7 @@ import type { LambdaCodePort } from "./ports/lambda-code.js";
 import type { LambdaFunctionsPort } from "./ports/lambda-functions.js";
 import type { RegistryPort } from "./ports/registry.js";
 import type { StepFunctionsPort } from "./ports/step-functions.js";
+import type { TopicsPort } from "./ports/topics.js";
 
 /** Settings the stack gives its functions (serverless.yml environment). */
 export interface StackConfig {
@@ -37,6 +38,8 @@ export interface Deps {
   lambdaCode: LambdaCodePort;
   bundles: BundleStorePort;
   executions: ExecutionsPort;
+  /** SNS topics of the groups' triggers. */
+  topics: TopicsPort;
   clock: Clock;
   /** A logger carrying the deployment id (and any other keys given, e.g. the release id) on every line. */
   log: (deploymentId?: string, keys?: Record<string, string>) => Log;
@@ -76,6 +79,7 @@ export function realDeps(): Deps {
     lambdaCode: onUse(async () => (await import("./adapters/lambda.js")).createLambdaAdapter()),
     bundles: onUse(async () => (await import("./adapters/s3.js")).createBundleStoreAdapter()),
     executions: onUse(async () => (await import("./adapters/sfn.js")).createExecutionsAdapter()),
+    topics: onUse(async () => (await import("./adapters/sns.js")).createSnsAdapter()),
     clock,
     log: deploymentLog,
     config: {

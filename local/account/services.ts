@@ -5,10 +5,11 @@ import { elbv2 } from "./elbv2/index.js";
 import { eventBridge } from "./eventbridge/index.js";
 import { lambda } from "./lambda/index.js";
 import { sfn } from "./sfn/index.js";
+import { sns } from "./sns/index.js";
 
 /**
  * The AWS services of the simulated account: adding one is a folder whose index.ts exports a
  * ServiceDefinition (shared/service.ts), plus one entry here. The account creates them in this
  * order, routes requests to their APIs, and collects their setup keys and timeline kinds.
  */
-export const SERVICES = [eventBridge, ecr, lambda, cloudWatch, sfn, elbv2, ecs] as const;
+export const SERVICES = [eventBridge, ecr, lambda, cloudWatch, sfn, elbv2, ecs, sns] as const;

@@ -2,6 +2,7 @@ import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { groupId } from "../../functions/domain/groups/id.js";
+import { snsWorldOf } from "../../local/account/sns/index.js";
 import { buildBundle } from "../../local/simulate/release/bundle-dir.js";
 import { openSimWorld, type SimWorld } from "../../local/simulate/world.js";
 
@@ -19,6 +20,7 @@ const ACCOUNT = {
     { name: "CodeDeployHook_orders_postTraffic", results: [{ status: "Succeeded" }] },
   ],
   alarms: [{ name: "orders-errors", state: "OK" }],
+  topics: ["orders-deployments"],
 };
 
 async function withWorld(fn: (world: SimWorld) => Promise<void>): Promise<void> {
@@ -67,6 +69,25 @@ describe("a deployment of a group's revision", () => {
           "arn:aws:codedeploy:us-east-1:123456789012:deploymentgroup:orders-app/orders-prod",
         ]);
       }
+      // The group's trigger got CodeDeploy's DeploymentStart and DeploymentSuccess notifications, in its message shape.
+      await account.settled();
+      const sent = snsWorldOf(account).published;
+      expect(sent.map((m) => [m.topicArn, m.subject])).toEqual([
+        ["arn:aws:sns:us-east-1:123456789012:orders-deployments", "INPROGRESS: stepdeploy d-GROUP0001 DeploymentStart orders-app/orders-prod"],
+        ["arn:aws:sns:us-east-1:123456789012:orders-deployments", "SUCCEEDED: stepdeploy d-GROUP0001 DeploymentSuccess orders-app/orders-prod"],
+      ]);
+      const success = JSON.parse(sent[1]?.message ?? "{}");
+      expect(success).toMatchObject({
+        region: "us-east-1",
+        accountId: "123456789012",
+        eventTriggerName: "orders-deployments",
+        applicationName: "orders-app",
+        deploymentGroupName: "orders-prod",
+        deploymentId: "d-GROUP0001",
+        status: "Succeeded",
+        deploymentOverview: { Succeeded: "1", Failed: "0", InProgress: "0", Pending: "0", Skipped: "0" },
+      });
+      expect(Number(success.completeTime) - Number(success.createTime)).toBeGreaterThanOrEqual(300);
     });
   });
 

@@ -3,3 +3,4 @@ export * from "./groups.js";
 export * from "./id.js";
 export * from "./request.js";
 export * from "./schema.js";
+export * from "./triggers.js";

@@ -2,6 +2,7 @@ import { EMPTY_GROUPS } from "../../../functions/domain/groups/groups.js";
 import type { Log } from "../../../functions/ports/clock.js";
 import type { Deps } from "../../../functions/wiring.js";
 import { FakeBundleStore } from "./bundle-store.js";
+import { FakeTopics } from "./topics.js";
 import { FakeCallbacks } from "./callbacks.js";
 import { FakeCloudWatch } from "./cloudwatch.js";
 import { FakeEvents } from "./events.js";
@@ -53,6 +54,7 @@ export function fakeWorld(config: Partial<Deps["config"]> = {}): FakeWorld {
     lambdaCode: new FakeLambdaCode(),
     bundles: new FakeBundleStore(),
     executions: new FakeExecutions(),
+    topics: new FakeTopics(),
     clock,
     log,
     config: { hookFunctionPattern: "CodeDeployHook_*", bakeWatcherArn: WATCHER_ARN, groups: EMPTY_GROUPS, ...config },

@@ -3,9 +3,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ValidationErrors } from "../../../functions/domain/errors.js";
 import { findGroup, groupId, parseGroups } from "../../../functions/domain/groups/index.js";
+import { ordersApp } from "./helpers.js";
 
 const group = (extra: Record<string, unknown> = {}) => ({ target: { functionName: "orders", alias: "live" }, ...extra });
-const file = (groups: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ applications: { "orders-app": { computePlatform: "Lambda", deploymentGroups: groups } }, ...extra });
+const file = ordersApp;
 
 function problems(raw: unknown): { field: string; reason: string }[] {
   try {

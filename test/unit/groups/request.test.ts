@@ -2,25 +2,23 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseDeployLambdaInput } from "../../../functions/domain/deployment/input.js";
 import { ValidationErrors } from "../../../functions/domain/errors.js";
+import { ordersApp } from "./helpers.js";
 import { deployInputOf, findGroup, inlineAppSpecText, isGroupDeployment, parseGroupDeployment, parseGroups } from "../../../functions/domain/groups/index.js";
 
-const groups = parseGroups({
-  deploymentConfigs: { Canary25: { trafficRoutingConfig: { type: "TimeBasedCanary", timeBasedCanary: { canaryPercentage: 25, canaryInterval: 2 } } } },
-  applications: {
-    "orders-app": {
-      computePlatform: "Lambda",
-      deploymentGroups: {
-        prod: {
-          target: { functionName: "orders", alias: "live" },
-          deploymentConfigName: "Canary25",
-          hooks: { beforeAllowTraffic: "CodeDeployHook_pre", timeoutSeconds: 600 },
-          alarmConfiguration: { alarms: ["orders-errors"] },
-          queue: true,
-        },
+const groups = parseGroups(
+  ordersApp(
+    {
+      prod: {
+        target: { functionName: "orders", alias: "live" },
+        deploymentConfigName: "Canary25",
+        hooks: { beforeAllowTraffic: "CodeDeployHook_pre", timeoutSeconds: 600 },
+        alarmConfiguration: { alarms: ["orders-errors"] },
+        queue: true,
       },
     },
-  },
-});
+    { deploymentConfigs: { Canary25: { trafficRoutingConfig: { type: "TimeBasedCanary", timeBasedCanary: { canaryPercentage: 25, canaryInterval: 2 } } } } },
+  ),
+);
 const prod = findGroup(groups, "orders-app", "prod");
 const appspec = (name = "orders", alias = "live", extra = "") => `version: 0.0
 Resources:
