@@ -43,6 +43,8 @@ export const COMMANDS = {
   deploy: {
     summary: "start a deployment: deploy --application A --deployment-group G --s3-location bucket=B,key=K,bundleType=zip, or deploy lambda <input.json>",
     load: () => import("./commands/deploy.js"),
+    // With --simulate the deployment runs here, on the simulated account; otherwise nothing logs.
+    runsHandlers: true,
   },
   status: {
     summary: "show a deployment: status, weight bar, step, alarms/control state, outcome",

@@ -83,6 +83,7 @@ async function simulated(worldFile: string, input: Record<string, unknown>, json
     for (const u of r.uploads) io.out(u);
     for (const c of r.aliasChanges) io.out(`${String(c.atSeconds).padStart(6)} s  ${c.functionName}:${c.alias} -> FunctionVersion ${c.functionVersion} ${JSON.stringify(c.additionalVersionWeights)}`);
     for (const e of r.events) io.out(`${String(e.atSeconds).padStart(6)} s  ${String(e.detail.state)} ${e.detail.application}/${e.detail.deploymentGroup} ${e.detail.deploymentId}${e.detail.reason ? `: ${e.detail.reason}` : ""}`);
+    for (const n of r.notifications) io.out(`${String(n.atSeconds).padStart(6)} s  SNS ${n.topicArn.split(":").at(-1)}: ${n.subject ?? ""}`);
     io.out(`${input.deploymentId}  ${r.execution.status}${r.execution.error ? ` ${r.execution.error}: ${r.execution.cause}` : ""}`);
   }
   return r.execution.status === "SUCCEEDED" ? ExitCode.Ok : ExitCode.Failed;

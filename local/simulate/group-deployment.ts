@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { ValidationErrors } from "../../functions/domain/errors.js";
+import { snsWorldOf } from "../account/sns/index.js";
+import type { PublishedMessage } from "../account/sns/world.js";
 import type { ExecutionReport } from "../runtime/runtime.js";
 import { buildBundle } from "./release/bundle-dir.js";
 import { PROJECT_ROOT } from "./run-scenario.js";
@@ -24,6 +26,8 @@ export interface GroupRunReport {
   /** Every weight change of the deployment's alias, in simulated seconds. */
   aliasChanges: { atSeconds: number; functionName: string; alias: string; functionVersion: string; additionalVersionWeights: Record<string, number> }[];
   events: { atSeconds: number; detail: Record<string, unknown>; resources?: string[] }[];
+  /** What the group's triggers published to SNS. */
+  notifications: PublishedMessage[];
   uploads: string[];
 }
 
@@ -62,11 +66,13 @@ export async function simulateGroupDeployment(world: GroupWorld & { dir: string 
       const run = await sim.startDeployment(request);
       const execution = await run.finished;
       const { account } = sim;
+      await account.settled();
       const target = (account.events.find((e) => e.source === "stepdeploy")?.detail ?? {}) as { functionName?: string; alias?: string };
       return {
         execution,
         uploads,
         aliasChanges: account.aliasHistory.filter((h) => h.functionName === target.functionName && h.alias === target.alias),
+        notifications: snsWorldOf(account).published,
         events: account.events.filter((e) => e.source === "stepdeploy").map((e) => ({ atSeconds: e.atSeconds, detail: e.detail as Record<string, unknown>, resources: e.resources })),
       };
     });

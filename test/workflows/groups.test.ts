@@ -44,8 +44,8 @@ describe("a deployment of a group's revision", () => {
       const eTag = await upload(world, "orders-api-no-code", "orders/release-42.zip");
       expect(account.getAlias("orders", "live")).toMatchObject({ functionVersion: "3" });
       const run = await world.startDeployment({
-        application: "orders-app",
-        deploymentGroup: "orders-prod",
+        application: "shop",
+        deploymentGroup: "orders-live",
         deploymentId: "d-GROUP0001",
         revision: { s3: { bucket: "orders-revisions", key: "orders/release-42.zip", bundleType: "zip", eTag } },
       });
@@ -62,27 +62,27 @@ describe("a deployment of a group's revision", () => {
       const events = account.events.filter((e) => e.source === "stepdeploy");
       expect(events.map((e) => e.detail.state)).toEqual(["START", "SUCCESS"]);
       for (const e of events) {
-        expect(e.detail).toMatchObject({ application: "orders-app", deploymentGroup: "orders-prod", deploymentId: "d-GROUP0001", instanceGroupId: groupId("orders-app", "orders-prod"), region: "us-east-1" });
+        expect(e.detail).toMatchObject({ application: "shop", deploymentGroup: "orders-live", deploymentId: "d-GROUP0001", instanceGroupId: groupId("shop", "orders-live"), region: "us-east-1" });
         expect(e.resources).toEqual([
           "arn:aws:lambda:us-east-1:123456789012:function:orders:live",
-          "arn:aws:codedeploy:us-east-1:123456789012:application:orders-app",
-          "arn:aws:codedeploy:us-east-1:123456789012:deploymentgroup:orders-app/orders-prod",
+          "arn:aws:codedeploy:us-east-1:123456789012:application:shop",
+          "arn:aws:codedeploy:us-east-1:123456789012:deploymentgroup:shop/orders-live",
         ]);
       }
       // The group's trigger got CodeDeploy's DeploymentStart and DeploymentSuccess notifications, in its message shape.
       await account.settled();
       const sent = snsWorldOf(account).published;
       expect(sent.map((m) => [m.topicArn, m.subject])).toEqual([
-        ["arn:aws:sns:us-east-1:123456789012:orders-deployments", "INPROGRESS: stepdeploy d-GROUP0001 DeploymentStart orders-app/orders-prod"],
-        ["arn:aws:sns:us-east-1:123456789012:orders-deployments", "SUCCEEDED: stepdeploy d-GROUP0001 DeploymentSuccess orders-app/orders-prod"],
+        ["arn:aws:sns:us-east-1:123456789012:orders-deployments", "INPROGRESS: stepdeploy d-GROUP0001 DeploymentStart shop/orders-live"],
+        ["arn:aws:sns:us-east-1:123456789012:orders-deployments", "SUCCEEDED: stepdeploy d-GROUP0001 DeploymentSuccess shop/orders-live"],
       ]);
       const success = JSON.parse(sent[1]?.message ?? "{}");
       expect(success).toMatchObject({
         region: "us-east-1",
         accountId: "123456789012",
         eventTriggerName: "orders-deployments",
-        applicationName: "orders-app",
-        deploymentGroupName: "orders-prod",
+        applicationName: "shop",
+        deploymentGroupName: "orders-live",
         deploymentId: "d-GROUP0001",
         status: "Succeeded",
         deploymentOverview: { Succeeded: "1", Failed: "0", InProgress: "0", Pending: "0", Skipped: "0" },
@@ -95,13 +95,13 @@ describe("a deployment of a group's revision", () => {
     await withWorld(async (world) => {
       const { account } = world;
       const run = await world.startDeployment({
-        application: "orders-app",
+        application: "shop",
         deploymentGroup: "orders-beta",
         revision: { appSpecContent: { version: 0.0, Resources: [{ fn: { Type: "AWS::Lambda::Function", Properties: { Name: "orders", Alias: "live", CurrentVersion: "3", TargetVersion: "4" } } }] } },
       });
       const report = await run.finished;
       expect([report.status, report.error]).toEqual(["FAILED", "Deploy.InvalidRevision"]);
-      expect(report.cause).toMatch(/Alias: is 'live'; group orders-app\/orders-beta deploys alias beta/);
+      expect(report.cause).toMatch(/Alias: is 'live'; group shop\/orders-beta deploys alias beta/);
       expect(account.calls.filter((c) => c.operation === "UpdateAlias")).toEqual([]);
       expect(account.events.filter((e) => e.source === "stepdeploy")).toEqual([]);
     });
@@ -110,10 +110,10 @@ describe("a deployment of a group's revision", () => {
   it("an unknown group is named with the groups that exist; a target version revision deploys the group's custom config", async () => {
     await withWorld(async (world) => {
       const { account } = world;
-      const missing = await (await world.startDeployment({ application: "orders-app", deploymentGroup: "orders-qa", deploymentId: "d-GROUP0002", revision: { targetVersion: "4" } })).finished;
+      const missing = await (await world.startDeployment({ application: "shop", deploymentGroup: "orders-qa", deploymentId: "d-GROUP0002", revision: { targetVersion: "4" } })).finished;
       expect([missing.status, missing.error]).toEqual(["FAILED", "Deploy.DeploymentGroupNotFound"]);
-      expect(missing.cause).toMatch(/deployment group 'orders-qa' does not exist in application 'orders-app' \(orders-prod, orders-beta\)/);
-      const beta = await (await world.startDeployment({ application: "orders-app", deploymentGroup: "orders-beta", deploymentId: "d-GROUP0003", revision: { targetVersion: "4", currentVersion: "3" } })).finished;
+      expect(missing.cause).toMatch(/deployment group 'orders-qa' does not exist in application 'shop' \(orders-live, orders-beta\)/);
+      const beta = await (await world.startDeployment({ application: "shop", deploymentGroup: "orders-beta", deploymentId: "d-GROUP0003", revision: { targetVersion: "4", currentVersion: "3" } })).finished;
       expect([beta.status, beta.error]).toEqual(["SUCCEEDED", undefined]);
       // Canary25Percent2Minutes from the file's deploymentConfigs: 25% for two minutes, then all.
       const weights = account.aliasHistory.filter((h) => h.alias === "beta").map((h) => [h.atSeconds, h.additionalVersionWeights]);

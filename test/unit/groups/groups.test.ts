@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ValidationErrors } from "../../../functions/domain/errors.js";
@@ -24,10 +25,10 @@ const G = "applications.orders-app.deploymentGroups.prod";
 describe("parseGroups", () => {
   it("reads the shipped examples, with CodeDeploy's defaults filled in", () => {
     const local = parseGroups(readFileSync("config/groups.local.yml", "utf8"));
-    const prod = findGroup(local, "orders-app", "orders-prod");
+    const prod = findGroup(local, "shop", "orders-live");
     expect(prod).toMatchObject({ target: { functionName: "orders", alias: "live" }, alarms: ["orders-errors"], computePlatform: "Lambda" });
     expect(prod.triggers[0]?.triggerEvents).toContain("DeploymentRollback");
-    expect(findGroup(local, "orders-app", "orders-beta")).toMatchObject({ deploymentConfigName: "Canary25Percent2Minutes", alarms: [], queue: false, alarmMonitoring: "events" });
+    expect(findGroup(local, "shop", "orders-beta")).toMatchObject({ deploymentConfigName: "Canary25Percent2Minutes", alarms: [], queue: false, alarmMonitoring: "events" });
     expect(parseGroups(readFileSync("config/groups.default.yml", "utf8")).groups).toEqual([]);
   });
 
@@ -92,5 +93,25 @@ describe("groupId", () => {
         if (a !== b) expect(groupId(app, a)).not.toBe(groupId(app, b));
       }),
     );
+  });
+});
+
+describe("config/groups.cjs (what serverless.yml reads)", () => {
+  const cjs = createRequire(import.meta.url)("../../../config/groups.cjs") as {
+    forStage(stage: string): { groupsJson: string; triggerEventDetail: { instanceGroupId: string[] }; triggerTopicArns: unknown[] };
+    groupId(a: string, g: string): string;
+  };
+
+  it("derives the same group ids as the functions, so the trigger rule matches exactly the groups with triggers", () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Za-z0-9._-]{1,30}$/), fc.stringMatching(/^[A-Za-z0-9._-]{1,30}$/), (a, g) => {
+        expect(cjs.groupId(a, g)).toBe(groupId(a, g));
+      }),
+    );
+    const local = cjs.forStage("local");
+    expect(local.triggerEventDetail.instanceGroupId).toEqual([groupId("shop", "orders-live")]);
+    expect(local.triggerTopicArns).toEqual(["arn:aws:sns:us-east-1:123456789012:orders-deployments"]);
+    expect(parseGroups(JSON.parse(local.groupsJson)).groups).toHaveLength(2);
+    expect(cjs.forStage("no-such-stage").triggerEventDetail.instanceGroupId).toEqual(["no-group-with-triggers"]);
   });
 });
