@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ValidationErrors } from "../errors.js";
 import { flag, intIn, kind, parseOrThrow, record, text } from "../schema/fields.js";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { parseAppSpec } from "../appspec/index.js";
 import { AutoRollbackSchema, autoRollbackOf, CODEDEPLOY_NAME, type DeployLambdaInputDocument, versionField } from "../deployment/input.js";
 import { ErrorNames, ValidationErrors } from "../errors.js";

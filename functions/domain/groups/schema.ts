@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ALARM_MONITORING, AutoRollbackSchema, CODEDEPLOY_NAME, HooksSchema, MAX_ALARMS } from "../deployment/input.js";
 import { flag, intIn, map, record, text } from "../schema/fields.js";
 

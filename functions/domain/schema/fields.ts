@@ -1,4 +1,5 @@
-import { z } from "zod";
+// A namespace import: esbuild then bundles only what is used (a named `z` pulls all of zod, locales included).
+import * as z from "zod";
 import { ErrorNames, ValidationErrors } from "../errors.js";
 
 /**

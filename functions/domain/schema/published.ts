@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { DeployLambdaInputSchema } from "../deployment/input.js";
 import { GroupDeploymentSchema, GroupsFileSchema } from "../groups/index.js";
 
