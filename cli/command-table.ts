@@ -36,9 +36,15 @@ export const COMMANDS = {
     load: () => import("./commands/run.js"),
     runsHandlers: true,
   },
+  groups: {
+    summary: "applications and deployment groups as code: groups validate|list|show [file] (config/groups.<stage>.yml)",
+    load: () => import("./commands/groups.js"),
+  },
   deploy: {
-    summary: "start a deployment: deploy lambda <input.json> [--config NAME] [--target-version N] [--queue] [--watch]",
+    summary: "start a deployment: deploy --application A --deployment-group G --s3-location bucket=B,key=K,bundleType=zip, or deploy lambda <input.json>",
     load: () => import("./commands/deploy.js"),
+    // With --simulate the deployment runs here, on the simulated account; otherwise nothing logs.
+    runsHandlers: true,
   },
   status: {
     summary: "show a deployment: status, weight bar, step, alarms/control state, outcome",

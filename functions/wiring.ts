@@ -1,5 +1,7 @@
+import { stageGroups } from "./lib/groups-config.js";
 import { nowMs } from "./lib/clock.js";
 import { deploymentLog } from "./lib/logger.js";
+import type { Groups } from "./domain/groups/groups.js";
 import type { CallbacksPort } from "./ports/callbacks.js";
 import type { Clock, Log } from "./ports/clock.js";
 import type { BundleStorePort } from "./ports/bundle-store.js";
@@ -18,6 +20,7 @@ import type { NotificationsPort } from "./ports/pipeline-notifications.js";
 import type { PipelineRegistryPort } from "./ports/pipeline-registry.js";
 import type { PipelineTrigger } from "./domain/pipeline/stack/triggers.js";
 import type { ExecutionMode } from "./domain/pipeline/types.js";
+import type { TopicsPort } from "./ports/topics.js";
 
 /** Settings the stack gives its functions (serverless.yml environment). */
 export interface StackConfig {
@@ -27,6 +30,8 @@ export interface StackConfig {
   bakeWatcherArn: string;
   /** Pipelines: the stack's region and account (events, approval links, job events), its git-fetch CodeBuild project, and its pipelines (config/pipelines.cjs). */
   pipeline: PipelineStackConfig;
+  /** The stage's applications and deployment groups (config/groups.<stage>.yml, as DEPLOYMENT_GROUPS). */
+  groups: Groups;
 }
 
 export interface PipelineStackConfig {
@@ -63,6 +68,8 @@ export interface Deps {
   artifacts: ArtifactStorePort;
   /** EC2/on-premises instances through SSM Run Command. */
   runCommand: RunCommandPort;
+  /** SNS topics of the groups' triggers. */
+  topics: TopicsPort;
   clock: Clock;
   /** A logger carrying the deployment id (and any other keys given, e.g. the release id) on every line. */
   log: (deploymentId?: string, keys?: Record<string, string>) => Log;
@@ -104,9 +111,10 @@ export function realDeps(): Deps {
     executions: onUse(async () => (await import("./adapters/sfn.js")).createExecutionsAdapter()),
     pipelines: onUse(async () => (await import("./adapters/dynamodb-pipelines.js")).createDynamoDbPipelineRegistry()),
     pipelineEvents: onUse(async () => (await import("./adapters/eventbridge-pipelines.js")).createPipelineEventsAdapter()),
-    notifications: onUse(async () => (await import("./adapters/sns.js")).createNotificationsAdapter()),
+    notifications: onUse(async () => (await import("./adapters/sns.js")).createSnsAdapter()),
     artifacts: onUse(async () => (await import("./adapters/s3-artifacts.js")).createArtifactStoreAdapter()),
     runCommand: onUse(async () => (await import("./adapters/ssm.js")).createSsmAdapter()),
+    topics: onUse(async () => (await import("./adapters/sns.js")).createSnsAdapter()),
     clock,
     log: deploymentLog,
     config: {
@@ -127,6 +135,9 @@ export function realDeps(): Deps {
           triggers: json(env.PIPELINE_TRIGGERS, []),
           pipelines: json(env.PIPELINES, []),
         };
+      },
+      get groups() {
+        return stageGroups(process.env.DEPLOYMENT_GROUPS);
       },
     },
   };

@@ -1,22 +1,23 @@
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
-import type { NotificationsPort } from "../ports/pipeline-notifications.js";
+import type { TopicsPort } from "../ports/topics.js";
 import { toStepDeployError } from "./aws-errors.js";
 import { cachedClient } from "./clients.js";
 
 /**
- * SNS Publish, for a manual approval's NotificationArn. The subject is cut to SNS's 100 characters
- * (SNS API Reference, Publish: "Subject ... must be less than 100 characters"); the message is
- * CodePipeline's approval JSON.
+ * SNS Publish, for deployment-group triggers and a manual approval's NotificationArn. The subject is cut
+ * to SNS's limit (SNS API Reference, Publish: "Subject ... must be less than 100 characters"); SDK errors
+ * become named errors (aws-errors.ts).
  */
 export const SNS_SUBJECT_MAX = 99;
 
-export const snsClient = (): SNSClient => cachedClient("sns", (options) => new SNSClient(options));
+const snsClient = (): SNSClient => cachedClient("sns", (options) => new SNSClient(options));
 
-export function createNotificationsAdapter(client: SNSClient = snsClient()): NotificationsPort {
+/** Without a client, each call takes the cached client of the current endpoint (clients.ts). */
+export function createSnsAdapter(client?: SNSClient): TopicsPort {
   return {
     async publish(topicArn, subject, message) {
       try {
-        await client.send(new PublishCommand({ TopicArn: topicArn, Subject: subject.slice(0, SNS_SUBJECT_MAX), Message: message }));
+        await (client ?? snsClient()).send(new PublishCommand({ TopicArn: topicArn, Subject: subject.slice(0, SNS_SUBJECT_MAX), Message: message }));
       } catch (e) {
         throw toStepDeployError(e, `SNS Publish to ${topicArn}`);
       }

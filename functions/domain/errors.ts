@@ -47,6 +47,12 @@ export const ErrorNames = {
   AlarmNotFound: "Deploy.AlarmNotFound",
   /** stepdeploy's own registry table (STEPDEPLOY_TABLE) is missing: the stack or `run` creates it, not the user. */
   RegistryTableMissing: "Deploy.RegistryTableMissing",
+  /** The stage's deployment groups (config/groups.<stage>.yml, as DEPLOYMENT_GROUPS) are broken; names the field. */
+  InvalidGroupsFile: "Deploy.InvalidGroupsFile",
+  /** A group deployment names an application or group the stage does not declare (CodeDeploy's *DoesNotExistException). */
+  DeploymentGroupNotFound: "Deploy.DeploymentGroupNotFound",
+  /** A group deployment's revision (S3 bundle, inline appspec) is not a Lambda appspec for the group's target. */
+  InvalidRevision: "Deploy.InvalidRevision",
   /** Another deployment holds the traffic target's lock (named in the message). */
   ConflictingDeployment: "Deploy.ConflictingDeployment",
   // ---- ended a deployment that started

@@ -1,4 +1,2 @@
-/** SNS, for a manual approval's NotificationArn. */
-export interface NotificationsPort {
-  publish(topicArn: string, subject: string, message: string): Promise<void>;
-}
+/** SNS, for a manual approval's NotificationArn: the same port as the deployment groups' triggers. */
+export type { TopicsPort as NotificationsPort } from "./topics.js";

@@ -1,4 +1,6 @@
 import { decideCleanup } from "../domain/deployment/cleanup.js";
+import { eventResources } from "../domain/deployment/notification.js";
+import { groupId } from "../domain/groups/id.js";
 import { RegistryErrorNames } from "../domain/registry/index.js";
 import type { DeploymentRecord } from "../domain/registry/types.js";
 import { type LambdaAliasTarget, placementOfArn } from "../domain/traffic/target.js";
@@ -58,6 +60,7 @@ export async function cleanUpDeadExecution(deps: JanitorDeps, event: ExecutionSt
         application: record.application,
         deploymentGroup: record.deploymentGroup,
         deploymentId,
+        instanceGroupId: groupId(record.application, record.deploymentGroup),
         state: decision.state,
         region: event.region ?? placementOfArn(executionArn).region,
         config: record.deploymentConfigName,
@@ -69,7 +72,7 @@ export async function cleanUpDeadExecution(deps: JanitorDeps, event: ExecutionSt
         rollback: restored === true,
         error: decision.error,
       },
-      [executionArn],
+      eventResources(executionArn, placementOfArn(executionArn), record.application, record.deploymentGroup),
     ),
   );
   deps.log(deploymentId).warn("janitor closed a dead deployment", { status: event.detail.status, error: decision.error, restored: restored === true });

@@ -9,6 +9,7 @@ import { hookProblems } from "../domain/hooks/policy.js";
 import { isFinalStatus, RegistryErrorNames } from "../domain/registry/index.js";
 import { type LambdaAliasTarget, type Placement, placementOfArn, targetKey } from "../domain/traffic/target.js";
 import type { Deps } from "../wiring.js";
+import { expandGroupDeployment } from "./group-deployment.js";
 import { prepareAgainstAccount } from "./prepare.js";
 
 export interface StartEvent {
@@ -50,10 +51,11 @@ function check(deps: Pick<Deps, "config">, event: StartEvent): Checked {
  * queue instead: the token is stored and the hand-over (or the hourly re-check) makes the task run again.
  * Whatever it refuses, the workflow's CloseUnstarted records and hands the lock on (services/close-unstarted.ts).
  */
-export type StartDeps = Pick<Deps, "registry" | "callbacks" | "stepFunctions" | "lambda" | "alarms" | "log" | "config">;
+export type StartDeps = Pick<Deps, "registry" | "callbacks" | "stepFunctions" | "lambda" | "alarms" | "bundles" | "log" | "config">;
 
 export async function startDeployment(deps: StartDeps, event: StartEvent): Promise<{ waiting: boolean }> {
-  const c = check(deps, event);
+  // A group plus a revision (docs/groups.md) becomes the full input first; the full input passes as it is.
+  const c = check(deps, { ...event, input: await expandGroupDeployment(deps, event.input) });
   const log = deps.log(c.deploymentId);
   const { input, deploymentId, lockKey } = c;
   const group = { application: input.application, deploymentGroup: input.deploymentGroup };

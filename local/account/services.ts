@@ -5,6 +5,7 @@ import { elbv2 } from "./elbv2/index.js";
 import { eventBridge } from "./eventbridge/index.js";
 import { lambda } from "./lambda/index.js";
 import { sfn } from "./sfn/index.js";
+import { sns } from "./sns/index.js";
 import { ssm } from "./ssm/index.js";
 
 /**
@@ -12,4 +13,4 @@ import { ssm } from "./ssm/index.js";
  * ServiceDefinition (shared/service.ts), plus one entry here. The account creates them in this
  * order, routes requests to their APIs, and collects their setup keys and timeline kinds.
  */
-export const SERVICES = [eventBridge, ecr, lambda, cloudWatch, sfn, elbv2, ecs, ssm] as const;
+export const SERVICES = [eventBridge, ecr, lambda, cloudWatch, sfn, elbv2, ecs, ssm, sns] as const;

@@ -1,4 +1,6 @@
+import * as z from "zod";
 import { ValidationErrors } from "../errors.js";
+import { flag, intIn, kind, parseOrThrow, record, text } from "../schema/fields.js";
 
 /**
  * The deploy-lambda state machine input: one JSON object, pasteable into the Step Functions console.
@@ -42,181 +44,145 @@ export const DEFAULT_ALARM_POLL_SECONDS = 60;
 /** API limit on alarms per deployment group (codedeploy-spec §5.1: 10 in the API model). */
 export const MAX_ALARMS = 10;
 
-const KNOWN_KEYS = new Set([
-  "deploymentId",
-  "application",
-  "deploymentGroup",
-  "functionName",
-  "alias",
-  "currentVersion",
-  "targetVersion",
-  "deploymentConfig",
-  "hooks",
-  "alarms",
-  "ignorePollAlarmFailure",
-  "ignoreAlarmsFiringAtStart",
-  "autoRollback",
-  "alarmPollSeconds",
-  "alarmMonitoring",
-  "metricGates",
-  "description",
-  "queue",
-]);
-
 // Lambda's own name rules (Lambda API: FunctionName, Alias Name, Version patterns): a name, a partial ARN
 // (`123456789012:function:name`) or a full ARN, unqualified.
-const FUNCTION_NAME = /^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:|\d{12}:function:)?[a-zA-Z0-9-_]{1,64}$/;
-const ALIAS_NAME = /^(?!^[0-9]+$)[a-zA-Z0-9-_]{1,128}$/;
+export const FUNCTION_NAME = { pattern: /^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:|\d{12}:function:)?[a-zA-Z0-9-_]{1,64}$/, means: "must be a Lambda function name, partial ARN or ARN" };
+export const ALIAS_NAME = { pattern: /^(?!^[0-9]+$)[a-zA-Z0-9-_]{1,128}$/, means: "must be a Lambda alias name (letters, digits, - and _, not only digits)" };
 const VERSION = /^[0-9]{1,10}$/;
 // CodeDeploy names: 1-100 chars (codedeploy-spec §1.1, §8).
-const CODEDEPLOY_NAME = /^[A-Za-z0-9._+=,@-]{1,100}$/;
+export const CODEDEPLOY_NAME = { pattern: /^[A-Za-z0-9._+=,@-]{1,100}$/, means: "must be 1-100 characters of [A-Za-z0-9._+=,@-]" };
 
-type Problems = { field: string; reason: string }[];
+/** A published version, given as "4" or 4; `$LATEST` is refused (aliases cannot weight it). */
+export const versionField = () =>
+  z
+    .union([z.string(), z.int()], { error: (iss) => (iss.input === undefined || iss.input === null ? "is required" : 'must be a published version number such as "4"') })
+    .transform(String)
+    .pipe(
+      z
+        .string()
+        .refine((s) => s !== "$LATEST", { error: "must be a published version number; $LATEST cannot take weighted traffic", abort: true })
+        .regex(VERSION, { error: 'must be a published version number such as "4"' }),
+    );
 
-function str(v: unknown, field: string, problems: Problems, pattern?: RegExp, rule?: string): string | undefined {
-  if (v === undefined || v === null || v === "") {
-    problems.push({ field, reason: "is required" });
-    return undefined;
-  }
-  if (typeof v !== "string") {
-    problems.push({ field, reason: `must be a string, got ${typeof v}` });
-    return undefined;
-  }
-  if (pattern && !pattern.test(v)) problems.push({ field, reason: rule ?? `does not match ${pattern}` });
-  return v;
-}
+const hookFunction = () => text(FUNCTION_NAME).nullish().meta({ description: "A hook function name or ARN (matching the stack's hookFunctionPattern)" });
 
-function version(v: unknown, field: string, problems: Problems): string | undefined {
-  const s = typeof v === "number" && Number.isInteger(v) ? String(v) : v;
-  if (s === "$LATEST") {
-    problems.push({ field, reason: "must be a published version number; $LATEST cannot take weighted traffic" });
-    return undefined;
-  }
-  return str(s, field, problems, VERSION, "must be a published version number such as \"4\"");
-}
+export const HooksSchema = record(
+  {
+    beforeAllowTraffic: hookFunction(),
+    afterAllowTraffic: hookFunction(),
+    // A lifecycle event may last at most 3600 s (codedeploy-spec §3.6).
+    timeoutSeconds: intIn(1, 3600).meta({ description: "1-3600, default 3600 (a lifecycle event's limit in CodeDeploy)" }),
+  },
+  "{beforeAllowTraffic, afterAllowTraffic, timeoutSeconds}",
+  "unknown hook; Lambda deployments have beforeAllowTraffic and afterAllowTraffic",
+);
 
-function intIn(v: unknown, field: string, min: number, max: number, fallback: number, problems: Problems): number {
-  if (v === undefined || v === null) return fallback;
-  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
-    problems.push({ field, reason: `must be an integer from ${min} to ${max}` });
-    return fallback;
-  }
-  return v;
-}
-
-function hookName(v: unknown, field: string, problems: Problems): string | null {
-  if (v === undefined || v === null) return null;
-  return str(v, field, problems, FUNCTION_NAME, "must be a Lambda function name, partial ARN or ARN") ?? null;
-}
-
-function parseHooks(v: unknown, problems: Problems): DeployLambdaInput["hooks"] {
-  const hooks = { beforeAllowTraffic: null, afterAllowTraffic: null, timeoutSeconds: DEFAULT_HOOK_TIMEOUT_SECONDS } as DeployLambdaInput["hooks"];
-  if (v === undefined || v === null) return hooks;
-  if (typeof v !== "object" || Array.isArray(v)) {
-    problems.push({ field: "hooks", reason: "must be an object {beforeAllowTraffic, afterAllowTraffic, timeoutSeconds}" });
-    return hooks;
-  }
-  const h = v as Record<string, unknown>;
-  for (const k of Object.keys(h)) {
-    if (!["beforeAllowTraffic", "afterAllowTraffic", "timeoutSeconds"].includes(k)) {
-      problems.push({ field: `hooks.${k}`, reason: "unknown hook; Lambda deployments have beforeAllowTraffic and afterAllowTraffic" });
-    }
-  }
-  hooks.beforeAllowTraffic = hookName(h.beforeAllowTraffic, "hooks.beforeAllowTraffic", problems);
-  hooks.afterAllowTraffic = hookName(h.afterAllowTraffic, "hooks.afterAllowTraffic", problems);
-  // A lifecycle event may last at most 3600 s (codedeploy-spec §3.6).
-  hooks.timeoutSeconds = intIn(h.timeoutSeconds, "hooks.timeoutSeconds", 1, 3600, DEFAULT_HOOK_TIMEOUT_SECONDS, problems);
-  return hooks;
-}
-
-function parseAlarms(v: unknown, problems: Problems): string[] {
-  if (v === undefined || v === null) return [];
-  if (!Array.isArray(v)) {
-    problems.push({ field: "alarms", reason: "must be a list of CloudWatch alarm names" });
-    return [];
-  }
-  if (v.length > MAX_ALARMS) problems.push({ field: "alarms", reason: `at most ${MAX_ALARMS} alarms (CodeDeploy AlarmsLimitExceededException)` });
-  const seen = new Set<string>();
-  v.forEach((a, i) => {
-    const field = `alarms[${i}]`;
-    if (typeof a !== "string" || a.length === 0 || a.length > 255) {
-      problems.push({ field, reason: "must be an alarm name of 1 to 255 characters" });
-    } else if (seen.has(a)) {
-      problems.push({ field, reason: `duplicate alarm name '${a}' (CodeDeploy InvalidAlarmConfigException)` });
-    } else seen.add(a);
+export const AlarmsSchema = z
+  .array(z.string({ error: "must be an alarm name of 1 to 255 characters" }).min(1, { error: "must be an alarm name of 1 to 255 characters" }).max(255, { error: "must be an alarm name of 1 to 255 characters" }), {
+    error: "must be a list of CloudWatch alarm names",
+  })
+  .max(MAX_ALARMS, { error: `at most ${MAX_ALARMS} alarms (CodeDeploy AlarmsLimitExceededException)` })
+  .superRefine((alarms, ctx) => {
+    const seen = new Set<string>();
+    alarms.forEach((a, i) => {
+      if (seen.has(a)) ctx.addIssue({ code: "custom", path: [i], message: `duplicate alarm name '${a}' (CodeDeploy InvalidAlarmConfigException)` });
+      seen.add(a);
+    });
   });
-  return [...seen];
+
+export const AutoRollbackSchema = record(
+  {
+    enabled: z.boolean({ error: "must be true or false" }),
+    events: z.array(z.enum(ROLLBACK_EVENTS, { error: `must be one of ${ROLLBACK_EVENTS.join(", ")}` }), { error: "must be a list" }).optional(),
+  },
+  "{enabled, events}",
+).superRefine((r, ctx) => {
+  // InvalidAutoRollbackConfigException: enabled with no event types (codedeploy-spec §5.1).
+  if (r.enabled && r.events?.length === 0) {
+    ctx.addIssue({ code: "custom", path: ["events"], message: "rollback is enabled but no event types are listed (CodeDeploy InvalidAutoRollbackConfigException)" });
+  }
+});
+
+/** `{enabled, events}` with CodeDeploy's meaning; events left out of an enabled rollback are our defaults. */
+export function autoRollbackOf(r: z.output<typeof AutoRollbackSchema> | null | undefined): DeployLambdaInput["autoRollback"] {
+  if (!r) return { ...DEFAULT_AUTO_ROLLBACK, events: [...DEFAULT_AUTO_ROLLBACK.events] };
+  return { enabled: r.enabled, events: r.events === undefined ? (r.enabled ? [...DEFAULT_AUTO_ROLLBACK.events] : []) : [...r.events] };
 }
 
-function parseAutoRollback(v: unknown, problems: Problems): DeployLambdaInput["autoRollback"] {
-  if (v === undefined || v === null) return { ...DEFAULT_AUTO_ROLLBACK, events: [...DEFAULT_AUTO_ROLLBACK.events] };
-  if (typeof v !== "object" || Array.isArray(v)) {
-    problems.push({ field: "autoRollback", reason: "must be an object {enabled, events}" });
-    return { enabled: false, events: [] };
-  }
-  const r = v as Record<string, unknown>;
-  if (typeof r.enabled !== "boolean") problems.push({ field: "autoRollback.enabled", reason: "must be true or false" });
-  const enabled = r.enabled === true;
-  const events: RollbackEvent[] = [];
-  if (r.events !== undefined) {
-    if (!Array.isArray(r.events)) problems.push({ field: "autoRollback.events", reason: "must be a list" });
-    else
-      r.events.forEach((e, i) => {
-        if (!ROLLBACK_EVENTS.includes(e as RollbackEvent)) {
-          problems.push({ field: `autoRollback.events[${i}]`, reason: `must be one of ${ROLLBACK_EVENTS.join(", ")}` });
-        } else events.push(e as RollbackEvent);
-      });
-  }
-  // InvalidAutoRollbackConfigException: enabled with no event types (codedeploy-spec §5.1).
-  if (enabled && events.length === 0 && Array.isArray(r.events)) {
-    problems.push({ field: "autoRollback.events", reason: "rollback is enabled but no event types are listed (CodeDeploy InvalidAutoRollbackConfigException)" });
-  }
-  return { enabled, events: r.events === undefined && enabled ? [...DEFAULT_AUTO_ROLLBACK.events] : events };
+export const ALARM_MONITORING = ["events", "polling"] as const;
+
+/** The raw input as written (what the JSON Schema describes); `parseDeployLambdaInput` fills the defaults. */
+export const DeployLambdaInputSchema = record(
+  {
+    $schema: z.string().optional().meta({ description: "The JSON Schema of this file, for editors; ignored." }),
+    deploymentId: text({ pattern: /^d-[A-Z0-9]{9}$/, means: "must be d- followed by 9 uppercase letters or digits" }).nullish(),
+    application: text(CODEDEPLOY_NAME),
+    deploymentGroup: text(CODEDEPLOY_NAME),
+    functionName: text(FUNCTION_NAME),
+    alias: text(ALIAS_NAME),
+    currentVersion: versionField().nullish(),
+    targetVersion: versionField(),
+    deploymentConfig: z
+      .unknown()
+      .optional()
+      .meta({ description: "A predefined name, a custom config {trafficRoutingConfig} or a step list {steps}; default CodeDeployDefault.LambdaAllAtOnce" }),
+    hooks: HooksSchema.nullish(),
+    alarms: AlarmsSchema.nullish(),
+    ignorePollAlarmFailure: flag(),
+    ignoreAlarmsFiringAtStart: flag(),
+    autoRollback: AutoRollbackSchema.nullish(),
+    alarmPollSeconds: intIn(1, 3600),
+    alarmMonitoring: z.enum(ALARM_MONITORING, { error: 'must be "events" or "polling"' }).nullish(),
+    metricGates: z.unknown().optional().meta({ description: "Metric gates (docs/deploy-lambda-input.md); checked once the target is known" }),
+    description: z
+      .string({ error: (iss) => `must be a string, got ${kind(iss.input)}` })
+      .max(256, { error: "at most 256 characters" })
+      .nullish(),
+    queue: flag(),
+  },
+  "with the deployment's fields",
+)
+  .superRefine((r, ctx) => {
+    if (r.currentVersion && r.currentVersion === r.targetVersion) {
+      ctx.addIssue({ code: "custom", path: ["targetVersion"], message: `equals currentVersion ${r.currentVersion}; CodeDeploy rejects a deployment to the version already live` });
+    }
+  })
+  .meta({ title: "stepdeploy deploy-lambda input", description: "The deploy-lambda state machine input (docs/deploy-lambda-input.md)." });
+
+export type DeployLambdaInputDocument = z.input<typeof DeployLambdaInputSchema>;
+
+/** The raw document with the documented defaults filled in. */
+function withDefaults(r: z.output<typeof DeployLambdaInputSchema>): DeployLambdaInput {
+  return {
+    deploymentId: r.deploymentId ?? undefined,
+    application: r.application,
+    deploymentGroup: r.deploymentGroup,
+    functionName: r.functionName,
+    alias: r.alias,
+    currentVersion: r.currentVersion ?? undefined,
+    targetVersion: r.targetVersion,
+    deploymentConfig: r.deploymentConfig ?? "CodeDeployDefault.LambdaAllAtOnce",
+    hooks: {
+      beforeAllowTraffic: r.hooks?.beforeAllowTraffic ?? null,
+      afterAllowTraffic: r.hooks?.afterAllowTraffic ?? null,
+      timeoutSeconds: r.hooks?.timeoutSeconds ?? DEFAULT_HOOK_TIMEOUT_SECONDS,
+    },
+    alarms: r.alarms ?? [],
+    ignorePollAlarmFailure: r.ignorePollAlarmFailure === true,
+    ignoreAlarmsFiringAtStart: r.ignoreAlarmsFiringAtStart === true,
+    autoRollback: autoRollbackOf(r.autoRollback),
+    alarmPollSeconds: r.alarmPollSeconds ?? DEFAULT_ALARM_POLL_SECONDS,
+    alarmMonitoring: r.alarmMonitoring ?? "events",
+    metricGates: r.metricGates,
+    description: r.description || undefined,
+    queue: r.queue === true,
+  };
 }
 
 /** Validates the raw state-machine input; every problem names its field. Throws `Deploy.InvalidInput`. */
 export function parseDeployLambdaInput(raw: unknown): DeployLambdaInput {
-  const problems: Problems = [];
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     throw new ValidationErrors([{ field: "(input)", reason: "must be a JSON object" }]);
   }
-  const r = raw as Record<string, unknown>;
-  for (const k of Object.keys(r)) if (!KNOWN_KEYS.has(k)) problems.push({ field: k, reason: "unknown field" });
-  const deploymentId = r.deploymentId === undefined ? undefined : str(r.deploymentId, "deploymentId", problems, /^d-[A-Z0-9]{9}$/, "must be d- followed by 9 uppercase letters or digits");
-  const input: DeployLambdaInput = {
-    deploymentId,
-    application: str(r.application, "application", problems, CODEDEPLOY_NAME, "must be 1-100 characters of [A-Za-z0-9._+=,@-]") ?? "",
-    deploymentGroup: str(r.deploymentGroup, "deploymentGroup", problems, CODEDEPLOY_NAME, "must be 1-100 characters of [A-Za-z0-9._+=,@-]") ?? "",
-    functionName: str(r.functionName, "functionName", problems, FUNCTION_NAME, "must be a Lambda function name, partial ARN or ARN") ?? "",
-    alias: str(r.alias, "alias", problems, ALIAS_NAME, "must be a Lambda alias name (letters, digits, - and _, not only digits)") ?? "",
-    currentVersion: r.currentVersion === undefined || r.currentVersion === null ? undefined : version(r.currentVersion, "currentVersion", problems),
-    targetVersion: version(r.targetVersion, "targetVersion", problems) ?? "",
-    deploymentConfig: r.deploymentConfig ?? "CodeDeployDefault.LambdaAllAtOnce",
-    hooks: parseHooks(r.hooks, problems),
-    alarms: parseAlarms(r.alarms, problems),
-    ignorePollAlarmFailure: r.ignorePollAlarmFailure === true,
-    ignoreAlarmsFiringAtStart: r.ignoreAlarmsFiringAtStart === true,
-    autoRollback: parseAutoRollback(r.autoRollback, problems),
-    alarmPollSeconds: intIn(r.alarmPollSeconds, "alarmPollSeconds", 1, 3600, DEFAULT_ALARM_POLL_SECONDS, problems),
-    alarmMonitoring: r.alarmMonitoring === "polling" ? "polling" : "events",
-    metricGates: r.metricGates,
-    description: r.description === undefined || r.description === null || r.description === "" ? undefined : str(r.description, "description", problems),
-    queue: r.queue === true,
-  };
-  if (r.queue !== undefined && typeof r.queue !== "boolean") problems.push({ field: "queue", reason: "must be true or false" });
-  if (r.ignorePollAlarmFailure !== undefined && typeof r.ignorePollAlarmFailure !== "boolean") {
-    problems.push({ field: "ignorePollAlarmFailure", reason: "must be true or false" });
-  }
-  if (r.alarmMonitoring !== undefined && r.alarmMonitoring !== "events" && r.alarmMonitoring !== "polling") {
-    problems.push({ field: "alarmMonitoring", reason: "must be \"events\" or \"polling\"" });
-  }
-  if (r.ignoreAlarmsFiringAtStart !== undefined && typeof r.ignoreAlarmsFiringAtStart !== "boolean") {
-    problems.push({ field: "ignoreAlarmsFiringAtStart", reason: "must be true or false" });
-  }
-  if (input.description && input.description.length > 256) problems.push({ field: "description", reason: "at most 256 characters" });
-  if (input.currentVersion && input.currentVersion === input.targetVersion) {
-    problems.push({ field: "targetVersion", reason: `equals currentVersion ${input.currentVersion}; CodeDeploy rejects a deployment to the version already live` });
-  }
-  if (problems.length) throw new ValidationErrors(problems);
-  return input;
+  return withDefaults(parseOrThrow(DeployLambdaInputSchema, raw, { root: "(input)" }));
 }

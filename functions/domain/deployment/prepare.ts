@@ -2,10 +2,11 @@ import type { AlarmReading } from "../alarms/evaluate.js";
 import { evaluateAlarms } from "../alarms/evaluate.js";
 import { ErrorNames, ValidationError } from "../errors.js";
 import type { MetricGate } from "../gates/gate.js";
+import { groupId } from "../groups/id.js";
 import type { LambdaAliasTarget, Placement } from "../traffic/target.js";
 import { startCursor } from "./cursor.js";
 import type { DeployLambdaInput } from "./input.js";
-import { startEventDetail } from "./notification.js";
+import { eventResources, startEventDetail } from "./notification.js";
 import { buildTrafficPlan, type ScheduleLike } from "./plan.js";
 import type { PreparedDeployment } from "./state.js";
 
@@ -93,7 +94,7 @@ export function prepareDeployment(a: PrepareArgs): PreparedDeployment {
     metricGates: a.metricGates,
     hasGates: a.metricGates.length > 0,
     autoRollback: input.autoRollback,
-    resources: [alias.aliasArn],
+    resources: eventResources(alias.aliasArn, a.where, input.application, input.deploymentGroup),
     eventOutcomes: {
       success: { state: "SUCCESS" as const, reason: null, rollback: false },
       rollbackFailed: {
@@ -107,6 +108,7 @@ export function prepareDeployment(a: PrepareArgs): PreparedDeployment {
       application: input.application,
       deploymentGroup: input.deploymentGroup,
       deploymentId,
+      instanceGroupId: groupId(input.application, input.deploymentGroup),
       region: a.where.region,
       config: a.schedule.config,
       functionName: input.functionName,

@@ -1,6 +1,8 @@
+import { EMPTY_GROUPS } from "../../../functions/domain/groups/groups.js";
 import type { Log } from "../../../functions/ports/clock.js";
 import type { Deps } from "../../../functions/wiring.js";
 import { FakeBundleStore } from "./bundle-store.js";
+import { FakeTopics } from "./topics.js";
 import { FakeCallbacks } from "./callbacks.js";
 import { FakeCloudWatch } from "./cloudwatch.js";
 import { FakeEvents } from "./events.js";
@@ -70,9 +72,10 @@ export function fakeWorld(config: Partial<Deps["config"]> = {}): FakeWorld {
     notifications,
     artifacts,
     runCommand: new FakeRunCommand(),
+    topics: new FakeTopics(),
     clock,
     log,
-    config: { hookFunctionPattern: "CodeDeployHook_*", bakeWatcherArn: WATCHER_ARN, pipeline: { region: "us-east-1", account: "123456789012", gitFetchProject: "stepdeploy-test-git-fetch", stateMachineArnPrefix: "arn:aws:states:us-east-1:123456789012:stateMachine:", triggers: [], pipelines: [] }, ...config },
+    config: { hookFunctionPattern: "CodeDeployHook_*", bakeWatcherArn: WATCHER_ARN, pipeline: { region: "us-east-1", account: "123456789012", gitFetchProject: "stepdeploy-test-git-fetch", stateMachineArnPrefix: "arn:aws:states:us-east-1:123456789012:stateMachine:", triggers: [], pipelines: [] }, groups: EMPTY_GROUPS, ...config },
   };
   return {
     deps,

@@ -19,6 +19,7 @@ import { CreateTableCommand, DeleteItemCommand, type DynamoDBClient } from "@aws
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { GetAliasCommand, GetFunctionConfigurationCommand, InvokeCommand, LambdaClient, PreconditionFailedException, UpdateAliasCommand } from "@aws-sdk/client-lambda";
 import { DescribeExecutionCommand, SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { type AwsStub, mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -155,7 +156,13 @@ beforeAll(async () => {
   });
   const events = mockClient(EventBridgeClient);
   events.on(PutEventsCommand).callsFake(recorded("events:PutEvents", "bus", { FailedEntryCount: 0, Entries: [{ EventId: "e-1" }] }));
-  stubs.push(sfn, cw, lambda, events);
+  // Group deployments read their S3 revision (pinned: GetObject with VersionId needs s3:GetObjectVersion).
+  const s3 = mockClient(S3Client);
+  s3.on(GetObjectCommand).callsFake((input: { VersionId?: string }) => {
+    record(input.VersionId ? "s3:GetObjectVersion" : "s3:GetObject", "revisions");
+    throw Object.assign(new Error("The specified key does not exist."), { name: "NoSuchKey", $metadata: { httpStatusCode: 404 } });
+  });
+  stubs.push(sfn, cw, lambda, events, s3);
 });
 
 afterAll(async () => {
@@ -229,6 +236,7 @@ function granted(fn: Fn): Set<string> {
     if (text === JSON.stringify({ Ref: "BakeWatcherStateMachine" })) return "bakeWatcher";
     if (text === JSON.stringify({ "Fn::GetAtt": ["StepDeployEventBus", "Arn"] })) return "bus";
     if (text.includes("LogGroup")) return "logs";
+    if (text.includes("groups.cjs):revisionObjectArns")) return "revisions";
     return `other:${text}`;
   };
   const out = new Set<string>();
@@ -368,6 +376,15 @@ describe("IAM coverage: the deployment handlers against their roles", () => {
     }
     const other = nextId();
     await started(other, "orders-other-writer");
+    // start: a group deployment whose S3 revision is read, by version and without one (the object is gone: refused).
+    process.env.DEPLOYMENT_GROUPS = JSON.stringify({ applications: { "orders-app": { computePlatform: "Lambda", deploymentGroups: { "orders-prod": { target: { functionName: "orders-group", alias: "live" } } } } } });
+    for (const version of ["v1", undefined]) {
+      const id = nextId();
+      const revision = { s3: { bucket: "orders-revisions", key: "r.zip", bundleType: "zip", ...(version ? { version } : {}) } };
+      const event = { input: { deploymentId: id, application: "orders-app", deploymentGroup: "orders-prod", revision }, executionName: id, executionArn: execArn(id), taskToken: `token-${id}` };
+      expect(await settle(as("start", () => start(event)))).toBe("Deploy.ResourceNotFound");
+    }
+    delete process.env.DEPLOYMENT_GROUPS;
     aliases.set("orders-other-writer:live", { FunctionVersion: "2", Weights: { "1": 0.5 }, RevisionId: "theirs" });
     expect(await as("janitor", () => janitor(status(other, "TIMED_OUT")))).toMatchObject({ action: "closed-without-restore" });
     expect(await as("janitor", () => janitor(status(a, "FAILED")))).toMatchObject({ deploymentId: a }); // Succeeded: release only

@@ -33,12 +33,13 @@ const FUNCTIONS = {
   nextServerBatch: "NextServerBatchLambdaFunction",
   sendServerCommands: "SendServerCommandsLambdaFunction",
   pollServerCommands: "PollServerCommandsLambdaFunction",
+  notifyTriggers: "NotifyTriggersLambdaFunction",
 } as const;
 type FunctionKey = keyof typeof FUNCTIONS;
 /** The functions the state machine invokes (lambda:invoke and lambda:invoke.waitForTaskToken tasks). */
 const INVOKED_BY_STATE_MACHINE: FunctionKey[] = ["start", "closeUnstarted", "runHook", "shiftTraffic", "watchBake", "holdPaused", "concludeFailure", "rollBack", "finalize"];
 /** Invoked by EventBridge rules on the default bus instead. */
-const RULE_TARGETS: FunctionKey[] = ["alarmListener", "janitor", "dispatchRelease"];
+const RULE_TARGETS: FunctionKey[] = ["alarmListener", "janitor", "dispatchRelease", "notifyTriggers"];
 /** Invoked by the release state machine. */
 const INVOKED_BY_RELEASE: FunctionKey[] = ["planRelease", "uploadCodePackage", "buildDeployment"];
 const roleOf = (key: string): string => `${key.charAt(0).toUpperCase()}${key.slice(1)}Role`;
@@ -204,7 +205,8 @@ describe("packaged template: bus and functions", () => {
     expect(props.Role).toEqual({ "Fn::GetAtt": [roleOf(key), "Arn"] });
     const ownVariables: Record<string, string[]> = {
       dispatchRelease: ["RELEASE_SOURCES", "RELEASE_STATE_MACHINE_ARN"],
-      start: ["HOOK_FUNCTION_PATTERN"],
+      start: ["HOOK_FUNCTION_PATTERN", "DEPLOYMENT_GROUPS"],
+      notifyTriggers: ["DEPLOYMENT_GROUPS"],
       watchBake: ["BAKE_WATCHER_STATE_MACHINE_ARN"],
       checkBake: ["BAKE_WATCHER_STATE_MACHINE_ARN"],
       planRelease: ["RELEASE_SOURCES", "HOOK_FUNCTION_PATTERN", "OWN_FUNCTION_PREFIX"],
@@ -353,10 +355,12 @@ describe("packaged template: EventBridge rules", () => {
     return found[0] as [string, CfnTemplate["Resources"][string]];
   };
 
-  it("declares exactly four rules, all on the default bus, each with one target", () => {
-    expect(rules(pkg.template)).toHaveLength(4);
+  it("declares exactly five rules, each with one target, all on the default bus but the group triggers' (the stack's bus)", () => {
+    expect(rules(pkg.template)).toHaveLength(5);
+    const [triggers] = ruleFor(pkg.template, "notifyTriggers");
     for (const [id, r] of rules(pkg.template)) {
-      expect(r.Properties?.EventBusName, id).toBeUndefined(); // no EventBusName: the account's default bus
+      // no EventBusName: the account's default bus
+      expect(r.Properties?.EventBusName, id).toEqual(id === triggers ? { Ref: "StepDeployEventBus" } : undefined);
       expect(r.Properties?.State, id).toBe("ENABLED");
       expect(r.Properties?.Targets, id).toHaveLength(1);
     }
@@ -415,6 +419,8 @@ describe("packaged template: IAM for deployment safety and control", () => {
     finalize: ALL,
     alarmListener: ["dynamodb:Query"],
     janitor: ALL,
+    // The deployment's times for a trigger's message.
+    notifyTriggers: ["dynamodb:GetItem"],
   };
 
   it.each(Object.entries(REGISTRY_ACTIONS))("%s: registry actions on the table only", (key, actions) => {
@@ -488,7 +494,8 @@ describe("packaged template: IAM for deployment safety and control", () => {
 
   it("each deployment function's role: exactly its statements", () => {
     const sids: Record<string, string[]> = {
-      start: ["Logs", "ReadTargetFunctions", "CheckHookFunctionsExist", "ReadAlarms", "Registry", "AnswerOwnToken"],
+      start: ["Logs", "ReadTargetFunctions", "CheckHookFunctionsExist", "ReadAlarms", "ReadGroupRevisions", "Registry", "AnswerOwnToken"],
+      notifyTriggers: ["Logs", "Registry", "PublishTriggers"],
       closeUnstarted: ["Logs", "Registry", "WakeNextInLine"],
       runHook: ["Logs", "ReadAlarms", "InvokeHooks"],
       shiftTraffic: ["Logs", "Registry", "ReadAlarms", "ShiftTargetAliases"],

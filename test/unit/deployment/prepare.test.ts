@@ -45,8 +45,9 @@ describe("prepareDeployment: the deployment the workflow carries", () => {
       lockKey: KEY,
       ignoredAlarms: ["a"],
       eventDetail: { state: "START", currentVersion: "3", targetVersion: "4", ignoredAlarms: ["a"], region: "us-east-1" },
-      resources: [KEY],
+      resources: [KEY, "arn:aws:codedeploy:us-east-1:123456789012:application:orders-app", "arn:aws:codedeploy:us-east-1:123456789012:deploymentgroup:orders-app/orders-prod"],
     });
+    expect(p.deployment.eventDetail.instanceGroupId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5/);
     expect(p.plan.steps.map((s) => s.weight)).toEqual([10, 100]);
     expect(p.cursor).toEqual({ step: -1, weight: 0, bakeSeconds: 0, waitSeconds: 0, watcher: true, done: false, revision: "r1" });
   });

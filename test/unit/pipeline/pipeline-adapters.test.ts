@@ -5,7 +5,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createArtifactStoreAdapter } from "../../../functions/adapters/s3-artifacts.js";
-import { createNotificationsAdapter, SNS_SUBJECT_MAX } from "../../../functions/adapters/sns.js";
+import { createSnsAdapter, SNS_SUBJECT_MAX } from "../../../functions/adapters/sns.js";
 
 /** The pipeline's S3 and SNS adapters at the SDK edge: the requests they make and how errors come back named. */
 describe("artifact store adapter (S3)", () => {
@@ -42,9 +42,9 @@ describe("notifications adapter (SNS)", () => {
   it("publishes the message with the subject cut to what SNS accepts; errors name the topic", async () => {
     const sns = mockClient(client);
     sns.on(PublishCommand).resolves({ MessageId: "m" });
-    await createNotificationsAdapter(client).publish("arn:aws:sns:us-east-1:1:t", "x".repeat(150), "{}");
+    await createSnsAdapter(client).publish("arn:aws:sns:us-east-1:1:t", "x".repeat(150), "{}");
     expect(sns.commandCalls(PublishCommand)[0]?.args[0].input).toEqual({ TopicArn: "arn:aws:sns:us-east-1:1:t", Subject: "x".repeat(SNS_SUBJECT_MAX), Message: "{}" });
     sns.on(PublishCommand).rejects(Object.assign(new Error("no topic"), { name: "NotFoundException", $metadata: { httpStatusCode: 404 } }));
-    await expect(createNotificationsAdapter(client).publish("arn:aws:sns:us-east-1:1:t", "s", "{}")).rejects.toMatchObject({ name: "Deploy.AwsError", message: expect.stringContaining("arn:aws:sns:us-east-1:1:t") });
+    await expect(createSnsAdapter(client).publish("arn:aws:sns:us-east-1:1:t", "s", "{}")).rejects.toMatchObject({ name: "Deploy.AwsError", message: expect.stringContaining("arn:aws:sns:us-east-1:1:t") });
   });
 });

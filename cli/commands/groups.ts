@@ -1,0 +1,97 @@
+import { existsSync, readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { ValidationErrors } from "../../functions/domain/errors.js";
+import { type DeploymentGroup, findGroup, type Groups, parseGroups } from "../../functions/domain/groups/index.js";
+import { type CommandIO, ExitCode, UsageError } from "../io.js";
+
+const USAGE = `usage: stepdeploy groups validate [file] [--stage S] [--json]
+       stepdeploy groups list [file] [--stage S] [--json]
+       stepdeploy groups show <application>/<group> [file] [--stage S] [--json]
+
+  file       a groups file (YAML or JSON); default config/groups.<stage>.yml, stage from --stage,
+             STEPDEPLOY_STAGE or dev (config/groups.default.yml when the stage has none)
+  --json     machine-readable output`;
+
+/** The file to read: the one given, else the stage's, else the default (as config/groups.cjs packages it). */
+function groupsFile(given: string | undefined, stage: string): string {
+  if (given) return given;
+  const own = `config/groups.${stage}.yml`;
+  return existsSync(own) ? own : "config/groups.default.yml";
+}
+
+function read(file: string): Groups {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  return parseGroups(text, file);
+}
+
+function row(g: DeploymentGroup): string {
+  const alarms = g.alarms.length ? `alarms ${g.alarms.join(",")}` : "no alarms";
+  const triggers = g.triggers.length ? `, ${g.triggers.length} trigger${g.triggers.length > 1 ? "s" : ""}` : "";
+  return `${g.application}/${g.deploymentGroup}  ${g.computePlatform}  ${g.target.functionName}:${g.target.alias}  ${g.deploymentConfigName}  ${alarms}${triggers}`;
+}
+
+function show(g: DeploymentGroup): string[] {
+  const hooks = [g.hooks.beforeAllowTraffic && `BeforeAllowTraffic ${g.hooks.beforeAllowTraffic}`, g.hooks.afterAllowTraffic && `AfterAllowTraffic ${g.hooks.afterAllowTraffic}`].filter(Boolean);
+  return [
+    `${g.application}/${g.deploymentGroup}  (id ${g.id})`,
+    ...(g.description ? [`  ${g.description}`] : []),
+    `  compute platform   ${g.computePlatform}`,
+    `  target             ${g.target.functionName}:${g.target.alias}`,
+    `  deployment config  ${g.deploymentConfigName}`,
+    `  hooks              ${hooks.length ? hooks.join(", ") : "none"} (timeout ${g.hooks.timeoutSeconds} s)`,
+    `  alarms             ${g.alarms.length ? g.alarms.join(", ") : "none"}${g.ignorePollAlarmFailure ? " (poll failures ignored)" : ""}, watched by ${g.alarmMonitoring}`,
+    `  auto rollback      ${g.autoRollback.enabled ? g.autoRollback.events.join(", ") : "disabled"}`,
+    ...g.triggers.map((t) => `  trigger            ${t.triggerName} -> ${t.triggerTargetArn} on ${t.triggerEvents.join(", ")}`),
+    ...(g.metricGates?.length ? [`  metric gates       ${g.metricGates.length}`] : []),
+    `  queue              ${g.queue ? "wait in line" : "fail fast when busy"}`,
+    ...(g.release ? [`  release            ${g.release.name}: ${g.release.s3 ? `s3://${g.release.s3.bucket}/${g.release.s3.prefix ?? ""}` : `ecr ${g.release.ecr?.repository}`}`] : []),
+  ];
+}
+
+export default async function groups(argv: string[], io: CommandIO): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: { stage: { type: "string" }, json: { type: "boolean" } }, allowPositionals: true });
+  const [sub, ...rest] = positionals;
+  const stage = values.stage ?? io.env.STEPDEPLOY_STAGE ?? "dev";
+  if (sub !== "validate" && sub !== "list" && sub !== "show") {
+    io.err(USAGE);
+    return ExitCode.Usage;
+  }
+  const name = sub === "show" ? rest.shift() : undefined;
+  if (sub === "show" && !name?.includes("/")) throw new UsageError("groups show takes <application>/<group>");
+  const file = groupsFile(rest[0], stage);
+  let parsed: Groups;
+  try {
+    parsed = read(file);
+  } catch (e) {
+    if (!(e instanceof ValidationErrors)) throw e;
+    if (values.json) io.out(JSON.stringify({ file, valid: false, problems: e.problems }));
+    else for (const p of e.problems) io.err(`${p.field}: ${p.reason}`);
+    return ExitCode.Failed;
+  }
+  if (sub === "validate") {
+    io.out(values.json ? JSON.stringify({ file, valid: true, groups: parsed.groups.length }) : `${file}: valid, ${parsed.groups.length} deployment group${parsed.groups.length === 1 ? "" : "s"}`);
+    return ExitCode.Ok;
+  }
+  if (sub === "list") {
+    if (values.json) io.out(JSON.stringify(parsed.groups));
+    else if (!parsed.groups.length) io.out(`${file}: no deployment groups`);
+    else for (const g of parsed.groups) io.out(row(g));
+    return ExitCode.Ok;
+  }
+  const [application = "", group = ""] = (name ?? "").split("/");
+  let found: DeploymentGroup;
+  try {
+    found = findGroup(parsed, application, group);
+  } catch (e) {
+    io.err((e as Error).message);
+    return ExitCode.Failed;
+  }
+  if (values.json) io.out(JSON.stringify(found));
+  else for (const l of show(found)) io.out(l);
+  return ExitCode.Ok;
+}

@@ -1,0 +1,82 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { ValidationErrors } from "../../functions/domain/errors.js";
+import { snsWorldOf } from "../account/sns/index.js";
+import type { PublishedMessage } from "../account/sns/world.js";
+import type { ExecutionReport } from "../runtime/runtime.js";
+import { buildBundle } from "./release/bundle-dir.js";
+import { PROJECT_ROOT } from "./run-scenario.js";
+import { openSimWorld } from "./world.js";
+
+/**
+ * `stepdeploy deploy --application A --deployment-group G --s3-location ... --simulate world.json`: the world file is
+ * the account as it is (the simulated account's setup), the buckets s3rver serves and what was uploaded to them
+ * (`uploads: [{bucket, key, bundle}]`, a directory under the world file's folder or the project, packed as the key's
+ * bundle type). The group comes from the local stage's groups (config/groups.local.yml). docs/groups.md.
+ */
+export interface GroupWorld {
+  account: Record<string, unknown>;
+  s3?: { buckets?: string[] };
+  uploads?: { bucket: string; key: string; bundle: string; bundleType?: string }[];
+}
+
+export interface GroupRunReport {
+  execution: ExecutionReport;
+  /** Every weight change of the deployment's alias, in simulated seconds. */
+  aliasChanges: { atSeconds: number; functionName: string; alias: string; functionVersion: string; additionalVersionWeights: Record<string, number> }[];
+  events: { atSeconds: number; detail: Record<string, unknown>; resources?: string[] }[];
+  /** What the group's triggers published to SNS. */
+  notifications: PublishedMessage[];
+  uploads: string[];
+}
+
+export function loadGroupWorld(file: string): GroupWorld & { dir: string } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new ValidationErrors([{ field: file, reason: `cannot read the world: ${(e as Error).message}` }], "Simulate.InvalidScenario");
+  }
+  const w = raw as GroupWorld;
+  if (typeof w?.account !== "object" || w.account === null) throw new ValidationErrors([{ field: `${file}: account`, reason: "must be an object" }], "Simulate.InvalidScenario");
+  return { ...w, dir: join(file, "..") };
+}
+
+const bundleTypeOf = (key: string) => (/\.(tgz|tar\.gz)$/.test(key) ? "tgz" : key.endsWith(".tar") ? "tar" : key.endsWith(".json") ? "JSON" : /\.ya?ml$/.test(key) ? "YAML" : "zip");
+
+export async function simulateGroupDeployment(world: GroupWorld & { dir: string }, request: Record<string, unknown>): Promise<GroupRunReport> {
+  const sim = await openSimWorld(world.account, { s3Buckets: world.s3?.buckets ?? [] });
+  try {
+    return await sim.within(async () => {
+      const uploads: string[] = [];
+      for (const u of world.uploads ?? []) {
+        const dir = [join(world.dir, u.bundle), join(PROJECT_ROOT, u.bundle)].find((d) => {
+          try {
+            return readFileSync(join(d, "appspec.yml")).length > 0;
+          } catch {
+            return false;
+          }
+        });
+        if (!dir) throw new ValidationErrors([{ field: `uploads ${u.bundle}`, reason: "is not a directory holding appspec.yml" }], "Simulate.InvalidScenario");
+        const body = await buildBundle(dir, u.bundleType ?? bundleTypeOf(u.key));
+        const out = await sim.s3?.client.send(new PutObjectCommand({ Bucket: u.bucket, Key: u.key, Body: body }));
+        uploads.push(`uploaded s3://${u.bucket}/${u.key} (${body.length} bytes, etag ${String(out?.ETag).replace(/"/g, "")})`);
+      }
+      const run = await sim.startDeployment(request);
+      const execution = await run.finished;
+      const { account } = sim;
+      await account.settled();
+      const target = (account.events.find((e) => e.source === "stepdeploy")?.detail ?? {}) as { functionName?: string; alias?: string };
+      return {
+        execution,
+        uploads,
+        aliasChanges: account.aliasHistory.filter((h) => h.functionName === target.functionName && h.alias === target.alias),
+        notifications: snsWorldOf(account).published,
+        events: account.events.filter((e) => e.source === "stepdeploy").map((e) => ({ atSeconds: e.atSeconds, detail: e.detail as Record<string, unknown>, resources: e.resources })),
+      };
+    });
+  } finally {
+    await sim.close();
+  }
+}

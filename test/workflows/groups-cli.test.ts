@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { memoryIO } from "../../cli/io.js";
+import { main } from "../../cli/main.js";
+
+/**
+ * The acceptance of issue 10 part 1 as a user types it: a Lambda group declared in config/groups.local.yml, a
+ * deployment started with `stepdeploy deploy --application --deployment-group --s3-location` against the simulated
+ * account (events/groups/world.json), watched to success; and the groups files checked offline.
+ */
+const cli = async (...argv: string[]) => {
+  const io = memoryIO({ ...process.env, POWERTOOLS_LOG_LEVEL: "WARN" });
+  const code = await main(argv, io);
+  return { code, stdout: io.stdout, stderr: io.stderr };
+};
+
+describe("stepdeploy groups and deploy --application", () => {
+  it("deploys the group's S3 revision on the simulated account and reports it as CodeDeploy would", async () => {
+    const r = await cli(
+      "deploy",
+      "--application-name",
+      "shop",
+      "--deployment-group-name",
+      "orders-live",
+      "--s3-location",
+      "bucket=orders-revisions,key=orders/release-42.zip,bundleType=zip",
+      "--simulate",
+      "events/groups/world.json",
+      "--json",
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.execution.status).toBe("SUCCEEDED");
+    expect(report.aliasChanges.map((c: { functionVersion: string; additionalVersionWeights: object }) => [c.functionVersion, c.additionalVersionWeights])).toEqual([
+      ["3", { "4": 0.1 }],
+      ["4", {}],
+    ]);
+    expect(report.notifications.map((n: { message: string }) => JSON.parse(n.message).status)).toEqual(["InProgress", "Succeeded"]);
+  });
+
+  it("refuses a bad --s3-location or a missing revision before anything starts, naming the field", async () => {
+    const bad = await cli("deploy", "--application", "shop", "--deployment-group", "orders-live", "--s3-location", "bucket=b,path=k", "--simulate", "events/groups/world.json");
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining("'path=k' is not one of bucket=, key=, bundleType=, version=, eTag=")]);
+    const none = await cli("deploy", "--application", "shop", "--deployment-group", "orders-live", "--simulate", "events/groups/world.json");
+    expect([none.code, none.stderr]).toEqual([2, expect.stringContaining("revision: give exactly one of s3")]);
+  });
+
+  it.each(["config/groups.local.yml", "config/groups.default.yml"])("groups validate %s: the shipped file is valid", async (file) => {
+    const r = await cli("groups", "validate", file, "--json");
+    expect([r.code, JSON.parse(r.stdout).valid]).toEqual([0, true]);
+  });
+
+  it("groups list and show read the stage's file; an invalid file exits 1 with every problem", async () => {
+    const list = await cli("groups", "list", "--stage", "local", "--json");
+    expect(JSON.parse(list.stdout).map((g: { deploymentGroup: string }) => g.deploymentGroup)).toEqual(["orders-live", "orders-beta"]);
+    const show = await cli("groups", "show", "shop/orders-live", "--stage", "local");
+    expect(show.stdout).toMatch(/trigger +orders-deployments -> arn:aws:sns:us-east-1:123456789012:orders-deployments/);
+    const invalid = await cli("groups", "validate", "events/groups/deploy-orders-live.input.json", "--json");
+    expect([invalid.code, JSON.parse(invalid.stdout).problems[0]]).toEqual([1, { field: "applications", reason: "is required" }]);
+  });
+});
