@@ -73,13 +73,14 @@ describe("stepdeploy run --endpoint, nothing of stepdeploy's pre-created", () =>
     await dynamo.close();
   });
 
-  it("the CLI creates the registry table and the event bus, runs the canary and reports it as JSON", async () => {
+  // The spawned CLI may rebuild its bundle first; on a loaded machine that alone can take most of a minute.
+  it("the CLI creates the registry table and the event bus, runs the canary and reports it as JSON", { timeout: 150_000 }, async () => {
     // Async spawn: the endpoint lives in this process and must keep serving while the CLI runs.
     const out = await promisify(execFile)(process.execPath, ["bin/stepdeploy.mjs", "run", inputFile, "--endpoint", server.endpoint, "--json"], {
       cwd: PROJECT_ROOT,
       encoding: "utf8",
       env: { ...process.env, AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "k", AWS_SECRET_ACCESS_KEY: "s", AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, POWERTOOLS_LOG_LEVEL: "SILENT", STEPDEPLOY_TABLE: "" },
-      timeout: 60_000,
+      timeout: 140_000,
     });
     const report = JSON.parse(out.stdout);
     expect(report.owned).toEqual([

@@ -155,10 +155,11 @@ describe("conditional writes on dynalite (each condition, both ways)", () => {
     expect(await store.getLastSuccessful(group)).toEqual(newer);
   });
 
-  it("a missing table is Deploy.ResourceNotFound", async () => {
+  it("a missing table is Deploy.RegistryTableMissing naming it (not the user's Deploy.ResourceNotFound)", async () => {
     const other = new DynamoDbRegistryStore(db.client, "no-such-table");
     expect(await failure(other.getLock(freshGroup()))).toMatchObject({
-      name: "Deploy.ResourceNotFound",
+      name: "Deploy.RegistryTableMissing",
+      message: expect.stringContaining("the registry table 'no-such-table' (STEPDEPLOY_TABLE) does not exist"),
     });
   });
 });
