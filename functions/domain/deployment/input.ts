@@ -71,7 +71,7 @@ const VERSION = /^[0-9]{1,10}$/;
 // CodeDeploy names: 1-100 chars (codedeploy-spec §1.1, §8).
 const CODEDEPLOY_NAME = /^[A-Za-z0-9._+=,@-]{1,100}$/;
 
-type Problems = { field: string; reason: string }[];
+export type Problems = { field: string; reason: string }[];
 
 function str(v: unknown, field: string, problems: Problems, pattern?: RegExp, rule?: string): string | undefined {
   if (v === undefined || v === null || v === "") {
@@ -95,7 +95,7 @@ function version(v: unknown, field: string, problems: Problems): string | undefi
   return str(s, field, problems, VERSION, "must be a published version number such as \"4\"");
 }
 
-function intIn(v: unknown, field: string, min: number, max: number, fallback: number, problems: Problems): number {
+export function intIn(v: unknown, field: string, min: number, max: number, fallback: number, problems: Problems): number {
   if (v === undefined || v === null) return fallback;
   if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
     problems.push({ field, reason: `must be an integer from ${min} to ${max}` });
@@ -104,7 +104,7 @@ function intIn(v: unknown, field: string, min: number, max: number, fallback: nu
   return v;
 }
 
-function hookName(v: unknown, field: string, problems: Problems): string | null {
+export function hookName(v: unknown, field: string, problems: Problems): string | null {
   if (v === undefined || v === null) return null;
   return str(v, field, problems, FUNCTION_NAME, "must be a Lambda function name, partial ARN or ARN") ?? null;
 }
@@ -174,25 +174,31 @@ function parseAutoRollback(v: unknown, problems: Problems): DeployLambdaInput["a
   return { enabled, events: r.events === undefined && enabled ? [...DEFAULT_AUTO_ROLLBACK.events] : events };
 }
 
-/** Validates the raw state-machine input; every problem names its field. Throws `Deploy.InvalidInput`. */
-export function parseDeployLambdaInput(raw: unknown): DeployLambdaInput {
-  const problems: Problems = [];
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    throw new ValidationErrors([{ field: "(input)", reason: "must be a JSON object" }]);
-  }
-  const r = raw as Record<string, unknown>;
-  for (const k of Object.keys(r)) if (!KNOWN_KEYS.has(k)) problems.push({ field: k, reason: "unknown field" });
-  const deploymentId = r.deploymentId === undefined ? undefined : str(r.deploymentId, "deploymentId", problems, /^d-[A-Z0-9]{9}$/, "must be d- followed by 9 uppercase letters or digits");
-  const input: DeployLambdaInput = {
-    deploymentId,
+/** The fields every deployment input shares (Lambda and ECS): names, alarms, rollback, control, description, queue. */
+export type CommonInputFields = Pick<
+  DeployLambdaInput,
+  | "deploymentId"
+  | "application"
+  | "deploymentGroup"
+  | "alarms"
+  | "ignorePollAlarmFailure"
+  | "ignoreAlarmsFiringAtStart"
+  | "autoRollback"
+  | "alarmPollSeconds"
+  | "alarmMonitoring"
+  | "metricGates"
+  | "description"
+  | "queue"
+>;
+
+export const COMMON_INPUT_KEYS = ["deploymentId", "application", "deploymentGroup", "alarms", "ignorePollAlarmFailure", "ignoreAlarmsFiringAtStart", "autoRollback", "alarmPollSeconds", "alarmMonitoring", "metricGates", "description", "queue"];
+
+/** Validates the shared fields of a deployment input; each problem is added to `problems`, naming its field. */
+export function parseCommonFields(r: Record<string, unknown>, problems: Problems): CommonInputFields {
+  const fields: CommonInputFields = {
+    deploymentId: r.deploymentId === undefined ? undefined : str(r.deploymentId, "deploymentId", problems, /^d-[A-Z0-9]{9}$/, "must be d- followed by 9 uppercase letters or digits"),
     application: str(r.application, "application", problems, CODEDEPLOY_NAME, "must be 1-100 characters of [A-Za-z0-9._+=,@-]") ?? "",
     deploymentGroup: str(r.deploymentGroup, "deploymentGroup", problems, CODEDEPLOY_NAME, "must be 1-100 characters of [A-Za-z0-9._+=,@-]") ?? "",
-    functionName: str(r.functionName, "functionName", problems, FUNCTION_NAME, "must be a Lambda function name, partial ARN or ARN") ?? "",
-    alias: str(r.alias, "alias", problems, ALIAS_NAME, "must be a Lambda alias name (letters, digits, - and _, not only digits)") ?? "",
-    currentVersion: r.currentVersion === undefined || r.currentVersion === null ? undefined : version(r.currentVersion, "currentVersion", problems),
-    targetVersion: version(r.targetVersion, "targetVersion", problems) ?? "",
-    deploymentConfig: r.deploymentConfig ?? "CodeDeployDefault.LambdaAllAtOnce",
-    hooks: parseHooks(r.hooks, problems),
     alarms: parseAlarms(r.alarms, problems),
     ignorePollAlarmFailure: r.ignorePollAlarmFailure === true,
     ignoreAlarmsFiringAtStart: r.ignoreAlarmsFiringAtStart === true,
@@ -213,7 +219,27 @@ export function parseDeployLambdaInput(raw: unknown): DeployLambdaInput {
   if (r.ignoreAlarmsFiringAtStart !== undefined && typeof r.ignoreAlarmsFiringAtStart !== "boolean") {
     problems.push({ field: "ignoreAlarmsFiringAtStart", reason: "must be true or false" });
   }
-  if (input.description && input.description.length > 256) problems.push({ field: "description", reason: "at most 256 characters" });
+  if (fields.description && fields.description.length > 256) problems.push({ field: "description", reason: "at most 256 characters" });
+  return fields;
+}
+
+/** Validates the raw state-machine input; every problem names its field. Throws `Deploy.InvalidInput`. */
+export function parseDeployLambdaInput(raw: unknown): DeployLambdaInput {
+  const problems: Problems = [];
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new ValidationErrors([{ field: "(input)", reason: "must be a JSON object" }]);
+  }
+  const r = raw as Record<string, unknown>;
+  for (const k of Object.keys(r)) if (!KNOWN_KEYS.has(k)) problems.push({ field: k, reason: "unknown field" });
+  const input: DeployLambdaInput = {
+    ...parseCommonFields(r, problems),
+    functionName: str(r.functionName, "functionName", problems, FUNCTION_NAME, "must be a Lambda function name, partial ARN or ARN") ?? "",
+    alias: str(r.alias, "alias", problems, ALIAS_NAME, "must be a Lambda alias name (letters, digits, - and _, not only digits)") ?? "",
+    currentVersion: r.currentVersion === undefined || r.currentVersion === null ? undefined : version(r.currentVersion, "currentVersion", problems),
+    targetVersion: version(r.targetVersion, "targetVersion", problems) ?? "",
+    deploymentConfig: r.deploymentConfig ?? "CodeDeployDefault.LambdaAllAtOnce",
+    hooks: parseHooks(r.hooks, problems),
+  };
   if (input.currentVersion && input.currentVersion === input.targetVersion) {
     problems.push({ field: "targetVersion", reason: `equals currentVersion ${input.currentVersion}; CodeDeploy rejects a deployment to the version already live` });
   }

@@ -1,16 +1,9 @@
-import { type Pair, describeForward, forwardFor, forwardRevision, isExactly, weightOnGreen } from "../../domain/ecs/weights.js";
+import { describeForward, forwardFor, forwardRevision, isExactly, weightOnGreen } from "../../domain/ecs/weights.js";
 import { ErrorNames, StepDeployError } from "../../domain/errors.js";
+import type { ListenerWeightsTarget } from "../../domain/traffic/target.js";
 import type { LoadBalancerPort, RouteForward } from "../../ports/load-balancer.js";
 
-/**
- * A listener or rule whose weighted forward action moves traffic from blue to green. `config` names the
- * deployment config for messages (a Network Load Balancer that refuses weights is reported with it).
- */
-export interface ListenerWeightsTarget extends Pair {
-  kind: "listener-weights";
-  routeArn: string;
-  config: string;
-}
+export type { ListenerWeightsTarget };
 
 /** Where traffic stands: percent on green (null: a state this deployment did not make), the revision, and a description. */
 export interface RouteReading {
