@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { runInput } from "../../local/run/run-input.js";
 import { chooseEndpoint } from "../endpoint.js";
 import { type CommandIO, ExitCode } from "../io.js";
+import { isEcsInput } from "../../functions/domain/ecs/input.js";
 
 const USAGE = "usage: stepdeploy run <input.json> [--endpoint <http(s) url>] [--real-time] [--json] [--verbose]";
 
@@ -35,7 +36,8 @@ export default async function run(argv: string[], io: CommandIO): Promise<number
     return ExitCode.Usage;
   }
   const input = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
-  const machine = values.machine ?? "deploy-lambda";
+  // The input says which workflow it is: an ECS group (`ecs`) runs deploy-ecs.
+  const machine = values.machine ?? (isEcsInput(input) ? "deploy-ecs" : "deploy-lambda");
   if (!values.json) io.out(`running ${machine} against ${endpoint ?? "the AWS endpoints"} in ${region}${values["real-time"] ? " in real time" : " (waits compressed)"}`);
   const report = await runInput(input, {
     endpoint,
