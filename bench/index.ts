@@ -123,6 +123,7 @@ async function main() {
   extra.startup = await (await import("./startup.js")).benchStartup(print);
   extra.hostile = await (await import("./hostile.js")).benchHostile(print);
   extra.server = await (await import("./server.js")).benchServer(print);
+  extra.ecs = await (await import("./ecs.js")).benchEcs(print);
   mkdirSync(join(here, "results"), { recursive: true });
   const out = { generatedAt: new Date().toISOString(), node: process.version, deployments, reaction, ...extra, totalWallMs: Date.now() - started };
   writeFileSync(join(here, "results", "bench.json"), `${JSON.stringify(out, null, 2)}\n`);

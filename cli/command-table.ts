@@ -78,6 +78,10 @@ export const COMMANDS = {
     summary: "finish now: skip remaining steps and bakes, go to 100%, run AfterAllowTraffic",
     load: () => import("./commands/promote.js"),
   },
+  continue: {
+    summary: "ECS blue/green: end the ready wait and move production traffic (--termination-wait: end the termination wait, remove the original)",
+    load: () => import("./commands/continue.js"),
+  },
   pipeline: {
     summary: "CodePipeline definitions: validate, synth (more subcommands come with the pipeline runtime)",
     load: () => import("./commands/pipeline.js"),

@@ -6,11 +6,13 @@ import type { CallbacksPort } from "./ports/callbacks.js";
 import type { Clock, Log } from "./ports/clock.js";
 import type { BundleStorePort } from "./ports/bundle-store.js";
 import type { AlarmsPort, MetricsPort } from "./ports/cloudwatch.js";
+import type { EcsServicePort } from "./ports/ecs-service.js";
 import type { EventsPort } from "./ports/events.js";
 import type { ExecutionsPort } from "./ports/executions.js";
 import type { LambdaAliasPort } from "./ports/lambda-alias.js";
 import type { LambdaCodePort } from "./ports/lambda-code.js";
 import type { LambdaFunctionsPort } from "./ports/lambda-functions.js";
+import type { LoadBalancerPort } from "./ports/load-balancer.js";
 import type { RegistryPort } from "./ports/registry.js";
 import type { RunCommandPort } from "./ports/run-command.js";
 import type { StepFunctionsPort } from "./ports/step-functions.js";
@@ -57,6 +59,9 @@ export interface Deps {
   alarms: AlarmsPort;
   metrics: MetricsPort;
   events: EventsPort;
+  /** ECS blue/green: listeners, rules and target groups (ELBv2), and the service's task sets (ECS). */
+  loadBalancer: LoadBalancerPort;
+  ecs: EcsServicePort;
   /** Releases: function code uploads, revision bundles in S3, starting release executions once. */
   lambdaCode: LambdaCodePort;
   bundles: BundleStorePort;
@@ -106,6 +111,8 @@ export function realDeps(): Deps {
     alarms: onUse(async () => (await import("./adapters/cloudwatch.js")).createCloudWatchAdapter()),
     metrics: onUse(async () => (await import("./adapters/cloudwatch.js")).createCloudWatchAdapter()),
     events: onUse(async () => (await import("./adapters/eventbridge.js")).createEventsAdapter()),
+    loadBalancer: onUse(async () => (await import("./adapters/elbv2.js")).createElbv2Adapter()),
+    ecs: onUse(async () => (await import("./adapters/ecs.js")).createEcsAdapter()),
     lambdaCode: onUse(async () => (await import("./adapters/lambda.js")).createLambdaAdapter()),
     bundles: onUse(async () => (await import("./adapters/s3.js")).createBundleStoreAdapter()),
     executions: onUse(async () => (await import("./adapters/sfn.js")).createExecutionsAdapter()),

@@ -6,6 +6,7 @@ import { type RunReport, runInput } from "../../local/run/run-input.js";
 import { RunRefused } from "../../local/run/run-modes.js";
 import { chooseEndpoint } from "../endpoint.js";
 import { type CommandIO, ExitCode } from "../io.js";
+import { isEcsInput } from "../../functions/domain/ecs/input.js";
 
 const USAGE = `usage: stepdeploy run <input.json> [--endpoint <http(s) url>] [--table <name>] [--event-bus <name>] [--real-time] [--json] [--verbose]
 
@@ -74,7 +75,8 @@ export default async function run(argv: string[], io: CommandIO): Promise<number
     return ExitCode.Usage;
   }
   const input = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
-  const machine = values.machine ?? "deploy-lambda";
+  // The input says which workflow it is: an ECS group (`ecs`) runs deploy-ecs.
+  const machine = values.machine ?? (isEcsInput(input) ? "deploy-ecs" : "deploy-lambda");
   const realTime = values["real-time"] ?? false;
   if (!values.json) io.out(`running ${machine} against ${endpoint ?? "the AWS endpoints"} in ${region}${realTime ? " in real time" : " (waits compressed)"}`);
   let report: RunReport;

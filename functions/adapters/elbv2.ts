@@ -9,7 +9,6 @@ import {
   ModifyRuleCommand,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { RULE_ARN, TARGET_GROUP_ARN, loadBalancerKind } from "../domain/ecs/arns.js";
-import { EcsErrorNames } from "../domain/ecs/errors.js";
 import type { WeightedTargetGroup } from "../domain/ecs/weights.js";
 import { ErrorNames, StepDeployError } from "../domain/errors.js";
 import type { LoadBalancerPort, RouteForward } from "../ports/load-balancer.js";
@@ -30,7 +29,7 @@ function mapError(e: unknown, what: string): StepDeployError {
   const err = e as Error;
   if (NOT_FOUND.has(err?.name)) return new StepDeployError(ErrorNames.ResourceNotFound, `${what}: ${err.name}: ${err.message}`, { cause: e });
   if (err?.name === "ValidationError" && /load balancers? of type 'network'/.test(err.message)) {
-    return new StepDeployError(EcsErrorNames.UnsupportedTrafficConfig, `${what}: this Network Load Balancer does not take weighted target groups (${err.message})`, { cause: e });
+    return new StepDeployError(ErrorNames.UnsupportedTrafficConfig, `${what}: this Network Load Balancer does not take weighted target groups (${err.message})`, { cause: e });
   }
   return toStepDeployError(e, what);
 }

@@ -86,6 +86,15 @@ export const ErrorNames = {
   NoInstances: "Deploy.NoInstances",
   /** More than 1000 instances in one deployment (OVER_MAX_INSTANCES). */
   OverMaxInstances: "Deploy.OverMaxInstances",
+  // ---- ECS blue/green (docs/ecs.md)
+  /** The replacement task set did not become stable with every target healthy before the install timeout. */
+  ReplacementUnhealthy: "Deploy.ReplacementUnhealthy",
+  /** The load balancer refuses what the deployment config needs (weights on a Network Load Balancer without weighted target groups). */
+  UnsupportedTrafficConfig: "Deploy.UnsupportedTrafficConfig",
+  /** STOP_DEPLOYMENT: nobody continued the deployment within the ready wait (CodeDeploy marks it Stopped). */
+  ReadyWaitExpired: "Deploy.ReadyWaitExpired",
+  /** The service or its listeners are not in a state a blue/green deployment can start from (split traffic, a leftover task set). */
+  TargetNotReady: "Deploy.TargetNotReady",
   // ---- the janitor's, for executions that died
   ExecutionAborted: "Deploy.ExecutionAborted",
   ExecutionTimedOut: "Deploy.ExecutionTimedOut",

@@ -5,7 +5,7 @@ import { releaseAndWakeNext } from "./lock-handover.js";
 import { recordOutcome } from "./outcome.js";
 
 export interface FinalizeEvent {
-  deployment: Pick<LambdaDeployment, "deploymentId" | "lockKey" | "alarms" | "currentVersion">;
+  deployment: Pick<LambdaDeployment, "deploymentId" | "lockKey" | "alarms" | "currentVersion"> & { extraLockKeys?: string[] };
   /** Absent on success. */
   outcome?: Pick<Outcome, "error" | "reason" | "state" | "rollback">;
 }
@@ -20,6 +20,8 @@ export async function finalize(deps: Pick<Deps, "registry" | "callbacks" | "step
   const status = await recordOutcome(deps, d.deploymentId, outcome ?? { state: "SUCCESS" });
   if (outcome) await deps.registry.recordRollbackInfo(d.deploymentId, { rollbackMessage: outcome.rollback ? `traffic restored to version ${d.currentVersion}` : "not rolled back" });
   await deps.callbacks.clearWaiting(d.deploymentId, d.alarms);
+  // An ECS deployment also holds its routes' locks (fail-fast, nobody queues on them).
+  for (const lockKey of d.extraLockKeys ?? []) await deps.registry.release({ lockKey }, d.deploymentId);
   const { released, next } = await releaseAndWakeNext(deps, d.lockKey, d.deploymentId);
   deps.log(d.deploymentId).info("finalized", { status, released, next });
   return { status, released };

@@ -8,6 +8,7 @@ import { retryTransient } from "../lib/retry.js";
 import type { Deps } from "../wiring.js";
 import { releaseAndWakeNext } from "./lock-handover.js";
 import { recordOutcome } from "./outcome.js";
+import { ecsEventFields, restoreEcsForJanitor } from "./ecs/janitor.js";
 import { routerFor } from "./routers/index.js";
 
 /** Step Functions "Execution Status Change" (codepipeline-spec §4.6). */
@@ -22,7 +23,7 @@ export interface ExecutionStatusChangeEvent {
  * (waking the next in line) and emits the terminal event. Deployments that ended cleanly only get their lock
  * released if a crash left it; the decisions are domain/deployment/cleanup.ts.
  */
-export type JanitorDeps = Pick<Deps, "registry" | "callbacks" | "stepFunctions" | "lambda" | "events" | "log">;
+export type JanitorDeps = Pick<Deps, "registry" | "callbacks" | "stepFunctions" | "lambda" | "loadBalancer" | "ecs" | "events" | "log">;
 
 export async function cleanUpDeadExecution(deps: JanitorDeps, event: ExecutionStatusChangeEvent): Promise<{ deploymentId: string; action: string }> {
   const { name: deploymentId, executionArn } = event.detail;
@@ -48,9 +49,11 @@ export async function cleanUpDeadExecution(deps: JanitorDeps, event: ExecutionSt
   }
   // The janitor is the last line of defence for traffic and the last chance to tell anyone:
   // transient failures get more tries than the SDK's.
-  const t = lambdaTargetOf(record);
-  const restored = await retryTransient(() => restoreTraffic(deps, t));
-  const reason = `${decision.reason}; ${restored === true ? `traffic restored to version ${t.fromVersion} by the janitor` : `not rolled back: ${restored}`}`;
+  const ecs = record.platform === "ECS";
+  const t = ecs ? undefined : lambdaTargetOf(record);
+  const restored = await retryTransient(() => (t ? restoreTraffic(deps, t) : restoreEcsForJanitor(deps, record)));
+  const restoredTo = t ? `version ${t.fromVersion}` : "the original task set";
+  const reason = `${decision.reason}; ${restored === true ? `traffic restored to ${restoredTo} by the janitor` : `not rolled back: ${restored}`}`;
   await deps.registry.recordRollbackInfo(deploymentId, { rollbackMessage: reason });
   await deps.callbacks.clearWaiting(deploymentId, (await deps.callbacks.getWaiting(deploymentId))?.alarms ?? []);
   await releaseAndWakeNext(deps, record.lockKey, deploymentId);
@@ -64,10 +67,7 @@ export async function cleanUpDeadExecution(deps: JanitorDeps, event: ExecutionSt
         state: decision.state,
         region: event.region ?? placementOfArn(executionArn).region,
         config: record.deploymentConfigName,
-        functionName: t.functionName,
-        alias: t.alias,
-        currentVersion: t.fromVersion,
-        targetVersion: t.toVersion,
+        ...(t ? { functionName: t.functionName, alias: t.alias, currentVersion: t.fromVersion, targetVersion: t.toVersion } : ecsEventFields(record)),
         reason,
         rollback: restored === true,
         error: decision.error,

@@ -17,7 +17,7 @@ export interface RollBackEvent {
  * read or write, so another writer's change is never overwritten: the outcome then says what the target is now
  * and that it was not rolled back. Returns the outcome the rest of the failure path records and emits.
  */
-export async function rollBack(deps: Pick<Deps, "lambda" | "log">, event: RollBackEvent): Promise<Outcome> {
+export async function rollBack(deps: Pick<Deps, "lambda" | "loadBalancer" | "log">, event: RollBackEvent): Promise<Outcome> {
   const { deployment: d, outcome } = event;
   if (!outcome.rollback) return outcome;
   const restored = await routerFor(deps, d.target).restore(d.target, event.cursor.revision, event.plan.steps.map((s) => s.weight));

@@ -21,7 +21,7 @@ export interface ShiftEvent {
  * wrote, verifies that the weight landed, records the progress and returns the next cursor. The router is
  * chosen by the target's kind.
  */
-export async function shiftTraffic(deps: Pick<Deps, "registry" | "alarms" | "lambda" | "log">, event: ShiftEvent): Promise<StepCursor> {
+export async function shiftTraffic(deps: Pick<Deps, "registry" | "alarms" | "lambda" | "loadBalancer" | "log">, event: ShiftEvent): Promise<StepCursor> {
   const d = event.deployment;
   const pending = pendingIntent((await deps.registry.getDeployment(d.deploymentId))?.control);
   const move = decideNextMove(event.plan, event.cursor, event.signal, pending);

@@ -59,7 +59,8 @@ export async function startDeployment(deps: StartDeps, event: StartEvent): Promi
   const log = deps.log(c.deploymentId);
   const { input, deploymentId, lockKey } = c;
   const group = { application: input.application, deploymentGroup: input.deploymentGroup };
-  await recordCreated(deps, c, event.executionArn);
+  const asGiven = { functionName: input.functionName, alias: input.alias, targetVersion: input.targetVersion, ...(input.currentVersion ? { currentVersion: input.currentVersion } : {}) };
+  await recordCreated(deps, { ...c, config: c.schedule.config, platform: "Lambda", target: asGiven }, event.executionArn);
   const request = { lockKey, ...group, deploymentId, executionArn: event.executionArn };
   const holds = input.queue ? (await deps.registry.acquireOrEnqueue(request)).acquired : Boolean(await deps.registry.acquireLock(request));
   if (!holds && !(await waitInLine(deps, c, event))) return { waiting: true };
@@ -73,17 +74,27 @@ export async function startDeployment(deps: StartDeps, event: StartEvent): Promi
   return { waiting: false };
 }
 
+/** What the Created record says: the checked start of any platform, and its target as the input gives it. */
+export interface CreatedRecord {
+  deploymentId: string;
+  lockKey: string;
+  config: string;
+  input: { application: string; deploymentGroup: string; queue: boolean; description?: string };
+  platform: "Lambda" | "ECS";
+  target: Record<string, string | string[]>;
+}
+
 /** Created, with the target as the input gives it; a retry of this task finds its own record (Created or InProgress). */
-async function recordCreated(deps: Pick<Deps, "registry">, c: Checked, executionArn: string): Promise<void> {
+export async function recordCreated(deps: Pick<Deps, "registry">, c: CreatedRecord, executionArn: string): Promise<void> {
   const { input } = c;
   try {
     await deps.registry.createDeployment({
       deploymentId: c.deploymentId,
       application: input.application,
       deploymentGroup: input.deploymentGroup,
-      deploymentConfigName: c.schedule.config,
-      platform: "Lambda",
-      target: { functionName: input.functionName, alias: input.alias, targetVersion: input.targetVersion, ...(input.currentVersion ? { currentVersion: input.currentVersion } : {}) },
+      deploymentConfigName: c.config,
+      platform: c.platform,
+      target: c.target,
       executionArn,
       lockKey: c.lockKey,
       ...(input.queue ? { queued: true } : {}),
@@ -102,7 +113,7 @@ async function recordCreated(deps: Pick<Deps, "registry">, c: Checked, execution
  * otherwise be missed: the same store-then-check order as the alarm watches). True when the lock is ours now.
  * A stop requested while queued ends the wait (Deploy.Stopped): nothing changed yet, nothing to roll back.
  */
-async function waitInLine(deps: StartDeps, c: Checked, event: StartEvent): Promise<boolean> {
+export async function waitInLine(deps: StartDeps, c: Pick<Checked, "deploymentId" | "lockKey"> & { input: { application: string; deploymentGroup: string } }, event: StartEvent): Promise<boolean> {
   await deps.callbacks.putWaiting({ deploymentId: c.deploymentId, token: event.taskToken, kind: "queue", stepIndex: -1, weight: 0, alarms: [] });
   const pending = pendingIntent((await deps.registry.getDeployment(c.deploymentId))?.control);
   if (pending?.intent === "stop" || pending?.intent === "stop-no-rollback") {

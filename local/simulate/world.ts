@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import { continueDeployment } from "../../functions/services/ecs/continue.js";
 import { requestControl } from "../../functions/services/operator-control.js";
 import { type BackoffClock, useBackoffClock } from "../../functions/adapters/backoff.js";
 import { useTransport } from "../../functions/adapters/clients.js";
@@ -91,6 +92,13 @@ export async function openSimWorld(setup: unknown, opts: SimWorldOptions = {}): 
           if (attempt >= 5) throw e;
         }
       }
+    });
+  }
+  // ECS: `stepdeploy continue <id>` ends the ready wait, `--termination-wait` the termination wait.
+  for (const [action, terminationWait] of [["continue", false], ["continue-termination-wait", true]] as const) {
+    account.onAction(action, async (item) => {
+      const id = (item.input as { deploymentId?: string } | undefined)?.deploymentId ?? [...deployments.keys()].at(-1);
+      if (id) await world.within(() => continueDeployment(id, { terminationWait }));
     });
   }
   account.onAction("abort", async (item) => {

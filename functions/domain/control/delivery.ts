@@ -23,6 +23,8 @@ export function decideControlDelivery(intent: ControlIntent, waiting: WaitingCal
   }
   if (!waiting) return { send: "none", reason: "recorded; applied at the next step" };
   if (waiting.kind === "queue") return { send: "none", reason: "recorded; the deployment is waiting for its target's lock and applies it at its first step" };
+  // An ECS ready or termination wait: promote ends it now (as `continue` does); pause and resume are about traffic steps.
+  if ((waiting.kind === "ready" || waiting.kind === "termination") && intent !== "promote") return { send: "none", reason: `recorded; the deployment is in its ${waiting.kind} wait and applies it at its next traffic step` };
   if (intent === "promote") return { send: "success", output: { action: "promote" } };
   if (intent === "pause") {
     if (waiting.kind === "pause") return { send: "none", reason: "already paused" };

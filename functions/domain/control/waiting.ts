@@ -9,8 +9,11 @@ export type ControlIntent = "pause" | "resume" | "promote" | "stop" | "stop-no-r
 export interface WaitingCallback {
   deploymentId: string;
   token: string;
-  /** `queue`: waiting for the target's lock (nothing changed yet: a stop ends it without rollback). */
-  kind: "bake" | "pause" | "queue";
+  /**
+   * `queue`: waiting for the target's lock (nothing changed yet: a stop ends it without rollback). `ready` and
+   * `termination`: an ECS deployment's ready wait and termination wait, ended early by `stepdeploy continue`.
+   */
+  kind: "bake" | "pause" | "queue" | "ready" | "termination";
   stepIndex: number;
   weight: number;
   /** Simulated or real epoch ms at which this bake ends on its own (bake only). */

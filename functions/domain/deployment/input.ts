@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { ValidationErrors } from "../errors.js";
-import { flag, intIn, kind, parseOrThrow, record, text } from "../schema/fields.js";
+import { flag, intIn, kind, type Problem, parseOrThrow, problemsOf, record, text } from "../schema/fields.js";
 
 /**
  * The deploy-lambda state machine input: one JSON object, pasteable into the Step Functions console.
@@ -111,22 +111,11 @@ export function autoRollbackOf(r: z.output<typeof AutoRollbackSchema> | null | u
 
 export const ALARM_MONITORING = ["events", "polling"] as const;
 
-/** The raw input as written (what the JSON Schema describes); `parseDeployLambdaInput` fills the defaults. */
-export const DeployLambdaInputSchema = record(
-  {
-    $schema: z.string().optional().meta({ description: "The JSON Schema of this file, for editors; ignored." }),
+/** The fields every deployment input shares (Lambda, ECS): names, alarms, rollback, control, description, queue. */
+const COMMON_SHAPE = {
     deploymentId: text({ pattern: /^d-[A-Z0-9]{9}$/, means: "must be d- followed by 9 uppercase letters or digits" }).nullish(),
     application: text(CODEDEPLOY_NAME),
     deploymentGroup: text(CODEDEPLOY_NAME),
-    functionName: text(FUNCTION_NAME),
-    alias: text(ALIAS_NAME),
-    currentVersion: versionField().nullish(),
-    targetVersion: versionField(),
-    deploymentConfig: z
-      .unknown()
-      .optional()
-      .meta({ description: "A predefined name, a custom config {trafficRoutingConfig} or a step list {steps}; default CodeDeployDefault.LambdaAllAtOnce" }),
-    hooks: HooksSchema.nullish(),
     alarms: AlarmsSchema.nullish(),
     ignorePollAlarmFailure: flag(),
     ignoreAlarmsFiringAtStart: flag(),
@@ -139,6 +128,23 @@ export const DeployLambdaInputSchema = record(
       .max(256, { error: "at most 256 characters" })
       .nullish(),
     queue: flag(),
+};
+export const COMMON_INPUT_KEYS = Object.keys(COMMON_SHAPE);
+
+/** The raw input as written (what the JSON Schema describes); `parseDeployLambdaInput` fills the defaults. */
+export const DeployLambdaInputSchema = record(
+  {
+    $schema: z.string().optional().meta({ description: "The JSON Schema of this file, for editors; ignored." }),
+    ...COMMON_SHAPE,
+    functionName: text(FUNCTION_NAME),
+    alias: text(ALIAS_NAME),
+    currentVersion: versionField().nullish(),
+    targetVersion: versionField(),
+    deploymentConfig: z
+      .unknown()
+      .optional()
+      .meta({ description: "A predefined name, a custom config {trafficRoutingConfig} or a step list {steps}; default CodeDeployDefault.LambdaAllAtOnce" }),
+    hooks: HooksSchema.nullish(),
   },
   "with the deployment's fields",
 )
@@ -154,9 +160,7 @@ export type DeployLambdaInputDocument = z.input<typeof DeployLambdaInputSchema>;
 /** The raw document with the documented defaults filled in. */
 function withDefaults(r: z.output<typeof DeployLambdaInputSchema>): DeployLambdaInput {
   return {
-    deploymentId: r.deploymentId ?? undefined,
-    application: r.application,
-    deploymentGroup: r.deploymentGroup,
+    ...commonDefaults(r),
     functionName: r.functionName,
     alias: r.alias,
     currentVersion: r.currentVersion ?? undefined,
@@ -167,6 +171,42 @@ function withDefaults(r: z.output<typeof DeployLambdaInputSchema>): DeployLambda
       afterAllowTraffic: r.hooks?.afterAllowTraffic ?? null,
       timeoutSeconds: r.hooks?.timeoutSeconds ?? DEFAULT_HOOK_TIMEOUT_SECONDS,
     },
+  };
+}
+
+/** Validates the raw state-machine input; every problem names its field. Throws `Deploy.InvalidInput`. */
+export function parseDeployLambdaInput(raw: unknown): DeployLambdaInput {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new ValidationErrors([{ field: "(input)", reason: "must be a JSON object" }]);
+  }
+  return withDefaults(parseOrThrow(DeployLambdaInputSchema, raw, { root: "(input)" }));
+}
+
+/** The fields every deployment input shares, as Lambda and ECS inputs both read them. */
+export type CommonInputFields = Pick<
+  DeployLambdaInput,
+  | "deploymentId"
+  | "application"
+  | "deploymentGroup"
+  | "alarms"
+  | "ignorePollAlarmFailure"
+  | "ignoreAlarmsFiringAtStart"
+  | "autoRollback"
+  | "alarmPollSeconds"
+  | "alarmMonitoring"
+  | "metricGates"
+  | "description"
+  | "queue"
+>;
+export type Problems = Problem[];
+
+const CommonFieldsSchema = z.object(COMMON_SHAPE);
+
+function commonDefaults(r: z.output<typeof CommonFieldsSchema>): CommonInputFields {
+  return {
+    deploymentId: r.deploymentId ?? undefined,
+    application: r.application,
+    deploymentGroup: r.deploymentGroup,
     alarms: r.alarms ?? [],
     ignorePollAlarmFailure: r.ignorePollAlarmFailure === true,
     ignoreAlarmsFiringAtStart: r.ignoreAlarmsFiringAtStart === true,
@@ -179,10 +219,30 @@ function withDefaults(r: z.output<typeof DeployLambdaInputSchema>): DeployLambda
   };
 }
 
-/** Validates the raw state-machine input; every problem names its field. Throws `Deploy.InvalidInput`. */
-export function parseDeployLambdaInput(raw: unknown): DeployLambdaInput {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    throw new ValidationErrors([{ field: "(input)", reason: "must be a JSON object" }]);
-  }
-  return withDefaults(parseOrThrow(DeployLambdaInputSchema, raw, { root: "(input)" }));
+/**
+ * The shared fields of another platform's input (ECS), with the same schema and messages as the Lambda input's;
+ * each problem is added to `problems` naming its field (the caller checks its own keys).
+ */
+export function parseCommonFields(r: Record<string, unknown>, problems: Problems): CommonInputFields {
+  const parsed = CommonFieldsSchema.safeParse(r);
+  if (parsed.success) return commonDefaults(parsed.data);
+  problems.push(...problemsOf(parsed.error, "(input)"));
+  return commonDefaults({ application: "", deploymentGroup: "" } as z.output<typeof CommonFieldsSchema>);
+}
+
+/** A hook function name (optional); a bad one is added to `problems` under `field`. */
+export function hookName(v: unknown, field: string, problems: Problems): string | null {
+  if (v === undefined || v === null) return null;
+  const parsed = text(FUNCTION_NAME).safeParse(v);
+  if (parsed.success) return parsed.data;
+  problems.push(...problemsOf(parsed.error, field));
+  return null;
+}
+
+/** An optional integer in [min, max] (default `fallback`); a bad one is added to `problems` under `field`. */
+export function intInRange(v: unknown, field: string, min: number, max: number, fallback: number, problems: Problems): number {
+  const parsed = intIn(min, max).safeParse(v);
+  if (parsed.success) return parsed.data ?? fallback;
+  problems.push(...problemsOf(parsed.error, field));
+  return fallback;
 }

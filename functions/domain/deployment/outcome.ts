@@ -13,9 +13,14 @@ export function recordStatusOf(state: FinalState): FinalStatus {
   return state === "SUCCESS" ? "Succeeded" : state === "STOP" ? "Stopped" : "Failed";
 }
 
-/** CodeDeploy marks alarm-stopped and operator-stopped deployments STOP (spec §5.2, §5.4); every other failure is FAILURE. */
+/**
+ * CodeDeploy marks alarm-stopped and operator-stopped deployments STOP (spec §5.2, §5.4), and an ECS deployment
+ * not continued within a STOP_DEPLOYMENT ready wait (codedeploy-spec §6.1); every other failure is FAILURE.
+ */
 export function stateOfError(error: string): "FAILURE" | "STOP" {
-  return error === ErrorNames.AlarmTriggered || error === ErrorNames.Stopped || error === ErrorNames.StoppedWithoutRollback || error === ErrorNames.ExecutionAborted ? "STOP" : "FAILURE";
+  return error === ErrorNames.AlarmTriggered || error === ErrorNames.Stopped || error === ErrorNames.StoppedWithoutRollback || error === ErrorNames.ExecutionAborted || error === ErrorNames.ReadyWaitExpired
+    ? "STOP"
+    : "FAILURE";
 }
 
 /** What the workflow caught: Step Functions' error output `{Error, Cause}`. */
@@ -57,9 +62,10 @@ function classify(failure: CaughtFailure): { error: string; reason: string } {
 
 /**
  * Failures that decide rollback themselves: an explicit stop (CodeDeploy's StopDeployment autoRollbackEnabled),
- * and a traffic conflict, where rolling back would overwrite another writer's change.
+ * a traffic conflict, where rolling back would overwrite another writer's change, and an ECS ready wait that
+ * expired with STOP_DEPLOYMENT (production never moved; the replacement and the test route are taken back).
  */
-const EXPLICIT_ROLLBACK: Record<string, boolean> = { [ErrorNames.Stopped]: true, [ErrorNames.StoppedWithoutRollback]: false, [ErrorNames.TrafficConflict]: false };
+const EXPLICIT_ROLLBACK: Record<string, boolean> = { [ErrorNames.Stopped]: true, [ErrorNames.StoppedWithoutRollback]: false, [ErrorNames.TrafficConflict]: false, [ErrorNames.ReadyWaitExpired]: true };
 
 function triggeringEvent(error: string): RollbackEvent {
   if (error === ErrorNames.AlarmTriggered) return "DEPLOYMENT_STOP_ON_ALARM";

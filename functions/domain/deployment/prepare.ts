@@ -48,6 +48,20 @@ export function checkAlarmsExist(alarms: string[], readings: AlarmReading[]): vo
   }
 }
 
+/** The alarm, gate and rollback settings every deployment carries in `$.deployment` (Lambda and ECS alike). */
+export function watchSettings(input: Pick<DeployLambdaInput, "alarms" | "ignorePollAlarmFailure" | "alarmPollSeconds" | "alarmMonitoring" | "autoRollback">, ignoredAlarms: string[], metricGates: MetricGate[]) {
+  return {
+    alarms: input.alarms,
+    ignoredAlarms,
+    ignorePollAlarmFailure: input.ignorePollAlarmFailure,
+    alarmPollSeconds: input.alarmPollSeconds,
+    alarmMonitoring: input.alarmMonitoring,
+    metricGates,
+    hasGates: metricGates.length > 0,
+    autoRollback: input.autoRollback,
+  };
+}
+
 export interface PrepareArgs {
   input: DeployLambdaInput;
   schedule: ScheduleLike;
@@ -86,14 +100,7 @@ export function prepareDeployment(a: PrepareArgs): PreparedDeployment {
     targetVersion: input.targetVersion,
     config: a.schedule.config,
     hooks: input.hooks,
-    alarms: input.alarms,
-    ignoredAlarms,
-    ignorePollAlarmFailure: input.ignorePollAlarmFailure,
-    alarmPollSeconds: input.alarmPollSeconds,
-    alarmMonitoring: input.alarmMonitoring,
-    metricGates: a.metricGates,
-    hasGates: a.metricGates.length > 0,
-    autoRollback: input.autoRollback,
+    ...watchSettings(input, ignoredAlarms, a.metricGates),
     resources: eventResources(alias.aliasArn, a.where, input.application, input.deploymentGroup),
     eventOutcomes: {
       success: { state: "SUCCESS" as const, reason: null, rollback: false },

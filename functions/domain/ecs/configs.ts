@@ -1,6 +1,6 @@
 import { resolveConfig } from "../configs/index.js";
 import type { ResolvedConfig } from "../configs/types.js";
-import { ValidationError } from "../errors.js";
+import { ErrorNames, ValidationError } from "../errors.js";
 
 /**
  * The deployment configs an ECS deployment takes: the five `CodeDeployDefault.ECS*` configs (exact timing
@@ -23,7 +23,7 @@ export function resolveEcsConfig(config: unknown): ResolvedConfig {
     throw new ValidationError(
       "deploymentConfig",
       `${name} is a Lambda config; an ECS deployment takes CodeDeployDefault.ECSAllAtOnce, ECSCanary10Percent5Minutes, ECSCanary10Percent15Minutes, ECSLinear10PercentEvery1Minutes, ECSLinear10PercentEvery3Minutes, a custom config or a step list`,
-      "Deploy.InvalidConfig",
+      ErrorNames.InvalidConfig,
     );
   }
   return resolved;

@@ -2,7 +2,6 @@
 export * from "./arns.js";
 export * from "./blue-green.js";
 export * from "./configs.js";
-export * from "./errors.js";
 export * from "./lifecycle.js";
 export * from "./readiness.js";
 export * from "./target-groups.js";

@@ -1,5 +1,4 @@
-import { StepDeployError } from "../errors.js";
-import { EcsErrorNames } from "./errors.js";
+import { ErrorNames, StepDeployError } from "../errors.js";
 import { type Pair, type WeightedTargetGroup, describeForward, weightOnGreen } from "./weights.js";
 
 /**
@@ -30,7 +29,7 @@ export interface BlueGreenStart<T extends ServiceTaskSet = ServiceTaskSet> exten
   original: T;
 }
 
-const notReady = (message: string) => new StepDeployError(EcsErrorNames.TargetNotReady, message);
+const notReady = (message: string) => new StepDeployError(ErrorNames.TargetNotReady, message);
 
 export function chooseBlueGreen<T extends ServiceTaskSet>(targetGroupArns: [string, string], taskSets: readonly T[], prod: RouteState, test?: RouteState): BlueGreenStart<T> {
   const primary = taskSets.filter((t) => t.status === "PRIMARY");

@@ -26,7 +26,7 @@ export interface HookInvocationResult {
 }
 
 /** Accepts `{"status":"Succeeded"}`; anything else is a failed hook with a reason. */
-export function interpretHookResult(hook: string, event: LambdaLifecycleEvent, result: HookInvocationResult): { status: "Succeeded" } {
+export function interpretHookResult(hook: string, event: string, result: HookInvocationResult): { status: "Succeeded" } {
   const fail = (reason: string) => new StepDeployError(ErrorNames.HookFailed, `${event} hook ${hook} failed: ${reason}`);
   let body: unknown;
   try {

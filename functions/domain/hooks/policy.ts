@@ -18,14 +18,16 @@ export function matchesNamePattern(name: string, pattern: string): boolean {
  * version would judge itself). Each problem names the hook's field.
  */
 export function hookProblems(
-  hooks: { beforeAllowTraffic: string | null; afterAllowTraffic: string | null },
-  context: { functionName: string; where: Placement; pattern: string },
+  hooks: Partial<Record<string, string | number | null>>,
+  context: { functionName?: string; where: Placement; pattern: string },
+  keys: readonly string[] = ["beforeAllowTraffic", "afterAllowTraffic"],
 ): Problem[] {
-  const target = canonicalFunctionArn(context.functionName, context.where);
+  // An ECS deployment deploys no function: no hook can be the target.
+  const target = context.functionName === undefined ? undefined : canonicalFunctionArn(context.functionName, context.where);
   const problems: Problem[] = [];
-  for (const key of ["beforeAllowTraffic", "afterAllowTraffic"] as const) {
+  for (const key of keys) {
     const hook = hooks[key];
-    if (!hook) continue;
+    if (typeof hook !== "string" || !hook) continue;
     const field = `hooks.${key}`;
     const arn = canonicalFunctionArn(hook, context.where, field);
     const [, , , region, account, , name = ""] = arn.split(":");

@@ -4,7 +4,7 @@ import { ValidationError } from "../errors.js";
  * What a deployment moves traffic on. Generic by `kind`: the lock key, the router and the events follow the
  * kind, so a second platform adds a kind here and a router in functions/services/routers, not a second graph.
  */
-export type TrafficTarget = LambdaAliasTarget;
+export type TrafficTarget = LambdaAliasTarget | ListenerWeightsTarget;
 
 /** A Lambda alias shifting from `fromVersion` to `toVersion` (AdditionalVersionWeights). */
 export interface LambdaAliasTarget {
@@ -14,6 +14,18 @@ export interface LambdaAliasTarget {
   alias: string;
   fromVersion: string;
   toVersion: string;
+}
+
+/**
+ * An ELBv2 listener or rule whose weighted forward action moves traffic from the blue target group to the green
+ * one (ECS blue/green, docs/ecs.md). `config` names the deployment config for messages.
+ */
+export interface ListenerWeightsTarget {
+  kind: "listener-weights";
+  routeArn: string;
+  blue: string;
+  green: string;
+  config: string;
 }
 
 /** Partition, region and account a name is resolved in (those of the execution when the input gives a bare name). */
@@ -66,5 +78,7 @@ export function targetKey(target: TrafficTarget, where: Placement): string {
   switch (target.kind) {
     case "lambda-alias":
       return `${canonicalFunctionArn(target.functionName, where)}:${target.alias}`;
+    case "listener-weights":
+      return `elbv2:${target.routeArn}`;
   }
 }

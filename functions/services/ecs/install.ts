@@ -13,7 +13,7 @@ import type { EcsPlan } from "./plan.js";
  * safe to retry: the route write is skipped when it already stands, and the client token returns the
  * same task set.
  */
-export async function installReplacement(deps: { loadBalancer: LoadBalancerPort; ecs: EcsServicePort }, args: { target: EcsTarget; plan: EcsPlan; config: string }): Promise<{ taskSet: TaskSetState; prod: RouteReading }> {
+export async function installReplacement(deps: { loadBalancer: LoadBalancerPort; ecs: EcsServicePort }, args: { target: EcsTarget; plan: Pick<EcsPlan, "blue" | "green" | "prodRevision" | "createTaskSet">; config: string }): Promise<{ taskSet: TaskSetState; prod: RouteReading }> {
   const prodTarget: ListenerWeightsTarget = { kind: "listener-weights", routeArn: routeArn(args.target.prodTrafficRoute), blue: args.plan.blue, green: args.plan.green, config: args.config };
   const prod = await listenerWeightsRouter(deps.loadBalancer).setWeight(prodTarget, 0, args.plan.prodRevision);
   const taskSet = await deps.ecs.createTaskSet(args.plan.createTaskSet);

@@ -1,17 +1,9 @@
-import { EcsErrorNames } from "../../domain/ecs/errors.js";
-import { type Pair, describeForward, forwardFor, forwardRevision, isExactly, weightOnGreen } from "../../domain/ecs/weights.js";
-import { StepDeployError } from "../../domain/errors.js";
+import { describeForward, forwardFor, forwardRevision, isExactly, weightOnGreen } from "../../domain/ecs/weights.js";
+import { ErrorNames, StepDeployError } from "../../domain/errors.js";
+import type { ListenerWeightsTarget } from "../../domain/traffic/target.js";
 import type { LoadBalancerPort, RouteForward } from "../../ports/load-balancer.js";
 
-/**
- * A listener or rule whose weighted forward action moves traffic from blue to green. `config` names the
- * deployment config for messages (a Network Load Balancer that refuses weights is reported with it).
- */
-export interface ListenerWeightsTarget extends Pair {
-  kind: "listener-weights";
-  routeArn: string;
-  config: string;
-}
+export type { ListenerWeightsTarget };
 
 /** Where traffic stands: percent on green (null: a state this deployment did not make), the revision, and a description. */
 export interface RouteReading {
@@ -28,11 +20,8 @@ const reading = (target: ListenerWeightsTarget, r: RouteForward): RouteReading =
   describe: `${r.kind} forwarding ${describeForward(r.targetGroups)}`,
 });
 
-/** The engine's name for a traffic target changed by another writer (the error catalogue holds it once the deploy graph's names land). */
-const TRAFFIC_CONFLICT = "Deploy.TrafficConflict";
-
 const conflict = (target: ListenerWeightsTarget, now: RouteReading, what: string) =>
-  new StepDeployError(TRAFFIC_CONFLICT, `${target.routeArn} ${what}: it is a ${now.describe}; another writer changed it and stepdeploy did not overwrite it`);
+  new StepDeployError(ErrorNames.TrafficConflict, `${target.routeArn} ${what}: it is a ${now.describe}; another writer changed it and stepdeploy did not overwrite it`);
 
 /**
  * The listener-weights router: ModifyListener/ModifyRule with `{blue: 100-w, green: w}`, read back with
@@ -51,8 +40,8 @@ export function listenerWeightsRouter(lb: LoadBalancerPort) {
     try {
       return reading(target, await lb.writeRoute(target.routeArn, forwardFor(target, weight)));
     } catch (e) {
-      if ((e as Error).name !== EcsErrorNames.UnsupportedTrafficConfig) throw e;
-      throw new StepDeployError(EcsErrorNames.UnsupportedTrafficConfig, `${target.config} needs weighted target groups on ${target.routeArn}, and its network load balancer refuses them: ${(e as Error).message}`, { cause: e });
+      if ((e as Error).name !== ErrorNames.UnsupportedTrafficConfig) throw e;
+      throw new StepDeployError(ErrorNames.UnsupportedTrafficConfig, `${target.config} needs weighted target groups on ${target.routeArn}, and its network load balancer refuses them: ${(e as Error).message}`, { cause: e });
     }
   };
   return {

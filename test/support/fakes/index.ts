@@ -5,10 +5,12 @@ import { FakeBundleStore } from "./bundle-store.js";
 import { FakeTopics } from "./topics.js";
 import { FakeCallbacks } from "./callbacks.js";
 import { FakeCloudWatch } from "./cloudwatch.js";
+import { FakeEcsService } from "./ecs-service.js";
 import { FakeEvents } from "./events.js";
 import { FakeExecutions } from "./executions.js";
 import { FakeLambda } from "./lambda.js";
 import { FakeLambdaCode } from "./lambda-code.js";
+import { FakeLoadBalancer } from "./load-balancer.js";
 import { fakeRegistry, type InMemoryRegistryStore } from "./registry.js";
 import { FakeRunCommand } from "./run-command.js";
 import { FakeStepFunctions } from "./step-functions.js";
@@ -64,6 +66,8 @@ export function fakeWorld(config: Partial<Deps["config"]> = {}): FakeWorld {
     alarms: cloudwatch,
     metrics: cloudwatch,
     events,
+    loadBalancer: new FakeLoadBalancer(),
+    ecs: new FakeEcsService(),
     lambdaCode: new FakeLambdaCode(),
     bundles: new FakeBundleStore(),
     executions: new FakeExecutions(),

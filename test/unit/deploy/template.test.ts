@@ -34,6 +34,14 @@ const FUNCTIONS = {
   sendServerCommands: "SendServerCommandsLambdaFunction",
   pollServerCommands: "PollServerCommandsLambdaFunction",
   notifyTriggers: "NotifyTriggersLambdaFunction",
+  ecsStart: "EcsStartLambdaFunction",
+  ecsInstall: "EcsInstallLambdaFunction",
+  ecsCheckReplacement: "EcsCheckReplacementLambdaFunction",
+  ecsAllowTestTraffic: "EcsAllowTestTrafficLambdaFunction",
+  ecsRunHook: "EcsRunHookLambdaFunction",
+  ecsWait: "EcsWaitLambdaFunction",
+  ecsCleanUp: "EcsCleanUpLambdaFunction",
+  ecsRollBack: "EcsRollBackLambdaFunction",
 } as const;
 type FunctionKey = keyof typeof FUNCTIONS;
 /** The functions the state machine invokes (lambda:invoke and lambda:invoke.waitForTaskToken tasks). */
@@ -42,6 +50,23 @@ const INVOKED_BY_STATE_MACHINE: FunctionKey[] = ["start", "closeUnstarted", "run
 const RULE_TARGETS: FunctionKey[] = ["alarmListener", "janitor", "dispatchRelease", "notifyTriggers"];
 /** Invoked by the release state machine. */
 const INVOKED_BY_RELEASE: FunctionKey[] = ["planRelease", "uploadCodePackage", "buildDeployment"];
+/** The functions deploy-ecs invokes: its own ECS steps and the shared engine's. */
+const INVOKED_BY_DEPLOY_ECS: FunctionKey[] = [
+  "ecsStart",
+  "closeUnstarted",
+  "ecsRunHook",
+  "ecsInstall",
+  "ecsCheckReplacement",
+  "ecsAllowTestTraffic",
+  "ecsWait",
+  "shiftTraffic",
+  "watchBake",
+  "holdPaused",
+  "ecsCleanUp",
+  "concludeFailure",
+  "ecsRollBack",
+  "finalize",
+];
 const roleOf = (key: string): string => `${key.charAt(0).toUpperCase()}${key.slice(1)}Role`;
 const TABLE_ARN = { "Fn::GetAtt": ["RegistryTable", "Arn"] };
 const LAMBDA_ARN_PREFIX = "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:";
@@ -207,6 +232,7 @@ describe("packaged template: bus and functions", () => {
       dispatchRelease: ["RELEASE_SOURCES", "RELEASE_STATE_MACHINE_ARN"],
       start: ["HOOK_FUNCTION_PATTERN", "DEPLOYMENT_GROUPS"],
       notifyTriggers: ["DEPLOYMENT_GROUPS"],
+      ecsStart: ["HOOK_FUNCTION_PATTERN"],
       watchBake: ["BAKE_WATCHER_STATE_MACHINE_ARN"],
       checkBake: ["BAKE_WATCHER_STATE_MACHINE_ARN"],
       planRelease: ["RELEASE_SOURCES", "HOOK_FUNCTION_PATTERN", "OWN_FUNCTION_PREFIX"],
@@ -248,7 +274,8 @@ describe("packaged bundles", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+    // 24 bundles unzipped and imported in a fresh process: on a loaded 2-core machine this passes 60 s.
+  }, 180_000);
 });
 
 describe("packaged template: IAM", () => {
@@ -268,14 +295,15 @@ describe("packaged template: IAM", () => {
       for (const action of asList(st.Action)) starred.add(action);
     }
     const logDelivery = ["CreateLogDelivery", "GetLogDelivery", "UpdateLogDelivery", "DeleteLogDelivery", "ListLogDeliveries", "PutResourcePolicy", "DescribeResourcePolicies", "DescribeLogGroups"].map((a) => `logs:${a}`);
+    const ecsReads = ["ecs:DescribeTaskDefinition", ...["DescribeListeners", "DescribeRules", "DescribeTargetGroups", "DescribeTargetHealth"].map((a) => `elasticloadbalancing:${a}`)];
     const ssmReads = ["ssm:DescribeInstanceInformation", "ssm:GetCommandInvocation", "ssm:ListCommandInvocations"];
-    expect([...starred].sort()).toEqual(["cloudwatch:DescribeAlarms", "cloudwatch:GetMetricData", ...logDelivery, ...ssmReads, "states:SendTaskFailure", "states:SendTaskSuccess"].sort());
+    expect([...starred].sort()).toEqual(["cloudwatch:DescribeAlarms", "cloudwatch:GetMetricData", ...logDelivery, ...ssmReads, ...ecsReads, "states:SendTaskFailure", "states:SendTaskSuccess"].sort());
     expect(Object.keys(RESOURCE_STAR_ALLOWED).sort()).toEqual([...starred].sort());
   });
 
   it("uses one role per function and none from the framework", () => {
     const roles = Object.entries(pkg.template.Resources).filter(([, r]) => r.Type === "AWS::IAM::Role").filter((e) => !isPipeline(e)).map(([id]) => id);
-    expect(roles.sort()).toEqual([...Object.keys(FUNCTIONS).map(roleOf), "DeployLambdaStateMachineRole", "BakeWatcherStateMachineRole", "ReleaseStateMachineRole", "DeployServerStateMachineRole", "DeployServerBatchStateMachineRole"].sort());
+    expect(roles.sort()).toEqual([...Object.keys(FUNCTIONS).map(roleOf), "DeployLambdaStateMachineRole", "DeployEcsStateMachineRole", "BakeWatcherStateMachineRole", "ReleaseStateMachineRole", "DeployServerStateMachineRole", "DeployServerBatchStateMachineRole"].sort());
   });
 
   it("state machine role: invoke only the functions the definition calls and put events on our bus; traffic moves in the functions", () => {
@@ -295,6 +323,16 @@ describe("packaged template: IAM", () => {
     expect(roleStatements(pkg.template, "DeployLambdaStateMachineRole").map((s) => s.Sid)).toEqual(["InvokeStepDeployFunctions", "PublishDeploymentEvents"]);
     const watcher = statementsOf(pkg.template, "BakeWatcherStateMachineRole", "InvokeCheckBake");
     expect(watcher.Resource).toEqual([{ "Fn::GetAtt": ["CheckBakeLambdaFunction", "Arn"] }, { "Fn::Sub": "${CheckBakeLambdaFunction.Arn}:*" }]);
+  });
+
+  it("deploy-ecs role: invoke exactly the functions its definition calls (the shared engine's and the ECS steps), put events on our bus", () => {
+    const definition = JSON.stringify(JSON.parse(readFileSync(path.join(ROOT, "statemachines/deploy-ecs.asl.json"), "utf8")));
+    const called = Object.entries(FUNCTIONS).filter(([, id]) => definition.includes(`"${id}"`)).map(([key]) => key);
+    expect(called.sort()).toEqual([...INVOKED_BY_DEPLOY_ECS].sort());
+    const granted = asList(statementsOf(pkg.template, "DeployEcsStateMachineRole", "InvokeStepDeployFunctions").Resource);
+    expect(granted).toHaveLength(2 * INVOKED_BY_DEPLOY_ECS.length);
+    for (const key of INVOKED_BY_DEPLOY_ECS) expect(granted, key).toContainEqual({ "Fn::GetAtt": [FUNCTIONS[key], "Arn"] });
+    expect(roleStatements(pkg.template, "DeployEcsStateMachineRole").map((s) => s.Sid)).toEqual(["InvokeStepDeployFunctions", "PublishDeploymentEvents"]);
   });
 
   const scoped = [
@@ -376,12 +414,12 @@ describe("packaged template: EventBridge rules", () => {
     expect((rule.Properties?.Targets as Json[] | undefined)?.[0]).toMatchObject({ Arn: { "Fn::GetAtt": ["AlarmListenerLambdaFunction", "Arn"] } });
   });
 
-  it("janitor: deploy-lambda executions that were aborted, timed out or failed (this stack's state machine only)", () => {
+  it("janitor: deploy-lambda and deploy-ecs executions that were aborted, timed out or failed (this stack's state machines only)", () => {
     const [, rule] = ruleFor(pkg.template, "janitor");
     expect(rule.Properties?.EventPattern).toEqual({
       source: ["aws.states"],
       "detail-type": ["Step Functions Execution Status Change"],
-      detail: { status: ["ABORTED", "TIMED_OUT", "FAILED"], stateMachineArn: [{ Ref: "DeployLambdaStateMachine" }] },
+      detail: { status: ["ABORTED", "TIMED_OUT", "FAILED"], stateMachineArn: [{ Ref: "DeployLambdaStateMachine" }, { Ref: "DeployEcsStateMachine" }] },
     });
     expect((rule.Properties?.Targets as Json[] | undefined)?.[0]).toMatchObject({ Arn: { "Fn::GetAtt": ["JanitorLambdaFunction", "Arn"] } });
     // Ref of AWS::StepFunctions::StateMachine is its ARN.
@@ -421,6 +459,8 @@ describe("packaged template: IAM for deployment safety and control", () => {
     janitor: ALL,
     // The deployment's times for a trigger's message.
     notifyTriggers: ["dynamodb:GetItem"],
+    ecsStart: ALL,
+    ecsWait: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
   };
 
   it.each(Object.entries(REGISTRY_ACTIONS))("%s: registry actions on the table only", (key, actions) => {
@@ -454,6 +494,8 @@ describe("packaged template: IAM for deployment safety and control", () => {
       closeUnstarted: [["WakeNextInLine", "states:SendTaskFailure"]],
       finalize: [["WakeNextInLine", "states:SendTaskFailure"]],
       janitor: [["WakeNextInLine", "states:SendTaskFailure"]],
+      ecsStart: [["AnswerOwnToken", "states:SendTaskSuccess"]],
+      ecsWait: [["AnswerOwnToken", "states:SendTaskSuccess"]],
     };
     for (const key of Object.keys(FUNCTIONS)) {
       const tokenStatements = roleStatements(pkg.template, roleOf(key)).filter((s) => asList(s.Action).some((a) => a.startsWith("states:SendTask")));
@@ -489,7 +531,7 @@ describe("packaged template: IAM for deployment safety and control", () => {
     const events = statementsOf(pkg.template, "JanitorRole", "PublishDeploymentEvents");
     expect(events.Action).toEqual(["events:PutEvents"]);
     expect(events.Resource).toEqual([{ "Fn::GetAtt": ["StepDeployEventBus", "Arn"] }]);
-    expect(roleStatements(pkg.template, "JanitorRole").map((s) => s.Sid)).toEqual(["Logs", "Registry", "RestoreTargetAliases", "PublishDeploymentEvents", "WakeNextInLine"]);
+    expect(roleStatements(pkg.template, "JanitorRole").map((s) => s.Sid)).toEqual(["Logs", "Registry", "RestoreTargetAliases", "PublishDeploymentEvents", "WakeNextInLine", "ReadRoutes", "MoveRoutes", "RemoveReplacement"]);
   });
 
   it("each deployment function's role: exactly its statements", () => {
@@ -498,13 +540,21 @@ describe("packaged template: IAM for deployment safety and control", () => {
       notifyTriggers: ["Logs", "Registry", "PublishTriggers"],
       closeUnstarted: ["Logs", "Registry", "WakeNextInLine"],
       runHook: ["Logs", "ReadAlarms", "InvokeHooks"],
-      shiftTraffic: ["Logs", "Registry", "ReadAlarms", "ShiftTargetAliases"],
+      shiftTraffic: ["Logs", "Registry", "ReadAlarms", "ShiftTargetAliases", "ReadRoutes", "MoveRoutes"],
       watchBake: ["Logs", "Registry", "ReadAlarms", "AnswerOwnToken", "StartBakeWatcher"],
       checkBake: ["Logs", "Registry", "ReadAlarms", "ReadMetricGates", "AnswerBakeToken", "FailBakeToken", "HandOverToFreshWatcher"],
       holdPaused: ["Logs", "Registry", "ReadAlarms", "AnswerOwnToken"],
       rollBack: ["Logs", "RestoreTargetAliases"],
       finalize: ["Logs", "Registry", "WakeNextInLine"],
       alarmListener: ["Logs", "Registry", "AnswerTaskTokens"],
+      ecsStart: ["Logs", "CheckHookFunctionsExist", "ReadAlarms", "Registry", "AnswerOwnToken", "ReadService", "ReadTaskDefinitions", "ReadLoadBalancers"],
+      ecsInstall: ["Logs", "ReadRoutes", "MoveRoutes", "CreateReplacement"],
+      ecsCheckReplacement: ["Logs", "ReadTaskSets", "ReadTargetHealth"],
+      ecsAllowTestTraffic: ["Logs", "ReadRoutes", "MoveRoutes"],
+      ecsRunHook: ["Logs", "ReadAlarms", "InvokeHooks"],
+      ecsWait: ["Logs", "Registry", "ReadAlarms", "AnswerOwnToken"],
+      ecsCleanUp: ["Logs", "SwapPrimary"],
+      ecsRollBack: ["Logs", "ReadRoutes", "MoveRoutes", "RemoveReplacement"],
     };
     for (const [key, want] of Object.entries(sids)) expect(roleStatements(pkg.template, roleOf(key)).map((s) => s.Sid), key).toEqual(want);
   });
