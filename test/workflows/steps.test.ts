@@ -63,6 +63,8 @@ describe("deploy-lambda, step by step", () => {
     expect(report.events[1]?.detail).toEqual({
       application: "orders-app",
       deploymentGroup: "orders-prod",
+      // CodeDeploy's group id: a UUID derived from the application and group names (docs/groups.md).
+      instanceGroupId: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
       deploymentId: report.deploymentId,
       state: "SUCCESS",
       region: "us-east-1",
