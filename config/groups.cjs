@@ -66,3 +66,5 @@ module.exports = async ({ resolveVariable }) => forStage(await resolveVariable("
 module.exports.forStage = forStage;
 module.exports.MAX_GROUPS_BYTES = MAX_GROUPS_BYTES;
 module.exports.groupId = groupId;
+module.exports.readGroups = readGroups;
+module.exports.groupsOf = groupsOf;

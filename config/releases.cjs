@@ -4,6 +4,7 @@
 // docs/releases.md explains the fields. The local simulator calls `forStage` directly.
 const fs = require("node:fs");
 const path = require("node:path");
+const groups = require("./groups.cjs");
 
 // Neither is a valid S3 bucket or ECR repository name (they cannot start with "-"), so a rule or a
 // grant built from it matches nothing: the shape CloudFormation needs when a stage has no sources.
@@ -22,8 +23,31 @@ function readSources(stage) {
 const unique = (xs) => [...new Set(xs)];
 const sub = (s) => ({ "Fn::Sub": s });
 
+// What the release functions' environment may hold of the two lists together (Lambda allows 4 KB of environment per
+// function; the other variables of dispatchRelease and planRelease take well under 512 bytes).
+const MAX_RELEASE_ENV_BYTES = 3584;
+
+// A deployment group's `release` section (config/groups.<stage>.yml) as far as the rules and grants need it: its
+// bucket and prefix or repository and tag, and the group's function. The functions read the full source from
+// DEPLOYMENT_GROUPS (functions/domain/groups/releases.ts).
+function groupSources(stage) {
+  const { doc } = groups.readGroups(stage);
+  return groups.groupsOf(doc).flatMap(({ g }) => {
+    const r = g.release;
+    if (!r || typeof r !== "object") return [];
+    const fn = { name: g.target?.functionName };
+    return [r.s3 ? { s3: { bucket: r.s3.bucket, prefix: r.s3.prefix ?? "" }, functions: [fn] } : { ecr: { repository: r.ecr?.repository, tag: r.ecr?.tag }, function: fn }];
+  });
+}
+
 function forStage(stage) {
-  const { file, sources } = readSources(stage);
+  const { file, sources: own } = readSources(stage);
+  const sourcesJson = JSON.stringify(own);
+  const groupsBytes = Buffer.byteLength(groups.forStage(stage).groupsJson);
+  if (Buffer.byteLength(sourcesJson) + groupsBytes > MAX_RELEASE_ENV_BYTES) {
+    throw new Error(`config/${file} (${Buffer.byteLength(sourcesJson)} bytes as JSON) and the stage's groups (${groupsBytes}) are over the ${MAX_RELEASE_ENV_BYTES} bytes the release functions' environment holds (Lambda allows 4 KB in all); move sources into the groups' release sections or shorten them (docs/releases.md)`);
+  }
+  const sources = [...own, ...groupSources(stage)];
   const s3 = sources.filter((s) => s?.s3);
   const ecr = sources.filter((s) => s?.ecr);
   // The functions the releases may change: each source's own (functions, or an ECR source's function).
@@ -31,7 +55,7 @@ function forStage(stage) {
   const tags = ecr.map((s) => (s.ecr.tag === undefined ? "latest" : s.ecr.tag));
   return {
     file,
-    sourcesJson: JSON.stringify(sources),
+    sourcesJson,
     // EventBridge "Object Created" filter: the buckets and key prefixes (the dispatcher matches pairs exactly).
     s3EventDetail: s3.length
       ? { bucket: { name: unique(s3.map((s) => s.s3.bucket)) }, object: { key: unique(s3.map((s) => s.s3.prefix || "")).map((prefix) => ({ prefix })) } }
@@ -62,3 +86,4 @@ module.exports.forStage = forStage;
 module.exports.readSources = readSources;
 module.exports.NO_SOURCE = NO_SOURCE;
 module.exports.NO_FUNCTION = NO_FUNCTION;
+module.exports.MAX_RELEASE_ENV_BYTES = MAX_RELEASE_ENV_BYTES;

@@ -1,4 +1,4 @@
-import { parseReleaseSources } from "../domain/release/index.js";
+import { stageReleaseSources } from "../lib/release-input.js";
 import { type DispatchResult, dispatchReleases } from "../services/release-dispatch.js";
 import { type Deps, realDeps } from "../wiring.js";
 
@@ -11,7 +11,7 @@ import { type Deps, realDeps } from "../wiring.js";
 export function createHandler(deps: Pick<Deps, "executions" | "log">) {
   return async (event: unknown): Promise<DispatchResult> => {
     const log = deps.log();
-    const sources = parseReleaseSources(process.env.RELEASE_SOURCES ?? "[]");
+    const sources = stageReleaseSources(process.env);
     const result = await dispatchReleases(deps, event, { sources, stateMachineArn: process.env.RELEASE_STATE_MACHINE_ARN ?? "" });
     for (const r of result.started) log.info("release started", { releaseId: r.release, deploymentId: r.deploymentId, trigger: r.trigger });
     for (const r of result.duplicates) log.info("release already started for this event", { releaseId: r.release, deploymentId: r.deploymentId, trigger: r.trigger });

@@ -1,6 +1,8 @@
 import { ValidationErrors } from "../domain/errors.js";
-import { FUNCTION_PATTERN, parseReleaseSources, ReleaseErrorNames, type ReleaseSource, type TargetPolicy, type Trigger } from "../domain/release/index.js";
+import { releaseSourcesOfGroups } from "../domain/groups/releases.js";
+import { checkedSources, FUNCTION_PATTERN, parseLabelled, parseReleaseSources, ReleaseErrorNames, type ReleaseSource, type TargetPolicy, type Trigger } from "../domain/release/index.js";
 import type { PinnedRevision } from "../ports/bundle-store.js";
+import { stageGroups } from "./groups-config.js";
 
 /** The release state machine's input (written by dispatchRelease, pasteable in the console; docs/releases.md). */
 export interface ReleaseEvent {
@@ -29,10 +31,18 @@ export function releaseConfigFrom(env: Record<string, string | undefined>, invok
   if (!/^[A-Za-z0-9_-]+-$/.test(ownFunctionPrefix)) problems.push({ field: "OWN_FUNCTION_PREFIX", reason: `'${ownFunctionPrefix}' is not a function-name prefix ending in '-' (the stack sets it to '<service>-')` });
   if (problems.length) throw new ValidationErrors(problems, ReleaseErrorNames.InvalidConfiguration);
   return {
-    sources: parseReleaseSources(env.RELEASE_SOURCES ?? "[]"),
+    sources: stageReleaseSources(env),
     // An ARN is arn:partition:lambda:region:account:function:name; our own says where we run.
     policy: { hookFunctionPattern, ownFunctionPrefix, region: env.AWS_REGION ?? "", accountId: invokedFunctionArn?.split(":")[4] ?? "" },
   };
+}
+
+/**
+ * The stage's release sources: config/releases.<stage>.json (RELEASE_SOURCES) and the `release` sections of its
+ * deployment groups (DEPLOYMENT_GROUPS), checked together as one list.
+ */
+export function stageReleaseSources(env: Record<string, string | undefined>): ReleaseSource[] {
+  return checkedSources(parseLabelled(env.RELEASE_SOURCES ?? "[]"), releaseSourcesOfGroups(stageGroups(env.DEPLOYMENT_GROUPS))).map((l) => l.source);
 }
 
 /**
@@ -44,7 +54,7 @@ export function configuredSource(event: ReleaseEvent, sources: readonly ReleaseS
   const given = parseReleaseSources([event.source])[0] as ReleaseSource;
   const configured = sources.find((s) => s.name === given.name);
   const refuse = (reason: string) => new ValidationErrors([{ field: "source", reason }], ReleaseErrorNames.InvalidConfiguration);
-  if (!configured) throw refuse(`'${given.name}' is not a release source of this stage (RELEASE_SOURCES)`);
+  if (!configured) throw refuse(`'${given.name}' is not a release source of this stage (RELEASE_SOURCES or a deployment group's release)`);
   if (JSON.stringify(configured) !== JSON.stringify(given)) throw refuse(`differs from the stage's configuration of '${given.name}'; a release runs with the configuration it was dispatched with`);
   return configured;
 }

@@ -1,6 +1,7 @@
 import { relative } from "node:path";
 import { StepDeployError } from "../../functions/domain/errors.js";
-import { describeTrigger, matchSource, parseReleaseSources, parseTriggerEvent } from "../../functions/domain/release/index.js";
+import { describeTrigger, matchSource, parseTriggerEvent } from "../../functions/domain/release/index.js";
+import { stageReleaseSources } from "../../functions/lib/release-input.js";
 import { matchesPattern } from "../account/index.js";
 import type { LocalStack } from "../runtime/stack.js";
 
@@ -37,9 +38,9 @@ export function rulePatternsOf(stack: LocalStack, functionLogicalId: string, sou
 }
 
 /** dispatchRelease's decision for each trigger in the event: the release source it starts, or why it ignores it. */
-export function dispatchDecisions(event: unknown, releaseSources: string | undefined): string[] {
+export function dispatchDecisions(event: unknown, env: Record<string, string | undefined>): string[] {
   const { triggers, ignored } = parseTriggerEvent(event);
-  const sources = parseReleaseSources(releaseSources ?? "[]");
+  const sources = stageReleaseSources(env);
   const out = ignored.map((i) => `ignored: ${i.reason}`);
   for (const t of triggers) {
     const match = matchSource(sources, t);

@@ -40,6 +40,29 @@ describe("release scenarios (events/releases)", () => {
     expect(r.stats.simulatedSeconds).toBeLessThan(320);
   });
 
+  it("an upload under a deployment group's release prefix deploys to the group's target with the group's settings", async () => {
+    const r = await simulateRelease(loadReleaseScenario(`${DIR}s3-group-release.json`));
+    const out = r.releases[0]?.output as { outcome: string; deployment: Record<string, unknown> };
+    expect(r.dispatch).toEqual([expect.stringMatching(/orders-beta\/release-7.zip.*: a release of source orders-beta$/)]);
+    expect(out.outcome).toBe("DEPLOYED");
+    // config/groups.local.yml, group shop/orders-beta: its custom config, no alarms, its hooks (none), its names.
+    expect(out.deployment).toMatchObject({
+      application: "shop",
+      deploymentGroup: "orders-beta",
+      functionName: "orders",
+      alias: "beta",
+      currentVersion: "4",
+      targetVersion: "5",
+      deploymentConfig: { trafficRoutingConfig: { type: "TimeBasedCanary", timeBasedCanary: { canaryPercentage: 25, canaryInterval: 2 } } },
+      alarms: [],
+      hooks: { beforeAllowTraffic: null, afterAllowTraffic: null },
+    });
+    expect(r.finalAlias).toMatchObject({ functionName: "orders", alias: "beta", functionVersion: "5", additionalVersionWeights: {} });
+    // 25% for 2 minutes, then 100%: the group's config, not the release default (all at once).
+    expect(r.stats.simulatedSeconds).toBeGreaterThanOrEqual(120);
+    expect(r.stats.simulatedSeconds).toBeLessThan(135);
+  });
+
   // Issue 8 item 1, as measured before this check existed: this upload published billing v3 and moved
   // billing:live to it. Now the plan refuses it; the world is asserted after each step.
   it("an upload whose appspec names a function the source does not own changes nothing and says why on the bus", async () => {

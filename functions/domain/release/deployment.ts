@@ -4,7 +4,8 @@ import { ValidationError, ValidationErrors } from "../errors.js";
 import { parseMetricGates } from "../gates/gate.js";
 import { ReleaseErrorNames } from "./errors.js";
 import type { ReleasePlan } from "./plan.js";
-import { DEFAULT_RELEASE_CONFIG, type ReleaseSource } from "./sources.js";
+import type { ReleaseSource } from "./source-config.js";
+import { DEFAULT_RELEASE_CONFIG } from "./sources.js";
 
 /**
  * The deploy-lambda input of a release: the deployment any operator could have started by hand.

@@ -3,7 +3,7 @@ import type { AppSpecResult } from "../appspec/index.js";
 import type { BundleEntry } from "../bundles/index.js";
 import { ValidationErrors } from "../errors.js";
 import { ReleaseErrorNames } from "./errors.js";
-import type { EcrReleaseSource, S3ReleaseSource } from "./sources.js";
+import type { EcrReleaseSource, S3ReleaseSource } from "./source-config.js";
 import { checkHooksAllowed, checkTargetAllowed, type HookEvent, type TargetPolicy } from "./targets.js";
 import type { Trigger } from "./trigger.js";
 
@@ -58,8 +58,10 @@ export function planFromBundle(source: S3ReleaseSource, appspec: AppSpecResult, 
   };
   const before = hookOf("BeforeAllowTraffic");
   const after = hookOf("AfterAllowTraffic");
-  const hooks = { beforeAllowTraffic: before?.name ?? null, afterAllowTraffic: after?.name ?? null };
-  const hookFields = { beforeAllowTraffic: before?.path ?? "appspec Hooks", afterAllowTraffic: after?.path ?? "appspec Hooks" };
+  // The source's hooks are defaults (a group's `hooks`); the appspec's Hooks replace them per lifecycle event.
+  const hooks = { beforeAllowTraffic: before?.name ?? source.hooks.beforeAllowTraffic, afterAllowTraffic: after?.name ?? source.hooks.afterAllowTraffic };
+  const defaultField = (event: HookEvent) => (source.hooks[event] ? `${source.name}.hooks.${event}` : "appspec Hooks");
+  const hookFields = { beforeAllowTraffic: before?.path ?? defaultField("beforeAllowTraffic"), afterAllowTraffic: after?.path ?? defaultField("afterAllowTraffic") };
   checkHooksAllowed(hooks, fn.name, policy, (event) => hookFields[event]);
 
   const notes: string[] = [];

@@ -1,170 +1,189 @@
+import * as z from "zod";
 import { ValidationErrors } from "../errors.js";
+import { type Problem, problemsOf, record, text } from "../schema/fields.js";
 import { ReleaseErrorNames } from "./errors.js";
-import { DEFAULT_CODE_PACKAGE, DEFAULT_ECR_TAG, RELEASE_PLATFORMS, type ReleaseDeploymentSettings, type ReleaseSource, type ReleaseTarget, targetsOf } from "./sources.js";
 
 /**
- * Reading config/releases.<stage>.json (as RELEASE_SOURCES): every field checked, every problem
- * reported with its path (`[1].s3.bucket: ...`) as `Release.InvalidConfiguration`. The shapes and
- * what they mean are in sources.ts and docs/releases.md.
+ * Release sources (config/releases.<stage>.json, handed to the functions as RELEASE_SOURCES), defined once as zod
+ * schemas: the validation, the TypeScript types and schemas/releases.schema.json come from here. Every problem is
+ * reported at once with its path (`[1].s3.bucket: ...`) as `Release.InvalidConfiguration`. What the fields mean:
+ * sources.ts and docs/releases.md.
  */
-const NAME = /^[A-Za-z0-9_-]{1,32}$/;
-const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const REPOSITORY = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-// Lambda's name rules (Lambda API reference: FunctionName, Alias Name). A plain name only: the appspec
-// must name the function exactly as configured, and the IAM grants are derived from these names.
-const FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
-const ALIAS_NAME = /^(?![0-9]+$)[a-zA-Z0-9_-]{1,128}$/;
-const SETTINGS = ["deploymentConfig", "alarms", "autoRollback", "alarmPollSeconds", "alarmMonitoring", "ignorePollAlarmFailure", "metricGates", "hookTimeoutSeconds"];
-const COMMON = ["name", "platform", "application", "deploymentGroup", "deployment"];
+export const RELEASE_PLATFORMS = ["lambda"] as const;
+export const DEFAULT_CODE_PACKAGE = "function.zip";
+/** CodePipeline's ECR source defaults to `latest`; an empty tag matches any tag (codepipeline-spec §4.3). */
+export const DEFAULT_ECR_TAG = "latest";
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => Boolean(v) && typeof v === "object" && !Array.isArray(v);
+const NAME = { pattern: /^[A-Za-z0-9_-]{1,32}$/, means: "must be 1-32 of A-Z a-z 0-9 _ - (it starts every release's execution name)", quote: true };
+const BUCKET = { pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, means: "is not a valid S3 bucket name", quote: true };
+const REPOSITORY = { pattern: /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/, means: "is not a valid ECR repository name", quote: true };
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+// Lambda's name rules (Lambda API reference: FunctionName, Alias Name). A plain name only: the appspec must name
+// the function exactly as configured, and the IAM grants are derived from these names.
+const FUNCTION_NAME = { pattern: /^[a-zA-Z0-9_-]{1,64}$/, means: "must be a Lambda function name (1-64 of A-Z a-z 0-9 _ -; not an ARN)", quote: true };
+const ALIAS_NAME = { pattern: /^(?![0-9]+$)[a-zA-Z0-9_-]{1,128}$/, means: "must be a Lambda alias name (1-128 of A-Z a-z 0-9 _ -, not only digits)", quote: true };
+
+/** Settings copied into the deploy-lambda input; their values are checked there, by the deployment's own rules (deployment.ts). */
+const SETTINGS = {
+  deploymentConfig: z.unknown().optional().meta({ description: "A CodeDeployDefault.Lambda* name or a custom config (default CodeDeployDefault.LambdaAllAtOnce)." }),
+  alarms: z.array(z.string({ error: "must be an alarm name" }), { error: "must be a list of CloudWatch alarm names" }).optional(),
+  autoRollback: z.unknown().optional(),
+  alarmPollSeconds: z.number({ error: "must be a number of seconds" }).optional(),
+  alarmMonitoring: z.string({ error: 'must be "events" or "polling"' }).optional(),
+  ignorePollAlarmFailure: z.boolean({ error: "must be true or false" }).optional(),
+  metricGates: z.unknown().optional(),
+  hookTimeoutSeconds: z.number({ error: "must be a number of seconds" }).optional(),
+};
+const SettingsSchema = record(SETTINGS, "of deployment settings", `is not a release deployment setting (one of ${Object.keys(SETTINGS).join(", ")})`);
+
+export const ReleaseTargetSchema = record({ name: text(FUNCTION_NAME), alias: text(ALIAS_NAME) }, "{name, alias}", "is not a target field (name, alias)");
+export type ReleaseTarget = z.output<typeof ReleaseTargetSchema>;
+
+const hookName = text().nullish().transform((v) => v ?? null);
+const HooksSchema = record({ beforeAllowTraffic: hookName, afterAllowTraffic: hookName }, "{beforeAllowTraffic, afterAllowTraffic}", "is not a hook (beforeAllowTraffic, afterAllowTraffic)");
+const NO_HOOKS = { beforeAllowTraffic: null, afterAllowTraffic: null };
+
+const COMMON = {
+  name: text(NAME),
+  platform: z
+    .enum(RELEASE_PLATFORMS, {
+      error: (iss) =>
+        iss.input === "ecs" ? "ECS releases are not supported yet (they come with the load-balancer deployments); use lambda" : `must be one of ${RELEASE_PLATFORMS.join(", ")}, got '${String(iss.input)}'`,
+    })
+    .default("lambda"),
+  application: text(),
+  deploymentGroup: text(),
+  deployment: SettingsSchema.default({}),
+  /** Hook defaults; an S3 bundle's appspec Hooks replace them per lifecycle event. */
+  hooks: HooksSchema.default(NO_HOOKS).meta({ description: "The hooks' function names (for S3 sources: defaults that the appspec's Hooks replace per event)." }),
+};
+
+export const S3ReleaseSourceSchema = record(
+  {
+    ...COMMON,
+    s3: record({ bucket: text(BUCKET), prefix: z.string({ error: "must be a string (may be empty)" }).default("") }, "{bucket, prefix}"),
+    functions: z
+      .array(ReleaseTargetSchema, { error: "is required: the [{name, alias}] this source's uploads may deploy (an appspec naming anything else is refused)" })
+      .min(1, { error: "is required: the [{name, alias}] this source's uploads may deploy (an appspec naming anything else is refused)" }),
+    codePackage: z
+      .string({ error: "must be a relative path to a .zip inside the bundle" })
+      .refine((p) => /\.zip$/.test(p) && !p.startsWith("/") && !p.split("/").includes(".."), { error: "must be a relative path to a .zip inside the bundle" })
+      .default(DEFAULT_CODE_PACKAGE),
+  },
+  "{name, application, deploymentGroup, s3, functions}",
+  "is not an S3 release source field (s3, functions, codePackage, hooks)",
+).meta({ title: "S3 release source", description: "Uploads under s3://bucket/prefix start releases of the bundle's appspec target (one of `functions`)." });
+
+export const EcrReleaseSourceSchema = record(
+  {
+    ...COMMON,
+    ecr: record(
+      {
+        repository: text(REPOSITORY),
+        tag: z
+          .string({ error: 'must be an image tag, or "" for any tag' })
+          .refine((t) => t === "" || TAG.test(t), { error: 'must be an image tag, or "" for any tag' })
+          .default(DEFAULT_ECR_TAG),
+      },
+      "{repository, tag}",
+    ),
+    function: record(ReleaseTargetSchema.shape, "{name, alias}", "is not a target field (name, alias)", "is required for an ECR source: {name, alias} of the container-image function"),
+  },
+  "{name, application, deploymentGroup, ecr, function}",
+  "is not an ECR release source field (ecr, function, hooks)",
+).meta({ title: "ECR release source", description: "Pushes to the repository (and tag) start releases of the container-image function." });
+
+export type S3ReleaseSource = z.output<typeof S3ReleaseSourceSchema>;
+export type EcrReleaseSource = z.output<typeof EcrReleaseSourceSchema>;
+export type ReleaseSource = S3ReleaseSource | EcrReleaseSource;
+export type ReleaseDeploymentSettings = ReleaseSource["deployment"];
+
+/** What a source may deploy: its `functions` (S3) or its one `function` (ECR). */
+export function targetsOf(source: ReleaseSource): ReleaseTarget[] {
+  return "s3" in source ? source.functions : [source.function];
+}
+
+/** The file as published (schemas/releases.schema.json); RELEASE_SOURCES carries its `sources`. */
+export const ReleasesFileSchema = record(
+  {
+    $schema: z.string().optional(),
+    sources: z.array(z.union([S3ReleaseSourceSchema, EcrReleaseSourceSchema]), { error: "must be a list of release sources" }),
+  },
+  "{sources}",
+).meta({ title: "stepdeploy release sources", description: "Which S3 uploads and ECR pushes start which releases, for one stage (docs/releases.md)." });
+
+/** A source where it came from: `[1]` in the file, or the group that declares it. */
+export interface LabelledSource {
+  at: string;
+  source: ReleaseSource;
+}
 
 /** Parses and checks the whole list; every problem is reported with its path (`[1].s3.bucket: ...`). */
 export function parseReleaseSources(raw: unknown): ReleaseSource[] {
-  const problems: { field: string; reason: string }[] = [];
-  const bad = (field: string, reason: string) => problems.push({ field, reason });
-  let value = raw;
-  if (typeof raw === "string") {
-    try {
-      value = JSON.parse(raw);
-    } catch (e) {
-      throw new ValidationErrors([{ field: "RELEASE_SOURCES", reason: `not JSON: ${(e as Error).message}` }], ReleaseErrorNames.InvalidConfiguration);
-    }
-  }
-  if (!Array.isArray(value)) throw new ValidationErrors([{ field: "RELEASE_SOURCES", reason: "must be a list of release sources" }], ReleaseErrorNames.InvalidConfiguration);
-  const out: ReleaseSource[] = [];
+  return checkedSources(parseLabelled(raw), []).map((l) => l.source);
+}
+
+/** The list's sources with their labels, or every problem at once. */
+export function parseLabelled(raw: unknown): LabelledSource[] {
+  const value = typeof raw === "string" ? jsonOf(raw) : raw;
+  if (!Array.isArray(value)) throw invalid([{ field: "RELEASE_SOURCES", reason: "must be a list of release sources" }]);
+  const problems: Problem[] = [];
+  const out: LabelledSource[] = [];
   for (const [i, item] of value.entries()) {
     const at = `[${i}]`;
-    if (!isObj(item)) {
-      bad(at, "must be an object");
-      continue;
+    const hasS3 = isObj(item) && item.s3 !== undefined;
+    const hasEcr = isObj(item) && item.ecr !== undefined;
+    if (!isObj(item)) problems.push({ field: at, reason: "must be an object" });
+    else if (hasS3 === hasEcr) problems.push({ field: at, reason: "give exactly one of s3 {bucket, prefix} or ecr {repository, tag}" });
+    else {
+      const r = (hasS3 ? S3ReleaseSourceSchema : EcrReleaseSourceSchema).safeParse(item);
+      if (r.success) out.push({ at, source: r.data });
+      else problems.push(...problemsOf(r.error, "").map((p) => ({ field: `${at}${p.field.startsWith("[") || p.field === "" ? "" : "."}${p.field}`, reason: p.reason })));
     }
-    const s = parseOne(item, at, bad);
-    if (s) out.push(s);
   }
-  checkDistinct(out, bad);
-  if (problems.length) throw new ValidationErrors(problems, ReleaseErrorNames.InvalidConfiguration);
-  return out;
-}
-
-function str(o: Obj, key: string, at: string, bad: (f: string, r: string) => void, pattern?: RegExp, hint = ""): string | undefined {
-  const v = o[key];
-  if (typeof v !== "string" || v.length === 0) {
-    bad(`${at}.${key}`, "is required (a non-empty string)");
-    return undefined;
-  }
-  if (pattern && !pattern.test(v)) {
-    bad(`${at}.${key}`, `'${v}' ${hint}`);
-    return undefined;
-  }
-  return v;
-}
-
-function parseOne(o: Obj, at: string, bad: (f: string, r: string) => void): ReleaseSource | undefined {
-  const name = str(o, "name", at, bad, NAME, "must be 1-32 of A-Z a-z 0-9 _ - (it starts every release's execution name)");
-  const application = str(o, "application", at, bad);
-  const deploymentGroup = str(o, "deploymentGroup", at, bad);
-  const platform = o.platform ?? "lambda";
-  if (platform === "ecs") bad(`${at}.platform`, "ECS releases are not supported yet (they come with the load-balancer deployments); use lambda");
-  else if (platform !== "lambda") bad(`${at}.platform`, `must be one of ${RELEASE_PLATFORMS.join(", ")}, got '${String(platform)}'`);
-  const deployment = o.deployment ?? {};
-  if (!isObj(deployment)) bad(`${at}.deployment`, "must be an object of deployment settings");
-  else for (const k of Object.keys(deployment)) if (!SETTINGS.includes(k)) bad(`${at}.deployment.${k}`, `is not a release deployment setting (one of ${SETTINGS.join(", ")})`);
-  const hasS3 = o.s3 !== undefined;
-  const hasEcr = o.ecr !== undefined;
-  if (hasS3 === hasEcr) {
-    bad(at, "give exactly one of s3 {bucket, prefix} or ecr {repository, tag}");
-    return undefined;
-  }
-  const base = { name: name ?? "", platform: "lambda" as const, application: application ?? "", deploymentGroup: deploymentGroup ?? "", deployment: (isObj(deployment) ? deployment : {}) as ReleaseDeploymentSettings };
-  if (hasS3) {
-    for (const k of Object.keys(o)) if (![...COMMON, "s3", "functions", "codePackage"].includes(k)) bad(`${at}.${k}`, "is not an S3 release source field (s3, functions, codePackage)");
-    if (!isObj(o.s3)) {
-      bad(`${at}.s3`, "must be an object {bucket, prefix}");
-      return undefined;
-    }
-    const bucket = str(o.s3, "bucket", `${at}.s3`, bad, BUCKET, "is not a valid S3 bucket name");
-    const prefix = o.s3.prefix ?? "";
-    if (typeof prefix !== "string") bad(`${at}.s3.prefix`, "must be a string (may be empty)");
-    const codePackage = o.codePackage ?? DEFAULT_CODE_PACKAGE;
-    if (typeof codePackage !== "string" || !/\.zip$/.test(codePackage) || codePackage.startsWith("/") || codePackage.split("/").includes("..")) {
-      bad(`${at}.codePackage`, "must be a relative path to a .zip inside the bundle");
-    }
-    const functions = parseTargets(o.functions, `${at}.functions`, bad);
-    return { ...base, s3: { bucket: bucket ?? "", prefix: String(prefix) }, functions, codePackage: String(codePackage) };
-  }
-  for (const k of Object.keys(o)) if (![...COMMON, "ecr", "function", "hooks"].includes(k)) bad(`${at}.${k}`, "is not an ECR release source field (ecr, function, hooks)");
-  if (!isObj(o.ecr)) {
-    bad(`${at}.ecr`, "must be an object {repository, tag}");
-    return undefined;
-  }
-  const repository = str(o.ecr, "repository", `${at}.ecr`, bad, REPOSITORY, "is not a valid ECR repository name");
-  const tag = o.ecr.tag ?? DEFAULT_ECR_TAG;
-  if (typeof tag !== "string" || (tag !== "" && !TAG.test(tag))) bad(`${at}.ecr.tag`, "must be an image tag, or \"\" for any tag");
-  if (!isObj(o.function)) bad(`${at}.function`, "is required for an ECR source: {name, alias} of the container-image function");
-  const fn = isObj(o.function) ? parseTarget(o.function, `${at}.function`, bad) : { name: "", alias: "" };
-  const hooks = isObj(o.hooks) ? o.hooks : {};
-  const hook = (k: string): string | null => {
-    const v = hooks[k];
-    if (v === undefined || v === null) return null;
-    if (typeof v !== "string" || !v) bad(`${at}.hooks.${k}`, "must be a function name");
-    return typeof v === "string" ? v : null;
-  };
-  return {
-    ...base,
-    ecr: { repository: repository ?? "", tag: String(tag) },
-    function: fn,
-    hooks: { beforeAllowTraffic: hook("beforeAllowTraffic"), afterAllowTraffic: hook("afterAllowTraffic") },
-  };
-}
-
-function parseTarget(o: Obj, at: string, bad: (f: string, r: string) => void): ReleaseTarget {
-  for (const k of Object.keys(o)) if (k !== "name" && k !== "alias") bad(`${at}.${k}`, "is not a target field (name, alias)");
-  const name = str(o, "name", at, bad, FUNCTION_NAME, "must be a Lambda function name (1-64 of A-Z a-z 0-9 _ -; not an ARN)");
-  const alias = str(o, "alias", at, bad, ALIAS_NAME, "must be a Lambda alias name (1-128 of A-Z a-z 0-9 _ -, not only digits)");
-  return { name: name ?? "", alias: alias ?? "" };
-}
-
-/** An S3 source's `functions`: a non-empty list of {name, alias}, each once. */
-function parseTargets(raw: unknown, at: string, bad: (f: string, r: string) => void): ReleaseTarget[] {
-  if (!Array.isArray(raw) || raw.length === 0) {
-    bad(at, "is required: the [{name, alias}] this source's uploads may deploy (an appspec naming anything else is refused)");
-    return [];
-  }
-  const out: ReleaseTarget[] = [];
-  for (const [i, item] of raw.entries()) {
-    if (!isObj(item)) bad(`${at}[${i}]`, "must be an object {name, alias}");
-    else out.push(parseTarget(item, `${at}[${i}]`, bad));
-  }
+  if (problems.length) throw invalid(problems);
   return out;
 }
 
 /**
- * Names are unique, no event can match two sources (releases of one upload never race each other),
- * and a function:alias belongs to one source only (a source owns its targets).
+ * `sources` plus `more` (the groups' release sections), checked together: names are unique, no event can match two
+ * sources (releases of one upload never race each other), and a function:alias belongs to one source only.
  */
-function checkDistinct(sources: ReleaseSource[], bad: (f: string, r: string) => void): void {
+export function checkedSources(sources: LabelledSource[], more: LabelledSource[]): LabelledSource[] {
+  const all = [...sources, ...more];
+  const problems: Problem[] = [];
   const owner = new Map<string, string>();
-  for (const [i, s] of sources.entries()) {
-    for (const t of targetsOf(s)) {
+  for (const { at, source } of all) {
+    for (const t of targetsOf(source)) {
       const key = `${t.name}:${t.alias}`;
       const first = owner.get(key);
-      if (first !== undefined) bad(`[${i}]`, `${key} is already a target of ${first}: a function and alias belong to one release source`);
-      else owner.set(key, `[${i}]`);
+      if (first !== undefined) problems.push({ field: at, reason: `${key} is already a target of ${first}: a function and alias belong to one release source` });
+      else owner.set(key, at);
     }
   }
-  for (const [i, a] of sources.entries()) {
-    for (const [j, b] of sources.entries()) {
-      if (j <= i) continue;
-      if (a.name === b.name) bad(`[${j}].name`, `'${b.name}' is also the name of [${i}]`);
+  for (const [i, { at: atA, source: a }] of all.entries()) {
+    for (const { at: atB, source: b } of all.slice(i + 1)) {
+      if (a.name === b.name) problems.push({ field: `${atB}.name`, reason: `'${b.name}' is also the name of ${atA}` });
       if ("s3" in a && "s3" in b && a.s3.bucket === b.s3.bucket && (a.s3.prefix.startsWith(b.s3.prefix) || b.s3.prefix.startsWith(a.s3.prefix))) {
-        bad(`[${j}].s3.prefix`, `overlaps [${i}] (bucket ${a.s3.bucket}, prefixes '${a.s3.prefix}' and '${b.s3.prefix}'): an upload could start two releases`);
+        problems.push({ field: `${atB}.s3.prefix`, reason: `overlaps ${atA} (bucket ${a.s3.bucket}, prefixes '${a.s3.prefix}' and '${b.s3.prefix}'): an upload could start two releases` });
       }
       if ("ecr" in a && "ecr" in b && a.ecr.repository === b.ecr.repository && (a.ecr.tag === b.ecr.tag || a.ecr.tag === "" || b.ecr.tag === "")) {
-        bad(`[${j}].ecr.tag`, `overlaps [${i}] (repository ${a.ecr.repository}, tags '${a.ecr.tag}' and '${b.ecr.tag}'): a push could start two releases`);
+        problems.push({ field: `${atB}.ecr.tag`, reason: `overlaps ${atA} (repository ${a.ecr.repository}, tags '${a.ecr.tag}' and '${b.ecr.tag}'): a push could start two releases` });
       }
     }
+  }
+  if (problems.length) throw invalid(problems);
+  return all;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => Boolean(v) && typeof v === "object" && !Array.isArray(v);
+const invalid = (problems: Problem[]) => new ValidationErrors(problems, ReleaseErrorNames.InvalidConfiguration);
+
+function jsonOf(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch (e) {
+    throw invalid([{ field: "RELEASE_SOURCES", reason: `not JSON: ${(e as Error).message}` }]);
   }
 }

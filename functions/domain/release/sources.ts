@@ -1,3 +1,4 @@
+import type { ReleaseSource } from "./source-config.js";
 import type { Trigger } from "./trigger.js";
 
 /**
@@ -10,60 +11,10 @@ import type { Trigger } from "./trigger.js";
  * the hooks, and an appspec naming anything else is refused before any code changes. An ECR source
  * names a repository and tag and, having no appspec, the one function, alias and hooks.
  * `platform` is `lambda` for now; ECS services arrive with the load-balancer deployments and get
- * their own branch of the release workflow's dispatch (a Choice on `platform`).
+ * their own branch of the release workflow's dispatch (a Choice on `platform`). The shapes are zod schemas
+ * (source-config.ts); a deployment group's `release` section declares a source too (groups/releases.ts).
  */
-export const RELEASE_PLATFORMS = ["lambda"] as const;
-export const DEFAULT_CODE_PACKAGE = "function.zip";
-/** CodePipeline's ECR source defaults to `latest`; an empty tag matches any tag (codepipeline-spec §4.3). */
-export const DEFAULT_ECR_TAG = "latest";
 export const DEFAULT_RELEASE_CONFIG = "CodeDeployDefault.LambdaAllAtOnce";
-
-/** Settings copied into the deploy-lambda input (validated there, by Prepare, like any deployment). */
-export interface ReleaseDeploymentSettings {
-  deploymentConfig?: unknown;
-  alarms?: string[];
-  autoRollback?: unknown;
-  alarmPollSeconds?: number;
-  alarmMonitoring?: string;
-  ignorePollAlarmFailure?: boolean;
-  metricGates?: unknown;
-  hookTimeoutSeconds?: number;
-}
-
-interface SourceBase {
-  name: string;
-  platform: "lambda";
-  application: string;
-  deploymentGroup: string;
-  deployment: ReleaseDeploymentSettings;
-}
-
-/** A function and alias a source may deploy. Names are exact and case-sensitive, as Lambda's are. */
-export interface ReleaseTarget {
-  name: string;
-  alias: string;
-}
-
-export interface S3ReleaseSource extends SourceBase {
-  s3: { bucket: string; prefix: string };
-  /** The only functions and aliases this source's appspecs may name (at least one). */
-  functions: ReleaseTarget[];
-  /** Path inside the bundle of the function's code package; when present, the release publishes it. */
-  codePackage: string;
-}
-
-export interface EcrReleaseSource extends SourceBase {
-  ecr: { repository: string; tag: string };
-  function: ReleaseTarget;
-  hooks: { beforeAllowTraffic: string | null; afterAllowTraffic: string | null };
-}
-
-export type ReleaseSource = S3ReleaseSource | EcrReleaseSource;
-
-/** What a source may deploy: its `functions` (S3) or its one `function` (ECR). */
-export function targetsOf(source: ReleaseSource): ReleaseTarget[] {
-  return "s3" in source ? source.functions : [source.function];
-}
 
 
 export type SourceMatch = { source: ReleaseSource; bundleType?: string } | { ignored: string };

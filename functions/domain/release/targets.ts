@@ -1,6 +1,6 @@
 import { ValidationErrors } from "../errors.js";
 import { ReleaseErrorNames } from "./errors.js";
-import { type ReleaseSource, type ReleaseTarget, targetsOf } from "./sources.js";
+import { type ReleaseSource, type ReleaseTarget, targetsOf } from "./source-config.js";
 
 /**
  * Who a release may touch, decided before anything in the account changes:

@@ -13,12 +13,16 @@ export type Problem = { field: string; reason: string };
 /** What a value is, in the words of an error message (`null`, `array`, `number`, ...). */
 export const kind = (v: unknown): string => (v === null ? "null" : Array.isArray(v) ? "array" : typeof v);
 
-/** A required, non-empty string; `rule` (pattern + what it means) checks its form. */
-export function text(rule?: { pattern: RegExp; means: string }) {
+/**
+ * A required, non-empty string; `rule` (pattern + what it means) checks its form. With `quote`, the message
+ * starts with the value itself (`'Bad_Bucket' is not a valid S3 bucket name`), for names a reader must spot.
+ */
+export function text(rule?: { pattern: RegExp; means: string; quote?: boolean }) {
   const s = z
     .string({ error: (iss) => (iss.input === undefined || iss.input === null ? "is required" : `must be a string, got ${kind(iss.input)}`) })
     .min(1, { error: "is required", abort: true });
-  return rule ? s.regex(rule.pattern, { error: rule.means }) : s;
+  if (!rule) return s;
+  return s.regex(rule.pattern, { error: (iss) => (rule.quote ? `'${String(iss.input)}' ${rule.means}` : rule.means) });
 }
 
 /** A boolean that may be left out (`null` too): `true` or `false`, nothing truthy. */
@@ -32,10 +36,13 @@ export const intIn = (min: number, max: number) =>
     .max(max, { error: `must be an integer from ${min} to ${max}` })
     .nullish();
 
-/** An object that names its fields in the error when it is something else, and refuses unknown keys. */
-export function record<T extends z.core.$ZodLooseShape>(shape: T, what: string, unknownKey = "unknown field") {
+/**
+ * An object that names its fields in the error when it is something else, and refuses unknown keys (`unknownKey`
+ * says what belongs there instead); `missing` is the message when it is left out.
+ */
+export function record<T extends z.core.$ZodLooseShape>(shape: T, what: string, unknownKey = "unknown field", missing = "is required") {
   return z.strictObject(shape, {
-    error: (iss) => (iss.code === "unrecognized_keys" ? unknownKey : iss.input === undefined ? "is required" : `must be an object ${what}`),
+    error: (iss) => (iss.code === "unrecognized_keys" ? unknownKey : iss.input === undefined ? missing : `must be an object ${what}`),
   });
 }
 

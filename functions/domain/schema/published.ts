@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { DeployLambdaInputSchema } from "../deployment/input.js";
 import { GroupDeploymentSchema, GroupsFileSchema } from "../groups/index.js";
+import { ReleasesFileSchema } from "../release/source-config.js";
 
 /**
  * The JSON Schemas published in the package (schemas/<name>.schema.json), generated from the zod schemas the code
@@ -9,6 +10,7 @@ import { GroupDeploymentSchema, GroupsFileSchema } from "../groups/index.js";
  */
 export const PUBLISHED_SCHEMAS = {
   groups: GroupsFileSchema,
+  releases: ReleasesFileSchema,
   "deploy-lambda-input": z.union([DeployLambdaInputSchema, GroupDeploymentSchema]).meta({
     title: "stepdeploy deploy-lambda input",
     description: "The deploy-lambda state machine's input: the full input (docs/deploy-lambda-input.md) or a group plus a revision (docs/groups.md).",

@@ -139,7 +139,7 @@ export async function simulateRelease(scenario: ReleaseScenario, opts: { onLine?
       const { account } = world;
       const actions: string[] = [];
       const routing = routingOf(world, scenario.trigger);
-      const dispatch = dispatchDecisions(scenario.trigger, process.env.RELEASE_SOURCES);
+      const dispatch = dispatchDecisions(scenario.trigger, process.env);
       const deliver = await act(world, scenario, buckets, actions);
       for (const a of actions) opts.onLine?.(a);
       for (let i = 0; i < (scenario.deliveries ?? 1); i++) {

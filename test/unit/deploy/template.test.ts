@@ -229,13 +229,13 @@ describe("packaged template: bus and functions", () => {
     expect(props.Architectures).toEqual(["arm64"]);
     expect(props.Role).toEqual({ "Fn::GetAtt": [roleOf(key), "Arn"] });
     const ownVariables: Record<string, string[]> = {
-      dispatchRelease: ["RELEASE_SOURCES", "RELEASE_STATE_MACHINE_ARN"],
+      dispatchRelease: ["RELEASE_SOURCES", "DEPLOYMENT_GROUPS", "RELEASE_STATE_MACHINE_ARN"],
       start: ["HOOK_FUNCTION_PATTERN", "DEPLOYMENT_GROUPS"],
       notifyTriggers: ["DEPLOYMENT_GROUPS"],
       ecsStart: ["HOOK_FUNCTION_PATTERN"],
       watchBake: ["BAKE_WATCHER_STATE_MACHINE_ARN"],
       checkBake: ["BAKE_WATCHER_STATE_MACHINE_ARN"],
-      planRelease: ["RELEASE_SOURCES", "HOOK_FUNCTION_PATTERN", "OWN_FUNCTION_PREFIX"],
+      planRelease: ["RELEASE_SOURCES", "DEPLOYMENT_GROUPS", "HOOK_FUNCTION_PATTERN", "OWN_FUNCTION_PREFIX"],
     };
     const own = ownVariables[key] ?? [];
     const variables = (props.Environment as { Variables: Record<string, Json> }).Variables;
@@ -246,6 +246,10 @@ describe("packaged template: bus and functions", () => {
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     });
     expect(Object.keys(variables).filter((k) => own.includes(k))).toEqual(own);
+    // Lambda allows 4 KB of environment variables per function (keys and values; a Ref or Sub resolves to an ARN or
+    // name of well under 256 bytes).
+    const bytes = Object.entries(variables).reduce((n, [k, v]) => n + Buffer.byteLength(k) + (typeof v === "string" ? Buffer.byteLength(v) : 256), 0);
+    expect(bytes).toBeLessThanOrEqual(4096);
   });
 
   it.each(Object.keys(FUNCTIONS))("%s.zip holds only its ESM bundle, at the path the Handler names", async (key) => {

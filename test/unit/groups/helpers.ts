@@ -3,3 +3,6 @@ export const ordersApp = (groups: Record<string, unknown>, extra: Record<string,
   applications: { "orders-app": { computePlatform: "Lambda", deploymentGroups: groups } },
   ...extra,
 });
+
+/** A custom deployment config `Canary25` (25% for 2 minutes, then the rest), as the groups file declares one. */
+export const canary25 = { deploymentConfigs: { Canary25: { trafficRoutingConfig: { type: "TimeBasedCanary", timeBasedCanary: { canaryPercentage: 25, canaryInterval: 2 } } } } };

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseDeployLambdaInput } from "../../../functions/domain/deployment/input.js";
 import { ValidationErrors } from "../../../functions/domain/errors.js";
-import { ordersApp } from "./helpers.js";
+import { canary25, ordersApp } from "./helpers.js";
 import { deployInputOf, findGroup, inlineAppSpecText, isGroupDeployment, parseGroupDeployment, parseGroups } from "../../../functions/domain/groups/index.js";
 
 const groups = parseGroups(
@@ -16,7 +16,7 @@ const groups = parseGroups(
         queue: true,
       },
     },
-    { deploymentConfigs: { Canary25: { trafficRoutingConfig: { type: "TimeBasedCanary", timeBasedCanary: { canaryPercentage: 25, canaryInterval: 2 } } } } },
+    canary25,
   ),
 );
 const prod = findGroup(groups, "orders-app", "prod");

@@ -67,6 +67,18 @@ describe("release plans from a bundle", () => {
     expect(plan.hooks).toEqual({ beforeAllowTraffic: "123456789012:function:CodeDeployHook_a", afterAllowTraffic: "arn:aws:lambda:us-east-1:123456789012:function:CodeDeployHook_b:live" });
   });
 
+  it("uses the source's hooks (a group's defaults) where the appspec names none, and checks them like the appspec's", () => {
+    const withDefaults = { ...s3Source, hooks: { beforeAllowTraffic: "CodeDeployHook_group_pre", afterAllowTraffic: "CodeDeployHook_group_post" } };
+    const plan = planFromBundle(withDefaults, APPSPEC(props({ Name: "orders", Alias: "live", TargetVersion: "<T>" })), [file("function.zip")], POLICY);
+    // The appspec's BeforeAllowTraffic replaces the default; AfterAllowTraffic keeps it.
+    expect(plan.hooks).toEqual({ beforeAllowTraffic: "CodeDeployHook_pre", afterAllowTraffic: "CodeDeployHook_group_post" });
+    expect(plan.fields.hooks).toEqual({ beforeAllowTraffic: "appspec Hooks[0].BeforeAllowTraffic", afterAllowTraffic: "orders-api.hooks.afterAllowTraffic" });
+    const bad = { ...s3Source, hooks: { beforeAllowTraffic: null, afterAllowTraffic: "myPostHook" } };
+    const r = refusal(() => planFromBundle(bad, APPSPEC(props({ Name: "orders", Alias: "live", TargetVersion: "<T>" })), [file("function.zip")], POLICY));
+    expect(r.name).toBe("Release.HookNotAllowed");
+    expect(r.message).toMatch(/orders-api\.hooks\.afterAllowTraffic: myPostHook does not match hookFunctionPattern/);
+  });
+
   it("refuses a bundle with nothing to deploy, naming the field", () => {
     const r = refusal(() => planFromBundle(s3Source, APPSPEC(props({ Name: "orders", Alias: "live", TargetVersion: "<T>" })), [], POLICY));
     expect(r.name).toBe("Release.NothingToPublish");

@@ -57,8 +57,8 @@ describe("release sources", () => {
     [[{ name: "a", application: "x", deploymentGroup: "g", s3: { bucket: "b1b" }, deployment: { deploymentConfg: "x" } }], "[0].deployment.deploymentConfg: is not a release deployment setting"],
     [
       [
-        { name: "a", application: "x", deploymentGroup: "g", s3: { bucket: "b1b", prefix: "app/" } },
-        { name: "b", application: "x", deploymentGroup: "g", s3: { bucket: "b1b", prefix: "app/v2/" } },
+        { name: "a", application: "x", deploymentGroup: "g", s3: { bucket: "b1b", prefix: "app/" }, functions: fns },
+        { name: "b", application: "x", deploymentGroup: "g", s3: { bucket: "b1b", prefix: "app/v2/" }, functions: [{ name: "f2", alias: "live" }] },
       ],
       "[1].s3.prefix: overlaps [0]",
     ],
@@ -105,9 +105,10 @@ describe("release sources", () => {
 describe("config/releases.cjs (what serverless.yml derives from a stage's sources)", () => {
   it("narrows the rules and grants to the local stage's buckets, prefixes, repositories and tags", () => {
     const c = releasesConfig.forStage("local");
-    expect(c.s3EventDetail).toEqual({ bucket: { name: ["orders-releases"] }, object: { key: [{ prefix: "orders-api/" }] } });
+    // orders-beta/ is the orders-beta deployment group's release section (config/groups.local.yml).
+    expect(c.s3EventDetail).toEqual({ bucket: { name: ["orders-releases"] }, object: { key: [{ prefix: "orders-api/" }, { prefix: "orders-beta/" }] } });
     expect(c.ecrEventDetail).toEqual({ "action-type": ["PUSH"], result: ["SUCCESS"], "repository-name": ["media/thumbnailer"], "image-tag": ["release"] });
-    expect(c.bundleObjectArns).toEqual(["arn:aws:s3:::orders-releases/orders-api/*"]);
+    expect(c.bundleObjectArns).toEqual(["arn:aws:s3:::orders-releases/orders-api/*", "arn:aws:s3:::orders-releases/orders-beta/*"]);
     // Code may be uploaded and published only to the sources' own functions (and their versions).
     const fn = (name: string) => ({ "Fn::Sub": `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${name}` });
     expect(c.releaseFunctionArns).toEqual([fn("orders"), fn("orders:*"), fn("thumbnailer"), fn("thumbnailer:*")]);

@@ -1,0 +1,38 @@
+import { EcrReleaseSourceSchema, type LabelledSource, type ReleaseSource, S3ReleaseSourceSchema } from "../release/source-config.js";
+import type { DeploymentGroup, Groups } from "./groups.js";
+
+/**
+ * A deployment group's `release` section is a release source (docs/releases.md) whose target, hooks and deployment
+ * settings are the group's: an S3 upload under its prefix or an ECR push to its repository releases to the group's
+ * function and alias with the group's config, alarms, auto rollback, alarm monitoring and metric gates, as
+ * `stepdeploy deploy --application --deployment-group` would. The dispatcher and the plan read these beside
+ * config/releases.<stage>.json, checked together (one owner per function:alias, no two sources for one event).
+ */
+export function releaseSourcesOfGroups(groups: Groups): LabelledSource[] {
+  return groups.groups.flatMap((g) => (g.release ? [{ at: `applications.${g.application}.deploymentGroups.${g.deploymentGroup}.release`, source: releaseSourceOf(groups, g) }] : []));
+}
+
+function releaseSourceOf(groups: Groups, g: DeploymentGroup): ReleaseSource {
+  const release = g.release as NonNullable<DeploymentGroup["release"]>;
+  const target = { name: g.target.functionName, alias: g.target.alias };
+  const base = {
+    name: release.name,
+    application: g.application,
+    deploymentGroup: g.deploymentGroup,
+    hooks: { beforeAllowTraffic: g.hooks.beforeAllowTraffic, afterAllowTraffic: g.hooks.afterAllowTraffic },
+    deployment: {
+      deploymentConfig: Object.hasOwn(groups.deploymentConfigs, g.deploymentConfigName) ? groups.deploymentConfigs[g.deploymentConfigName] : g.deploymentConfigName,
+      alarms: g.alarms,
+      ignorePollAlarmFailure: g.ignorePollAlarmFailure,
+      autoRollback: g.autoRollback,
+      alarmMonitoring: g.alarmMonitoring,
+      ...(g.alarmPollSeconds ? { alarmPollSeconds: g.alarmPollSeconds } : {}),
+      ...(g.metricGates ? { metricGates: g.metricGates } : {}),
+      hookTimeoutSeconds: g.hooks.timeoutSeconds,
+    },
+  };
+  // Through the same schemas as the file's sources: the defaults are filled in the same way, and the copy a release
+  // execution carries parses back to exactly this (functions/lib/release-input.ts compares the two).
+  if (release.s3) return S3ReleaseSourceSchema.parse({ ...base, s3: release.s3, functions: [target], ...(release.codePackage ? { codePackage: release.codePackage } : {}) });
+  return EcrReleaseSourceSchema.parse({ ...base, ecr: release.ecr, function: target });
+}
