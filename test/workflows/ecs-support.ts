@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ecsWorldOf } from "../../local/account/ecs/index.js";
 import { elbv2WorldOf } from "../../local/account/elbv2/index.js";
+import type { LocalDynamoDb } from "../../local/emulators/dynalite.js";
 import type { ExecutionReport } from "../../local/runtime/runtime.js";
 import { PROJECT_ROOT, scenarioDeploymentId } from "../../local/simulate/run-scenario.js";
 import { openSimWorld, type SimWorld } from "../../local/simulate/world.js";
@@ -45,8 +46,8 @@ export function routeWeights(world: SimWorld, resource: string) {
  * Runs an ECS scenario on the real deploy-ecs state machine; `during` is called once the execution runs (to act
  * mid-run), and the world stays open for the caller to inspect (close it with `world.close()`).
  */
-export async function runEcs(s: EcsScenario, during?: (world: SimWorld, executionArn: string) => Promise<void> | void): Promise<EcsRun> {
-  const world = await openSimWorld(s.account, { timeline: s.timeline ?? [] });
+export async function runEcs(s: EcsScenario, during?: (world: SimWorld, executionArn: string) => Promise<void> | void, opts: { dynamo?: LocalDynamoDb } = {}): Promise<EcsRun> {
+  const world = await openSimWorld(s.account, { timeline: s.timeline ?? [], ...(opts.dynamo ? { dynamo: opts.dynamo } : {}) });
   const deploymentId = (s.input.deploymentId as string | undefined) ?? scenarioDeploymentId(s.name);
   const report = await world.within(async () => {
     const run = await world.startDeployment({ ...s.input, deploymentId }, "deploy-ecs");

@@ -56,10 +56,15 @@ export function listenerWeightsRouter(lb: LoadBalancerPort) {
       if (!isExactly(target, r.targetGroups, weight)) throw conflict(target, now, `does not serve ${weight}% on green`);
       return now;
     },
-    /** Back to 100% on blue unless someone else changed the route; a route at one of our own weights is restored from there. */
+    /**
+     * Back to 100% on blue unless someone else changed the route; a route at one of our own weights is restored from
+     * there. A route that already sends everything to blue, in whatever form (the original single-target forward, or
+     * blue at any weight beside green at 0), is restored: nothing is written.
+     */
     async restore(target: ListenerWeightsTarget, expectedRevision: string, ownWeights: number[] = []): Promise<RouteRestore> {
       const r = await lb.readRoute(target.routeArn);
       const now = reading(target, r);
+      if (now.weight === 0) return { restored: true, reading: now };
       const ours = now.revision === expectedRevision || [0, ...ownWeights].some((w) => isExactly(target, r.targetGroups, w));
       if (!ours) return { restored: false, reading: now, reason: conflict(target, now, "was not restored").message };
       return { restored: true, reading: await write(target, 0, now.revision) };

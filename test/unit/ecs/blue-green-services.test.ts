@@ -174,6 +174,28 @@ describe("the end: cleanup or rollback", () => {
     ]);
   });
 
+  // Found by the whole-deployment fault injection: an execution aborted after its own rollback had put the test route
+  // back in its original form (a single forward to blue) left the replacement running, because the janitor took that
+  // form for another writer's.
+  it.each([
+    ["the original single forward to blue", { "web-blue": 1 }],
+    ["blue at any weight beside green at 0", { "web-blue": 7, "web-green": 0 }],
+  ])("rollback (and the janitor's, knowing no revision) counts a route already all on blue as restored: %s", async (_what, forward) => {
+    const { p, replacement } = await installed();
+    h.account.applyTimeline([
+      { atSeconds: 0, listener: "web:80", forward },
+      { atSeconds: 0, listener: "web:8080", forward },
+    ]);
+    const modifies = () => h.account.callCounts((c) => c.operation === "ModifyListener")["ELBv2.ModifyListener"] ?? 0;
+    const before = modifies();
+    const result = await rollBackEcs(deps, { target, pair: p, config: "c", prodRevision: "", testRevision: "", ownWeights: [], replacement });
+    expect([result.prod.restored, result.test?.restored, result.replacementDeleted]).toEqual([true, true, true]);
+    expect(modifies() - before).toBe(0);
+    expect([weights("web:80"), weights("web:8080")]).toEqual([forward, forward]);
+    // The replacement is deleted (gone, or DRAINING while its tasks stop); the primary is the original.
+    expect(taskSets().filter((t) => t[0] !== "DRAINING")).toEqual([["PRIMARY", "web:1", "STEADY_STATE"]]);
+  });
+
   it("rollback leaves a route another writer changed alone, and keeps the replacement serving it", async () => {
     const { p, replacement } = await installed();
     h.account.applyTimeline([{ atSeconds: 0, listener: "web:80", forward: { "web-blue": 30, "web-green": 70 } }]);
