@@ -2,11 +2,10 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { sdkRegion } from "../../functions/adapters/clients.js";
 import type { OwnedResource } from "../../local/run/owned-resources.js";
-import { type RunReport, runInput } from "../../local/run/run-input.js";
+import { machineFor, type RunReport, runInput } from "../../local/run/run-input.js";
 import { RunRefused } from "../../local/run/run-modes.js";
 import { chooseEndpoint } from "../endpoint.js";
 import { type CommandIO, ExitCode } from "../io.js";
-import { isEcsInput } from "../../functions/domain/ecs/input.js";
 
 const USAGE = `usage: stepdeploy run <input.json> [--endpoint <http(s) url>] [--table <name>] [--event-bus <name>] [--real-time] [--json] [--verbose]
 
@@ -31,6 +30,7 @@ function printReport(io: CommandIO, report: RunReport, targetVersion: unknown): 
   }
   io.out(`${report.clock === "real" ? "wall clock" : "compressed clock"}: ${report.startedAt} -> ${report.endedAt}`);
   if (report.finalAlias) io.out(`alias: FunctionVersion ${report.finalAlias.functionVersion}, routing ${JSON.stringify(report.finalAlias.additionalVersionWeights)}`);
+  for (const [route, weights] of Object.entries(report.finalRoutes ?? {})) io.out(`${route}: ${Object.entries(weights).map(([tg, w]) => `${tg}=${w}`).join(", ")}`);
 }
 
 export default async function run(argv: string[], io: CommandIO): Promise<number> {
@@ -75,8 +75,8 @@ export default async function run(argv: string[], io: CommandIO): Promise<number
     return ExitCode.Usage;
   }
   const input = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
-  // The input says which workflow it is: an ECS group (`ecs`) runs deploy-ecs.
-  const machine = values.machine ?? (isEcsInput(input) ? "deploy-ecs" : "deploy-lambda");
+  // The input says which workflow it is: an ECS input (`ecs`) runs deploy-ecs.
+  const machine = values.machine ?? machineFor(input);
   const realTime = values["real-time"] ?? false;
   if (!values.json) io.out(`running ${machine} against ${endpoint ?? "the AWS endpoints"} in ${region}${realTime ? " in real time" : " (waits compressed)"}`);
   let report: RunReport;

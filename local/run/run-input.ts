@@ -1,5 +1,7 @@
 import { GetAliasCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { createElbv2Adapter } from "../../functions/adapters/elbv2.js";
 import { newDeploymentId } from "../../functions/domain/deployment/ids.js";
+import { isEcsInput } from "../../functions/domain/ecs/input.js";
 import { useClock } from "../../functions/lib/clock.js";
 import { SimClock } from "../clock.js";
 import { stackOwnedNames } from "../runtime/owned-names.js";
@@ -35,6 +37,8 @@ export interface RunReport {
   /** The registry table and event bus: created by this run, or used as found. */
   owned: OwnedResource[];
   finalAlias?: { functionVersion: string; additionalVersionWeights: Record<string, number> };
+  /** ECS: what the production (and test) route forwards at the end, by target group name. */
+  finalRoutes?: Record<string, Record<string, number>>;
   timeline: { atSeconds: number; at: string; weight: number }[];
   events: { atSeconds: number; detail: Record<string, unknown> }[];
   stats: ExecutionReport["stats"];
@@ -100,7 +104,7 @@ export async function runInput(rawInput: Record<string, unknown>, opts: RunOptio
         const restoreClock = useClock(() => clock.now());
         const runtime = new LocalRuntime(root, clock, { realTime, names: { table: names.table.name, eventBus: names.eventBus.name } });
         const startedAt = clock.date().toISOString();
-        const exec = runtime.start(opts.machine ?? "deploy-lambda", { ...input, deploymentId }, {
+        const exec = runtime.start(opts.machine ?? machineFor(input), { ...input, deploymentId }, {
           executionName: deploymentId,
           onTrace: (t) => t.kind === "entered" && opts.onProgress?.(`t+${Math.round(t.atSeconds)}s ${t.state}`),
         });
@@ -117,7 +121,7 @@ export async function runInput(rawInput: Record<string, unknown>, opts: RunOptio
           endedAt,
           notices,
           owned,
-          finalAlias: await readAlias(String(input.functionName), String(input.alias)),
+          ...(isEcsInput(input) ? { finalRoutes: await readRoutes(input) } : { finalAlias: await readAlias(String(input.functionName), String(input.alias)) }),
           timeline,
           events,
           stats: result.stats,
@@ -144,6 +148,23 @@ function readCalls(result: ExecutionReport, startMs: number): Pick<RunReport, "t
     }
   }
   return { timeline, events };
+}
+
+/** The state machine an input is for: an ECS input (`ecs`) runs deploy-ecs, anything else deploy-lambda. */
+export const machineFor = (input: Record<string, unknown>): string => (isEcsInput(input) ? "deploy-ecs" : "deploy-lambda");
+
+/** The routes of an ECS input (`prodTrafficRoute`, `testTrafficRoute`: a listener or rule ARN) as the endpoint has them now. */
+async function readRoutes(input: Record<string, unknown>): Promise<Record<string, Record<string, number>>> {
+  const ecs = (input.ecs ?? {}) as Record<string, { listenerArn?: string; ruleArn?: string } | undefined>;
+  const lb = createElbv2Adapter();
+  const out: Record<string, Record<string, number>> = {};
+  for (const which of ["prodTrafficRoute", "testTrafficRoute"]) {
+    const arn = ecs[which]?.listenerArn ?? ecs[which]?.ruleArn;
+    if (!arn) continue;
+    const route = await lb.readRoute(arn).catch(() => undefined);
+    if (route) out[which] = Object.fromEntries(route.targetGroups.map((g) => [g.targetGroupArn.split("/")[1] ?? g.targetGroupArn, g.weight]));
+  }
+  return out;
 }
 
 async function readAlias(functionName: string, alias: string): Promise<RunReport["finalAlias"]> {

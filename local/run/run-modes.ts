@@ -1,3 +1,5 @@
+import { isEcsInput } from "../../functions/domain/ecs/input.js";
+
 /**
  * What `stepdeploy run` can run on this machine, decided from the input before anything is created or called.
  * The local runner is the Step Functions service of its own executions (task tokens are answered in-process), but
@@ -54,6 +56,13 @@ export function decideRunModes(input: Record<string, unknown>, opts: { realTime:
       field: "metricGates",
       reason:
         "without --real-time the run's clock jumps through each bake, ahead of the endpoint's, so a gate would read a CloudWatch window that has not happened yet; add --real-time (the bakes then take their real length), or try the gates with `stepdeploy simulate`",
+    });
+  }
+  if (isEcsInput(input) && !opts.realTime) {
+    problems.push({
+      field: "ecs",
+      reason:
+        "deploy-ecs waits for the replacement's tasks to start and its targets to pass their health checks at the endpoint, which take real time; without --real-time the run's clock jumps through those waits, ahead of the endpoint's, and would declare a healthy replacement unhealthy; add --real-time, or try the deployment with `stepdeploy simulate` (events/ecs/scenarios)",
     });
   }
   if (problems.length > 0) throw new RunRefused(problems);
