@@ -4,11 +4,11 @@ import { describe, expect, it } from "vitest";
 import { SimAccount } from "../../local/account/index.js";
 import { elbv2WorldOf } from "../../local/account/elbv2/index.js";
 import { SimClock } from "../../local/clock.js";
-import { type LocalDynamoDb, startDynalite } from "../../local/emulators/dynalite.js";
 import { runInput } from "../../local/run/run-input.js";
 import { RunRefused } from "../../local/run/run-modes.js";
 import { WallClock } from "../../local/runtime/wall-clock.js";
 import { PROJECT_ROOT } from "../../local/simulate/run-scenario.js";
+import { withEndpoint } from "../support/endpoint.js";
 import { loadEcsScenario } from "./ecs-support.js";
 
 /**
@@ -27,16 +27,6 @@ function userResources(clock: SimClock): SimAccount {
   return SimAccount.fromSetup({ ...SCENARIO.account, ecs, hooks: account.hooks.map((h) => ({ ...h, latencySeconds: 0 })) }, { clock });
 }
 
-async function withEndpoint<T>(account: SimAccount, fn: (endpoint: string, db: LocalDynamoDb) => Promise<T>): Promise<T> {
-  const server = await account.serve();
-  const db = await startDynalite("someone-elses-table");
-  try {
-    return await fn(server.endpoint, db);
-  } finally {
-    await server.close();
-    await db.close();
-  }
-}
 
 describe("stepdeploy run --endpoint with an ECS input", () => {
   it("without --real-time it is refused before anything is created, saying why and what to use", async () => {

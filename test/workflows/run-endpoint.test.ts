@@ -11,6 +11,7 @@ import { type LocalDynamoDb, startDynalite } from "../../local/emulators/dynalit
 import { runInput } from "../../local/run/run-input.js";
 import { RunRefused } from "../../local/run/run-modes.js";
 import { PROJECT_ROOT } from "../../local/simulate/run-scenario.js";
+import { withEndpoint } from "../support/endpoint.js";
 
 /**
  * `stepdeploy run --endpoint`: the workflow runs locally and talks only HTTP, with the real AWS wire protocols, to
@@ -47,17 +48,6 @@ async function tableExists(db: LocalDynamoDb, name: string): Promise<boolean> {
   );
 }
 
-/** A served account and an empty DynamoDB for one test; `fn` gets both endpoints. */
-async function withEndpoint<T>(account: SimAccount, fn: (endpoint: string, db: LocalDynamoDb) => Promise<T>): Promise<T> {
-  const server = await account.serve();
-  const db = await startDynalite("someone-elses-table");
-  try {
-    return await fn(server.endpoint, db);
-  } finally {
-    await server.close();
-    await db.close();
-  }
-}
 
 describe("stepdeploy run --endpoint, nothing of stepdeploy's pre-created", () => {
   let account: SimAccount;
