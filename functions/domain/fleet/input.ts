@@ -1,7 +1,66 @@
-import { ValidationError } from "../errors.js";
+import * as z from "zod";
+import { CODEDEPLOY_NAME } from "../deployment/input.js";
+import { ErrorNames, ValidationError, ValidationErrors } from "../errors.js";
+import { type Problem, parseOrThrow, record, text } from "../schema/fields.js";
 import { resolveServerConfig, type ServerConfig } from "./minimum-healthy.js";
 
-/** The deploy-server state machine's input (docs/ec2.md): self-contained, like deploy-lambda's full input. */
+/**
+ * The deploy-server state machine's input (docs/ec2.md): self-contained, like deploy-lambda's full input. Defined
+ * once as a zod schema: the validation, the types and schemas/deploy-server-input.schema.json come from it; every
+ * problem is reported at once with its field, as `Deploy.InvalidInput`.
+ */
+const INSTANCE_ID = /^(i-[0-9a-f]{8,17}|mi-[0-9a-f]{17})$/;
+
+const TagsSchema = z
+  .record(z.string(), z.union([z.string(), z.array(z.string()).min(1)]), { error: "must map tag keys to a value or a list of values" })
+  .refine((t) => Object.keys(t).length > 0, { error: "must map tag keys to a value or a list of values" })
+  .transform((t) => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, typeof v === "string" ? [v] : v])))
+  .meta({ description: "Managed nodes with every tag: key -> one value or a list of values." });
+
+const TargetSchema = record(
+  {
+    tags: TagsSchema.optional(),
+    instanceIds: z
+      .array(text({ pattern: INSTANCE_ID, means: "must be an EC2 instance id (i-...) or an on-premises managed node id (mi-...)" }), { error: "must be a non-empty list" })
+      .min(1, { error: "must be a non-empty list" })
+      .refine((ids) => new Set(ids).size === ids.length, { error: "lists an instance twice" })
+      .optional(),
+  },
+  '{"tags": {"key": ["value", ...]}} and/or {"instanceIds": [...]}',
+  "unknown field (tags, instanceIds)",
+).refine((t) => t.tags !== undefined || t.instanceIds !== undefined, { error: "needs tags or instanceIds" });
+
+const RevisionSchema = record(
+  {
+    bucket: text(),
+    key: text(),
+    version: text().optional(),
+    eTag: text().meta({ description: "The object's ETag: the instances install exactly this content." }),
+    bundleType: z.enum(["zip", "tar", "tgz"], { error: "must be zip, tar or tgz (an EC2/on-premises revision is an archive)" }),
+  },
+  '{"bucket", "key", "eTag", "bundleType", "version"?}',
+);
+
+export const ServerInputSchema = record(
+  {
+    $schema: z.string().optional(),
+    deploymentId: text({ pattern: /^d-[A-Z0-9]{9}$/, means: "must be d- and 9 uppercase letters or digits" }),
+    application: text(CODEDEPLOY_NAME),
+    deploymentGroup: text(CODEDEPLOY_NAME),
+    deploymentGroupId: text({ pattern: /^[A-Za-z0-9._-]{1,128}$/, means: "1-128 of [A-Za-z0-9._-] (it names a folder on the instance)" })
+      .optional()
+      .meta({ description: "The agent's deployment-group id (names the deployment root's folder); default <application>.<deploymentGroup>." }),
+    target: TargetSchema,
+    revision: RevisionSchema,
+    deploymentConfig: z.unknown().optional().meta({ description: "CodeDeployDefault.OneAtATime (default), HalfAtATime, AllAtOnce, or {minimumHealthyHosts: {type, value}}." }),
+    pollSeconds: z.int({ error: "must be an integer 1-300" }).min(1, { error: "must be an integer 1-300" }).max(300, { error: "must be an integer 1-300" }).default(15),
+    deploymentRoot: z.string().regex(/^(\/|[A-Za-z]:\\)/, { error: "must be an absolute path" }).optional(),
+    description: z.string().max(256, { error: "at most 256 characters" }).optional(),
+  },
+  "with the deployment's fields",
+).meta({ title: "stepdeploy deploy-server input", description: "The deploy-server state machine's input (docs/ec2.md)." });
+
+/** The input as the workflow uses it: defaults filled in, the deployment config resolved. */
 export interface ServerDeploymentInput {
   deploymentId: string;
   application: string;
@@ -17,77 +76,25 @@ export interface ServerDeploymentInput {
   deploymentRoot?: string;
 }
 
-const NAME = /^[A-Za-z0-9._+=,@-]{1,100}$/;
-const KEYS = new Set(["deploymentId", "application", "deploymentGroup", "deploymentGroupId", "target", "revision", "deploymentConfig", "pollSeconds", "deploymentRoot", "description"]);
-
-function text(o: Record<string, unknown>, field: string, check?: RegExp, reason?: string): string {
-  const v = o[field];
-  if (typeof v !== "string" || v === "") throw new ValidationError(field, "required: a non-empty string");
-  if (check && !check.test(v)) throw new ValidationError(field, reason ?? `must match ${check}`);
-  return v;
-}
-
-/** Checks the input and names the first bad field. */
+/** Checks the input; every bad field is named. */
 export function parseServerInput(raw: unknown): ServerDeploymentInput {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new ValidationError("(input)", "must be a JSON object");
-  const o = raw as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (!KEYS.has(k)) throw new ValidationError(k, "unknown field");
-  const deploymentId = text(o, "deploymentId", /^d-[A-Z0-9]{9}$/, "must be d- and 9 uppercase letters or digits");
-  const application = text(o, "application", NAME, "1-100 of [A-Za-z0-9._+=,@-]");
-  const deploymentGroup = text(o, "deploymentGroup", NAME, "1-100 of [A-Za-z0-9._+=,@-]");
-  const deploymentGroupId = o.deploymentGroupId === undefined ? `${application}.${deploymentGroup}` : text(o, "deploymentGroupId", /^[A-Za-z0-9._-]{1,128}$/, "1-128 of [A-Za-z0-9._-] (it names a folder on the instance)");
-  const pollSeconds = o.pollSeconds === undefined ? 15 : o.pollSeconds;
-  if (typeof pollSeconds !== "number" || !Number.isInteger(pollSeconds) || pollSeconds < 1 || pollSeconds > 300) throw new ValidationError("pollSeconds", "must be an integer 1-300");
-  if (o.deploymentRoot !== undefined && (typeof o.deploymentRoot !== "string" || !/^(\/|[A-Za-z]:\\)/.test(o.deploymentRoot))) throw new ValidationError("deploymentRoot", "must be an absolute path");
+  const o = parseOrThrow(ServerInputSchema, raw, { root: "(input)" });
+  let config: ServerConfig;
+  try {
+    config = resolveServerConfig(o.deploymentConfig);
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    throw new ValidationErrors([{ field: e.field, reason: e.message.slice(e.field.length + 2) } satisfies Problem], ErrorNames.InvalidInput);
+  }
   return {
-    deploymentId,
-    application,
-    deploymentGroup,
-    deploymentGroupId,
-    target: parseTarget(o.target),
-    revision: parseRevision(o.revision),
-    config: resolveServerConfig(o.deploymentConfig),
-    pollSeconds,
-    ...(o.deploymentRoot ? { deploymentRoot: o.deploymentRoot as string } : {}),
+    deploymentId: o.deploymentId,
+    application: o.application,
+    deploymentGroup: o.deploymentGroup,
+    deploymentGroupId: o.deploymentGroupId ?? `${o.application}.${o.deploymentGroup}`,
+    target: o.target,
+    revision: o.revision,
+    config,
+    pollSeconds: o.pollSeconds,
+    ...(o.deploymentRoot ? { deploymentRoot: o.deploymentRoot } : {}),
   };
-}
-
-function parseTarget(raw: unknown): ServerDeploymentInput["target"] {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new ValidationError("target", 'required: {"tags": {"key": ["value", ...]}} and/or {"instanceIds": [...]}');
-  const { tags, instanceIds, ...rest } = raw as Record<string, unknown>;
-  const extra = Object.keys(rest)[0];
-  if (extra) throw new ValidationError(`target.${extra}`, "unknown field (tags, instanceIds)");
-  const out: ServerDeploymentInput["target"] = {};
-  if (tags !== undefined) {
-    if (typeof tags !== "object" || tags === null || Array.isArray(tags) || Object.keys(tags).length === 0) throw new ValidationError("target.tags", "must map tag keys to a value or a list of values");
-    out.tags = {};
-    for (const [k, v] of Object.entries(tags)) {
-      const values = typeof v === "string" ? [v] : v;
-      if (!Array.isArray(values) || values.length === 0 || !values.every((x) => typeof x === "string")) throw new ValidationError(`target.tags.${k}`, "must be a string or a non-empty list of strings");
-      out.tags[k] = values as string[];
-    }
-  }
-  if (instanceIds !== undefined) {
-    if (!Array.isArray(instanceIds) || instanceIds.length === 0) throw new ValidationError("target.instanceIds", "must be a non-empty list");
-    instanceIds.forEach((id, k) => {
-      if (typeof id !== "string" || !/^(i-[0-9a-f]{8,17}|mi-[0-9a-f]{17})$/.test(id)) throw new ValidationError(`target.instanceIds[${k}]`, "must be an EC2 instance id (i-...) or an on-premises managed node id (mi-...)");
-    });
-    if (new Set(instanceIds).size !== instanceIds.length) throw new ValidationError("target.instanceIds", "lists an instance twice");
-    out.instanceIds = instanceIds as string[];
-  }
-  if (!out.tags && !out.instanceIds) throw new ValidationError("target", "needs tags or instanceIds");
-  return out;
-}
-
-function parseRevision(raw: unknown): ServerDeploymentInput["revision"] {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new ValidationError("revision", 'required: {"bucket", "key", "eTag", "bundleType", "version"?}');
-  const o = raw as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (!["bucket", "key", "version", "eTag", "bundleType"].includes(k)) throw new ValidationError(`revision.${k}`, "unknown field");
-  const field = (k: string) => {
-    if (typeof o[k] !== "string" || o[k] === "") throw new ValidationError(`revision.${k}`, "required: a non-empty string");
-    return o[k] as string;
-  };
-  const bundleType = field("bundleType");
-  if (!["zip", "tar", "tgz"].includes(bundleType)) throw new ValidationError("revision.bundleType", "must be zip, tar or tgz (an EC2/on-premises revision is an archive)");
-  return { bucket: field("bucket"), key: field("key"), eTag: field("eTag"), bundleType: bundleType as "zip" | "tar" | "tgz", ...(o.version !== undefined ? { version: field("version") } : {}) };
 }

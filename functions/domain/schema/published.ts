@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { DeployLambdaInputSchema } from "../deployment/input.js";
 import { GroupDeploymentSchema, GroupsFileSchema } from "../groups/index.js";
+import { ServerInputSchema } from "../fleet/input.js";
 import { ReleasesFileSchema } from "../release/source-config.js";
 
 /**
@@ -11,6 +12,7 @@ import { ReleasesFileSchema } from "../release/source-config.js";
 export const PUBLISHED_SCHEMAS = {
   groups: GroupsFileSchema,
   releases: ReleasesFileSchema,
+  "deploy-server-input": ServerInputSchema,
   "deploy-lambda-input": z.union([DeployLambdaInputSchema, GroupDeploymentSchema]).meta({
     title: "stepdeploy deploy-lambda input",
     description: "The deploy-lambda state machine's input: the full input (docs/deploy-lambda-input.md) or a group plus a revision (docs/groups.md).",

@@ -2,11 +2,11 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { ValidationErrors } from "../../../functions/domain/errors.js";
 import { parseGroups } from "../../../functions/domain/groups/index.js";
 import { releaseSourcesOfGroups } from "../../../functions/domain/groups/releases.js";
 import { parseReleaseSources } from "../../../functions/domain/release/index.js";
 import { stageReleaseSources } from "../../../functions/lib/release-input.js";
+import { problemsOf } from "../../support/problems.js";
 import { canary25, ordersApp } from "./helpers.js";
 
 const require = createRequire(import.meta.url);
@@ -14,15 +14,7 @@ const groupsConfig = require("../../../config/groups.cjs") as { forStage(stage: 
 const releasesConfig = require("../../../config/releases.cjs") as { forStage(stage: string): { sourcesJson: string }; MAX_RELEASE_ENV_BYTES: number };
 const localEnv = () => ({ RELEASE_SOURCES: releasesConfig.forStage("local").sourcesJson, DEPLOYMENT_GROUPS: groupsConfig.forStage("local").groupsJson });
 
-const problems = (fn: () => unknown): string[] => {
-  try {
-    fn();
-    return [];
-  } catch (e) {
-    expect((e as Error).name).toBe("Release.InvalidConfiguration");
-    return (e as ValidationErrors).problems.map((p) => `${p.field}: ${p.reason}`);
-  }
-};
+const problems = (fn: () => unknown) => problemsOf("Release.InvalidConfiguration", fn);
 
 describe("a deployment group's release section is a release source", () => {
   it("carries the group's target, hooks and deployment settings (custom config resolved)", () => {

@@ -28,6 +28,7 @@ describe("the published schemas, read by a JSON Schema validator as an editor wo
     ["groups", readdirSync("config").filter((f) => /^groups\..+\.yml$/.test(f)).map((f) => `config/${f}`)],
     ["releases", readdirSync("config").filter((f) => /^releases\..+\.json$/.test(f)).map((f) => `config/${f}`)],
     ["deploy-lambda-input", ["events/deploy-lambda.input.json", ...readdirSync("events/groups").filter((f) => f.endsWith(".input.json")).map((f) => `events/groups/${f}`)]],
+    ["deploy-server-input", ["events/server/deploy-server.input.json"]],
   ];
   it.each(examples)("every %s example validates (%j)", (name, files) => {
     expect(files.length).toBeGreaterThan(0);

@@ -1,21 +1,13 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import type { ValidationErrors } from "../../../functions/domain/errors.js";
+import { problemsOf as refused } from "../../support/problems.js";
 import { bundleTypeOfKey, matchSource, parseReleaseSources, targetsOf } from "../../../functions/domain/release/index.js";
 
 const releasesConfig = createRequire(import.meta.url)("../../../config/releases.cjs") as { forStage(stage: string): Record<string, unknown>; NO_SOURCE: string; NO_FUNCTION: string };
 const local = JSON.parse(readFileSync(new URL("../../../config/releases.local.json", import.meta.url), "utf8")).sources as unknown[];
 
-const problemsOf = (raw: unknown) => {
-  try {
-    parseReleaseSources(raw);
-    return [];
-  } catch (e) {
-    expect((e as Error).name).toBe("Release.InvalidConfiguration");
-    return (e as ValidationErrors).problems.map((p) => `${p.field}: ${p.reason}`);
-  }
-};
+const problemsOf = (raw: unknown) => refused("Release.InvalidConfiguration", () => parseReleaseSources(raw));
 
 describe("release sources", () => {
   it("parses every stage's configuration in config/", () => {

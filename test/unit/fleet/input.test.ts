@@ -1,0 +1,59 @@
+import { readFileSync } from "node:fs";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { parseServerInput } from "../../../functions/domain/fleet/input.js";
+import { problemsOf } from "../../support/problems.js";
+
+const example = (): Record<string, unknown> => JSON.parse(readFileSync(new URL("../../../events/server/deploy-server.input.json", import.meta.url), "utf8"));
+
+const problems = (raw: unknown) => problemsOf("Deploy.InvalidInput", () => parseServerInput(raw));
+
+describe("the deploy-server input", () => {
+  it("reads the console example with defaults filled in and the config resolved", () => {
+    const { $schema: _s, pollSeconds: _p, ...rest } = example();
+    expect(parseServerInput(rest)).toEqual({
+      deploymentId: "d-SERVER001",
+      application: "orders",
+      deploymentGroup: "prod",
+      deploymentGroupId: "orders.prod",
+      target: { tags: { app: ["orders"], env: ["prod"] } },
+      revision: { bucket: "orders-revisions", key: "orders/server-v2.zip", version: "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY", eTag: "d41d8cd98f00b204e9800998ecf8427e", bundleType: "zip" },
+      config: { config: "CodeDeployDefault.HalfAtATime", minimumHealthyHosts: { type: "FLEET_PERCENT", value: 50 } },
+      pollSeconds: 15,
+    });
+  });
+
+  it.each([
+    [{ deploymentId: "d-1" }, "deploymentId: must be d- and 9 uppercase letters or digits"],
+    [{ target: {} }, "target: needs tags or instanceIds"],
+    [{ target: { tags: {} } }, "target.tags: must map tag keys to a value or a list of values"],
+    [{ target: { tags: { app: [] } } }, "target.tags.app"],
+    [{ target: { instanceIds: ["i-0123456789abcdef0", "i-0123456789abcdef0"] } }, "target.instanceIds: lists an instance twice"],
+    [{ target: { instanceIds: ["web-1"] } }, "target.instanceIds[0]: must be an EC2 instance id (i-...) or an on-premises managed node id (mi-...)"],
+    [{ target: { names: ["x"] } }, "target.names: unknown field (tags, instanceIds)"],
+    [{ revision: { bucket: "b", key: "k", eTag: "e", bundleType: "YAML" } }, "revision.bundleType: must be zip, tar or tgz"],
+    [{ revision: { bucket: "b", key: "k", bundleType: "zip" } }, "revision.eTag: is required"],
+    [{ pollSeconds: 0 }, "pollSeconds: must be an integer 1-300"],
+    [{ deploymentRoot: "relative/path" }, "deploymentRoot: must be an absolute path"],
+    [{ deploymentConfig: "CodeDeployDefault.LambdaAllAtOnce" }, "deploymentConfig: unknown Server deployment config 'CodeDeployDefault.LambdaAllAtOnce'"],
+    [{ deploymentConfig: { minimumHealthyHosts: { type: "FLEET_PERCENT", value: 100 } } }, "deploymentConfig.minimumHealthyHosts.value: FLEET_PERCENT must be below 100"],
+    [{ instances: 3 }, "instances: unknown field"],
+  ])("refuses %j, naming the field", (over, problem) => {
+    expect(problems({ ...example(), ...over }).join("\n")).toContain(problem);
+  });
+
+  it("reports every problem at once", () => {
+    expect(problems({ ...example(), deploymentId: "x", pollSeconds: 900, revision: { bucket: "b" } }).map((p) => p.split(":")[0])).toEqual(
+      expect.arrayContaining(["deploymentId", "pollSeconds", "revision.key", "revision.eTag", "revision.bundleType"]),
+    );
+  });
+
+  it("accepts any non-empty set of well-formed instance ids, each once, and keeps their order", () => {
+    const id = fc.oneof(fc.stringMatching(/^i-[0-9a-f]{17}$/), fc.stringMatching(/^mi-[0-9a-f]{17}$/));
+    fc.assert(
+      fc.property(fc.uniqueArray(id, { minLength: 1, maxLength: 20 }), (ids) => {
+        expect(parseServerInput({ ...example(), target: { instanceIds: ids } }).target).toEqual({ instanceIds: ids });
+      }),
+    );
+  });
+});
