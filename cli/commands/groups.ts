@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { ValidationErrors } from "../../functions/domain/errors.js";
 import { type DeploymentGroup, findGroup, type Groups, parseGroups } from "../../functions/domain/groups/index.js";
 import { type CommandIO, ExitCode, UsageError } from "../io.js";
+import { checkStageReleases } from "./groups/stage-releases.js";
 
 const USAGE = `usage: stepdeploy groups validate [file] [--stage S] [--json]
        stepdeploy groups list [file] [--stage S] [--json]
@@ -74,7 +75,17 @@ export default async function groups(argv: string[], io: CommandIO): Promise<num
     return ExitCode.Failed;
   }
   if (sub === "validate") {
-    io.out(values.json ? JSON.stringify({ file, valid: true, groups: parsed.groups.length }) : `${file}: valid, ${parsed.groups.length} deployment group${parsed.groups.length === 1 ? "" : "s"}`);
+    let releases: ReturnType<typeof checkStageReleases>;
+    try {
+      releases = checkStageReleases(file, parsed);
+    } catch (e) {
+      if (!(e instanceof ValidationErrors)) throw e;
+      if (values.json) io.out(JSON.stringify({ file, valid: false, problems: e.problems }));
+      else for (const p of e.problems) io.err(`${p.field}: ${p.reason}`);
+      return ExitCode.Failed;
+    }
+    const checked = releases ? `; release sources checked with ${releases.releasesFile} (${releases.fromGroups} from groups, ${releases.fromFile} from the file)` : "";
+    io.out(values.json ? JSON.stringify({ file, valid: true, groups: parsed.groups.length, ...(releases ? { releases } : {}) }) : `${file}: valid, ${parsed.groups.length} deployment group${parsed.groups.length === 1 ? "" : "s"}${checked}`);
     return ExitCode.Ok;
   }
   if (sub === "list") {

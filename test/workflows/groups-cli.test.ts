@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { memoryIO } from "../../cli/io.js";
 import { main } from "../../cli/main.js";
@@ -47,6 +50,25 @@ describe("stepdeploy groups and deploy --application", () => {
   it.each(["config/groups.local.yml", "config/groups.default.yml"])("groups validate %s: the shipped file is valid", async (file) => {
     const r = await cli("groups", "validate", file, "--json");
     expect([r.code, JSON.parse(r.stdout).valid]).toEqual([0, true]);
+  });
+
+  it("groups validate checks a stage's release sections with the stage's release sources file, as one list", async () => {
+    const ok = await cli("groups", "validate", "config/groups.local.yml", "--json");
+    expect(JSON.parse(ok.stdout).releases).toEqual({ releasesFile: "config/releases.local.json", fromFile: 2, fromGroups: 1 });
+    // Copies of the local stage: the orders-beta group's release claims thumbnailer:live (the file's ECR source owns
+    // it), then a prefix inside the file's orders-api/.
+    const dir = mkdtempSync(join(tmpdir(), "groups-"));
+    try {
+      writeFileSync(join(dir, "releases.x.json"), readFileSync("config/releases.local.json", "utf8"));
+      writeFileSync(join(dir, "groups.x.yml"), readFileSync("config/groups.local.yml", "utf8").replace("target: { functionName: orders, alias: beta }", "target: { functionName: thumbnailer, alias: live }"));
+      const owned = await cli("groups", "validate", join(dir, "groups.x.yml"));
+      expect([owned.code, owned.stderr]).toEqual([1, expect.stringContaining("applications.shop.deploymentGroups.orders-beta.release: thumbnailer:live is already a target of releases.x.json sources[1]")]);
+      writeFileSync(join(dir, "groups.x.yml"), readFileSync("config/groups.local.yml", "utf8").replace("prefix: orders-beta/", "prefix: orders-api/v2/"));
+      const overlap = await cli("groups", "validate", join(dir, "groups.x.yml"));
+      expect([overlap.code, overlap.stderr]).toEqual([1, expect.stringContaining("applications.shop.deploymentGroups.orders-beta.release.s3.prefix: overlaps releases.x.json sources[0]")]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("groups list and show read the stage's file; an invalid file exits 1 with every problem", async () => {
