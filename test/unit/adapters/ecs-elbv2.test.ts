@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createEcsAdapter } from "../../../functions/adapters/ecs.js";
 import { createElbv2Adapter } from "../../../functions/adapters/elbv2.js";
+import type { FaultKind } from "../../../local/account/shared/transport/faults.js";
 import { type EcsHarness, NETWORK, WEB_SETUP, ecsClients } from "../account/ecs-fixture.js";
 import { type Harness, failure, startAccount } from "../account/helpers.js";
 
@@ -45,7 +46,7 @@ describe("ECS adapter", () => {
     expect(m).toContain(message);
   });
 
-  it.each([
+  it.each<[FaultKind, string]>([
     ["throttle", "ThrottlingException"],
     ["5xx", "ServerException"],
   ])("a %s on DescribeServices is Deploy.Transient (the ASL retries it)", async (kind, awsName) => {
