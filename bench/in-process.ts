@@ -1,3 +1,5 @@
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { startDynalite } from "../local/emulators/dynalite.js";
 import { simulateScenario } from "../local/simulate/run-scenario.js";
 import type { WorldTransport } from "../local/simulate/world.js";
@@ -13,14 +15,24 @@ import { markdownTable } from "./table.js";
  *  - execution: StartExecution to the end of the execution (the report's wall time);
  *  - whole run: opening the world, the execution, the report, closing the world (one shared dynalite);
  *  - CPU: process CPU time of the whole run (less sensitive than wall time to other work on the machine).
- * `BENCH_IN_PROCESS_RUNS` changes the number of runs (default 15 per config and transport).
+ * `BENCH_IN_PROCESS_RUNS` changes the number of runs (default 15 per config and transport);
+ * `BENCH_IN_PROCESS_CONFIGS=canary` and `BENCH_IN_PROCESS_TRANSPORTS=in-process` (comma lists) keep some
+ * of them. `npx tsx bench/in-process.ts` runs this table alone (npm run bench runs all of them).
  */
-const CONFIGS = [
-  ["canary", "CodeDeployDefault.LambdaCanary10Percent5Minutes"],
-  ["linear", "CodeDeployDefault.LambdaLinear10PercentEvery1Minute"],
-  ["all-at-once", "CodeDeployDefault.LambdaAllAtOnce"],
-] as const;
-const TRANSPORTS: WorldTransport[] = ["in-process", "http"];
+const kept = <T>(all: readonly T[], env: string | undefined, label: (t: T) => string): T[] => {
+  const wanted = env?.split(",").map((s) => s.trim()).filter(Boolean);
+  return wanted?.length ? all.filter((t) => wanted.includes(label(t))) : [...all];
+};
+const CONFIGS = kept(
+  [
+    ["canary", "CodeDeployDefault.LambdaCanary10Percent5Minutes"],
+    ["linear", "CodeDeployDefault.LambdaLinear10PercentEvery1Minute"],
+    ["all-at-once", "CodeDeployDefault.LambdaAllAtOnce"],
+  ] as const,
+  process.env.BENCH_IN_PROCESS_CONFIGS,
+  ([label]) => label,
+);
+const TRANSPORTS = kept<WorldTransport>(["in-process", "http"], process.env.BENCH_IN_PROCESS_TRANSPORTS, (t) => t);
 const WARMUP = 2;
 
 interface Sample {
@@ -91,4 +103,9 @@ export async function benchInProcess(print: (text: string) => void, runs = Numbe
     ]),
   );
   return rows;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT";
+  await benchInProcess(console.log);
 }

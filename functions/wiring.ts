@@ -99,29 +99,60 @@ function onUse<T extends object>(build: () => Promise<T>): T {
   });
 }
 
+/**
+ * Each adapter module's import, made once: `import()` of a module already loaded still resolves its specifier
+ * every time (through the loader's hooks where there are some: a round trip to tsx's loader thread, about a
+ * third of a simulated deployment's wall time when every port call paid it). A failed import is tried again.
+ */
+function once<M>(load: () => Promise<M>): () => Promise<M> {
+  let loading: Promise<M> | undefined;
+  return () =>
+    (loading ??= load().catch((e: unknown) => {
+      loading = undefined;
+      throw e;
+    }));
+}
+
+const adapters = {
+  registry: once(() => import("./adapters/dynamodb-registry.js")),
+  callbacks: once(() => import("./adapters/dynamodb-callbacks.js")),
+  sfn: once(() => import("./adapters/sfn.js")),
+  lambda: once(() => import("./adapters/lambda.js")),
+  cloudwatch: once(() => import("./adapters/cloudwatch.js")),
+  eventbridge: once(() => import("./adapters/eventbridge.js")),
+  elbv2: once(() => import("./adapters/elbv2.js")),
+  ecs: once(() => import("./adapters/ecs.js")),
+  s3: once(() => import("./adapters/s3.js")),
+  pipelines: once(() => import("./adapters/dynamodb-pipelines.js")),
+  pipelineEvents: once(() => import("./adapters/eventbridge-pipelines.js")),
+  sns: once(() => import("./adapters/sns.js")),
+  artifacts: once(() => import("./adapters/s3-artifacts.js")),
+  ssm: once(() => import("./adapters/ssm.js")),
+};
+
 const clock: Clock = { nowMs };
 
 /** The ONE place real adapters are wired. */
 export function realDeps(): Deps {
   return {
-    registry: onUse(async () => (await import("./adapters/dynamodb-registry.js")).createDynamoDbRegistry({ clock: () => new Date(clock.nowMs()) })),
-    callbacks: onUse(async () => (await import("./adapters/dynamodb-callbacks.js")).createCallbacksAdapter()),
-    stepFunctions: onUse(async () => (await import("./adapters/sfn.js")).createStepFunctionsAdapter()),
-    lambda: onUse(async () => (await import("./adapters/lambda.js")).createLambdaAdapter()),
-    alarms: onUse(async () => (await import("./adapters/cloudwatch.js")).createCloudWatchAdapter()),
-    metrics: onUse(async () => (await import("./adapters/cloudwatch.js")).createCloudWatchAdapter()),
-    events: onUse(async () => (await import("./adapters/eventbridge.js")).createEventsAdapter()),
-    loadBalancer: onUse(async () => (await import("./adapters/elbv2.js")).createElbv2Adapter()),
-    ecs: onUse(async () => (await import("./adapters/ecs.js")).createEcsAdapter()),
-    lambdaCode: onUse(async () => (await import("./adapters/lambda.js")).createLambdaAdapter()),
-    bundles: onUse(async () => (await import("./adapters/s3.js")).createBundleStoreAdapter()),
-    executions: onUse(async () => (await import("./adapters/sfn.js")).createExecutionsAdapter()),
-    pipelines: onUse(async () => (await import("./adapters/dynamodb-pipelines.js")).createDynamoDbPipelineRegistry()),
-    pipelineEvents: onUse(async () => (await import("./adapters/eventbridge-pipelines.js")).createPipelineEventsAdapter()),
-    notifications: onUse(async () => (await import("./adapters/sns.js")).createSnsAdapter()),
-    artifacts: onUse(async () => (await import("./adapters/s3-artifacts.js")).createArtifactStoreAdapter()),
-    runCommand: onUse(async () => (await import("./adapters/ssm.js")).createSsmAdapter()),
-    topics: onUse(async () => (await import("./adapters/sns.js")).createSnsAdapter()),
+    registry: onUse(async () => (await adapters.registry()).createDynamoDbRegistry({ clock: () => new Date(clock.nowMs()) })),
+    callbacks: onUse(async () => (await adapters.callbacks()).createCallbacksAdapter()),
+    stepFunctions: onUse(async () => (await adapters.sfn()).createStepFunctionsAdapter()),
+    lambda: onUse(async () => (await adapters.lambda()).createLambdaAdapter()),
+    alarms: onUse(async () => (await adapters.cloudwatch()).createCloudWatchAdapter()),
+    metrics: onUse(async () => (await adapters.cloudwatch()).createCloudWatchAdapter()),
+    events: onUse(async () => (await adapters.eventbridge()).createEventsAdapter()),
+    loadBalancer: onUse(async () => (await adapters.elbv2()).createElbv2Adapter()),
+    ecs: onUse(async () => (await adapters.ecs()).createEcsAdapter()),
+    lambdaCode: onUse(async () => (await adapters.lambda()).createLambdaAdapter()),
+    bundles: onUse(async () => (await adapters.s3()).createBundleStoreAdapter()),
+    executions: onUse(async () => (await adapters.sfn()).createExecutionsAdapter()),
+    pipelines: onUse(async () => (await adapters.pipelines()).createDynamoDbPipelineRegistry()),
+    pipelineEvents: onUse(async () => (await adapters.pipelineEvents()).createPipelineEventsAdapter()),
+    notifications: onUse(async () => (await adapters.sns()).createSnsAdapter()),
+    artifacts: onUse(async () => (await adapters.artifacts()).createArtifactStoreAdapter()),
+    runCommand: onUse(async () => (await adapters.ssm()).createSsmAdapter()),
+    topics: onUse(async () => (await adapters.sns()).createSnsAdapter()),
     clock,
     log: deploymentLog,
     config: {

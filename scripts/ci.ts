@@ -11,7 +11,9 @@
  *                 thresholds on functions/; the template tests read package's output instead of
  *                 packaging again)                        after package
  *   fault-injection  vitest run --project=fault-injection, without coverage: the longest files by far
- *                 (v8 coverage made them about 45% slower) start at once, on the machine's spare time
+ *                 (v8 coverage made them about 45% slower) start at once, on the machine's spare time;
+ *                 the deployments suite is three files (two halves of its runs, the racing pairs) so
+ *                 that both workers share it rather than one running it alone at the end
  *   pack          tsx scripts/check-package.ts: npm pack, install the tarball into a temporary
  *                 prefix with --omit=dev, run the installed CLI   after validate-asl and check-cfn
  *

@@ -2,8 +2,8 @@ import { spawn } from "node:child_process";
 import { parseArgs } from "node:util";
 
 /**
- * `npm run fuzz -- --runs 10000 [--shards 4] [--seed N] [--path P]`: the deployments' fault-injection suite with
- * more runs than CI's 1,000. With shards, the runs are split over that many processes, shard i seeded `seed + i`
+ * `npm run fuzz -- --runs 10000 [--shards 4] [--seed N] [--path P]`: the deployments' fault-injection suites
+ * (`deployments-1/2` share the random deployments, `deployments-rivals` the racing pairs) with more runs than CI's 1,000. With shards, the runs are split over that many processes, shard i seeded `seed + i`
  * (each prints its seed; a failing shard replays alone with FAULT_SEED and FAULT_PATH). `--path` replays one run.
  */
 const { values } = parseArgs({ options: { runs: { type: "string", default: "10000" }, shards: { type: "string", default: "1" }, seed: { type: "string" }, path: { type: "string" } } });
@@ -19,7 +19,7 @@ const exits = await Promise.all(
       ...(base === undefined ? {} : { FAULT_SEED: String(base + i) }),
       ...(values.path ? { FAULT_PATH: values.path } : {}),
     };
-    const child = spawn("npx", ["vitest", "run", "test/fault-injection/deployments.property.test.ts"], { stdio: "inherit", env });
+    const child = spawn("npx", ["vitest", "run", "test/fault-injection/deployments-"], { stdio: "inherit", env });
     return new Promise<number>((resolve) => child.on("close", (code) => resolve(code ?? 1)));
   }),
 );
