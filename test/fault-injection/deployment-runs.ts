@@ -21,6 +21,12 @@ import { invariantViolations } from "./invariants.js";
 export const RUNS = Number(process.env.FAULT_RUNS ?? 1000);
 /** Two deployments racing for one alias: a tenth of the runs (at least 20). */
 export const RIVAL_RUNS = Math.max(20, Math.round(RUNS / 10));
+/**
+ * A property's time limit: it catches a hang, not a long run. One run takes 0.1-1 s on an idle machine and up to 5 s
+ * on a loaded one; a fixed hour cut a 10,000-run fuzz on a loaded machine at ~3,650 runs per shard, and the run in
+ * flight when the limit struck was reported as a violation (both replayed clean).
+ */
+export const timeLimitMs = (runs: number): number => Math.max(3_600_000, runs * 5_000);
 const SEED = process.env.FAULT_SEED === undefined ? undefined : Number(process.env.FAULT_SEED);
 const PATH = process.env.FAULT_PATH;
 
@@ -186,6 +192,6 @@ export function randomDeployments(shard: number, shards: number): void {
       console.log(`fault injection ${shard}/${shards}: ${details.numRuns} runs (seed ${details.seed}), ${violations} invariant violations; outcomes ${JSON.stringify(Object.fromEntries([...outcomes].sort()))}`);
       reportFailure(`fault injection ${shard}/${shards}`, details);
       expect(outcomes.size).toBeGreaterThan(PATH === undefined ? 3 : 0);
-    }, 3_600_000);
+    }, timeLimitMs(runs));
   });
 }

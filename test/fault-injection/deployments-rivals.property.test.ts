@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { registry } from "../../functions/wiring.js";
 import type { ExecutionReport } from "../../local/runtime/runtime.js";
 import { openSimWorld } from "../../local/simulate/world.js";
-import { config, faultOn, RIVAL_RUNS, replay, reportFailure, useDynalite, WORKFLOW_CALLS } from "./deployment-runs.js";
+import { config, faultOn, RIVAL_RUNS, replay, reportFailure, timeLimitMs, useDynalite, WORKFLOW_CALLS } from "./deployment-runs.js";
 import { overlappingDeployments } from "./invariants.js";
 
 /**
@@ -78,5 +78,5 @@ describe("fault injection: racing deployments", () => {
     );
     console.log(`rival deployments: ${details.numRuns} runs (seed ${details.seed}); outcomes ${JSON.stringify(Object.fromEntries([...outcomes].sort()))}`);
     reportFailure("rival deployments", details);
-  }, 3_600_000);
+  }, timeLimitMs(RIVAL_RUNS));
 });
