@@ -83,8 +83,10 @@ export const COMMANDS = {
     load: () => import("./commands/continue.js"),
   },
   pipeline: {
-    summary: "CodePipeline definitions: validate, synth (more subcommands come with the pipeline runtime)",
+    summary: "CodePipeline definitions: validate, synth, simulate locally; operate deployed pipelines: start, state, approve, reject, retry, transitions, history",
     load: () => import("./commands/pipeline.js"),
+    // `pipeline simulate` runs the pipeline handlers in this process.
+    runsHandlers: true,
   },
 } satisfies Record<string, CommandEntry>;
 
