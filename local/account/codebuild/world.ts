@@ -4,7 +4,7 @@ import path from "node:path";
 import { unzipFiles, zipFiles } from "../../../functions/lib/zip-files.js";
 import type { SimClock } from "../../clock.js";
 import { AwsError, constraintMessage } from "../shared/protocol/errors.js";
-import { type Buildspec, BuildspecError, readBuildspec } from "./buildspec.js";
+import { type Buildspec, type BuildspecError, readBuildspec } from "./buildspec.js";
 import { runBuild } from "./buildspec-run.js";
 
 /**

@@ -206,8 +206,8 @@ async function run(scenario: PipelineScenario, world: SimWorld, w: PipelineWorld
   scenario.timeline.forEach((t, i) => {
     const order = scenario.starts.length + i;
     if ("approve" in t || "reject" in t) {
-      const a = "approve" in t ? t.approve : (t as { reject: typeof t.approve }).reject;
-      const status = "approve" in t ? "Approved" : "Rejected";
+      const a = "approve" in t ? t.approve : t.reject;
+      const status = "approve" in t ? ("Approved" as const) : ("Rejected" as const);
       steps.push({ atSeconds: t.atSeconds, order, did: `${status === "Approved" ? "approve" : "reject"} ${a.stage}.${a.action}`, run: async () => void (await answerApproval(operator, { pipeline: pipeline.name, stage: a.stage, action: a.action, status, by: "scenario", ...(a.summary && { summary: a.summary }) })) });
     } else if ("disableTransition" in t) {
       steps.push({ atSeconds: t.atSeconds, order, did: `disable the transition into ${t.disableTransition.stage}`, run: async () => void (await setTransition(operator, pipeline.name, t.disableTransition.stage, pipeline.executionMode, { enabled: false, reason: t.disableTransition.reason })) });
@@ -249,6 +249,17 @@ async function run(scenario: PipelineScenario, world: SimWorld, w: PipelineWorld
     });
   };
   clock.onAdvance(hold);
+  const runStep = async (s: Step, i: number) => {
+    await close();
+    line(`${fmt(clock.elapsedSeconds())}  -- ${s.did}`);
+    reports.push({ atSeconds: clock.elapsedSeconds(), did: s.did, executions: [], events: [] });
+    try {
+      await s.run();
+    } catch (e) {
+      errors.push(`step ${i + 1} (${s.did}) at ${s.atSeconds} s: ${(e as Error).name}: ${(e as Error).message}`);
+      line(`${fmt(clock.elapsedSeconds())}  !! ${s.did}: ${(e as Error).message}`);
+    }
+  };
   steps.forEach((s, i) => {
     account.onAction(`pipeline-step-${i}`, async () => {
       try {
@@ -258,19 +269,6 @@ async function run(scenario: PipelineScenario, world: SimWorld, w: PipelineWorld
       }
     });
   });
-  const runStep = async (s: Step, i: number) => {
-    {
-      await close();
-      line(`${fmt(clock.elapsedSeconds())}  -- ${s.did}`);
-      reports.push({ atSeconds: clock.elapsedSeconds(), did: s.did, executions: [], events: [] });
-      try {
-        await s.run();
-      } catch (e) {
-        errors.push(`step ${i + 1} (${s.did}) at ${s.atSeconds} s: ${(e as Error).name}: ${(e as Error).message}`);
-        line(`${fmt(clock.elapsedSeconds())}  !! ${s.did}: ${(e as Error).message}`);
-      }
-    }
-  };
   hold();
   account.applyTimeline(steps.map((s, i) => ({ atSeconds: s.atSeconds, action: `pipeline-step-${i}` })));
 
@@ -360,10 +358,10 @@ export function checkExpectations(scenario: PipelineScenario, executions: Execut
   const out: string[] = [];
   const want = scenario.expect.executions;
   if (executions.length !== want.length) out.push(`executions: ${executions.length}, expected ${want.length}`);
-  want.forEach((x, i) => out.push(...compareExecution(`execution ${i + 1}`, x, executions[i])));
+  for (const [i, x] of want.entries()) out.push(...compareExecution(`execution ${i + 1}`, x, executions[i]));
   for (const s of scenario.expect.steps ?? []) {
     const step = steps[s.after - 1];
-    s.executions.forEach((x, i) => out.push(...compareExecution(`after step ${s.after} (${step?.did ?? "?"}), execution ${i + 1}`, x, step?.executions[i])));
+    for (const [i, x] of s.executions.entries()) out.push(...compareExecution(`after step ${s.after} (${step?.did ?? "?"}), execution ${i + 1}`, x, step?.executions[i]));
   }
   return out;
 }

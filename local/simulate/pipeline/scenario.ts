@@ -134,8 +134,11 @@ export function defaultScenario(pipeline: Pipeline, sourceDir: string): Pipeline
   const codebuild: Record<string, object> = {};
   for (const { a } of actions) {
     const c = a.configuration;
-    if (a.actionTypeId.category === "Source" && a.actionTypeId.provider === "S3") (s3[c["S3Bucket"] as string] ??= {})[c["S3ObjectKey"] as string] = { files: sourceDir };
-    if (a.actionTypeId.provider === "CodeCommit") (codecommit[c["RepositoryName"] as string] ??= {})[c["BranchName"] as string] = { files: sourceDir };
+    const put = (into: typeof s3, outer: string, inner: string) => {
+      into[outer] = { ...into[outer], [inner]: { files: sourceDir } };
+    };
+    if (a.actionTypeId.category === "Source" && a.actionTypeId.provider === "S3") put(s3, c["S3Bucket"] as string, c["S3ObjectKey"] as string);
+    if (a.actionTypeId.provider === "CodeCommit") put(codecommit, c["RepositoryName"] as string, c["BranchName"] as string);
     if (a.actionTypeId.provider === "CodeBuild") codebuild[c["ProjectName"] as string] = {};
   }
   const approvals = actions.filter(({ a }) => a.actionTypeId.provider === "Manual");
