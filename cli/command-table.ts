@@ -14,7 +14,7 @@ export interface CommandEntry {
 
 export const COMMANDS = {
   demo: {
-    summary: "the simulator demo: a canary whose alarm fires mid-bake and rolls back, a linear that succeeds, and an S3 upload delivered twice that releases itself once",
+    summary: "the simulator demo: a canary whose alarm fires mid-bake and rolls back, a linear that succeeds, an S3 upload delivered twice that releases itself once, and a pipeline (source, real build, approval, canary)",
     load: () => import("./commands/demo.js"),
     runsHandlers: true,
   },
