@@ -108,6 +108,19 @@ describe("events/pipelines scenarios on the local engine", () => {
   });
 });
 
+describe("a scenario that leaves an execution waiting for ever", () => {
+  it("is stopped once nothing can move it (the janitor's cleanup runs) and reported, instead of hanging", async () => {
+    const read = readScenarioFile(`${DIR}disabled-transition.json`, ROOT);
+    if (!read.ok) throw new Error("invalid scenario");
+    // The transition into Deploy is disabled and never enabled again.
+    const scenario = { ...read.scenario, timeline: read.scenario.timeline.filter((t) => !("enableTransition" in t)), expect: { executions: [{ status: "Stopped" as const }] } };
+    const r = await simulatePipeline(scenario, { root: ROOT });
+    expect(r.expectationFailures).toEqual(["execution 1 waits with nothing left in the scenario to move it; stopped"]);
+    expect(r.executions[0]).toMatchObject({ status: "Stopped", stages: { Approve: { status: "Succeeded" } } });
+    expect(r.events.at(-1)).toMatchObject({ kind: "pipeline", state: "STOPPED" });
+  });
+});
+
 describe("stepdeploy pipeline simulate", () => {
   const io = () => {
     const out: string[] = [];

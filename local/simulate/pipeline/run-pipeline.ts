@@ -4,8 +4,8 @@ import { stateMachineName } from "../../../functions/domain/pipeline/stack/stack
 import { synthesize } from "../../../functions/domain/pipeline/synth/index.js";
 import type { PipelineExecution } from "../../../functions/ports/pipeline-registry.js";
 import type { PipelineDeps } from "../../../functions/services/pipeline/context.js";
-import { answerApproval, setTransition } from "../../../functions/services/pipeline/operators.js";
-import { startExecution } from "../../../functions/adapters/sfn.js";
+import { abandonExecution, answerApproval, setTransition } from "../../../functions/services/pipeline/operators.js";
+import { startExecution, stopExecution } from "../../../functions/adapters/sfn.js";
 import { realDeps } from "../../../functions/wiring.js";
 import type { CodeBuildWorld } from "../../account/codebuild/world.js";
 import type { ExecutionReport } from "../../runtime/runtime.js";
@@ -93,7 +93,7 @@ export async function simulatePipeline(scenario: PipelineScenario, opts: { root:
   if (scenario.world["groups"] !== undefined) process.env.DEPLOYMENT_GROUPS = w.groupsJson;
   const wallStart = performance.now();
   try {
-    return await world.within(() => run(scenario, world, w, { gitFetchProject, root: opts.root, line: opts.onLine ?? (() => undefined), wallStart }));
+    return await world.within(() => run(scenario, world, w, { root: opts.root, line: opts.onLine ?? (() => undefined), wallStart }));
   } finally {
     if (savedGroups === undefined) delete process.env.DEPLOYMENT_GROUPS;
     else process.env.DEPLOYMENT_GROUPS = savedGroups;
@@ -101,8 +101,8 @@ export async function simulatePipeline(scenario: PipelineScenario, opts: { root:
   }
 }
 
-async function run(scenario: PipelineScenario, world: SimWorld, w: PipelineWorld, o: { gitFetchProject: string; root: string; line: (t: string) => void; wallStart: number }): Promise<PipelineRunReport> {
-  const { gitFetchProject, root, line, wallStart } = o;
+async function run(scenario: PipelineScenario, world: SimWorld, w: PipelineWorld, o: { root: string; line: (t: string) => void; wallStart: number }): Promise<PipelineRunReport> {
+  const { root, line, wallStart } = o;
   const { account, runtime, clock } = world;
   const pipeline = scenario.pipeline;
   const stack = runtime.stack;
@@ -110,7 +110,6 @@ async function run(scenario: PipelineScenario, world: SimWorld, w: PipelineWorld
   const arn = `arn:aws:states:${stack.region}:${stack.accountId}:stateMachine:${name}`;
   runtime.addMachine({ logicalId: `Pipeline${pipeline.name}StateMachine`, name, arn, machine: `pipeline-${pipeline.name}` }, synthesize(pipeline).definition as Record<string, unknown>);
   account.registerStateMachine({ name, arn });
-  process.env.GIT_FETCH_PROJECT = gitFetchProject;
   const s3 = world.s3;
   if (!s3) throw new Error("the pipeline world has no S3");
   const codebuild = account.services.get("codebuild")?.world as CodeBuildWorld;
@@ -278,7 +277,19 @@ async function run(scenario: PipelineScenario, world: SimWorld, w: PipelineWorld
     await account.settled();
     const running = ours().filter((e) => !finished.has(e.executionArn));
     if (running.length > 0) {
-      const r = await Promise.race(running.map((e) => world.wired.finished(e.executionArn).then((rep) => [e.executionArn, rep] as const)));
+      const watch = stallWatch(world, () => events.length);
+      const r = await Promise.race([...running.map((e) => world.wired.finished(e.executionArn).then((rep) => [e.executionArn, rep] as const)), watch.stalled]);
+      watch.cancel();
+      if (r === "stalled") {
+        // Nothing can move any more (a transition never enabled, say): stop what waits, as an operator would.
+        for (const e of running) {
+          errors.push(`execution ${number(idOf(e.input, e.name))} waits with nothing left in the scenario to move it; stopped`);
+          await stopExecution(e.executionArn, "Simulate.Stalled", "nothing left in the scenario moves this execution");
+          // What the stack's janitor does on the ABORTED status event (its rule names only the stack's own pipelines).
+          await abandonExecution(operator, pipeline.name, pipeline.stages.map((st) => st.name), pipeline.executionMode, idOf(e.input, e.name), "Stopped");
+        }
+        continue;
+      }
       finished.set(r[0], r[1]);
       continue;
     }
@@ -315,6 +326,29 @@ async function run(scenario: PipelineScenario, world: SimWorld, w: PipelineWorld
     expectationFailures: [...errors, ...checkExpectations(scenario, executions, reports)],
   };
   return report;
+}
+
+/**
+ * Resolves "stalled" once nothing can move any more: no execution works, nothing is scheduled in the
+ * world or the scenario, and neither the clock nor the events have moved for a second of wall time
+ * (a build in progress counts as working, so a slow one is never taken for a stall).
+ */
+function stallWatch(world: SimWorld, eventCount: () => number): { stalled: Promise<"stalled">; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let last = "";
+  let quiet = 0;
+  const stalled = new Promise<"stalled">((resolve) => {
+    const check = () => {
+      const idle = world.clock.workingCount === 0 && world.account.nextEventAt() === undefined && world.account.pendingTimeline().length === 0;
+      const now = `${world.clock.elapsedSeconds()}/${eventCount()}`;
+      quiet = idle && now === last ? quiet + 1 : 0;
+      last = now;
+      if (quiet >= 10) resolve("stalled");
+      else timer = setTimeout(check, 100);
+    };
+    timer = setTimeout(check, 100);
+  });
+  return { stalled, cancel: () => clearTimeout(timer) };
 }
 
 function view(e: PipelineExecution, number: number): ExecutionView {
