@@ -37,7 +37,7 @@ export async function printPipelineRun(scenario: PipelineScenario, io: CommandIO
     for (const [stage, s] of Object.entries(e.stages)) {
       io.out(`  ${stage.padEnd(14)} ${s.status}${s.attempt > 1 ? ` (attempt ${s.attempt})` : ""}`);
       for (const [action, a] of Object.entries(s.actions)) {
-        const detail = a.errorCode ? `${a.errorCode}${a.summary ? `: ${a.summary.slice(0, 100)}` : ""}` : (a.summary ?? "");
+        const detail = a.errorCode ? `${a.errorCode}${a.summary ? `: ${readableFailure(a.summary).slice(0, 160)}` : ""}` : (a.summary ?? "");
         io.out(`    ${action.padEnd(18)} ${a.status.padEnd(10)} ${detail}`.trimEnd());
       }
     }
@@ -49,6 +49,18 @@ export async function printPipelineRun(scenario: PipelineScenario, io: CommandIO
   if (r.expectationFailures.length === 0) io.out("expectations: all held");
   else for (const f of r.expectationFailures) io.out(`NOT AS EXPECTED: ${f}`);
   return r;
+}
+
+/** A failed task's summary is often the integration's JSON (a Build, a DescribeExecution): its reason, not the JSON. */
+function readableFailure(summary: string): string {
+  try {
+    const o = JSON.parse(summary) as { FailureReason?: string; Error?: string; Cause?: string };
+    if (o.FailureReason) return o.FailureReason;
+    if (o.Error) return `${o.Error}${o.Cause ? `: ${o.Cause}` : ""}`;
+  } catch {
+    // not JSON: the summary says it as it is
+  }
+  return summary;
 }
 
 function headline(s: { name: string; description?: string }): string {

@@ -108,6 +108,18 @@ describe("events/pipelines scenarios on the local engine", () => {
   });
 });
 
+describe("a manual retry (RetryStageExecution, FAILED_ACTIONS)", () => {
+  it("resumes the same execution at the failed stage and runs only the actions that failed, then the rest", async () => {
+    const read = readScenarioFile(`${DIR}manual-retry.json`, ROOT);
+    if (!read.ok) throw new Error("invalid scenario");
+    const r = await simulatePipeline(read.scenario, { root: ROOT });
+    expect(r.builds.map((b) => `${b.id.split(":")[0]} ${b.status}`)).toEqual(["compile SUCCEEDED", "lint FAILED", "lint SUCCEEDED", "package SUCCEEDED"]);
+    expect(r.executions).toHaveLength(1);
+    expect(r.executions[0]?.stages["Build"]).toMatchObject({ status: "Succeeded", attempt: 2 });
+    expect(r.steps[1]?.events.slice(0, 2).map((e) => `${e.kind} ${e.stage ?? ""} ${e.state}`)).toEqual(["pipeline  RESUMED", "stage Build STARTED"]);
+  });
+});
+
 describe("a scenario that leaves an execution waiting for ever", () => {
   it("is stopped once nothing can move it (the janitor's cleanup runs) and reported, instead of hanging", async () => {
     const read = readScenarioFile(`${DIR}disabled-transition.json`, ROOT);
