@@ -234,14 +234,17 @@ export class LocalRuntime {
     const whileWaiting = async <T>(wait: () => Promise<T>, wakeOn?: Promise<unknown>): Promise<T> => {
       endWork();
       let woken: (() => void) | undefined;
+      let over = false;
+      // A late answer (a token answered after its task timed out) must not mark anything: `over`.
       const wake = () => {
-        if (!ended && !woken) woken = clock.busy();
+        if (!ended && !over && !woken) woken = clock.busy();
       };
       try {
         const waiting = wait();
         for (const p of [waiting, wakeOn]) p?.then(wake, wake);
         return await waiting;
       } finally {
+        over = true;
         if (!ended) endWork = clock.busy();
         woken?.();
       }

@@ -163,6 +163,32 @@ describe("stepdeploy pipeline simulate", () => {
     expect(bad.err.join("\n")).toMatch(/timeline\[0\]\.approve\.stage: the pipeline has no stage 'Approve'/);
   });
 
+  it("without --scenario: the scenario written for the definition, else a generic run (--source as every source, approvals a minute apart)", async () => {
+    const own = io();
+    expect(await pipelineCommand(["simulate", "pipelines/demo.yml", "--json"], own.c)).toBe(0);
+    expect((JSON.parse(own.out.join("\n")) as PipelineRunReport).scenario).toBe("demo-pipeline");
+    const definition = {
+      pipeline: {
+        name: "build-and-approve",
+        roleArn: "arn:aws:iam::111122223333:role/p",
+        artifactStore: { type: "S3", location: "generic-artifacts" },
+        stages: [
+          { name: "Source", actions: [{ name: "Src", actionTypeId: { category: "Source", owner: "AWS", provider: "S3", version: "1" }, configuration: { S3Bucket: "generic-src", S3ObjectKey: "app.zip" }, outputArtifacts: [{ name: "Src" }] }] },
+          { name: "Build", actions: [{ name: "Build", actionTypeId: { category: "Build", owner: "AWS", provider: "CodeBuild", version: "1" }, configuration: { ProjectName: "generic-build", EnvironmentVariables: '[{"name":"COMMIT_ID","value":"#{codepipeline.PipelineExecutionId}"}]' }, inputArtifacts: [{ name: "Src" }], outputArtifacts: [{ name: "Out" }], namespace: "B" }] },
+          { name: "Approve", actions: [{ name: "Ok", actionTypeId: { category: "Approval", owner: "AWS", provider: "Manual", version: "1" }, configuration: { CustomData: "built #{B.BUILT_COMMIT}" } }] },
+        ],
+      },
+    };
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "pipeline-generic-")), "p.json");
+    writeFileSync(file, JSON.stringify(definition));
+    const generic = io();
+    expect(await pipelineCommand(["simulate", file, "--source", "events/pipelines/sources/seed-app", "--json"], generic.c)).toBe(0);
+    const r = JSON.parse(generic.out.join("\n")) as PipelineRunReport;
+    expect(r.steps.map((s) => s.did)).toEqual(["start execution 1", "approve Approve.Ok"]);
+    expect(r.builds).toEqual([expect.objectContaining({ status: "SUCCEEDED", exported: { BUILT_COMMIT: r.executions[0]?.pipelineExecutionId } })]);
+    expect(r.executions[0]?.status).toBe("Succeeded");
+  });
+
   it("usage errors exit 2", async () => {
     const { c, err } = io();
     expect(await pipelineCommand(["simulate"], c)).toBe(2);

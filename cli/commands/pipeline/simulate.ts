@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { PROJECT_ROOT } from "../../../local/simulate/run-scenario.js";
 import { type PipelineRunReport, simulatePipeline } from "../../../local/simulate/pipeline/run-pipeline.js";
@@ -13,12 +14,28 @@ const USAGE = `usage: stepdeploy pipeline simulate <definition> [--scenario <fil
   <definition>  the pipeline (any shape validate reads)
   --scenario    events/pipelines/*.json: the world, the starts, the operators' timeline, what to expect
                 (its own "pipeline" is replaced by <definition>)
-  --source      without a scenario: the folder every S3 source and CodeCommit branch holds (default: .)
+                without it: the scenario of events/pipelines/ written for <definition>, if there is one
+  --source      without a scenario: the folder every S3 source and CodeCommit branch holds (default: .);
+                given, the generic run is made even when a scenario exists for <definition>
   --json        print the report: steps (each start or command, then every execution's stages and
                 actions and the events it caused), executions, events, builds, deployments, stats
 
 exit codes: 0 the scenario's expect holds (without a scenario: the execution succeeded), 1 it does not,
             2 usage error, unreadable or invalid definition or scenario`;
+
+/** The first scenario of events/pipelines/ whose `pipeline` is this definition file, if any. */
+function scenarioFor(file: string): string | undefined {
+  const rel = path.relative(PROJECT_ROOT, path.resolve(file));
+  const dir = path.join(PROJECT_ROOT, "events", "pipelines");
+  for (const name of readdirSync(dir).filter((n) => n.endsWith(".json")).sort()) {
+    try {
+      if ((JSON.parse(readFileSync(path.join(dir, name), "utf8")) as { pipeline?: unknown }).pipeline === rel) return path.join(dir, name);
+    } catch {
+      // not a scenario this command can use
+    }
+  }
+  return undefined;
+}
 
 const simulate: Command = async (argv, io) => {
   const args = await readDefinitionArgs(argv, io, "simulate", USAGE, false, ["scenario", "source"]);
@@ -39,7 +56,10 @@ const simulate: Command = async (argv, io) => {
     }
     scenario = s.scenario;
   } else {
-    scenario = defaultScenario(read.pipeline, path.resolve(values.source ?? "."));
+    const own = values.source === undefined ? scenarioFor(file) : undefined;
+    const s = own ? readScenarioFile(own, PROJECT_ROOT, read.pipeline) : undefined;
+    scenario = s?.ok ? s.scenario : defaultScenario(read.pipeline, path.resolve(values.source ?? "."));
+    if (s?.ok && !values.json) io.out(`(no --scenario: using ${path.relative(PROJECT_ROOT, own as string)}, the scenario written for this definition)`);
   }
   let report: PipelineRunReport;
   try {
