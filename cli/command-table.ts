@@ -14,7 +14,7 @@ export interface CommandEntry {
 
 export const COMMANDS = {
   demo: {
-    summary: "the simulator demo: a canary whose alarm fires mid-bake and rolls back, a linear that succeeds, and an S3 upload delivered twice that releases itself once",
+    summary: "the simulator demo: a canary whose alarm fires mid-bake and rolls back, a linear that succeeds, an S3 upload delivered twice that releases itself once, and a pipeline (source, real build, approval, canary)",
     load: () => import("./commands/demo.js"),
     runsHandlers: true,
   },
@@ -83,8 +83,10 @@ export const COMMANDS = {
     load: () => import("./commands/continue.js"),
   },
   pipeline: {
-    summary: "CodePipeline definitions: validate, synth (more subcommands come with the pipeline runtime)",
+    summary: "CodePipeline definitions: validate, synth, simulate locally; operate deployed pipelines: start, state, approve, reject, retry, transitions, history",
     load: () => import("./commands/pipeline.js"),
+    // `pipeline simulate` runs the pipeline handlers in this process.
+    runsHandlers: true,
   },
 } satisfies Record<string, CommandEntry>;
 

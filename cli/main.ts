@@ -6,7 +6,7 @@ function help(io: CommandIO): number {
   io.out("usage: stepdeploy <command> [options]\n");
   for (const [name, command] of Object.entries(COMMANDS)) io.out(`  ${name.padEnd(10)} ${command.summary}`);
   io.out("\n  --json             one JSON document on stdout (every command but demo)");
-  io.out("  --verbose          show the handlers' logs on stderr (simulate, run, demo; otherwise they go to a file)");
+  io.out("  --verbose          show the handlers' logs on stderr (simulate, run, demo, pipeline simulate; otherwise they go to a file)");
   return ExitCode.Ok;
 }
 

@@ -1,5 +1,7 @@
 /**
- * Validates every statemachines/*.asl.json with asl-validator.
+ * Validates every statemachines/*.asl.json with asl-validator, and the ASL that `pipeline synth`
+ * compiles from every pipeline definition in pipelines/ and events/pipelines/definitions/ (an invalid
+ * definition is reported with its errors, as `pipeline validate` names them).
  *
  * The definitions reference this stack's resources with CloudFormation intrinsics
  * ({"Fn::GetAtt": ["PrepareLambdaFunction", "Arn"]}, {"Ref": "StepDeployEventBus"}), which
@@ -7,8 +9,8 @@
  * CloudFormation, so they are first replaced by fake but well-formed values: GetAtt → an ARN of
  * the right service, Ref → a name.
  *
- *   tsx scripts/validate-asl.ts                 # all statemachines/*.asl.json
- *   tsx scripts/validate-asl.ts path/to/x.json  # just these files
+ *   tsx scripts/validate-asl.ts                 # all of statemachines/ and the pipelines' synthesized ASL
+ *   tsx scripts/validate-asl.ts path/to/x.json  # just these files (*.asl.json: ASL; anything else: a pipeline definition)
  *
  * Exit code 0 when every file is valid, 1 otherwise.
  */
@@ -16,6 +18,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import validator from "asl-validator";
+import { readPipeline } from "../functions/domain/pipeline/index.js";
+import { synthesize } from "../functions/domain/pipeline/synth/index.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const FAKE_REGION = "us-east-1";
@@ -118,16 +122,39 @@ function countStates(definition: Json): number {
   return n;
 }
 
+function relativeName(file: string): string {
+  const relative = path.relative(ROOT, file);
+  return relative && !relative.startsWith("..") ? relative : file;
+}
+
 /** Parses, resolves intrinsics and validates one definition file. Never throws. */
 export function validateAslFile(file: string): AslResult {
-  const relative = path.relative(ROOT, file);
-  const rel = relative && !relative.startsWith("..") ? relative : file;
+  const rel = relativeName(file);
   let raw: Json;
   try {
     raw = JSON.parse(readFileSync(file, "utf8")) as Json;
   } catch (e) {
     return { file: rel, ok: false, states: 0, errors: [`not valid JSON: ${(e as Error).message}`] };
   }
+  return validateAsl(rel, raw);
+}
+
+/**
+ * A pipeline definition (any shape `pipeline validate` reads): compiled as `pipeline synth` compiles
+ * it, then validated like a file of statemachines/. Never throws.
+ */
+export function validatePipelineFile(file: string): AslResult {
+  const rel = `${relativeName(file)} (synthesized)`;
+  try {
+    const read = readPipeline(readFileSync(file, "utf8"));
+    if (!read.valid || !read.pipeline) return { file: rel, ok: false, states: 0, errors: read.errors.map((e) => `INVALID_PIPELINE: ${e.path ? `${e.path}: ` : ""}${e.message}`) };
+    return validateAsl(rel, synthesize(read.pipeline).definition as Json);
+  } catch (e) {
+    return { file: rel, ok: false, states: 0, errors: [`${(e as Error).name}: ${(e as Error).message}`] };
+  }
+}
+
+function validateAsl(rel: string, raw: Json): AslResult {
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) return { file: rel, ok: false, states: 0, errors: ["a state machine definition must be a JSON object"] };
   let resolved: Json;
   try {
@@ -152,15 +179,31 @@ export function defaultAslFiles(root = ROOT): string[] {
   return names.sort().map((n) => path.join(dir, n));
 }
 
+/** The pipeline definitions whose synthesized ASL is validated: pipelines/ (what the stack deploys) and the scenarios' definitions. */
+export function defaultPipelineFiles(root = ROOT): string[] {
+  const out: string[] = [];
+  for (const dir of ["pipelines", path.join("events", "pipelines", "definitions")]) {
+    try {
+      for (const n of readdirSync(path.join(root, dir)).sort()) if (/\.(json|ya?ml)$/.test(n)) out.push(path.join(root, dir, n));
+    } catch {
+      // no such folder: nothing of it to validate
+    }
+  }
+  return out;
+}
+
 export function main(argv: string[]): number {
-  const files = argv.length > 0 ? argv.map((f) => path.resolve(f)) : defaultAslFiles();
-  if (files.length === 0) {
+  const given = argv.map((f) => path.resolve(f));
+  const asl = argv.length > 0 ? given.filter((f) => f.endsWith(".asl.json")) : defaultAslFiles();
+  const pipelines = argv.length > 0 ? given.filter((f) => !f.endsWith(".asl.json")) : defaultPipelineFiles();
+  const files = [...asl.map((file) => ({ file, check: validateAslFile })), ...pipelines.map((file) => ({ file, check: validatePipelineFile }))];
+  if (argv.length === 0 && asl.length === 0) {
     console.error("validate-asl: no statemachines/*.asl.json found");
     return 1;
   }
   let failed = 0;
-  for (const file of files) {
-    const r = validateAslFile(file);
+  for (const { file, check } of files) {
+    const r = check(file);
     if (r.ok) {
       console.log(`✓ ${r.file} (${r.states} states)`);
     } else {

@@ -157,6 +157,7 @@ export class SimAccount {
       () => this.nextEventAt(),
       () => this.settled(),
       (arn) => this.sfn.whenClosed(arn),
+      services.has("codebuild") ? world("codebuild") : undefined,
     );
   }
 

@@ -21,6 +21,14 @@ export interface CallbackWorld {
   settled(): Promise<void>;
   /** `.sync` nested executions: resolves when the account's execution is closed. */
   awaitExecution?(executionArn: string): Promise<ClosedExecution>;
+  /** `codebuild:startBuild.sync`: the account's CodeBuild (StartBuild, then the build once complete). */
+  codebuild?: BuildService;
+}
+
+/** What `codebuild:startBuild.sync` needs of CodeBuild (local/account/codebuild/world.ts). */
+export interface BuildService {
+  startBuild(input: Record<string, unknown>): { id: string };
+  whenDone(id: string): Promise<Record<string, unknown> & { buildStatus: string }>;
 }
 
 /** How a nested execution ended, as DescribeExecution reports it (output/input are JSON text). */

@@ -3,13 +3,14 @@ import { StateMachine } from "aws-local-stepfunctions";
 import type { SimClock } from "../clock.js";
 import { ApiMeter, meterApiCalls } from "./api-meter.js";
 import { type CallbackWorld, TASK_TOKEN_PLACEHOLDER, awaitToken, sleepUntil, substituteToken } from "./callbacks.js";
-import { type Json, allStates, loadDefinition } from "./definition.js";
+import { type Json, allStates, loadDefinition, resolveIntrinsics } from "./definition.js";
 import { ASSUMED_BILLED_MS, HistoryCounter, estimateCostUsd } from "./history.js";
 import { LocalStepFunctions, serveLocalStepFunctions } from "./local-sfn.js";
 import { NESTED_RESOURCE, runNestedExecution } from "./nested.js";
 import { IntegrationError } from "./sdk-integrations.js";
 import { type OwnedNames, withOwnedNames } from "./owned-names.js";
-import { type LocalStack, loadStack } from "./stack.js";
+import { CODEBUILD_SYNC, runCodeBuildSync } from "./codebuild-sync.js";
+import { type LocalStack, type LocalStateMachine, loadStack } from "./stack.js";
 import { runTaskResource } from "./tasks.js";
 
 /**
@@ -165,6 +166,19 @@ export class LocalRuntime {
     return `${this.root}/statemachines/${name}.asl.json`;
   }
 
+  /** State machines that are not files of statemachines/ (compiled pipelines), by `machine`. */
+  private readonly added = new Map<string, { sm: LocalStateMachine; definition: Record<string, Json> }>();
+
+  /** Adds a state machine given as a definition (intrinsics resolved against the stack here). */
+  addMachine(sm: LocalStateMachine, definition: Record<string, unknown>): void {
+    this.added.set(sm.machine, { sm, definition: resolveIntrinsics(definition as Json, this.stack) as Record<string, Json> });
+  }
+
+  /** The stack's state machines and the added ones. */
+  machines(): LocalStateMachine[] {
+    return [...this.stack.stateMachines, ...[...this.added.values()].map((a) => a.sm)];
+  }
+
   /**
    * `.waitForTaskToken`: run the resource with a fresh token, then wait (in simulated time, moving
    * from one world event to the next) for SendTaskSuccess/SendTaskFailure or the Task's timeout.
@@ -175,7 +189,7 @@ export class LocalRuntime {
     timeout: number | undefined,
     metrics: { onHandlerInvocation(fn: { memoryMb: number }): void },
     aborted: Promise<never>,
-    whileWaiting: <T>(wait: () => Promise<T>) => Promise<T>,
+    whileWaiting: <T>(wait: () => Promise<T>, wakeOn?: Promise<unknown>) => Promise<T>,
   ): Promise<unknown> {
     if (!this.world) throw new IntegrationError("States.Runtime", "waitForTaskToken needs a callback world (the simulated account)");
     const token = `${TASK_TOKEN_PLACEHOLDER}-${crypto.randomUUID()}`;
@@ -184,7 +198,7 @@ export class LocalRuntime {
     // An aborted execution stops waiting at once (Step Functions stops the task with the execution).
     const abortedOutcome = aborted.catch((e: Error) => ({ ok: false as const, error: e.name, cause: e.message }));
     const world = this.world;
-    return whileWaiting(() => awaitToken(this.clock, world, token, Promise.race([outcome, abortedOutcome]), timeout));
+    return whileWaiting(() => awaitToken(this.clock, world, token, Promise.race([outcome, abortedOutcome]), timeout), outcome);
   }
 
   /** Lambda invocations made outside executions (EventBridge rule targets such as the alarm listener). */
@@ -203,7 +217,8 @@ export class LocalRuntime {
   }
 
   start(machine: string, input: unknown, opts: { executionName: string; executionArn?: string; onTrace?: (entry: TraceEntry) => void }): LocalExecution {
-    const definition = loadDefinition(this.definitionPath(machine), this.stack);
+    const definition = this.added.get(machine)?.definition ?? loadDefinition(this.definitionPath(machine), this.stack);
+    const smArn = this.machines().find((m) => m.machine === machine)?.arn;
     const states = allStates(definition);
     const byName = new Map(states.map((s) => [s.name, s.state]));
     const clock = this.clock;
@@ -214,12 +229,24 @@ export class LocalRuntime {
     // This execution works (time may not jump) except while it waits on a token or a nested execution.
     let endWork = clock.busy();
     let ended = false;
-    const whileWaiting = async <T>(wait: () => Promise<T>): Promise<T> => {
+    // The moment what it waits for is there (a nested execution closed, a token answered), the execution
+    // works again: marked in the same microtask, so no other waiting execution moves time before it resumes.
+    const whileWaiting = async <T>(wait: () => Promise<T>, wakeOn?: Promise<unknown>): Promise<T> => {
       endWork();
+      let woken: (() => void) | undefined;
+      let over = false;
+      // A late answer (a token answered after its task timed out) must not mark anything: `over`.
+      const wake = () => {
+        if (!ended && !over && !woken) woken = clock.busy();
+      };
       try {
-        return await wait();
+        const waiting = wait();
+        for (const p of [waiting, wakeOn]) p?.then(wake, wake);
+        return await waiting;
       } finally {
+        over = true;
         if (!ended) endWork = clock.busy();
+        woken?.();
       }
     };
     const record = (entry: TraceEntry) => {
@@ -272,6 +299,10 @@ export class LocalRuntime {
         const raw = lastInput.get(name);
         const timeout = (state.TimeoutSeconds as number | undefined) ?? (state.TimeoutSecondsPath ? (readPath(raw, String(state.TimeoutSecondsPath)) as number) : undefined);
         if (callback) return this.runCallbackTask(resource, params, timeout, metrics, abortedPromise, whileWaiting) as Promise<Json>;
+        if (resource === CODEBUILD_SYNC) {
+          integrationCalls.push({ atSeconds: clock.elapsedSeconds(), state: name, resource, params, ok: true });
+          return runCodeBuildSync(params, this.world) as Promise<Json>;
+        }
         if (NESTED_RESOURCE.test(resource)) {
           integrationCalls.push({ atSeconds: clock.elapsedSeconds(), state: name, resource, params, ok: true });
           return whileWaiting(() => runNestedExecution(resource, params, this.world, abortedPromise)) as Promise<Json>;
@@ -316,7 +347,7 @@ export class LocalRuntime {
           Input: input as never,
           StartTime: clock.date().toISOString(),
         },
-        StateMachine: { Name: `${this.stack.service}-${this.stack.stage}-${machine}` },
+        StateMachine: { Name: `${this.stack.service}-${this.stack.stage}-${machine}`, ...(smArn && { Id: smArn }) },
         // The engine has no real $$.Task.Token; each callback task swaps this for a fresh token.
         Task: { Token: TASK_TOKEN_PLACEHOLDER },
       },
@@ -382,9 +413,11 @@ export class LocalRuntime {
       }
       if (aborted) status = "ABORTED";
       ended = true;
-      endWork();
       await consume.catch(() => undefined);
       await drain();
+      // Working until the report is out: whoever waits for this execution (a parent's .sync) resumes in
+      // the same chain of microtasks, before any other waiting execution can move time.
+      endWork();
       const h = history.stats();
       const apiCalls = meter.snapshot();
       const customEvents = apiCalls["EventBridge.PutEvents"] ?? 0;

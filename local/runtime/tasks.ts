@@ -95,6 +95,16 @@ export async function runTaskResource(resource: string, params: Json, stack: Loc
     return own ? invokeOwnFunction(own, p.Payload, metrics) : invokeRemoteFunction(name, p.Payload);
   }
   if (resource === "arn:aws:states:::events:putEvents") return putEvents(p as { Entries?: Record<string, unknown>[] });
+  if (resource === "arn:aws:states:::states:startExecution") {
+    // The optimized integration without .sync: start and go on (errors are StepFunctions.<Exception>).
+    const input = typeof p.Input === "string" ? p.Input : JSON.stringify(p.Input ?? {});
+    try {
+      const out = await callAwsSdk("sfn", "startExecution", { stateMachineArn: p.StateMachineArn, ...(p.Name ? { name: p.Name } : {}), input });
+      return { ExecutionArn: out.executionArn, StartDate: out.startDate };
+    } catch (e) {
+      throw new IntegrationError((e as Error).name.replace(/^Sfn\./, "StepFunctions."), (e as Error).message);
+    }
+  }
   const sdk = resource.match(/^arn:aws:states:::aws-sdk:([a-z0-9]+):([A-Za-z0-9]+)$/);
   if (sdk) return callAwsSdk(sdk[1] as string, sdk[2] as string, p);
   const own = stack.functionByArn(resource);

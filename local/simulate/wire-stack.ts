@@ -37,7 +37,7 @@ export function wireStack(account: SimAccount, runtime: LocalRuntime): WiredStac
       const d = slot(req.executionArn);
       let exec: LocalExecution;
       try {
-        const sm = runtime.stack.stateMachines.find((m) => m.arn === req.stateMachineArn || m.name === req.stateMachineName);
+        const sm = runtime.machines().find((m) => m.arn === req.stateMachineArn || m.name === req.stateMachineName);
         if (!sm) throw new Error(`no local definition for ${req.stateMachineArn}`);
         exec = runtime.start(sm.machine, req.input, { executionName: req.name, executionArn: req.executionArn });
       } catch (e) {

@@ -174,7 +174,7 @@ describe("stepdeploy simulate with releases", () => {
 });
 
 describe("npm start (stepdeploy demo)", () => {
-  it("runs the alarm rollback, the linear success and the twice-delivered S3 release, each meeting its expectation", async () => {
+  it("runs the alarm rollback, the linear success, the twice-delivered S3 release and the demo pipeline, each meeting its expectation", async () => {
     const { memoryIO } = await import("../../cli/io.js");
     const { main } = await import("../../cli/main.js");
     const io = memoryIO();
@@ -183,5 +183,11 @@ describe("npm start (stepdeploy demo)", () => {
     expect(io.stdout).toMatch(/== alarm-mid-bake/);
     expect(io.stdout).toMatch(/delivery 2: 1 execution\(s\) in the account/);
     expect(io.stdout).toMatch(/published v5/);
+    // The pipeline: the real buildspec ran and exported its version, the approval came from the timeline, the canary deployed.
+    expect(io.stdout).toMatch(/== pipeline demo \(pipelines\/demo\.yml\)/);
+    expect(io.stdout).toMatch(/build demo-app-build:\S+ SUCCEEDED, \d+ ms of commands, exported APP_VERSION=1\.0\.\d+/);
+    expect(io.stdout).toMatch(/60 s {2}-- approve Approve\.Release/);
+    expect(io.stdout).toMatch(/360 s {2}#1 pipeline SUCCEEDED/);
+    expect(io.stdout).toMatch(/expectations: all held/);
   });
 });

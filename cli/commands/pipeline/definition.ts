@@ -26,7 +26,7 @@ export function plural(n: number, word: string): string {
 
 export interface DefinitionArgs {
   file: string;
-  values: { json?: boolean; out?: string; resource?: string };
+  values: { json?: boolean; out?: string; resource?: string; scenario?: string; source?: string };
   read: PipelineReadResult;
 }
 
@@ -34,12 +34,13 @@ export interface DefinitionArgs {
  * The part every pipeline subcommand that takes a definition file shares: flags, `--help`, exactly
  * one file, reading it. Returns the exit code instead when it already answered (help or usage error).
  */
-export async function readDefinitionArgs(argv: string[], io: CommandIO, command: string, usage: string, withOut = false): Promise<DefinitionArgs | number> {
+export async function readDefinitionArgs(argv: string[], io: CommandIO, command: string, usage: string, withOut = false, extra: readonly ("scenario" | "source")[] = []): Promise<DefinitionArgs | number> {
   let values: DefinitionArgs["values"] & { help?: boolean };
   let positionals: string[];
   try {
-    const options = { json: { type: "boolean" }, resource: { type: "string" }, help: { type: "boolean", short: "h" }, out: { type: "string" } } as const;
+    const options = { json: { type: "boolean" }, resource: { type: "string" }, help: { type: "boolean", short: "h" }, out: { type: "string" }, scenario: { type: "string" }, source: { type: "string" } } as const;
     ({ values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options }));
+    for (const k of ["scenario", "source"] as const) if (!extra.includes(k) && values[k] !== undefined) throw new TypeError(`Unknown option '--${k}'`);
     if (!withOut && values.out !== undefined) throw new TypeError("Unknown option '--out'");
   } catch (e) {
     io.err(`stepdeploy pipeline ${command}: ${(e as Error).message}\n${usage}`);

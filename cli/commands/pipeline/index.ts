@@ -4,10 +4,10 @@ import { type Command, type CommandIO, type CommandModule, ExitCode } from "../.
  * `stepdeploy pipeline <subcommand>`: one module per subcommand in this folder, loaded on use, each
  * exporting `default` (the command) and `summary`, like the top-level commands.
  */
-export const summary = "CodePipeline definitions: validate, synth; running pipelines: start, state, approve, reject, retry, transitions, history";
+export const summary = "CodePipeline definitions: validate, synth, simulate (locally); running pipelines: start, state, approve, reject, retry, transitions, history";
 
 const OPERATOR = ["start", "state", "approve", "reject", "retry", "disable-transition", "enable-transition", "history"] as const;
-export const SUBCOMMANDS = ["validate", "synth", ...OPERATOR] as const;
+export const SUBCOMMANDS = ["validate", "synth", "simulate", ...OPERATOR] as const;
 
 const operator = (name: string) => async () => (await import("./operate.js")).operatorModule(name);
 
@@ -15,6 +15,7 @@ const operator = (name: string) => async () => (await import("./operate.js")).op
 const LOADERS: Record<(typeof SUBCOMMANDS)[number], () => Promise<CommandModule>> = {
   validate: () => import("./validate.js"),
   synth: () => import("./synth.js"),
+  simulate: () => import("./simulate.js"),
   ...(Object.fromEntries(OPERATOR.map((name) => [name, operator(name)])) as Record<(typeof OPERATOR)[number], () => Promise<CommandModule>>),
 };
 

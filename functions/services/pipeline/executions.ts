@@ -57,11 +57,14 @@ export async function beginExecution(deps: PipelineDeps, pipeline: DeclaredPipel
   }
   const pipelineExecutionId = input.pipelineExecutionId ?? executionName;
   const trigger = input.trigger ?? { type: "StartPipelineExecution" };
-  let inherited: Pick<PipelineExecution, "variables" | "namespaces" | "artifacts" | "sourceRevisions"> = { variables: resolveStartVariables(pipeline.variables, input.variables), namespaces: {}, artifacts: {}, sourceRevisions: input.sourceRevisions ?? {} };
+  // A rollback inherits the target's variables: a variable without a default is not asked of it again.
+  let inherited: Pick<PipelineExecution, "variables" | "namespaces" | "artifacts" | "sourceRevisions">;
   if (input.rollback) {
     const target = await deps.pipelines.getExecution(pipeline.name, input.rollback.targetPipelineExecutionId);
     if (!target) throw invalid(`rollback target ${input.rollback.targetPipelineExecutionId} is not an execution of ${pipeline.name}`);
     inherited = { variables: target.variables, namespaces: target.namespaces, artifacts: target.artifacts, sourceRevisions: target.sourceRevisions };
+  } else {
+    inherited = { variables: resolveStartVariables(pipeline.variables, input.variables), namespaces: {}, artifacts: {}, sourceRevisions: input.sourceRevisions ?? {} };
   }
   const record: PipelineExecution = {
     pipeline: pipeline.name,

@@ -140,8 +140,10 @@ export function callbackWorld(
   nextEventAt: () => number | undefined,
   settled: () => Promise<void>,
   awaitExecution?: CallbackWorld["awaitExecution"],
+  codebuild?: CallbackWorld["codebuild"],
 ): CallbackWorld {
   return {
+    codebuild,
     register: (token) => tokens.register(token),
     expire: (token) => tokens.expire(token),
     nextEventAt,

@@ -13,11 +13,12 @@ import { type Pipeline, type PipelineIssue, readPipeline, readPipelineValue } fr
  *   "pipeline": "pipelines/seed-app.json" | { ...a definition inline },
  *   "world": { "codecommit": {repo: {branch: {"files": dir}}}, "s3": {bucket: {key: {"files": dir}}},
  *              "codebuild": {project: {"buildspec"?: text}}, "groups": {app: {group: {...}}} },
- *   "starts": [{ "atSeconds", "trigger"?, "variables"? }],
+ *   "starts": [{ "atSeconds", "trigger"?, "variables"?, "upload"?: {bucket, key, files: dir} }],   (upload: a new source object just before the start)
  *   "timeline": [{ "atSeconds", "approve" | "reject": {stage, action, summary?},
  *                  "disableTransition": {stage, reason}, "enableTransition": {stage},
  *                  "retry": {execution, stage, mode?} }],
- *   "expect": { "executions": [{ "status", "stages"?: {stage: status}, "actions"?: {"Stage.Action": status} }] }
+ *   "expect": { "executions": [{ "status", "stages"?: {stage: status}, "actions"?: {"Stage.Action": status} }],
+ *               "steps"?: [{ "after": n, "executions": [...as above] }] }   (n: the n-th start or timeline entry, in time order)
  * }
  */
 export const PIPELINE_STATUSES = ["Cancelled", "InProgress", "Stopped", "Stopping", "Succeeded", "Superseded", "Failed"] as const;
@@ -42,9 +43,9 @@ export interface PipelineScenario {
   description: string;
   pipeline: Pipeline;
   world: Record<string, unknown>;
-  starts: { atSeconds: number; trigger?: string; variables?: Record<string, string> }[];
+  starts: { atSeconds: number; trigger?: string; variables?: Record<string, string>; upload?: { bucket: string; key: string; files: string } }[];
   timeline: TimelineEntry[];
-  expect: { executions: ExpectedExecution[] };
+  expect: { executions: ExpectedExecution[]; steps?: { after: number; executions: ExpectedExecution[] }[] };
 }
 
 export type ScenarioRead = { ok: true; scenario: PipelineScenario } | { ok: false; errors: PipelineIssue[] };
@@ -52,15 +53,16 @@ export type ScenarioRead = { ok: true; scenario: PipelineScenario } | { ok: fals
 const KINDS = ["approve", "reject", "disableTransition", "enableTransition", "retry"] as const;
 
 /** Reads a scenario file; relative paths in it are relative to `root` (the repository). */
-export function readScenarioFile(file: string, root: string): ScenarioRead {
-  return readScenario(JSON.parse(readFileSync(file, "utf8")), root);
+export function readScenarioFile(file: string, root: string, given?: Pipeline): ScenarioRead {
+  return readScenario(JSON.parse(readFileSync(file, "utf8")), root, given);
 }
 
-export function readScenario(raw: Record<string, unknown>, root: string): ScenarioRead {
+/** `pipeline` replaces the scenario's own (`stepdeploy pipeline simulate <definition> --scenario <file>`). */
+export function readScenario(raw: Record<string, unknown>, root: string, given?: Pipeline): ScenarioRead {
   const errors: PipelineIssue[] = [];
   const err = (p: string, message: string) => errors.push({ path: p, message });
   const source = raw["pipeline"];
-  const read = typeof source === "string" ? readPipeline(readFileSync(path.resolve(root, source), "utf8")) : readPipelineValue(source);
+  const read = given ? { errors: [], pipeline: given } : typeof source === "string" ? readPipeline(readFileSync(path.resolve(root, source), "utf8")) : readPipelineValue(source);
   for (const e of read.errors) err(`pipeline${e.path ? ` ${e.path}` : ""}`, e.message);
   const pipeline = read.pipeline;
   if (!pipeline) return { ok: false, errors };
@@ -69,6 +71,11 @@ export function readScenario(raw: Record<string, unknown>, root: string): Scenar
   for (const k of ["name", "description"]) if (typeof raw[k] !== "string" || !raw[k]) err(k, "is required (a string)");
   const starts = Array.isArray(raw["starts"]) ? (raw["starts"] as PipelineScenario["starts"]) : [];
   if (starts.length === 0) err("starts", "needs at least one start ({atSeconds})");
+  starts.forEach((st, i) => {
+    if (typeof st.atSeconds !== "number" || st.atSeconds < 0) err(`starts[${i}].atSeconds`, "must be a number of seconds >= 0");
+    const u = st.upload;
+    if (u !== undefined && !(typeof u.bucket === "string" && typeof u.key === "string" && typeof u.files === "string")) err(`starts[${i}].upload`, "must be {bucket, key, files: a folder of the repository}");
+  });
   const timeline = Array.isArray(raw["timeline"]) ? (raw["timeline"] as Record<string, unknown>[]) : [];
   timeline.forEach((entry, i) => {
     const at = `timeline[${i}]`;
@@ -85,10 +92,16 @@ export function readScenario(raw: Record<string, unknown>, root: string): Scenar
     else if ((kind === "disableTransition" || kind === "enableTransition") && pipeline.stages[0]?.name === body.stage) err(`${at}.${kind}.stage`, "the first stage has no inbound transition");
     if (kind === "retry" && !(typeof body.execution === "number" && body.execution >= 1 && body.execution <= starts.length)) err(`${at}.retry.execution`, `must be the number of a start (1-${starts.length})`);
   });
-  const expected = ((raw["expect"] as { executions?: ExpectedExecution[] } | undefined)?.executions ?? []) as ExpectedExecution[];
+  const expectRaw = (raw["expect"] ?? {}) as { executions?: ExpectedExecution[]; steps?: { after: number; executions: ExpectedExecution[] }[] };
+  const expected = expectRaw.executions ?? [];
   if (expected.length === 0) err("expect.executions", "say what each execution ends as");
-  expected.forEach((x, i) => {
-    const at = `expect.executions[${i}]`;
+  const stepCount = starts.length + timeline.length;
+  const steps = expectRaw.steps ?? [];
+  steps.forEach((s, i) => {
+    if (!Number.isInteger(s.after) || s.after < 1 || s.after > stepCount) err(`expect.steps[${i}].after`, `must be the number of a step (1-${stepCount}: starts and timeline entries in time order)`);
+  });
+  const all = [...expected.map((x, i) => [`expect.executions[${i}]`, x] as const), ...steps.flatMap((s, i) => (s.executions ?? []).map((x, j) => [`expect.steps[${i}].executions[${j}]`, x] as const))];
+  all.forEach(([at, x]) => {
     if (!(PIPELINE_STATUSES as readonly string[]).includes(x.status)) err(`${at}.status`, `'${x.status}' is not one of ${PIPELINE_STATUSES.join(", ")}`);
     for (const [s, st] of Object.entries(x.stages ?? {})) {
       if (!stage(s)) err(`${at}.stages.${s}`, `the pipeline has no stage '${s}'`);
@@ -103,6 +116,39 @@ export function readScenario(raw: Record<string, unknown>, root: string): Scenar
   if (errors.length) return { ok: false, errors };
   return {
     ok: true,
-    scenario: { name: raw["name"] as string, description: raw["description"] as string, pipeline, world: (raw["world"] ?? {}) as Record<string, unknown>, starts, timeline: timeline as TimelineEntry[], expect: { executions: expected } },
+    scenario: { name: raw["name"] as string, description: raw["description"] as string, pipeline, world: (raw["world"] ?? {}) as Record<string, unknown>, starts, timeline: timeline as TimelineEntry[], expect: { executions: expected, ...(steps.length && { steps }) } },
+  };
+}
+
+/**
+ * The run `stepdeploy pipeline simulate <definition>` makes without a scenario: `sourceDir` is every S3
+ * source object and every CodeCommit branch, every CodeBuild project exists (the source's
+ * buildspec.yml), one start at 0 s, each manual approval approved a minute after the previous one,
+ * and the execution is expected to succeed. Deploy actions use the stack's own groups
+ * (config/groups.local.yml) and need their functions: give a scenario for those.
+ */
+export function defaultScenario(pipeline: Pipeline, sourceDir: string): PipelineScenario {
+  const actions = pipeline.stages.flatMap((s) => s.actions.map((a) => ({ stage: s.name, a })));
+  const s3: Record<string, Record<string, { files: string }>> = {};
+  const codecommit: Record<string, Record<string, { files: string }>> = {};
+  const codebuild: Record<string, object> = {};
+  for (const { a } of actions) {
+    const c = a.configuration;
+    const put = (into: typeof s3, outer: string, inner: string) => {
+      into[outer] = { ...into[outer], [inner]: { files: sourceDir } };
+    };
+    if (a.actionTypeId.category === "Source" && a.actionTypeId.provider === "S3") put(s3, c["S3Bucket"] as string, c["S3ObjectKey"] as string);
+    if (a.actionTypeId.provider === "CodeCommit") put(codecommit, c["RepositoryName"] as string, c["BranchName"] as string);
+    if (a.actionTypeId.provider === "CodeBuild") codebuild[c["ProjectName"] as string] = {};
+  }
+  const approvals = actions.filter(({ a }) => a.actionTypeId.provider === "Manual");
+  return {
+    name: `${pipeline.name} (no scenario)`,
+    description: `one start; ${approvals.length ? "every approval approved a minute after the previous" : "no approvals"}`,
+    pipeline,
+    world: { ...(Object.keys(s3).length && { s3 }), ...(Object.keys(codecommit).length && { codecommit }), ...(Object.keys(codebuild).length && { codebuild }) },
+    starts: [{ atSeconds: 0 }],
+    timeline: approvals.map(({ stage, a }, i) => ({ atSeconds: 60 * (i + 1), approve: { stage, action: a.name, summary: "approved by pipeline simulate (no scenario)" } })),
+    expect: { executions: [{ status: "Succeeded" }] },
   };
 }

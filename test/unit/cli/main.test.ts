@@ -30,6 +30,6 @@ describe("stepdeploy main", () => {
     const io = memoryIO();
     expect(await main(["schedule", "CodeDeployDefault.LambdaAllAtOnce", "--verbose"], io)).toBe(2);
     expect(io.stderr).toMatch(/Unknown option '--verbose'/);
-    expect(Object.entries(COMMANDS).filter(([, c]) => "runsHandlers" in c).map(([n]) => n)).toEqual(["demo", "simulate", "run", "deploy"]);
+    expect(Object.entries(COMMANDS).filter(([, c]) => "runsHandlers" in c).map(([n]) => n)).toEqual(["demo", "simulate", "run", "deploy", "pipeline"]);
   });
 });

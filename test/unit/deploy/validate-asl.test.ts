@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { defaultAslFiles, resolveIntrinsics, validateAslFile } from "../../../scripts/validate-asl.js";
+import { defaultAslFiles, defaultPipelineFiles, resolveIntrinsics, validateAslFile, validatePipelineFile } from "../../../scripts/validate-asl.js";
 import { ROOT } from "./package-fixture.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "stepdeploy-asl-"));
@@ -85,11 +85,30 @@ describe("validateAslFile", () => {
   });
 });
 
+describe("validatePipelineFile", () => {
+  it("covers pipelines/ and events/pipelines/definitions/, and their synthesized ASL is valid", () => {
+    const files = defaultPipelineFiles().map((f) => path.relative(ROOT, f));
+    expect(files).toEqual(expect.arrayContaining(["pipelines/demo.yml", "pipelines/seed-app.json", "events/pipelines/definitions/parallel-build.json"]));
+    for (const f of defaultPipelineFiles()) expect(validatePipelineFile(f)).toMatchObject({ ok: true, errors: [], states: expect.any(Number) });
+  });
+
+  it("reports an invalid definition with the path pipeline validate names, and an unreadable one, without throwing", () => {
+    const bad = write("bad-pipeline.json", { pipeline: { name: "p", roleArn: "arn:aws:iam::111122223333:role/r", artifactStore: { type: "S3", location: "b" }, stages: [{ name: "Only", actions: [] }] } });
+    const r = validatePipelineFile(bad);
+    expect(r.ok).toBe(false);
+    expect(r.file).toMatch(/bad-pipeline\.json \(synthesized\)$/);
+    expect(r.errors.join("\n")).toMatch(/INVALID_PIPELINE: pipeline\.stages/);
+    expect(validatePipelineFile(path.join(dir, "missing.yml"))).toMatchObject({ ok: false, errors: [expect.stringContaining("ENOENT")] });
+  });
+});
+
 describe("tsx scripts/validate-asl.ts", () => {
-  it("exits 0 and prints ✓ for the repository's definitions", async () => {
+  it("exits 0 and prints ✓ for the repository's definitions and the pipelines' synthesized ASL", async () => {
     const r = await cli();
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/✓ statemachines\/deploy-lambda\.asl\.json/);
+    expect(r.stdout).toMatch(/✓ pipelines\/demo\.yml \(synthesized\) \(\d+ states\)/);
+    expect(r.stdout).toMatch(/✓ events\/pipelines\/definitions\/rollback\.json \(synthesized\)/);
   });
 
   it("exits non-zero and names the file and the error for a broken definition", async () => {

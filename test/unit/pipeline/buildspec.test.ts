@@ -2,8 +2,8 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { readBuildspec } from "../../../local/simulate/pipeline/buildspec.js";
-import { collectArtifact, runBuild } from "../../../local/simulate/pipeline/buildspec-run.js";
+import { readBuildspec } from "../../../local/account/codebuild/buildspec.js";
+import { collectArtifact, runBuild } from "../../../local/account/codebuild/buildspec-run.js";
 
 let src: string;
 beforeEach(async () => {

@@ -193,6 +193,13 @@ describe("stage failure, retry and rollback", () => {
     expect(await leaveStage(deps, rb, deploy)).toEqual({ end: true });
   });
 
+  it("a ROLLBACK execution inherits the target's variables, even one declared without a default", async () => {
+    const p = pipelineWith(["pipeline.pipelineType", "V2"], ["pipeline.variables", [{ name: "Version" }]], ["pipeline.stages[2].onFailure", { result: "ROLLBACK" }]);
+    await begin(p, "good", { variables: { Version: "2" } });
+    const rb = (await beginExecution(deps, declared(p), { pipelineExecutionId: "rb", rollback: { targetPipelineExecutionId: "good", stage: "Deploy" }, trigger: { type: "AutomatedRollback", detail: "bad" } }, "rb")).run;
+    expect((await registry.getExecution("app", rb.pipelineExecutionId))?.variables).toEqual({ Version: "2" });
+  });
+
   it("a manual retry resumes the failed stage, but not after a newer execution entered it", async () => {
     const p = pipelineWith();
     const deploy = stageOf(p, "Deploy");

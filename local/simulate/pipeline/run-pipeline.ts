@@ -1,0 +1,401 @@
+import path from "node:path";
+import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { stateMachineName } from "../../../functions/domain/pipeline/stack/stack.js";
+import { synthesize } from "../../../functions/domain/pipeline/synth/index.js";
+import type { PipelineExecution } from "../../../functions/ports/pipeline-registry.js";
+import type { PipelineDeps } from "../../../functions/services/pipeline/context.js";
+import { abandonExecution, answerApproval, setTransition } from "../../../functions/services/pipeline/operators.js";
+import { startExecution, stopExecution } from "../../../functions/adapters/sfn.js";
+import { realDeps } from "../../../functions/wiring.js";
+import type { CodeBuildWorld } from "../../account/codebuild/world.js";
+import type { ExecutionReport } from "../../runtime/runtime.js";
+import { buildBundle } from "../release/bundle-dir.js";
+import { openSimWorld, type SimWorld } from "../world.js";
+import type { ExpectedExecution, PipelineScenario } from "./scenario.js";
+import { gitRevisions, type PipelineWorld, pipelineWorld } from "./world-setup.js";
+
+/**
+ * `stepdeploy pipeline simulate`: the compiled state machine of a pipeline on the local engine,
+ * against the simulated account. Every pipeline Lambda is the real handler (registry on dynalite,
+ * events on the account's EventBridge, artifacts on s3rver); builds run their buildspec in the
+ * account's CodeBuild; a CodeDeploy action starts the real deploy-lambda workflow
+ * (`states:startExecution.sync:2`); approvals, transitions and retries are the operator's commands
+ * (the services the CLI calls), made at the scenario's times. Starts and operator commands are the
+ * steps; after each, when the world has settled, the report records every execution's stages and
+ * actions and the events the step caused.
+ */
+export interface ActionView {
+  status: string;
+  summary?: string;
+  errorCode?: string;
+}
+
+export interface ExecutionView {
+  /** 1-based, in start order (rollback executions included). */
+  number: number;
+  pipelineExecutionId: string;
+  status: string;
+  executionType: string;
+  trigger: string;
+  stages: Record<string, { status: string; attempt: number; actions: Record<string, ActionView> }>;
+}
+
+export interface EventLine {
+  atSeconds: number;
+  /** `pipeline`, `stage` or `action`. */
+  kind: string;
+  execution: number;
+  stage?: string;
+  action?: string;
+  state: string;
+  /** The event as put on the bus (source, detail-type, detail). */
+  raw: { source: string; detailType: string; detail: Record<string, unknown> };
+}
+
+export interface StepReport {
+  atSeconds: number;
+  did: string;
+  /** Every execution once the world settled after this step (before the next one). */
+  executions: ExecutionView[];
+  /** The events put between this step and the next. */
+  events: EventLine[];
+}
+
+export interface PipelineRunReport {
+  scenario: string;
+  pipeline: string;
+  stateMachine: string;
+  steps: StepReport[];
+  executions: ExecutionView[];
+  events: EventLine[];
+  builds: { id: string; status: string; failure?: string; wallMs?: number; exported: Record<string, string> }[];
+  deployments: { name: string; status: string; error?: string }[];
+  stats: { stateTransitions: number; historyEvents: number; lambdaInvocations: number; estimatedCostUsd: number; simulatedSeconds: number; wallMs: number };
+  expectationFailures: string[];
+}
+
+const EVENT_KINDS: Record<string, string> = {
+  "CodePipeline Pipeline Execution State Change": "pipeline",
+  "CodePipeline Stage Execution State Change": "stage",
+  "CodePipeline Action Execution State Change": "action",
+};
+
+type Step = { atSeconds: number; order: number; did: string; run: () => Promise<void> };
+
+export async function simulatePipeline(scenario: PipelineScenario, opts: { root: string; onLine?: (text: string) => void }): Promise<PipelineRunReport> {
+  const pipeline = scenario.pipeline;
+  const stageName = "local";
+  const gitFetchProject = `stepdeploy-${stageName}-git-fetch`;
+  const w: PipelineWorld = pipelineWorld(scenario.world, pipeline, opts.root, gitFetchProject);
+  const world = await openSimWorld(w.setup, { timeline: w.timeline, s3Buckets: w.buckets, root: opts.root });
+  // The scenario's groups replace the stack's (config/groups.local.yml); without any, the stack's stay.
+  const savedGroups = process.env.DEPLOYMENT_GROUPS;
+  if (scenario.world["groups"] !== undefined) process.env.DEPLOYMENT_GROUPS = w.groupsJson;
+  const wallStart = performance.now();
+  try {
+    return await world.within(() => run(scenario, world, w, { root: opts.root, line: opts.onLine ?? (() => undefined), wallStart }));
+  } finally {
+    if (savedGroups === undefined) delete process.env.DEPLOYMENT_GROUPS;
+    else process.env.DEPLOYMENT_GROUPS = savedGroups;
+    await world.close();
+  }
+}
+
+async function run(scenario: PipelineScenario, world: SimWorld, w: PipelineWorld, o: { root: string; line: (t: string) => void; wallStart: number }): Promise<PipelineRunReport> {
+  const { root, line, wallStart } = o;
+  const { account, runtime, clock } = world;
+  const pipeline = scenario.pipeline;
+  const stack = runtime.stack;
+  const name = stateMachineName(stack.service, stack.stage, pipeline.name);
+  const arn = `arn:aws:states:${stack.region}:${stack.accountId}:stateMachine:${name}`;
+  runtime.addMachine({ logicalId: `Pipeline${pipeline.name}StateMachine`, name, arn, machine: `pipeline-${pipeline.name}` }, synthesize(pipeline).definition as Record<string, unknown>);
+  account.registerStateMachine({ name, arn });
+  const s3 = world.s3;
+  if (!s3) throw new Error("the pipeline world has no S3");
+  const codebuild = account.services.get("codebuild")?.world as CodeBuildWorld;
+  codebuild.attachWorkspace({
+    getObject: async (bucket, key) => {
+      const out = await s3.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return out.Body?.transformToByteArray() ?? new Uint8Array();
+    },
+    putObject: async (bucket, key, body) => {
+      await s3.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+    },
+    checkout: async (_type, location, version) => {
+      const repo = location.split("/").at(-1) ?? "";
+      return w.repositories.get(repo)?.find((b) => b.commitId === version || b.branch === version)?.dir;
+    },
+  });
+  for (const u of w.uploads) {
+    await s3.client.send(new PutObjectCommand({ Bucket: u.bucket, Key: u.key, Body: await buildBundle(u.dir, "zip") }));
+    line(`uploaded s3://${u.bucket}/${u.key}`);
+  }
+
+  const deps = realDeps();
+  const operator: PipelineDeps = { pipelines: deps.pipelines, tasks: deps.stepFunctions, pipelineEvents: deps.pipelineEvents, clock: deps.clock, config: deps.config.pipeline };
+  const ids: string[] = [];
+  /** Pipeline execution ids in start order: a retry continues its execution, a rollback is a new one. */
+  const idOf = (input: string | undefined, execName: string) => {
+    const i = JSON.parse(input ?? "{}") as { pipelineExecutionId?: string; resume?: { pipelineExecutionId: string } };
+    return i.resume?.pipelineExecutionId ?? i.pipelineExecutionId ?? execName;
+  };
+  const ours = () => account.executions.filter((e) => e.stateMachineArn === arn);
+  const refreshIds = () => {
+    for (const e of ours()) {
+      const id = idOf(e.input, e.name);
+      if (!ids.includes(id)) ids.push(id);
+    }
+  };
+  const number = (id: string) => {
+    refreshIds();
+    return ids.indexOf(id) + 1;
+  };
+
+  const events: EventLine[] = [];
+  const unsubscribe = account.subscribe({
+    name: "pipeline-simulate-progress",
+    eventBusName: stack.refs.get("StepDeployEventBus") ?? "default",
+    pattern: { source: ["stepdeploy"], "detail-type": Object.keys(EVENT_KINDS) } as never,
+    target: (ev) => {
+      const d = ev.detail as Record<string, string>;
+      const e: EventLine = {
+        atSeconds: clock.elapsedSeconds(),
+        kind: EVENT_KINDS[ev["detail-type"]] ?? ev["detail-type"],
+        execution: number(d["execution-id"] ?? ""),
+        ...(d["stage"] && { stage: d["stage"] }),
+        ...(d["action"] && { action: d["action"] }),
+        state: d["state"] ?? "",
+        raw: { source: ev.source, detailType: ev["detail-type"], detail: ev.detail },
+      };
+      events.push(e);
+      const where = [e.stage, e.action].filter(Boolean).join(".");
+      line(`${fmt(e.atSeconds)}  #${e.execution} ${e.kind.padEnd(8)} ${where ? `${where} ` : ""}${e.state}`);
+    },
+  });
+
+  const snapshot = async (): Promise<ExecutionView[]> => {
+    refreshIds();
+    const out: ExecutionView[] = [];
+    for (const [i, id] of ids.entries()) {
+      const e = await deps.pipelines.getExecution(pipeline.name, id);
+      if (e) out.push(view(e, i + 1));
+    }
+    return out;
+  };
+
+  // The steps: starts and operator commands at their times, in the order written.
+  const steps: Step[] = [];
+  scenario.starts.forEach((s, i) => {
+    steps.push({
+      atSeconds: s.atSeconds,
+      order: i,
+      did: `start execution ${i + 1}${s.trigger ? ` (${s.trigger})` : ""}`,
+      run: async () => {
+        if (s.upload) {
+          await s3.client.send(new PutObjectCommand({ Bucket: s.upload.bucket, Key: s.upload.key, Body: await buildBundle(path.resolve(root, s.upload.files), "zip") }));
+          line(`${fmt(clock.elapsedSeconds())}  uploaded s3://${s.upload.bucket}/${s.upload.key} (${s.upload.files})`);
+        }
+        const id = account.ids.uuid();
+        const input = { pipelineExecutionId: id, trigger: { type: s.trigger ?? "StartPipelineExecution", detail: `scenario ${scenario.name}` }, ...(s.variables && { variables: s.variables }), sourceRevisions: gitRevisions(pipeline, w) };
+        ids.push(id);
+        await startExecution(arn, id, input);
+      },
+    });
+  });
+  scenario.timeline.forEach((t, i) => {
+    const order = scenario.starts.length + i;
+    if ("approve" in t || "reject" in t) {
+      const a = "approve" in t ? t.approve : t.reject;
+      const status = "approve" in t ? ("Approved" as const) : ("Rejected" as const);
+      steps.push({ atSeconds: t.atSeconds, order, did: `${status === "Approved" ? "approve" : "reject"} ${a.stage}.${a.action}`, run: async () => void (await answerApproval(operator, { pipeline: pipeline.name, stage: a.stage, action: a.action, status, by: "scenario", ...(a.summary && { summary: a.summary }) })) });
+    } else if ("disableTransition" in t) {
+      steps.push({ atSeconds: t.atSeconds, order, did: `disable the transition into ${t.disableTransition.stage}`, run: async () => void (await setTransition(operator, pipeline.name, t.disableTransition.stage, pipeline.executionMode, { enabled: false, reason: t.disableTransition.reason })) });
+    } else if ("enableTransition" in t) {
+      steps.push({ atSeconds: t.atSeconds, order, did: `enable the transition into ${t.enableTransition.stage}`, run: async () => void (await setTransition(operator, pipeline.name, t.enableTransition.stage, pipeline.executionMode, { enabled: true })) });
+    } else if ("retry" in t) {
+      const r = t.retry;
+      steps.push({
+        atSeconds: t.atSeconds,
+        order,
+        did: `retry ${r.stage} of execution ${r.execution} (${r.mode ?? "FAILED_ACTIONS"})`,
+        run: async () => {
+          const id = ids[r.execution - 1] ?? "";
+          const attempt = ((await deps.pipelines.getExecution(pipeline.name, id))?.stages[r.stage]?.attempt ?? 1) + 1;
+          await startExecution(arn, `${id.slice(0, 60)}-retry-${r.stage.slice(0, 8)}-${attempt}`, { resume: { pipelineExecutionId: id, stage: r.stage, retryMode: r.mode ?? "FAILED_ACTIONS" } });
+        },
+      });
+    }
+  });
+  steps.sort((a, b) => a.atSeconds - b.atSeconds || a.order - b.order);
+
+  const reports: StepReport[] = [];
+  const errors: string[] = [];
+  let seen = 0;
+  /** What the previous step led to: taken when the next step is due (everything waits then) or at the end. */
+  const close = async () => {
+    const last = reports.at(-1);
+    if (!last) return;
+    last.executions = await snapshot();
+    last.events = events.slice(seen);
+    seen = events.length;
+  };
+  // A due step holds the clock from the instant it is due until its command is done, so that no
+  // waiting execution moves time past it meanwhile (the account runs the command asynchronously).
+  const holds = new Map<number, () => void>();
+  const hold = () => {
+    steps.forEach((s, i) => {
+      if (!holds.has(i) && s.atSeconds <= clock.elapsedSeconds()) holds.set(i, clock.busy());
+    });
+  };
+  clock.onAdvance(hold);
+  const runStep = async (s: Step, i: number) => {
+    await close();
+    line(`${fmt(clock.elapsedSeconds())}  -- ${s.did}`);
+    reports.push({ atSeconds: clock.elapsedSeconds(), did: s.did, executions: [], events: [] });
+    try {
+      await s.run();
+    } catch (e) {
+      errors.push(`step ${i + 1} (${s.did}) at ${s.atSeconds} s: ${(e as Error).name}: ${(e as Error).message}`);
+      line(`${fmt(clock.elapsedSeconds())}  !! ${s.did}: ${(e as Error).message}`);
+    }
+  };
+  steps.forEach((s, i) => {
+    account.onAction(`pipeline-step-${i}`, async () => {
+      try {
+        await runStep(s, i);
+      } finally {
+        holds.get(i)?.();
+      }
+    });
+  });
+  hold();
+  account.applyTimeline(steps.map((s, i) => ({ atSeconds: s.atSeconds, action: `pipeline-step-${i}` })));
+
+  // Drive time: running executions move it themselves while they wait; when none runs, jump to the next step.
+  const finished = new Map<string, ExecutionReport>();
+  for (let guard = 0; guard < 10_000; guard++) {
+    await account.settled();
+    const running = ours().filter((e) => !finished.has(e.executionArn));
+    if (running.length > 0) {
+      const watch = stallWatch(world, () => events.length);
+      const r = await Promise.race([...running.map((e) => world.wired.finished(e.executionArn).then((rep) => [e.executionArn, rep] as const)), watch.stalled]);
+      watch.cancel();
+      if (r === "stalled") {
+        // Nothing can move any more (a transition never enabled, say): stop what waits, as an operator would.
+        for (const e of running) {
+          errors.push(`execution ${number(idOf(e.input, e.name))} waits with nothing left in the scenario to move it; stopped`);
+          await stopExecution(e.executionArn, "Simulate.Stalled", "nothing left in the scenario moves this execution");
+          // What the stack's janitor does on the ABORTED status event (its rule names only the stack's own pipelines).
+          await abandonExecution(operator, pipeline.name, pipeline.stages.map((st) => st.name), pipeline.executionMode, idOf(e.input, e.name), "Stopped");
+        }
+        continue;
+      }
+      finished.set(r[0], r[1]);
+      continue;
+    }
+    const next = account.pendingTimeline().reduce((m, t) => Math.min(m, t.atSeconds), Number.POSITIVE_INFINITY);
+    if (next === Number.POSITIVE_INFINITY) break;
+    clock.advance(Math.max(0, next - clock.elapsedSeconds()));
+  }
+  await account.settled();
+  await close();
+  unsubscribe();
+
+  const deployReports: ExecutionReport[] = [];
+  for (const e of account.executions.filter((x) => x.stateMachineName.endsWith("-deploy-lambda"))) deployReports.push(await world.wired.finished(e.executionArn));
+  const all = [...finished.values(), ...deployReports];
+  const sum = (k: "stateTransitions" | "historyEvents" | "lambdaInvocations" | "estimatedCostUsd") => all.reduce((n, r) => n + r.stats[k], 0);
+  const executions = await snapshot();
+  const report: PipelineRunReport = {
+    scenario: scenario.name,
+    pipeline: pipeline.name,
+    stateMachine: name,
+    steps: reports,
+    executions,
+    events,
+    builds: codebuild.all.map((b) => ({ id: b.id, status: b.buildStatus, ...(b.failure && { failure: b.failure }), ...(b.wallMs !== undefined && { wallMs: b.wallMs }), exported: Object.fromEntries(b.exportedEnvironmentVariables.map((v) => [v.name, v.value])) })),
+    deployments: deployReports.map((r) => ({ name: r.executionName, status: r.status, ...(r.error && { error: r.error }) })),
+    stats: {
+      stateTransitions: sum("stateTransitions"),
+      historyEvents: sum("historyEvents"),
+      lambdaInvocations: sum("lambdaInvocations"),
+      estimatedCostUsd: Number(sum("estimatedCostUsd").toFixed(6)),
+      simulatedSeconds: clock.elapsedSeconds(),
+      wallMs: Math.round(performance.now() - wallStart),
+    },
+    expectationFailures: [...errors, ...checkExpectations(scenario, executions, reports)],
+  };
+  return report;
+}
+
+/**
+ * Resolves "stalled" once nothing can move any more: no execution works, nothing is scheduled in the
+ * world or the scenario, and neither the clock nor the events have moved for a second of wall time
+ * (a build in progress counts as working, so a slow one is never taken for a stall).
+ */
+function stallWatch(world: SimWorld, eventCount: () => number): { stalled: Promise<"stalled">; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let last = "";
+  let quiet = 0;
+  const stalled = new Promise<"stalled">((resolve) => {
+    const check = () => {
+      const idle = world.clock.workingCount === 0 && world.account.nextEventAt() === undefined && world.account.pendingTimeline().length === 0;
+      const now = `${world.clock.elapsedSeconds()}/${eventCount()}`;
+      quiet = idle && now === last ? quiet + 1 : 0;
+      last = now;
+      if (quiet >= 10) resolve("stalled");
+      else timer = setTimeout(check, 100);
+    };
+    timer = setTimeout(check, 100);
+  });
+  return { stalled, cancel: () => clearTimeout(timer) };
+}
+
+function view(e: PipelineExecution, number: number): ExecutionView {
+  return {
+    number,
+    pipelineExecutionId: e.executionId,
+    status: e.status,
+    executionType: e.executionType,
+    trigger: e.trigger.type,
+    stages: Object.fromEntries(
+      Object.entries(e.stages).map(([s, st]) => [
+        s,
+        { status: st.status, attempt: st.attempt, actions: Object.fromEntries(Object.entries(st.actions).map(([a, ax]) => [a, { status: ax.status, ...(ax.summary && { summary: ax.summary }), ...(ax.errorCode && { errorCode: ax.errorCode }) }])) },
+      ]),
+    ),
+  };
+}
+
+function fmt(seconds: number): string {
+  return `${Math.round(seconds)} s`.padStart(8);
+}
+
+/** Where an execution differs from what is expected of it (`at` says which execution and when). */
+export function compareExecution(at: string, want: ExpectedExecution, got: ExecutionView | undefined): string[] {
+  if (!got) return [`${at}: expected ${want.status}, but there is no such execution`];
+  const out: string[] = [];
+  if (got.status !== want.status) out.push(`${at}: status ${got.status}, expected ${want.status}`);
+  for (const [s, st] of Object.entries(want.stages ?? {})) {
+    const actual = got.stages[s]?.status ?? "(not entered)";
+    if (actual !== st) out.push(`${at}: stage ${s} ${actual}, expected ${st}`);
+  }
+  for (const [key, st] of Object.entries(want.actions ?? {})) {
+    const dot = key.indexOf(".");
+    const actual = got.stages[key.slice(0, dot)]?.actions[key.slice(dot + 1)]?.status ?? "(not run)";
+    if (actual !== st) out.push(`${at}: action ${key} ${actual}, expected ${st}`);
+  }
+  return out;
+}
+
+export function checkExpectations(scenario: PipelineScenario, executions: ExecutionView[], steps: StepReport[]): string[] {
+  const out: string[] = [];
+  const want = scenario.expect.executions;
+  if (executions.length !== want.length) out.push(`executions: ${executions.length}, expected ${want.length}`);
+  for (const [i, x] of want.entries()) out.push(...compareExecution(`execution ${i + 1}`, x, executions[i]));
+  for (const s of scenario.expect.steps ?? []) {
+    const step = steps[s.after - 1];
+    for (const [i, x] of s.executions.entries()) out.push(...compareExecution(`after step ${s.after} (${step?.did ?? "?"}), execution ${i + 1}`, x, step?.executions[i]));
+  }
+  return out;
+}

@@ -1,0 +1,198 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { type EventLine, type PipelineRunReport, simulatePipeline } from "../../local/simulate/pipeline/run-pipeline.js";
+import { readScenarioFile } from "../../local/simulate/pipeline/scenario.js";
+import pipelineCommand from "../../cli/commands/pipeline/index.js";
+import type { CommandIO } from "../../cli/io.js";
+
+/**
+ * Every scenario of events/pipelines/ through `simulatePipeline`, the code path of `stepdeploy pipeline
+ * simulate`: the compiled state machine on the local engine, the real pipeline handlers, the simulated
+ * account (CodeBuild running buildspecs, the deploy-lambda workflow for CodeDeploy actions, s3rver,
+ * dynalite). After every step (a start or an operator's command) the registry's stages and actions
+ * must agree with the CodePipeline-shaped events put so far, and those events must have
+ * CodePipeline's detail fields; the scenario's own expectations (at the end and after given steps)
+ * must hold.
+ */
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const DIR = `${ROOT}events/pipelines/`;
+const FILES = readdirSync(DIR).filter((f) => f.endsWith(".json")).sort();
+
+const PIPELINE_STATUS: Record<string, string> = { STARTED: "InProgress", RESUMED: "InProgress", SUCCEEDED: "Succeeded", FAILED: "Failed", SUPERSEDED: "Superseded", STOPPED: "Stopped", STOPPING: "Stopping", CANCELED: "Cancelled" };
+const ACTION_STATUS: Record<string, string> = { STARTED: "InProgress", SUCCEEDED: "Succeeded", FAILED: "Failed", ABANDONED: "Abandoned" };
+
+/** The status each event says last, per execution / stage / action, from the events put so far. */
+function lastStates(events: EventLine[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const e of events) out.set([e.execution, e.kind, e.stage ?? "", e.action ?? ""].join("/"), e.state);
+  return out;
+}
+
+function checkEventShape(e: EventLine): void {
+  expect(e.raw.source).toBe("stepdeploy");
+  expect(e.raw.detailType).toMatch(/^CodePipeline (Pipeline|Stage|Action) Execution State Change$/);
+  const d = e.raw.detail;
+  expect(typeof d["pipeline"]).toBe("string");
+  expect(typeof d["execution-id"]).toBe("string");
+  expect(typeof d["version"]).toBe("number");
+  expect(typeof d["pipeline-execution-attempt"]).toBe("number");
+  if (e.kind !== "pipeline") expect(d["stage"]).toBe(e.stage);
+  if (e.kind === "action") {
+    expect(d["action"]).toBe(e.action);
+    expect(Object.keys(d["type"] as object).sort()).toEqual(["category", "owner", "provider", "version"]);
+    expect(typeof d["region"]).toBe("string");
+  }
+  if (e.kind === "pipeline" && e.state === "STARTED") expect((d["execution-trigger"] as Record<string, string>)["trigger-type"]).toBeTruthy();
+}
+
+/** After each step: the registry says what the events said last, for every execution, stage and action. */
+function checkSteps(r: PipelineRunReport): void {
+  const seen: EventLine[] = [];
+  for (const [i, step] of r.steps.entries()) {
+    seen.push(...step.events);
+    const last = lastStates(seen);
+    const at = `after step ${i + 1} (${step.did})`;
+    for (const x of step.executions) {
+      expect(PIPELINE_STATUS[last.get(`${x.number}/pipeline//`) ?? ""], `${at}: execution ${x.number}`).toBe(x.status);
+      for (const [stage, s] of Object.entries(x.stages)) {
+        expect(PIPELINE_STATUS[last.get(`${x.number}/stage/${stage}/`) ?? ""], `${at}: execution ${x.number} stage ${stage}`).toBe(s.status);
+        for (const [action, a] of Object.entries(s.actions)) expect(ACTION_STATUS[last.get(`${x.number}/action/${stage}/${action}`) ?? ""], `${at}: ${x.number} ${stage}.${action}`).toBe(a.status);
+      }
+    }
+  }
+  // Every event belongs to a step, in order; each execution starts with STARTED; an action ends only after it started.
+  expect(r.steps.flatMap((s) => s.events)).toEqual(r.events);
+  for (const n of new Set(r.events.map((e) => e.execution))) expect(r.events.find((e) => e.execution === n)?.state).toBe("STARTED");
+  const started = new Set<string>();
+  for (const e of r.events.filter((x) => x.kind === "action")) {
+    const key = `${e.execution}/${e.stage}/${e.action}`;
+    if (e.state === "STARTED") started.add(key);
+    else expect(started.has(key), `${key} ${e.state} before STARTED`).toBe(true);
+  }
+}
+
+describe("events/pipelines scenarios on the local engine", () => {
+  it.each(FILES)("%s", async (file) => {
+    const read = readScenarioFile(`${DIR}${file}`, ROOT);
+    if (!read.ok) throw new Error(read.errors.map((e) => `${e.path}: ${e.message}`).join("; "));
+    const r = await simulatePipeline(read.scenario, { root: ROOT });
+    expect(r.expectationFailures).toEqual([]);
+    expect(r.steps).toHaveLength(read.scenario.starts.length + read.scenario.timeline.length);
+    for (const e of r.events) checkEventShape(e);
+    checkSteps(r);
+  });
+
+  it("the seed pipeline fetches the commit, runs the real buildspec (exported variables from the commit) and deploys the built artifact", async () => {
+    const read = readScenarioFile(`${DIR}seed-codecommit-build-deploy.json`, ROOT);
+    if (!read.ok) throw new Error("invalid scenario");
+    const r = await simulatePipeline(read.scenario, { root: ROOT });
+    const [fetch, build] = r.builds;
+    expect(fetch?.id).toMatch(/^stepdeploy-local-git-fetch:/);
+    expect(build?.status).toBe("SUCCEEDED");
+    expect(build?.exported["BUILT_COMMIT"]).toMatch(/^[0-9a-f]{40}$/);
+    expect(r.deployments).toEqual([{ name: expect.stringMatching(/^d-/), status: "SUCCEEDED" }]);
+  });
+
+  it("the parallel stage: Lint's buildspec exits 1, Compile still succeeds, the stage fails and Package never starts", async () => {
+    const read = readScenarioFile(`${DIR}parallel-one-fails.json`, ROOT);
+    if (!read.ok) throw new Error("invalid scenario");
+    const r = await simulatePipeline(read.scenario, { root: ROOT });
+    expect(r.builds.map((b) => [b.id.split(":")[0], b.status, b.failure ?? ""])).toEqual([
+      ["compile", "SUCCEEDED", ""],
+      ["lint", "FAILED", "BUILD failed (exit status 1)"],
+    ]);
+    expect(r.executions[0]?.stages["Build"]?.actions["Package"]).toBeUndefined();
+  });
+});
+
+describe("a manual retry (RetryStageExecution, FAILED_ACTIONS)", () => {
+  it("resumes the same execution at the failed stage and runs only the actions that failed, then the rest", async () => {
+    const read = readScenarioFile(`${DIR}manual-retry.json`, ROOT);
+    if (!read.ok) throw new Error("invalid scenario");
+    const r = await simulatePipeline(read.scenario, { root: ROOT });
+    expect(r.builds.map((b) => `${b.id.split(":")[0]} ${b.status}`)).toEqual(["compile SUCCEEDED", "lint FAILED", "lint SUCCEEDED", "package SUCCEEDED"]);
+    expect(r.executions).toHaveLength(1);
+    expect(r.executions[0]?.stages["Build"]).toMatchObject({ status: "Succeeded", attempt: 2 });
+    expect(r.steps[1]?.events.slice(0, 2).map((e) => `${e.kind} ${e.stage ?? ""} ${e.state}`)).toEqual(["pipeline  RESUMED", "stage Build STARTED"]);
+  });
+});
+
+describe("a scenario that leaves an execution waiting for ever", () => {
+  it("is stopped once nothing can move it (the janitor's cleanup runs) and reported, instead of hanging", async () => {
+    const read = readScenarioFile(`${DIR}disabled-transition.json`, ROOT);
+    if (!read.ok) throw new Error("invalid scenario");
+    // The transition into Deploy is disabled and never enabled again.
+    const scenario = { ...read.scenario, timeline: read.scenario.timeline.filter((t) => !("enableTransition" in t)), expect: { executions: [{ status: "Stopped" as const }] } };
+    const r = await simulatePipeline(scenario, { root: ROOT });
+    expect(r.expectationFailures).toEqual(["execution 1 waits with nothing left in the scenario to move it; stopped"]);
+    expect(r.executions[0]).toMatchObject({ status: "Stopped", stages: { Approve: { status: "Succeeded" } } });
+    expect(r.events.at(-1)).toMatchObject({ kind: "pipeline", state: "STOPPED" });
+  });
+});
+
+describe("stepdeploy pipeline simulate", () => {
+  const io = () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const c: CommandIO = { out: (t) => out.push(t), err: (t) => err.push(t), isTTY: false, env: {} };
+    return { c, out, err };
+  };
+
+  it("--json: the report of the scenario run on the given definition; exit 0 when its expectations hold", async () => {
+    const { c, out } = io();
+    const code = await pipelineCommand(["simulate", "events/pipelines/definitions/approval-gate-superseded.json", "--scenario", "events/pipelines/approval-rejected.json", "--json"], c);
+    expect(code).toBe(0);
+    const report = JSON.parse(out.join("\n")) as PipelineRunReport;
+    expect(report.executions.map((e) => e.status)).toEqual(["Failed"]);
+    expect(report.steps.map((s) => s.did)).toEqual(["start execution 1", "reject Approve.Review"]);
+  });
+
+  it("exit 1 when the scenario's expectation does not hold, naming what differs; 2 when the scenario does not fit the pipeline", async () => {
+    const rejected = JSON.parse(readFileSync(`${DIR}approval-rejected.json`, "utf8")) as { expect: { executions: { status: string }[] } };
+    rejected.expect = { executions: [{ status: "Succeeded" }] };
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "pipeline-scenario-")), "wrong.json");
+    writeFileSync(file, JSON.stringify(rejected));
+    const { c, out } = io();
+    expect(await pipelineCommand(["simulate", "events/pipelines/definitions/approval-gate-superseded.json", "--scenario", file], c)).toBe(1);
+    expect(out.join("\n")).toContain("NOT AS EXPECTED: execution 1: status Failed, expected Succeeded");
+    const bad = io();
+    expect(await pipelineCommand(["simulate", "events/pipelines/definitions/parallel-build.json", "--scenario", "events/pipelines/approval-approved.json"], bad.c)).toBe(2);
+    expect(bad.err.join("\n")).toMatch(/timeline\[0\]\.approve\.stage: the pipeline has no stage 'Approve'/);
+  });
+
+  it("without --scenario: the scenario written for the definition, else a generic run (--source as every source, approvals a minute apart)", async () => {
+    const own = io();
+    expect(await pipelineCommand(["simulate", "pipelines/demo.yml", "--json"], own.c)).toBe(0);
+    expect((JSON.parse(own.out.join("\n")) as PipelineRunReport).scenario).toBe("demo-pipeline");
+    const definition = {
+      pipeline: {
+        name: "build-and-approve",
+        roleArn: "arn:aws:iam::111122223333:role/p",
+        artifactStore: { type: "S3", location: "generic-artifacts" },
+        stages: [
+          { name: "Source", actions: [{ name: "Src", actionTypeId: { category: "Source", owner: "AWS", provider: "S3", version: "1" }, configuration: { S3Bucket: "generic-src", S3ObjectKey: "app.zip" }, outputArtifacts: [{ name: "Src" }] }] },
+          { name: "Build", actions: [{ name: "Build", actionTypeId: { category: "Build", owner: "AWS", provider: "CodeBuild", version: "1" }, configuration: { ProjectName: "generic-build", EnvironmentVariables: '[{"name":"COMMIT_ID","value":"#{codepipeline.PipelineExecutionId}"}]' }, inputArtifacts: [{ name: "Src" }], outputArtifacts: [{ name: "Out" }], namespace: "B" }] },
+          { name: "Approve", actions: [{ name: "Ok", actionTypeId: { category: "Approval", owner: "AWS", provider: "Manual", version: "1" }, configuration: { CustomData: "built #{B.BUILT_COMMIT}" } }] },
+        ],
+      },
+    };
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "pipeline-generic-")), "p.json");
+    writeFileSync(file, JSON.stringify(definition));
+    const generic = io();
+    expect(await pipelineCommand(["simulate", file, "--source", "events/pipelines/sources/seed-app", "--json"], generic.c)).toBe(0);
+    const r = JSON.parse(generic.out.join("\n")) as PipelineRunReport;
+    expect(r.steps.map((s) => s.did)).toEqual(["start execution 1", "approve Approve.Ok"]);
+    expect(r.builds).toEqual([expect.objectContaining({ status: "SUCCEEDED", exported: { BUILT_COMMIT: r.executions[0]?.pipelineExecutionId } })]);
+    expect(r.executions[0]?.status).toBe("Succeeded");
+  });
+
+  it("usage errors exit 2", async () => {
+    const { c, err } = io();
+    expect(await pipelineCommand(["simulate"], c)).toBe(2);
+    expect(await pipelineCommand(["simulate", "pipelines/demo.yml", "--bogus"], c)).toBe(2);
+    expect(err.join("\n")).toContain("usage: stepdeploy pipeline simulate");
+  });
+});
