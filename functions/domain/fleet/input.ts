@@ -1,4 +1,5 @@
 import { ValidationError } from "../errors.js";
+import type { TagFilter } from "../groups/schema.js";
 import { resolveServerConfig, type ServerConfig } from "./minimum-healthy.js";
 
 /** The deploy-server state machine's input (docs/ec2.md): self-contained, like deploy-lambda's full input. */
@@ -8,9 +9,13 @@ export interface ServerDeploymentInput {
   deploymentGroup: string;
   /** The agent's deployment-group id (names the deployment root's folder); default `<application>.<deploymentGroup>`. */
   deploymentGroupId: string;
-  /** Managed nodes with every tag (key -> one of the values), and/or these ids (EC2 `i-...`, on-premises `mi-...`). */
-  target: { tags?: Record<string, string[]>; instanceIds?: string[] };
-  revision: { bucket: string; key: string; version?: string; eTag: string; bundleType: "zip" | "tar" | "tgz" };
+  /**
+   * Managed nodes with every tag (key -> one of the values), and/or these ids (EC2 `i-...`, on-premises `mi-...`),
+   * and/or nodes matching any of CodeDeploy's tag filters (`{Key, Value, Type: KEY_AND_VALUE | KEY_ONLY}`; a group's).
+   */
+  target: { tags?: Record<string, string[]>; instanceIds?: string[]; tagFilters?: TagFilter[] };
+  /** `eTag` left out: the deployment is pinned to the ETag Start reads (a group deployment's S3 location may omit it, as CodeDeploy's does). */
+  revision: { bucket: string; key: string; version?: string; eTag?: string; bundleType: "zip" | "tar" | "tgz" };
   config: ServerConfig;
   /** Seconds between reads of a batch's command results (default 15). */
   pollSeconds: number;
@@ -54,9 +59,9 @@ export function parseServerInput(raw: unknown): ServerDeploymentInput {
 
 function parseTarget(raw: unknown): ServerDeploymentInput["target"] {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new ValidationError("target", 'required: {"tags": {"key": ["value", ...]}} and/or {"instanceIds": [...]}');
-  const { tags, instanceIds, ...rest } = raw as Record<string, unknown>;
+  const { tags, instanceIds, tagFilters, ...rest } = raw as Record<string, unknown>;
   const extra = Object.keys(rest)[0];
-  if (extra) throw new ValidationError(`target.${extra}`, "unknown field (tags, instanceIds)");
+  if (extra) throw new ValidationError(`target.${extra}`, "unknown field (tags, instanceIds, tagFilters)");
   const out: ServerDeploymentInput["target"] = {};
   if (tags !== undefined) {
     if (typeof tags !== "object" || tags === null || Array.isArray(tags) || Object.keys(tags).length === 0) throw new ValidationError("target.tags", "must map tag keys to a value or a list of values");
@@ -75,7 +80,11 @@ function parseTarget(raw: unknown): ServerDeploymentInput["target"] {
     if (new Set(instanceIds).size !== instanceIds.length) throw new ValidationError("target.instanceIds", "lists an instance twice");
     out.instanceIds = instanceIds as string[];
   }
-  if (!out.tags && !out.instanceIds) throw new ValidationError("target", "needs tags or instanceIds");
+  if (tagFilters !== undefined) {
+    if (!Array.isArray(tagFilters) || tagFilters.length === 0) throw new ValidationError("target.tagFilters", "must be a non-empty list of {Key, Value, Type}");
+    out.tagFilters = tagFilters.map((f, k) => tagFilter(f, `target.tagFilters[${k}]`));
+  }
+  if (!out.tags && !out.instanceIds && !out.tagFilters) throw new ValidationError("target", "needs tags, instanceIds or tagFilters");
   return out;
 }
 
@@ -89,5 +98,15 @@ function parseRevision(raw: unknown): ServerDeploymentInput["revision"] {
   };
   const bundleType = field("bundleType");
   if (!["zip", "tar", "tgz"].includes(bundleType)) throw new ValidationError("revision.bundleType", "must be zip, tar or tgz (an EC2/on-premises revision is an archive)");
-  return { bucket: field("bucket"), key: field("key"), eTag: field("eTag"), bundleType: bundleType as "zip" | "tar" | "tgz", ...(o.version !== undefined ? { version: field("version") } : {}) };
+  return { bucket: field("bucket"), key: field("key"), bundleType: bundleType as "zip" | "tar" | "tgz", ...(o.eTag !== undefined ? { eTag: field("eTag") } : {}), ...(o.version !== undefined ? { version: field("version") } : {}) };
+}
+
+/** One of CodeDeploy's tag filters, as a Server group holds it (functions/domain/groups/schema.ts checks the group's). */
+function tagFilter(raw: unknown, field: string): TagFilter {
+  const o = (typeof raw === "object" && raw !== null && !Array.isArray(raw) ? raw : {}) as Record<string, unknown>;
+  const type = o.Type ?? "KEY_AND_VALUE";
+  if (typeof o.Key !== "string" || o.Key === "") throw new ValidationError(`${field}.Key`, "required: a tag key");
+  if (type !== "KEY_AND_VALUE" && type !== "KEY_ONLY") throw new ValidationError(`${field}.Type`, "must be KEY_AND_VALUE or KEY_ONLY");
+  if (type === "KEY_AND_VALUE" && (typeof o.Value !== "string" || o.Value === "")) throw new ValidationError(`${field}.Value`, "required with KEY_AND_VALUE");
+  return type === "KEY_ONLY" ? { Key: o.Key, Type: "KEY_ONLY" } : { Key: o.Key, Value: o.Value as string, Type: "KEY_AND_VALUE" };
 }

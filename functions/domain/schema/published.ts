@@ -9,6 +9,8 @@ import { GroupDeploymentSchema, GroupsFileSchema } from "../groups/index.js";
  */
 export const PUBLISHED_SCHEMAS = {
   groups: GroupsFileSchema,
+  // Any group's deployment (Lambda, ECS, Server): what `stepdeploy deploy --application ... --deployment-group ...` sends.
+  "group-deployment": GroupDeploymentSchema,
   "deploy-lambda-input": z.union([DeployLambdaInputSchema, GroupDeploymentSchema]).meta({
     title: "stepdeploy deploy-lambda input",
     description: "The deploy-lambda state machine's input: the full input (docs/deploy-lambda-input.md) or a group plus a revision (docs/groups.md).",
