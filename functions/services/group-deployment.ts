@@ -23,6 +23,8 @@ import type { Deps } from "../wiring.js";
 export async function expandGroupDeployment(deps: Pick<Deps, "bundles" | "config">, raw: unknown): Promise<unknown> {
   if (!isGroupDeployment(raw)) return raw;
   const { groups, group, request } = requested(deps, raw);
+  // Another platform's group is refused before its revision is read.
+  if (group.computePlatform !== "Lambda") throw platformMismatch(group, "Lambda");
   return deployInputOf(groups, group, request, await appSpecOf(deps, request));
 }
 

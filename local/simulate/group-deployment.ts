@@ -41,6 +41,8 @@ export interface GroupRunReport {
   taskSets?: { status: string; taskDefinition: string }[];
   /** Server: per instance, its lifecycle events as its command reported them (`Event:Status[:code]`), and the revision it has now. */
   instances?: { instanceId: string; events: string[]; revision: string | null }[];
+  /** Server: the instances of each SendCommand, in order (a batch of more than 50 instances is several). */
+  commands?: string[][];
 }
 
 export function loadGroupWorld(file: string): GroupWorld & { dir: string } {
@@ -112,7 +114,10 @@ function platformReport(sim: SimWorld, machine: string): Partial<GroupRunReport>
     const ssm = ssmWorldOf(sim.account);
     const events: Record<string, string[]> = {};
     for (const c of ssm.commands.values()) for (const inv of ssm.invocationsOf(c.commandId)) events[inv.instanceId] = parseInstallOutput(inv.output).map((e) => `${e.event}:${e.status}${e.errorCode ? `:${e.errorCode}` : ""}`);
-    return { instances: [...ssm.instances.keys()].sort().map((id) => ({ instanceId: id, events: events[id] ?? [], revision: ssm.revisionOf(id) ?? null })) };
+    return {
+      commands: [...ssm.commands.values()].map((c) => c.instanceIds),
+      instances: [...ssm.instances.keys()].sort().map((id) => ({ instanceId: id, events: events[id] ?? [], revision: ssm.revisionOf(id) ?? null })),
+    };
   }
   return {};
 }

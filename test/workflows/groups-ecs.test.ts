@@ -2,8 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
-import { memoryIO } from "../../cli/io.js";
-import { main } from "../../cli/main.js";
+import { cli } from "../support/cli.js";
 import { groupId } from "../../functions/domain/groups/id.js";
 import { elbv2WorldOf } from "../../local/account/elbv2/index.js";
 import { buildBundle } from "../../local/simulate/release/bundle-dir.js";
@@ -46,11 +45,6 @@ function watchSteps(world: SimWorld): { at: number; prod: number; test: number; 
   return steps;
 }
 
-const cli = async (...argv: string[]) => {
-  const io = memoryIO({ ...process.env, POWERTOOLS_LOG_LEVEL: "WARN" });
-  const code = await main(argv, io);
-  return { code, stdout: io.stdout, stderr: io.stderr };
-};
 
 describe("a deployment of an ECS group's revision", () => {
   it("an S3 AppSpec runs deploy-ecs with the group's service, routes, canary, waits, hooks and alarm, moving the world step by step", async () => {
