@@ -97,7 +97,7 @@ async function simulated(worldFile: string, input: Record<string, unknown>, mach
     for (const u of r.uploads) io.out(u);
     for (const c of r.routeChanges ?? []) io.out(`${at(c.atSeconds)}  ${c.resource} -> ${JSON.stringify(c.weights)}`);
     if (r.taskSets) io.out(`task sets now: ${r.taskSets.map((t) => `${t.taskDefinition} ${t.status}`).join(", ") || "none"}`);
-    (r.commands ?? []).forEach((ids, n) => io.out(`command ${n + 1}: ${ids.join(", ")}`));
+    for (const [n, ids] of (r.commands ?? []).entries()) io.out(`command ${n + 1}: ${ids.join(", ")}`);
     for (const i of r.instances ?? []) io.out(`${i.instanceId}  ${i.events.join(" ") || "no command"}  revision ${i.revision ?? "none"}`);
     for (const c of r.aliasChanges) io.out(`${String(c.atSeconds).padStart(6)} s  ${c.functionName}:${c.alias} -> FunctionVersion ${c.functionVersion} ${JSON.stringify(c.additionalVersionWeights)}`);
     for (const e of r.events) io.out(`${String(e.atSeconds).padStart(6)} s  ${String(e.detail.state)} ${e.detail.application}/${e.detail.deploymentGroup} ${e.detail.deploymentId}${e.detail.reason ? `: ${e.detail.reason}` : ""}`);

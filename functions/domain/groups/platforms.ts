@@ -1,6 +1,6 @@
 import { ErrorNames, ValidationErrors } from "../errors.js";
 import type { Problem } from "../schema/fields.js";
-import { type DeploymentGroup, type EcsDeploymentGroup, type Groups, type ServerDeploymentGroup } from "./groups.js";
+import type { DeploymentGroup, EcsDeploymentGroup, Groups, ServerDeploymentGroup } from "./groups.js";
 import { type GroupDeployment, watchFieldsOf } from "./request.js";
 import type { TagFilter } from "./schema.js";
 
