@@ -1,10 +1,11 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { startExecution } from "../../functions/adapters/sfn.js";
 import { newDeploymentId } from "../../functions/domain/deployment/ids.js";
 import { ValidationErrors } from "../../functions/domain/errors.js";
-import { parseGroupDeployment } from "../../functions/domain/groups/index.js";
+import { MACHINE_OF, parseGroupDeployment } from "../../functions/domain/groups/index.js";
 import { type CommandIO, ExitCode, UsageError } from "../io.js";
+import { groupsFile, read } from "../operator/groups-file.js";
 import { paint, renderStatus } from "../operator/render.js";
 import { applyStackEnv, STACK_OPTIONS, stackConfig } from "../operator/stack-config.js";
 import { watchUntilDone } from "../operator/watch-loop.js";
@@ -75,12 +76,29 @@ function fullInputOf(file: string, values: Values): Record<string, unknown> {
   return input;
 }
 
-async function simulated(worldFile: string, input: Record<string, unknown>, json: boolean, io: CommandIO): Promise<number> {
+/**
+ * The state machine of the group's platform, from the stage's groups file as `groups show` reads it: deploy-lambda,
+ * deploy-ecs or deploy-server. A group the file does not declare goes to deploy-lambda, whose Start names the groups
+ * that exist (the stack's file may be newer than the one here).
+ */
+export function machineOfGroup(stage: string, application: unknown, deploymentGroup: unknown): (typeof MACHINE_OF)[keyof typeof MACHINE_OF] {
+  const file = groupsFile(undefined, stage);
+  const group = existsSync(file) ? read(file).groups.find((g) => g.application === application && g.deploymentGroup === deploymentGroup) : undefined;
+  return MACHINE_OF[group?.computePlatform ?? "Lambda"];
+}
+
+const at = (s: number) => `${String(s).padStart(6)} s`;
+
+async function simulated(worldFile: string, input: Record<string, unknown>, machine: string, json: boolean, io: CommandIO): Promise<number> {
   const { loadGroupWorld, simulateGroupDeployment } = await import("../../local/simulate/group-deployment.js");
-  const r = await simulateGroupDeployment(loadGroupWorld(worldFile), input);
+  const r = await simulateGroupDeployment(loadGroupWorld(worldFile), input, machine);
   if (json) io.out(JSON.stringify(r, null, 2));
   else {
     for (const u of r.uploads) io.out(u);
+    for (const c of r.routeChanges ?? []) io.out(`${at(c.atSeconds)}  ${c.resource} -> ${JSON.stringify(c.weights)}`);
+    if (r.taskSets) io.out(`task sets now: ${r.taskSets.map((t) => `${t.taskDefinition} ${t.status}`).join(", ") || "none"}`);
+    for (const [n, ids] of (r.commands ?? []).entries()) io.out(`command ${n + 1}: ${ids.join(", ")}`);
+    for (const i of r.instances ?? []) io.out(`${i.instanceId}  ${i.events.join(" ") || "no command"}  revision ${i.revision ?? "none"}`);
     for (const c of r.aliasChanges) io.out(`${String(c.atSeconds).padStart(6)} s  ${c.functionName}:${c.alias} -> FunctionVersion ${c.functionVersion} ${JSON.stringify(c.additionalVersionWeights)}`);
     for (const e of r.events) io.out(`${String(e.atSeconds).padStart(6)} s  ${String(e.detail.state)} ${e.detail.application}/${e.detail.deploymentGroup} ${e.detail.deploymentId}${e.detail.reason ? `: ${e.detail.reason}` : ""}`);
     for (const n of r.notifications) io.out(`${String(n.atSeconds).padStart(6)} s  SNS ${n.topicArn.split(":").at(-1)}: ${n.subject ?? ""}`);
@@ -100,8 +118,12 @@ export default async function deploy(argv: string[], io: CommandIO): Promise<num
   const input = byGroup ? groupDeploymentOf(values) : fullInputOf(file as string, values);
   const deploymentId = (input.deploymentId as string | undefined) ?? newDeploymentId();
   input.deploymentId = deploymentId;
-  if (values.simulate) return simulated(values.simulate, input, Boolean(values.json), io);
+  // A group's deployment runs on its platform's state machine; --simulate uses the local stage's groups.
+  const stage = values.simulate ? "local" : (values.stage ?? io.env.STEPDEPLOY_STAGE ?? "dev");
+  const machine = byGroup ? machineOfGroup(stage, input.application, input.deploymentGroup) : "deploy-lambda";
+  if (values.simulate) return simulated(values.simulate, input, machine, Boolean(values.json), io);
   const cfg = stackConfig(values, io.env);
+  if (!values["state-machine-arn"]) cfg.stateMachineArn = cfg.stateMachineArn.replace(/-deploy-lambda$/, `-${machine}`);
   applyStackEnv(values, cfg);
   const { executionArn } = await startExecution(cfg.stateMachineArn, deploymentId, input);
   if (!values.watch) {

@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ValidationErrors } from "../../functions/domain/errors.js";
-import { type DeploymentGroup, findGroup, type Groups, parseGroups } from "../../functions/domain/groups/index.js";
+import { type DeploymentGroup, findGroup, type Groups, MACHINE_OF, serverTagFilters } from "../../functions/domain/groups/index.js";
 import { type CommandIO, ExitCode, UsageError } from "../io.js";
+import { groupsFile, read } from "../operator/groups-file.js";
 import { checkStageReleases } from "./groups/stage-releases.js";
 
 const USAGE = `usage: stepdeploy groups validate [file] [--stage S] [--json]
@@ -13,44 +13,57 @@ const USAGE = `usage: stepdeploy groups validate [file] [--stage S] [--json]
              STEPDEPLOY_STAGE or dev (config/groups.default.yml when the stage has none)
   --json     machine-readable output`;
 
-/** The file to read: the one given, else the stage's, else the default (as config/groups.cjs packages it). */
-function groupsFile(given: string | undefined, stage: string): string {
-  if (given) return given;
-  const own = `config/groups.${stage}.yml`;
-  return existsSync(own) ? own : "config/groups.default.yml";
-}
-
-function read(file: string): Groups {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
-  }
-  return parseGroups(text, file);
+/** What the group deploys to, in one line: the alias, the service and its routes, or the instances' tag filters. */
+export function targetOf(g: DeploymentGroup): string {
+  if (g.computePlatform === "Lambda") return `${g.target.functionName}:${g.target.alias}`;
+  if (g.computePlatform === "ECS") return `${g.ecs.cluster}/${g.ecs.service} (${g.ecs.targetGroups.join(" | ")})`;
+  return serverTagFilters(g)
+    .map((f) => (f.Type === "KEY_ONLY" ? `tag ${f.Key}` : `tag ${f.Key}=${f.Value}`))
+    .join(" or ");
 }
 
 function row(g: DeploymentGroup): string {
   const alarms = g.alarms.length ? `alarms ${g.alarms.join(",")}` : "no alarms";
   const triggers = g.triggers.length ? `, ${g.triggers.length} trigger${g.triggers.length > 1 ? "s" : ""}` : "";
-  return `${g.application}/${g.deploymentGroup}  ${g.computePlatform}  ${g.target.functionName}:${g.target.alias}  ${g.deploymentConfigName}  ${alarms}${triggers}`;
+  return `${g.application}/${g.deploymentGroup}  ${g.computePlatform}  ${targetOf(g)}  ${g.deploymentConfigName}  ${alarms}${triggers}`;
+}
+
+function hooksOf(g: DeploymentGroup): string {
+  if (g.computePlatform === "Server") return "from the revision's appspec";
+  const { timeoutSeconds, ...named } = g.hooks;
+  const hooks = Object.entries(named)
+    .filter(([, fn]) => fn)
+    .map(([event, fn]) => `${event[0]?.toUpperCase()}${event.slice(1)} ${fn}`);
+  return `${hooks.length ? hooks.join(", ") : "none"} (timeout ${timeoutSeconds ?? 3600} s)`;
+}
+
+function platformLines(g: DeploymentGroup): string[] {
+  if (g.computePlatform === "Lambda") return g.release ? [`  release            ${g.release.name}: ${g.release.s3 ? `s3://${g.release.s3.bucket}/${g.release.s3.prefix ?? ""}` : `ecr ${g.release.ecr?.repository}`}`] : [];
+  if (g.computePlatform === "Server") return [];
+  const ready = g.blueGreen.readyWait;
+  return [
+    `  production route   ${g.ecs.prodTrafficRoute.listenerArn}`,
+    `  test route         ${g.ecs.testTrafficRoute?.listenerArn ?? "none (AfterAllowTestTraffic skipped)"}`,
+    `  ready wait         ${ready ? `${ready.waitMinutes} min, then ${ready.actionOnTimeout}` : "none"}`,
+    `  termination wait   ${g.blueGreen.terminationWaitMinutes} min`,
+  ];
 }
 
 function show(g: DeploymentGroup): string[] {
-  const hooks = [g.hooks.beforeAllowTraffic && `BeforeAllowTraffic ${g.hooks.beforeAllowTraffic}`, g.hooks.afterAllowTraffic && `AfterAllowTraffic ${g.hooks.afterAllowTraffic}`].filter(Boolean);
+  const watched = g.computePlatform === "Server" ? "none (Server deployments watch no alarms yet)" : `${g.alarms.length ? g.alarms.join(", ") : "none"}${g.ignorePollAlarmFailure ? " (poll failures ignored)" : ""}, watched by ${g.alarmMonitoring}`;
   return [
     `${g.application}/${g.deploymentGroup}  (id ${g.id})`,
     ...(g.description ? [`  ${g.description}`] : []),
-    `  compute platform   ${g.computePlatform}`,
-    `  target             ${g.target.functionName}:${g.target.alias}`,
+    `  compute platform   ${g.computePlatform} (state machine ${MACHINE_OF[g.computePlatform]})`,
+    `  target             ${targetOf(g)}`,
     `  deployment config  ${g.deploymentConfigName}`,
-    `  hooks              ${hooks.length ? hooks.join(", ") : "none"} (timeout ${g.hooks.timeoutSeconds} s)`,
-    `  alarms             ${g.alarms.length ? g.alarms.join(", ") : "none"}${g.ignorePollAlarmFailure ? " (poll failures ignored)" : ""}, watched by ${g.alarmMonitoring}`,
-    `  auto rollback      ${g.autoRollback.enabled ? g.autoRollback.events.join(", ") : "disabled"}`,
+    `  hooks              ${hooksOf(g)}`,
+    `  alarms             ${watched}`,
+    ...(g.computePlatform === "Server" ? [] : [`  auto rollback      ${g.autoRollback.enabled ? g.autoRollback.events.join(", ") : "disabled"}`]),
     ...g.triggers.map((t) => `  trigger            ${t.triggerName} -> ${t.triggerTargetArn} on ${t.triggerEvents.join(", ")}`),
     ...(g.metricGates?.length ? [`  metric gates       ${g.metricGates.length}`] : []),
-    `  queue              ${g.queue ? "wait in line" : "fail fast when busy"}`,
-    ...(g.release ? [`  release            ${g.release.name}: ${g.release.s3 ? `s3://${g.release.s3.bucket}/${g.release.s3.prefix ?? ""}` : `ecr ${g.release.ecr?.repository}`}`] : []),
+    ...(g.computePlatform === "Server" ? [] : [`  queue              ${g.queue ? "wait in line" : "fail fast when busy"}`]),
+    ...platformLines(g),
   ];
 }
 

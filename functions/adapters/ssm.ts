@@ -21,6 +21,7 @@ export function createSsmAdapter(): RunCommandPort {
     async findNodes(query) {
       const filters: InstanceInformationStringFilter[] = [];
       for (const [key, values] of Object.entries(query.tags ?? {})) filters.push({ Key: `tag:${key}`, Values: values });
+      if (query.tagKeys) filters.push({ Key: "tag-key", Values: query.tagKeys });
       if (query.instanceIds) filters.push({ Key: "InstanceIds", Values: query.instanceIds });
       const nodes: ManagedNode[] = [];
       let next: string | undefined;

@@ -27,7 +27,7 @@ export const MAX_NODES_PER_COMMAND = 50;
 
 export interface RunCommandPort {
   /** Managed nodes with every given tag (key -> any of the values), or with the given ids. */
-  findNodes(query: { tags?: Record<string, string[]>; instanceIds?: string[] }): Promise<ManagedNode[]>;
+  findNodes(query: { tags?: Record<string, string[]>; tagKeys?: string[]; instanceIds?: string[] }): Promise<ManagedNode[]>;
   /** Sends one script to at most 50 nodes; returns the command id. */
   send(request: { documentName: string; instanceIds: string[]; script: string; executionTimeoutSeconds: number; comment: string }): Promise<string>;
   /** One node's result with its output up to 24,000 characters (GetCommandInvocation). */

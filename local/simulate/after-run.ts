@@ -26,12 +26,13 @@ export interface AfterRun {
   missing: string[];
 }
 
-export async function readAfterRun(account: SimAccount, input: Record<string, unknown>, deploymentId: string): Promise<AfterRun> {
+export async function readAfterRun(account: SimAccount, input: Record<string, unknown>, deploymentId: string, opts: { alias?: boolean } = {}): Promise<AfterRun> {
   const missing: string[] = [];
   const functionName = String(input.functionName);
   const aliasName = String(input.alias);
   let finalAlias: AliasState | null = null;
-  try {
+  // An ECS deployment has no alias: its routes and task sets are reported instead (run-scenario.ts).
+  if (opts.alias !== false) try {
     const a = account.getAlias(functionName, aliasName);
     finalAlias = { functionVersion: a.functionVersion, additionalVersionWeights: a.additionalVersionWeights };
   } catch (e) {

@@ -28,7 +28,12 @@ export function formatOutcome(r: SimulationReport): string {
     "",
     `  outcome   ${r.status}${r.error ? ` ${r.error}` : ""} (${r.deploymentId})`,
     ...(r.cause ? [`  reason    ${r.cause}`] : []),
-    r.finalAlias ? `  alias     FunctionVersion ${r.finalAlias.functionVersion}, routing ${JSON.stringify(r.finalAlias.additionalVersionWeights)}` : "  alias     none",
+    ...(r.ecs
+      ? [
+          ...Object.entries(r.ecs.routes).map(([route, w]) => `  route     ${route} -> ${JSON.stringify(w)}${route === r.ecs?.prodRoute ? " (production)" : ""}`),
+          `  task sets ${r.ecs.taskSets.map((t) => `${t.taskDefinition} ${t.status}`).join(", ") || "none"}`,
+        ]
+      : [r.finalAlias ? `  alias     FunctionVersion ${r.finalAlias.functionVersion}, routing ${JSON.stringify(r.finalAlias.additionalVersionWeights)}` : "  alias     none"]),
     ...(r.missing ?? []).map((m) => `  missing   ${m}`),
     `  cost      ${r.stats.stateTransitions} transitions, ${r.stats.historyEvents} history events, ${r.stats.apiCallsTotal} API calls, ${r.stats.lambdaInvocations} Lambda invocations (+${r.stats.hookInvocations} hooks), ~$${r.stats.estimatedCostUsd.toFixed(6)}`,
     `  time      ${clockText(r.stats.simulatedSeconds)} simulated in ${r.stats.wallMs} ms`,

@@ -7,7 +7,11 @@ import type { PublishedMessage } from "../account/sns/world.js";
 import type { ExecutionReport } from "../runtime/runtime.js";
 import { buildBundle } from "./release/bundle-dir.js";
 import { PROJECT_ROOT } from "./run-scenario.js";
-import { openSimWorld } from "./world.js";
+import { type SimWorld, openSimWorld } from "./world.js";
+import { ecsWorldOf } from "../account/ecs/index.js";
+import { elbv2WorldOf } from "../account/elbv2/index.js";
+import { ssmWorldOf } from "../account/ssm/index.js";
+import { parseInstallOutput } from "../../functions/domain/server-install/index.js";
 
 /**
  * `stepdeploy deploy --application A --deployment-group G --s3-location ... --simulate world.json`: the world file is
@@ -22,6 +26,8 @@ export interface GroupWorld {
 }
 
 export interface GroupRunReport {
+  /** The state machine that ran it: the group's platform's (deploy-lambda, deploy-ecs, deploy-server). */
+  machine: string;
   execution: ExecutionReport;
   /** Every weight change of the deployment's alias, in simulated seconds. */
   aliasChanges: { atSeconds: number; functionName: string; alias: string; functionVersion: string; additionalVersionWeights: Record<string, number> }[];
@@ -29,6 +35,14 @@ export interface GroupRunReport {
   /** What the group's triggers published to SNS. */
   notifications: PublishedMessage[];
   uploads: string[];
+  /** ECS: every change of what a listener forwards, by target group name (setup excluded). */
+  routeChanges?: { atSeconds: number; resource: string; weights: Record<string, number> }[];
+  /** ECS: the service's task sets at the end (deleted ones left out). */
+  taskSets?: { status: string; taskDefinition: string }[];
+  /** Server: per instance, its lifecycle events as its command reported them (`Event:Status[:code]`), and the revision it has now. */
+  instances?: { instanceId: string; events: string[]; revision: string | null }[];
+  /** Server: the instances of each SendCommand, in order (a batch of more than 50 instances is several). */
+  commands?: string[][];
 }
 
 export function loadGroupWorld(file: string): GroupWorld & { dir: string } {
@@ -45,7 +59,7 @@ export function loadGroupWorld(file: string): GroupWorld & { dir: string } {
 
 const bundleTypeOf = (key: string) => (/\.(tgz|tar\.gz)$/.test(key) ? "tgz" : key.endsWith(".tar") ? "tar" : key.endsWith(".json") ? "JSON" : /\.ya?ml$/.test(key) ? "YAML" : "zip");
 
-export async function simulateGroupDeployment(world: GroupWorld & { dir: string }, request: Record<string, unknown>): Promise<GroupRunReport> {
+export async function simulateGroupDeployment(world: GroupWorld & { dir: string }, request: Record<string, unknown>, machine = "deploy-lambda"): Promise<GroupRunReport> {
   const sim = await openSimWorld(world.account, { s3Buckets: world.s3?.buckets ?? [] });
   try {
     return await sim.within(async () => {
@@ -63,14 +77,16 @@ export async function simulateGroupDeployment(world: GroupWorld & { dir: string 
         const out = await sim.s3?.client.send(new PutObjectCommand({ Bucket: u.bucket, Key: u.key, Body: body }));
         uploads.push(`uploaded s3://${u.bucket}/${u.key} (${body.length} bytes, etag ${String(out?.ETag).replace(/"/g, "")})`);
       }
-      const run = await sim.startDeployment(request);
+      const run = await sim.startDeployment(request, machine);
       const execution = await run.finished;
       const { account } = sim;
       await account.settled();
       const target = (account.events.find((e) => e.source === "stepdeploy")?.detail ?? {}) as { functionName?: string; alias?: string };
       return {
+        machine,
         execution,
         uploads,
+        ...platformReport(sim, machine),
         aliasChanges: account.aliasHistory.filter((h) => h.functionName === target.functionName && h.alias === target.alias),
         notifications: snsWorldOf(account).published,
         events: account.events.filter((e) => e.source === "stepdeploy").map((e) => ({ atSeconds: e.atSeconds, detail: e.detail as Record<string, unknown>, resources: e.resources })),
@@ -79,4 +95,29 @@ export async function simulateGroupDeployment(world: GroupWorld & { dir: string 
   } finally {
     await sim.close();
   }
+}
+
+/** What the platform's simulated services say happened: listener weights and task sets (ECS), instances (Server). */
+function platformReport(sim: SimWorld, machine: string): Partial<GroupRunReport> {
+  if (machine === "deploy-ecs") {
+    const elbv2 = elbv2WorldOf(sim.account);
+    const ecs = ecsWorldOf(sim.account);
+    const taskSets = [...ecs.services.values()].flatMap((svc) =>
+      ecs
+        .taskSetsAt(svc)
+        .filter((t) => t.taskSet.status !== "DRAINING")
+        .map((t) => ({ status: t.taskSet.status, taskDefinition: `${t.taskSet.taskDefinition.family}:${t.taskSet.taskDefinition.revision}` })),
+    );
+    return { routeChanges: elbv2.forwardHistory.filter((c) => c.operation !== "setup").map((c) => ({ atSeconds: c.atSeconds, resource: c.resource, weights: c.weights })), taskSets };
+  }
+  if (machine === "deploy-server") {
+    const ssm = ssmWorldOf(sim.account);
+    const events: Record<string, string[]> = {};
+    for (const c of ssm.commands.values()) for (const inv of ssm.invocationsOf(c.commandId)) events[inv.instanceId] = parseInstallOutput(inv.output).map((e) => `${e.event}:${e.status}${e.errorCode ? `:${e.errorCode}` : ""}`);
+    return {
+      commands: [...ssm.commands.values()].map((c) => c.instanceIds),
+      instances: [...ssm.instances.keys()].sort().map((id) => ({ instanceId: id, events: events[id] ?? [], revision: ssm.revisionOf(id) ?? null })),
+    };
+  }
+  return {};
 }

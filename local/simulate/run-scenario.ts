@@ -2,6 +2,8 @@ import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { weightOnTarget } from "../../functions/domain/deployment/plan.js";
 import { stopExecution } from "../../functions/adapters/sfn.js";
+import { ecsWorldOf } from "../account/ecs/index.js";
+import { elbv2WorldOf } from "../account/elbv2/index.js";
 import type { SimAccount } from "../account/index.js";
 import type { LocalDynamoDb } from "../emulators/dynalite.js";
 import type { SimClock } from "../clock.js";
@@ -39,6 +41,8 @@ export interface SimulationReport {
   log: TimelineEntry[];
   /** The deployment's figures with its bake watchers' added; `largestExecutionHistory` is what the 25,000-event cap applies to. */
   stats: ExecutionReport["stats"] & { hookInvocations: number; largestExecutionHistory: number };
+  /** ECS: what each route forwards at the end, the task sets at the end, the replacement's production weight at each change. */
+  ecs?: EcsOutcome;
   /** Present when the scenario declares `expect`: each mismatch, empty when all hold. */
   expectationFailures?: string[];
 }
@@ -70,7 +74,8 @@ export async function simulateScenario(scenario: Scenario, opts: SimulateOptions
   const { account, clock } = world;
   try {
     return await world.within(async () => {
-      const log = new LogFollower(account, target, opts.onLog);
+      const isEcs = scenario.machine === "deploy-ecs";
+      const log = new LogFollower(account, target, opts.onLog, isEcs);
       const run = await world.startDeployment(input, scenario.machine);
       opts.onStart?.({ account, clock, executionArn: run.executionArn, abort: () => void stopExecution(run.executionArn, "Simulate.Aborted", "aborted by the scenario") });
       const pollTimer = setInterval(() => log.poll(), 5);
@@ -85,7 +90,8 @@ export async function simulateScenario(scenario: Scenario, opts: SimulateOptions
       const largestExecutionHistory = Math.max(result.stats.historyEvents, ...children.map((c) => c.stats.historyEvents));
       result = { ...result, stats: sumStats(result.stats, children.map((c) => c.stats)) };
       log.poll();
-      const after = await readAfterRun(account, input, deploymentId);
+      const after = await readAfterRun(account, input, deploymentId, { alias: !isEcs });
+      const ecs = isEcs ? ecsOutcome(account) : undefined;
       const report: SimulationReport = {
         scenario: scenario.name,
         status: result.status,
@@ -96,9 +102,12 @@ export async function simulateScenario(scenario: Scenario, opts: SimulateOptions
         finalAlias: after.finalAlias,
         registry: after.registry,
         ...(after.missing.length ? { missing: after.missing } : {}),
-        timeline: account.aliasHistory
-          .filter((h) => h.functionName === functionName && h.alias === aliasName)
-          .map((h) => ({ atSeconds: h.atSeconds, weight: weightOnTarget({ functionVersion: h.functionVersion, weights: h.additionalVersionWeights }, target) })),
+        timeline: ecs
+          ? ecs.prodWeights
+          : account.aliasHistory
+              .filter((h) => h.functionName === functionName && h.alias === aliasName)
+              .map((h) => ({ atSeconds: h.atSeconds, weight: weightOnTarget({ functionVersion: h.functionVersion, weights: h.additionalVersionWeights }, target) })),
+        ...(ecs ? { ecs } : {}),
         events: account.events.map((e) => ({ atSeconds: e.atSeconds, detailType: e.detailType, source: e.source, detail: e.detail })),
         hooks: account.hookInvocations.map((h) => ({ atSeconds: h.atSeconds, functionName: h.functionName, lifecycleEvent: h.payload?.lifecycleEvent, outcome: h.outcome })),
         log: log.entries,
@@ -142,18 +151,61 @@ export function checkExpectation(scenario: Scenario, r: SimulationReport): strin
   if (e.events && !same(e.events, states)) out.push(`events: expected ${JSON.stringify(e.events)}, got ${JSON.stringify(states)}`);
   const weights = r.timeline.map((t) => [t.atSeconds, t.weight]);
   if (e.weights && !same(e.weights, weights)) out.push(`weights: expected ${JSON.stringify(e.weights)}, got ${JSON.stringify(weights)}`);
+  for (const [route, forward] of Object.entries(e.finalRoutes ?? {})) {
+    if (!same(forward, r.ecs?.routes[route])) out.push(`finalRoutes ${route}: expected ${JSON.stringify(forward)}, got ${JSON.stringify(r.ecs?.routes[route])}`);
+  }
+  if (e.taskSets && !same(e.taskSets, r.ecs?.taskSets)) out.push(`taskSets: expected ${JSON.stringify(e.taskSets)}, got ${JSON.stringify(r.ecs?.taskSets)}`);
+  const prod = r.ecs?.prodWeights.map((w) => w.weight);
+  if (e.prodWeights && !same(e.prodWeights, prod)) out.push(`prodWeights: expected ${JSON.stringify(e.prodWeights)}, got ${JSON.stringify(prod)}`);
   return out;
+}
+
+export interface EcsOutcome {
+  /** What each route that changed forwards at the end, by target group name. */
+  routes: Record<string, Record<string, number> | undefined>;
+  taskSets: { status: string; taskDefinition: string }[];
+  /** The production route (the first one the deployment changed) and the replacement's weight on it at each change. */
+  prodRoute: string | null;
+  prodWeights: { atSeconds: number; weight: number }[];
+}
+
+/**
+ * An ECS run as the simulated ELBv2 and ECS left it. The production route is the first route the deployment changed
+ * (Install adds the replacement's target group to it at weight 0); the replacement is the target group with the
+ * least weight in that first change.
+ */
+export function ecsOutcome(account: SimAccount): EcsOutcome {
+  const elbv2 = elbv2WorldOf(account);
+  const ecs = ecsWorldOf(account);
+  const changes = elbv2?.forwardHistory.filter((c) => c.operation !== "setup") ?? [];
+  const first = changes[0];
+  const green = first ? Object.entries(first.weights).sort((a, b) => a[1] - b[1])[0]?.[0] : undefined;
+  const prodRoute = first?.resource ?? null;
+  return {
+    routes: Object.fromEntries([...new Set(changes.map((c) => c.resource))].map((r) => [r, elbv2.weightsAt(r)])),
+    taskSets: ecs
+      ? [...ecs.services.values()].flatMap((svc) =>
+          ecs
+            .taskSetsAt(svc)
+            .filter((t) => t.taskSet.status !== "DRAINING")
+            .map((t) => ({ status: t.taskSet.status, taskDefinition: `${t.taskSet.taskDefinition.family}:${t.taskSet.taskDefinition.revision}` })),
+        )
+      : [],
+    prodRoute,
+    prodWeights: changes.filter((c) => c.resource === prodRoute).map((c) => ({ atSeconds: c.atSeconds, weight: (green && c.weights[green]) || 0 })),
+  };
 }
 
 /** Merges what the account saw and what the workflow did into one readable, time-ordered log. */
 class LogFollower {
   readonly entries: TimelineEntry[] = [];
-  private seen = { alias: 0, events: 0, hooks: 0, calls: 0, trace: 0, world: 0 };
+  private seen = { alias: 0, events: 0, hooks: 0, calls: 0, trace: 0, world: 0, routes: 0, taskSets: 0 };
 
   constructor(
     private readonly account: SimAccount,
     private readonly target: string,
     private readonly onLog?: (e: TimelineEntry) => void,
+    private readonly ecs = false,
   ) {}
 
   private push(e: TimelineEntry) {
@@ -178,7 +230,12 @@ class LogFollower {
       const d = ev.detail as { state?: string; reason?: string };
       fresh.push({ atSeconds: ev.atSeconds, kind: "event", text: `event ${d.state ?? ev.detailType}${d.reason ? `: ${d.reason}` : ""}` });
     }
-    this.seen = { alias: a.aliasHistory.length, events: a.events.length, hooks: a.hookInvocations.length, calls: a.calls.length, trace: 0, world: a.worldLog.length };
+    const routes = this.ecs ? (elbv2WorldOf(a)?.forwardHistory ?? []) : [];
+    const taskSets = this.ecs ? (ecsWorldOf(a)?.taskSetHistory ?? []) : [];
+    // ECS: every change of what a listener or rule forwards (the live timeline of weights), and of the task sets.
+    for (const c of routes.slice(this.seen.routes)) if (c.operation !== "setup") fresh.push({ atSeconds: c.atSeconds, kind: "weight", text: `${c.resource} -> ${Object.entries(c.weights).map(([tg, w]) => `${tg} ${w}`).join(", ")}` });
+    for (const c of taskSets.slice(this.seen.taskSets)) fresh.push({ atSeconds: c.atSeconds, kind: "world", text: `${c.operation} ${c.service} ${c.detail}` });
+    this.seen = { alias: a.aliasHistory.length, events: a.events.length, hooks: a.hookInvocations.length, calls: a.calls.length, trace: 0, world: a.worldLog.length, routes: routes.length, taskSets: taskSets.length };
     fresh.sort((x, y) => x.atSeconds - y.atSeconds);
     for (const e of fresh) this.push(e);
   }

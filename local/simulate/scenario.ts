@@ -28,6 +28,12 @@ export interface ScenarioExpectation {
   events?: string[];
   /** [atSeconds, weight] pairs of every alias change, in order. */
   weights?: [number, number][];
+  /** ECS: what each listener or rule (`<load balancer>:<port>[:<priority>]`) forwards at the end, by target group name. */
+  finalRoutes?: Record<string, Record<string, number>>;
+  /** ECS: the service's task sets at the end (deleted ones left out). */
+  taskSets?: { status: string; taskDefinition: string }[];
+  /** ECS: the replacement's weight on the production route at each change, in order. */
+  prodWeights?: number[];
 }
 
 export function parseScenario(raw: unknown, source = "scenario"): Scenario {

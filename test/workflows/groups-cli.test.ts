@@ -2,19 +2,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { memoryIO } from "../../cli/io.js";
-import { main } from "../../cli/main.js";
+import { cli } from "../support/cli.js";
 
 /**
  * The acceptance of issue 10 part 1 as a user types it: a Lambda group declared in config/groups.local.yml, a
  * deployment started with `stepdeploy deploy --application --deployment-group --s3-location` against the simulated
  * account (events/groups/world.json), watched to success; and the groups files checked offline.
  */
-const cli = async (...argv: string[]) => {
-  const io = memoryIO({ ...process.env, POWERTOOLS_LOG_LEVEL: "WARN" });
-  const code = await main(argv, io);
-  return { code, stdout: io.stdout, stderr: io.stderr };
-};
 
 describe("stepdeploy groups and deploy --application", () => {
   it("deploys the group's S3 revision on the simulated account and reports it as CodeDeploy would", async () => {
@@ -73,7 +67,7 @@ describe("stepdeploy groups and deploy --application", () => {
 
   it("groups list and show read the stage's file; an invalid file exits 1 with every problem", async () => {
     const list = await cli("groups", "list", "--stage", "local", "--json");
-    expect(JSON.parse(list.stdout).map((g: { deploymentGroup: string }) => g.deploymentGroup)).toEqual(["orders-live", "orders-beta"]);
+    expect(JSON.parse(list.stdout).map((g: { deploymentGroup: string }) => g.deploymentGroup)).toEqual(["orders-live", "orders-beta", "web-prod", "fleet"]);
     const show = await cli("groups", "show", "shop/orders-live", "--stage", "local");
     expect(show.stdout).toMatch(/trigger +orders-deployments -> arn:aws:sns:us-east-1:123456789012:orders-deployments/);
     const invalid = await cli("groups", "validate", "events/groups/deploy-orders-live.input.json", "--json");

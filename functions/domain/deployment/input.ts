@@ -64,7 +64,7 @@ export const versionField = () =>
         .regex(VERSION, { error: 'must be a published version number such as "4"' }),
     );
 
-const hookFunction = () => text(FUNCTION_NAME).nullish().meta({ description: "A hook function name or ARN (matching the stack's hookFunctionPattern)" });
+export const hookFunction = () => text(FUNCTION_NAME).nullish().meta({ description: "A hook function name or ARN (matching the stack's hookFunctionPattern)" });
 
 export const HooksSchema = record(
   {

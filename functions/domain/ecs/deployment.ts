@@ -1,3 +1,5 @@
+import { eventResources } from "../deployment/notification.js";
+import { groupId } from "../groups/id.js";
 import type { AlarmReading } from "../alarms/evaluate.js";
 import { startCursor, type StepCursor } from "../deployment/cursor.js";
 import { buildTrafficPlan, type ScheduleLike, type TrafficPlan } from "../deployment/plan.js";
@@ -118,6 +120,8 @@ export function prepareEcsDeployment(a: {
     application: input.application,
     deploymentGroup: input.deploymentGroup,
     deploymentId: a.deploymentId,
+    // CodeDeploy's deployment group id, as Lambda deployments carry it: the groups' trigger rule matches on it.
+    instanceGroupId: groupId(input.application, input.deploymentGroup),
     state: "START",
     region: a.where.region,
     config: a.schedule.config,
@@ -145,7 +149,7 @@ export function prepareEcsDeployment(a: {
     hooks: { ...input.hooks, timeoutSeconds: input.hookTimeoutSeconds },
     ...watchSettings(input, ignoredAlarms, a.metricGates),
     eventDetail: detail,
-    resources: [prod.routeArn],
+    resources: eventResources(prod.routeArn, a.where, input.application, input.deploymentGroup),
     eventOutcomes: {
       success: { state: "SUCCESS", reason: null, rollback: false },
       ready: { state: "READY", reason: null, rollback: false },

@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { CODEDEPLOY_NAME } from "../deployment/input.js";
 import { ErrorNames, ValidationError, ValidationErrors } from "../errors.js";
+import { TagFilterSchema, type TagFilter } from "../groups/schema.js";
 import { type Problem, parseOrThrow, record, text } from "../schema/fields.js";
 import { resolveServerConfig, type ServerConfig } from "./minimum-healthy.js";
 
@@ -25,17 +26,23 @@ const TargetSchema = record(
       .min(1, { error: "must be a non-empty list" })
       .refine((ids) => new Set(ids).size === ids.length, { error: "lists an instance twice" })
       .optional(),
+    tagFilters: z
+      .array(TagFilterSchema, { error: "must be a non-empty list of {Key, Value, Type}" })
+      .min(1, { error: "must be a non-empty list of {Key, Value, Type}" })
+      .transform((fs) => fs.map((f): TagFilter => (f.Type === "KEY_ONLY" ? { Key: f.Key, Type: "KEY_ONLY" } : { Key: f.Key, Value: f.Value, Type: "KEY_AND_VALUE" })))
+      .optional()
+      .meta({ description: "Nodes matching any of CodeDeploy's tag filters ({Key, Value, Type: KEY_AND_VALUE | KEY_ONLY}); a group's." }),
   },
-  '{"tags": {"key": ["value", ...]}} and/or {"instanceIds": [...]}',
-  "unknown field (tags, instanceIds)",
-).refine((t) => t.tags !== undefined || t.instanceIds !== undefined, { error: "needs tags or instanceIds" });
+  '{"tags": {"key": ["value", ...]}}, {"instanceIds": [...]} and/or {"tagFilters": [...]}',
+  "unknown field (tags, instanceIds, tagFilters)",
+).refine((t) => t.tags !== undefined || t.instanceIds !== undefined || t.tagFilters !== undefined, { error: "needs tags, instanceIds or tagFilters" });
 
 const RevisionSchema = record(
   {
     bucket: text(),
     key: text(),
     version: text().optional(),
-    eTag: text().meta({ description: "The object's ETag: the instances install exactly this content." }),
+    eTag: text().optional().meta({ description: "The object's ETag: the instances install exactly this content. Left out: pinned to the ETag Start reads." }),
     bundleType: z.enum(["zip", "tar", "tgz"], { error: "must be zip, tar or tgz (an EC2/on-premises revision is an archive)" }),
   },
   '{"bucket", "key", "eTag", "bundleType", "version"?}',
@@ -67,9 +74,13 @@ export interface ServerDeploymentInput {
   deploymentGroup: string;
   /** The agent's deployment-group id (names the deployment root's folder); default `<application>.<deploymentGroup>`. */
   deploymentGroupId: string;
-  /** Managed nodes with every tag (key -> one of the values), and/or these ids (EC2 `i-...`, on-premises `mi-...`). */
-  target: { tags?: Record<string, string[]>; instanceIds?: string[] };
-  revision: { bucket: string; key: string; version?: string; eTag: string; bundleType: "zip" | "tar" | "tgz" };
+  /**
+   * Managed nodes with every tag (key -> one of the values), and/or these ids (EC2 `i-...`, on-premises `mi-...`),
+   * and/or nodes matching any of CodeDeploy's tag filters (`{Key, Value, Type: KEY_AND_VALUE | KEY_ONLY}`; a group's).
+   */
+  target: { tags?: Record<string, string[]>; instanceIds?: string[]; tagFilters?: TagFilter[] };
+  /** `eTag` left out: the deployment is pinned to the ETag Start reads (a group deployment's S3 location may omit it, as CodeDeploy's does). */
+  revision: { bucket: string; key: string; version?: string; eTag?: string; bundleType: "zip" | "tar" | "tgz" };
   config: ServerConfig;
   /** Seconds between reads of a batch's command results (default 15). */
   pollSeconds: number;

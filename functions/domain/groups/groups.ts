@@ -1,26 +1,35 @@
 import { parseDocument } from "yaml";
-import { resolveSchedule } from "../configs/index.js";
+import { resolveConfig, resolveSchedule } from "../configs/index.js";
+import { DEFAULT_ECS_CONFIG, resolveEcsConfig } from "../ecs/configs.js";
+import { DEFAULT_SERVER_CONFIG, resolveServerConfig } from "../fleet/minimum-healthy.js";
 import { autoRollbackOf, type DeployLambdaInput } from "../deployment/input.js";
 import { ErrorNames, ValidationErrors } from "../errors.js";
 import { parseMetricGates } from "../gates/gate.js";
 import { type Problem, problemsOf } from "../schema/fields.js";
 import { groupId } from "./id.js";
-import { type ComputePlatform, type DeploymentGroupDocument, GroupsFileSchema, type TriggerConfig } from "./schema.js";
+import {
+  COMPUTE_PLATFORMS,
+  type ComputePlatform,
+  type DeploymentGroupDocument,
+  type EcsDeploymentGroupDocument,
+  GROUP_FIELDS,
+  GroupsFileSchema,
+  type ServerDeploymentGroupDocument,
+  type TagFilter,
+  type TriggerConfig,
+} from "./schema.js";
 
 /** CodeDeploy's default for a Lambda deployment group without a config (CreateDeploymentGroup). */
 export const DEFAULT_LAMBDA_CONFIG = "CodeDeployDefault.LambdaAllAtOnce";
 
-/** A deployment group as the workflows use it: defaults filled in, alarms as names, the config resolved. */
-export interface DeploymentGroup {
+/** What a deployment group of any platform holds, defaults filled in, alarms as names. */
+interface GroupBase {
   application: string;
   deploymentGroup: string;
-  computePlatform: ComputePlatform;
   /** CodeDeploy's deploymentGroupId (`instanceGroupId` in its events): a UUID derived from the two names. */
   id: string;
   description?: string;
-  target: { functionName: string; alias: string };
   deploymentConfigName: string;
-  hooks: DeployLambdaInput["hooks"];
   alarms: string[];
   ignorePollAlarmFailure: boolean;
   autoRollback: DeployLambdaInput["autoRollback"];
@@ -29,8 +38,37 @@ export interface DeploymentGroup {
   alarmPollSeconds?: number;
   metricGates?: unknown[];
   queue: boolean;
+}
+
+/** A Lambda deployment group: a function's alias. */
+export interface LambdaDeploymentGroup extends GroupBase {
+  computePlatform: "Lambda";
+  target: { functionName: string; alias: string };
+  hooks: DeployLambdaInput["hooks"];
   release?: DeploymentGroupDocument["release"];
 }
+
+/** An ECS deployment group: one service, its target group pair and routes, blue/green options, hook defaults. */
+export interface EcsDeploymentGroup extends GroupBase {
+  computePlatform: "ECS";
+  ecs: { cluster: string; service: string; targetGroups: [string, string]; prodTrafficRoute: { listenerArn: string }; testTrafficRoute?: { listenerArn: string } };
+  blueGreen: { terminationWaitMinutes: number; readyWait?: { waitMinutes: number; actionOnTimeout: "CONTINUE_DEPLOYMENT" | "STOP_DEPLOYMENT" } };
+  hooks: Record<string, string | number>;
+}
+
+/** An EC2/on-premises group: instances by tag filters (any of them) and Auto Scaling group names. */
+export interface ServerDeploymentGroup extends GroupBase {
+  computePlatform: "Server";
+  ec2TagFilters: TagFilter[];
+  onPremisesInstanceTagFilters: TagFilter[];
+  autoScalingGroups: string[];
+}
+
+/** A deployment group as the workflows use it. */
+export type DeploymentGroup = LambdaDeploymentGroup | EcsDeploymentGroup | ServerDeploymentGroup;
+
+/** CodeDeploy's default config of a group that names none (CreateDeploymentGroup), per platform. */
+export const DEFAULT_CONFIGS: Record<ComputePlatform, string> = { Lambda: DEFAULT_LAMBDA_CONFIG, ECS: DEFAULT_ECS_CONFIG, Server: DEFAULT_SERVER_CONFIG };
 
 export interface Groups {
   groups: DeploymentGroup[];
@@ -60,26 +98,21 @@ export function parseGroups(raw: unknown, source = "groups file"): Groups {
     doc = parsed.toJS();
   }
   const r = GroupsFileSchema.safeParse(doc ?? {});
-  if (!r.success) throw invalid(problemsOf(r.error, source));
+  if (!r.success) throw invalid(problemsOf(r.error, source).map((p) => withPlatformHint(p, doc)));
   const problems: Problem[] = [];
   const configs = r.data.deploymentConfigs ?? {};
-  for (const [name, config] of Object.entries(configs)) checkConfig(config, `deploymentConfigs.${name}`, problems);
+  for (const [name, config] of Object.entries(configs)) checkConfig(config, `deploymentConfigs.${name}`, platformOfConfig(config), problems);
   const groups: DeploymentGroup[] = [];
   for (const [application, app] of Object.entries(r.data.applications)) {
-    if (app.computePlatform !== "Lambda") {
-      problems.push({
-        field: `applications.${application}.computePlatform`,
-        reason: `${app.computePlatform} deployment groups are not supported yet (they come with the ${app.computePlatform === "ECS" ? "ECS" : "EC2/on-premises"} deployments); use Lambda`,
-      });
-      continue;
-    }
     for (const [name, g] of Object.entries(app.deploymentGroups)) {
       const at = `applications.${application}.deploymentGroups.${name}`;
-      groups.push(groupOf(application, name, g));
-      const configName = g.deploymentConfigName ?? DEFAULT_LAMBDA_CONFIG;
-      if (!Object.hasOwn(configs, configName)) checkConfig(configName, `${at}.deploymentConfigName`, problems);
-      checkAlarms(alarmNamesOf(g.alarmConfiguration), `${at}.alarmConfiguration.alarms`, problems);
-      checkGates(g, at, problems);
+      const group = groupOf(application, name, app.computePlatform, g);
+      groups.push(group);
+      const configName = group.deploymentConfigName;
+      if (Object.hasOwn(configs, configName)) checkConfig(configs[configName], `${at}.deploymentConfigName`, app.computePlatform, problems, configName);
+      else checkConfig(configName, `${at}.deploymentConfigName`, app.computePlatform, problems);
+      checkAlarms(group.alarms, `${at}.alarmConfiguration.alarms`, problems);
+      if (group.computePlatform === "Lambda") checkGates(g as DeploymentGroupDocument, at, problems);
     }
   }
   checkOwners(groups, problems);
@@ -87,16 +120,14 @@ export function parseGroups(raw: unknown, source = "groups file"): Groups {
   return { groups, deploymentConfigs: configs };
 }
 
-function groupOf(application: string, deploymentGroup: string, g: DeploymentGroupDocument): DeploymentGroup {
-  return {
+function groupOf(application: string, deploymentGroup: string, platform: ComputePlatform, doc: AnyGroupDocument): DeploymentGroup {
+  const g = doc as Partial<DeploymentGroupDocument & EcsDeploymentGroupDocument & ServerDeploymentGroupDocument>;
+  const base: GroupBase = {
     application,
     deploymentGroup,
-    computePlatform: "Lambda",
     id: groupId(application, deploymentGroup),
     ...(g.description ? { description: g.description } : {}),
-    target: g.target,
-    deploymentConfigName: g.deploymentConfigName ?? DEFAULT_LAMBDA_CONFIG,
-    hooks: { beforeAllowTraffic: g.hooks?.beforeAllowTraffic ?? null, afterAllowTraffic: g.hooks?.afterAllowTraffic ?? null, timeoutSeconds: g.hooks?.timeoutSeconds ?? 3600 },
+    deploymentConfigName: g.deploymentConfigName ?? DEFAULT_CONFIGS[platform],
     alarms: alarmNamesOf(g.alarmConfiguration),
     ignorePollAlarmFailure: g.alarmConfiguration?.ignorePollAlarmFailure === true,
     autoRollback: autoRollbackOf(g.autoRollbackConfiguration),
@@ -105,17 +136,85 @@ function groupOf(application: string, deploymentGroup: string, g: DeploymentGrou
     ...(g.alarmPollSeconds ? { alarmPollSeconds: g.alarmPollSeconds } : {}),
     ...(g.metricGates ? { metricGates: g.metricGates } : {}),
     queue: g.queue === true,
-    ...(g.release ? { release: g.release } : {}),
   };
+  if (platform === "ECS") return ecsGroupOf(base, doc as EcsDeploymentGroupDocument);
+  if (platform === "Server") {
+    const s = doc as ServerDeploymentGroupDocument;
+    return { ...base, computePlatform: "Server", ec2TagFilters: s.ec2TagFilters ?? [], onPremisesInstanceTagFilters: s.onPremisesInstanceTagFilters ?? [], autoScalingGroups: s.autoScalingGroups ?? [] };
+  }
+  const l = doc as DeploymentGroupDocument;
+  return {
+    ...base,
+    computePlatform: "Lambda",
+    target: l.target,
+    hooks: { beforeAllowTraffic: l.hooks?.beforeAllowTraffic ?? null, afterAllowTraffic: l.hooks?.afterAllowTraffic ?? null, timeoutSeconds: l.hooks?.timeoutSeconds ?? 3600 },
+    ...(l.release ? { release: l.release } : {}),
+  };
+}
+
+type AnyGroupDocument = DeploymentGroupDocument | EcsDeploymentGroupDocument | ServerDeploymentGroupDocument;
+
+/** CodeDeploy's ECS group fields in the shape the deploy-ecs input takes them (docs/ecs.md). */
+function ecsGroupOf(base: GroupBase, e: EcsDeploymentGroupDocument): EcsDeploymentGroup {
+  const svc = e.ecsServices[0] as { clusterName: string; serviceName: string };
+  const pair = e.loadBalancerInfo.targetGroupPairInfoList[0] as EcsDeploymentGroupDocument["loadBalancerInfo"]["targetGroupPairInfoList"][number];
+  const test = pair.testTrafficRoute?.listenerArns[0];
+  const bg = e.blueGreenDeploymentConfiguration;
+  const ready = bg?.deploymentReadyOption;
+  const hooks = Object.fromEntries(Object.entries(e.hooks ?? {}).filter(([, v]) => v !== null && v !== undefined)) as Record<string, string | number>;
+  return {
+    ...base,
+    computePlatform: "ECS",
+    ecs: {
+      cluster: svc.clusterName,
+      service: svc.serviceName,
+      targetGroups: [pair.targetGroups[0]?.name ?? "", pair.targetGroups[1]?.name ?? ""],
+      prodTrafficRoute: { listenerArn: pair.prodTrafficRoute.listenerArns[0] ?? "" },
+      ...(test ? { testTrafficRoute: { listenerArn: test } } : {}),
+    },
+    blueGreen: {
+      terminationWaitMinutes: bg?.terminateBlueInstancesOnDeploymentSuccess?.terminationWaitTimeInMinutes ?? 0,
+      ...(ready ? { readyWait: { waitMinutes: ready.waitTimeInMinutes ?? 0, actionOnTimeout: ready.actionOnTimeout } } : {}),
+    },
+    hooks,
+  };
+}
+
+/** A field of another platform's group is named as such ("is a field of ECS deployment groups"), not just as unknown. */
+function withPlatformHint(p: Problem, doc: unknown): Problem {
+  const m = /^applications\.([^.]+)\.deploymentGroups\.([^.]+)\.([^.[]+)$/.exec(p.field);
+  if (!m || p.reason !== "unknown field") return p;
+  const [, app, , key] = m as unknown as [string, string, string, string];
+  const platform = (doc as { applications?: Record<string, { computePlatform?: string }> })?.applications?.[app]?.computePlatform as ComputePlatform | undefined;
+  if (!platform || !GROUP_FIELDS[platform]) return p;
+  const owners = COMPUTE_PLATFORMS.filter((c) => c !== platform && GROUP_FIELDS[c].includes(key));
+  if (!owners.length) return p;
+  return { field: p.field, reason: `is a field of ${owners.join(" and ")} deployment groups, not of ${platform} ones (a ${platform} group takes ${GROUP_FIELDS[platform].join(", ")})` };
+}
+
+/** What platform a custom config is for: `{minimumHealthyHosts}` is a Server config, anything else traffic routing. */
+function platformOfConfig(config: unknown): ComputePlatform | undefined {
+  return typeof config === "object" && config !== null && "minimumHealthyHosts" in config ? "Server" : undefined;
 }
 
 const invalid = (problems: Problem[]) => new ValidationErrors(problems, ErrorNames.InvalidGroupsFile);
 
-function checkConfig(config: unknown, field: string, problems: Problem[]): void {
+/**
+ * A config as the group's platform takes it: Lambda and ECS traffic routing (an ECS group refuses a Lambda config and
+ * the other way round), Server minimumHealthyHosts. `platform` undefined: a custom traffic routing config of the file.
+ */
+function checkConfig(config: unknown, field: string, platform: ComputePlatform | undefined, problems: Problem[], name?: string): void {
   try {
-    resolveSchedule(config);
+    if (platform === "Server") {
+      resolveServerConfig(config, field);
+      return;
+    }
+    if (typeof config === "object" && config !== null && "minimumHealthyHosts" in config) throw new Error(`${name ?? "the config"} is a Server config (minimumHealthyHosts); a ${platform} group takes traffic routing`);
+    if (platform === "ECS") resolveEcsConfig(config);
+    else if (platform === "Lambda" && resolveConfig(config).computePlatform === "ECS") throw new Error(`${name ?? String(config)} is an ECS config; a Lambda group takes CodeDeployDefault.Lambda* or a custom config`);
+    else resolveSchedule(config);
   } catch (e) {
-    problems.push({ field, reason: (e as Error).message });
+    problems.push({ field, reason: (e as Error).message.replace(/^deploymentConfig: /, "") });
   }
 }
 
@@ -140,9 +239,19 @@ function checkGates(g: DeploymentGroupDocument, at: string, problems: Problem[])
 /** One owner per traffic target, and per release source name, in a stage. */
 function checkOwners(groups: DeploymentGroup[], problems: Problem[]): void {
   const targets = new Map<string, DeploymentGroup>();
-  const releases = new Map<string, DeploymentGroup>();
+  const releases = new Map<string, LambdaDeploymentGroup>();
   for (const g of groups) {
     const at = `applications.${g.application}.deploymentGroups.${g.deploymentGroup}`;
+    if (g.computePlatform !== "Lambda") {
+      // An ECS service, like an alias, belongs to one group of the stage.
+      if (g.computePlatform === "ECS") {
+        const svc = `ecs:${g.ecs.cluster}/${g.ecs.service}`;
+        const owner = targets.get(svc);
+        if (owner) problems.push({ field: `${at}.ecsServices`, reason: `${svc} is already the service of ${owner.application}/${owner.deploymentGroup}; a service belongs to one group` });
+        else targets.set(svc, g);
+      }
+      continue;
+    }
     const key = `${g.target.functionName}:${g.target.alias}`;
     const owner = targets.get(key);
     if (owner) problems.push({ field: `${at}.target`, reason: `${key} is already the target of ${owner.application}/${owner.deploymentGroup}; a function:alias belongs to one group` });

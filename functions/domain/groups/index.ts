@@ -4,3 +4,4 @@ export * from "./id.js";
 export * from "./request.js";
 export * from "./schema.js";
 export * from "./triggers.js";
+export * from "./platforms.js";

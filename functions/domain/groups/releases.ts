@@ -1,5 +1,5 @@
 import { EcrReleaseSourceSchema, type LabelledSource, type ReleaseSource, S3ReleaseSourceSchema } from "../release/source-config.js";
-import type { DeploymentGroup, Groups } from "./groups.js";
+import type { Groups, LambdaDeploymentGroup } from "./groups.js";
 
 /**
  * A deployment group's `release` section is a release source (docs/releases.md) whose target, hooks and deployment
@@ -9,11 +9,13 @@ import type { DeploymentGroup, Groups } from "./groups.js";
  * config/releases.<stage>.json, checked together (one owner per function:alias, no two sources for one event).
  */
 export function releaseSourcesOfGroups(groups: Groups): LabelledSource[] {
-  return groups.groups.flatMap((g) => (g.release ? [{ at: `applications.${g.application}.deploymentGroups.${g.deploymentGroup}.release`, source: releaseSourceOf(groups, g) }] : []));
+  return groups.groups.flatMap((g) =>
+    g.computePlatform === "Lambda" && g.release ? [{ at: `applications.${g.application}.deploymentGroups.${g.deploymentGroup}.release`, source: releaseSourceOf(groups, g) }] : [],
+  );
 }
 
-function releaseSourceOf(groups: Groups, g: DeploymentGroup): ReleaseSource {
-  const release = g.release as NonNullable<DeploymentGroup["release"]>;
+function releaseSourceOf(groups: Groups, g: LambdaDeploymentGroup): ReleaseSource {
+  const release = g.release as NonNullable<LambdaDeploymentGroup["release"]>;
   const target = { name: g.target.functionName, alias: g.target.alias };
   const base = {
     name: release.name,

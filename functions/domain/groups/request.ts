@@ -3,7 +3,8 @@ import { parseAppSpec } from "../appspec/index.js";
 import { AutoRollbackSchema, autoRollbackOf, CODEDEPLOY_NAME, type DeployLambdaInputDocument, versionField } from "../deployment/input.js";
 import { ErrorNames, ValidationErrors } from "../errors.js";
 import { flag, parseOrThrow, record, text } from "../schema/fields.js";
-import { alarmNamesOf, type DeploymentGroup, type Groups } from "./groups.js";
+import { alarmNamesOf, type DeploymentGroup, type Groups, type LambdaDeploymentGroup } from "./groups.js";
+import { platformMismatch } from "./platforms.js";
 import { AlarmConfigurationSchema } from "./schema.js";
 
 /**
@@ -85,9 +86,9 @@ export function inlineAppSpecText(content: NonNullable<Revision["appSpecContent"
  * group's hook defaults for the events it lists.
  */
 export function deployInputOf(groups: Groups, group: DeploymentGroup, request: GroupDeployment, appSpecText: string | null): DeployLambdaInputDocument {
+  if (group.computePlatform !== "Lambda") throw platformMismatch(group, "Lambda");
   const versions: AppSpecVersions =
     appSpecText === null ? { currentVersion: request.revision.currentVersion, targetVersion: request.revision.targetVersion ?? "", hooks: {} } : versionsFromAppSpec(group, appSpecText);
-  const alarms = request.overrideAlarmConfiguration;
   const configName = request.deploymentConfigName ?? group.deploymentConfigName;
   return {
     ...(request.deploymentId ? { deploymentId: request.deploymentId } : {}),
@@ -99,6 +100,17 @@ export function deployInputOf(groups: Groups, group: DeploymentGroup, request: G
     targetVersion: versions.targetVersion,
     deploymentConfig: Object.hasOwn(groups.deploymentConfigs, configName) ? groups.deploymentConfigs[configName] : configName,
     hooks: { ...group.hooks, ...versions.hooks },
+    ...watchFieldsOf(group, request),
+  };
+}
+
+/**
+ * The input fields every platform's deployment shares, from the group with CreateDeployment's overrides: alarms
+ * (overrideAlarmConfiguration), rollback (autoRollbackConfiguration), alarm watching, gates, description, queue.
+ */
+export function watchFieldsOf(group: DeploymentGroup, request: GroupDeployment) {
+  const alarms = request.overrideAlarmConfiguration;
+  return {
     alarms: alarms ? alarmNamesOf(alarms) : group.alarms,
     ignorePollAlarmFailure: alarms ? alarms.ignorePollAlarmFailure === true : group.ignorePollAlarmFailure,
     ignoreAlarmsFiringAtStart: request.ignoreAlarmsFiringAtStart === true,
@@ -113,7 +125,7 @@ export function deployInputOf(groups: Groups, group: DeploymentGroup, request: G
 
 type AppSpecVersions = { currentVersion?: string; targetVersion: string; hooks: Partial<Record<"beforeAllowTraffic" | "afterAllowTraffic", string>> };
 
-function versionsFromAppSpec(group: DeploymentGroup, text: string): AppSpecVersions {
+function versionsFromAppSpec(group: LambdaDeploymentGroup, text: string): AppSpecVersions {
   const refuse = (problems: { field: string; reason: string }[]) => new ValidationErrors(problems, ErrorNames.InvalidRevision);
   // A deployment's appspec states both versions, as CodeDeploy requires (versions are optional only for releases).
   const appspec = parseAppSpec(text, { platform: "lambda" });

@@ -1,5 +1,7 @@
 import * as z from "zod";
-import { ALARM_MONITORING, AutoRollbackSchema, CODEDEPLOY_NAME, HooksSchema, MAX_ALARMS } from "../deployment/input.js";
+import { ALARM_MONITORING, AutoRollbackSchema, CODEDEPLOY_NAME, HooksSchema, hookFunction, MAX_ALARMS } from "../deployment/input.js";
+import { LISTENER_ARN, TARGET_GROUP_NAME } from "../ecs/arns.js";
+import { MAX_READY_WAIT_MINUTES, MAX_TERMINATION_WAIT_MINUTES } from "../ecs/blue-green.js";
 import { flag, intIn, map, record, text } from "../schema/fields.js";
 
 /**
@@ -83,32 +85,186 @@ export const GroupReleaseSchema = record(
   if (r.ecr && r.codePackage !== undefined) ctx.addIssue({ code: "custom", path: ["codePackage"], message: "is for S3 bundles; an ECR release publishes the pushed image" });
 });
 
+/** What every platform's group shares: CodeDeploy's config, alarm, rollback and trigger fields, and ours beside them. */
+const SHARED_GROUP_FIELDS = {
+  description: z.string().max(256, { error: "at most 256 characters" }).optional(),
+  alarmConfiguration: AlarmConfigurationSchema.optional(),
+  autoRollbackConfiguration: AutoRollbackSchema.optional(),
+  triggerConfigurations: z.array(TriggerSchema, { error: "must be a list of triggers" }).max(MAX_TRIGGERS, { error: `at most ${MAX_TRIGGERS} triggers per group (CodeDeploy quota)` }).optional(),
+  alarmMonitoring: z.enum(ALARM_MONITORING, { error: 'must be "events" or "polling"' }).optional(),
+  alarmPollSeconds: intIn(1, 3600),
+  metricGates: z.array(z.unknown(), { error: "must be a list of metric gates" }).optional().meta({ description: "Metric gates (docs/deploy-lambda-input.md)." }),
+  queue: flag(),
+};
+
 export const DeploymentGroupSchema = record(
   {
-    description: z.string().max(256, { error: "at most 256 characters" }).optional(),
+    ...SHARED_GROUP_FIELDS,
     target: LambdaTargetSchema,
     deploymentConfigName: text().optional().meta({ description: "A CodeDeployDefault.Lambda* name or one of this file's deploymentConfigs; default CodeDeployDefault.LambdaAllAtOnce." }),
     hooks: HooksSchema.optional().meta({ description: "Hook defaults; an appspec's Hooks replace them per lifecycle event." }),
-    alarmConfiguration: AlarmConfigurationSchema.optional(),
-    autoRollbackConfiguration: AutoRollbackSchema.optional(),
-    triggerConfigurations: z.array(TriggerSchema, { error: "must be a list of triggers" }).max(MAX_TRIGGERS, { error: `at most ${MAX_TRIGGERS} triggers per group (CodeDeploy quota)` }).optional(),
-    alarmMonitoring: z.enum(ALARM_MONITORING, { error: 'must be "events" or "polling"' }).optional(),
-    alarmPollSeconds: intIn(1, 3600),
-    metricGates: z.array(z.unknown(), { error: "must be a list of metric gates" }).optional().meta({ description: "Metric gates (docs/deploy-lambda-input.md)." }),
-    queue: flag(),
     release: GroupReleaseSchema.optional(),
   },
   "with the group's settings",
 );
 export type DeploymentGroupDocument = z.output<typeof DeploymentGroupSchema>;
 
-export const ApplicationSchema = record(
-  {
-    computePlatform: z.enum(COMPUTE_PLATFORMS, { error: `must be one of ${COMPUTE_PLATFORMS.join(", ")}` }),
-    deploymentGroups: map(text(CODEDEPLOY_NAME), DeploymentGroupSchema, "group name to group"),
-  },
-  "{computePlatform, deploymentGroups}",
+// ECS names (ECS API reference: clusters and services, 1-255 of letters, digits, hyphens and underscores).
+const ECS_NAME = { pattern: /^[a-zA-Z0-9_-]{1,255}$/, means: "must be 1-255 of A-Z a-z 0-9 _ -" };
+const LISTENER = { pattern: LISTENER_ARN, means: "must be an ELBv2 listener ARN (arn:aws:elasticloadbalancing:<region>:<account>:listener/app|net/<name>/<id>/<id>)" };
+const TrafficRouteSchema = record(
+  { listenerArns: z.array(text(LISTENER), { error: "must be a list of listener ARNs" }).length(1, { error: "must list exactly one listener ARN (CodeDeploy: one per route)" }) },
+  "{listenerArns}",
 );
+
+/** CodeDeploy's TargetGroupPairInfo: the two target groups that alternate, the production route, the optional test route. */
+const TargetGroupPairSchema = record(
+  {
+    targetGroups: z
+      .array(record({ name: text({ pattern: TARGET_GROUP_NAME, means: "must be a target group name (1-32 of A-Z a-z 0-9 -)" }) }, "{name}"), { error: "must be a list of {name}" })
+      .length(2, { error: "must list exactly two target groups: the one serving now and the one the replacement takes" }),
+    prodTrafficRoute: TrafficRouteSchema,
+    testTrafficRoute: TrafficRouteSchema.optional().meta({ description: "Without it, AllowTestTraffic and AfterAllowTestTraffic are skipped." }),
+  },
+  "{targetGroups, prodTrafficRoute, testTrafficRoute}",
+).superRefine((p, ctx) => {
+  if (p.targetGroups[0]?.name === p.targetGroups[1]?.name) ctx.addIssue({ code: "custom", path: ["targetGroups", 1, "name"], message: "must differ from targetGroups[0]" });
+  if (p.testTrafficRoute && p.testTrafficRoute.listenerArns[0] === p.prodTrafficRoute.listenerArns[0]) ctx.addIssue({ code: "custom", path: ["testTrafficRoute", "listenerArns", 0], message: "must differ from the production listener" });
+});
+
+export const EcsHooksSchema = record(
+  {
+    beforeInstall: hookFunction(),
+    afterInstall: hookFunction(),
+    afterAllowTestTraffic: hookFunction(),
+    beforeAllowTraffic: hookFunction(),
+    afterAllowTraffic: hookFunction(),
+    timeoutSeconds: intIn(1, 3600).meta({ description: "1-3600, default 3600 (a lifecycle event's limit in CodeDeploy)" }),
+  },
+  "{beforeInstall, afterInstall, afterAllowTestTraffic, beforeAllowTraffic, afterAllowTraffic, timeoutSeconds}",
+);
+
+/** CodeDeploy's BlueGreenDeploymentConfiguration as an ECS group takes it. */
+export const EcsBlueGreenSchema = record(
+  {
+    terminateBlueInstancesOnDeploymentSuccess: record(
+      {
+        action: z
+          .enum(["TERMINATE"], { error: (iss) => (iss.input === "KEEP_ALIVE" ? "KEEP_ALIVE is for EC2 fleets; an ECS deployment always removes the original task set after the wait (TERMINATE)" : "must be TERMINATE") })
+          .optional(),
+        terminationWaitTimeInMinutes: intIn(0, MAX_TERMINATION_WAIT_MINUTES).meta({ description: "0-2880, default 0: how long the original task set is kept after all traffic moved." }),
+      },
+      "{action, terminationWaitTimeInMinutes}",
+    ).optional(),
+    deploymentReadyOption: record(
+      {
+        actionOnTimeout: z.enum(["CONTINUE_DEPLOYMENT", "STOP_DEPLOYMENT"], { error: "must be CONTINUE_DEPLOYMENT or STOP_DEPLOYMENT" }),
+        waitTimeInMinutes: intIn(0, MAX_READY_WAIT_MINUTES).meta({ description: "How long to wait for `stepdeploy continue` before rerouting (CONTINUE_DEPLOYMENT) or stopping (STOP_DEPLOYMENT)." }),
+      },
+      "{actionOnTimeout, waitTimeInMinutes}",
+    )
+      .superRefine((r, ctx) => {
+        if (r.actionOnTimeout === "STOP_DEPLOYMENT" && !r.waitTimeInMinutes) ctx.addIssue({ code: "custom", path: ["waitTimeInMinutes"], message: "must be 1 or more with STOP_DEPLOYMENT: how long to wait for `stepdeploy continue`" });
+      })
+      .optional(),
+  },
+  "{terminateBlueInstancesOnDeploymentSuccess, deploymentReadyOption}",
+);
+
+/** CodeDeploy's DeploymentStyle where a platform allows one value of each: anything else is refused saying why. */
+const deploymentStyle = ([type, typeWhy]: [string, string], [option, optionWhy]: [string, string]) =>
+  record(
+    {
+      deploymentType: z.enum([type], { error: `must be ${type} (${typeWhy})` }),
+      deploymentOption: z.enum([option], { error: `must be ${option} (${optionWhy})` }),
+    },
+    "{deploymentType, deploymentOption}",
+  ).optional();
+
+export const EcsDeploymentGroupSchema = record(
+  {
+    ...SHARED_GROUP_FIELDS,
+    ecsServices: z
+      .array(record({ clusterName: text(ECS_NAME), serviceName: text(ECS_NAME) }, "{clusterName, serviceName}"), { error: "must be a list of {clusterName, serviceName}" })
+      .length(1, { error: "must name exactly one service (CodeDeploy: one ECS service per deployment group)" }),
+    loadBalancerInfo: record(
+      { targetGroupPairInfoList: z.array(TargetGroupPairSchema, { error: "must be a list of target group pairs" }).length(1, { error: "must hold exactly one target group pair" }) },
+      "{targetGroupPairInfoList}",
+    ),
+    blueGreenDeploymentConfiguration: EcsBlueGreenSchema.optional(),
+    deploymentStyle: deploymentStyle(["BLUE_GREEN", "ECS deployments are blue/green"], ["WITH_TRAFFIC_CONTROL", "ECS deployments move traffic"]),
+    deploymentConfigName: text().optional().meta({ description: "A CodeDeployDefault.ECS* name or one of this file's deploymentConfigs; default CodeDeployDefault.ECSAllAtOnce." }),
+    hooks: EcsHooksSchema.optional().meta({ description: "Hook defaults; an appspec's Hooks replace them per lifecycle event." }),
+  },
+  "with the group's settings",
+);
+export type EcsDeploymentGroupDocument = z.output<typeof EcsDeploymentGroupSchema>;
+
+/** CodeDeploy's EC2TagFilter / TagFilter: instances with any of the filters are the group's. */
+export const TagFilterSchema = record(
+  {
+    Key: text().max(128, { error: "at most 128 characters" }),
+    Value: z.string({ error: "must be a string" }).max(256, { error: "at most 256 characters" }).optional(),
+    Type: z
+      .enum(["KEY_AND_VALUE", "KEY_ONLY"], {
+        error: (iss) => (iss.input === "VALUE_ONLY" ? "VALUE_ONLY is not supported: instances are found through SSM's tag filters, which name a key (use KEY_AND_VALUE or KEY_ONLY)" : "must be KEY_AND_VALUE or KEY_ONLY"),
+      })
+      .optional()
+      .meta({ description: "Default KEY_AND_VALUE." }),
+  },
+  "{Key, Value, Type}",
+).superRefine((f, ctx) => {
+  if ((f.Type ?? "KEY_AND_VALUE") === "KEY_AND_VALUE" && !f.Value) ctx.addIssue({ code: "custom", path: ["Value"], message: "is required with KEY_AND_VALUE" });
+  if (f.Type === "KEY_ONLY" && f.Value) ctx.addIssue({ code: "custom", path: ["Value"], message: "goes with KEY_AND_VALUE; KEY_ONLY matches the key whatever its value" });
+});
+export type TagFilter = z.output<typeof TagFilterSchema>;
+const tagFilters = (what: string) => z.array(TagFilterSchema, { error: "must be a list of {Key, Value, Type}" }).max(100, { error: "at most 100 tag filters" }).optional().meta({ description: what });
+
+export const ServerDeploymentGroupSchema = record(
+  {
+    description: SHARED_GROUP_FIELDS.description,
+    ec2TagFilters: tagFilters("EC2 instances with any of these tags (SSM managed nodes)."),
+    onPremisesInstanceTagFilters: tagFilters("On-premises servers (SSM managed nodes mi-...) with any of these tags."),
+    autoScalingGroups: z
+      .array(text({ pattern: /^[\x20-\x7e]{1,255}$/, means: "must be an Auto Scaling group name (1-255 printable characters)" }), { error: "must be a list of Auto Scaling group names" })
+      .optional()
+      .meta({ description: "Instances of these Auto Scaling groups (their aws:autoscaling:groupName tag)." }),
+    deploymentStyle: deploymentStyle(["IN_PLACE", "EC2/on-premises blue/green is not built yet"], ["WITHOUT_TRAFFIC_CONTROL", "load balancer traffic control is not built yet"]),
+    deploymentConfigName: text().optional().meta({ description: "CodeDeployDefault.OneAtATime (default), HalfAtATime, AllAtOnce or one of this file's deploymentConfigs {minimumHealthyHosts}." }),
+  },
+  "with the group's settings",
+).superRefine((g, ctx) => {
+  if (!g.ec2TagFilters?.length && !g.onPremisesInstanceTagFilters?.length && !g.autoScalingGroups?.length) {
+    ctx.addIssue({ code: "custom", path: [], message: "names no instances: give ec2TagFilters, onPremisesInstanceTagFilters or autoScalingGroups" });
+  }
+});
+export type ServerDeploymentGroupDocument = z.output<typeof ServerDeploymentGroupSchema>;
+
+const application = <P extends ComputePlatform, G extends z.ZodType>(platform: P, group: G) =>
+  record({ computePlatform: z.literal(platform), deploymentGroups: map(text(CODEDEPLOY_NAME), group, "group name to group") }, "{computePlatform, deploymentGroups}");
+
+export const ApplicationSchema = z.discriminatedUnion(
+  "computePlatform",
+  [application("Lambda", DeploymentGroupSchema), application("ECS", EcsDeploymentGroupSchema), application("Server", ServerDeploymentGroupSchema)],
+  {
+    // Zod names the discriminator's own path when it matches no platform.
+    error: (iss) =>
+      iss.code === "invalid_union"
+        ? (iss.input as { computePlatform?: unknown })?.computePlatform === undefined
+          ? "is required"
+          : `must be one of ${COMPUTE_PLATFORMS.join(", ")}`
+        : iss.input === undefined
+          ? "is required"
+          : "must be an object {computePlatform, deploymentGroups}",
+  },
+);
+
+/** The fields a group of each platform takes, to tell the user that a field belongs to another platform. */
+export const GROUP_FIELDS: Record<ComputePlatform, readonly string[]> = {
+  Lambda: Object.keys(DeploymentGroupSchema.shape),
+  ECS: Object.keys(EcsDeploymentGroupSchema.shape),
+  Server: Object.keys(ServerDeploymentGroupSchema.shape),
+};
 
 export const GroupsFileSchema = record(
   {

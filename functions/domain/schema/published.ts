@@ -13,6 +13,8 @@ export const PUBLISHED_SCHEMAS = {
   groups: GroupsFileSchema,
   releases: ReleasesFileSchema,
   "deploy-server-input": ServerInputSchema,
+  // Any group's deployment (Lambda, ECS, Server): what `stepdeploy deploy --application ... --deployment-group ...` sends.
+  "group-deployment": GroupDeploymentSchema,
   "deploy-lambda-input": z.union([DeployLambdaInputSchema, GroupDeploymentSchema]).meta({
     title: "stepdeploy deploy-lambda input",
     description: "The deploy-lambda state machine's input: the full input (docs/deploy-lambda-input.md) or a group plus a revision (docs/groups.md).",

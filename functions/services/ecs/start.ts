@@ -10,6 +10,7 @@ import { parseMetricGates } from "../../domain/gates/gate.js";
 import { hookProblems } from "../../domain/hooks/policy.js";
 import { placementOfArn } from "../../domain/traffic/target.js";
 import type { Deps } from "../../wiring.js";
+import { expandEcsGroupDeployment } from "../group-deployment.js";
 import { recordCreated, type StartDeps, type StartEvent, waitInLine } from "../start.js";
 import { planEcsDeployment } from "./plan.js";
 
@@ -40,7 +41,8 @@ type Checked = ReturnType<typeof check>;
  * (Deploy.ConflictingDeployment) and CloseUnstarted hands the service's lock on.
  */
 export async function startEcsDeployment(deps: EcsStartDeps, event: StartEvent): Promise<{ waiting: boolean }> {
-  const c = check(deps, event);
+  // An ECS group plus a revision (docs/groups.md) becomes the full input first; the full input passes as it is.
+  const c = check(deps, { ...event, input: await expandEcsGroupDeployment(deps, event.input) });
   const { input, deploymentId, lockKey } = c;
   await recordCreated(deps, { ...c, config: c.schedule.config, platform: "ECS", target: recordedTarget(input) }, event.executionArn);
   const request = { lockKey, application: input.application, deploymentGroup: input.deploymentGroup, deploymentId, executionArn: event.executionArn };

@@ -2,10 +2,12 @@ import { loadAppSpec } from "../../domain/appspec/index.js";
 import { type ServerDeploymentInput, parseServerInput } from "../../domain/fleet/input.js";
 import { planFleet } from "../../domain/fleet/index.js";
 import { DEFAULT_DEPLOYMENT_ROOT, DEFAULT_KEEP_REVISIONS, serverRevision } from "../../domain/server-install/index.js";
+import { ValidationError } from "../../domain/errors.js";
 import type { Deps } from "../../wiring.js";
+import { expandServerGroupDeployment } from "../group-deployment.js";
 import type { DeploymentContext, FleetState } from "./state.js";
 
-export type StartServerDeps = Pick<Deps, "bundles" | "runCommand" | "log">;
+export type StartServerDeps = Pick<Deps, "bundles" | "runCommand" | "log"> & Partial<Pick<Deps, "config">>;
 
 /**
  * Checks a server deployment before anything runs: the input, the revision (fetched pinned and inspected by
@@ -14,9 +16,13 @@ export type StartServerDeps = Pick<Deps, "bundles" | "runCommand" | "log">;
  * SSM cannot reach count as failed from the start, as CodeDeploy counts an instance whose agent does not answer.
  */
 export async function startServerDeployment(deps: StartServerDeps, raw: unknown): Promise<{ deployment: DeploymentContext; fleet: FleetState }> {
-  const input = parseServerInput(raw);
+  // A Server group plus an S3 archive (docs/groups.md) becomes the full input first; the full input passes as it is.
+  const input = parseServerInput(deps.config ? expandServerGroupDeployment({ config: deps.config }, raw) : raw);
   const log = deps.log(input.deploymentId);
-  const inspection = await deps.bundles.inspect({ ...input.revision, eTag: input.revision.eTag });
+  const inspection: { appSpec: { text: string }; eTag?: string } = await deps.bundles.inspect({ ...input.revision });
+  // Pinned to what was read: every instance downloads exactly this object (If-Match on the ETag).
+  const eTag = input.revision.eTag ?? inspection.eTag;
+  if (!eTag) throw new ValidationError("revision.eTag", "is required: the bundle store returned no ETag to pin the revision to");
   const revision = serverRevision(loadAppSpec(inspection.appSpec.text, { platform: "server", rejectPlaceholders: true }));
   const { reachable, unreachable } = await discover(deps, input);
   const plan = planFleet(input.config, reachable.length + unreachable.length);
@@ -26,7 +32,7 @@ export async function startServerDeployment(deps: StartServerDeps, raw: unknown)
     applicationName: input.application,
     deploymentGroupName: input.deploymentGroup,
     deploymentGroupId: input.deploymentGroupId,
-    bundle: { bucket: input.revision.bucket, key: input.revision.key, etag: input.revision.eTag, bundleType: input.revision.bundleType, ...(input.revision.version ? { version: input.revision.version } : {}) },
+    bundle: { bucket: input.revision.bucket, key: input.revision.key, etag: eTag, bundleType: input.revision.bundleType, ...(input.revision.version ? { version: input.revision.version } : {}) },
     revision,
     deploymentRoot: input.deploymentRoot ?? DEFAULT_DEPLOYMENT_ROOT[revision.os],
     keepRevisions: DEFAULT_KEEP_REVISIONS,
@@ -39,6 +45,10 @@ export async function startServerDeployment(deps: StartServerDeps, raw: unknown)
 /** Tagged nodes plus listed ids; a listed id SSM does not know, or a node whose agent is offline, is unreachable. */
 async function discover(deps: StartServerDeps, input: ServerDeploymentInput): Promise<{ reachable: string[]; unreachable: FleetState["unreachable"] }> {
   const found = new Map((input.target.tags ? await deps.runCommand.findNodes({ tags: input.target.tags }) : []).map((n) => [n.id, n]));
+  // CodeDeploy's tag filters: a node matching any of them is the group's.
+  for (const f of input.target.tagFilters ?? []) {
+    for (const n of await deps.runCommand.findNodes(f.Type === "KEY_ONLY" ? { tagKeys: [f.Key] } : { tags: { [f.Key]: [f.Value ?? ""] } })) found.set(n.id, n);
+  }
   if (input.target.instanceIds) for (const n of await deps.runCommand.findNodes({ instanceIds: input.target.instanceIds })) found.set(n.id, n);
   const unreachable: FleetState["unreachable"] = [];
   for (const id of input.target.instanceIds ?? []) if (!found.has(id)) unreachable.push({ instanceId: id, reason: "not an SSM managed node (no agent, or not registered)" });

@@ -7,9 +7,9 @@ export class FakeRunCommand implements RunCommandPort {
   /** instanceId -> what its invocations answer. */
   readonly scripted = new Map<string, Partial<NodeCommandResult>>();
 
-  async findNodes(query: { tags?: Record<string, string[]>; instanceIds?: string[] }): Promise<ManagedNode[]> {
+  async findNodes(query: { tags?: Record<string, string[]>; tagKeys?: string[]; instanceIds?: string[] }): Promise<ManagedNode[]> {
     return this.nodes
-      .filter((n) => Object.entries(query.tags ?? {}).every(([k, vs]) => vs.includes(n.tags[k] as string)) && (!query.instanceIds || query.instanceIds.includes(n.id)))
+      .filter((n) => Object.entries(query.tags ?? {}).every(([k, vs]) => vs.includes(n.tags[k] as string)) && (!query.tagKeys || query.tagKeys.some((k) => k in n.tags)) && (!query.instanceIds || query.instanceIds.includes(n.id)))
       .map(({ id, platform, online }) => ({ id, platform, online }));
   }
 

@@ -232,7 +232,8 @@ describe("packaged template: bus and functions", () => {
       dispatchRelease: ["RELEASE_SOURCES", "DEPLOYMENT_GROUPS", "RELEASE_STATE_MACHINE_ARN"],
       start: ["HOOK_FUNCTION_PATTERN", "DEPLOYMENT_GROUPS"],
       notifyTriggers: ["DEPLOYMENT_GROUPS"],
-      ecsStart: ["HOOK_FUNCTION_PATTERN"],
+      ecsStart: ["HOOK_FUNCTION_PATTERN", "DEPLOYMENT_GROUPS"],
+      startServer: ["DEPLOYMENT_GROUPS"],
       watchBake: ["BAKE_WATCHER_STATE_MACHINE_ARN"],
       checkBake: ["BAKE_WATCHER_STATE_MACHINE_ARN"],
       planRelease: ["RELEASE_SOURCES", "DEPLOYMENT_GROUPS", "HOOK_FUNCTION_PATTERN", "OWN_FUNCTION_PREFIX"],
@@ -539,6 +540,13 @@ describe("packaged template: IAM for deployment safety and control", () => {
     expect(roleStatements(pkg.template, "JanitorRole").map((s) => s.Sid)).toEqual(["Logs", "Registry", "RestoreTargetAliases", "PublishDeploymentEvents", "WakeNextInLine", "ReadRoutes", "MoveRoutes", "RemoveReplacement"]);
   });
 
+  it("group deployments of every platform read revisions only from the groups file's revisionBuckets", () => {
+    const grant = (key: string) => roleStatements(pkg.template, roleOf(key)).find((s) => s.Sid === "ReadGroupRevisions");
+    expect(grant("start")).toBeDefined();
+    expect(grant("ecsStart")).toEqual(grant("start"));
+    expect(grant("startServer")).toEqual(grant("start"));
+  });
+
   it("each deployment function's role: exactly its statements", () => {
     const sids: Record<string, string[]> = {
       start: ["Logs", "ReadTargetFunctions", "CheckHookFunctionsExist", "ReadAlarms", "ReadGroupRevisions", "Registry", "AnswerOwnToken"],
@@ -552,7 +560,7 @@ describe("packaged template: IAM for deployment safety and control", () => {
       rollBack: ["Logs", "RestoreTargetAliases"],
       finalize: ["Logs", "Registry", "WakeNextInLine"],
       alarmListener: ["Logs", "Registry", "AnswerTaskTokens"],
-      ecsStart: ["Logs", "CheckHookFunctionsExist", "ReadAlarms", "Registry", "AnswerOwnToken", "ReadService", "ReadTaskDefinitions", "ReadLoadBalancers"],
+      ecsStart: ["Logs", "ReadGroupRevisions", "CheckHookFunctionsExist", "ReadAlarms", "Registry", "AnswerOwnToken", "ReadService", "ReadTaskDefinitions", "ReadLoadBalancers"],
       ecsInstall: ["Logs", "ReadRoutes", "MoveRoutes", "CreateReplacement"],
       ecsCheckReplacement: ["Logs", "ReadTaskSets", "ReadTargetHealth"],
       ecsAllowTestTraffic: ["Logs", "ReadRoutes", "MoveRoutes"],

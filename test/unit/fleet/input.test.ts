@@ -25,14 +25,16 @@ describe("the deploy-server input", () => {
 
   it.each([
     [{ deploymentId: "d-1" }, "deploymentId: must be d- and 9 uppercase letters or digits"],
-    [{ target: {} }, "target: needs tags or instanceIds"],
+    [{ target: {} }, "target: needs tags, instanceIds or tagFilters"],
+    [{ target: { tagFilters: [{ Key: "app", Type: "VALUE_ONLY" }] } }, "target.tagFilters[0].Type: VALUE_ONLY is not supported"],
+    [{ target: { tagFilters: [] } }, "target.tagFilters: must be a non-empty list of {Key, Value, Type}"],
     [{ target: { tags: {} } }, "target.tags: must map tag keys to a value or a list of values"],
     [{ target: { tags: { app: [] } } }, "target.tags.app"],
     [{ target: { instanceIds: ["i-0123456789abcdef0", "i-0123456789abcdef0"] } }, "target.instanceIds: lists an instance twice"],
     [{ target: { instanceIds: ["web-1"] } }, "target.instanceIds[0]: must be an EC2 instance id (i-...) or an on-premises managed node id (mi-...)"],
-    [{ target: { names: ["x"] } }, "target.names: unknown field (tags, instanceIds)"],
+    [{ target: { names: ["x"] } }, "target.names: unknown field (tags, instanceIds, tagFilters)"],
     [{ revision: { bucket: "b", key: "k", eTag: "e", bundleType: "YAML" } }, "revision.bundleType: must be zip, tar or tgz"],
-    [{ revision: { bucket: "b", key: "k", bundleType: "zip" } }, "revision.eTag: is required"],
+    [{ revision: { bucket: "b", bundleType: "zip" } }, "revision.key: is required"],
     [{ pollSeconds: 0 }, "pollSeconds: must be an integer 1-300"],
     [{ deploymentRoot: "relative/path" }, "deploymentRoot: must be an absolute path"],
     [{ deploymentConfig: "CodeDeployDefault.LambdaAllAtOnce" }, "deploymentConfig: unknown Server deployment config 'CodeDeployDefault.LambdaAllAtOnce'"],
@@ -44,8 +46,18 @@ describe("the deploy-server input", () => {
 
   it("reports every problem at once", () => {
     expect(problems({ ...example(), deploymentId: "x", pollSeconds: 900, revision: { bucket: "b" } }).map((p) => p.split(":")[0])).toEqual(
-      expect.arrayContaining(["deploymentId", "pollSeconds", "revision.key", "revision.eTag", "revision.bundleType"]),
+      expect.arrayContaining(["deploymentId", "pollSeconds", "revision.key", "revision.bundleType"]),
     );
+  });
+
+  it("reads CodeDeploy's tag filters with the default type filled in", () => {
+    const filters = [{ Key: "app", Value: "orders" }, { Key: "site", Type: "KEY_ONLY" }];
+    expect(parseServerInput({ ...example(), target: { tagFilters: filters } }).target).toEqual({
+      tagFilters: [
+        { Key: "app", Value: "orders", Type: "KEY_AND_VALUE" },
+        { Key: "site", Type: "KEY_ONLY" },
+      ],
+    });
   });
 
   it("accepts any non-empty set of well-formed instance ids, each once, and keeps their order", () => {

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createHandler as nextBatch } from "../../../functions/handlers/nextServerBatch.js";
 import { createHandler as poll } from "../../../functions/handlers/pollServerCommands.js";
@@ -81,5 +82,37 @@ describe("server deployment handlers over fake ports", () => {
     const end = await nextBatch()({ fleet: first.fleet, lastBatch: results });
     expect(end.next).toEqual({ action: "succeed" });
     expect(end.fleet).toMatchObject({ succeeded: 118, failed: 2, cursor: 120, batches: 1 });
+  });
+});
+
+describe("Start on CodeDeploy's tag filters (a Server group's instances)", () => {
+  it("property: the fleet is exactly the online nodes matching any filter (KEY_AND_VALUE on key and value, KEY_ONLY on the key), once each, in id order", async () => {
+    const tags = fc.dictionary(fc.constantFrom("app", "site", "aws:autoscaling:groupName"), fc.constantFrom("orders", "billing", "asg-1"), { maxKeys: 3 });
+    const filter = fc.oneof(
+      fc.record({ Key: fc.constantFrom("app", "site", "aws:autoscaling:groupName"), Value: fc.constantFrom("orders", "billing", "asg-1"), Type: fc.constant("KEY_AND_VALUE") }),
+      fc.record({ Key: fc.constantFrom("app", "site", "aws:autoscaling:groupName"), Type: fc.constant("KEY_ONLY") }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(tags, { minLength: 1, maxLength: 8 }), fc.array(filter, { minLength: 1, maxLength: 4 }), async (nodeTags, filters) => {
+        const nodes = nodeTags.map((t, n) => ({ id: `i-0000000000000000${n}`, tags: t }));
+        const matches = (t: Record<string, string>) => filters.some((f) => (f.Type === "KEY_ONLY" ? f.Key in t : t[f.Key] === f.Value));
+        const want = nodes.filter((n) => matches(n.tags)).map((n) => n.id);
+        const { w, ssm } = world(nodes);
+        const run = start(w.deps)(input({ target: { tagFilters: filters }, deploymentConfig: "CodeDeployDefault.AllAtOnce" }));
+        if (want.length === 0) await expect(run).rejects.toMatchObject({ name: "Deploy.NoInstances" });
+        else expect((await run).fleet.instances).toEqual(want);
+        expect(ssm.sent).toEqual([]);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("without an eTag the deployment is pinned to the ETag the read returned", async () => {
+    const { w } = world([{ id: "i-0000000000000000a" }]);
+    const bundles = w.deps.bundles as FakeBundleStore;
+    const inspect = bundles.inspect.bind(bundles);
+    bundles.inspect = async (rev, opts) => ({ ...(await inspect(rev, opts)), eTag: "e1" }) as Awaited<ReturnType<FakeBundleStore["inspect"]>>;
+    const out = await start(w.deps)(input({ revision: { bucket: "b", key: "orders.zip", bundleType: "zip" }, deploymentConfig: "CodeDeployDefault.AllAtOnce" }));
+    expect(out.deployment.bundle.etag).toBe("e1");
   });
 });
