@@ -74,6 +74,10 @@ function forStage(stage) {
       sub(`arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${name}`),
       sub(`arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${name}:*`),
     ]),
+    // ECS sources: the services whose task definitions a push may register again.
+    ecsServiceArns: sources.filter((s) => s?.platform === "ecs").length
+      ? unique(sources.filter((s) => s?.platform === "ecs").map((s) => `${s.deployment?.ecs?.cluster}/${s.deployment?.ecs?.service}`)).map((cs) => sub(`arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:service/${cs}`))
+      : [sub(`arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:service/${NO_SOURCE}/${NO_SOURCE}`)],
     // Lambda checks that whoever points a function at an image may read it.
     imageRepositoryArns: ecr.length
       ? unique(ecr.map((s) => s.ecr.repository)).map((r) => sub(`arn:\${AWS::Partition}:ecr:\${AWS::Region}:\${AWS::AccountId}:repository/${r}`))

@@ -64,8 +64,8 @@ describe("a deployment group's release section is a release source", () => {
 
   it("the local stage: config/releases.local.json and the orders-beta group's release, one list", () => {
     const sources = stageReleaseSources(localEnv());
-    expect(sources.map((s) => s.name)).toEqual(["orders-api", "thumbnailer", "orders-beta"]);
-    expect(sources[2]).toMatchObject({ application: "shop", deploymentGroup: "orders-beta", s3: { bucket: "orders-releases", prefix: "orders-beta/" }, functions: [{ name: "orders", alias: "beta" }] });
+    expect(sources.map((s) => s.name)).toEqual(["orders-api", "thumbnailer", "web", "orders-beta"]);
+    expect(sources[3]).toMatchObject({ application: "shop", deploymentGroup: "orders-beta", s3: { bucket: "orders-releases", prefix: "orders-beta/" }, functions: [{ name: "orders", alias: "beta" }] });
     // Both lists, with the other functions' variables, fit in a function's 4 KB environment.
     const env = localEnv();
     expect(Buffer.byteLength(env.RELEASE_SOURCES) + Buffer.byteLength(env.DEPLOYMENT_GROUPS)).toBeLessThanOrEqual(releasesConfig.MAX_RELEASE_ENV_BYTES);
