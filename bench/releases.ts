@@ -7,7 +7,7 @@ import { loadReleaseScenario } from "../local/simulate/release/scenario.js";
  * deployment together (transitions, history events, API calls, Lambda invocations and cost are
  * summed over both executions; history events are also given per execution, against the cap).
  */
-const SCENARIOS = ["s3-canary", "s3-appspec-target-version", "s3-duplicate-delivery", "ecr-push", "s3-alarm-rolls-back", "s3-invalid-appspec"];
+const SCENARIOS = ["s3-canary", "s3-appspec-target-version", "s3-duplicate-delivery", "ecr-push", "ecr-push-ecs", "s3-alarm-rolls-back", "s3-invalid-appspec"];
 
 export async function benchReleases(): Promise<Record<string, unknown>[]> {
   const rows: Record<string, unknown>[] = [];

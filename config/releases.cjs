@@ -35,8 +35,12 @@ function groupSources(stage) {
   return groups.groupsOf(doc).flatMap(({ g }) => {
     const r = g.release;
     if (!r || typeof r !== "object") return [];
+    const ecr = { repository: r.ecr?.repository, tag: r.ecr?.tag };
+    // An ECS group's release: pushes register the task definition of its one service again.
+    const svc = g.ecsServices?.[0];
+    if (svc) return [{ platform: "ecs", ecr, deployment: { ecs: { cluster: svc.clusterName, service: svc.serviceName } } }];
     const fn = { name: g.target?.functionName };
-    return [r.s3 ? { s3: { bucket: r.s3.bucket, prefix: r.s3.prefix ?? "" }, functions: [fn] } : { ecr: { repository: r.ecr?.repository, tag: r.ecr?.tag }, function: fn }];
+    return [r.s3 ? { s3: { bucket: r.s3.bucket, prefix: r.s3.prefix ?? "" }, functions: [fn] } : { ecr, function: fn }];
   });
 }
 
@@ -74,6 +78,10 @@ function forStage(stage) {
       sub(`arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${name}`),
       sub(`arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${name}:*`),
     ]),
+    // ECS sources: the services whose task definitions a push may register again.
+    ecsServiceArns: sources.filter((s) => s?.platform === "ecs").length
+      ? unique(sources.filter((s) => s?.platform === "ecs").map((s) => `${s.deployment?.ecs?.cluster}/${s.deployment?.ecs?.service}`)).map((cs) => sub(`arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:service/${cs}`))
+      : [sub(`arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:service/${NO_SOURCE}/${NO_SOURCE}`)],
     // Lambda checks that whoever points a function at an image may read it.
     imageRepositoryArns: ecr.length
       ? unique(ecr.map((s) => s.ecr.repository)).map((r) => sub(`arn:\${AWS::Partition}:ecr:\${AWS::Region}:\${AWS::AccountId}:repository/${r}`))

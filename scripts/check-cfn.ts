@@ -26,6 +26,10 @@ export const DEFAULT_TEMPLATE = path.join(ROOT, ".serverless", "cloudformation-t
 
 /** Actions that may keep `Resource: "*"`, and why. */
 export const RESOURCE_STAR_ALLOWED: Record<string, string> = {
+  "ecs:RegisterTaskDefinition":
+    "no resource-level permissions: RegisterTaskDefinition has no resource type in the Service Authorization Reference for Amazon ECS (the revision's ARN does not exist before it is registered)",
+  "iam:PassRole":
+    "only with the condition iam:PassedToService ecs-tasks.amazonaws.com (as AWS's managed AmazonEC2ContainerServiceEventsRole grants it): a revision registered again keeps the running one's task and execution roles, which stepdeploy cannot name in advance",
   "cloudwatch:DescribeAlarms":
     "composite alarms are only returned when DescribeAlarms is granted on * (CloudWatch API reference, DescribeAlarms)",
   "cloudwatch:GetMetricData":

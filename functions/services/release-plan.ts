@@ -29,6 +29,8 @@ export type PlanDeps = Pick<Deps, "bundles" | "lambdaCode" | "alarms"> & { lambd
  */
 export async function planRelease(deps: PlanDeps, event: ReleaseEvent, config: ReleaseConfig): Promise<CheckedPlan> {
   const source = configuredSource(event, config.sources);
+  // The workflow's WhichPlatform sends ECS sources to PrepareEcsRelease (services/ecs/release.ts), never here.
+  if (source.platform === "ecs") throw new ValidationErrors([{ field: "source.platform", reason: `release source '${source.name}' releases an ECS service: PrepareEcsRelease plans it` }], ReleaseErrorNames.InvalidConfiguration);
   let plan: ReleasePlan;
   if ("ecr" in source && event.trigger.kind === "ecr") {
     plan = planFromImage(source, event.trigger, config.policy);

@@ -48,7 +48,7 @@ describe("stepdeploy groups and deploy --application", () => {
 
   it("groups validate checks a stage's release sections with the stage's release sources file, as one list", async () => {
     const ok = await cli("groups", "validate", "config/groups.local.yml", "--json");
-    expect(JSON.parse(ok.stdout).releases).toEqual({ releasesFile: "config/releases.local.json", fromFile: 2, fromGroups: 1 });
+    expect(JSON.parse(ok.stdout).releases).toEqual({ releasesFile: "config/releases.local.json", fromFile: 2, fromGroups: 2 });
     // Copies of the local stage: the orders-beta group's release claims thumbnailer:live (the file's ECR source owns
     // it), then a prefix inside the file's orders-api/.
     const dir = mkdtempSync(join(tmpdir(), "groups-"));

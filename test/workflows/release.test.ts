@@ -16,7 +16,8 @@ import { openSimWorld } from "../../local/simulate/world.js";
  * deploy-lambda execution (startExecution.sync:2).
  */
 const DIR = fileURLToPath(new URL("../../events/releases/", import.meta.url));
-const scenarios = readdirSync(DIR).filter((f) => f.endsWith(".json") && f !== "world.json");
+// world*.json are the accounts the scenarios start from.
+const scenarios = readdirSync(DIR).filter((f) => f.endsWith(".json") && !f.startsWith("world"));
 
 describe("release scenarios (events/releases)", () => {
   it.each(scenarios)("%s meets its expectation", async (file) => {
@@ -61,6 +62,22 @@ describe("release scenarios (events/releases)", () => {
     // 25% for 2 minutes, then 100%: the group's config, not the release default (all at once).
     expect(r.stats.simulatedSeconds).toBeGreaterThanOrEqual(120);
     expect(r.stats.simulatedSeconds).toBeLessThan(135);
+  });
+
+  it("an ECR push to an ECS source registers one revision pinned by digest and deploys it blue/green with the source's settings", async () => {
+    const r = await simulateRelease(loadReleaseScenario(`${DIR}ecr-push-ecs.json`));
+    const out = r.releases[0]?.output as { outcome: string; deployment: Record<string, unknown>; notes: string[]; deploymentExecutionArn: string };
+    expect(out.outcome).toBe("DEPLOYED");
+    expect(out.deployment).toMatchObject({ application: "web-app", deploymentGroup: "web-prod", deploymentConfig: "CodeDeployDefault.ECSCanary10Percent5Minutes", revision: { taskDefinition: "arn:aws:ecs:us-east-1:123456789012:task-definition/web:3" } });
+    expect(out.notes.join("\n")).toMatch(/web of arn:aws:ecs:us-east-1:123456789012:task-definition\/web:1 pinned by digest\nregistered arn:aws:ecs:us-east-1:123456789012:task-definition\/web:3$/);
+    expect(out.deploymentExecutionArn).toMatch(/:execution:stepdeploy-local-deploy-ecs:d-[A-Z0-9]{9}$/);
+    expect(r.deployments.map((d) => d.status)).toEqual(["SUCCEEDED"]);
+    // Production and test traffic on the replacement, which is the service's only task set: the pinned revision.
+    expect(r.finalRoutes).toEqual({ "web:80": { "web-blue": 0, "web-green": 100 }, "web:8080": { "web-blue": 0, "web-green": 100 } });
+    expect(r.taskSets).toEqual([{ status: "PRIMARY", taskDefinition: "web:3" }]);
+    expect(r.updatedFunctions).toEqual([]);
+    // 10% for 5 minutes, 100%, then the 5-minute termination wait; the hooks and the task starts take the rest.
+    expect(r.stats.simulatedSeconds).toBeGreaterThanOrEqual(600);
   });
 
   // Issue 8 item 1, as measured before this check existed: this upload published billing v3 and moved

@@ -54,6 +54,7 @@ export interface EcsDeploymentGroup extends GroupBase {
   ecs: { cluster: string; service: string; targetGroups: [string, string]; prodTrafficRoute: { listenerArn: string }; testTrafficRoute?: { listenerArn: string } };
   blueGreen: { terminationWaitMinutes: number; readyWait?: { waitMinutes: number; actionOnTimeout: "CONTINUE_DEPLOYMENT" | "STOP_DEPLOYMENT" } };
   hooks: Record<string, string | number>;
+  release?: EcsDeploymentGroupDocument["release"];
 }
 
 /** An EC2/on-premises group: instances by tag filters (any of them) and Auto Scaling group names. */
@@ -177,6 +178,7 @@ function ecsGroupOf(base: GroupBase, e: EcsDeploymentGroupDocument): EcsDeployme
       ...(ready ? { readyWait: { waitMinutes: ready.waitTimeInMinutes ?? 0, actionOnTimeout: ready.actionOnTimeout } } : {}),
     },
     hooks,
+    ...(e.release ? { release: e.release } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
-import { EcrReleaseSourceSchema, type LabelledSource, type ReleaseSource, S3ReleaseSourceSchema } from "../release/source-config.js";
-import type { Groups, LambdaDeploymentGroup } from "./groups.js";
+import { EcrReleaseSourceSchema, EcsServiceReleaseSourceSchema, type LabelledSource, type ReleaseSource, S3ReleaseSourceSchema } from "../release/source-config.js";
+import type { DeploymentGroup, EcsDeploymentGroup, Groups, LambdaDeploymentGroup } from "./groups.js";
+import { watchFieldsOf } from "./request.js";
 
 /**
  * A deployment group's `release` section is a release source (docs/releases.md) whose target, hooks and deployment
@@ -9,9 +10,34 @@ import type { Groups, LambdaDeploymentGroup } from "./groups.js";
  * config/releases.<stage>.json, checked together (one owner per function:alias, no two sources for one event).
  */
 export function releaseSourcesOfGroups(groups: Groups): LabelledSource[] {
-  return groups.groups.flatMap((g) =>
-    g.computePlatform === "Lambda" && g.release ? [{ at: `applications.${g.application}.deploymentGroups.${g.deploymentGroup}.release`, source: releaseSourceOf(groups, g) }] : [],
-  );
+  return groups.groups.flatMap((g) => {
+    const at = `applications.${g.application}.deploymentGroups.${g.deploymentGroup}.release`;
+    if (g.computePlatform === "Lambda" && g.release) return [{ at, source: releaseSourceOf(groups, g) }];
+    if (g.computePlatform === "ECS" && g.release) return [{ at, source: ecsReleaseSourceOf(groups, g) }];
+    return [];
+  });
+}
+
+const configOf = (groups: Groups, g: DeploymentGroup) => (Object.hasOwn(groups.deploymentConfigs, g.deploymentConfigName) ? groups.deploymentConfigs[g.deploymentConfigName] : g.deploymentConfigName);
+
+/** An ECS group's release: the deploy-ecs settings are the group's, the container and port the release's. */
+function ecsReleaseSourceOf(groups: Groups, g: EcsDeploymentGroup): ReleaseSource {
+  const release = g.release as NonNullable<EcsDeploymentGroup["release"]>;
+  return EcsServiceReleaseSourceSchema.parse({
+    name: release.name,
+    platform: "ecs",
+    application: g.application,
+    deploymentGroup: g.deploymentGroup,
+    ecr: release.ecr,
+    deployment: {
+      ecs: { ...g.ecs, containerName: release.containerName, containerPort: release.containerPort },
+      deploymentConfig: configOf(groups, g),
+      blueGreen: g.blueGreen,
+      ...(Object.keys(g.hooks).length ? { hooks: g.hooks } : {}),
+      // The group's alarms, rollback, monitoring, gates and queue; a release has no per-deployment overrides.
+      ...watchFieldsOf(g, {}),
+    },
+  });
 }
 
 function releaseSourceOf(groups: Groups, g: LambdaDeploymentGroup): ReleaseSource {
@@ -23,7 +49,7 @@ function releaseSourceOf(groups: Groups, g: LambdaDeploymentGroup): ReleaseSourc
     deploymentGroup: g.deploymentGroup,
     hooks: { beforeAllowTraffic: g.hooks.beforeAllowTraffic, afterAllowTraffic: g.hooks.afterAllowTraffic },
     deployment: {
-      deploymentConfig: Object.hasOwn(groups.deploymentConfigs, g.deploymentConfigName) ? groups.deploymentConfigs[g.deploymentConfigName] : g.deploymentConfigName,
+      deploymentConfig: configOf(groups, g),
       alarms: g.alarms,
       ignorePollAlarmFailure: g.ignorePollAlarmFailure,
       autoRollback: g.autoRollback,

@@ -108,7 +108,7 @@ export function deployInputOf(groups: Groups, group: DeploymentGroup, request: G
  * The input fields every platform's deployment shares, from the group with CreateDeployment's overrides: alarms
  * (overrideAlarmConfiguration), rollback (autoRollbackConfiguration), alarm watching, gates, description, queue.
  */
-export function watchFieldsOf(group: DeploymentGroup, request: GroupDeployment) {
+export function watchFieldsOf(group: DeploymentGroup, request: Pick<GroupDeployment, "overrideAlarmConfiguration" | "ignoreAlarmsFiringAtStart" | "autoRollbackConfiguration" | "description" | "queue">) {
   const alarms = request.overrideAlarmConfiguration;
   return {
     alarms: alarms ? alarmNamesOf(alarms) : group.alarms,

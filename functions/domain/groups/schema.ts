@@ -181,6 +181,21 @@ const deploymentStyle = ([type, typeWhy]: [string, string], [option, optionWhy]:
     "{deploymentType, deploymentOption}",
   ).optional();
 
+/**
+ * An ECS group's release source (docs/ecs.md#ecr-releases): pushes to the repository (and tag) register the service's
+ * task definition again with the image pinned by digest and deploy it with the group's settings. With no AppSpec to
+ * say so, the release names the container and port the load balancer sends traffic to.
+ */
+export const EcsGroupReleaseSchema = record(
+  {
+    name: text({ pattern: /^[A-Za-z0-9_-]{1,32}$/, means: "must be 1-32 of A-Z a-z 0-9 _ - (it starts every release's execution name)" }),
+    ecr: record({ repository: text(REPOSITORY), tag: z.string({ error: 'must be an image tag, or "" for any tag' }).optional() }, "{repository, tag}"),
+    containerName: text().meta({ description: "The container the load balancer sends traffic to (its image is replaced by the pushed one)." }),
+    containerPort: z.int({ error: "must be a port from 1 to 65535" }).min(1, { error: "must be a port from 1 to 65535" }).max(65535, { error: "must be a port from 1 to 65535" }),
+  },
+  "{name, ecr, containerName, containerPort}",
+);
+
 export const EcsDeploymentGroupSchema = record(
   {
     ...SHARED_GROUP_FIELDS,
@@ -195,6 +210,7 @@ export const EcsDeploymentGroupSchema = record(
     deploymentStyle: deploymentStyle(["BLUE_GREEN", "ECS deployments are blue/green"], ["WITH_TRAFFIC_CONTROL", "ECS deployments move traffic"]),
     deploymentConfigName: text().optional().meta({ description: "A CodeDeployDefault.ECS* name or one of this file's deploymentConfigs; default CodeDeployDefault.ECSAllAtOnce." }),
     hooks: EcsHooksSchema.optional().meta({ description: "Hook defaults; an appspec's Hooks replace them per lifecycle event." }),
+    release: EcsGroupReleaseSchema.optional(),
   },
   "with the group's settings",
 );

@@ -60,13 +60,18 @@ export function checkDeploymentSettings(source: ReleaseSource, draft: Deployment
     resolveSchedule(input.deploymentConfig);
     parseMetricGates(input.metricGates, input);
   } catch (e) {
-    const problems = e instanceof ValidationErrors ? e.problems : e instanceof ValidationError ? [{ field: e.field, reason: e.message.slice(e.field.length + 2) }] : undefined;
-    if (!problems) throw e;
-    throw new ValidationErrors(
-      problems.map((p) => ({ field: `release source '${source.name}' deployment ${p.field}`, reason: p.reason })),
-      ReleaseErrorNames.InvalidConfiguration,
-    );
+    throw asSourceSettingsError(source.name, e);
   }
+}
+
+/** A deployment's own validation error, re-named as the release source's configuration problem (others as they are). */
+export function asSourceSettingsError(sourceName: string, e: unknown): unknown {
+  const problems = e instanceof ValidationErrors ? e.problems : e instanceof ValidationError ? [{ field: e.field, reason: e.message.slice(e.field.length + 2) }] : undefined;
+  if (!problems) return e;
+  return new ValidationErrors(
+    problems.map((p) => ({ field: `release source '${sourceName}' deployment ${p.field}`, reason: p.reason })),
+    ReleaseErrorNames.InvalidConfiguration,
+  );
 }
 
 /**

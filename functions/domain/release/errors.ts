@@ -20,7 +20,7 @@ export const ReleaseErrorNames = {
   CodeShaMismatch: "Release.CodeShaMismatch",
   /** Lambda did not finish the code update (LastUpdateStatus Failed, or still InProgress after 5 minutes). */
   CodeUpdateFailed: "Release.CodeUpdateFailed",
-  /** A platform the release workflow does not deploy yet (ECS). */
+  /** A source platform the release workflow does not know (it deploys lambda and ecs). */
   UnsupportedPlatform: "Release.UnsupportedPlatform",
   /** The nested deployment failed; its own error and cause are inside the release's cause. */
   DeploymentFailed: "Release.DeploymentFailed",

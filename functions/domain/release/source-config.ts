@@ -9,7 +9,7 @@ import { ReleaseErrorNames } from "./errors.js";
  * reported at once with its path (`[1].s3.bucket: ...`) as `Release.InvalidConfiguration`. What the fields mean:
  * sources.ts and docs/releases.md.
  */
-export const RELEASE_PLATFORMS = ["lambda"] as const;
+export const RELEASE_PLATFORMS = ["lambda", "ecs"] as const;
 export const DEFAULT_CODE_PACKAGE = "function.zip";
 /** CodePipeline's ECR source defaults to `latest`; an empty tag matches any tag (codepipeline-spec §4.3). */
 export const DEFAULT_ECR_TAG = "latest";
@@ -43,16 +43,10 @@ const hookName = text().nullish().transform((v) => v ?? null);
 const HooksSchema = record({ beforeAllowTraffic: hookName, afterAllowTraffic: hookName }, "{beforeAllowTraffic, afterAllowTraffic}", "is not a hook (beforeAllowTraffic, afterAllowTraffic)");
 const NO_HOOKS = { beforeAllowTraffic: null, afterAllowTraffic: null };
 
+const NAMES = { name: text(NAME), application: text(), deploymentGroup: text() };
 const COMMON = {
-  name: text(NAME),
-  platform: z
-    .enum(RELEASE_PLATFORMS, {
-      error: (iss) =>
-        iss.input === "ecs" ? "ECS releases are not supported yet (they come with the load-balancer deployments); use lambda" : `must be one of ${RELEASE_PLATFORMS.join(", ")}, got '${String(iss.input)}'`,
-    })
-    .default("lambda"),
-  application: text(),
-  deploymentGroup: text(),
+  ...NAMES,
+  platform: z.literal("lambda", { error: (iss) => `must be one of ${RELEASE_PLATFORMS.join(", ")}, got '${String(iss.input)}'` }).default("lambda"),
   deployment: SettingsSchema.default({}),
   /** Hook defaults; an S3 bundle's appspec Hooks replace them per lifecycle event. */
   hooks: HooksSchema.default(NO_HOOKS).meta({ description: "The hooks' function names (for S3 sources: defaults that the appspec's Hooks replace per event)." }),
@@ -74,32 +68,64 @@ export const S3ReleaseSourceSchema = record(
   "is not an S3 release source field (s3, functions, codePackage, hooks)",
 ).meta({ title: "S3 release source", description: "Uploads under s3://bucket/prefix start releases of the bundle's appspec target (one of `functions`)." });
 
+const EcrSchema = record(
+  {
+    repository: text(REPOSITORY),
+    tag: z
+      .string({ error: 'must be an image tag, or "" for any tag' })
+      .refine((t) => t === "" || TAG.test(t), { error: 'must be an image tag, or "" for any tag' })
+      .default(DEFAULT_ECR_TAG),
+  },
+  "{repository, tag}",
+);
+
 export const EcrReleaseSourceSchema = record(
   {
     ...COMMON,
-    ecr: record(
-      {
-        repository: text(REPOSITORY),
-        tag: z
-          .string({ error: 'must be an image tag, or "" for any tag' })
-          .refine((t) => t === "" || TAG.test(t), { error: 'must be an image tag, or "" for any tag' })
-          .default(DEFAULT_ECR_TAG),
-      },
-      "{repository, tag}",
-    ),
+    ecr: EcrSchema,
     function: record(ReleaseTargetSchema.shape, "{name, alias}", "is not a target field (name, alias)", "is required for an ECR source: {name, alias} of the container-image function"),
   },
   "{name, application, deploymentGroup, ecr, function}",
   "is not an ECR release source field (ecr, function, hooks)",
 ).meta({ title: "ECR release source", description: "Pushes to the repository (and tag) start releases of the container-image function." });
 
+/**
+ * An ECS service released by ECR pushes: a new task definition revision from the service's PRIMARY one with the
+ * pushed image pinned by digest, deployed blue/green by deploy-ecs. `deployment` holds the deploy-ecs input's fields
+ * other than application, deploymentGroup and revision (`ecs`, `deploymentConfig`, `blueGreen`, `hooks`, `alarms`,
+ * ...), checked by the deployment's own rules when a release is planned (docs/ecs.md).
+ */
+export const EcsServiceReleaseSourceSchema = record(
+  {
+    ...NAMES,
+    platform: z.literal("ecs"),
+    ecr: EcrSchema,
+    deployment: z
+      .record(z.string(), z.unknown(), { error: "must be an object: the deploy-ecs input's fields (ecs, deploymentConfig, blueGreen, hooks, alarms, ...)" })
+      .refine((d) => typeof d.ecs === "object" && d.ecs !== null, { error: "needs ecs {cluster, service, targetGroups, prodTrafficRoute, ...}: the service the pushes release" })
+      .refine((d) => !("revision" in d) && !("application" in d) && !("deploymentGroup" in d), { error: "takes no revision, application or deploymentGroup: the push and the source give them" }),
+  },
+  "{name, platform: ecs, application, deploymentGroup, ecr, deployment}",
+  "is not an ECS release source field (ecr, deployment)",
+).meta({ title: "ECS release source", description: "Pushes to the repository (and tag) register a task definition revision pinned by digest and deploy it to the ECS service." });
+
 export type S3ReleaseSource = z.output<typeof S3ReleaseSourceSchema>;
 export type EcrReleaseSource = z.output<typeof EcrReleaseSourceSchema>;
-export type ReleaseSource = S3ReleaseSource | EcrReleaseSource;
-export type ReleaseDeploymentSettings = ReleaseSource["deployment"];
+export type EcsServiceReleaseSource = z.output<typeof EcsServiceReleaseSourceSchema>;
+export type LambdaReleaseSource = S3ReleaseSource | EcrReleaseSource;
+export type ReleaseSource = LambdaReleaseSource | EcsServiceReleaseSource;
+export type ReleaseDeploymentSettings = LambdaReleaseSource["deployment"];
+
+/** The ECS service a source releases (`cluster/service`), or null for a Lambda source. */
+export function ecsServiceOf(source: ReleaseSource): string | null {
+  if (source.platform !== "ecs") return null;
+  const ecs = source.deployment.ecs as { cluster?: unknown; service?: unknown };
+  return `${String(ecs.cluster)}/${String(ecs.service)}`;
+}
 
 /** What a source may deploy: its `functions` (S3) or its one `function` (ECR). */
 export function targetsOf(source: ReleaseSource): ReleaseTarget[] {
+  if (source.platform === "ecs") return [];
   return "s3" in source ? source.functions : [source.function];
 }
 
@@ -107,7 +133,7 @@ export function targetsOf(source: ReleaseSource): ReleaseTarget[] {
 export const ReleasesFileSchema = record(
   {
     $schema: z.string().optional(),
-    sources: z.array(z.union([S3ReleaseSourceSchema, EcrReleaseSourceSchema]), { error: "must be a list of release sources" }),
+    sources: z.array(z.union([S3ReleaseSourceSchema, EcrReleaseSourceSchema, EcsServiceReleaseSourceSchema]), { error: "must be a list of release sources" }),
   },
   "{sources}",
 ).meta({ title: "stepdeploy release sources", description: "Which S3 uploads and ECR pushes start which releases, for one stage (docs/releases.md)." });
@@ -134,9 +160,10 @@ export function parseLabelled(raw: unknown): LabelledSource[] {
     const hasS3 = isObj(item) && item.s3 !== undefined;
     const hasEcr = isObj(item) && item.ecr !== undefined;
     if (!isObj(item)) problems.push({ field: at, reason: "must be an object" });
+    else if (item.platform === "ecs" && !hasEcr) problems.push({ field: at, reason: "an ECS source is released by ECR pushes: give ecr {repository, tag}" });
     else if (hasS3 === hasEcr) problems.push({ field: at, reason: "give exactly one of s3 {bucket, prefix} or ecr {repository, tag}" });
     else {
-      const r = (hasS3 ? S3ReleaseSourceSchema : EcrReleaseSourceSchema).safeParse(item);
+      const r = (item.platform === "ecs" ? EcsServiceReleaseSourceSchema : hasS3 ? S3ReleaseSourceSchema : EcrReleaseSourceSchema).safeParse(item);
       if (r.success) out.push({ at, source: r.data });
       else problems.push(...problemsOf(r.error, "").map((p) => ({ field: `${at}${p.field.startsWith("[") || p.field === "" ? "" : "."}${p.field}`, reason: p.reason })));
     }
@@ -154,10 +181,10 @@ export function checkedSources(sources: LabelledSource[], more: LabelledSource[]
   const problems: Problem[] = [];
   const owner = new Map<string, string>();
   for (const { at, source } of all) {
-    for (const t of targetsOf(source)) {
-      const key = `${t.name}:${t.alias}`;
+    const service = ecsServiceOf(source);
+    for (const key of service ? [`ECS service ${service}`] : targetsOf(source).map((t) => `${t.name}:${t.alias}`)) {
       const first = owner.get(key);
-      if (first !== undefined) problems.push({ field: at, reason: `${key} is already a target of ${first}: a function and alias belong to one release source` });
+      if (first !== undefined) problems.push({ field: at, reason: `${key} is already a target of ${first}: ${service ? "a service belongs" : "a function and alias belong"} to one release source` });
       else owner.set(key, at);
     }
   }

@@ -1,5 +1,7 @@
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { bundleTypeOfKey, parseTriggerEvent } from "../../../functions/domain/release/index.js";
+import { ecsWorldOf } from "../../account/ecs/index.js";
+import { elbv2WorldOf } from "../../account/elbv2/index.js";
 import type { SimAccount } from "../../account/index.js";
 import type { ExecutionReport } from "../../runtime/runtime.js";
 import { readableCause } from "../after-run.js";
@@ -27,6 +29,9 @@ export interface ReleaseRunReport {
   deployments: { name: string; status: string; error?: string; cause?: string }[];
   publishedVersions: string[];
   finalAlias?: { functionName: string; alias: string; functionVersion: string; additionalVersionWeights: Record<string, number> };
+  /** ECS releases: what the deployment's routes forward at the end (by target group name), and the service's task sets. */
+  finalRoutes?: Record<string, Record<string, number> | undefined>;
+  taskSets?: { status: string; taskDefinition: string }[];
   events: string[];
   /** Functions whose code was changed (successful UpdateFunctionCode), in order. */
   updatedFunctions: string[];
@@ -152,7 +157,7 @@ export async function simulateRelease(scenario: ReleaseScenario, opts: { onLine?
       for (const e of byMachine("-release")) releaseReports.push(await world.wired.finished(e.executionArn));
       await account.settled();
       const deployReports: ExecutionReport[] = [];
-      for (const e of byMachine("-deploy-lambda")) deployReports.push(await world.wired.finished(e.executionArn));
+      for (const e of [...byMachine("-deploy-lambda"), ...byMachine("-deploy-ecs")]) deployReports.push(await world.wired.finished(e.executionArn));
       const last = releaseReports.at(-1)?.output as { deployment?: { functionName?: string; alias?: string } } | undefined;
       const failedInput = byMachine("-deploy-lambda").at(-1)?.input;
       const target = last?.deployment ?? (failedInput ? (JSON.parse(failedInput) as { functionName?: string; alias?: string }) : undefined);
@@ -168,6 +173,7 @@ export async function simulateRelease(scenario: ReleaseScenario, opts: { onLine?
         deployments: deployReports.map((r) => ({ name: r.executionName, status: r.status, error: r.error, cause: readableCause(r.cause) })),
         publishedVersions: account.calls.filter((c) => c.operation === "PublishVersion" && c.ok).map((c) => /v(\d+)$/.exec(String(c.summary))?.[1] ?? "?"),
         finalAlias: target?.functionName && target.alias ? account.getAlias(target.functionName, target.alias) : undefined,
+        ...ecsOutcome(account, last?.deployment),
         events: account.events.map((e) => `${e.detailType === RELEASE_DETAIL_TYPE ? "release " : ""}${String((e.detail as { state?: string }).state ?? e.detailType)}`),
         updatedFunctions: account.calls.filter((c) => c.operation === "UpdateFunctionCode" && c.ok).map((c) => String(c.summary).split(/[\s:]/)[0] ?? ""),
         failedCalls: account.callCounts((c) => !c.ok),
@@ -214,4 +220,20 @@ export function checkRelease(scenario: ReleaseScenario, r: ReleaseRunReport): st
   if (e.events && !same(e.events, r.events)) out.push(`events: expected ${JSON.stringify(e.events)}, got ${JSON.stringify(r.events)}`);
   if (e.updatedFunctions && !same(e.updatedFunctions, r.updatedFunctions)) out.push(`updatedFunctions: expected ${JSON.stringify(e.updatedFunctions)}, got ${JSON.stringify(r.updatedFunctions)}`);
   return out;
+}
+
+/** An ECS release's end state: the routes of its deploy-ecs input and the service's task sets (deleted ones left out). */
+function ecsOutcome(account: SimAccount, deployment: unknown): Pick<ReleaseRunReport, "finalRoutes" | "taskSets"> {
+  const ecs = (deployment as { ecs?: { cluster: string; service: string; prodTrafficRoute?: { listenerArn?: string }; testTrafficRoute?: { listenerArn?: string } } } | undefined)?.ecs;
+  if (!ecs) return {};
+  const elbv2 = elbv2WorldOf(account);
+  const world = ecsWorldOf(account);
+  const routes = [ecs.prodTrafficRoute?.listenerArn, ecs.testTrafficRoute?.listenerArn].filter((a): a is string => Boolean(a));
+  return {
+    finalRoutes: Object.fromEntries(routes.map((arn) => [elbv2.resourceName(elbv2.listener(arn)), elbv2.weightsAt(elbv2.resourceName(elbv2.listener(arn)))])),
+    taskSets: world
+      .taskSetsAt(world.service(world.cluster(ecs.cluster), ecs.service))
+      .filter((t) => t.taskSet.status !== "DRAINING")
+      .map((t) => ({ status: t.taskSet.status, taskDefinition: `${t.taskSet.taskDefinition.family}:${t.taskSet.taskDefinition.revision}` })),
+  };
 }

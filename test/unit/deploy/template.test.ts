@@ -29,6 +29,7 @@ const FUNCTIONS = {
   planRelease: "PlanReleaseLambdaFunction",
   uploadCodePackage: "UploadCodePackageLambdaFunction",
   buildDeployment: "BuildDeploymentLambdaFunction",
+  prepareEcsRelease: "PrepareEcsReleaseLambdaFunction",
   startServer: "StartServerLambdaFunction",
   nextServerBatch: "NextServerBatchLambdaFunction",
   sendServerCommands: "SendServerCommandsLambdaFunction",
@@ -49,7 +50,7 @@ const INVOKED_BY_STATE_MACHINE: FunctionKey[] = ["start", "closeUnstarted", "run
 /** Invoked by EventBridge rules on the default bus instead. */
 const RULE_TARGETS: FunctionKey[] = ["alarmListener", "janitor", "dispatchRelease", "notifyTriggers"];
 /** Invoked by the release state machine. */
-const INVOKED_BY_RELEASE: FunctionKey[] = ["planRelease", "uploadCodePackage", "buildDeployment"];
+const INVOKED_BY_RELEASE: FunctionKey[] = ["planRelease", "uploadCodePackage", "buildDeployment", "prepareEcsRelease"];
 /** The functions deploy-ecs invokes: its own ECS steps and the shared engine's. */
 const INVOKED_BY_DEPLOY_ECS: FunctionKey[] = [
   "ecsStart",
@@ -237,6 +238,7 @@ describe("packaged template: bus and functions", () => {
       watchBake: ["BAKE_WATCHER_STATE_MACHINE_ARN"],
       checkBake: ["BAKE_WATCHER_STATE_MACHINE_ARN"],
       planRelease: ["RELEASE_SOURCES", "DEPLOYMENT_GROUPS", "HOOK_FUNCTION_PATTERN", "OWN_FUNCTION_PREFIX"],
+      prepareEcsRelease: ["RELEASE_SOURCES", "DEPLOYMENT_GROUPS", "HOOK_FUNCTION_PATTERN", "OWN_FUNCTION_PREFIX"],
     };
     const own = ownVariables[key] ?? [];
     const variables = (props.Environment as { Variables: Record<string, Json> }).Variables;
@@ -300,7 +302,7 @@ describe("packaged template: IAM", () => {
       for (const action of asList(st.Action)) starred.add(action);
     }
     const logDelivery = ["CreateLogDelivery", "GetLogDelivery", "UpdateLogDelivery", "DeleteLogDelivery", "ListLogDeliveries", "PutResourcePolicy", "DescribeResourcePolicies", "DescribeLogGroups"].map((a) => `logs:${a}`);
-    const ecsReads = ["ecs:DescribeTaskDefinition", ...["DescribeListeners", "DescribeRules", "DescribeTargetGroups", "DescribeTargetHealth"].map((a) => `elasticloadbalancing:${a}`)];
+    const ecsReads = ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition", "iam:PassRole", ...["DescribeListeners", "DescribeRules", "DescribeTargetGroups", "DescribeTargetHealth"].map((a) => `elasticloadbalancing:${a}`)];
     const ssmReads = ["ssm:DescribeInstanceInformation", "ssm:GetCommandInvocation", "ssm:ListCommandInvocations"];
     expect([...starred].sort()).toEqual(["cloudwatch:DescribeAlarms", "cloudwatch:GetMetricData", ...logDelivery, ...ssmReads, ...ecsReads, "states:SendTaskFailure", "states:SendTaskSuccess"].sort());
     expect(Object.keys(RESOURCE_STAR_ALLOWED).sort()).toEqual([...starred].sort());
@@ -594,12 +596,15 @@ describe("packaged template: releases", () => {
     expect(roleStatements(pkg.template, "DispatchReleaseRole").map((s) => s.Sid)).toEqual(["Logs", "StartReleases", "FindStartedReleases"]);
   });
 
-  it("release state machine role: its three functions, publishing on target functions, the nested deployment and the .sync rule", () => {
+  it("release state machine role: its functions, publishing on target functions, the nested deployments and the .sync rule", () => {
     const invoke = asList(statementsOf(pkg.template, "ReleaseStateMachineRole", "InvokeReleaseFunctions").Resource);
     expect(invoke).toHaveLength(2 * INVOKED_BY_RELEASE.length);
     for (const key of INVOKED_BY_RELEASE) expect(invoke, key).toContainEqual({ "Fn::GetAtt": [FUNCTIONS[key], "Arn"] });
     expect(statementsOf(pkg.template, "ReleaseStateMachineRole", "PublishTargetVersions").Action).toEqual(["lambda:UpdateFunctionCode", "lambda:GetFunctionConfiguration", "lambda:PublishVersion"]);
-    expect(statementsOf(pkg.template, "ReleaseStateMachineRole", "StartDeployments").Resource).toEqual([{ Ref: "DeployLambdaStateMachine" }]);
+    expect(statementsOf(pkg.template, "ReleaseStateMachineRole", "StartDeployments").Resource).toEqual([{ Ref: "DeployLambdaStateMachine" }, { Ref: "DeployEcsStateMachine" }]);
+    // ECS releases: the sources' services only (none in this stage), and roles passed to ECS tasks only.
+    expect(statementsOf(pkg.template, "PrepareEcsReleaseRole", "ReadReleasedServices").Resource).toEqual([{ "Fn::Sub": "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:service/-no-release-source-/-no-release-source-" }]);
+    expect((statementsOf(pkg.template, "PrepareEcsReleaseRole", "PassTaskRoles") as Statement & { Condition?: unknown }).Condition).toEqual({ StringLike: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } });
     expect(statementsOf(pkg.template, "ReleaseStateMachineRole", "SyncExecutionRule").Resource).toEqual([
       { "Fn::Sub": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule" },
     ]);

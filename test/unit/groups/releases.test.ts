@@ -64,7 +64,15 @@ describe("a deployment group's release section is a release source", () => {
 
   it("the local stage: config/releases.local.json and the orders-beta group's release, one list", () => {
     const sources = stageReleaseSources(localEnv());
-    expect(sources.map((s) => s.name)).toEqual(["orders-api", "thumbnailer", "orders-beta"]);
+    expect(sources.map((s) => s.name)).toEqual(["orders-api", "thumbnailer", "orders-beta", "web"]);
+    // The ECS group's release carries the group's deploy-ecs settings and the release's container.
+    expect(sources[3]).toMatchObject({
+      platform: "ecs",
+      application: "web-app",
+      deploymentGroup: "web-prod",
+      ecr: { repository: "web", tag: "release" },
+      deployment: { ecs: { cluster: "prod", service: "web", targetGroups: ["web-blue", "web-green"], containerName: "web", containerPort: 80 }, deploymentConfig: "CodeDeployDefault.ECSCanary10Percent5Minutes", blueGreen: { terminationWaitMinutes: 5 }, alarms: ["web-5xx"] },
+    });
     expect(sources[2]).toMatchObject({ application: "shop", deploymentGroup: "orders-beta", s3: { bucket: "orders-releases", prefix: "orders-beta/" }, functions: [{ name: "orders", alias: "beta" }] });
     // Both lists, with the other functions' variables, fit in a function's 4 KB environment.
     const env = localEnv();

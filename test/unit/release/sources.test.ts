@@ -22,6 +22,7 @@ describe("release sources", () => {
   });
 
   const fns = [{ name: "f", alias: "live" }];
+  const ecsSource = { name: "web", platform: "ecs", application: "x", deploymentGroup: "g", ecr: { repository: "web" }, deployment: { ecs: { cluster: "prod", service: "web" } } };
   it.each([
     [[{ name: "a", application: "x", deploymentGroup: "g", s3: { bucket: "b1b" } }], "[0].functions: is required: the [{name, alias}] this source's uploads may deploy"],
     [[{ name: "a", application: "x", deploymentGroup: "g", s3: { bucket: "b1b" }, functions: [] }], "[0].functions: is required"],
@@ -45,7 +46,12 @@ describe("release sources", () => {
     [[{ name: "a", application: "x", deploymentGroup: "g", s3: { bucket: "Bad_Bucket" } }], "[0].s3.bucket: 'Bad_Bucket' is not a valid S3 bucket name"],
     [[{ name: "a", application: "x", deploymentGroup: "g", s3: { bucket: "b1b" }, codePackage: "../x.zip" }], "[0].codePackage: must be a relative path to a .zip"],
     [[{ name: "a", application: "x", deploymentGroup: "g", ecr: { repository: "r" } }], "[0].function: is required for an ECR source"],
-    [[{ name: "a", application: "x", deploymentGroup: "g", platform: "ecs", s3: { bucket: "b1b" } }], "[0].platform: ECS releases are not supported yet"],
+    [[{ name: "a", application: "x", deploymentGroup: "g", platform: "ecs", s3: { bucket: "b1b" } }], "[0]: an ECS source is released by ECR pushes: give ecr {repository, tag}"],
+    [[{ name: "a", application: "x", deploymentGroup: "g", platform: "fargate", s3: { bucket: "b1b" }, functions: fns }], "[0].platform: must be one of lambda, ecs, got 'fargate'"],
+    [[{ name: "a", application: "x", deploymentGroup: "g", platform: "ecs", ecr: { repository: "web" }, deployment: {} }], "[0].deployment: needs ecs {cluster, service, targetGroups"],
+    [[{ ...ecsSource, deployment: { ...ecsSource.deployment, revision: { taskDefinition: "web:2" } } }], "[0].deployment: takes no revision, application or deploymentGroup"],
+    [[{ ...ecsSource, function: { name: "f", alias: "live" } }], "[0].function: is not an ECS release source field (ecr, deployment)"],
+    [[ecsSource, { ...ecsSource, name: "web2", ecr: { repository: "web2" } }], "[1]: ECS service prod/web is already a target of [0]: a service belongs to one release source"],
     [[{ name: "a", application: "x", deploymentGroup: "g", s3: { bucket: "b1b" }, deployment: { deploymentConfg: "x" } }], "[0].deployment.deploymentConfg: is not a release deployment setting"],
     [
       [
@@ -99,7 +105,9 @@ describe("config/releases.cjs (what serverless.yml derives from a stage's source
     const c = releasesConfig.forStage("local");
     // orders-beta/ is the orders-beta deployment group's release section (config/groups.local.yml).
     expect(c.s3EventDetail).toEqual({ bucket: { name: ["orders-releases"] }, object: { key: [{ prefix: "orders-api/" }, { prefix: "orders-beta/" }] } });
-    expect(c.ecrEventDetail).toEqual({ "action-type": ["PUSH"], result: ["SUCCESS"], "repository-name": ["media/thumbnailer"], "image-tag": ["release"] });
+    expect(c.ecrEventDetail).toEqual({ "action-type": ["PUSH"], result: ["SUCCESS"], "repository-name": ["media/thumbnailer", "web"], "image-tag": ["release"] });
+    // The web-prod ECS group's release (config/groups.local.yml): the only service whose task definition a push may register again.
+    expect(c.ecsServiceArns).toEqual([{ "Fn::Sub": "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:service/prod/web" }]);
     expect(c.bundleObjectArns).toEqual(["arn:aws:s3:::orders-releases/orders-api/*", "arn:aws:s3:::orders-releases/orders-beta/*"]);
     // Code may be uploaded and published only to the sources' own functions (and their versions).
     const fn = (name: string) => ({ "Fn::Sub": `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${name}` });
