@@ -3,12 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registry } from "../../functions/wiring.js";
 import { type LocalDynamoDb, startDynalite } from "../../local/emulators/dynalite.js";
 import { type EcsScenario, loadEcsScenario, runEcs } from "../workflows/ecs-support.js";
+import { greenPercent } from "../support/routes.js";
 
 /**
  * Whole ECS blue/green deployments under faults: the real deploy-ecs state machine, its handlers, the simulated
  * ELBv2 and ECS and dynalite, with random configs, random AWS faults (throttling, 5xx, dropped connections) on any
  * ELBv2/ECS call, lifecycle hooks that fail or crash, a replacement that never gets healthy, an alarm firing and an
- * operator's stop or abort at random times. (ecs-steps.property.test.ts drives the steps one by one; this drives the
+ * operator's stop, abort, promote or pause and resume at random times. (ecs-steps.property.test.ts drives the steps one by one; this drives the
  * graph, its Retry/Catch and the registry.) After every run:
  *  - production and test routes end whole on one side, never split: on the replacement's target group when the
  *    deployment SUCCEEDED, on the original's otherwise;
@@ -66,7 +67,17 @@ const parameters = fc.record({
   ),
   unhealthy: fc.constantFrom(false, false, false, false, true),
   alarmAt: fc.option(fc.integer({ min: 0, max: 900 }), { freq: 3, nil: undefined }),
-  action: fc.option(fc.record({ atSeconds: fc.integer({ min: 0, max: 900 }), action: fc.constantFrom("stop", "abort") }), { freq: 4, nil: undefined }),
+  /** An operator: stop, abort or promote at a random time, or pause and resume later. */
+  actions: fc.option(
+    fc.oneof(
+      fc.record({ atSeconds: fc.integer({ min: 0, max: 900 }), action: fc.constantFrom("stop", "abort", "promote") }).map((a) => [a]),
+      fc.record({ at: fc.integer({ min: 0, max: 600 }), after: fc.integer({ min: 1, max: 600 }) }).map(({ at, after }) => [
+        { atSeconds: at, action: "pause" },
+        { atSeconds: at + after, action: "resume" },
+      ]),
+    ),
+    { freq: 3, nil: undefined },
+  ),
 });
 type Parameters = typeof parameters extends fc.Arbitrary<infer T> ? T : never;
 
@@ -88,7 +99,7 @@ function scenarioOf(p: Parameters, run: number): EcsScenario {
       ...p.faults.map((f) => ({ atSeconds: f.atSeconds, fault: { operation: f.operation, kind: f.kind, count: f.count, holdMs: 1 } })),
       ...(p.unhealthy ? [{ atSeconds: 0, taskDefinition: "web:2", tasks: "unhealthy" }] : []),
       ...(p.alarmAt === undefined ? [] : [{ atSeconds: p.alarmAt, alarm: "web-5xx", state: "ALARM" }]),
-      ...(p.action ? [p.action] : []),
+      ...(p.actions ?? []),
     ],
     expect: { status: "any" },
   };
@@ -113,13 +124,12 @@ describe("ECS deployments under faults", () => {
           });
           const succeeded = status === "SUCCEEDED";
           // Percent on green, whatever form the forward takes (a single target group, or both with weights).
-          const green = (w: Record<string, number> | undefined) => (w ? (100 * (w["web-green"] ?? 0)) / Object.values(w).reduce((n, x) => n + x, 0) : null);
           const side = succeeded ? 100 : 0;
           const revision = succeeded ? "web:2" : "web:1";
           const routes = p.testRoute ? ["web:80", "web:8080"] : ["web:80"];
           const terminal = r.states.filter((x) => x !== "START");
           const v = [
-            ...routes.flatMap((route) => (green(r.routeAt(route)) === side ? [] : [`${route} ended ${JSON.stringify(r.routeAt(route))}, expected ${side}% on web-green`])),
+            ...routes.flatMap((route) => (greenPercent(r.routeAt(route)) === side ? [] : [`${route} ended ${JSON.stringify(r.routeAt(route))}, expected ${side}% on web-green`])),
             ...(JSON.stringify(r.taskSets) === JSON.stringify([{ status: "PRIMARY", taskDefinition: revision }]) ? [] : [`task sets ${JSON.stringify(r.taskSets)}, expected one PRIMARY ${revision}`]),
             ...(status === "FAILED" && !error?.startsWith("Deploy.") ? [`failed with an unnamed error ${error}`] : []),
             ...(record && record.status !== (succeeded ? "Succeeded" : record.status === "Stopped" ? "Stopped" : "Failed") ? [`registry says ${record.status} for ${status}`] : []),

@@ -107,7 +107,7 @@ describe("config/releases.cjs (what serverless.yml derives from a stage's source
     expect(c.s3EventDetail).toEqual({ bucket: { name: ["orders-releases"] }, object: { key: [{ prefix: "orders-api/" }, { prefix: "orders-beta/" }] } });
     expect(c.ecrEventDetail).toEqual({ "action-type": ["PUSH"], result: ["SUCCESS"], "repository-name": ["media/thumbnailer", "web"], "image-tag": ["release"] });
     // The web-prod ECS group's release (config/groups.local.yml): the only service whose task definition a push may register again.
-    expect(c.ecsServiceArns).toEqual([{ "Fn::Sub": "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:service/prod/web" }]);
+    expect(c.ecsServiceArns).toEqual([{ "Fn::Sub": `arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:service/prod/web` }]);
     expect(c.bundleObjectArns).toEqual(["arn:aws:s3:::orders-releases/orders-api/*", "arn:aws:s3:::orders-releases/orders-beta/*"]);
     // Code may be uploaded and published only to the sources' own functions (and their versions).
     const fn = (name: string) => ({ "Fn::Sub": `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${name}` });
