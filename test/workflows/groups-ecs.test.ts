@@ -105,7 +105,7 @@ describe("a deployment of an ECS group's revision", () => {
     );
   });
 
-  it("refuses before anything moves: an ECS group on deploy-lambda, a Lambda group on deploy-ecs, a zip revision", async () => {
+  it("refuses before anything moves: an ECS group on deploy-lambda, a Lambda group on deploy-ecs", async () => {
     await withWorld(async (world) => {
       const revision = { appSpecContent: "version: 0.0" };
       const onLambda = await (await world.startDeployment({ application: "web-app", deploymentGroup: "web-prod", deploymentId: "d-ECSGROUP3", revision })).finished;
@@ -113,11 +113,17 @@ describe("a deployment of an ECS group's revision", () => {
       expect(onLambda.cause).toMatch(/web-app\/web-prod is an ECS group: start the deploy-ecs state machine, not deploy-lambda/);
       const onEcs = await (await world.startDeployment({ application: "shop", deploymentGroup: "orders-live", deploymentId: "d-ECSGROUP4", revision: { targetVersion: "4" } }, "deploy-ecs")).finished;
       expect(onEcs.cause).toMatch(/shop\/orders-live is a Lambda group: start the deploy-lambda state machine, not deploy-ecs/);
-      const zip = await (await world.startDeployment({ application: "web-app", deploymentGroup: "web-prod", deploymentId: "d-ECSGROUP5", revision: { s3: { bucket: "web-revisions", key: "x.zip", bundleType: "zip" } } }, "deploy-ecs")).finished;
-      expect([zip.error, zip.cause]).toEqual(["Deploy.InvalidRevision", expect.stringMatching(/revision.s3.bundleType: is zip; an ECS revision in S3 is the AppSpec file itself/)]);
       expect(elbv2WorldOf(world.account).forwardHistory.filter((c) => c.operation !== "setup")).toEqual([]);
       expect(world.account.events.filter((e) => e.source === "stepdeploy")).toEqual([]);
     });
+  });
+
+  it("takes the AppSpec from a zip bundle as well as from the file (the same hardened reader as Lambda bundles)", async () => {
+    const r = await cli("deploy", "--application", "web-app", "--deployment-group", "web-prod", "--s3-location", "bucket=web-revisions,key=web/revision-v2.zip,bundleType=zip", "--simulate", "events/groups/ecs-world.json", "--json");
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect([report.machine, report.execution.status]).toEqual(["deploy-ecs", "SUCCEEDED"]);
+    expect(report.taskSets).toEqual([{ status: "PRIMARY", taskDefinition: "web:2" }]);
   });
 
   it("stepdeploy deploy --application web-app --deployment-group web-prod --simulate picks deploy-ecs from the group and prints the listener weights", async () => {

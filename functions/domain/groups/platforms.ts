@@ -32,8 +32,9 @@ export function revisionProblems(group: DeploymentGroup, request: GroupDeploymen
   const r = request.revision;
   const out: Problem[] = [];
   if (group.computePlatform === "ECS") {
-    if (r.targetVersion !== undefined) out.push({ field: "revision.targetVersion", reason: "is for Lambda groups; an ECS revision is an AppSpec: s3 {bundleType: YAML|JSON} or appSpecContent" });
-    if (r.s3 && !["YAML", "JSON"].includes(r.s3.bundleType)) out.push({ field: "revision.s3.bundleType", reason: `is ${r.s3.bundleType}; an ECS revision in S3 is the AppSpec file itself (YAML or JSON), as CodeDeploy takes it` });
+    // An AppSpec file in S3 (YAML/JSON, as CodeDeploy takes ECS revisions), or a zip/tar/tgz bundle holding appspec.yml
+    // (read by the same hardened reader as Lambda bundles; the issue's "file, bundle or inline"), or inline.
+    if (r.targetVersion !== undefined) out.push({ field: "revision.targetVersion", reason: "is for Lambda groups; an ECS revision is an AppSpec: s3 {bundleType: YAML|JSON|zip|tar|tgz} or appSpecContent" });
   }
   if (group.computePlatform === "Server") {
     if (r.targetVersion !== undefined) out.push({ field: "revision.targetVersion", reason: "is for Lambda groups; a Server revision is an archive in S3 (zip, tar, tgz)" });

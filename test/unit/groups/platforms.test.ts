@@ -123,7 +123,6 @@ describe("ECS deployment groups", () => {
 
   it.each([
     [{ targetVersion: "4" }, "revision.targetVersion", "is for Lambda groups"],
-    [{ s3: { bucket: "b", key: "k.zip", bundleType: "zip" } }, "revision.s3.bundleType", "the AppSpec file itself (YAML or JSON)"],
   ])("refuses the revision %j of an ECS group naming %s", (revision, field, reason) => {
     const groups = parseGroups(doc("ECS", { web: ecsGroup() }));
     const g = findGroup(groups, "app", "web");
