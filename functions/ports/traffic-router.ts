@@ -17,8 +17,12 @@ export interface TrafficReading {
  */
 export interface TrafficRouter<T extends TrafficTarget = TrafficTarget> {
   read(target: T): Promise<TrafficReading>;
-  /** Sets `weight` percent on the new version if the target is still at `expectedRevision`; returns the new revision. */
-  setWeight(target: T, weight: number, expectedRevision: string): Promise<TrafficReading>;
+  /**
+   * Sets `weight` percent on the new version if the target is still at `expectedRevision`; returns the new revision.
+   * A target found at one of `ownWeights` (weights this deployment writes) is taken as this deployment's own earlier
+   * write whose answer was lost (a step retried after its write landed), and written from there.
+   */
+  setWeight(target: T, weight: number, expectedRevision: string, ownWeights?: number[]): Promise<TrafficReading>;
   /** Reads back and throws `Deploy.TrafficConflict` unless `weight` is what the target serves. */
   verify(target: T, weight: number): Promise<TrafficReading>;
   /**

@@ -31,7 +31,8 @@ export async function shiftTraffic(deps: Pick<Deps, "registry" | "alarms" | "lam
   if (move.kind === "rebake") return cursorAfter({ step: cursor.step, weight: cursor.weight, bakeSeconds: move.bakeSeconds }, cursor.watcher, cursor.revision);
   await checkAlarms(deps, d);
   const router = routerFor(deps, d.target);
-  await router.setWeight(d.target, move.weight, cursor.revision);
+  // The plan's weights are this deployment's own: a retried step finds its earlier write there (see the router).
+  await router.setWeight(d.target, move.weight, cursor.revision, event.plan.steps.map((s) => s.weight));
   const landed = await router.verify(d.target, move.weight);
   await deps.registry.recordProgress(d.deploymentId, { weight: move.weight, step: move.step, totalSteps: event.plan.steps.length });
   deps.log(d.deploymentId).info("traffic shifted", { step: move.step, weight: move.weight, bakeSeconds: move.bakeSeconds });

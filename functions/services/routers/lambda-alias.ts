@@ -14,11 +14,12 @@ const reading = (alias: AliasConfig, target: LambdaAliasTarget): TrafficReading 
  * The Lambda alias router: GetAlias, and UpdateAlias carrying the RevisionId the deployment last read or wrote
  * (Lambda API reference, UpdateAlias RevisionId: "only update the alias if the revision ID matches"). A
  * refused write is looked at once more: if the alias already is what we asked for, our own earlier attempt
- * landed (a retried request) and that is success; anything else is another writer's change, reported as
+ * landed (a retried request) and that is success; if it is at one of the weights this deployment writes, it is
+ * our own earlier step and the write is made from there; anything else is another writer's change, reported as
  * `Deploy.TrafficConflict` with what the alias is now, and never overwritten.
  */
 export function lambdaAliasRouter(lambda: LambdaAliasPort): TrafficRouter<LambdaAliasTarget> {
-  const write = async (target: LambdaAliasTarget, weight: number, expectedRevision: string): Promise<TrafficReading> => {
+  const write = async (target: LambdaAliasTarget, weight: number, expectedRevision: string, ownWeights: number[] = []): Promise<TrafficReading> => {
     const wanted = aliasRoutingFor(weight, target);
     try {
       return reading(await lambda.updateAlias(target.functionName, target.alias, wanted, expectedRevision), target);
@@ -26,6 +27,10 @@ export function lambdaAliasRouter(lambda: LambdaAliasPort): TrafficRouter<Lambda
       if ((e as Error).name !== ErrorNames.TrafficConflict) throw e;
       const now = await lambda.getAlias(target.functionName, target.alias);
       if (sameRouting(now, wanted)) return reading(now, target);
+      // Our own earlier write whose answer was lost (the step failed after it landed and is retried, possibly towards
+      // another weight since, e.g. after a promote): written from there, still conditional on what we just read.
+      const mine = weightOnAlias(now, target);
+      if (mine !== null && ownWeights.includes(mine)) return reading(await lambda.updateAlias(target.functionName, target.alias, wanted, now.revisionId), target);
       throw new StepDeployError(
         ErrorNames.TrafficConflict,
         `${target.functionName}:${target.alias} was changed by another writer (now ${describeAlias(now)}); stepdeploy did not overwrite it`,

@@ -32,11 +32,13 @@ const conflict = (target: ListenerWeightsTarget, now: RouteReading, what: string
  * as done. The same shape as the Lambda alias router (read, setWeight, verify, restore).
  */
 export function listenerWeightsRouter(lb: LoadBalancerPort) {
-  const write = async (target: ListenerWeightsTarget, weight: number, expectedRevision: string): Promise<RouteReading> => {
+  const write = async (target: ListenerWeightsTarget, weight: number, expectedRevision: string, ownWeights: number[] = []): Promise<RouteReading> => {
     const r = await lb.readRoute(target.routeArn);
     const now = reading(target, r);
     if (isExactly(target, r.targetGroups, weight)) return now;
-    if (now.revision !== expectedRevision) throw conflict(target, now, `changed before stepdeploy set ${weight}% on green`);
+    // A route at one of this deployment's own weights is its own earlier write whose answer was lost.
+    const mine = ownWeights.some((w) => isExactly(target, r.targetGroups, w));
+    if (now.revision !== expectedRevision && !mine) throw conflict(target, now, `changed before stepdeploy set ${weight}% on green`);
     try {
       return reading(target, await lb.writeRoute(target.routeArn, forwardFor(target, weight)));
     } catch (e) {
