@@ -56,6 +56,8 @@ function forStage(stage) {
   const ecr = sources.filter((s) => s?.ecr);
   // The functions the releases may change: each source's own (functions, or an ECR source's function).
   const functions = unique(sources.flatMap((s) => [...(s?.functions ?? []), ...(s?.function ? [s.function] : [])]).map((f) => f.name));
+  // The ECS services the sources release (cluster/service).
+  const ecsServices = unique(sources.filter((s) => s?.platform === "ecs").map((s) => `${s.deployment?.ecs?.cluster}/${s.deployment?.ecs?.service}`));
   const tags = ecr.map((s) => (s.ecr.tag === undefined ? "latest" : s.ecr.tag));
   return {
     file,
@@ -79,9 +81,7 @@ function forStage(stage) {
       sub(`arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${name}:*`),
     ]),
     // ECS sources: the services whose task definitions a push may register again.
-    ecsServiceArns: sources.filter((s) => s?.platform === "ecs").length
-      ? unique(sources.filter((s) => s?.platform === "ecs").map((s) => `${s.deployment?.ecs?.cluster}/${s.deployment?.ecs?.service}`)).map((cs) => sub(`arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:service/${cs}`))
-      : [sub(`arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:service/${NO_SOURCE}/${NO_SOURCE}`)],
+    ecsServiceArns: (ecsServices.length ? ecsServices : [`${NO_SOURCE}/${NO_SOURCE}`]).map((cs) => sub(`arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:service/${cs}`)),
     // Lambda checks that whoever points a function at an image may read it.
     imageRepositoryArns: ecr.length
       ? unique(ecr.map((s) => s.ecr.repository)).map((r) => sub(`arn:\${AWS::Partition}:ecr:\${AWS::Region}:\${AWS::AccountId}:repository/${r}`))

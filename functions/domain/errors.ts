@@ -12,9 +12,12 @@ export class StepDeployError extends Error {
 /** Bad input: always names the offending field. */
 export class ValidationError extends StepDeployError {
   readonly field: string;
+  /** What is wrong with the field (the message is `field: reason`). */
+  readonly reason: string;
   constructor(field: string, reason: string, name: string = ErrorNames.InvalidInput) {
     super(name, `${field}: ${reason}`);
     this.field = field;
+    this.reason = reason;
   }
 }
 

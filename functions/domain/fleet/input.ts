@@ -95,7 +95,7 @@ export function parseServerInput(raw: unknown): ServerDeploymentInput {
     config = resolveServerConfig(o.deploymentConfig);
   } catch (e) {
     if (!(e instanceof ValidationError)) throw e;
-    throw new ValidationErrors([{ field: e.field, reason: e.message.slice(e.field.length + 2) } satisfies Problem], ErrorNames.InvalidInput);
+    throw new ValidationErrors([{ field: e.field, reason: e.reason } satisfies Problem], ErrorNames.InvalidInput);
   }
   return {
     deploymentId: o.deploymentId,

@@ -66,7 +66,7 @@ export function checkDeploymentSettings(source: ReleaseSource, draft: Deployment
 
 /** A deployment's own validation error, re-named as the release source's configuration problem (others as they are). */
 export function asSourceSettingsError(sourceName: string, e: unknown): unknown {
-  const problems = e instanceof ValidationErrors ? e.problems : e instanceof ValidationError ? [{ field: e.field, reason: e.message.slice(e.field.length + 2) }] : undefined;
+  const problems = e instanceof ValidationErrors ? e.problems : e instanceof ValidationError ? [{ field: e.field, reason: e.reason }] : undefined;
   if (!problems) return e;
   return new ValidationErrors(
     problems.map((p) => ({ field: `release source '${sourceName}' deployment ${p.field}`, reason: p.reason })),

@@ -41,7 +41,7 @@ export async function prepareEcsRelease(deps: Pick<Deps, "ecs">, event: ReleaseE
   try {
     pinned = pinnedTaskDefinition(current, { repositoryUri, digest: t.digest }, input.target.containerName);
   } catch (e) {
-    if (e instanceof ValidationError) throw refuse(`${source.name}.deployment.ecs.containerName`, e.message.slice(e.field.length + 2));
+    if (e instanceof ValidationError) throw refuse(`${source.name}.deployment.ecs.containerName`, e.reason);
     throw e;
   }
   const image = `${repositoryUri}@${t.digest}`;

@@ -1,11 +1,10 @@
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { bundleTypeOfKey, parseTriggerEvent } from "../../../functions/domain/release/index.js";
-import { ecsWorldOf } from "../../account/ecs/index.js";
-import { elbv2WorldOf } from "../../account/elbv2/index.js";
 import type { SimAccount } from "../../account/index.js";
 import type { ExecutionReport } from "../../runtime/runtime.js";
 import { readableCause } from "../after-run.js";
 import { consumersOf, dispatchDecisions, rulePatternsOf } from "../event-routes.js";
+import { ecsOutcome } from "../run-scenario.js";
 import { type SimWorld, openSimWorld } from "../world.js";
 import { buildBundle } from "./bundle-dir.js";
 import type { ReleaseScenario } from "./scenario.js";
@@ -161,6 +160,8 @@ export async function simulateRelease(scenario: ReleaseScenario, opts: { onLine?
       const last = releaseReports.at(-1)?.output as { deployment?: { functionName?: string; alias?: string } } | undefined;
       const failedInput = byMachine("-deploy-lambda").at(-1)?.input;
       const target = last?.deployment ?? (failedInput ? (JSON.parse(failedInput) as { functionName?: string; alias?: string }) : undefined);
+      // An ECS release: the routes its deployment changed and the service's task sets, as a scenario reports them.
+      const ecs = last?.deployment && "ecs" in last.deployment ? ecsOutcome(account) : undefined;
       const all = [...releaseReports, ...deployReports];
       const sum = (k: "stateTransitions" | "historyEvents" | "apiCallsTotal" | "lambdaInvocations" | "estimatedCostUsd") => all.reduce((n, r) => n + r.stats[k], 0);
       const report: ReleaseRunReport = {
@@ -173,7 +174,7 @@ export async function simulateRelease(scenario: ReleaseScenario, opts: { onLine?
         deployments: deployReports.map((r) => ({ name: r.executionName, status: r.status, error: r.error, cause: readableCause(r.cause) })),
         publishedVersions: account.calls.filter((c) => c.operation === "PublishVersion" && c.ok).map((c) => /v(\d+)$/.exec(String(c.summary))?.[1] ?? "?"),
         finalAlias: target?.functionName && target.alias ? account.getAlias(target.functionName, target.alias) : undefined,
-        ...ecsOutcome(account, last?.deployment),
+        ...(ecs ? { finalRoutes: ecs.routes, taskSets: ecs.taskSets } : {}),
         events: account.events.map((e) => `${e.detailType === RELEASE_DETAIL_TYPE ? "release " : ""}${String((e.detail as { state?: string }).state ?? e.detailType)}`),
         updatedFunctions: account.calls.filter((c) => c.operation === "UpdateFunctionCode" && c.ok).map((c) => String(c.summary).split(/[\s:]/)[0] ?? ""),
         failedCalls: account.callCounts((c) => !c.ok),
@@ -220,20 +221,4 @@ export function checkRelease(scenario: ReleaseScenario, r: ReleaseRunReport): st
   if (e.events && !same(e.events, r.events)) out.push(`events: expected ${JSON.stringify(e.events)}, got ${JSON.stringify(r.events)}`);
   if (e.updatedFunctions && !same(e.updatedFunctions, r.updatedFunctions)) out.push(`updatedFunctions: expected ${JSON.stringify(e.updatedFunctions)}, got ${JSON.stringify(r.updatedFunctions)}`);
   return out;
-}
-
-/** An ECS release's end state: the routes of its deploy-ecs input and the service's task sets (deleted ones left out). */
-function ecsOutcome(account: SimAccount, deployment: unknown): Pick<ReleaseRunReport, "finalRoutes" | "taskSets"> {
-  const ecs = (deployment as { ecs?: { cluster: string; service: string; prodTrafficRoute?: { listenerArn?: string }; testTrafficRoute?: { listenerArn?: string } } } | undefined)?.ecs;
-  if (!ecs) return {};
-  const elbv2 = elbv2WorldOf(account);
-  const world = ecsWorldOf(account);
-  const routes = [ecs.prodTrafficRoute?.listenerArn, ecs.testTrafficRoute?.listenerArn].filter((a): a is string => Boolean(a));
-  return {
-    finalRoutes: Object.fromEntries(routes.map((arn) => [elbv2.resourceName(elbv2.listener(arn)), elbv2.weightsAt(elbv2.resourceName(elbv2.listener(arn)))])),
-    taskSets: world
-      .taskSetsAt(world.service(world.cluster(ecs.cluster), ecs.service))
-      .filter((t) => t.taskSet.status !== "DRAINING")
-      .map((t) => ({ status: t.taskSet.status, taskDefinition: `${t.taskSet.taskDefinition.family}:${t.taskSet.taskDefinition.revision}` })),
-  };
 }
