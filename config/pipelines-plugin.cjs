@@ -13,12 +13,17 @@ class StepDeployPipelines {
   addPipelines() {
     const service = this.serverless.service;
     const stage = this.serverless.getProvider("aws").getStage();
-    const { parts } = loadStack(service.service, stage);
+    const { parts, gitFetch } = loadStack(service.service, stage);
     service.resources ??= {};
     service.resources.Resources ??= {};
     for (const part of parts) {
       service.resources.Resources[part.logicalId] = part.stateMachine;
       service.resources.Resources[part.roleLogicalId] = part.role;
+    }
+    // Names as in functions/domain/pipeline/stack/git-fetch-project.ts (GIT_FETCH_PROJECT_ID, GIT_FETCH_ROLE_ID).
+    if (gitFetch) {
+      service.resources.Resources.GitFetchProject = gitFetch.project;
+      service.resources.Resources.GitFetchProjectRole = gitFetch.role;
     }
     this.serverless.cli?.log?.(`stepdeploy: ${parts.length} pipeline state machine(s) from pipelines/`);
   }

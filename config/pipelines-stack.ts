@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { readPipeline } from "../functions/domain/pipeline/index.js";
-import { type PipelineStackPart, pipelineStackPart } from "../functions/domain/pipeline/stack/stack.js";
+import { gitFetchProject } from "../functions/domain/pipeline/stack/git-fetch-project.js";
+import { type Cfn, type PipelineStackPart, pipelineStackPart } from "../functions/domain/pipeline/stack/stack.js";
 import { type PipelineTrigger, triggerPatterns } from "../functions/domain/pipeline/stack/triggers.js";
 import type { Pipeline } from "../functions/domain/pipeline/types.js";
 
@@ -13,6 +14,8 @@ import type { Pipeline } from "../functions/domain/pipeline/types.js";
  */
 export interface PipelineStack {
   parts: PipelineStackPart[];
+  /** The git-fetch CodeBuild project and its role, when a pipeline has a git source. */
+  gitFetch?: { project: Cfn; role: Cfn };
   triggers: PipelineTrigger[];
   pipelines: Pipeline[];
 }
@@ -35,7 +38,8 @@ export function pipelineStack(root: string, service: string, stage: string): Pip
     names.add(p.name);
   }
   const parts = pipelines.map((p) => pipelineStackPart(p, { service, stage }));
-  return { parts, triggers: parts.flatMap((p) => p.triggers), pipelines };
+  const gitFetch = gitFetchProject(pipelines, { service, stage });
+  return { parts, ...(gitFetch && { gitFetch }), triggers: parts.flatMap((p) => p.triggers), pipelines };
 }
 
 export { triggerPatterns };

@@ -30,8 +30,6 @@ export interface PipelineWorld {
 
 const WORLD_KEYS = ["s3", "codecommit", "codebuild", "groups", "functions", "alarms", "hooks", "topics", "alarmTimeline"];
 
-/** The git-fetch CodeBuild project of the stack, as the simulator has it: it zips the checkout (docs/pipelines.md). */
-export const GIT_FETCH_BUILDSPEC = "version: 0.2\nphases:\n  build:\n    commands:\n      - rm -rf .git\nartifacts:\n  files:\n    - '**/*'\n";
 
 type Obj = Record<string, unknown>;
 const entries = (v: unknown) => Object.entries((v ?? {}) as Obj);
@@ -72,7 +70,8 @@ export function pipelineWorld(world: Obj, pipeline: Pipeline, root: string, gitF
     ]),
   );
   const projects = [
-    { name: gitFetchProject, buildspec: GIT_FETCH_BUILDSPEC },
+    // The stack's git-fetch project as CloudFormation creates it: no buildspec of its own (every fetch sends one).
+    { name: gitFetchProject },
     ...entries(world["codebuild"]).map(([name, o]) => ({ name, ...(o as Obj) })),
   ];
   const applications = Object.fromEntries(

@@ -120,7 +120,7 @@ function definitionOf(template: CfnTemplate) {
 }
 
 /** The pipelines' own resources (functions, roles, rules, state machines) are checked by test/unit/pipeline/template.test.ts. */
-const isPipeline = ([id, r]: [string, CfnTemplate["Resources"][string]]) => id.startsWith("Pipeline") || JSON.stringify(r.Properties?.Targets ?? "").includes("PipelineTrigger") || JSON.stringify(r.Properties?.Targets ?? "").includes("PipelineJanitor");
+const isPipeline = ([id, r]: [string, CfnTemplate["Resources"][string]]) => id.startsWith("Pipeline") || id.startsWith("GitFetchProject") || JSON.stringify(r.Properties?.Targets ?? "").includes("PipelineTrigger") || JSON.stringify(r.Properties?.Targets ?? "").includes("PipelineJanitor");
 const rules = (t: CfnTemplate) => Object.entries(t.Resources).filter(([, r]) => r.Type === "AWS::Events::Rule").filter((e) => !isPipeline(e));
 
 function statementsOf(template: CfnTemplate, roleId: string, sid: string): Statement {

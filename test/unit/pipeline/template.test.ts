@@ -65,6 +65,21 @@ describe("packaged template: one state machine per pipeline in pipelines/", () =
   });
 });
 
+describe("packaged template: the git-fetch project (seed-app has a CodeCommit source)", () => {
+  it("one CodeBuild project, named as the functions that start fetches expect, with no source or buildspec of its own", () => {
+    const projects = Object.entries(pkg.template.Resources).filter(([, r]) => r.Type === "AWS::CodeBuild::Project");
+    expect(projects.map(([id]) => id)).toEqual(["GitFetchProject"]);
+    const env = pkg.template.Resources["PipelineStartLambdaFunction"]?.Properties?.["Environment"] as { Variables: Record<string, unknown> };
+    expect(projects[0]?.[1].Properties).toMatchObject({ Name: env.Variables["GIT_FETCH_PROJECT"], Source: { Type: "NO_SOURCE" }, Artifacts: { Type: "NO_ARTIFACTS" }, ServiceRole: { "Fn::GetAtt": ["GitFetchProjectRole", "Arn"] } });
+  });
+
+  it("its role pulls only seed-app's repository and writes only under seed-app's artifact folder", () => {
+    expect(roleStatements(pkg.template, "GitFetchProjectRole").map((s) => s.Sid)).toEqual(["OwnLogs", "WriteSourceArtifacts", "PullRepositories"]);
+    expect(statement("GitFetchProjectRole", "WriteSourceArtifacts").Resource).toEqual([{ "Fn::Sub": "arn:${AWS::Partition}:s3:::seed-app-artifacts/seed-app/*" }]);
+    expect(statement("GitFetchProjectRole", "PullRepositories").Resource).toEqual([{ "Fn::Sub": "arn:${AWS::Partition}:codecommit:${AWS::Region}:${AWS::AccountId}:seed-app" }]);
+  });
+});
+
 describe("packaged template: pipeline functions", () => {
   it.each([
     ["PipelineStartRole", ["dynamodb:GetItem", "dynamodb:PutItem"]],

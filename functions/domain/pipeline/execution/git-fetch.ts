@@ -20,8 +20,26 @@ export interface GitRevision {
   authorDate?: string;
 }
 
+/**
+ * The git-fetch project's buildspec, sent with every fetch (StartBuild's buildspecOverride): with a
+ * source type override CodeBuild would otherwise run the buildspec.yml of the repository itself. It
+ * drops `.git` unless the action asks for a full clone (CODEBUILD_CLONE_REF) and zips the checkout.
+ */
+export const GIT_FETCH_BUILDSPEC = [
+  "version: 0.2",
+  "phases:",
+  "  build:",
+  "    commands:",
+  '      - if [ "$STEPDEPLOY_KEEP_GIT" != "true" ]; then rm -rf .git; fi',
+  "artifacts:",
+  "  files:",
+  "    - '**/*'",
+  "",
+].join("\n");
+
 export interface GitFetchRequest {
   projectName: string;
+  buildspec: string;
   sourceType: GitSourceType;
   sourceLocation: string;
   sourceVersion: string;
@@ -55,6 +73,7 @@ export function gitFetchRequest(projectName: string, action: Pick<Action, "actio
   const sourceAuth = provider === "CodeStarSourceConnection" ? { type: "CODECONNECTIONS" as const, resource: action.configuration["ConnectionArn"] } : provider === "GitHub" ? { type: "OAUTH" as const } : undefined;
   return {
     projectName,
+    buildspec: GIT_FETCH_BUILDSPEC,
     sourceType,
     sourceLocation: url,
     sourceVersion: revision.commitId,

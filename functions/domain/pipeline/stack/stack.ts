@@ -2,6 +2,7 @@
 import { shortHash } from "../synth/names.js";
 import { synthesize } from "../synth/pipeline.js";
 import type { Pipeline } from "../types.js";
+import { gitFetchProjectName, isGitSource } from "./git-fetch-project.js";
 import { type PipelineTrigger, pipelineTriggers } from "./triggers.js";
 
 /**
@@ -59,9 +60,8 @@ function statements(p: Pipeline, definition: Record<string, unknown>, name: stri
   const out: Cfn[] = [];
   const fns = [...ourFunctions(definition)].sort();
   out.push({ Sid: "InvokePipelineFunctions", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: fns.flatMap((f) => [{ "Fn::GetAtt": [f, "Arn"] }, sub(`\${${f}.Arn}:*`)]) });
-  const isGit = (a: (typeof actions)[number]) => a.actionTypeId.category === "Source" && !["S3", "ECR"].includes(a.actionTypeId.provider);
   const builds = actions.filter((a) => a.actionTypeId.provider === "CodeBuild");
-  const projects = [...new Set([...builds.map((a) => a.configuration["ProjectName"]).filter(literal), ...(actions.some(isGit) ? [gitFetchProject] : [])])].sort();
+  const projects = [...new Set([...builds.map((a) => a.configuration["ProjectName"]).filter(literal), ...(actions.some(isGitSource) ? [gitFetchProject] : [])])].sort();
   // codebuild:startBuild.sync (Step Functions developer guide, "IAM policies for AWS CodeBuild").
   if (projects.length) {
     const batch = builds.some((a) => a.configuration["BatchEnabled"] === "true");
@@ -129,7 +129,7 @@ export function pipelineStackPart(p: Pipeline, names: StackNames): PipelineStack
     Properties: {
       AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "states.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } } } }] },
       ManagedPolicyArns: [{ Ref: "NeverChangeStepDeploy" }, { "Fn::If": ["TracingOn", sub("arn:${AWS::Partition}:iam::aws:policy/AWSXRayDaemonWriteAccess"), { Ref: "AWS::NoValue" }] }],
-      Policies: [{ PolicyName: `pipeline-${id}`, PolicyDocument: { Version: "2012-10-17", Statement: statements(p, definition, name, `${names.service}-${names.stage}-git-fetch`, `${names.service}-${names.stage}-deploy-lambda`) } }],
+      Policies: [{ PolicyName: `pipeline-${id}`, PolicyDocument: { Version: "2012-10-17", Statement: statements(p, definition, name, gitFetchProjectName(names), `${names.service}-${names.stage}-deploy-lambda`) } }],
     },
   };
   const stateMachine = {

@@ -64,7 +64,7 @@ export function providerStates(action: Action, staticAction: Record<string, unkn
   const comment = `${action.actionTypeId.category} ${action.actionTypeId.provider}: ${action.name}`;
   const isGit = action.actionTypeId.category === "Source";
   const sources = isGit
-    ? { "SourceVersion.$": "$.action.request.sourceVersion", ...(action.actionTypeId.provider !== "CodeCommit" && { "SourceAuthOverride.$": "$.action.request.sourceAuth" }) }
+    ? { "SourceVersion.$": "$.action.request.sourceVersion", "BuildspecOverride.$": "$.action.request.buildspec", ...(action.actionTypeId.provider !== "CodeCommit" && { "SourceAuthOverride.$": "$.action.request.sourceAuth" }) }
     : { "SecondarySourcesOverride.$": "$.action.request.secondarySources", "SecondaryArtifactsOverride.$": "$.action.request.secondaryArtifacts" };
   const codebuild = (resource: string, result: string): AslState => ({
     Type: "Task",
