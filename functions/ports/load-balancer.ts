@@ -27,5 +27,16 @@ export interface LoadBalancerPort {
   writeRoute(arn: string, targetGroups: WeightedTargetGroup[]): Promise<RouteForward>;
   /** Target group ARNs for names or ARNs, in order (DescribeTargetGroups); a missing one is `Deploy.ResourceNotFound`. */
   targetGroupArns(namesOrArns: string[]): Promise<string[]>;
+  /** The same lookup with each group's name and target type (EC2 in-place deployments need `instance`). */
+  describeTargetGroups(namesOrArns: string[]): Promise<TargetGroupInfo[]>;
   targetHealth(targetGroupArn: string): Promise<TargetHealthEntry[]>;
+  /** RegisterTargets / DeregisterTargets of EC2 instances (on the target group's port). */
+  registerInstances(targetGroupArn: string, instanceIds: string[]): Promise<void>;
+  deregisterInstances(targetGroupArn: string, instanceIds: string[]): Promise<void>;
+}
+
+export interface TargetGroupInfo {
+  arn: string;
+  name: string;
+  targetType: string;
 }

@@ -34,6 +34,8 @@ const FUNCTIONS = {
   nextServerBatch: "NextServerBatchLambdaFunction",
   sendServerCommands: "SendServerCommandsLambdaFunction",
   pollServerCommands: "PollServerCommandsLambdaFunction",
+  moveServerTraffic: "MoveServerTrafficLambdaFunction",
+  checkServerTraffic: "CheckServerTrafficLambdaFunction",
   notifyTriggers: "NotifyTriggersLambdaFunction",
   ecsStart: "EcsStartLambdaFunction",
   ecsInstall: "EcsInstallLambdaFunction",
@@ -572,6 +574,18 @@ describe("packaged template: IAM for deployment safety and control", () => {
       ecsRollBack: ["Logs", "ReadRoutes", "MoveRoutes", "RemoveReplacement"],
     };
     for (const [key, want] of Object.entries(sids)) expect(roleStatements(pkg.template, roleOf(key)).map((s) => s.Sid), key).toEqual(want);
+  });
+
+  it("EC2 BlockTraffic/AllowTraffic: instances move only in the target groups of serverTargetGroupPattern; the batch machine invokes its four functions", () => {
+    const groups = [{ "Fn::Sub": "arn:${AWS::Partition}:elasticloadbalancing:${AWS::Region}:${AWS::AccountId}:targetgroup/stepdeploy-no-server-target-groups/*" }];
+    expect(statementsOf(pkg.template, "MoveServerTrafficRole", "MoveInstances")).toMatchObject({ Action: ["elasticloadbalancing:DeregisterTargets", "elasticloadbalancing:RegisterTargets"], Resource: groups });
+    expect(statementsOf(pkg.template, "CheckServerTrafficRole", "DeregisterFailedInstances")).toMatchObject({ Action: ["elasticloadbalancing:DeregisterTargets"], Resource: groups });
+    expect(statementsOf(pkg.template, "CheckServerTrafficRole", "ReadTargetHealth")).toMatchObject({ Action: ["elasticloadbalancing:DescribeTargetHealth"], Resource: "*" });
+    expect(statementsOf(pkg.template, "StartServerRole", "ResolveTargetGroups")).toMatchObject({ Action: ["elasticloadbalancing:DescribeTargetGroups"], Resource: "*" });
+    expect(roleStatements(pkg.template, "MoveServerTrafficRole").map((s) => s.Sid)).toEqual(["Logs", "MoveInstances"]);
+    expect(roleStatements(pkg.template, "CheckServerTrafficRole").map((s) => s.Sid)).toEqual(["Logs", "ReadTargetHealth", "DeregisterFailedInstances"]);
+    const invoked = asList(statementsOf(pkg.template, "DeployServerBatchStateMachineRole", "InvokeStepDeployFunctions").Resource);
+    for (const key of ["sendServerCommands", "pollServerCommands", "moveServerTraffic", "checkServerTraffic"] as const) expect(invoked, key).toContainEqual({ "Fn::GetAtt": [FUNCTIONS[key], "Arn"] });
   });
 });
 
