@@ -67,6 +67,19 @@ describe("deploy-server behind a target group on the local engine (events/server
     expect(revisions).toEqual({ [b(1)]: "d-TGUNHLTH1", [b(2)]: "d-PREVIOUS1", [b(3)]: "d-TGUNHLTH1", [b(4)]: "d-TGUNHLTH1" });
   });
 
+  it("an instance whose BeforeBlockTraffic fails is never deregistered: its batch ends there (HEALTH_CONSTRAINTS) and it keeps serving", async () => {
+    const base = loadServerScenario("one-at-a-time-target-group");
+    const ssm = base.account.ssm as { instances: Record<string, unknown>[] };
+    const failing = { ...base, account: { ...base.account, ssm: { instances: ssm.instances.map((i, k) => (k === 0 ? { ...i, behaviour: { fail: { event: "BeforeBlockTraffic" } } } : i)) } } };
+    const [r] = (await runServerScenario(failing)).reports;
+    expect([r?.status, r?.error]).toEqual(["FAILED", "Deploy.HealthConstraints"]);
+    expect(r?.commands).toEqual([[b(1)]]);
+    expect(r?.events[b(1)]).toEqual(["BeforeBlockTraffic:Failed:ScriptFailed"]);
+    // the batch went from the first command's results to its end without moving anything
+    expect(r?.batches[0]?.traffic).toMatchObject([{ state: "BlockTraffic" }]);
+    expect(view(0, "end", r?.batches[0]?.targets ?? {})).toBe("0 end b1:healthy b2:healthy b3:healthy");
+  });
+
   it("Start refuses an unknown target group, and one of target type ip, before any instance is touched", async () => {
     const base = loadServerScenario("one-at-a-time-target-group");
     const missing = (await runServerScenario(withInput(base, { targetGroups: ["orders-gone"] }))).reports[0];
