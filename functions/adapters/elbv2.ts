@@ -2,6 +2,7 @@ import {
   type Action,
   DescribeListenersCommand,
   DescribeRulesCommand,
+  DescribeTargetGroupAttributesCommand,
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
   DeregisterTargetsCommand,
@@ -63,7 +64,13 @@ export function createElbv2Adapter(client = elbv2Client()): LoadBalancerPort {
       return namesOrArns.map((t) => {
         const tg = found.find((x) => x.TargetGroupArn === t || x.TargetGroupName === t);
         if (!tg?.TargetGroupArn) throw new StepDeployError(ErrorNames.ResourceNotFound, `DescribeTargetGroups: no target group ${t}`);
-        return { arn: tg.TargetGroupArn, name: tg.TargetGroupName ?? t, targetType: tg.TargetType ?? "instance" };
+        return {
+          arn: tg.TargetGroupArn,
+          name: tg.TargetGroupName ?? t,
+          targetType: tg.TargetType ?? "instance",
+          // ELBv2's defaults when a field is missing: every 30 s, healthy after 5.
+          healthCheck: { intervalSeconds: tg.HealthCheckIntervalSeconds ?? 30, healthyThresholdCount: tg.HealthyThresholdCount ?? 5 },
+        };
       });
     } catch (e) {
       throw mapError(e, `DescribeTargetGroups ${namesOrArns.join(", ")}`);
@@ -91,6 +98,16 @@ export function createElbv2Adapter(client = elbv2Client()): LoadBalancerPort {
       return (await describeTargetGroups(namesOrArns)).map((t) => t.arn);
     },
     describeTargetGroups,
+    async deregistrationDelay(targetGroupArn) {
+      try {
+        const out = await client.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: targetGroupArn }));
+        const value = out.Attributes?.find((a) => a.Key === "deregistration_delay.timeout_seconds")?.Value;
+        // ELBv2's default (target group attributes) when the attribute is not listed.
+        return value === undefined ? 300 : Number(value);
+      } catch (e) {
+        throw mapError(e, `DescribeTargetGroupAttributes ${targetGroupArn}`);
+      }
+    },
     async registerInstances(targetGroupArn, instanceIds) {
       try {
         await client.send(new RegisterTargetsCommand({ TargetGroupArn: targetGroupArn, Targets: instanceIds.map((Id) => ({ Id })) }));

@@ -30,6 +30,8 @@ export interface LoadBalancerPort {
   /** The same lookup with each group's name and target type (EC2 in-place deployments need `instance`). */
   describeTargetGroups(namesOrArns: string[]): Promise<TargetGroupInfo[]>;
   targetHealth(targetGroupArn: string): Promise<TargetHealthEntry[]>;
+  /** The group's `deregistration_delay.timeout_seconds` (DescribeTargetGroupAttributes): how long a deregistered target drains. */
+  deregistrationDelay(targetGroupArn: string): Promise<number>;
   /** RegisterTargets / DeregisterTargets of EC2 instances (on the target group's port). */
   registerInstances(targetGroupArn: string, instanceIds: string[]): Promise<void>;
   deregisterInstances(targetGroupArn: string, instanceIds: string[]): Promise<void>;
@@ -39,4 +41,6 @@ export interface TargetGroupInfo {
   arn: string;
   name: string;
   targetType: string;
+  /** Health checks: every `intervalSeconds`, healthy after `healthyThresholdCount` passing in a row. */
+  healthCheck: { intervalSeconds: number; healthyThresholdCount: number };
 }

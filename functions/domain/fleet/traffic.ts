@@ -20,10 +20,16 @@ export interface TargetReading {
   reason?: string;
 }
 
-/** A target group of the deployment group: its ARN (what the calls take) and its name (what messages say). */
+/**
+ * A target group of the deployment group: its ARN (what the calls take), its name (what messages say), and how long
+ * its targets take to drain (the deregistration delay) and to become healthy (health check interval x healthy
+ * threshold), read at Start to time the first check of each wait.
+ */
 export interface DeploymentTargetGroup {
   arn: string;
   name: string;
+  drainSeconds?: number;
+  healthySeconds?: number;
 }
 
 export interface TrafficVerdict {
@@ -57,4 +63,16 @@ export function judgeTraffic(event: TrafficEvent, instances: string[], readings:
 function timeoutMessage(event: TrafficEvent, first: { tg: DeploymentTargetGroup; reading?: TargetReading }, timeoutSeconds: number): string {
   if (event === "BlockTraffic") return `The instance was not deregistered from target group ${first.tg.name} within ${timeoutSeconds} seconds: it is still ${describe(first.reading)}`;
   return `The instance did not pass the health checks of target group ${first.tg.name} within ${timeoutSeconds} seconds of being registered: its state is ${describe(first.reading)}`;
+}
+
+/**
+ * How long to wait before the next look at the target groups. The first look comes when every instance should be
+ * through: the longest deregistration delay (BlockTraffic) or time to healthy (AllowTraffic) among the groups; later
+ * ones every `pollSeconds`. Never past the timeout, at least 1 s. (A fixed cadence would cost a check, three state
+ * transitions, every `pollSeconds` of ELBv2's default 300 s drain.)
+ */
+export function trafficWait(event: TrafficEvent, targetGroups: DeploymentTargetGroup[], opts: { first: boolean; elapsedSeconds: number; pollSeconds: number }, timeoutSeconds = TRAFFIC_TIMEOUT_SECONDS): number {
+  const expected = targetGroups.map((t) => (event === "BlockTraffic" ? t.drainSeconds : t.healthySeconds) ?? opts.pollSeconds);
+  const wanted = opts.first ? Math.max(0, ...expected) : opts.pollSeconds;
+  return Math.max(1, Math.min(wanted, Math.ceil(timeoutSeconds - opts.elapsedSeconds)));
 }

@@ -67,6 +67,7 @@ async function discover(deps: StartServerDeps, input: ServerDeploymentInput): Pr
  * The deployment group's target groups, by name or ARN (DescribeTargetGroups), before any instance is touched: an
  * unknown one is `Deploy.ResourceNotFound`; one whose targets are not EC2 instances (`ip`, `lambda`, `alb`) cannot
  * take the fleet's instances and is `Deploy.UnsupportedTrafficConfig` (CodeDeploy's ELASTIC_LOAD_BALANCING_INVALID).
+ * Each group's deregistration delay and time to healthy time the traffic waits (domain/fleet/traffic trafficWait).
  */
 async function resolveTargetGroups(deps: StartServerDeps, refs: string[]): Promise<DeploymentTargetGroup[]> {
   if (refs.length === 0) return [];
@@ -75,5 +76,7 @@ async function resolveTargetGroups(deps: StartServerDeps, refs: string[]): Promi
   if (wrong.length) {
     throw new StepDeployError(ErrorNames.UnsupportedTrafficConfig, `ELASTIC_LOAD_BALANCING_INVALID: target group ${wrong.map((t) => `${t.name} has target type ${t.targetType}`).join(", ")}; an EC2/on-premises deployment registers instances, so its target groups need target type instance`);
   }
-  return found.map((t) => ({ arn: t.arn, name: t.name }));
+  const out: DeploymentTargetGroup[] = [];
+  for (const t of found) out.push({ arn: t.arn, name: t.name, drainSeconds: await deps.loadBalancer.deregistrationDelay(t.arn), healthySeconds: t.healthCheck.intervalSeconds * t.healthCheck.healthyThresholdCount });
+  return out;
 }

@@ -1,4 +1,4 @@
-import { judgeTraffic, type TrafficEvent } from "../../domain/fleet/traffic.js";
+import { judgeTraffic, type TrafficEvent, trafficWait } from "../../domain/fleet/traffic.js";
 import type { Deps } from "../../wiring.js";
 import type { DeploymentContext, InstanceOutcome } from "./state.js";
 
@@ -18,6 +18,8 @@ export interface TrafficStep {
   done: boolean;
   /** The install segment the instances left get next (installSegments(true)). */
   nextSegment: number;
+  /** Seconds until the next look at the target groups (trafficWait). */
+  waitSeconds: number;
 }
 
 /**
@@ -34,7 +36,8 @@ export async function beginTraffic(deps: TrafficDeps, deployment: DeploymentCont
     else await deps.loadBalancer.registerInstances(tg.arn, instances);
   }
   deps.log(deployment.deploymentId).info(`${event} started`, { instances: instances.length, targetGroups: (deployment.targetGroups ?? []).map((t) => t.name) });
-  return { event, instances, left: instances.length, failed, startedAtMs: deps.clock.nowMs(), done: instances.length === 0, nextSegment: event === "BlockTraffic" ? 1 : 2 };
+  const waitSeconds = trafficWait(event, deployment.targetGroups ?? [], { first: true, elapsedSeconds: 0, pollSeconds: deployment.pollSeconds });
+  return { event, instances, left: instances.length, failed, startedAtMs: deps.clock.nowMs(), done: instances.length === 0, nextSegment: event === "BlockTraffic" ? 1 : 2, waitSeconds };
 }
 
 /**
@@ -47,11 +50,13 @@ export async function checkTraffic(deps: TrafficDeps, deployment: DeploymentCont
   const targetGroups = deployment.targetGroups ?? [];
   const readings = [];
   for (const tg of targetGroups) readings.push({ targetGroup: tg, targets: await deps.loadBalancer.targetHealth(tg.arn) });
-  const verdict = judgeTraffic(step.event, step.instances, readings, (deps.clock.nowMs() - step.startedAtMs) / 1000);
+  const elapsedSeconds = (deps.clock.nowMs() - step.startedAtMs) / 1000;
+  const verdict = judgeTraffic(step.event, step.instances, readings, elapsedSeconds);
   const failedIds = new Set(verdict.failed.map((f) => f.instanceId));
   if (step.event === "AllowTraffic" && failedIds.size) for (const tg of targetGroups) await deps.loadBalancer.deregisterInstances(tg.arn, [...failedIds]);
   const instances = step.instances.filter((id) => !failedIds.has(id));
   const failed = [...step.failed, ...verdict.failed.map((f): InstanceOutcome => ({ instanceId: f.instanceId, status: "Failed", event: step.event, errorCode: "UnknownError", message: f.message }))];
   if (failedIds.size) deps.log(deployment.deploymentId).warn(`${step.event} failed`, { instances: [...failedIds] });
-  return { ...step, instances, left: instances.length, failed, done: verdict.waiting.length === 0 };
+  const waitSeconds = trafficWait(step.event, targetGroups, { first: false, elapsedSeconds, pollSeconds: deployment.pollSeconds });
+  return { ...step, instances, left: instances.length, failed, done: verdict.waiting.length === 0, waitSeconds };
 }

@@ -46,7 +46,11 @@ export class FakeLoadBalancer implements LoadBalancerPort {
 
   async describeTargetGroups(namesOrArns: string[]): Promise<TargetGroupInfo[]> {
     const arns = await this.targetGroupArns(namesOrArns);
-    return arns.map((arn) => ({ arn, name: arn.split("/")[1] ?? arn, targetType: this.targetTypes.get(arn) ?? "instance" }));
+    return arns.map((arn) => ({ arn, name: arn.split("/")[1] ?? arn, targetType: this.targetTypes.get(arn) ?? "instance", healthCheck: { intervalSeconds: 30, healthyThresholdCount: 5 } }));
+  }
+
+  async deregistrationDelay(_targetGroupArn: string): Promise<number> {
+    return 300;
   }
 
   async registerInstances(targetGroupArn: string, instanceIds: string[]): Promise<void> {

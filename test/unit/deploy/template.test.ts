@@ -304,7 +304,7 @@ describe("packaged template: IAM", () => {
       for (const action of asList(st.Action)) starred.add(action);
     }
     const logDelivery = ["CreateLogDelivery", "GetLogDelivery", "UpdateLogDelivery", "DeleteLogDelivery", "ListLogDeliveries", "PutResourcePolicy", "DescribeResourcePolicies", "DescribeLogGroups"].map((a) => `logs:${a}`);
-    const ecsReads = ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition", "iam:PassRole", ...["DescribeListeners", "DescribeRules", "DescribeTargetGroups", "DescribeTargetHealth"].map((a) => `elasticloadbalancing:${a}`)];
+    const ecsReads = ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition", "iam:PassRole", ...["DescribeListeners", "DescribeRules", "DescribeTargetGroups", "DescribeTargetGroupAttributes", "DescribeTargetHealth"].map((a) => `elasticloadbalancing:${a}`)];
     const ssmReads = ["ssm:DescribeInstanceInformation", "ssm:GetCommandInvocation", "ssm:ListCommandInvocations"];
     expect([...starred].sort()).toEqual(["cloudwatch:DescribeAlarms", "cloudwatch:GetMetricData", ...logDelivery, ...ssmReads, ...ecsReads, "states:SendTaskFailure", "states:SendTaskSuccess"].sort());
     expect(Object.keys(RESOURCE_STAR_ALLOWED).sort()).toEqual([...starred].sort());
@@ -581,7 +581,7 @@ describe("packaged template: IAM for deployment safety and control", () => {
     expect(statementsOf(pkg.template, "MoveServerTrafficRole", "MoveInstances")).toMatchObject({ Action: ["elasticloadbalancing:DeregisterTargets", "elasticloadbalancing:RegisterTargets"], Resource: groups });
     expect(statementsOf(pkg.template, "CheckServerTrafficRole", "DeregisterFailedInstances")).toMatchObject({ Action: ["elasticloadbalancing:DeregisterTargets"], Resource: groups });
     expect(statementsOf(pkg.template, "CheckServerTrafficRole", "ReadTargetHealth")).toMatchObject({ Action: ["elasticloadbalancing:DescribeTargetHealth"], Resource: "*" });
-    expect(statementsOf(pkg.template, "StartServerRole", "ResolveTargetGroups")).toMatchObject({ Action: ["elasticloadbalancing:DescribeTargetGroups"], Resource: "*" });
+    expect(statementsOf(pkg.template, "StartServerRole", "ResolveTargetGroups")).toMatchObject({ Action: ["elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetGroupAttributes"], Resource: "*" });
     expect(roleStatements(pkg.template, "MoveServerTrafficRole").map((s) => s.Sid)).toEqual(["Logs", "MoveInstances"]);
     expect(roleStatements(pkg.template, "CheckServerTrafficRole").map((s) => s.Sid)).toEqual(["Logs", "ReadTargetHealth", "DeregisterFailedInstances"]);
     const invoked = asList(statementsOf(pkg.template, "DeployServerBatchStateMachineRole", "InvokeStepDeployFunctions").Resource);

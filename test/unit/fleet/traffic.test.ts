@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { judgeTraffic, TRAFFIC_TIMEOUT_SECONDS, type TargetReading, type TrafficEvent } from "../../../functions/domain/fleet/traffic.js";
+import { judgeTraffic, TRAFFIC_TIMEOUT_SECONDS, type TargetReading, type TrafficEvent, trafficWait } from "../../../functions/domain/fleet/traffic.js";
 import { createHandler as check } from "../../../functions/handlers/checkServerTraffic.js";
 import { createHandler as move } from "../../../functions/handlers/moveServerTraffic.js";
 import type { DeploymentContext } from "../../../functions/services/server/state.js";
@@ -67,8 +67,29 @@ describe("judgeTraffic: where each instance stands in BlockTraffic and AllowTraf
   });
 });
 
+describe("trafficWait: when to look at the target groups again", () => {
+  const groups = [
+    { ...WEB, drainSeconds: 300, healthySeconds: 150 },
+    { ...API, drainSeconds: 30, healthySeconds: 20 },
+  ];
+  it.each([
+    { label: "block, first look: the longest deregistration delay", event: "BlockTraffic", first: true, elapsed: 0, want: 300 },
+    { label: "allow, first look: the longest time to healthy", event: "AllowTraffic", first: true, elapsed: 0, want: 150 },
+    { label: "later looks: every pollSeconds", event: "AllowTraffic", first: false, elapsed: 150, want: 15 },
+    { label: "never past the timeout", event: "AllowTraffic", first: false, elapsed: 3590, want: 10 },
+    { label: "at least 1 s", event: "BlockTraffic", first: false, elapsed: 3600, want: 1 },
+  ] as { label: string; event: TrafficEvent; first: boolean; elapsed: number; want: number }[])("$label", ({ event, first, elapsed, want }) => {
+    expect(trafficWait(event, groups, { first, elapsedSeconds: elapsed, pollSeconds: 15 })).toBe(want);
+  });
+
+  it("a group without its timings (an older input) is looked at every pollSeconds; a zero delay still waits 1 s", () => {
+    expect(trafficWait("BlockTraffic", [WEB], { first: true, elapsedSeconds: 0, pollSeconds: 15 })).toBe(15);
+    expect(trafficWait("BlockTraffic", [{ ...WEB, drainSeconds: 0 }], { first: true, elapsedSeconds: 0, pollSeconds: 15 })).toBe(1);
+  });
+});
+
 describe("moveServerTraffic and checkServerTraffic over fake ports", () => {
-  const deployment = { deploymentId: "d-TRAFFIC01", targetGroups: [WEB, API] } as unknown as DeploymentContext;
+  const deployment = { deploymentId: "d-TRAFFIC01", pollSeconds: 15, targetGroups: [{ ...WEB, drainSeconds: 300, healthySeconds: 150 }, API] } as unknown as DeploymentContext;
   const outcomes = [
     { instanceId: "i-1", status: "Succeeded" as const },
     { instanceId: "i-2", status: "Failed" as const, event: "BeforeBlockTraffic", errorCode: "ScriptFailed", message: "exit 1" },
@@ -80,10 +101,10 @@ describe("moveServerTraffic and checkServerTraffic over fake ports", () => {
     const lb = w.deps.loadBalancer as FakeLoadBalancer;
     const step = await move(w.deps)({ deployment, event: "BlockTraffic", outcomes });
     expect(lb.registrations).toEqual([`-${WEB.arn} i-1,i-3`, `-${API.arn} i-1,i-3`]);
-    expect(step).toMatchObject({ event: "BlockTraffic", instances: ["i-1", "i-3"], left: 2, done: false, nextSegment: 1, failed: [outcomes[1]] });
+    expect(step).toMatchObject({ event: "BlockTraffic", instances: ["i-1", "i-3"], left: 2, done: false, nextSegment: 1, failed: [outcomes[1]], waitSeconds: 300 });
     lb.health.set(WEB.arn, [{ id: "i-3", port: 80, state: "draining" }]);
     w.advance(30);
-    expect(await check(w.deps)({ deployment, traffic: step })).toMatchObject({ done: false, instances: ["i-1", "i-3"] });
+    expect(await check(w.deps)({ deployment, traffic: step })).toMatchObject({ done: false, instances: ["i-1", "i-3"], waitSeconds: 15 });
     lb.health.set(WEB.arn, []);
     expect(await check(w.deps)({ deployment, traffic: step })).toMatchObject({ done: true, instances: ["i-1", "i-3"], left: 2 });
   });
