@@ -14,8 +14,9 @@ import { markdownTable } from "./table.js";
 process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT";
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
-const FLEETS: { instances: number; config: unknown; label: string }[] = [
+const FLEETS: { instances: number; config: unknown; label: string; targetGroup?: true }[] = [
   { instances: 10, config: "CodeDeployDefault.OneAtATime", label: "OneAtATime" },
+  { instances: 10, config: "CodeDeployDefault.OneAtATime", label: "OneAtATime, 1 target group", targetGroup: true },
   { instances: 10, config: "CodeDeployDefault.HalfAtATime", label: "HalfAtATime" },
   { instances: 100, config: "CodeDeployDefault.HalfAtATime", label: "HalfAtATime" },
   { instances: 100, config: "CodeDeployDefault.AllAtOnce", label: "AllAtOnce" },
@@ -24,13 +25,24 @@ const FLEETS: { instances: number; config: unknown; label: string }[] = [
   { instances: 1000, config: "CodeDeployDefault.OneAtATime", label: "OneAtATime" },
 ];
 
-function scenario(instances: number, config: unknown): ServerScenario {
+/**
+ * The fleet; with `targetGroup`, every instance registered in one ALB target group with ELBv2's defaults (health check
+ * every 30 s, healthy after 5, deregistration delay 300 s): each batch drains for 5 minutes and takes 2.5 to be healthy.
+ */
+function scenario(instances: number, config: unknown, targetGroup = false): ServerScenario {
   const base = loadServerScenario("fleet-1000");
   const [deployment] = base.deployments;
+  const ids = Array.from({ length: instances }, (_, k) => `i-0f${String(k + 1).padStart(15, "0")}`);
+  const elb = targetGroup
+    ? {
+        targetGroups: [{ name: "orders-web", protocol: "HTTP", port: 80, targetType: "instance", targets: ids.map((id) => ({ id })) }],
+        loadBalancers: [{ name: "orders", type: "application", listeners: [{ port: 80, protocol: "HTTP", forward: "orders-web" }] }],
+      }
+    : {};
   return {
     ...base,
-    account: { ssm: { count: { prefix: "i-0f", n: instances, tags: { app: "orders" } } } },
-    deployments: [{ bundle: deployment!.bundle, input: { ...deployment!.input, deploymentConfig: config, pollSeconds: 15 } }],
+    account: { ssm: { count: { prefix: "i-0f", n: instances, tags: { app: "orders" } } }, ...elb },
+    deployments: [{ bundle: deployment!.bundle, input: { ...deployment!.input, deploymentConfig: config, pollSeconds: 15, ...(targetGroup ? { targetGroups: ["orders-web"] } : {}) } }],
   };
 }
 
@@ -54,7 +66,7 @@ export async function benchServer(print: (text: string) => void = console.log): 
   const rows: ServerBenchRow[] = [];
   for (const f of FLEETS) {
     const started = Date.now();
-    const { reports } = await runServerScenario(scenario(f.instances, f.config));
+    const { reports } = await runServerScenario(scenario(f.instances, f.config, f.targetGroup));
     const r = reports[0]!;
     rows.push({
       instances: f.instances,

@@ -44,10 +44,10 @@ export const RESOURCE_STAR_ALLOWED: Record<string, string> = {
     "no resource-level permissions: the action has no resource type in the Service Authorization Reference for AWS Step Functions; the task token names the task",
   "states:SendTaskFailure":
     "no resource-level permissions: the action has no resource type in the Service Authorization Reference for AWS Step Functions; the task token names the task",
-  // ECS blue/green: ELBv2's Describe* actions and ECS DescribeTaskDefinition have no resource type in the Service
+  // ECS blue/green and EC2 traffic: ELBv2's Describe* actions and ECS DescribeTaskDefinition have no resource type in the Service
   // Authorization Reference (Elastic Load Balancing V2; Amazon ECS), so they are granted on "*".
   ...Object.fromEntries(
-    ["DescribeListeners", "DescribeRules", "DescribeTargetGroups", "DescribeTargetHealth"].map((a) => [
+    ["DescribeListeners", "DescribeRules", "DescribeTargetGroups", "DescribeTargetGroupAttributes", "DescribeTargetHealth"].map((a) => [
       `elasticloadbalancing:${a}`,
       "no resource-level permissions: ELBv2 Describe* actions have no resource type in the Service Authorization Reference for Elastic Load Balancing V2",
     ]),

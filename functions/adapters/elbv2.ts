@@ -2,16 +2,19 @@ import {
   type Action,
   DescribeListenersCommand,
   DescribeRulesCommand,
+  DescribeTargetGroupAttributesCommand,
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
+  DeregisterTargetsCommand,
   ElasticLoadBalancingV2Client,
   ModifyListenerCommand,
   ModifyRuleCommand,
+  RegisterTargetsCommand,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { RULE_ARN, TARGET_GROUP_ARN, loadBalancerKind } from "../domain/ecs/arns.js";
 import type { WeightedTargetGroup } from "../domain/ecs/weights.js";
 import { ErrorNames, StepDeployError } from "../domain/errors.js";
-import type { LoadBalancerPort, RouteForward } from "../ports/load-balancer.js";
+import type { LoadBalancerPort, RouteForward, TargetGroupInfo } from "../ports/load-balancer.js";
 import { toStepDeployError } from "./aws-errors.js";
 import { cachedClient } from "./clients.js";
 
@@ -48,8 +51,31 @@ const route = (arn: string, actions: Action[] | undefined): RouteForward => ({
   targetGroups: forwardOf(actions),
 });
 
-/** The load balancer as ECS deployments use it: routes (listeners or rules) and target groups. */
+/** The load balancer as ECS deployments use it (routes and target groups) and EC2 in-place ones (instance registration). */
 export function createElbv2Adapter(client = elbv2Client()): LoadBalancerPort {
+  const describeTargetGroups = async (namesOrArns: string[]): Promise<TargetGroupInfo[]> => {
+    const arns = namesOrArns.filter((t) => TARGET_GROUP_ARN.test(t));
+    const names = namesOrArns.filter((t) => !TARGET_GROUP_ARN.test(t));
+    try {
+      const found = [
+        ...(arns.length ? ((await client.send(new DescribeTargetGroupsCommand({ TargetGroupArns: arns }))).TargetGroups ?? []) : []),
+        ...(names.length ? ((await client.send(new DescribeTargetGroupsCommand({ Names: names }))).TargetGroups ?? []) : []),
+      ];
+      return namesOrArns.map((t) => {
+        const tg = found.find((x) => x.TargetGroupArn === t || x.TargetGroupName === t);
+        if (!tg?.TargetGroupArn) throw new StepDeployError(ErrorNames.ResourceNotFound, `DescribeTargetGroups: no target group ${t}`);
+        return {
+          arn: tg.TargetGroupArn,
+          name: tg.TargetGroupName ?? t,
+          targetType: tg.TargetType ?? "instance",
+          // ELBv2's defaults when a field is missing: every 30 s, healthy after 5.
+          healthCheck: { intervalSeconds: tg.HealthCheckIntervalSeconds ?? 30, healthyThresholdCount: tg.HealthyThresholdCount ?? 5 },
+        };
+      });
+    } catch (e) {
+      throw mapError(e, `DescribeTargetGroups ${namesOrArns.join(", ")}`);
+    }
+  };
   return {
     async readRoute(arn) {
       try {
@@ -69,20 +95,31 @@ export function createElbv2Adapter(client = elbv2Client()): LoadBalancerPort {
       }
     },
     async targetGroupArns(namesOrArns) {
-      const arns = namesOrArns.filter((t) => TARGET_GROUP_ARN.test(t));
-      const names = namesOrArns.filter((t) => !TARGET_GROUP_ARN.test(t));
+      return (await describeTargetGroups(namesOrArns)).map((t) => t.arn);
+    },
+    describeTargetGroups,
+    async deregistrationDelay(targetGroupArn) {
       try {
-        const found = [
-          ...(arns.length ? ((await client.send(new DescribeTargetGroupsCommand({ TargetGroupArns: arns }))).TargetGroups ?? []) : []),
-          ...(names.length ? ((await client.send(new DescribeTargetGroupsCommand({ Names: names }))).TargetGroups ?? []) : []),
-        ];
-        return namesOrArns.map((t) => {
-          const tg = found.find((x) => x.TargetGroupArn === t || x.TargetGroupName === t);
-          if (!tg?.TargetGroupArn) throw new StepDeployError(ErrorNames.ResourceNotFound, `DescribeTargetGroups: no target group ${t}`);
-          return tg.TargetGroupArn;
-        });
+        const out = await client.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: targetGroupArn }));
+        const value = out.Attributes?.find((a) => a.Key === "deregistration_delay.timeout_seconds")?.Value;
+        // ELBv2's default (target group attributes) when the attribute is not listed.
+        return value === undefined ? 300 : Number(value);
       } catch (e) {
-        throw mapError(e, `DescribeTargetGroups ${namesOrArns.join(", ")}`);
+        throw mapError(e, `DescribeTargetGroupAttributes ${targetGroupArn}`);
+      }
+    },
+    async registerInstances(targetGroupArn, instanceIds) {
+      try {
+        await client.send(new RegisterTargetsCommand({ TargetGroupArn: targetGroupArn, Targets: instanceIds.map((Id) => ({ Id })) }));
+      } catch (e) {
+        throw mapError(e, `RegisterTargets ${targetGroupArn}`);
+      }
+    },
+    async deregisterInstances(targetGroupArn, instanceIds) {
+      try {
+        await client.send(new DeregisterTargetsCommand({ TargetGroupArn: targetGroupArn, Targets: instanceIds.map((Id) => ({ Id })) }));
+      } catch (e) {
+        throw mapError(e, `DeregisterTargets ${targetGroupArn}`);
       }
     },
     async targetHealth(targetGroupArn) {

@@ -1,10 +1,10 @@
 import { sendBatch } from "../services/server/commands.js";
-import type { DeploymentContext } from "../services/server/state.js";
+import type { DeploymentContext, InstanceOutcome } from "../services/server/state.js";
 import { type Deps, realDeps } from "../wiring.js";
 
-/** Send one batch of instances its install command through SSM Run Command. */
+/** Send one batch of instances its install command (or one segment of it, around the traffic events) through SSM Run Command. */
 export function createHandler(deps: Pick<Deps, "runCommand" | "log">) {
-  return async (event: { deployment: DeploymentContext; batch: string[] }) => ({ commands: await sendBatch(deps, event.deployment, event.batch) });
+  return (event: { deployment: DeploymentContext; batch: string[]; segment?: number; failed?: InstanceOutcome[] }) => sendBatch(deps, event.deployment, event.batch, event.segment, event.failed);
 }
 
 export const handler = createHandler(realDeps());

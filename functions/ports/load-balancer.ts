@@ -27,5 +27,20 @@ export interface LoadBalancerPort {
   writeRoute(arn: string, targetGroups: WeightedTargetGroup[]): Promise<RouteForward>;
   /** Target group ARNs for names or ARNs, in order (DescribeTargetGroups); a missing one is `Deploy.ResourceNotFound`. */
   targetGroupArns(namesOrArns: string[]): Promise<string[]>;
+  /** The same lookup with each group's name and target type (EC2 in-place deployments need `instance`). */
+  describeTargetGroups(namesOrArns: string[]): Promise<TargetGroupInfo[]>;
   targetHealth(targetGroupArn: string): Promise<TargetHealthEntry[]>;
+  /** The group's `deregistration_delay.timeout_seconds` (DescribeTargetGroupAttributes): how long a deregistered target drains. */
+  deregistrationDelay(targetGroupArn: string): Promise<number>;
+  /** RegisterTargets / DeregisterTargets of EC2 instances (on the target group's port). */
+  registerInstances(targetGroupArn: string, instanceIds: string[]): Promise<void>;
+  deregisterInstances(targetGroupArn: string, instanceIds: string[]): Promise<void>;
+}
+
+export interface TargetGroupInfo {
+  arn: string;
+  name: string;
+  targetType: string;
+  /** Health checks: every `intervalSeconds`, healthy after `healthyThresholdCount` passing in a row. */
+  healthCheck: { intervalSeconds: number; healthyThresholdCount: number };
 }

@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import type { ExecutionReport } from "../runtime/runtime.js";
+import { elbv2WorldOf } from "../account/elbv2/index.js";
+import type { Elbv2World } from "../account/elbv2/world.js";
 import { ssmWorldOf } from "../account/ssm/index.js";
 import { parseInstallOutput } from "../../functions/domain/server-install/index.js";
 import { buildBundle } from "./release/bundle-dir.js";
@@ -15,7 +17,7 @@ import { openSimWorld } from "./world.js";
 export interface ServerScenario {
   name: string;
   description?: string;
-  account: { ssm: unknown };
+  account: { ssm: unknown; targetGroups?: unknown; loadBalancers?: unknown };
   /** Deployments run one after another (a second one sees what the first installed). */
   deployments: { bundle: string; input: Record<string, unknown> }[];
 }
@@ -27,8 +29,10 @@ export interface ServerRunReport {
   cause?: string;
   /** Instances per SendCommand, in order. */
   commands: string[][];
-  /** Per instance, its lifecycle events as its command reported them (`Event:Status[:code]`). */
+  /** Per instance, its lifecycle events as its commands reported them (`Event:Status[:code]`), BlockTraffic/AllowTraffic included. */
   events: Record<string, string[]>;
+  /** Each batch execution in order: its instances, when it ended, and every target group's targets then (id -> state). */
+  batches: { instances: string[]; endedAtSeconds: number; targets: TargetsView; traffic: { state: string; atSeconds: number; targets: TargetsView }[] }[];
   /** Executions: the deployment and its batches; the largest history among them. */
   executions: number;
   largestHistory: number;
@@ -62,11 +66,19 @@ export async function runServerScenario(scenario: ServerScenario): Promise<{ rep
         const ssmCalls = Object.entries(after).filter(([k]) => k.startsWith("SSM.")).reduce((sum, [k, v]) => sum + v - (calls[k] ?? 0), 0);
         const sum = (k: "stateTransitions" | "historyEvents" | "lambdaInvocations" | "estimatedCostUsd") => Number(all.reduce((a, r) => a + r.stats[k], 0).toFixed(6));
         const sent = [...ssm.commands.values()].slice(before);
-        const events: Record<string, string[]> = {};
-        for (const c of sent) for (const inv of ssm.invocationsOf(c.commandId)) events[inv.instanceId] = parseInstallOutput(inv.output).map((e) => `${e.event}:${e.status}${e.errorCode ? `:${e.errorCode}` : ""}`);
+        const ordered = batches.sort((a, b) => batchNumber(a.executionName) - batchNumber(b.executionName));
+        const events = instanceEvents(sent, ssm, ordered);
+        const elb = elbv2WorldOf(world.account);
+        const batchViews = ordered.map((b) => {
+          const endedAtSeconds = b.trace.at(-1)?.atSeconds ?? 0;
+          // Right after each traffic step of the batch (the same simulated second: a deregistration shows as draining).
+          const traffic = b.integrationCalls.filter((c) => TRAFFIC_STATES.has(c.state)).map((c) => ({ state: c.state, atSeconds: c.atSeconds, targets: targetsAt(elb, c.atSeconds) }));
+          return { instances: batchInstances(b), endedAtSeconds, targets: targetsAt(elb, endedAtSeconds), traffic };
+        });
         reports.push({
           deploymentId,
           events,
+          batches: batchViews,
           status: result.status,
           error: result.error,
           cause: result.cause,
@@ -83,4 +95,49 @@ export async function runServerScenario(scenario: ServerScenario): Promise<{ rep
   } finally {
     await world.close();
   }
+}
+
+/** Target group name -> target id -> state (DescribeTargetHealth's), at one simulated second. */
+export type TargetsView = Record<string, Record<string, string>>;
+
+const TRAFFIC_STATES = new Set(["BlockTraffic", "CheckTraffic", "AllowTraffic"]);
+
+const batchNumber = (name: string): number => Number(/-batch-(\d+)$/.exec(name)?.[1] ?? 0);
+
+/** The instances a batch execution was given (its input's `batch`, as its first SendCommands received it). */
+function batchInstances(b: ExecutionReport): string[] {
+  const first = b.integrationCalls.find((c) => c.state === "SendCommands")?.params as { Payload?: { batch?: string[] } } | undefined;
+  return first?.Payload?.batch ?? [];
+}
+
+/**
+ * Per instance, the lifecycle events of every command it got, in order; between the segments of a deployment behind
+ * target groups, BlockTraffic and AllowTraffic: Succeeded when the instance got the next command, Failed as its batch
+ * reported it.
+ */
+function instanceEvents(sent: { commandId: string; script: string }[], ssm: ReturnType<typeof ssmWorldOf>, batches: ExecutionReport[]): Record<string, string[]> {
+  const events: Record<string, string[]> = {};
+  for (const c of sent) {
+    const header = /^# stepdeploy \S+: (.*)$/m.exec(c.script)?.[1] ?? "";
+    const before = header.startsWith("AfterBlockTraffic") ? "BlockTraffic:Succeeded" : header.startsWith("AfterAllowTraffic") ? "AllowTraffic:Succeeded" : undefined;
+    for (const inv of ssm.invocationsOf(c.commandId)) {
+      const list = events[inv.instanceId] ?? [];
+      if (before) list.push(before);
+      list.push(...parseInstallOutput(inv.output).map((e) => `${e.event}:${e.status}${e.errorCode ? `:${e.errorCode}` : ""}`));
+      events[inv.instanceId] = list;
+    }
+  }
+  for (const b of batches) {
+    for (const o of (b.output as { outcomes?: { instanceId: string; status: string; event?: string }[] } | undefined)?.outcomes ?? []) {
+      if (o.status === "Failed" && (o.event === "BlockTraffic" || o.event === "AllowTraffic")) events[o.instanceId] = [...(events[o.instanceId] ?? []), `${o.event}:Failed`];
+    }
+  }
+  return events;
+}
+
+/** Every target group's targets at simulated second `t`, as DescribeTargetHealth would list them (id -> state). */
+function targetsAt(elb: Elbv2World | undefined, t: number): TargetsView {
+  const out: TargetsView = {};
+  for (const tg of elb?.targetGroups.values() ?? []) out[tg.name] = Object.fromEntries(elb!.health(tg.arn, t).map(({ target, health }) => [target.id, health.state]));
+  return out;
 }

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { CODEDEPLOY_NAME } from "../deployment/input.js";
+import { isTargetGroupRef } from "../ecs/arns.js";
 import { ErrorNames, ValidationError, ValidationErrors } from "../errors.js";
 import { TagFilterSchema, type TagFilter } from "../groups/schema.js";
 import { type Problem, parseOrThrow, record, text } from "../schema/fields.js";
@@ -59,6 +60,13 @@ export const ServerInputSchema = record(
       .meta({ description: "The agent's deployment-group id (names the deployment root's folder); default <application>.<deploymentGroup>." }),
     target: TargetSchema,
     revision: RevisionSchema,
+    targetGroups: z
+      .array(z.string({ error: "must be a target group name or ARN" }).refine(isTargetGroupRef, { error: "must be a target group name (1-32 of A-Z a-z 0-9 -) or ARN" }), { error: "must be a list of target group names or ARNs" })
+      .min(1, { error: "must list 1-10 target groups (leave it out for no load balancer)" })
+      .max(10, { error: "must list 1-10 target groups (CodeDeploy's limit)" })
+      .refine((t) => new Set(t).size === t.length, { error: "lists a target group twice" })
+      .optional()
+      .meta({ description: "ALB/NLB target groups (type instance) the instances serve behind: each batch is deregistered (BlockTraffic) and registered again once installed (AllowTraffic). A group's loadBalancerInfo.targetGroupInfoList." }),
     deploymentConfig: z.unknown().optional().meta({ description: "CodeDeployDefault.OneAtATime (default), HalfAtATime, AllAtOnce, or {minimumHealthyHosts: {type, value}}." }),
     pollSeconds: z.int({ error: "must be an integer 1-300" }).min(1, { error: "must be an integer 1-300" }).max(300, { error: "must be an integer 1-300" }).default(15),
     deploymentRoot: z.string().regex(/^(\/|[A-Za-z]:\\)/, { error: "must be an absolute path" }).optional(),
@@ -81,6 +89,8 @@ export interface ServerDeploymentInput {
   target: { tags?: Record<string, string[]>; instanceIds?: string[]; tagFilters?: TagFilter[] };
   /** `eTag` left out: the deployment is pinned to the ETag Start reads (a group deployment's S3 location may omit it, as CodeDeploy's does). */
   revision: { bucket: string; key: string; version?: string; eTag?: string; bundleType: "zip" | "tar" | "tgz" };
+  /** Target group names or ARNs (resolved and checked at Start); empty: no load balancer, no traffic events. */
+  targetGroups: string[];
   config: ServerConfig;
   /** Seconds between reads of a batch's command results (default 15). */
   pollSeconds: number;
@@ -104,6 +114,7 @@ export function parseServerInput(raw: unknown): ServerDeploymentInput {
     deploymentGroupId: o.deploymentGroupId ?? `${o.application}.${o.deploymentGroup}`,
     target: o.target,
     revision: o.revision,
+    targetGroups: o.targetGroups ?? [],
     config,
     pollSeconds: o.pollSeconds,
     ...(o.deploymentRoot ? { deploymentRoot: o.deploymentRoot } : {}),

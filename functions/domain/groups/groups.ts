@@ -63,6 +63,8 @@ export interface ServerDeploymentGroup extends GroupBase {
   ec2TagFilters: TagFilter[];
   onPremisesInstanceTagFilters: TagFilter[];
   autoScalingGroups: string[];
+  /** The ALB/NLB target groups BlockTraffic/AllowTraffic move each batch in (loadBalancerInfo.targetGroupInfoList); empty: none. */
+  targetGroups: string[];
 }
 
 /** A deployment group as the workflows use it. */
@@ -141,7 +143,8 @@ function groupOf(application: string, deploymentGroup: string, platform: Compute
   if (platform === "ECS") return ecsGroupOf(base, doc as EcsDeploymentGroupDocument);
   if (platform === "Server") {
     const s = doc as ServerDeploymentGroupDocument;
-    return { ...base, computePlatform: "Server", ec2TagFilters: s.ec2TagFilters ?? [], onPremisesInstanceTagFilters: s.onPremisesInstanceTagFilters ?? [], autoScalingGroups: s.autoScalingGroups ?? [] };
+    const targetGroups = (s.loadBalancerInfo?.targetGroupInfoList ?? []).map((t) => t.name);
+    return { ...base, computePlatform: "Server", ec2TagFilters: s.ec2TagFilters ?? [], onPremisesInstanceTagFilters: s.onPremisesInstanceTagFilters ?? [], autoScalingGroups: s.autoScalingGroups ?? [], targetGroups };
   }
   const l = doc as DeploymentGroupDocument;
   return {

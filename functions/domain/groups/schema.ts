@@ -236,6 +236,30 @@ export const TagFilterSchema = record(
 export type TagFilter = z.output<typeof TagFilterSchema>;
 const tagFilters = (what: string) => z.array(TagFilterSchema, { error: "must be a list of {Key, Value, Type}" }).max(100, { error: "at most 100 tag filters" }).optional().meta({ description: what });
 
+/**
+ * CodeDeploy's LoadBalancerInfo for an in-place EC2/on-premises group: ALB/NLB target groups (type instance) by name,
+ * 1-10 (codedeploy-spec §6.2). Classic Load Balancers (`elbInfoList`) are refused: stepdeploy moves instances with
+ * ELBv2 RegisterTargets/DeregisterTargets, and a CLB speaks the older ELB API.
+ */
+const ServerLoadBalancerInfoSchema = record(
+  {
+    targetGroupInfoList: z
+      .array(record({ name: text({ pattern: TARGET_GROUP_NAME, means: "must be a target group name (1-32 of A-Z a-z 0-9 -)" }) }, "{name}"), { error: "must be a list of {name}" })
+      .min(1, { error: "must list 1-10 target groups" })
+      .max(10, { error: "must list 1-10 target groups (CodeDeploy's limit)" })
+      .refine((l) => new Set(l.map((t) => t.name)).size === l.length, { error: "lists a target group twice" }),
+    elbInfoList: z
+      .unknown()
+      .refine((v) => v === undefined, { error: "Classic Load Balancers are not supported: put the instances behind an ALB or NLB target group and list it in targetGroupInfoList" })
+      .optional(),
+    targetGroupPairInfoList: z
+      .unknown()
+      .refine((v) => v === undefined, { error: "is for ECS and EC2 blue/green groups; an in-place group lists its target groups in targetGroupInfoList" })
+      .optional(),
+  },
+  "{targetGroupInfoList}",
+);
+
 export const ServerDeploymentGroupSchema = record(
   {
     description: SHARED_GROUP_FIELDS.description,
@@ -245,7 +269,16 @@ export const ServerDeploymentGroupSchema = record(
       .array(text({ pattern: /^[\x20-\x7e]{1,255}$/, means: "must be an Auto Scaling group name (1-255 printable characters)" }), { error: "must be a list of Auto Scaling group names" })
       .optional()
       .meta({ description: "Instances of these Auto Scaling groups (their aws:autoscaling:groupName tag)." }),
-    deploymentStyle: deploymentStyle(["IN_PLACE", "EC2/on-premises blue/green is not built yet"], ["WITHOUT_TRAFFIC_CONTROL", "load balancer traffic control is not built yet"]),
+    loadBalancerInfo: ServerLoadBalancerInfoSchema.optional(),
+    deploymentStyle: record(
+      {
+        deploymentType: z.enum(["IN_PLACE"], { error: "must be IN_PLACE (EC2/on-premises blue/green is not built yet)" }),
+        deploymentOption: z.enum(["WITH_TRAFFIC_CONTROL", "WITHOUT_TRAFFIC_CONTROL"], { error: "must be WITH_TRAFFIC_CONTROL or WITHOUT_TRAFFIC_CONTROL" }),
+      },
+      "{deploymentType, deploymentOption}",
+    )
+      .optional()
+      .meta({ description: "Default: WITH_TRAFFIC_CONTROL when loadBalancerInfo is given, else WITHOUT_TRAFFIC_CONTROL." }),
     deploymentConfigName: text().optional().meta({ description: "CodeDeployDefault.OneAtATime (default), HalfAtATime, AllAtOnce or one of this file's deploymentConfigs {minimumHealthyHosts}." }),
   },
   "with the group's settings",
@@ -253,6 +286,10 @@ export const ServerDeploymentGroupSchema = record(
   if (!g.ec2TagFilters?.length && !g.onPremisesInstanceTagFilters?.length && !g.autoScalingGroups?.length) {
     ctx.addIssue({ code: "custom", path: [], message: "names no instances: give ec2TagFilters, onPremisesInstanceTagFilters or autoScalingGroups" });
   }
+  // CodeDeploy ignores a load balancer unless the style says WITH_TRAFFIC_CONTROL; here both must agree, not one silently win.
+  const option = g.deploymentStyle?.deploymentOption;
+  if (option === "WITH_TRAFFIC_CONTROL" && !g.loadBalancerInfo) ctx.addIssue({ code: "custom", path: ["loadBalancerInfo"], message: "is required with WITH_TRAFFIC_CONTROL: the target groups to take each batch out of and put back in" });
+  if (option === "WITHOUT_TRAFFIC_CONTROL" && g.loadBalancerInfo) ctx.addIssue({ code: "custom", path: ["deploymentStyle", "deploymentOption"], message: "is WITHOUT_TRAFFIC_CONTROL, yet loadBalancerInfo names target groups: use WITH_TRAFFIC_CONTROL (or leave deploymentStyle out), or remove loadBalancerInfo" });
 });
 export type ServerDeploymentGroupDocument = z.output<typeof ServerDeploymentGroupSchema>;
 

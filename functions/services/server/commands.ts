@@ -16,30 +16,45 @@ export function executionTimeout(deployment: DeploymentContext): number {
   return Math.min(172_800, scripts + 300);
 }
 
+/** What one segment's commands were sent to, and the batch's instances that already failed an earlier segment or traffic event. */
+export interface SentSegment {
+  commands: SentCommand[];
+  /** Index in installSegments: 0 (the only one without target groups), or 0-2 around BlockTraffic and AllowTraffic. */
+  segment: number;
+  /** The last segment: its success records the revision on the instance. */
+  final: boolean;
+  failed: InstanceOutcome[];
+}
+
 /**
- * Sends the batch its install command (one script for every instance: each instance finds its own previous revision
- * in its deployment root), in SendCommand's groups of at most 50 nodes.
+ * Sends the batch (its instances still succeeding) one segment of the install (one script for every instance: each
+ * instance finds its own previous revision in its deployment root), in SendCommand's groups of at most 50 nodes.
+ * Without target groups that is the whole install in one command; with them BeforeBlockTraffic, then AfterBlockTraffic
+ * through BeforeAllowTraffic, then AfterAllowTraffic, the workflow moving traffic in between.
  */
-export async function sendBatch(deps: CommandsDeps, deployment: DeploymentContext, batch: string[]): Promise<SentCommand[]> {
-  const { pollSeconds: _poll, ...command } = deployment;
-  const { documentName, script } = installDocument({ ...command, events: installSegments(false)[0] as string[], final: true });
+export async function sendBatch(deps: CommandsDeps, deployment: DeploymentContext, batch: string[], segment = 0, failed: InstanceOutcome[] = []): Promise<SentSegment> {
+  const { pollSeconds: _poll, targetGroups, ...command } = deployment;
+  const segments = installSegments((targetGroups ?? []).length > 0);
+  const final = segment === segments.length - 1;
+  const { documentName, script } = installDocument({ ...command, events: segments[segment] as string[], final });
   const sent: SentCommand[] = [];
   for (let k = 0; k < batch.length; k += MAX_NODES_PER_COMMAND) {
     const instanceIds = batch.slice(k, k + MAX_NODES_PER_COMMAND);
     const commandId = await deps.runCommand.send({ documentName, instanceIds, script, executionTimeoutSeconds: executionTimeout(deployment), comment: `stepdeploy ${deployment.deploymentId}` });
     sent.push({ commandId, instanceIds });
   }
-  deps.log(deployment.deploymentId).info("install commands sent", { instances: batch.length, commands: sent.length });
-  return sent;
+  deps.log(deployment.deploymentId).info("install commands sent", { instances: batch.length, commands: sent.length, segment });
+  return { commands: sent, segment, final, failed };
 }
 
 /**
- * Reads every instance's result, one ListCommandInvocations page per 50; `done` when none is still pending or running.
+ * Reads every instance's result, one ListCommandInvocations page per 50; `done` when none is still pending or running,
+ * with the outcomes of the instances that failed earlier in the batch first.
  * A failed instance's output is read again with GetCommandInvocation (24,000 characters instead of 2,500), so the
  * failing event's status line is found after long hook output.
  */
-export async function pollBatch(deps: CommandsDeps, sent: SentCommand[]): Promise<{ done: boolean } & BatchResult> {
-  const outcomes: InstanceOutcome[] = [];
+export async function pollBatch(deps: CommandsDeps, sent: SentCommand[], failed: InstanceOutcome[] = []): Promise<{ done: boolean } & BatchResult> {
+  const outcomes: InstanceOutcome[] = [...failed];
   let done = true;
   for (const c of sent) {
     for (const r of await deps.runCommand.results(c.commandId)) {

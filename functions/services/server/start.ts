@@ -2,12 +2,13 @@ import { loadAppSpec } from "../../domain/appspec/index.js";
 import { type ServerDeploymentInput, parseServerInput } from "../../domain/fleet/input.js";
 import { planFleet } from "../../domain/fleet/index.js";
 import { DEFAULT_DEPLOYMENT_ROOT, DEFAULT_KEEP_REVISIONS, serverRevision } from "../../domain/server-install/index.js";
-import { ValidationError } from "../../domain/errors.js";
+import { ErrorNames, StepDeployError, ValidationError } from "../../domain/errors.js";
+import type { DeploymentTargetGroup } from "../../domain/fleet/traffic.js";
 import type { Deps } from "../../wiring.js";
 import { expandServerGroupDeployment } from "../group-deployment.js";
 import type { DeploymentContext, FleetState } from "./state.js";
 
-export type StartServerDeps = Pick<Deps, "bundles" | "runCommand" | "log"> & Partial<Pick<Deps, "config">>;
+export type StartServerDeps = Pick<Deps, "bundles" | "runCommand" | "loadBalancer" | "log"> & Partial<Pick<Deps, "config">>;
 
 /**
  * Checks a server deployment before anything runs: the input, the revision (fetched pinned and inspected by
@@ -24,6 +25,7 @@ export async function startServerDeployment(deps: StartServerDeps, raw: unknown)
   const eTag = input.revision.eTag ?? inspection.eTag;
   if (!eTag) throw new ValidationError("revision.eTag", "is required: the bundle store returned no ETag to pin the revision to");
   const revision = serverRevision(loadAppSpec(inspection.appSpec.text, { platform: "server", rejectPlaceholders: true }));
+  const targetGroups = await resolveTargetGroups(deps, input.targetGroups);
   const { reachable, unreachable } = await discover(deps, input);
   const plan = planFleet(input.config, reachable.length + unreachable.length);
   log.info("server deployment planned", { instances: plan.instances, minHealthy: plan.minHealthy, batches: plan.batches.length, unreachable: unreachable.length });
@@ -37,6 +39,7 @@ export async function startServerDeployment(deps: StartServerDeps, raw: unknown)
     deploymentRoot: input.deploymentRoot ?? DEFAULT_DEPLOYMENT_ROOT[revision.os],
     keepRevisions: DEFAULT_KEEP_REVISIONS,
     pollSeconds: input.pollSeconds,
+    targetGroups,
   };
   const fleet: FleetState = { config: plan.config, total: plan.instances, minHealthy: plan.minHealthy, instances: reachable, cursor: 0, succeeded: 0, failed: unreachable.length, batches: 0, unreachable };
   return { deployment, fleet };
@@ -58,4 +61,22 @@ async function discover(deps: StartServerDeps, input: ServerDeploymentInput): Pr
     else unreachable.push({ instanceId: n.id, reason: "the SSM agent does not answer (PingStatus not Online)" });
   }
   return { reachable, unreachable };
+}
+
+/**
+ * The deployment group's target groups, by name or ARN (DescribeTargetGroups), before any instance is touched: an
+ * unknown one is `Deploy.ResourceNotFound`; one whose targets are not EC2 instances (`ip`, `lambda`, `alb`) cannot
+ * take the fleet's instances and is `Deploy.UnsupportedTrafficConfig` (CodeDeploy's ELASTIC_LOAD_BALANCING_INVALID).
+ * Each group's deregistration delay and time to healthy time the traffic waits (domain/fleet/traffic trafficWait).
+ */
+async function resolveTargetGroups(deps: StartServerDeps, refs: string[]): Promise<DeploymentTargetGroup[]> {
+  if (refs.length === 0) return [];
+  const found = await deps.loadBalancer.describeTargetGroups(refs);
+  const wrong = found.filter((t) => t.targetType !== "instance");
+  if (wrong.length) {
+    throw new StepDeployError(ErrorNames.UnsupportedTrafficConfig, `ELASTIC_LOAD_BALANCING_INVALID: target group ${wrong.map((t) => `${t.name} has target type ${t.targetType}`).join(", ")}; an EC2/on-premises deployment registers instances, so its target groups need target type instance`);
+  }
+  const out: DeploymentTargetGroup[] = [];
+  for (const t of found) out.push({ arn: t.arn, name: t.name, drainSeconds: await deps.loadBalancer.deregistrationDelay(t.arn), healthySeconds: t.healthCheck.intervalSeconds * t.healthCheck.healthyThresholdCount });
+  return out;
 }

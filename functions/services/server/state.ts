@@ -1,7 +1,11 @@
+import type { DeploymentTargetGroup } from "../../domain/fleet/traffic.js";
 import type { InstallCommand } from "../../domain/server-install/index.js";
 
-/** What every step of a server deployment needs to build an instance command (the execution's `$.deployment`). */
-export type DeploymentContext = Omit<InstallCommand, "events" | "final"> & { pollSeconds: number };
+/**
+ * What every step of a server deployment needs to build an instance command (the execution's `$.deployment`), and the
+ * target groups BlockTraffic/AllowTraffic move the instances in (empty: no load balancer, one command per instance).
+ */
+export type DeploymentContext = Omit<InstallCommand, "events" | "final"> & { pollSeconds: number; targetGroups?: DeploymentTargetGroup[] };
 
 /** Where the rolling deployment stands (the execution's `$.fleet`): ordered reachable instances and a cursor. */
 export interface FleetState {

@@ -12,7 +12,7 @@ import type { Elbv2World } from "./world.js";
  * `http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/`; error codes are the models' awsQueryError
  * codes: `ListenerNotFound`, `TargetGroupNotFound`, ...). The operations a blue/green deployment uses:
  * Describe{LoadBalancers,Listeners,Rules,TargetGroups,TargetHealth}, ModifyListener, ModifyRule,
- * RegisterTargets, DeregisterTargets.
+ * RegisterTargets, DeregisterTargets; and DescribeTargetGroupAttributes (an EC2 deployment's drain wait).
  */
 export const ELBV2_PROTOCOL: QueryProtocol = { version: "2015-12-01", xmlns: "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/" };
 
@@ -34,6 +34,7 @@ export class Elbv2Api extends QueryApi {
     DescribeRules: (p) => this.describeRules(p),
     DescribeTargetGroups: (p) => this.describeTargetGroups(p),
     DescribeTargetHealth: (p) => this.describeTargetHealth(p),
+    DescribeTargetGroupAttributes: (p) => this.describeTargetGroupAttributes(p),
     ModifyListener: (p) => this.modifyListener(p),
     ModifyRule: (p) => this.modifyRule(p),
     RegisterTargets: (p) => this.registerTargets(p),
@@ -128,6 +129,12 @@ export class Elbv2Api extends QueryApi {
       },
       `${tg.name}: ${Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(", ") || "no targets"}`,
     );
+  }
+
+  /** The attributes the world models: the deregistration delay (`deregistration_delay.timeout_seconds`). */
+  private describeTargetGroupAttributes(p: QueryParams): Handled {
+    const tg = this.world.targetGroup(required(p, "TargetGroupArn", "targetGroupArn"));
+    return this.ok("DescribeTargetGroupAttributes", { Attributes: [{ Key: "deregistration_delay.timeout_seconds", Value: String(tg.deregistrationDelaySeconds) }] }, `${tg.name}: deregistration delay ${tg.deregistrationDelaySeconds} s`);
   }
 
   /** Resources by name: "Target groups '[name]' not found" for the first one missing. */

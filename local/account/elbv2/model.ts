@@ -66,6 +66,11 @@ export interface TargetGroup {
   deregistrationDelaySeconds: number;
   /** Health of every target in the group over time (timeline `targetGroup` entries). */
   health: ModeHistory;
+  /**
+   * Health of the application on one target id whenever it is registered (setup `targets[].health`): an EC2
+   * instance whose application never answers the health checks stays unhealthy after each RegisterTargets.
+   */
+  targetApps: Map<string, ModeHistory>;
   targets: RegisteredTarget[];
 }
 

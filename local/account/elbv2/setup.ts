@@ -1,7 +1,7 @@
 import type { Checker, Json } from "../shared/checker.js";
 import type { SetupSection } from "../shared/service.js";
 import { type ForwardAction, LOAD_BALANCER_TYPES, type LoadBalancerType, PROTOCOLS } from "./model.js";
-import { HEALTH_MODES, type HealthMode } from "./modes.js";
+import { HEALTH_MODES, type HealthMode, ModeHistory } from "./modes.js";
 import type { Elbv2World } from "./world.js";
 
 /**
@@ -17,7 +17,8 @@ import type { Elbv2World } from "./world.js";
  * `forward` is a target group name (a plain forward) or `{name: weight}` (a weighted forward). Optional
  * `id`s fix the 16-hex-digit part of ARNs (by default derived from the names). What the setup builds
  * has been in place for long: its targets start healthy. `weightedTargetGroups: false` on a network load
- * balancer makes it refuse weights as Network Load Balancers did before 19 November 2025.
+ * balancer makes it refuse weights as Network Load Balancers did before 19 November 2025. A target's own
+ * `health` (`unhealthy`: its application never passes the checks) holds whenever that id is registered.
  */
 const TG_KEYS = ["name", "protocol", "port", "targetType", "healthCheck", "deregistrationDelaySeconds", "health", "targets", "id"];
 const LB_KEYS = ["name", "type", "listeners", "weightedTargetGroups", "id"];
@@ -39,6 +40,7 @@ export function elbv2Setup(world: Elbv2World): SetupSection {
         for (const t of tgs) {
           if (!t) continue;
           const tg = world.createTargetGroup(t);
+          for (const target of t.targets) if (target.health) tg.targetApps.set(target.id, new ModeHistory(target.health));
           world.registerTargets(tg.arn, t.targets, { at: Number.NEGATIVE_INFINITY });
         }
         for (const spec of lbs) {
@@ -101,10 +103,11 @@ function parseTargetGroup(raw: unknown, f: string, c: Checker) {
   const health = c.string(o, "health", f, { oneOf: HEALTH_MODES }) as HealthMode | undefined;
   const id = hexIdField(o, f, c);
   const targets = c.array(o.targets, `${f}.targets`).flatMap((t, j) => {
-    const to = c.object(t, `${f}.targets[${j}]`, ["id", "port"]);
+    const to = c.object(t, `${f}.targets[${j}]`, ["id", "port", "health"]);
     const tid = to && c.string(to, "id", `${f}.targets[${j}]`, { required: true });
     const tport = to && c.number(to, "port", `${f}.targets[${j}]`, { integer: true, min: 1 });
-    return tid ? [{ id: tid, ...opt("port", tport) }] : [];
+    const thealth = to && (c.string(to, "health", `${f}.targets[${j}]`, { oneOf: HEALTH_MODES }) as HealthMode | undefined);
+    return tid ? [{ id: tid, ...opt("port", tport), ...opt("health", thealth) }] : [];
   });
   if (!name || !protocol || port === undefined) return undefined;
   return { name, protocol, port, targets, ...opt("targetType", targetType), ...opt("healthCheck", healthCheck), ...opt("deregistrationDelaySeconds", deregistrationDelaySeconds), ...opt("health", health), ...opt("id", id) };

@@ -88,6 +88,7 @@ export class Elbv2World {
       healthCheck: { ...DEFAULT_HEALTH_CHECK, ...spec.healthCheck },
       deregistrationDelaySeconds: spec.deregistrationDelaySeconds ?? DEFAULT_DEREGISTRATION_DELAY,
       health: new ModeHistory(spec.health ?? "healthy"),
+      targetApps: new Map(),
       targets: [],
     };
     this.targetGroups.set(tg.arn, tg);
@@ -251,7 +252,8 @@ export class Elbv2World {
       const port = t.port ?? tg.port;
       const existing = tg.targets.find((x) => x.id === t.id && x.port === port && (x.deregisteredAt === undefined || x.deregisteredAt > at));
       if (existing) return existing;
-      const target: RegisteredTarget = { id: t.id, port, registeredAt: at, ...(opts.app ? { app: opts.app } : {}) };
+      const app = opts.app ?? tg.targetApps.get(t.id);
+      const target: RegisteredTarget = { id: t.id, port, registeredAt: at, ...(app ? { app } : {}) };
       tg.targets.push(target);
       return target;
     });

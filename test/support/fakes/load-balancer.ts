@@ -1,6 +1,6 @@
 import type { WeightedTargetGroup } from "../../../functions/domain/ecs/weights.js";
 import { ErrorNames, StepDeployError } from "../../../functions/domain/errors.js";
-import type { LoadBalancerPort, RouteForward, TargetHealthEntry } from "../../../functions/ports/load-balancer.js";
+import type { LoadBalancerPort, RouteForward, TargetGroupInfo, TargetHealthEntry } from "../../../functions/ports/load-balancer.js";
 
 /** Listeners/rules and target groups in memory. A missing route or target group throws Deploy.ResourceNotFound as the adapter does. */
 export class FakeLoadBalancer implements LoadBalancerPort {
@@ -37,5 +37,27 @@ export class FakeLoadBalancer implements LoadBalancerPort {
 
   async targetHealth(targetGroupArn: string): Promise<TargetHealthEntry[]> {
     return this.health.get(targetGroupArn) ?? [];
+  }
+
+  /** Target group ARN -> target type, when not `instance`. */
+  readonly targetTypes = new Map<string, string>();
+  /** Register/deregister calls in order: `+<tg arn> <ids>` / `-<tg arn> <ids>`. */
+  readonly registrations: string[] = [];
+
+  async describeTargetGroups(namesOrArns: string[]): Promise<TargetGroupInfo[]> {
+    const arns = await this.targetGroupArns(namesOrArns);
+    return arns.map((arn) => ({ arn, name: arn.split("/")[1] ?? arn, targetType: this.targetTypes.get(arn) ?? "instance", healthCheck: { intervalSeconds: 30, healthyThresholdCount: 5 } }));
+  }
+
+  async deregistrationDelay(_targetGroupArn: string): Promise<number> {
+    return 300;
+  }
+
+  async registerInstances(targetGroupArn: string, instanceIds: string[]): Promise<void> {
+    this.registrations.push(`+${targetGroupArn} ${instanceIds.join(",")}`);
+  }
+
+  async deregisterInstances(targetGroupArn: string, instanceIds: string[]): Promise<void> {
+    this.registrations.push(`-${targetGroupArn} ${instanceIds.join(",")}`);
   }
 }

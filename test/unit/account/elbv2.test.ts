@@ -3,6 +3,7 @@ import {
   DescribeListenersCommand,
   DescribeLoadBalancersCommand,
   DescribeRulesCommand,
+  DescribeTargetGroupAttributesCommand,
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
@@ -46,6 +47,13 @@ describeWebAccount(
         expect(listeners[0]?.DefaultActions?.[0]?.TargetGroupArn).toBeUndefined();
         expect(weightsOf(listeners[0]?.DefaultActions)).toEqual({ "web-blue": 100, "web-green": 0 });
         expect(listeners[1]?.DefaultActions?.[0]).toMatchObject({ Type: "forward", TargetGroupArn: x.tg("web-blue"), ForwardConfig: { TargetGroups: [{ TargetGroupArn: x.tg("web-blue"), Weight: 1 }], TargetGroupStickinessConfig: { Enabled: false } } });
+      });
+
+      it("DescribeTargetGroupAttributes: the deregistration delay; an unknown group is TargetGroupNotFound", async () => {
+        const attrs = (await x.elbv2.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: x.tg("web-blue") }))).Attributes ?? [];
+        expect(attrs).toEqual([{ Key: "deregistration_delay.timeout_seconds", Value: "30" }]);
+        const gone = x.tg("web-blue").replace(/[0-9a-f]{16}$/, "0000000000000000");
+        expect((await failure(x.elbv2.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: gone })))).name).toBe("TargetGroupNotFoundException");
       });
 
       it("lists a listener's rules with the default rule last", async () => {

@@ -34,6 +34,8 @@ const FUNCTIONS = {
   nextServerBatch: "NextServerBatchLambdaFunction",
   sendServerCommands: "SendServerCommandsLambdaFunction",
   pollServerCommands: "PollServerCommandsLambdaFunction",
+  moveServerTraffic: "MoveServerTrafficLambdaFunction",
+  checkServerTraffic: "CheckServerTrafficLambdaFunction",
   notifyTriggers: "NotifyTriggersLambdaFunction",
   ecsStart: "EcsStartLambdaFunction",
   ecsInstall: "EcsInstallLambdaFunction",
@@ -302,7 +304,7 @@ describe("packaged template: IAM", () => {
       for (const action of asList(st.Action)) starred.add(action);
     }
     const logDelivery = ["CreateLogDelivery", "GetLogDelivery", "UpdateLogDelivery", "DeleteLogDelivery", "ListLogDeliveries", "PutResourcePolicy", "DescribeResourcePolicies", "DescribeLogGroups"].map((a) => `logs:${a}`);
-    const ecsReads = ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition", "iam:PassRole", ...["DescribeListeners", "DescribeRules", "DescribeTargetGroups", "DescribeTargetHealth"].map((a) => `elasticloadbalancing:${a}`)];
+    const ecsReads = ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition", "iam:PassRole", ...["DescribeListeners", "DescribeRules", "DescribeTargetGroups", "DescribeTargetGroupAttributes", "DescribeTargetHealth"].map((a) => `elasticloadbalancing:${a}`)];
     const ssmReads = ["ssm:DescribeInstanceInformation", "ssm:GetCommandInvocation", "ssm:ListCommandInvocations"];
     expect([...starred].sort()).toEqual(["cloudwatch:DescribeAlarms", "cloudwatch:GetMetricData", ...logDelivery, ...ssmReads, ...ecsReads, "states:SendTaskFailure", "states:SendTaskSuccess"].sort());
     expect(Object.keys(RESOURCE_STAR_ALLOWED).sort()).toEqual([...starred].sort());
@@ -572,6 +574,18 @@ describe("packaged template: IAM for deployment safety and control", () => {
       ecsRollBack: ["Logs", "ReadRoutes", "MoveRoutes", "RemoveReplacement"],
     };
     for (const [key, want] of Object.entries(sids)) expect(roleStatements(pkg.template, roleOf(key)).map((s) => s.Sid), key).toEqual(want);
+  });
+
+  it("EC2 BlockTraffic/AllowTraffic: instances move only in the target groups of serverTargetGroupPattern; the batch machine invokes its four functions", () => {
+    const groups = [{ "Fn::Sub": "arn:${AWS::Partition}:elasticloadbalancing:${AWS::Region}:${AWS::AccountId}:targetgroup/stepdeploy-no-server-target-groups/*" }];
+    expect(statementsOf(pkg.template, "MoveServerTrafficRole", "MoveInstances")).toMatchObject({ Action: ["elasticloadbalancing:DeregisterTargets", "elasticloadbalancing:RegisterTargets"], Resource: groups });
+    expect(statementsOf(pkg.template, "CheckServerTrafficRole", "DeregisterFailedInstances")).toMatchObject({ Action: ["elasticloadbalancing:DeregisterTargets"], Resource: groups });
+    expect(statementsOf(pkg.template, "CheckServerTrafficRole", "ReadTargetHealth")).toMatchObject({ Action: ["elasticloadbalancing:DescribeTargetHealth"], Resource: "*" });
+    expect(statementsOf(pkg.template, "StartServerRole", "ResolveTargetGroups")).toMatchObject({ Action: ["elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetGroupAttributes"], Resource: "*" });
+    expect(roleStatements(pkg.template, "MoveServerTrafficRole").map((s) => s.Sid)).toEqual(["Logs", "MoveInstances"]);
+    expect(roleStatements(pkg.template, "CheckServerTrafficRole").map((s) => s.Sid)).toEqual(["Logs", "ReadTargetHealth", "DeregisterFailedInstances"]);
+    const invoked = asList(statementsOf(pkg.template, "DeployServerBatchStateMachineRole", "InvokeStepDeployFunctions").Resource);
+    for (const key of ["sendServerCommands", "pollServerCommands", "moveServerTraffic", "checkServerTraffic"] as const) expect(invoked, key).toContainEqual({ "Fn::GetAtt": [FUNCTIONS[key], "Arn"] });
   });
 });
 

@@ -18,9 +18,15 @@ describe("the deploy-server input", () => {
       deploymentGroupId: "orders.prod",
       target: { tags: { app: ["orders"], env: ["prod"] } },
       revision: { bucket: "orders-revisions", key: "orders/server-v2.zip", version: "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY", eTag: "d41d8cd98f00b204e9800998ecf8427e", bundleType: "zip" },
+      targetGroups: [],
       config: { config: "CodeDeployDefault.HalfAtATime", minimumHealthyHosts: { type: "FLEET_PERCENT", value: 50 } },
       pollSeconds: 15,
     });
+  });
+
+  it("takes target groups by name or ARN", () => {
+    const arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/orders-api/0123456789abcdef";
+    expect(parseServerInput({ ...example(), targetGroups: ["orders-web", arn] }).targetGroups).toEqual(["orders-web", arn]);
   });
 
   it.each([
@@ -36,6 +42,10 @@ describe("the deploy-server input", () => {
     [{ revision: { bucket: "b", key: "k", eTag: "e", bundleType: "YAML" } }, "revision.bundleType: must be zip, tar or tgz"],
     [{ revision: { bucket: "b", bundleType: "zip" } }, "revision.key: is required"],
     [{ pollSeconds: 0 }, "pollSeconds: must be an integer 1-300"],
+    [{ targetGroups: [] }, "targetGroups: must list 1-10 target groups (leave it out for no load balancer)"],
+    [{ targetGroups: ["web", "web"] }, "targetGroups: lists a target group twice"],
+    [{ targetGroups: ["-web"] }, "targetGroups[0]: must be a target group name (1-32 of A-Z a-z 0-9 -) or ARN"],
+    [{ targetGroups: Array.from({ length: 11 }, (_, k) => `tg-${k}`) }, "targetGroups: must list 1-10 target groups (CodeDeploy's limit)"],
     [{ deploymentRoot: "relative/path" }, "deploymentRoot: must be an absolute path"],
     [{ deploymentConfig: "CodeDeployDefault.LambdaAllAtOnce" }, "deploymentConfig: unknown Server deployment config 'CodeDeployDefault.LambdaAllAtOnce'"],
     [{ deploymentConfig: { minimumHealthyHosts: { type: "FLEET_PERCENT", value: 100 } } }, "deploymentConfig.minimumHealthyHosts.value: FLEET_PERCENT must be below 100"],

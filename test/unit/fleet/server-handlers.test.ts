@@ -6,6 +6,7 @@ import { createHandler as send } from "../../../functions/handlers/sendServerCom
 import { createHandler as start } from "../../../functions/handlers/startServer.js";
 import { fakeWorld } from "../../support/fakes/index.js";
 import type { FakeBundleStore } from "../../support/fakes/bundle-store.js";
+import type { FakeLoadBalancer } from "../../support/fakes/load-balancer.js";
 import type { FakeRunCommand } from "../../support/fakes/run-command.js";
 
 const APPSPEC = "version: 0.0\nos: linux\nhooks:\n  ValidateService:\n    - location: scripts/check.sh\n      timeout: 200\n";
@@ -46,6 +47,19 @@ describe("server deployment handlers over fake ports", () => {
       ],
     });
     expect(out.deployment).toMatchObject({ deploymentGroupId: "orders.prod", deploymentRoot: "/opt/stepdeploy/deployment-root", bundle: { bucket: "b", key: "orders.zip", etag: "e1", bundleType: "zip" } });
+  });
+
+  it("Start resolves the target groups by name with their drain and time to healthy; a target type other than instance is refused before anything runs", async () => {
+    const { w, ssm } = world([{ id: "i-0000000000000000a" }, { id: "i-0000000000000000b" }]);
+    const lb = w.deps.loadBalancer as FakeLoadBalancer;
+    const arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/orders-web/0123456789abcdef";
+    lb.targetGroups.set("orders-web", arn);
+    const out = await start(w.deps)(input({ targetGroups: ["orders-web"] }));
+    expect(out.deployment.targetGroups).toEqual([{ arn, name: "orders-web", drainSeconds: 300, healthySeconds: 150 }]);
+    lb.targetTypes.set(arn, "ip");
+    await expect(start(w.deps)(input({ targetGroups: ["orders-web"] }))).rejects.toMatchObject({ name: "Deploy.UnsupportedTrafficConfig", message: expect.stringContaining("orders-web has target type ip") });
+    await expect(start(w.deps)(input({ targetGroups: ["orders-gone"] }))).rejects.toMatchObject({ name: "Deploy.ResourceNotFound" });
+    expect(ssm.sent).toEqual([]);
   });
 
   it.each([

@@ -168,10 +168,26 @@ describe("Server deployment groups", () => {
     [{ deploymentConfigName: "Canary" }, ".deploymentConfigName", "traffic routing applies only to Lambda and ECS"],
     [{ deploymentStyle: { deploymentType: "BLUE_GREEN", deploymentOption: "WITHOUT_TRAFFIC_CONTROL" } }, ".deploymentStyle.deploymentType", "must be IN_PLACE"],
     [{ alarmConfiguration: { alarms: ["x"] } }, ".alarmConfiguration", "is a field of Lambda and ECS deployment groups, not of Server ones"],
-    [{ loadBalancerInfo: {} }, ".loadBalancerInfo", "is a field of ECS deployment groups, not of Server ones"],
+    [{ loadBalancerInfo: {} }, ".loadBalancerInfo.targetGroupInfoList", "must be a list of {name}"],
+    [{ loadBalancerInfo: { targetGroupInfoList: [] } }, ".loadBalancerInfo.targetGroupInfoList", "1-10 target groups"],
+    [{ loadBalancerInfo: { targetGroupInfoList: [{ name: "web" }, { name: "web" }] } }, ".loadBalancerInfo.targetGroupInfoList", "twice"],
+    [{ loadBalancerInfo: { targetGroupInfoList: [{ name: "web" }], elbInfoList: [{ name: "classic" }] } }, ".loadBalancerInfo.elbInfoList", "Classic Load Balancers are not supported"],
+    [{ loadBalancerInfo: { targetGroupPairInfoList: [] } }, ".loadBalancerInfo.targetGroupPairInfoList", "is for ECS and EC2 blue/green groups"],
+    [{ deploymentStyle: { deploymentType: "IN_PLACE", deploymentOption: "WITH_TRAFFIC_CONTROL" } }, ".loadBalancerInfo", "is required with WITH_TRAFFIC_CONTROL"],
+    [{ deploymentStyle: { deploymentType: "IN_PLACE", deploymentOption: "WITHOUT_TRAFFIC_CONTROL" }, loadBalancerInfo: { targetGroupInfoList: [{ name: "web" }] } }, ".deploymentStyle.deploymentOption", "yet loadBalancerInfo names target groups"],
   ])("refuses %j naming the field", (over, field, reason) => {
     const found = problems(doc("Server", { fleet: serverGroup(over) }, { deploymentConfigs: { Canary: { trafficRoutingConfig: { type: "AllAtOnce" } }, Most90: { minimumHealthyHosts: { type: "FLEET_PERCENT", value: 90 } } } }));
     expect(found).toContainEqual({ field: `applications.app.deploymentGroups.fleet${field}`, reason: expect.stringContaining(reason) });
+  });
+
+  it.each([
+    ["loadBalancerInfo alone (traffic control implied)", { loadBalancerInfo: { targetGroupInfoList: [{ name: "orders-web" }, { name: "orders-api" }] } }, ["orders-web", "orders-api"]],
+    ["WITH_TRAFFIC_CONTROL and loadBalancerInfo", { loadBalancerInfo: { targetGroupInfoList: [{ name: "orders-web" }] }, deploymentStyle: { deploymentType: "IN_PLACE", deploymentOption: "WITH_TRAFFIC_CONTROL" } }, ["orders-web"]],
+    ["no load balancer", { deploymentStyle: { deploymentType: "IN_PLACE", deploymentOption: "WITHOUT_TRAFFIC_CONTROL" } }, []],
+  ])("%s: the deploy-server input carries the target groups", (_label, over, targetGroups) => {
+    const groups = parseGroups(doc("Server", { fleet: serverGroup(over) }));
+    const request = parseGroupDeployment({ application: "app", deploymentGroup: "fleet", revision: { s3: { bucket: "b", key: "r.zip", bundleType: "zip" } } });
+    expect(parseServerInput(serverDeployInputOf(groups, findGroup(groups, "app", "fleet") as never, request, "d-ABCDEFGHI")).targetGroups).toEqual(targetGroups);
   });
 
   it("a custom minimumHealthyHosts config is a Server config; a Lambda or ECS group naming it is refused", () => {

@@ -1,0 +1,2 @@
+#!/bin/bash
+cp /srv/orders/config.json /etc/orders/config.json
