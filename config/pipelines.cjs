@@ -48,6 +48,8 @@ function forStage(stage, service = "stepdeploy", compile = false) {
     ecrEventDetail: { "action-type": ["PUSH"], result: ["SUCCESS"], "repository-name": ecr.length ? unique(ecr.map((x) => x.repository)) : [NONE], ...(ecr.length ? { "image-tag": unique(ecr.map((x) => x.tag)) } : {}) },
     codecommitEventDetail: { event: ["referenceCreated", "referenceUpdated"], referenceType: ["branch"], repositoryName: cc.length ? unique(cc.map((x) => x.repository)) : [NONE], ...(cc.length ? { referenceName: unique(cc.map((x) => x.branch)) } : {}) },
     triggersJson: JSON.stringify(triggers),
+    // The webhook function gets a public URL only when a pipeline watches a git connection (or GitHub v1).
+    gitWebhookUrl: triggers.some((t) => t.git),
     pipelinesJson: JSON.stringify(parts.map((p) => ({ pipeline: p.pipeline, stateMachine: p.stateMachineName, stages: p.stages, executionMode: p.executionMode }))),
     // The pipeline state machines, for the trigger (StartExecution) and the janitor's rule.
     stateMachineArns: parts.length ? parts.map((p) => sub(`arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:stateMachine:${p.stateMachineName}`)) : [sub(`arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:stateMachine:${NONE}`)],

@@ -58,6 +58,10 @@ function check(params, { stage, service }) {
   const tracing = flag("tracing", params.tracing, problems);
   const executionLogData = flag("executionLogData", params.executionLogData, problems);
   const executionLogLevel = params.executionLogLevel === undefined ? "OFF" : String(params.executionLogLevel);
+  // A flat Parameter Store name: the role's ARN is parameter/<name> (a path /a/b would need its slash dropped there).
+  if (params.gitWebhookSecretParameter !== undefined && !/^[A-Za-z0-9_.-]{1,1011}$/.test(String(params.gitWebhookSecretParameter))) {
+    problems.push(`gitWebhookSecretParameter '${params.gitWebhookSecretParameter}' must be a Parameter Store name without a path: letters, digits, _ . - (e.g. stepdeploy-git-webhook-secret)`);
+  }
   if (!LOG_LEVELS.includes(executionLogLevel)) problems.push(`executionLogLevel must be one of ${LOG_LEVELS.join(", ")}, got '${executionLogLevel}'`);
   // Every function a release source may deploy must be one the deployment roles may shift, and never stepdeploy's own.
   const { file, sources } = readSources(stage);
@@ -86,7 +90,7 @@ function check(params, { stage, service }) {
   };
 }
 
-const NAMES = ["targetFunctionPattern", "hookFunctionPattern", "tracing", "executionLogLevel", "executionLogData"];
+const NAMES = ["targetFunctionPattern", "hookFunctionPattern", "tracing", "executionLogLevel", "executionLogData", "gitWebhookSecretParameter"];
 
 module.exports = async ({ resolveVariable }) => {
   const params = {};

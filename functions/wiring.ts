@@ -15,6 +15,7 @@ import type { LambdaFunctionsPort } from "./ports/lambda-functions.js";
 import type { LoadBalancerPort } from "./ports/load-balancer.js";
 import type { RegistryPort } from "./ports/registry.js";
 import type { RunCommandPort } from "./ports/run-command.js";
+import type { SecretsPort } from "./ports/secrets.js";
 import type { StepFunctionsPort } from "./ports/step-functions.js";
 import type { ArtifactStorePort } from "./ports/artifact-store.js";
 import type { PipelineEventsPort } from "./ports/pipeline-events.js";
@@ -44,6 +45,8 @@ export interface PipelineStackConfig {
   stateMachineArnPrefix: string;
   /** The sources that start pipelines. */
   triggers: PipelineTrigger[];
+  /** The SSM parameter holding the git webhook's shared secret. */
+  webhookSecretParameter: string;
   /** The stack's pipelines: state machine name, stages and execution mode (the janitor's view). */
   pipelines: { pipeline: string; stateMachine: string; stages: string[]; executionMode: ExecutionMode }[];
 }
@@ -75,6 +78,8 @@ export interface Deps {
   runCommand: RunCommandPort;
   /** SNS topics of the groups' triggers. */
   topics: TopicsPort;
+  /** The git webhook's shared secret (SSM Parameter Store). */
+  secrets: SecretsPort;
   clock: Clock;
   /** A logger carrying the deployment id (and any other keys given, e.g. the release id) on every line. */
   log: (deploymentId?: string, keys?: Record<string, string>) => Log;
@@ -128,6 +133,7 @@ const adapters = {
   sns: once(() => import("./adapters/sns.js")),
   artifacts: once(() => import("./adapters/s3-artifacts.js")),
   ssm: once(() => import("./adapters/ssm.js")),
+  ssmParameters: once(() => import("./adapters/ssm-parameters.js")),
 };
 
 const clock: Clock = { nowMs };
@@ -153,6 +159,7 @@ export function realDeps(): Deps {
     artifacts: onUse(async () => (await adapters.artifacts()).createArtifactStoreAdapter()),
     runCommand: onUse(async () => (await adapters.ssm()).createSsmAdapter()),
     topics: onUse(async () => (await adapters.sns()).createSnsAdapter()),
+    secrets: onUse(async () => (await adapters.ssmParameters()).createParameterSecretsAdapter()),
     clock,
     log: deploymentLog,
     config: {
@@ -171,6 +178,7 @@ export function realDeps(): Deps {
           gitFetchProject: env.GIT_FETCH_PROJECT ?? "",
           stateMachineArnPrefix: env.STATE_MACHINE_ARN_PREFIX ?? "",
           triggers: json(env.PIPELINE_TRIGGERS, []),
+          webhookSecretParameter: env.GIT_WEBHOOK_SECRET_PARAMETER ?? "",
           pipelines: json(env.PIPELINES, []),
         };
       },

@@ -1,4 +1,5 @@
 import { type Checker, joinPath, type Raw } from "./checker.js";
+import { globProblem } from "./execution/glob.js";
 import { LIMITS, PULL_REQUEST_EVENTS, VARIABLE_NAME } from "./limits.js";
 import type { ExecutionMode, GitFilterCriteria, Pipeline, PipelineTrigger, PipelineType, PipelineVariable } from "./types.js";
 
@@ -66,7 +67,13 @@ function criteria(c: Checker, filter: Raw, base: string, name: string): GitFilte
   const obj = c.object(c.raw(filter, name), path, name);
   if (!obj) return undefined;
   c.allowOnly(obj, path, ["includes", "excludes"]);
-  const read = (field: string) => c.has(obj, field) ? c.list(obj, path, field, LIMITS.gitGlobs).map((g, i) => c.stringValue(g, joinPath(c.at(path, field), i)) ?? "") : undefined;
+  const glob = (g: unknown, at: string) => {
+    const text = c.stringValue(g, at) ?? "";
+    const problem = text ? globProblem(text) : undefined;
+    if (problem) c.error(at, problem);
+    return text;
+  };
+  const read = (field: string) => (c.has(obj, field) ? c.list(obj, path, field, LIMITS.gitGlobs).map((g, i) => glob(g, joinPath(c.at(path, field), i))) : undefined);
   return dropUndefined({ includes: read("includes"), excludes: read("excludes") });
 }
 

@@ -13,6 +13,7 @@ import { FakeLambdaCode } from "./lambda-code.js";
 import { FakeLoadBalancer } from "./load-balancer.js";
 import { fakeRegistry, type InMemoryRegistryStore } from "./registry.js";
 import { FakeRunCommand } from "./run-command.js";
+import { FakeSecrets } from "./secrets.js";
 import { FakeStepFunctions } from "./step-functions.js";
 import { FakeArtifactStore } from "./artifact-store.js";
 import { FakeNotifications } from "./notifications.js";
@@ -34,6 +35,7 @@ export interface FakeWorld {
   pipelineEvents: FakePipelineEvents;
   notifications: FakeNotifications;
   artifacts: FakeArtifactStore;
+  secrets: FakeSecrets;
   logs: { level: string; message: string; deploymentId?: string; extra?: Record<string, unknown> }[];
   /** Moves the clock (ms since the start, 2026-01-01). */
   advance(seconds: number): void;
@@ -52,6 +54,7 @@ export function fakeWorld(config: Partial<Deps["config"]> = {}): FakeWorld {
   const pipelineEvents = new FakePipelineEvents();
   const notifications = new FakeNotifications();
   const artifacts = new FakeArtifactStore();
+  const secrets = new FakeSecrets();
   const logs: FakeWorld["logs"] = [];
   const log = (deploymentId?: string): Log => ({
     info: (message, extra) => logs.push({ level: "info", message, deploymentId, extra }),
@@ -77,9 +80,10 @@ export function fakeWorld(config: Partial<Deps["config"]> = {}): FakeWorld {
     artifacts,
     runCommand: new FakeRunCommand(),
     topics: new FakeTopics(),
+    secrets,
     clock,
     log,
-    config: { hookFunctionPattern: "CodeDeployHook_*", bakeWatcherArn: WATCHER_ARN, pipeline: { region: "us-east-1", account: "123456789012", gitFetchProject: "stepdeploy-test-git-fetch", stateMachineArnPrefix: "arn:aws:states:us-east-1:123456789012:stateMachine:", triggers: [], pipelines: [] }, groups: EMPTY_GROUPS, ...config },
+    config: { hookFunctionPattern: "CodeDeployHook_*", bakeWatcherArn: WATCHER_ARN, pipeline: { region: "us-east-1", account: "123456789012", gitFetchProject: "stepdeploy-test-git-fetch", stateMachineArnPrefix: "arn:aws:states:us-east-1:123456789012:stateMachine:", triggers: [], webhookSecretParameter: "stepdeploy-test-git-webhook-secret", pipelines: [] }, groups: EMPTY_GROUPS, ...config },
   };
   return {
     deps,
@@ -93,6 +97,7 @@ export function fakeWorld(config: Partial<Deps["config"]> = {}): FakeWorld {
     pipelineEvents,
     notifications,
     artifacts,
+    secrets,
     logs,
     advance: (seconds) => {
       now += seconds * 1000;

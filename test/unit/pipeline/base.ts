@@ -1,3 +1,4 @@
+import { type Pipeline, readPipelineValue } from "../../../functions/domain/pipeline/index.js";
 /** A small valid create-pipeline input that the rule tests mutate one field at a time. */
 export type Json = Record<string, unknown>;
 
@@ -67,4 +68,26 @@ export function setPath(root: Json, path: string, value: unknown): Json {
     else delete node[last];
   } else node[last] = value;
   return root;
+}
+
+/**
+ * A V2 pipeline "web" whose source action "Code" is a CodeStarSourceConnection on Octo/Web (branch main), with the
+ * given V2 triggers and extra source configuration, read and checked (throws when invalid).
+ */
+export function connectionPipeline(triggers?: unknown[], configuration: Record<string, string> = {}): Pipeline {
+  const r = readPipelineValue({
+    pipeline: {
+      name: "web",
+      pipelineType: "V2",
+      roleArn: "arn:aws:iam::111122223333:role/p",
+      artifactStore: { type: "S3", location: "store" },
+      ...(triggers && { triggers }),
+      stages: [
+        { name: "Source", actions: [{ name: "Code", actionTypeId: { category: "Source", owner: "AWS", provider: "CodeStarSourceConnection", version: "1" }, configuration: { ConnectionArn: "arn:aws:codeconnections:eu-west-1:111122223333:connection/abc", FullRepositoryId: "Octo/Web", BranchName: "main", ...configuration }, outputArtifacts: [{ name: "Src" }] }] },
+        { name: "Deploy", actions: [{ name: "Up", actionTypeId: { category: "Deploy", owner: "AWS", provider: "S3", version: "1" }, configuration: { BucketName: "site", Extract: "true" }, inputArtifacts: [{ name: "Src" }] }] },
+      ],
+    },
+  });
+  if (!r.valid) throw new Error(JSON.stringify(r.errors));
+  return r.pipeline as Pipeline;
 }

@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Pipeline, readPipeline } from "../../../functions/domain/pipeline/index.js";
 import { stateMachineName } from "../../../functions/domain/pipeline/stack/stack.js";
+import { pipelineTriggers } from "../../../functions/domain/pipeline/stack/triggers.js";
 import { PACKAGE_STAGE } from "../../../scripts/package-service.js";
 import { asList, type CfnTemplate, type PackagedService, packagedService, ROOT, roleStatements } from "../deploy/package-fixture.js";
 
@@ -77,6 +78,18 @@ describe("packaged template: the git-fetch project (seed-app has a CodeCommit so
     expect(roleStatements(pkg.template, "GitFetchProjectRole").map((s) => s.Sid)).toEqual(["OwnLogs", "WriteSourceArtifacts", "PullRepositories"]);
     expect(statement("GitFetchProjectRole", "WriteSourceArtifacts").Resource).toEqual([{ "Fn::Sub": "arn:${AWS::Partition}:s3:::seed-app-artifacts/seed-app/*" }]);
     expect(statement("GitFetchProjectRole", "PullRepositories").Resource).toEqual([{ "Fn::Sub": "arn:${AWS::Partition}:codecommit:${AWS::Region}:${AWS::AccountId}:seed-app" }]);
+  });
+});
+
+describe("packaged template: the git webhook", () => {
+  it("a public function URL only when a pipeline of pipelines/ watches a git connection; its role reads the one secret and starts only pipelines", () => {
+    const watched = pipelines.some((p) => pipelineTriggers(p, "x").some((t) => "git" in t));
+    expect(Object.values(pkg.template.Resources).some((r) => r.Type === "AWS::Lambda::Url")).toBe(watched);
+    expect(roleStatements(pkg.template, "PipelineWebhookRole").map((s) => s.Sid)).toEqual(["Logs", "ReadWebhookSecret", "StartPipelines", "FindStartedPipelines"]);
+    expect(statement("PipelineWebhookRole", "ReadWebhookSecret")).toMatchObject({ Action: ["ssm:GetParameter"], Resource: [{ "Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/stepdeploy-git-webhook-secret" }] });
+    expect(statement("PipelineWebhookRole", "StartPipelines").Resource).toEqual(statement("PipelineTriggerRole", "StartPipelines").Resource);
+    const env = pkg.template.Resources["PipelineWebhookLambdaFunction"]?.Properties?.["Environment"] as { Variables: Record<string, unknown> };
+    expect(env.Variables["GIT_WEBHOOK_SECRET_PARAMETER"]).toBe("stepdeploy-git-webhook-secret");
   });
 });
 

@@ -52,7 +52,7 @@ describe("trigger events", () => {
 
 describe("trigger and janitor handlers", () => {
   it("the trigger starts the watching pipeline's machine once; a repeated delivery finds it", async () => {
-    const w = fakeWorld({ pipeline: { region: "us-east-1", account: "123456789012", gitFetchProject: "", stateMachineArnPrefix: "arn:aws:states:us-east-1:123456789012:stateMachine:", triggers: TRIGGERS, pipelines: [] } });
+    const w = fakeWorld({ pipeline: { region: "us-east-1", account: "123456789012", gitFetchProject: "", stateMachineArnPrefix: "arn:aws:states:us-east-1:123456789012:stateMachine:", triggers: TRIGGERS, webhookSecretParameter: "", pipelines: [] } });
     const first = await trigger(w.deps)(s3("site.zip", "v1"));
     expect(first.started).toEqual([{ pipeline: "site", executionArn: expect.stringContaining(":execution:sd-pipeline-site:s3-"), alreadyExisted: false }]);
     const again = await trigger(w.deps)(s3("site.zip", "v1"));
@@ -61,7 +61,7 @@ describe("trigger and janitor handlers", () => {
 
   it("the janitor releases the stage an aborted execution held, admitting the one waiting there, and closes it Stopped", async () => {
     const pipelines = [{ pipeline: "site", stateMachine: "sd-pipeline-site", stages: ["Source", "Deploy"], executionMode: "SUPERSEDED" as const }];
-    const w = fakeWorld({ pipeline: { region: "us-east-1", account: "123456789012", gitFetchProject: "", stateMachineArnPrefix: "", triggers: [], pipelines } });
+    const w = fakeWorld({ pipeline: { region: "us-east-1", account: "123456789012", gitFetchProject: "", stateMachineArnPrefix: "", triggers: [], webhookSecretParameter: "", pipelines } });
     const record = (id: string, at: number) => ({ pipeline: "site", executionId: id, version: 1, status: "InProgress" as const, executionType: "STANDARD" as const, trigger: { type: "StartPipelineExecution" }, startedAtMs: at, variables: {}, namespaces: {}, artifacts: {}, sourceRevisions: {}, stages: {} });
     await w.pipelines.createExecution({ ...record("e1", 1), stages: { Deploy: { status: "InProgress", attempt: 1, automaticRetries: 0, actions: { Go: { status: "InProgress", type: { category: "Deploy", owner: "AWS", provider: "S3", version: "1" }, stageAttempt: 1, startedAtMs: 1 } } } } });
     await w.pipelines.createExecution(record("e2", 2));

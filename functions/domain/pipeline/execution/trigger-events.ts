@@ -11,7 +11,7 @@ export interface TriggeredStart {
   pipeline: string;
   stateMachine: string;
   executionName: string;
-  input: { trigger: { type: "CloudWatchEvent"; detail: string }; sourceRevisions: Record<string, Record<string, string>> };
+  input: { trigger: { type: "CloudWatchEvent" | "WebhookV2"; detail: string }; sourceRevisions: Record<string, Record<string, string>> };
 }
 
 interface EventEnvelope {

@@ -1,3 +1,4 @@
+import type { GitWatch } from "../execution/git-webhook.js";
 import type { Pipeline } from "../types.js";
 
 /**
@@ -10,7 +11,8 @@ import type { Pipeline } from "../types.js";
 export type PipelineTrigger =
   | { pipeline: string; stateMachine: string; action: string; s3: { bucket: string; key: string } }
   | { pipeline: string; stateMachine: string; action: string; ecr: { repository: string; tag: string } }
-  | { pipeline: string; stateMachine: string; action: string; codecommit: { repository: string; branch: string } };
+  | { pipeline: string; stateMachine: string; action: string; codecommit: { repository: string; branch: string } }
+  | { pipeline: string; stateMachine: string; action: string; git: GitWatch };
 
 /** Values left as CloudFormation intrinsics (`!Ref SourceBucket`) cannot be matched at package time. */
 const literal = (v: string | undefined): v is string => typeof v === "string" && v !== "" && !v.startsWith("!") && !v.startsWith("{");
@@ -23,8 +25,27 @@ export function pipelineTriggers(pipeline: Pipeline, stateMachine: string): Pipe
     if (a.actionTypeId.provider === "S3" && literal(c["S3Bucket"]) && literal(c["S3ObjectKey"])) out.push({ ...base, s3: { bucket: c["S3Bucket"], key: c["S3ObjectKey"] } });
     if (a.actionTypeId.provider === "ECR" && literal(c["RepositoryName"])) out.push({ ...base, ecr: { repository: c["RepositoryName"], tag: c["ImageTag"] ?? "latest" } });
     if (a.actionTypeId.provider === "CodeCommit" && literal(c["RepositoryName"]) && literal(c["BranchName"])) out.push({ ...base, codecommit: { repository: c["RepositoryName"], branch: c["BranchName"] } });
+    const git = gitWatch(pipeline, a.name, a.actionTypeId.provider, c);
+    if (git) out.push({ ...base, git });
   }
   return out;
+}
+
+/**
+ * A connection (or GitHub version 1) source is started by the webhook (functions/domain/pipeline/execution/
+ * git-webhook.ts): by the pipeline's V2 triggers naming it, else by a push to its branch unless
+ * `DetectChanges` is "false" (GitHub version 1: `PollForSourceChanges` "true" keeps CodePipeline's polling
+ * meaning and is read the same way: any value but "false" watches).
+ */
+function gitWatch(pipeline: Pipeline, action: string, provider: string, c: Record<string, string>): GitWatch | undefined {
+  const connection = provider === "CodeStarSourceConnection";
+  if (!connection && provider !== "GitHub") return undefined;
+  const repository = connection ? c["FullRepositoryId"] : c["Owner"] && c["Repo"] ? `${c["Owner"]}/${c["Repo"]}` : undefined;
+  const branch = connection ? c["BranchName"] : c["Branch"];
+  if (!literal(repository) || !literal(branch)) return undefined;
+  const triggers = pipeline.triggers.filter((t) => t.sourceActionName === action);
+  if (!triggers.length && (connection ? c["DetectChanges"] : undefined) === "false") return undefined;
+  return { repository, branch, push: triggers.flatMap((t) => t.push), pullRequest: triggers.flatMap((t) => t.pullRequest), filtered: triggers.length > 0 };
 }
 
 const unique = <T>(xs: T[]): T[] => [...new Set(xs)];
