@@ -58,6 +58,12 @@ function check(params, { stage, service }) {
   const tracing = flag("tracing", params.tracing, problems);
   const executionLogData = flag("executionLogData", params.executionLogData, problems);
   const executionLogLevel = params.executionLogLevel === undefined ? "OFF" : String(params.executionLogLevel);
+  // ELBv2 target group names are letters, digits and hyphens (at most 32); * and ? are IAM's wildcards in the ARN.
+  if (params.serverTargetGroupPattern !== undefined) {
+    const tg = String(params.serverTargetGroupPattern);
+    if (!/^[A-Za-z0-9*?-]{1,64}$/.test(tg)) problems.push(`serverTargetGroupPattern '${tg}' is not a target group name pattern: letters, digits, - and the wildcards * and ?`);
+    else if (/^[*?]+$/.test(tg)) problems.push(`serverTargetGroupPattern '${tg}' matches every target group in the account and region: EC2 deployments could deregister any instance from any load balancer, so it is refused. Name them, e.g. --param="serverTargetGroupPattern=orders-*"`);
+  }
   // A flat Parameter Store name: the role's ARN is parameter/<name> (a path /a/b would need its slash dropped there).
   if (params.gitWebhookSecretParameter !== undefined && !/^[A-Za-z0-9_.-]{1,1011}$/.test(String(params.gitWebhookSecretParameter))) {
     problems.push(`gitWebhookSecretParameter '${params.gitWebhookSecretParameter}' must be a Parameter Store name without a path: letters, digits, _ . - (e.g. stepdeploy-git-webhook-secret)`);
@@ -90,7 +96,7 @@ function check(params, { stage, service }) {
   };
 }
 
-const NAMES = ["targetFunctionPattern", "hookFunctionPattern", "tracing", "executionLogLevel", "executionLogData", "gitWebhookSecretParameter"];
+const NAMES = ["targetFunctionPattern", "hookFunctionPattern", "tracing", "executionLogLevel", "executionLogData", "gitWebhookSecretParameter", "serverTargetGroupPattern"];
 
 module.exports = async ({ resolveVariable }) => {
   const params = {};
