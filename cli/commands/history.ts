@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { registry } from "../../functions/wiring.js";
 import { type CommandIO, ExitCode } from "../io.js";
+import { instancesLine, rollbackLine } from "../operator/render.js";
 import { applyStackEnv, STACK_OPTIONS, stackConfig } from "../operator/stack-config.js";
 
 
@@ -18,7 +19,10 @@ export default async function history(argv: string[], io: CommandIO): Promise<nu
   if (values.json) io.out(JSON.stringify({ deployments, lock: state.lock ?? null, lastSuccessful: state.lastSuccessful ?? null }));
   else {
     io.out(`${application}/${deploymentGroup}: ${state.lock ? `locked by ${state.lock.holderDeploymentId}` : "free"}${state.lastSuccessful ? `, last good ${JSON.stringify(state.lastSuccessful)}` : ""}`);
-    for (const d of deployments) io.out(`  ${d.deploymentId}  ${d.status.padEnd(10)}  ${d.deploymentConfigName}  ${d.createTime}${d.errorName ? `  ${d.errorName}: ${d.reason ?? ""}` : ""}`);
+    for (const d of deployments) {
+      const extra = [instancesLine(d.progress?.instances), d.rollbackInfo ? rollbackLine(d.rollbackInfo) : ""].filter(Boolean).join("  ");
+      io.out(`  ${d.deploymentId}  ${d.status.padEnd(10)}  ${d.deploymentConfigName}  ${d.createTime}${d.errorName ? `  ${d.errorName}: ${d.reason ?? ""}` : ""}${extra ? `  ${extra}` : ""}`);
+    }
   }
   return ExitCode.Ok;
 }

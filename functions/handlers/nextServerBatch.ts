@@ -1,9 +1,9 @@
-import { nextServerBatch } from "../services/server/batches.js";
-import type { BatchResult, FleetState } from "../services/server/state.js";
+import { type AdvanceDeps, type AdvanceEvent, advanceServerDeployment } from "../services/server/advance.js";
+import { realDeps } from "../wiring.js";
 
-/** Fold the last batch into the fleet and pick the next batch, success, or HEALTH_CONSTRAINTS (pure: no ports). */
-export function createHandler() {
-  return async (event: { fleet: FleetState; lastBatch?: BatchResult }) => nextServerBatch(event.fleet, event.lastBatch);
+/** Count the last batch, apply a stop request, check the alarms, then pick the next batch, success or HEALTH_CONSTRAINTS. */
+export function createHandler(deps: AdvanceDeps) {
+  return (event: AdvanceEvent) => advanceServerDeployment(deps, event);
 }
 
-export const handler = createHandler();
+export const handler = createHandler(realDeps());

@@ -7,7 +7,7 @@ import { recordOutcome } from "./outcome.js";
 export interface FinalizeEvent {
   deployment: Pick<LambdaDeployment, "deploymentId" | "lockKey" | "alarms" | "currentVersion"> & { extraLockKeys?: string[] };
   /** Absent on success. */
-  outcome?: Pick<Outcome, "error" | "reason" | "state" | "rollback">;
+  outcome?: Pick<Outcome, "error" | "reason" | "state" | "rollback"> & { rollbackMessage?: string };
 }
 
 /**
@@ -18,7 +18,9 @@ export interface FinalizeEvent {
 export async function finalize(deps: Pick<Deps, "registry" | "callbacks" | "stepFunctions" | "log">, event: FinalizeEvent): Promise<{ status: string; released: boolean }> {
   const { deployment: d, outcome } = event;
   const status = await recordOutcome(deps, d.deploymentId, outcome ?? { state: "SUCCESS" });
-  if (outcome) await deps.registry.recordRollbackInfo(d.deploymentId, { rollbackMessage: outcome.rollback ? `traffic restored to version ${d.currentVersion}` : "not rolled back" });
+  // A server deployment's outcome says itself what its rollback is (a new deployment, or why none).
+  const rollbackMessage = outcome?.rollbackMessage ?? (outcome?.rollback ? `traffic restored to version ${d.currentVersion}` : "not rolled back");
+  if (outcome) await deps.registry.recordRollbackInfo(d.deploymentId, { rollbackMessage });
   await deps.callbacks.clearWaiting(d.deploymentId, d.alarms);
   // An ECS deployment also holds its routes' locks (fail-fast, nobody queues on them).
   for (const lockKey of d.extraLockKeys ?? []) await deps.registry.release({ lockKey }, d.deploymentId);

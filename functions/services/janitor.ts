@@ -49,9 +49,9 @@ export async function cleanUpDeadExecution(deps: JanitorDeps, event: ExecutionSt
   }
   // The janitor is the last line of defence for traffic and the last chance to tell anyone:
   // transient failures get more tries than the SDK's.
-  const ecs = record.platform === "ECS";
-  const t = ecs ? undefined : lambdaTargetOf(record);
-  const restored = await retryTransient(() => (t ? restoreTraffic(deps, t) : restoreEcsForJanitor(deps, record)));
+  const t = record.platform === "Lambda" ? lambdaTargetOf(record) : undefined;
+  // An in-place server deployment has no traffic to put back; its rollback is a new deployment the janitor does not start.
+  const restored = record.platform === "Server" ? SERVER_NOT_RESTORED : await retryTransient(() => (t ? restoreTraffic(deps, t) : restoreEcsForJanitor(deps, record)));
   const restoredTo = t ? `version ${t.fromVersion}` : "the original task set";
   const reason = `${decision.reason}; ${restored === true ? `traffic restored to ${restoredTo} by the janitor` : `not rolled back: ${restored}`}`;
   await deps.registry.recordRollbackInfo(deploymentId, { rollbackMessage: reason });
@@ -67,7 +67,7 @@ export async function cleanUpDeadExecution(deps: JanitorDeps, event: ExecutionSt
         state: decision.state,
         region: event.region ?? placementOfArn(executionArn).region,
         config: record.deploymentConfigName,
-        ...(t ? { functionName: t.functionName, alias: t.alias, currentVersion: t.fromVersion, targetVersion: t.toVersion } : ecsEventFields(record)),
+        ...(t ? { functionName: t.functionName, alias: t.alias, currentVersion: t.fromVersion, targetVersion: t.toVersion } : record.platform === "Server" ? serverEventFields(record) : ecsEventFields(record)),
         reason,
         rollback: restored === true,
         error: decision.error,
@@ -78,6 +78,14 @@ export async function cleanUpDeadExecution(deps: JanitorDeps, event: ExecutionSt
   deps.log(deploymentId).warn("janitor closed a dead deployment", { status: event.detail.status, error: decision.error, restored: restored === true });
   return { deploymentId, action: restored === true ? "restored" : "closed-without-restore" };
 }
+
+const SERVER_NOT_RESTORED = "the execution ended before its own rollback decision; an in-place deployment is rolled back by a new deployment (stepdeploy deploy)";
+
+/** The terminal event's server fields: the revision and the last recorded instance counts. */
+const serverEventFields = (r: DeploymentRecord) => {
+  const rev = (r.target as { revision?: { bucket?: string; key?: string } }).revision;
+  return { revision: `s3://${rev?.bucket}/${rev?.key}`, ...(r.progress?.instances ? { instances: r.progress.instances } : {}) };
+};
 
 const lambdaTargetOf = (r: DeploymentRecord): LambdaAliasTarget => {
   const t = r.target as { functionName: string; alias: string; currentVersion?: string; targetVersion: string };

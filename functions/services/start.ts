@@ -7,6 +7,7 @@ import { ErrorNames, StepDeployError, ValidationErrors } from "../domain/errors.
 import { type MetricGate, parseMetricGates } from "../domain/gates/gate.js";
 import { hookProblems } from "../domain/hooks/policy.js";
 import { isFinalStatus, RegistryErrorNames } from "../domain/registry/index.js";
+import type { JsonMap, Platform } from "../domain/registry/types.js";
 import { type LambdaAliasTarget, type Placement, placementOfArn, targetKey } from "../domain/traffic/target.js";
 import type { Deps } from "../wiring.js";
 import { expandGroupDeployment } from "./group-deployment.js";
@@ -80,8 +81,8 @@ export interface CreatedRecord {
   lockKey: string;
   config: string;
   input: { application: string; deploymentGroup: string; queue: boolean; description?: string };
-  platform: "Lambda" | "ECS";
-  target: Record<string, string | string[]>;
+  platform: Platform;
+  target: JsonMap;
 }
 
 /** Created, with the target as the input gives it; a retry of this task finds its own record (Created or InProgress). */

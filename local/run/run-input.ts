@@ -12,7 +12,7 @@ import { readableCause } from "../simulate/after-run.js";
 import { withAwsEndpoint } from "../simulate/endpoint-env.js";
 import { PROJECT_ROOT } from "../simulate/run-scenario.js";
 import { type OwnedName, type OwnedResource, ensureOwnedResources } from "./owned-resources.js";
-import { decideRunModes } from "./run-modes.js";
+import { decideRunModes, isServerInput } from "./run-modes.js";
 
 /**
  * `stepdeploy run`: the same workflow and handlers as `simulate`, executed locally against any AWS-compatible
@@ -121,7 +121,7 @@ export async function runInput(rawInput: Record<string, unknown>, opts: RunOptio
           endedAt,
           notices,
           owned,
-          ...(isEcsInput(input) ? { finalRoutes: await readRoutes(input) } : { finalAlias: await readAlias(String(input.functionName), String(input.alias)) }),
+          ...(isEcsInput(input) ? { finalRoutes: await readRoutes(input) } : isServerInput(input) ? {} : { finalAlias: await readAlias(String(input.functionName), String(input.alias)) }),
           timeline,
           events,
           stats: result.stats,
@@ -151,7 +151,7 @@ function readCalls(result: ExecutionReport, startMs: number): Pick<RunReport, "t
 }
 
 /** The state machine an input is for: an ECS input (`ecs`) runs deploy-ecs, anything else deploy-lambda. */
-export const machineFor = (input: Record<string, unknown>): string => (isEcsInput(input) ? "deploy-ecs" : "deploy-lambda");
+export const machineFor = (input: Record<string, unknown>): string => (isEcsInput(input) ? "deploy-ecs" : isServerInput(input) ? "deploy-server" : "deploy-lambda");
 
 /** The routes of an ECS input (`prodTrafficRoute`, `testTrafficRoute`: a listener or rule ARN) as the endpoint has them now. */
 async function readRoutes(input: Record<string, unknown>): Promise<Record<string, Record<string, number>>> {

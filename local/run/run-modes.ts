@@ -33,7 +33,21 @@ function nonEmptyList(v: unknown): boolean {
   return Array.isArray(v) && v.length > 0;
 }
 
+/** A deploy-server input: instances by `target` and an archive revision, neither a Lambda alias nor an ECS service. */
+export const isServerInput = (input: Record<string, unknown>): boolean => !isEcsInput(input) && input.functionName === undefined && typeof input.target === "object" && input.target !== null;
+
 export function decideRunModes(input: Record<string, unknown>, opts: { realTime: boolean }): RunModes {
+  // deploy-server reads its alarms before each batch (no alarm events to choose); its instances install in real time.
+  if (isServerInput(input)) {
+    if (opts.realTime) return { input, notices: [] };
+    throw new RunRefused([
+      {
+        field: "target",
+        reason:
+          "deploy-server reads each batch's SSM command results at the endpoint, whose instances take real time to install; without --real-time the run's clock jumps through the polls, ahead of the endpoint's; add --real-time, or try the deployment with `stepdeploy simulate` (events/server)",
+      },
+    ]);
+  }
   const problems: RunProblem[] = [];
   const notices: string[] = [];
   const watchesAlarms = nonEmptyList(input.alarms);

@@ -1,17 +1,23 @@
-import type { CallbackWorld, TokenOutcome } from "./callbacks.js";
+import type { CallbackWorld, ClosedExecution, TokenOutcome } from "./callbacks.js";
 import { onEachSdkClient } from "./sdk-hooks.js";
 
 /**
  * Step Functions for executions the local runtime runs without the simulated account (`stepdeploy run
  * --endpoint`): there the runtime is the Step Functions service of its own executions, so the task tokens it
  * issues are answered here (SendTaskSuccess/SendTaskFailure from the handlers never leave the process), and
- * StartExecution of the stack's own state machines (the bake watcher) starts a local execution. Every other
- * Step Functions call goes to the endpoint as usual.
+ * StartExecution of the stack's own state machines (the bake watcher, deploy-server's batches and rollbacks) starts a
+ * local execution, which `.sync` tasks wait for here. Every other Step Functions call goes to the endpoint as usual.
  */
 export class LocalStepFunctions implements CallbackWorld {
   private readonly waiting = new Map<string, (o: TokenOutcome) => void>();
+  private readonly executions = new Map<string, Promise<ClosedExecution>>();
 
-  constructor(private readonly startLocal: (stateMachineArn: string, name: string, input: unknown) => { executionArn: string } | undefined) {}
+  constructor(private readonly startLocal: (stateMachineArn: string, name: string, input: unknown) => { executionArn: string; closed: Promise<ClosedExecution> } | undefined) {}
+
+  /** `.sync` nested executions of the stack's own state machines, started here. */
+  awaitExecution(executionArn: string): Promise<ClosedExecution> {
+    return this.executions.get(executionArn) ?? Promise.reject(new Error(`${executionArn} was not started by this run`));
+  }
 
   register(token: string): Promise<TokenOutcome> {
     return new Promise((resolve) => this.waiting.set(token, resolve));
@@ -37,6 +43,7 @@ export class LocalStepFunctions implements CallbackWorld {
     }
     if (command === "StartExecution") {
       const started = this.startLocal(String(input.stateMachineArn), String(input.name), JSON.parse(String(input.input ?? "{}")));
+      if (started) this.executions.set(started.executionArn, started.closed);
       return started && { executionArn: started.executionArn, startDate: new Date() };
     }
     return undefined;

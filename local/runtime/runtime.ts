@@ -2,7 +2,7 @@ import "./polyfills.js";
 import { StateMachine } from "aws-local-stepfunctions";
 import type { SimClock } from "../clock.js";
 import { ApiMeter, meterApiCalls } from "./api-meter.js";
-import { type CallbackWorld, TASK_TOKEN_PLACEHOLDER, awaitToken, sleepUntil, substituteToken } from "./callbacks.js";
+import { type CallbackWorld, type ClosedExecution, TASK_TOKEN_PLACEHOLDER, awaitToken, sleepUntil, substituteToken } from "./callbacks.js";
 import { type Json, allStates, loadDefinition, resolveIntrinsics } from "./definition.js";
 import { ASSUMED_BILLED_MS, HistoryCounter, estimateCostUsd } from "./history.js";
 import { LocalStepFunctions, serveLocalStepFunctions } from "./local-sfn.js";
@@ -148,12 +148,26 @@ export class LocalRuntime {
   }
 
   /** StartExecution of one of the stack's state machines, run here (see LocalStepFunctions). */
-  private startLocal(stateMachineArn: string, name: string, input: unknown): { executionArn: string } | undefined {
+  private startLocal(stateMachineArn: string, name: string, input: unknown): { executionArn: string; closed: Promise<ClosedExecution> } | undefined {
     const sm = this.stack.stateMachines.find((m) => m.arn === stateMachineArn);
     if (!sm) return undefined;
     const executionArn = `${stateMachineArn.replace(":stateMachine:", ":execution:")}:${name}`;
-    void this.start(sm.machine, input, { executionName: name, executionArn }).result;
-    return { executionArn };
+    const startMs = this.clock.now();
+    const closed = this.start(sm.machine, input, { executionName: name, executionArn }).result.then(
+      (r): ClosedExecution => ({
+        executionArn,
+        stateMachineArn,
+        name,
+        status: r.status,
+        input: JSON.stringify(input),
+        ...(r.output !== undefined ? { output: JSON.stringify(r.output) } : {}),
+        ...(r.error !== undefined ? { error: r.error } : {}),
+        ...(r.cause !== undefined ? { cause: r.cause } : {}),
+        startMs,
+        stopMs: this.clock.now(),
+      }),
+    );
+    return { executionArn, closed };
   }
 
   /** Resolves `.waitForTaskToken` tasks (SendTaskSuccess/Failure) and tells the clock when the world acts next. */

@@ -8,7 +8,7 @@ import { ssmWorldOf } from "../account/ssm/index.js";
 import { parseInstallOutput } from "../../functions/domain/server-install/index.js";
 import { buildBundle } from "./release/bundle-dir.js";
 import { PROJECT_ROOT } from "./run-scenario.js";
-import { openSimWorld } from "./world.js";
+import { openSimWorld, type SimWorld } from "./world.js";
 
 /**
  * An EC2/on-premises scenario (events/server/*.json): SSM managed nodes, a revision bundle from events/server/bundles/
@@ -43,57 +43,83 @@ export const loadServerScenario = (name: string): ServerScenario => JSON.parse(r
 
 const BUCKET = "server-bundles";
 
-/** Runs every deployment of the scenario on the local engine against the simulated account; returns one report each and the instances' revisions. */
-export async function runServerScenario(scenario: ServerScenario): Promise<{ reports: ServerRunReport[]; revisions: Record<string, string | null> }> {
-  const world = await openSimWorld(scenario.account, { s3Buckets: [BUCKET] });
-  try {
-    return await world.within(async () => {
-      const reports: ServerRunReport[] = [];
-      for (const d of scenario.deployments) {
+/** A server world kept open: deploy the scenario's deployments one by one, follow executions the workflow starts (rollbacks). */
+export interface ServerWorld {
+  world: SimWorld;
+  /** Uploads the bundle, starts deploy-server and waits for the deployment and its batches. */
+  deploy(d: ServerScenario["deployments"][number]): Promise<ServerRunReport>;
+  /** Waits for a deployment the workflow started itself (a rollback), by its id. */
+  follow(deploymentId: string): Promise<ServerRunReport>;
+  /** Every instance's last successful revision (deployment id). */
+  revisions(): Record<string, string | null>;
+  close(): Promise<void>;
+}
+
+export async function openServerWorld(scenario: ServerScenario & { timeline?: unknown[] }): Promise<ServerWorld> {
+  const world = await openSimWorld(scenario.account, { s3Buckets: [BUCKET], ...(scenario.timeline ? { timeline: scenario.timeline } : {}) });
+  const ssm = ssmWorldOf(world.account);
+  const reportOf = async (deploymentId: string, finished: Promise<ExecutionReport>, calls: Record<string, number>): Promise<ServerRunReport> => {
+    const result = await finished;
+    const batches = await Promise.all(world.account.sfn.executions.filter((e) => e.name.startsWith(`${deploymentId}-batch-`)).map((e) => world.wired.finished(e.executionArn)));
+    const all = [result, ...batches];
+    const after = world.account.callCounts();
+    const ssmCalls = Object.entries(after).filter(([k]) => k.startsWith("SSM.")).reduce((sum, [k, v]) => sum + v - (calls[k] ?? 0), 0);
+    const sum = (k: "stateTransitions" | "historyEvents" | "lambdaInvocations" | "estimatedCostUsd") => Number(all.reduce((a, r) => a + r.stats[k], 0).toFixed(6));
+    const sent = [...ssm.commands.values()].filter((c) => c.comment === `stepdeploy ${deploymentId}`);
+    const ordered = batches.sort((a, b) => batchNumber(a.executionName) - batchNumber(b.executionName));
+    const events = instanceEvents(sent, ssm, ordered);
+    const elb = elbv2WorldOf(world.account);
+    const batchViews = ordered.map((b) => {
+      const endedAtSeconds = b.trace.at(-1)?.atSeconds ?? 0;
+      // Right after each traffic step of the batch (the same simulated second: a deregistration shows as draining).
+      const traffic = b.integrationCalls.filter((c) => TRAFFIC_STATES.has(c.state)).map((c) => ({ state: c.state, atSeconds: c.atSeconds, targets: targetsAt(elb, c.atSeconds) }));
+      return { instances: batchInstances(b), endedAtSeconds, targets: targetsAt(elb, endedAtSeconds), traffic };
+    });
+    return {
+      deploymentId,
+      events,
+      batches: batchViews,
+      status: result.status,
+      error: result.error,
+      cause: result.cause,
+      commands: sent.map((c) => c.instanceIds),
+      executions: all.length,
+      largestHistory: Math.max(...all.map((r) => r.stats.historyEvents)),
+      stats: { stateTransitions: sum("stateTransitions"), historyEvents: sum("historyEvents"), lambdaInvocations: sum("lambdaInvocations"), ssmCalls, estimatedCostUsd: sum("estimatedCostUsd"), simulatedSeconds: result.stats.simulatedSeconds },
+    };
+  };
+  return {
+    world,
+    deploy: (d) =>
+      world.within(async () => {
         const body = await buildBundle(join(PROJECT_ROOT, "events", "server", "bundles", d.bundle), "zip");
         const key = `${d.bundle}.zip`;
         const put = await world.s3!.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
         const input: Record<string, unknown> = { ...d.input, revision: { bucket: BUCKET, key, eTag: put.ETag ?? "", bundleType: "zip" } };
-        const ssm = ssmWorldOf(world.account);
-        const before = [...ssm.commands.keys()].length;
         const calls = world.account.callCounts();
         const run = await world.startDeployment(input, "deploy-server");
-        const result = await run.finished;
-        const deploymentId = String(input.deploymentId);
-        const batches = await Promise.all(world.account.sfn.executions.filter((e) => e.name.startsWith(`${deploymentId}-batch-`)).map((e) => world.wired.finished(e.executionArn)));
-        const all = [result, ...batches];
-        const after = world.account.callCounts();
-        const ssmCalls = Object.entries(after).filter(([k]) => k.startsWith("SSM.")).reduce((sum, [k, v]) => sum + v - (calls[k] ?? 0), 0);
-        const sum = (k: "stateTransitions" | "historyEvents" | "lambdaInvocations" | "estimatedCostUsd") => Number(all.reduce((a, r) => a + r.stats[k], 0).toFixed(6));
-        const sent = [...ssm.commands.values()].slice(before);
-        const ordered = batches.sort((a, b) => batchNumber(a.executionName) - batchNumber(b.executionName));
-        const events = instanceEvents(sent, ssm, ordered);
-        const elb = elbv2WorldOf(world.account);
-        const batchViews = ordered.map((b) => {
-          const endedAtSeconds = b.trace.at(-1)?.atSeconds ?? 0;
-          // Right after each traffic step of the batch (the same simulated second: a deregistration shows as draining).
-          const traffic = b.integrationCalls.filter((c) => TRAFFIC_STATES.has(c.state)).map((c) => ({ state: c.state, atSeconds: c.atSeconds, targets: targetsAt(elb, c.atSeconds) }));
-          return { instances: batchInstances(b), endedAtSeconds, targets: targetsAt(elb, endedAtSeconds), traffic };
-        });
-        reports.push({
-          deploymentId,
-          events,
-          batches: batchViews,
-          status: result.status,
-          error: result.error,
-          cause: result.cause,
-          commands: sent.map((c) => c.instanceIds),
-          executions: all.length,
-          largestHistory: Math.max(...all.map((r) => r.stats.historyEvents)),
-          stats: { stateTransitions: sum("stateTransitions"), historyEvents: sum("historyEvents"), lambdaInvocations: sum("lambdaInvocations"), ssmCalls, estimatedCostUsd: sum("estimatedCostUsd"), simulatedSeconds: result.stats.simulatedSeconds },
-        });
-      }
-      const ssm = ssmWorldOf(world.account);
-      const revisions = Object.fromEntries([...ssm.instances.keys()].map((id) => [id, ssm.revisionOf(id) ?? null]));
-      return { reports, revisions };
-    });
+        return reportOf(String(input.deploymentId), run.finished, calls);
+      }),
+    follow: (deploymentId) =>
+      world.within(async () => {
+        const execution = world.account.sfn.executions.find((e) => e.name === deploymentId);
+        if (!execution) throw new Error(`no execution named ${deploymentId}`);
+        return reportOf(deploymentId, world.wired.finished(execution.executionArn), {});
+      }),
+    revisions: () => Object.fromEntries([...ssm.instances.keys()].map((id) => [id, ssm.revisionOf(id) ?? null])),
+    close: () => world.close(),
+  };
+}
+
+/** Runs every deployment of the scenario on the local engine against the simulated account; returns one report each and the instances' revisions. */
+export async function runServerScenario(scenario: ServerScenario): Promise<{ reports: ServerRunReport[]; revisions: Record<string, string | null> }> {
+  const w = await openServerWorld(scenario);
+  try {
+    const reports: ServerRunReport[] = [];
+    for (const d of scenario.deployments) reports.push(await w.deploy(d));
+    return { reports, revisions: w.revisions() };
   } finally {
-    await world.close();
+    await w.close();
   }
 }
 

@@ -1,9 +1,9 @@
 import * as z from "zod";
-import { CODEDEPLOY_NAME } from "../deployment/input.js";
+import { AlarmsSchema, AutoRollbackSchema, autoRollbackOf, CODEDEPLOY_NAME, type RollbackEvent } from "../deployment/input.js";
 import { isTargetGroupRef } from "../ecs/arns.js";
 import { ErrorNames, ValidationError, ValidationErrors } from "../errors.js";
 import { TagFilterSchema, type TagFilter } from "../groups/schema.js";
-import { type Problem, parseOrThrow, record, text } from "../schema/fields.js";
+import { flag, type Problem, parseOrThrow, record, text } from "../schema/fields.js";
 import { resolveServerConfig, type ServerConfig } from "./minimum-healthy.js";
 
 /**
@@ -71,6 +71,10 @@ export const ServerInputSchema = record(
     pollSeconds: z.int({ error: "must be an integer 1-300" }).min(1, { error: "must be an integer 1-300" }).max(300, { error: "must be an integer 1-300" }).default(15),
     deploymentRoot: z.string().regex(/^(\/|[A-Za-z]:\\)/, { error: "must be an absolute path" }).optional(),
     description: z.string().max(256, { error: "at most 256 characters" }).optional(),
+    alarms: AlarmsSchema.nullish().meta({ description: "CloudWatch alarms checked before each batch: one in ALARM stops the deployment (STOP)." }),
+    ignorePollAlarmFailure: flag(),
+    autoRollback: AutoRollbackSchema.nullish().meta({ description: "CodeDeploy's autoRollbackConfiguration: a new deployment of the group's last successful revision (docs/ec2.md)." }),
+    rollbackOf: text({ pattern: /^d-[A-Z0-9]{9}$/, means: "must be a deployment id" }).optional().meta({ description: "Set by stepdeploy on a rollback deployment: the deployment it rolls back." }),
   },
   "with the deployment's fields",
 ).meta({ title: "stepdeploy deploy-server input", description: "The deploy-server state machine's input (docs/ec2.md)." });
@@ -95,6 +99,14 @@ export interface ServerDeploymentInput {
   /** Seconds between reads of a batch's command results (default 15). */
   pollSeconds: number;
   deploymentRoot?: string;
+  description?: string;
+  /** CloudWatch alarms checked before each batch; `ignorePollAlarmFailure` as CodeDeploy's. */
+  alarms: string[];
+  ignorePollAlarmFailure: boolean;
+  autoRollback: { enabled: boolean; events: RollbackEvent[] };
+  /** The config as given (a rollback deployment reuses it). */
+  deploymentConfig: unknown;
+  rollbackOf?: string;
 }
 
 /** Checks the input; every bad field is named. */
@@ -118,5 +130,11 @@ export function parseServerInput(raw: unknown): ServerDeploymentInput {
     config,
     pollSeconds: o.pollSeconds,
     ...(o.deploymentRoot ? { deploymentRoot: o.deploymentRoot } : {}),
+    ...(o.description ? { description: o.description } : {}),
+    alarms: o.alarms ?? [],
+    ignorePollAlarmFailure: o.ignorePollAlarmFailure === true,
+    autoRollback: autoRollbackOf(o.autoRollback),
+    deploymentConfig: o.deploymentConfig,
+    ...(o.rollbackOf ? { rollbackOf: o.rollbackOf } : {}),
   };
 }

@@ -40,8 +40,8 @@ export function revisionProblems(group: DeploymentGroup, request: GroupDeploymen
     if (r.targetVersion !== undefined) out.push({ field: "revision.targetVersion", reason: "is for Lambda groups; a Server revision is an archive in S3 (zip, tar, tgz)" });
     if (r.appSpecContent !== undefined) out.push({ field: "revision.appSpecContent", reason: "is for Lambda and ECS groups; a Server revision is an archive in S3 holding appspec.yml and the files it installs" });
     if (r.s3 && !["zip", "tar", "tgz"].includes(r.s3.bundleType)) out.push({ field: "revision.s3.bundleType", reason: `is ${r.s3.bundleType}; a Server revision is an archive (zip, tar or tgz)` });
-    for (const k of ["overrideAlarmConfiguration", "autoRollbackConfiguration", "ignoreAlarmsFiringAtStart", "queue"] as const) {
-      if (request[k] !== undefined && request[k] !== null) out.push({ field: k, reason: "is not taken by Server deployments yet: deploy-server watches no alarms, rolls nothing back and has no queue (docs/ec2.md)" });
+    for (const k of ["ignoreAlarmsFiringAtStart", "queue"] as const) {
+      if (request[k] !== undefined && request[k] !== null) out.push({ field: k, reason: "is not taken by Server deployments: alarms are read before each batch, and a second deployment of the group is refused, as CodeDeploy's (docs/ec2.md)" });
     }
   }
   return out;
@@ -104,6 +104,12 @@ export function serverDeployInputOf(groups: Groups, group: ServerDeploymentGroup
     revision: { bucket: s3.bucket, key: s3.key, bundleType: s3.bundleType, ...(s3.version ? { version: s3.version } : {}), ...(s3.eTag ? { eTag: s3.eTag } : {}) },
     ...(group.targetGroups.length ? { targetGroups: group.targetGroups } : {}),
     deploymentConfig: configOf(groups, group, request),
-    ...(request.description ? { description: request.description } : {}),
+    ...serverWatchFields(group, request),
   };
+}
+
+/** The group's alarms and rollback, with CreateDeployment's overrides (the watch fields deploy-server takes). */
+function serverWatchFields(group: ServerDeploymentGroup, request: GroupDeployment) {
+  const { alarms, ignorePollAlarmFailure, autoRollback, description } = watchFieldsOf(group, { ...request, queue: undefined });
+  return { alarms, ignorePollAlarmFailure, autoRollback, ...(description ? { description } : {}) };
 }

@@ -263,6 +263,9 @@ const ServerLoadBalancerInfoSchema = record(
 export const ServerDeploymentGroupSchema = record(
   {
     description: SHARED_GROUP_FIELDS.description,
+    // Alarms read before each batch; rollback as a new deployment of the last successful revision (docs/ec2.md).
+    alarmConfiguration: SHARED_GROUP_FIELDS.alarmConfiguration,
+    autoRollbackConfiguration: SHARED_GROUP_FIELDS.autoRollbackConfiguration,
     ec2TagFilters: tagFilters("EC2 instances with any of these tags (SSM managed nodes)."),
     onPremisesInstanceTagFilters: tagFilters("On-premises servers (SSM managed nodes mi-...) with any of these tags."),
     autoScalingGroups: z

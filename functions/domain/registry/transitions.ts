@@ -156,7 +156,7 @@ export function decideProgress(current: DeploymentRecord, report: ProgressReport
   }
   if (current.status !== "InProgress") return { kind: "noop", record: current };
   const p = current.progress;
-  if (p && p.weight === report.weight && p.step === report.step && p.totalSteps === report.totalSteps && p.note === report.note) {
+  if (p && p.weight === report.weight && p.step === report.step && p.totalSteps === report.totalSteps && p.note === report.note && JSON.stringify(p.instances) === JSON.stringify(report.instances)) {
     return { kind: "noop", record: current };
   }
   const progress: Progress = {
@@ -164,6 +164,7 @@ export function decideProgress(current: DeploymentRecord, report: ProgressReport
     step: report.step,
     ...(report.totalSteps !== undefined ? { totalSteps: report.totalSteps } : {}),
     ...(report.note !== undefined ? { note: report.note } : {}),
+    ...(report.instances !== undefined ? { instances: { ...report.instances } } : {}),
     updatedAt: now,
   };
   return { kind: "apply", record: bump(current, now, { progress }) };

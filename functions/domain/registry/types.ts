@@ -67,6 +67,8 @@ export interface Progress {
   totalSteps?: number;
   updatedAt: string;
   note?: string;
+  /** Server deployments: CodeDeploy's deploymentOverview, instances per status. */
+  instances?: { total: number; succeeded: number; failed: number; pending: number; skipped: number };
 }
 
 export interface DeploymentRecord {

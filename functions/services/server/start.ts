@@ -3,12 +3,19 @@ import { type ServerDeploymentInput, parseServerInput } from "../../domain/fleet
 import { planFleet } from "../../domain/fleet/index.js";
 import { DEFAULT_DEPLOYMENT_ROOT, DEFAULT_KEEP_REVISIONS, serverRevision } from "../../domain/server-install/index.js";
 import { ErrorNames, StepDeployError, ValidationError } from "../../domain/errors.js";
+import { instanceCounts, type RecordedServerRevision, type ServerRun, serverEventDetail, serverLockKey } from "../../domain/fleet/run.js";
 import type { DeploymentTargetGroup } from "../../domain/fleet/traffic.js";
 import type { Deps } from "../../wiring.js";
 import { expandServerGroupDeployment } from "../group-deployment.js";
+import { recordCreated } from "../start.js";
 import type { DeploymentContext, FleetState } from "./state.js";
 
-export type StartServerDeps = Pick<Deps, "bundles" | "runCommand" | "loadBalancer" | "log"> & Partial<Pick<Deps, "config">>;
+export type StartServerDeps = Pick<Deps, "bundles" | "runCommand" | "loadBalancer" | "registry" | "log"> & Partial<Pick<Deps, "config">>;
+
+export interface ServerStartEvent {
+  input: unknown;
+  executionArn: string;
+}
 
 /**
  * Checks a server deployment before anything runs: the input, the revision (fetched pinned and inspected by
@@ -16,10 +23,12 @@ export type StartServerDeps = Pick<Deps, "bundles" | "runCommand" | "loadBalance
  * config against it (planFleet: NO_INSTANCES, OVER_MAX_INSTANCES, HEALTH_CONSTRAINTS_INVALID). Targeted instances
  * SSM cannot reach count as failed from the start, as CodeDeploy counts an instance whose agent does not answer.
  */
-export async function startServerDeployment(deps: StartServerDeps, raw: unknown): Promise<{ deployment: DeploymentContext; fleet: FleetState }> {
+export async function startServerDeployment(deps: StartServerDeps, event: ServerStartEvent): Promise<{ deployment: DeploymentContext; fleet: FleetState; run: ServerRun }> {
   // A Server group plus an S3 archive (docs/groups.md) becomes the full input first; the full input passes as it is.
+  const raw = event.input;
   const input = parseServerInput(deps.config ? expandServerGroupDeployment({ config: deps.config }, raw) : raw);
   const log = deps.log(input.deploymentId);
+  const lockKey = await takeGroupLock(deps, input, event.executionArn);
   const inspection: { appSpec: { text: string }; eTag?: string } = await deps.bundles.inspect({ ...input.revision });
   // Pinned to what was read: every instance downloads exactly this object (If-Match on the ETag).
   const eTag = input.revision.eTag ?? inspection.eTag;
@@ -42,7 +51,44 @@ export async function startServerDeployment(deps: StartServerDeps, raw: unknown)
     targetGroups,
   };
   const fleet: FleetState = { config: plan.config, total: plan.instances, minHealthy: plan.minHealthy, instances: reachable, cursor: 0, succeeded: 0, failed: unreachable.length, batches: 0, unreachable };
-  return { deployment, fleet };
+  const recorded: RecordedServerRevision = { bucket: input.revision.bucket, key: input.revision.key, bundleType: input.revision.bundleType, eTag, ...(input.revision.version ? { version: input.revision.version } : {}) };
+  const instances = instanceCounts(fleet);
+  await deps.registry.markInProgress(input.deploymentId, event.executionArn, { deploymentConfigName: plan.config, target: { deploymentGroupId: input.deploymentGroupId, revision: { ...recorded }, instances: instances.total } });
+  await deps.registry.recordProgress(input.deploymentId, { weight: 0, step: 0, instances });
+  const run: ServerRun = {
+    deploymentId: input.deploymentId,
+    application: input.application,
+    deploymentGroup: input.deploymentGroup,
+    deploymentGroupId: input.deploymentGroupId,
+    lockKey,
+    alarms: input.alarms,
+    ignorePollAlarmFailure: input.ignorePollAlarmFailure,
+    autoRollback: input.autoRollback,
+    deploymentConfig: input.deploymentConfig ?? plan.config,
+    pollSeconds: input.pollSeconds,
+    ...(input.deploymentRoot ? { deploymentRoot: input.deploymentRoot } : {}),
+    ...(input.targetGroups.length ? { targetGroups: input.targetGroups } : {}),
+    ...(input.rollbackOf ? { rollbackOf: input.rollbackOf } : {}),
+    ...serverEventDetail(input, { executionArn: event.executionArn, config: plan.config, revision: recorded, instances }),
+  };
+  return { deployment, fleet, run };
+}
+
+/**
+ * Records the deployment (Created) and takes its group's lock: one deployment per group at a time, a second one
+ * fails fast with Deploy.ConflictingDeployment naming the holder (CodeDeploy refuses it too). A rollback deployment
+ * finds the lock already its own: the failed deployment handed it over when it finished. A retried Start finds
+ * its own record and lock.
+ */
+async function takeGroupLock(deps: StartServerDeps, input: ServerDeploymentInput, executionArn: string): Promise<string> {
+  const lockKey = serverLockKey(input.application, input.deploymentGroup);
+  const config = typeof input.deploymentConfig === "string" ? input.deploymentConfig : input.config.config;
+  const target = { deploymentGroupId: input.deploymentGroupId, revision: { bucket: input.revision.bucket, key: input.revision.key } };
+  const created = { deploymentId: input.deploymentId, lockKey, config, platform: "Server" as const, target, input: { application: input.application, deploymentGroup: input.deploymentGroup, queue: false, ...(input.description ? { description: input.description } : {}) } };
+  await recordCreated(deps, created, executionArn);
+  const request = { lockKey, application: input.application, deploymentGroup: input.deploymentGroup, deploymentId: input.deploymentId, executionArn };
+  if ((await deps.registry.getLock({ lockKey }))?.holderDeploymentId !== input.deploymentId) await deps.registry.acquireLock(request);
+  return lockKey;
 }
 
 /** Tagged nodes plus listed ids; a listed id SSM does not know, or a node whose agent is offline, is unreachable. */

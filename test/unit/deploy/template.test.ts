@@ -32,6 +32,7 @@ const FUNCTIONS = {
   prepareEcsRelease: "PrepareEcsReleaseLambdaFunction",
   startServer: "StartServerLambdaFunction",
   nextServerBatch: "NextServerBatchLambdaFunction",
+  rollBackServer: "RollBackServerLambdaFunction",
   sendServerCommands: "SendServerCommandsLambdaFunction",
   pollServerCommands: "PollServerCommandsLambdaFunction",
   moveServerTraffic: "MoveServerTrafficLambdaFunction",
@@ -423,12 +424,12 @@ describe("packaged template: EventBridge rules", () => {
     expect((rule.Properties?.Targets as Json[] | undefined)?.[0]).toMatchObject({ Arn: { "Fn::GetAtt": ["AlarmListenerLambdaFunction", "Arn"] } });
   });
 
-  it("janitor: deploy-lambda and deploy-ecs executions that were aborted, timed out or failed (this stack's state machines only)", () => {
+  it("janitor: deploy-lambda, deploy-ecs and deploy-server executions that were aborted, timed out or failed (this stack's state machines only)", () => {
     const [, rule] = ruleFor(pkg.template, "janitor");
     expect(rule.Properties?.EventPattern).toEqual({
       source: ["aws.states"],
       "detail-type": ["Step Functions Execution Status Change"],
-      detail: { status: ["ABORTED", "TIMED_OUT", "FAILED"], stateMachineArn: [{ Ref: "DeployLambdaStateMachine" }, { Ref: "DeployEcsStateMachine" }] },
+      detail: { status: ["ABORTED", "TIMED_OUT", "FAILED"], stateMachineArn: [{ Ref: "DeployLambdaStateMachine" }, { Ref: "DeployEcsStateMachine" }, { Ref: "DeployServerStateMachine" }] },
     });
     expect((rule.Properties?.Targets as Json[] | undefined)?.[0]).toMatchObject({ Arn: { "Fn::GetAtt": ["JanitorLambdaFunction", "Arn"] } });
     // Ref of AWS::StepFunctions::StateMachine is its ARN.
@@ -471,6 +472,10 @@ describe("packaged template: IAM for deployment safety and control", () => {
     notifyTriggers: ["dynamodb:GetItem"],
     ecsStart: ALL,
     ecsWait: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+    // Server: the record, its lock and progress; the stop request and the progress; the rollback's record, links and queue place.
+    startServer: ["dynamodb:GetItem", "dynamodb:PutItem"],
+    nextServerBatch: ["dynamodb:GetItem", "dynamodb:PutItem"],
+    rollBackServer: ALL,
   };
 
   it.each(Object.entries(REGISTRY_ACTIONS))("%s: registry actions on the table only", (key, actions) => {

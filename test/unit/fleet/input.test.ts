@@ -20,7 +20,12 @@ describe("the deploy-server input", () => {
       revision: { bucket: "orders-revisions", key: "orders/server-v2.zip", version: "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY", eTag: "d41d8cd98f00b204e9800998ecf8427e", bundleType: "zip" },
       targetGroups: [],
       config: { config: "CodeDeployDefault.HalfAtATime", minimumHealthyHosts: { type: "FLEET_PERCENT", value: 50 } },
+      deploymentConfig: "CodeDeployDefault.HalfAtATime",
       pollSeconds: 15,
+      // No alarms; the rollback default of every platform (on failure and on alarm).
+      alarms: [],
+      ignorePollAlarmFailure: false,
+      autoRollback: { enabled: true, events: ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"] },
     });
   });
 

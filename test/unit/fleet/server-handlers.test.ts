@@ -3,8 +3,9 @@ import { describe, expect, it } from "vitest";
 import { createHandler as nextBatch } from "../../../functions/handlers/nextServerBatch.js";
 import { createHandler as poll } from "../../../functions/handlers/pollServerCommands.js";
 import { createHandler as send } from "../../../functions/handlers/sendServerCommands.js";
-import { createHandler as start } from "../../../functions/handlers/startServer.js";
+import { createHandler as startHandler } from "../../../functions/handlers/startServer.js";
 import { fakeWorld } from "../../support/fakes/index.js";
+import type { FakeCloudWatch } from "../../support/fakes/cloudwatch.js";
 import type { FakeBundleStore } from "../../support/fakes/bundle-store.js";
 import type { FakeLoadBalancer } from "../../support/fakes/load-balancer.js";
 import type { FakeRunCommand } from "../../support/fakes/run-command.js";
@@ -19,6 +20,10 @@ const input = (over: Record<string, unknown> = {}) => ({
   deploymentConfig: "CodeDeployDefault.HalfAtATime",
   ...over,
 });
+
+const EXECUTION = "arn:aws:states:us-east-1:123456789012:execution:stepdeploy-local-deploy-server:d-HANDLER01";
+/** Start as the workflow calls it: the raw input and the execution's ARN. */
+const start = (deps: Parameters<typeof startHandler>[0]) => (raw: unknown) => startHandler(deps)({ input: raw, executionArn: EXECUTION });
 
 function world(nodes: { id: string; online?: boolean; tags?: Record<string, string> }[]) {
   const w = fakeWorld();
@@ -77,7 +82,7 @@ describe("server deployment handlers over fake ports", () => {
     const ids = Array.from({ length: 120 }, (_, k) => `i-0${String(k).padStart(16, "0")}`);
     const { w, ssm } = world(ids.map((id) => ({ id })));
     const started = await start(w.deps)(input({ deploymentConfig: "CodeDeployDefault.AllAtOnce" }));
-    const first = await nextBatch()({ fleet: started.fleet });
+    const first = await nextBatch(w.deps)({ run: started.run, fleet: started.fleet });
     expect(first.next).toEqual({ action: "deploy", batch: ids, batchNumber: 1 });
     const { commands } = await send(w.deps)({ deployment: started.deployment, batch: ids });
     expect(commands.map((c) => c.instanceIds.length)).toEqual([50, 50, 20]);
@@ -93,9 +98,44 @@ describe("server deployment handlers over fake ports", () => {
       { instanceId: ids[1], status: "Failed", errorCode: "UnknownError", message: "SSM TimedOut (DeliveryTimedOut), exit code -1" },
       { instanceId: ids[2], status: "Succeeded" },
     ]);
-    const end = await nextBatch()({ fleet: first.fleet, lastBatch: results });
+    const end = await nextBatch(w.deps)({ run: started.run, fleet: first.fleet, lastBatch: results });
     expect(end.next).toEqual({ action: "succeed" });
     expect(end.fleet).toMatchObject({ succeeded: 118, failed: 2, cursor: 120, batches: 1 });
+  });
+});
+
+describe("Start and NextBatch in the registry", () => {
+  const ids = ["i-0000000000000000a", "i-0000000000000000b", "i-0000000000000000c", "i-0000000000000000d"];
+  const batch = (n: number) => ({ outcomes: [{ instanceId: ids[n]!, status: "Succeeded" as const }] });
+
+  it("Start records the deployment InProgress with its revision and takes the group's lock; a second one of the group is refused", async () => {
+    const { w } = world(ids.map((id) => ({ id })));
+    const started = await start(w.deps)(input({ deploymentConfig: "CodeDeployDefault.OneAtATime" }));
+    expect(started.run).toMatchObject({ lockKey: "codedeploy:deploymentgroup:orders/prod", eventDetail: { state: "START", revision: "s3://b/orders.zip", instances: { total: 4, pending: 4 } } });
+    expect(await w.deps.registry.getDeployment("d-HANDLER01")).toMatchObject({ status: "InProgress", platform: "Server", target: { revision: { eTag: "e1" }, instances: 4 } });
+    expect((await w.deps.registry.getLock({ lockKey: started.run.lockKey }))?.holderDeploymentId).toBe("d-HANDLER01");
+    // A retried Start finds its own record and lock.
+    await expect(start(w.deps)(input({ deploymentConfig: "CodeDeployDefault.OneAtATime" }))).resolves.toBeDefined();
+    const other = startHandler(w.deps)({ input: input({ deploymentId: "d-HANDLER02" }), executionArn: EXECUTION.replace("d-HANDLER01", "d-HANDLER02") });
+    await expect(other).rejects.toMatchObject({ name: "Deploy.ConflictingDeployment" });
+  });
+
+  it.each([
+    { label: "a stop request", act: (w: ReturnType<typeof fakeWorld>) => w.deps.registry.requestControl("d-HANDLER01", { intent: "stop", by: "ops", rollback: true }), error: "Deploy.Stopped" },
+    { label: "a stop without rollback", act: (w: ReturnType<typeof fakeWorld>) => w.deps.registry.requestControl("d-HANDLER01", { intent: "stop", by: "ops", rollback: false }), error: "Deploy.StoppedWithoutRollback" },
+    { label: "an alarm in ALARM", act: async (w: ReturnType<typeof fakeWorld>) => (w.deps.alarms as FakeCloudWatch).alarms.set("orders-5xx", "ALARM"), error: "Deploy.AlarmTriggered" },
+  ])("NextBatch after $label: the last batch is counted, no batch goes out, the cursor stays", async ({ act, error }) => {
+    const { w } = world(ids.map((id) => ({ id })));
+    (w.deps.alarms as FakeCloudWatch).alarms.set("orders-5xx", "OK");
+    const started = await start(w.deps)(input({ deploymentConfig: "CodeDeployDefault.OneAtATime", alarms: ["orders-5xx"] }));
+    const first = await nextBatch(w.deps)({ run: started.run, fleet: started.fleet });
+    expect(first.next).toMatchObject({ action: "deploy", batch: [ids[0]] });
+    await act(w);
+    const halted = await nextBatch(w.deps)({ run: started.run, fleet: first.fleet, lastBatch: batch(0) });
+    expect(halted.next).toMatchObject({ action: "fail", error });
+    expect(halted.fleet).toMatchObject({ cursor: 1, succeeded: 1, failed: 0, batches: 1 });
+    expect(halted.instances).toEqual({ total: 4, succeeded: 1, failed: 0, pending: 0, skipped: 3 });
+    expect((await w.deps.registry.getDeployment("d-HANDLER01"))?.progress).toMatchObject({ weight: 25, step: 1, instances: { succeeded: 1, skipped: 3 } });
   });
 });
 

@@ -167,7 +167,6 @@ describe("Server deployment groups", () => {
     [{ deploymentConfigName: "CodeDeployDefault.ECSAllAtOnce" }, ".deploymentConfigName", "unknown Server deployment config"],
     [{ deploymentConfigName: "Canary" }, ".deploymentConfigName", "traffic routing applies only to Lambda and ECS"],
     [{ deploymentStyle: { deploymentType: "BLUE_GREEN", deploymentOption: "WITHOUT_TRAFFIC_CONTROL" } }, ".deploymentStyle.deploymentType", "must be IN_PLACE"],
-    [{ alarmConfiguration: { alarms: ["x"] } }, ".alarmConfiguration", "is a field of Lambda and ECS deployment groups, not of Server ones"],
     [{ loadBalancerInfo: {} }, ".loadBalancerInfo.targetGroupInfoList", "must be a list of {name}"],
     [{ loadBalancerInfo: { targetGroupInfoList: [] } }, ".loadBalancerInfo.targetGroupInfoList", "1-10 target groups"],
     [{ loadBalancerInfo: { targetGroupInfoList: [{ name: "web" }, { name: "web" }] } }, ".loadBalancerInfo.targetGroupInfoList", "twice"],
@@ -175,6 +174,7 @@ describe("Server deployment groups", () => {
     [{ loadBalancerInfo: { targetGroupPairInfoList: [] } }, ".loadBalancerInfo.targetGroupPairInfoList", "is for ECS and EC2 blue/green groups"],
     [{ deploymentStyle: { deploymentType: "IN_PLACE", deploymentOption: "WITH_TRAFFIC_CONTROL" } }, ".loadBalancerInfo", "is required with WITH_TRAFFIC_CONTROL"],
     [{ deploymentStyle: { deploymentType: "IN_PLACE", deploymentOption: "WITHOUT_TRAFFIC_CONTROL" }, loadBalancerInfo: { targetGroupInfoList: [{ name: "web" }] } }, ".deploymentStyle.deploymentOption", "yet loadBalancerInfo names target groups"],
+    [{ triggerConfigurations: [] }, ".triggerConfigurations", "is a field of Lambda and ECS deployment groups, not of Server ones"],
   ])("refuses %j naming the field", (over, field, reason) => {
     const found = problems(doc("Server", { fleet: serverGroup(over) }, { deploymentConfigs: { Canary: { trafficRoutingConfig: { type: "AllAtOnce" } }, Most90: { minimumHealthyHosts: { type: "FLEET_PERCENT", value: 90 } } } }));
     expect(found).toContainEqual({ field: `applications.app.deploymentGroups.fleet${field}`, reason: expect.stringContaining(reason) });
@@ -207,13 +207,26 @@ describe("Server deployment groups", () => {
     [{ revision: { appSpecContent: "version: 0.0" } }, "revision.appSpecContent", "a Server revision is an archive in S3"],
     [{ revision: { targetVersion: "4" } }, "revision.targetVersion", "is for Lambda groups"],
     [{ revision: { s3: { bucket: "b", key: "a.yml", bundleType: "YAML" } } }, "revision.s3.bundleType", "an archive (zip, tar or tgz)"],
-    [{ revision: { s3: { bucket: "b", key: "a.zip", bundleType: "zip" } }, queue: true }, "queue", "not taken by Server deployments yet"],
+    [{ revision: { s3: { bucket: "b", key: "a.zip", bundleType: "zip" } }, queue: true }, "queue", "a second deployment of the group is refused"],
+    [{ revision: { s3: { bucket: "b", key: "a.zip", bundleType: "zip" } }, ignoreAlarmsFiringAtStart: true }, "ignoreAlarmsFiringAtStart", "alarms are read before each batch"],
   ])("refuses %j of a Server group naming %s", (over, field, reason) => {
     const groups = parseGroups(doc("Server", { fleet: serverGroup() }));
     const g = findGroup(groups, "app", "fleet");
     const request = parseGroupDeployment({ application: "app", deploymentGroup: "fleet", ...over });
     expect(revisionProblems(g, request)).toEqual([{ field, reason: expect.stringContaining(reason) }]);
     expect(refusal(() => serverDeployInputOf(groups, g as never, request, "d-ABCDEFGHI")).name).toBe("Deploy.InvalidRevision");
+  });
+
+  it("the group's alarms and rollback reach deploy-server, CreateDeployment's overrides replacing them", () => {
+    const groups = parseGroups(doc("Server", { fleet: serverGroup({ alarmConfiguration: { enabled: true, alarms: [{ name: "fleet-5xx" }] }, autoRollbackConfiguration: { enabled: true, events: ["DEPLOYMENT_FAILURE"] } }) }));
+    const g = findGroup(groups, "app", "fleet") as never;
+    const s3 = { bucket: "b", key: "a.zip", bundleType: "zip" };
+    expect(parseServerInput(serverDeployInputOf(groups, g, parseGroupDeployment({ application: "app", deploymentGroup: "fleet", revision: { s3 } }), "d-ABCDEFGHI"))).toMatchObject({
+      alarms: ["fleet-5xx"],
+      autoRollback: { enabled: true, events: ["DEPLOYMENT_FAILURE"] },
+    });
+    const request = parseGroupDeployment({ application: "app", deploymentGroup: "fleet", revision: { s3 }, overrideAlarmConfiguration: { enabled: false }, autoRollbackConfiguration: { enabled: false } });
+    expect(parseServerInput(serverDeployInputOf(groups, g, request, "d-ABCDEFGHI"))).toMatchObject({ alarms: [], autoRollback: { enabled: false, events: [] } });
   });
 
   it("property: the group's filters, in order, are the deploy-server input's, whatever mix of EC2, on-premises and Auto Scaling groups", () => {

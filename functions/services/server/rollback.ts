@@ -1,0 +1,68 @@
+import type { Outcome } from "../../domain/deployment/outcome.js";
+import { newDeploymentId } from "../../domain/deployment/ids.js";
+import { ErrorNames } from "../../domain/errors.js";
+import { executionArnOf, instanceCounts, lastServerRevision, rollbackInputOf, type ServerRun } from "../../domain/fleet/run.js";
+import type { Deps } from "../../wiring.js";
+import type { FleetState } from "./state.js";
+
+export interface ServerRollbackEvent {
+  run: ServerRun;
+  fleet: FleetState;
+  outcome: Outcome;
+  /** `$$.StateMachine.Id`: the rollback is a new execution of the same state machine. */
+  stateMachineArn: string;
+}
+
+export type ServerOutcome = Outcome & { rollbackMessage: string };
+
+/**
+ * CodeDeploy's rollback of an in-place deployment, decided after ConcludeFailure: when it asks for one, a NEW
+ * deployment (new id) of the group's last successful revision to the instances that got the new one. Its record is
+ * created here, linked both ways (rollbackInfo), and put first in the group's queue, so the failed deployment's
+ * Finalize hands the group's lock straight to it; the workflow then starts its execution. Nothing to roll back to
+ * (the group's first deployment) or nothing deployed yet: no rollback, and the message says why. A retried task
+ * finds the rollback it already created.
+ */
+export async function planServerRollback(deps: Pick<Deps, "registry" | "log">, event: ServerRollbackEvent): Promise<{ outcome: ServerOutcome; rollback: { deploymentId: string; input: Record<string, unknown> } | null }> {
+  const { run, fleet, outcome } = event;
+  const counts = instanceCounts(fleet, true);
+  const end = (rollback: boolean, rollbackMessage: string): ServerOutcome => ({ ...outcome, rollback, rollbackMessage, eventFields: { ...outcome.eventFields, rollback, instances: counts } as Outcome["eventFields"] });
+  const got = fleet.instances.slice(0, fleet.cursor);
+  const lastRecord = await deps.registry.getLastSuccessful(run);
+  const last = lastServerRevision(lastRecord);
+  const why = !outcome.rollback
+    ? outcome.error === ErrorNames.StoppedWithoutRollback
+      ? "not rolled back: stopped without rollback"
+      : "not rolled back: automatic rollback is not enabled for this event"
+    : run.rollbackOf
+      ? `not rolled back: this deployment is itself the rollback of ${run.rollbackOf}`
+      : got.length === 0
+        ? "not rolled back: no instance got the new revision"
+        : !last
+          ? "not rolled back: the group has no successful deployment to roll back to (its first deployment); the instances keep what they got"
+          : undefined;
+  if (why || !last) return { outcome: end(false, why ?? ""), rollback: null };
+  const lastId = lastRecord?.deploymentId ?? "";
+  const own = await deps.registry.requireDeployment(run.deploymentId);
+  const rollbackId = own.rollbackInfo?.rollbackDeploymentId ?? newDeploymentId();
+  const input = rollbackInputOf(run, rollbackId, { deploymentId: lastId, revision: last }, got);
+  const executionArn = executionArnOf(event.stateMachineArn, rollbackId);
+  await deps.registry.createDeployment({
+    deploymentId: rollbackId,
+    application: run.application,
+    deploymentGroup: run.deploymentGroup,
+    deploymentConfigName: typeof input.deploymentConfig === "string" ? input.deploymentConfig : "custom",
+    platform: "Server",
+    target: { deploymentGroupId: run.deploymentGroupId, revision: { bucket: last.bucket, key: last.key } },
+    creator: "codeDeployRollback",
+    description: String(input.description),
+    executionArn,
+    lockKey: run.lockKey,
+    rollbackInfo: { rollbackTriggeringDeploymentId: run.deploymentId },
+  });
+  const message = `rolling back: ${rollbackId} redeploys the revision of ${lastId} to ${got.length} instance${got.length === 1 ? "" : "s"}`;
+  await deps.registry.recordRollbackInfo(run.deploymentId, { rollbackDeploymentId: rollbackId, rollbackMessage: message });
+  await deps.registry.acquireOrEnqueue({ lockKey: run.lockKey, application: run.application, deploymentGroup: run.deploymentGroup, deploymentId: rollbackId, executionArn });
+  deps.log(run.deploymentId).warn("rolling back", { rollbackId, instances: got.length, to: lastId });
+  return { outcome: end(true, message), rollback: { deploymentId: rollbackId, input } };
+}
