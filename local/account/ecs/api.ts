@@ -83,7 +83,8 @@ export class EcsApi extends JsonRpcApi {
       if (s) services.push(this.serviceBody(s));
       else failures.push({ arn: ref.startsWith("arn:") ? ref : `${cluster.arn.replace(":cluster/", ":service/")}/${ref}`, reason: "MISSING" });
     }
-    return this.ok({ services, failures }, services.map((s) => `${s.serviceName} (${(s.taskSets as Body[]).map((t) => `${t.status} ${String(t.taskDefinition).split("/").at(-1)}`).join(", ")})`).join("; "));
+    const parts = (s: Body) => ((s.taskSets ?? s.deployments) as Body[]).map((t) => `${t.status} ${String(t.taskDefinition).split("/").at(-1)}${t.rolloutState ? ` ${t.rolloutState}` : ""}`);
+    return this.ok({ services, failures }, services.map((s) => `${s.serviceName} (${parts(s).join(", ")})`).join("; "));
   }
 
   /** UpdateService: `cluster` defaults to `default`; a task definition only for the ECS controller (world.updateService). */
