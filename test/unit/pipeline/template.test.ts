@@ -115,12 +115,14 @@ describe("packaged template: pipeline functions", () => {
     expect(statement("PipelineRunActionRole", "RollEcsServices")).toMatchObject({ Action: ["ecs:DescribeServices", "ecs:UpdateService"], Resource: none });
     expect(statement("PipelinePollActionRole", "WatchEcsServices")).toMatchObject({ Action: ["ecs:DescribeServices"], Resource: none });
     expect((pkg.template as unknown as { Conditions?: Record<string, unknown> }).Conditions?.["PipelinesDeployToEcs"]).toEqual({ "Fn::Equals": ["false", "true"] });
-    const conditional = roleStatements(pkg.template, "PipelineRunActionRole").filter((s) => s.Sid === undefined) as unknown as { "Fn::If": [string, { Sid: string; Action: string[]; Condition?: unknown }, unknown] }[];
-    expect(conditional.map((s) => [s["Fn::If"][0], s["Fn::If"][1].Sid, s["Fn::If"][1].Action])).toEqual([
-      ["PipelinesDeployToEcs", "RegisterEcsRevisions", ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"]],
-      ["PipelinesDeployToEcs", "PassEcsTaskRoles", ["iam:PassRole"]],
+    const policy = pkg.template.Resources["PipelineEcsDeployPolicy"] as unknown as { Condition: string; Properties: { Roles: unknown[]; PolicyDocument: { Statement: { Sid: string; Action: string[]; Resource: string; Condition?: unknown }[] } } };
+    expect(policy.Condition).toBe("PipelinesDeployToEcs");
+    expect(policy.Properties.Roles).toEqual([{ Ref: "PipelineRunActionRole" }]);
+    expect(policy.Properties.PolicyDocument.Statement.map((s) => [s.Sid, s.Action, s.Resource])).toEqual([
+      ["RegisterEcsRevisions", ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"], "*"],
+      ["PassEcsTaskRoles", ["iam:PassRole"], "*"],
     ]);
-    expect(conditional[1]?.["Fn::If"][1].Condition).toEqual({ StringLike: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } });
+    expect(policy.Properties.PolicyDocument.Statement[1]?.Condition).toEqual({ StringLike: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } });
   });
 
   it("the trigger starts only this stack's pipeline machines, from S3, ECR and CodeCommit rules filtered by what pipelines/ watches", () => {
