@@ -41,6 +41,10 @@ function forStage(stage, service = "stepdeploy", compile = false) {
   const sourceObjects = unique(actions.filter(({ action: a }) => a.actionTypeId.category === "Source" && a.actionTypeId.provider === "S3" && literal(a.configuration.S3Bucket)).map(({ action: a }) => `arn:aws:s3:::${a.configuration.S3Bucket}/${a.configuration.AllowOverrideForS3ObjectKey === "true" ? "*" : a.configuration.S3ObjectKey}`));
   const deployObjects = unique(actions.filter(({ action: a }) => a.actionTypeId.category === "Deploy" && a.actionTypeId.provider === "S3" && literal(a.configuration.BucketName)).map(({ action: a }) => `arn:aws:s3:::${a.configuration.BucketName}/${a.configuration.ObjectKey ? `${a.configuration.ObjectKey.replace(/^\/+|\/+$/g, "")}${a.configuration.Extract === "true" ? "/*" : ""}` : "*"}`));
   const topics = unique(actions.map(({ action: a }) => a.configuration.NotificationArn).filter(literal));
+  // ECS deploy actions: their services (a name with a #{variable} or an intrinsic becomes "*" in the ARN).
+  const named = (v) => (literal(v) && !v.includes("#{") ? v : "*");
+  const ecsDeploys = actions.filter(({ action: a }) => a.actionTypeId.category === "Deploy" && a.actionTypeId.provider === "ECS");
+  const ecsServices = unique(ecsDeploys.map(({ action: a }) => `${a.region ?? `\${AWS::Region}`}:\${AWS::AccountId}:service/${named(a.configuration.ClusterName)}/${named(a.configuration.ServiceName)}`));
   const sub = (s) => ({ "Fn::Sub": s });
   return {
     // EventBridge filters (the trigger Lambda matches exact bucket/key, repository/tag, repository/branch pairs).
@@ -58,6 +62,9 @@ function forStage(stage, service = "stepdeploy", compile = false) {
     readObjectArns: unique([...sourceObjects, ...artifactObjects]).length ? unique([...sourceObjects, ...artifactObjects]) : [`arn:aws:s3:::${NONE}/*`],
     writeObjectArns: unique([...artifactObjects, ...deployObjects]).length ? unique([...artifactObjects, ...deployObjects]) : [`arn:aws:s3:::${NONE}/*`],
     artifactBuckets: stores,
+    // ECS deploy actions: the services they update; "true" turns on the task definition grants.
+    deploysToEcs: ecsDeploys.length ? "true" : "false",
+    ecsServiceArns: (ecsServices.length ? ecsServices : [`\${AWS::Region}:\${AWS::AccountId}:service/${NONE}/${NONE}`]).map((x) => sub(`arn:\${AWS::Partition}:ecs:${x}`)),
     approvalTopicArns: topics.length ? topics : [sub(`arn:\${AWS::Partition}:sns:\${AWS::Region}:\${AWS::AccountId}:${NONE}`)],
   };
 }

@@ -5,13 +5,16 @@ import {
   DescribeTaskDefinitionCommand,
   DescribeTaskSetsCommand,
   ECSClient,
+  type Deployment,
   RegisterTaskDefinitionCommand,
+  type Service,
   type RegisterTaskDefinitionCommandInput,
   type TaskSet,
+  UpdateServiceCommand,
   UpdateServicePrimaryTaskSetCommand,
 } from "@aws-sdk/client-ecs";
 import { ErrorNames, StepDeployError } from "../domain/errors.js";
-import type { EcsServicePort, TaskDefinitionState, TaskSetState } from "../ports/ecs-service.js";
+import type { EcsServicePort, RollingDeploymentState, ServiceState, TaskDefinitionState, TaskSetState } from "../ports/ecs-service.js";
 import { toStepDeployError } from "./aws-errors.js";
 import { cachedClient } from "./clients.js";
 
@@ -54,6 +57,28 @@ const taskSetState = (t: TaskSet): TaskSetState => ({
   ...(t.capacityProviderStrategy?.length ? { capacityProviderStrategy: t.capacityProviderStrategy as never } : {}),
 });
 
+const deploymentState = (d: Deployment): RollingDeploymentState => ({
+  id: d.id ?? "",
+  status: d.status ?? "",
+  taskDefinition: d.taskDefinition ?? "",
+  rolloutState: d.rolloutState ?? "",
+  rolloutStateReason: d.rolloutStateReason ?? "",
+  desiredCount: d.desiredCount ?? 0,
+  runningCount: d.runningCount ?? 0,
+  failedTasks: d.failedTasks ?? 0,
+});
+
+const serviceState = (s: Service, cluster: string, service: string): ServiceState => ({
+  arn: s.serviceArn ?? "",
+  name: s.serviceName ?? service,
+  cluster,
+  deploymentController: s.deploymentController?.type ?? "ECS",
+  desiredCount: s.desiredCount ?? 0,
+  taskSets: (s.taskSets ?? []).map(taskSetState),
+  ...(s.taskDefinition ? { taskDefinition: s.taskDefinition } : {}),
+  deployments: (s.deployments ?? []).map(deploymentState),
+});
+
 /** DescribeTaskDefinition's answer without what RegisterTaskDefinition does not take back. */
 const READ_ONLY = ["taskDefinitionArn", "revision", "status", "requiresAttributes", "compatibilities", "registeredAt", "registeredBy", "deregisteredAt", "deleteRequestedAt"];
 const taskDefinitionState = (td: Record<string, unknown> | undefined): TaskDefinitionState => ({
@@ -63,7 +88,7 @@ const taskDefinitionState = (td: Record<string, unknown> | undefined): TaskDefin
   body: Object.fromEntries(Object.entries(td ?? {}).filter(([k]) => !READ_ONLY.includes(k))),
 });
 
-/** ECS for blue/green deployments with the EXTERNAL deployment controller. */
+/** ECS for blue/green deployments with the EXTERNAL deployment controller, and rolling updates (UpdateService) for pipelines. */
 export function createEcsAdapter(client = ecsClient()): EcsServicePort {
   return {
     describeService: (cluster, service) =>
@@ -71,15 +96,10 @@ export function createEcsAdapter(client = ecsClient()): EcsServicePort {
         const out = await client.send(new DescribeServicesCommand({ cluster, services: [service] }));
         const s = out.services?.[0];
         if (!s) throw new StepDeployError(ErrorNames.ResourceNotFound, `DescribeServices: no service ${service} in cluster ${cluster} (${out.failures?.[0]?.reason ?? "MISSING"})`);
-        return {
-          arn: s.serviceArn ?? "",
-          name: s.serviceName ?? service,
-          cluster,
-          deploymentController: s.deploymentController?.type ?? "ECS",
-          desiredCount: s.desiredCount ?? 0,
-          taskSets: (s.taskSets ?? []).map(taskSetState),
-        };
+        return serviceState(s, cluster, service);
       }),
+    updateServiceTaskDefinition: (cluster, service, taskDefinition) =>
+      call(`UpdateService ${cluster}/${service}`, async () => serviceState((await client.send(new UpdateServiceCommand({ cluster, service, taskDefinition }))).service ?? {}, cluster, service)),
     describeTaskDefinition: (ref) => call(`DescribeTaskDefinition ${ref}`, async () => taskDefinitionState((await client.send(new DescribeTaskDefinitionCommand({ taskDefinition: ref }))).taskDefinition as never)),
     registerTaskDefinition: (body) =>
       call(`RegisterTaskDefinition ${String(body.family)}`, async () => taskDefinitionState((await client.send(new RegisterTaskDefinitionCommand(body as unknown as RegisterTaskDefinitionCommandInput))).taskDefinition as never)),

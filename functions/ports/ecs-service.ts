@@ -21,6 +21,22 @@ export interface ServiceState {
   deploymentController: string;
   desiredCount: number;
   taskSets: TaskSetState[];
+  /** The service's task definition (the PRIMARY deployment's). */
+  taskDefinition?: string;
+  /** ECS (rolling update) controller: its deployments, PRIMARY first. */
+  deployments?: RollingDeploymentState[];
+}
+
+/** A deployment of the ECS (rolling update) controller, as DescribeServices lists it. */
+export interface RollingDeploymentState {
+  id: string;
+  status: string;
+  taskDefinition: string;
+  rolloutState: string;
+  rolloutStateReason: string;
+  desiredCount: number;
+  runningCount: number;
+  failedTasks: number;
 }
 
 export interface TaskDefinitionState {
@@ -31,7 +47,7 @@ export interface TaskDefinitionState {
   body: Record<string, unknown>;
 }
 
-/** ECS as a blue/green deployment with the EXTERNAL controller uses it. Missing clusters, services and task definitions are `Deploy.ResourceNotFound`. */
+/** ECS as a blue/green deployment with the EXTERNAL controller and a pipeline's ECS (rolling) deploy action use it. Missing clusters, services and task definitions are `Deploy.ResourceNotFound`. */
 export interface EcsServicePort {
   describeService(cluster: string, service: string): Promise<ServiceState>;
   describeTaskDefinition(ref: string): Promise<TaskDefinitionState>;
@@ -43,4 +59,6 @@ export interface EcsServicePort {
   updateServicePrimaryTaskSet(cluster: string, service: string, taskSet: string): Promise<void>;
   /** DeleteTaskSet with force; a task set already gone is not an error. */
   deleteTaskSet(cluster: string, service: string, taskSet: string): Promise<void>;
+  /** UpdateService with a new task definition (ECS controller): a rolling deployment starts; the service as UpdateService returns it. */
+  updateServiceTaskDefinition(cluster: string, service: string, taskDefinition: string): Promise<ServiceState>;
 }

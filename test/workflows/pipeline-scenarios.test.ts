@@ -108,6 +108,32 @@ describe("events/pipelines scenarios on the local engine", () => {
   });
 });
 
+describe("the ECS deploy action on the simulated ECS (rolling update controller)", () => {
+  const run = async (file: string) => {
+    const read = readScenarioFile(`${DIR}${file}`, ROOT);
+    if (!read.ok) throw new Error("invalid scenario");
+    return simulatePipeline(read.scenario, { root: ROOT });
+  };
+  const V2 = "111122223333.dkr.ecr.us-east-1.amazonaws.com/web:v2";
+  const FLUENT = "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable";
+
+  it("rolls prod/web to web:2 with the new web image (log-router kept) and succeeds when the rollout COMPLETED", async () => {
+    const r = await run("ecs-rolling-deploy.json");
+    expect(r.ecsServices).toEqual([{ service: "prod/web", taskDefinition: "web:2", images: { web: V2, "log-router": FLUENT }, deployments: ["PRIMARY web:2 COMPLETED"] }]);
+    const action = r.executions[0]?.stages["Deploy"]?.actions["Web"];
+    expect(action).toMatchObject({ status: "Succeeded", summary: expect.stringContaining("prod/web to web:2") });
+    // the tasks start 40 s after UpdateService; the action looks every 15 s, so it ends at the first look after that
+    expect(r.stats.simulatedSeconds).toBeLessThan(120);
+  });
+
+  it("fails with the circuit breaker's reason; web:1 stays ACTIVE beside the FAILED web:2", async () => {
+    const r = await run("ecs-rolling-circuit-breaker.json");
+    expect(r.ecsServices).toEqual([{ service: "prod/web", taskDefinition: "web:2", images: { web: V2, "log-router": FLUENT }, deployments: ["PRIMARY web:2 FAILED", "ACTIVE web:1 COMPLETED"] }]);
+    const action = r.executions[0]?.stages["Deploy"]?.actions["Web"];
+    expect(action).toMatchObject({ status: "Failed", summary: expect.stringContaining("ECS deployment circuit breaker: tasks failed to start.") });
+  });
+});
+
 describe("a manual retry (RetryStageExecution, FAILED_ACTIONS)", () => {
   it("resumes the same execution at the failed stage and runs only the actions that failed, then the rest", async () => {
     const read = readScenarioFile(`${DIR}manual-retry.json`, ROOT);

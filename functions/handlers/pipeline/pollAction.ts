@@ -1,14 +1,11 @@
 import type { DeclaredAction } from "../../services/pipeline/actions.js";
-import { type RunRequest, runAction } from "../../services/pipeline/run-action.js";
+import { pollPolled } from "../../services/pipeline/run-action.js";
 import { type Deps, realDeps } from "../../wiring.js";
 
-/**
- * <Stage>.<Action>(poll) for providers that are started and then polled (ECS, CloudFormation, Elastic
- * Beanstalk). None is run yet, so the first call (runAction) already fails naming the provider; a poll
- * reaching here answers the same way.
- */
-export function createHandler(deps: Pick<Deps, "artifacts" | "config">) {
-  return (event: { action: DeclaredAction; request: RunRequest }) => runAction({ artifacts: deps.artifacts, config: deps.config.pipeline }, event.action, event.request);
+/** <Stage>.<Action>(poll): a later look at a provider that was started and is polled (ECS deploy), with the state the previous look returned. */
+export function createHandler(deps: Pick<Deps, "artifacts" | "config" | "ecs" | "clock">) {
+  const run = { artifacts: deps.artifacts, ecs: deps.ecs, clock: deps.clock, config: deps.config.pipeline };
+  return (event: { action: DeclaredAction; state: unknown }) => pollPolled(run, event.action, event.state);
 }
 
 export const handler = createHandler(realDeps());

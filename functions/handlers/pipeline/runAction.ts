@@ -1,10 +1,12 @@
+import { providerKind } from "../../domain/pipeline/synth/provider-tasks.js";
 import type { DeclaredAction } from "../../services/pipeline/actions.js";
-import { type RunRequest, runAction } from "../../services/pipeline/run-action.js";
+import { type RunRequest, runAction, startPolled } from "../../services/pipeline/run-action.js";
 import { type Deps, realDeps } from "../../wiring.js";
 
-/** <Stage>.<Action> for the providers a Lambda runs: S3 and ECR sources, S3 deploy. */
-export function createHandler(deps: Pick<Deps, "artifacts" | "config">) {
-  return (event: { action: DeclaredAction; request: RunRequest }) => runAction({ artifacts: deps.artifacts, config: deps.config.pipeline }, event.action, event.request);
+/** <Stage>.<Action> for the providers a Lambda runs (S3 and ECR sources, S3 deploy) or starts and then polls (ECS deploy). */
+export function createHandler(deps: Pick<Deps, "artifacts" | "config" | "ecs" | "clock">) {
+  const run = { artifacts: deps.artifacts, ecs: deps.ecs, clock: deps.clock, config: deps.config.pipeline };
+  return (event: { action: DeclaredAction; request: RunRequest }) => (providerKind({ ...event.action, path: "" }) === "poll" ? startPolled(run, event.action, event.request) : runAction(run, event.action, event.request));
 }
 
 export const handler = createHandler(realDeps());

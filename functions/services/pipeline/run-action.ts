@@ -3,13 +3,16 @@ import type { ArtifactRef } from "../../domain/pipeline/execution/artifacts.js";
 import { ecrSourceImage, ecrSourceVariables, imageDetail, s3DeployTargets, s3SourceObject, s3SourceVariables } from "../../domain/pipeline/execution/s3-ecr.js";
 import { unzipFiles, zipFiles } from "../../lib/zip-files.js";
 import type { ArtifactStorePort } from "../../ports/artifact-store.js";
+import type { EcsServicePort } from "../../ports/ecs-service.js";
 import type { DeclaredAction } from "./actions.js";
 import type { PipelineDeps } from "./context.js";
+import { type EcsDeployState, type PollAnswer, pollEcsDeploy, startEcsDeploy } from "./ecs-deploy.js";
 
 /**
  * The providers a pipeline Lambda runs itself (`pipelineRunAction`): S3 and ECR sources, S3 deploy.
  * The answer is the action's output (`{variables, summary}`), which `(ok)` records. Providers that are
- * started and then polled (ECS, CloudFormation, Elastic Beanstalk) are not run yet: they fail the
+ * started and then polled answer `{done, nextPollSeconds, state}` (startPolled, then pollPolled from
+ * `pipelinePollAction`): ECS runs; CloudFormation and Elastic Beanstalk are not run yet and fail the
  * action with a message that names the provider.
  */
 export interface RunRequest {
@@ -17,9 +20,30 @@ export interface RunRequest {
   inputs: ArtifactRef[];
   outputs: ArtifactRef[];
   revision?: Record<string, string>;
+  /** Polled providers: when the action times out (timeoutInMinutes or the provider's default). */
+  deadlineMs?: number;
 }
 
-export type RunDeps = Pick<PipelineDeps, "config"> & { artifacts: ArtifactStorePort };
+export type RunDeps = Pick<PipelineDeps, "config" | "clock"> & { artifacts: ArtifactStorePort; ecs: EcsServicePort };
+
+const isEcsDeploy = (action: DeclaredAction) => action.actionTypeId.category === "Deploy" && action.actionTypeId.provider === "ECS";
+
+function notRunYet(action: DeclaredAction): PipelineError {
+  const { category, provider } = action.actionTypeId;
+  return new PipelineError(PipelineErrorNames.ActionFailed, `${action.stage}.${action.name}: the ${category} provider ${provider} is not run by stepdeploy yet (its definition validates; docs/pipelines.md lists what runs)`);
+}
+
+/** A polled provider's first call: start the work, answer whether it is already done. */
+export async function startPolled(deps: RunDeps, action: DeclaredAction, request: RunRequest): Promise<PollAnswer> {
+  if (isEcsDeploy(action)) return startEcsDeploy(deps, action, request);
+  throw notRunYet(action);
+}
+
+/** A later look at a polled provider's work, with what the previous answer carried. */
+export async function pollPolled(deps: RunDeps, action: DeclaredAction, state: unknown): Promise<PollAnswer> {
+  if (isEcsDeploy(action)) return pollEcsDeploy(deps, action, state as EcsDeployState);
+  throw notRunYet(action);
+}
 
 export interface RunOutput {
   variables: Record<string, string>;
@@ -60,5 +84,5 @@ export async function runAction(deps: RunDeps, action: DeclaredAction, request: 
     for (const [i, t] of targets.entries()) await deps.artifacts.putObject(t.to, (files[i] as { content: Uint8Array }).content);
     return { variables: {}, summary: `extracted ${files.length} file(s) of ${input.name} to s3://${request.configuration["BucketName"]}/${request.configuration["ObjectKey"] ?? ""}` };
   }
-  throw new PipelineError(PipelineErrorNames.ActionFailed, `${label}: the ${category} provider ${provider} is not run by stepdeploy yet (its definition validates; docs/pipelines.md lists what runs)`);
+  throw notRunYet(action);
 }

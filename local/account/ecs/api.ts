@@ -5,7 +5,7 @@ import type { Handled } from "../shared/protocol/wire.js";
 import type { FaultSpec } from "../shared/transport/faults.js";
 import type { LoadBalancerRef, Service, TaskDefinition, TaskSet } from "./model.js";
 import { clientError, invalidParameter } from "./task-definitions.js";
-import { liveTaskSets, taskSetView } from "./views.js";
+import { liveDeployments, liveTaskSets, taskSetView } from "./views.js";
 import type { EcsWorld } from "./world.js";
 import type { Elbv2World } from "../elbv2/world.js";
 
@@ -32,6 +32,7 @@ export class EcsApi extends JsonRpcApi {
   protected readonly ops: Record<string, (b: Body) => Handled> = {
     DescribeClusters: (b) => this.describeClusters(b),
     DescribeServices: (b) => this.describeServices(b),
+    UpdateService: (b) => this.updateService(b),
     DescribeTaskSets: (b) => this.describeTaskSets(b),
     CreateTaskSet: (b) => this.createTaskSet(b),
     UpdateTaskSet: (b) => this.updateTaskSet(b),
@@ -82,7 +83,17 @@ export class EcsApi extends JsonRpcApi {
       if (s) services.push(this.serviceBody(s));
       else failures.push({ arn: ref.startsWith("arn:") ? ref : `${cluster.arn.replace(":cluster/", ":service/")}/${ref}`, reason: "MISSING" });
     }
-    return this.ok({ services, failures }, services.map((s) => `${s.serviceName} (${(s.taskSets as Body[]).map((t) => `${t.status} ${String(t.taskDefinition).split("/").at(-1)}`).join(", ")})`).join("; "));
+    const parts = (s: Body) => ((s.taskSets ?? s.deployments) as Body[]).map((t) => `${t.status} ${String(t.taskDefinition).split("/").at(-1)}${t.rolloutState ? ` ${t.rolloutState}` : ""}`);
+    return this.ok({ services, failures }, services.map((s) => `${s.serviceName} (${parts(s).join(", ")})`).join("; "));
+  }
+
+  /** UpdateService: `cluster` defaults to `default`; a task definition only for the ECS controller (world.updateService). */
+  private updateService(b: Body): Handled {
+    const service = this.world.service(this.world.cluster(str(b.cluster)), need(b, "service"));
+    if (b.desiredCount !== undefined && typeof b.desiredCount !== "number") throw invalidParameter("desiredCount must be a number.");
+    this.world.updateService(service, { ...(str(b.taskDefinition) ? { taskDefinition: str(b.taskDefinition) } : {}), ...(typeof b.desiredCount === "number" ? { desiredCount: b.desiredCount } : {}), forceNewDeployment: b.forceNewDeployment === true });
+    const body = this.serviceBody(service);
+    return this.ok({ service: body }, `${service.name}: ${String(body.taskDefinition ?? "").split("/").at(-1)}`);
   }
 
   // ---- task sets ---------------------------------------------------------------------------
@@ -197,6 +208,7 @@ export class EcsApi extends JsonRpcApi {
   }
 
   private serviceBody(s: Service): Body {
+    if (s.deploymentController === "ECS") return this.rollingServiceBody(s);
     const taskSets = liveTaskSets(s, this.world.now()).map((ts) => this.taskSetBody(s, ts));
     const primary = taskSets.find((t) => t.status === "PRIMARY");
     return {
@@ -213,6 +225,44 @@ export class EcsApi extends JsonRpcApi {
       ...(s.networkConfiguration ? { networkConfiguration: s.networkConfiguration } : {}),
       deploymentController: { type: s.deploymentController },
       taskSets,
+      createdAt: this.epoch(Math.max(s.createdAt, 0)),
+    };
+  }
+
+  /** A service with the ECS controller: its deployments (PRIMARY first) instead of task sets. */
+  private rollingServiceBody(s: Service): Body {
+    const live = liveDeployments(s, this.world.taskDefinitions, this.world.now());
+    const deployments = live.map(({ deployment: d, view: v }) => ({
+      id: d.id,
+      status: v.status,
+      taskDefinition: d.taskDefinition.arn,
+      desiredCount: d.desiredCount,
+      pendingCount: v.pendingCount,
+      runningCount: v.runningCount,
+      failedTasks: v.failedTasks,
+      createdAt: this.epoch(Math.max(d.createdAt, 0)),
+      updatedAt: this.epoch(Math.max(d.updatedAt, 0)),
+      ...(s.launchType ? { launchType: s.launchType } : {}),
+      ...(s.networkConfiguration ? { networkConfiguration: s.networkConfiguration } : {}),
+      rolloutState: v.rolloutState,
+      rolloutStateReason: v.rolloutStateReason,
+    }));
+    const primary = s.deployments.at(-1);
+    return {
+      serviceArn: s.arn,
+      serviceName: s.name,
+      clusterArn: s.cluster.arn,
+      loadBalancers: s.loadBalancers,
+      status: s.status,
+      desiredCount: s.desiredCount,
+      runningCount: live.reduce((n, x) => n + x.view.runningCount, 0),
+      pendingCount: live.reduce((n, x) => n + x.view.pendingCount, 0),
+      ...(s.launchType ? { launchType: s.launchType } : {}),
+      ...(primary ? { taskDefinition: primary.taskDefinition.arn } : {}),
+      ...(s.networkConfiguration ? { networkConfiguration: s.networkConfiguration } : {}),
+      deploymentController: { type: "ECS" },
+      deploymentConfiguration: { deploymentCircuitBreaker: { enable: s.circuitBreaker, rollback: false }, maximumPercent: 200, minimumHealthyPercent: 100 },
+      deployments,
       createdAt: this.epoch(Math.max(s.createdAt, 0)),
     };
   }

@@ -6,7 +6,7 @@ import { ecsTimeline } from "./timeline.js";
 import { EcsWorld } from "./world.js";
 
 /**
- * ECS: clusters, services with the EXTERNAL deployment controller, task definitions, task sets with
+ * ECS: clusters, services (EXTERNAL task sets; the ECS controller's rolling UpdateService), task definitions, task sets with
  * scale and stability, their tasks registered in the load balancer's target groups (awsJson1_1).
  */
 export const ecs: ServiceDefinition<"ecs", EcsWorld> = {

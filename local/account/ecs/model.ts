@@ -90,6 +90,26 @@ export interface Service {
   status: "ACTIVE";
   createdAt: number;
   taskSets: TaskSet[];
+  /** The ECS (rolling update) controller's deployments, newest last: the last one is PRIMARY. */
+  deployments: Deployment[];
+  /** deploymentConfiguration.deploymentCircuitBreaker.enable (rollback is not modelled). */
+  circuitBreaker: boolean;
+}
+
+/**
+ * A rolling deployment of a service with the ECS deployment controller (ECS API reference,
+ * Deployment). Its rolloutState is derived at the moment it is asked for (views.ts): COMPLETED once
+ * its tasks run (the task definition's start behaviour plus the service's taskStartSeconds),
+ * FAILED when the circuit breaker counted enough tasks that failed to start, IN_PROGRESS otherwise.
+ */
+export interface Deployment {
+  id: string;
+  taskDefinition: TaskDefinition;
+  desiredCount: number;
+  createdAt: number;
+  updatedAt: number;
+  /** The deployment the service had at setup: completed long ago. */
+  settled?: boolean;
 }
 
 /** A change of a service's task sets, for observations (`taskSetHistory`). */
@@ -97,6 +117,6 @@ export interface TaskSetChange {
   atSeconds: number;
   service: string;
   taskSet: string;
-  operation: "CreateTaskSet" | "UpdateTaskSet" | "UpdateServicePrimaryTaskSet" | "DeleteTaskSet";
+  operation: "CreateTaskSet" | "UpdateTaskSet" | "UpdateServicePrimaryTaskSet" | "DeleteTaskSet" | "UpdateService";
   detail: string;
 }

@@ -20,9 +20,11 @@ import type { EcsWorld } from "./world.js";
  * Task definitions are registered in order (revisions count up per family); everything but `tasks`
  * is the RegisterTaskDefinition request. A service with the EXTERNAL controller starts with one
  * PRIMARY task set at 100% of `taskDefinition`, whose tasks have run (and passed their health
- * checks) for long.
+ * checks) for long. A service with the ECS (rolling update) controller starts with one COMPLETED
+ * deployment of `taskDefinition`; `"deploymentCircuitBreaker": {"enable": true}` fails a rollout whose
+ * tasks do not start (rollback is not modelled).
  */
-const SERVICE_KEYS = ["name", "desiredCount", "deploymentController", "launchType", "taskDefinition", "taskStartSeconds", "loadBalancer", "networkConfiguration"];
+const SERVICE_KEYS = ["name", "desiredCount", "deploymentController", "launchType", "taskDefinition", "taskStartSeconds", "loadBalancer", "networkConfiguration", "deploymentCircuitBreaker"];
 
 export function ecsSetup(world: EcsWorld, elbv2: () => Elbv2World): SetupSection {
   return {
@@ -68,6 +70,7 @@ export function ecsSetup(world: EcsWorld, elbv2: () => Elbv2World): SetupSection
             const tg = s.loadBalancer ? elbv2().byName(elbv2().targetGroups, s.loadBalancer.targetGroup) : undefined;
             const loadBalancers = s.loadBalancer && tg ? [{ targetGroupArn: tg.arn, containerName: s.loadBalancer.containerName, containerPort: s.loadBalancer.containerPort }] : [];
             const service = world.createService(cluster, { ...s, loadBalancers });
+            if (s.deploymentController === "ECS" && s.taskDefinition) world.settledDeployment(service, s.taskDefinition);
             if (s.deploymentController === "EXTERNAL" && s.taskDefinition) {
               world.createTaskSet(
                 service,
@@ -113,8 +116,12 @@ function parseService(raw: unknown, f: string, c: Checker, families: Map<string,
   const loadBalancer = lb ? parseLoadBalancer(lb, `${f}.loadBalancer`, c, targetGroups, td) : undefined;
   const networkConfiguration = o.networkConfiguration === undefined ? undefined : (c.object(o.networkConfiguration, `${f}.networkConfiguration`, ["awsvpcConfiguration"]) as Json | undefined);
   if (td?.networkMode === "awsvpc" && !networkConfiguration) c.fail(`${f}.networkConfiguration`, "is required for a task definition with networkMode awsvpc");
+  const breaker = o.deploymentCircuitBreaker === undefined ? undefined : c.object(o.deploymentCircuitBreaker, `${f}.deploymentCircuitBreaker`, ["enable"]);
+  if (breaker && typeof breaker.enable !== "boolean") c.fail(`${f}.deploymentCircuitBreaker.enable`, "must be true or false");
+  if (breaker && deploymentController !== "ECS") c.fail(`${f}.deploymentCircuitBreaker`, "applies to the ECS (rolling update) deployment controller only");
+  const circuitBreaker = breaker?.enable === true ? true : undefined;
   if (!name) return [];
-  return [{ name, desiredCount, deploymentController, ...opt({ launchType, taskDefinition, taskStartSeconds, loadBalancer, networkConfiguration }) }];
+  return [{ name, desiredCount, deploymentController, ...opt({ launchType, taskDefinition, taskStartSeconds, loadBalancer, networkConfiguration, circuitBreaker }) }];
 }
 
 function parseLoadBalancer(lb: Json, f: string, c: Checker, targetGroups: Map<string, boolean>, td: Json | undefined) {

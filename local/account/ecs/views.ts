@@ -1,5 +1,6 @@
 import type { Elbv2World } from "../elbv2/world.js";
-import type { Service, Task, TaskSet } from "./model.js";
+import type { Deployment, Service, Task, TaskSet } from "./model.js";
+import type { TaskDefinitions } from "./task-definitions.js";
 
 /**
  * What ECS reports about a task set at simulated second `t`, derived from the dates the world
@@ -55,4 +56,47 @@ export function taskSetView(service: Service, ts: TaskSet, elbv2: Elbv2World, t:
 /** Task sets still listed at `t` (a deleted one is listed as DRAINING until its last task stopped). */
 export function liveTaskSets(service: Service, t: number): TaskSet[] {
   return service.taskSets.filter((ts) => ts.createdAt <= t && (ts.goneAt === undefined || ts.goneAt > t));
+}
+
+/**
+ * The ECS deployment circuit breaker's failed-task threshold: half the desired count rounded up, at
+ * least 3 and at most 200 (ECS developer guide, "How the Amazon ECS deployment circuit breaker
+ * detects failures").
+ */
+export function circuitBreakerThreshold(desiredCount: number): number {
+  return Math.min(200, Math.max(3, Math.ceil(desiredCount * 0.5)));
+}
+
+export interface DeploymentView {
+  status: "PRIMARY" | "ACTIVE";
+  rolloutState: "IN_PROGRESS" | "COMPLETED" | "FAILED";
+  rolloutStateReason: string;
+  runningCount: number;
+  pendingCount: number;
+  failedTasks: number;
+}
+
+/**
+ * A rolling deployment at `t`: its tasks run `taskStartSeconds` after the task definition lets them
+ * start; until then every attempt fails after `taskStartSeconds`, and with the circuit breaker on the
+ * deployment is FAILED once the failures reach the threshold. Reasons are ECS's wording.
+ */
+export function deploymentView(service: Service, d: Deployment, tds: TaskDefinitions, t: number): DeploymentView {
+  const status = d === service.deployments.at(-1) ? "PRIMARY" : "ACTIVE";
+  const from = d.settled ? Number.NEGATIVE_INFINITY : tds.startsFrom(d.taskDefinition, d.createdAt);
+  const runningAt = from === undefined ? undefined : from === Number.NEGATIVE_INFINITY ? from : Math.max(from, d.createdAt) + service.taskStartSeconds;
+  const failedBy = (x: number) => (from === d.createdAt ? 0 : Math.max(0, Math.floor((Math.min(x, runningAt ?? x) - d.createdAt) / Math.max(1, service.taskStartSeconds))));
+  const failsAt = service.circuitBreaker && !d.settled ? d.createdAt + circuitBreakerThreshold(d.desiredCount) * Math.max(1, service.taskStartSeconds) : undefined;
+  const completed = runningAt !== undefined && runningAt <= t && (failsAt === undefined || runningAt < failsAt);
+  if (completed) return { status, rolloutState: "COMPLETED", rolloutStateReason: `ECS deployment ${d.id} completed.`, runningCount: d.desiredCount, pendingCount: 0, failedTasks: failedBy(t) };
+  if (failsAt !== undefined && failsAt <= t) return { status, rolloutState: "FAILED", rolloutStateReason: "ECS deployment circuit breaker: tasks failed to start.", runningCount: 0, pendingCount: 0, failedTasks: failedBy(failsAt) };
+  return { status, rolloutState: "IN_PROGRESS", rolloutStateReason: `ECS deployment ${d.id} in progress.`, runningCount: 0, pendingCount: d.desiredCount, failedTasks: failedBy(t) };
+}
+
+/** The deployments DescribeServices lists at `t`: the PRIMARY, and the older ones until the PRIMARY completed (their tasks are then stopped). */
+export function liveDeployments(service: Service, tds: TaskDefinitions, t: number): { deployment: Deployment; view: DeploymentView }[] {
+  const all = service.deployments.filter((d) => d.createdAt <= t).map((deployment) => ({ deployment, view: deploymentView(service, deployment, tds, t) }));
+  const primary = all.at(-1);
+  if (primary?.view.rolloutState === "COMPLETED") return [primary];
+  return all.filter((x) => x === primary || x.view.rolloutState === "COMPLETED").reverse();
 }

@@ -8,6 +8,9 @@ import { abandonExecution, answerApproval, setTransition } from "../../../functi
 import { startExecution, stopExecution } from "../../../functions/adapters/sfn.js";
 import { realDeps } from "../../../functions/wiring.js";
 import type { CodeBuildWorld } from "../../account/codebuild/world.js";
+import { ecsWorldOf } from "../../account/ecs/index.js";
+import { liveDeployments } from "../../account/ecs/views.js";
+import type { EcsWorld } from "../../account/ecs/world.js";
 import type { ExecutionReport } from "../../runtime/runtime.js";
 import { buildBundle } from "../release/bundle-dir.js";
 import { openSimWorld, type SimWorld } from "../world.js";
@@ -70,6 +73,8 @@ export interface PipelineRunReport {
   events: EventLine[];
   builds: { id: string; status: string; failure?: string; wallMs?: number; exported: Record<string, string> }[];
   deployments: { name: string; status: string; error?: string }[];
+  /** The simulated ECS services at the end: task definition, its images, the deployments' rollout states. */
+  ecsServices: { service: string; taskDefinition: string; images: Record<string, string>; deployments: string[] }[];
   stats: { stateTransitions: number; historyEvents: number; lambdaInvocations: number; estimatedCostUsd: number; simulatedSeconds: number; wallMs: number };
   expectationFailures: string[];
 }
@@ -315,6 +320,7 @@ async function run(scenario: PipelineScenario, world: SimWorld, w: PipelineWorld
     events,
     builds: codebuild.all.map((b) => ({ id: b.id, status: b.buildStatus, ...(b.failure && { failure: b.failure }), ...(b.wallMs !== undefined && { wallMs: b.wallMs }), exported: Object.fromEntries(b.exportedEnvironmentVariables.map((v) => [v.name, v.value])) })),
     deployments: deployReports.map((r) => ({ name: r.executionName, status: r.status, ...(r.error && { error: r.error }) })),
+    ecsServices: ecsServicesOf(ecsWorldOf(account)),
     stats: {
       stateTransitions: sum("stateTransitions"),
       historyEvents: sum("historyEvents"),
@@ -398,4 +404,14 @@ export function checkExpectations(scenario: PipelineScenario, executions: Execut
     for (const [i, x] of s.executions.entries()) out.push(...compareExecution(`after step ${s.after} (${step?.did ?? "?"}), execution ${i + 1}`, x, step?.executions[i]));
   }
   return out;
+}
+
+function ecsServicesOf(ecs: EcsWorld | undefined): PipelineRunReport["ecsServices"] {
+  return [...(ecs?.services.values() ?? [])].flatMap((s) => {
+    const primary = s.deployments.at(-1);
+    if (!primary) return [];
+    const images = Object.fromEntries(((primary.taskDefinition.body["containerDefinitions"] ?? []) as { name: string; image: string }[]).map((c) => [c.name, c.image]));
+    const deployments = liveDeployments(s, ecs?.taskDefinitions as EcsWorld["taskDefinitions"], ecs?.now() ?? 0).map((d) => `${d.view.status} ${d.deployment.taskDefinition.family}:${d.deployment.taskDefinition.revision} ${d.view.rolloutState}`);
+    return [{ service: `${s.cluster.name}/${s.name}`, taskDefinition: `${primary.taskDefinition.family}:${primary.taskDefinition.revision}`, images, deployments }];
+  });
 }

@@ -17,6 +17,8 @@ import type { Pipeline } from "../../../functions/domain/pipeline/types.js";
  *   "groups": {application: {group: {"function", "alias", "deploymentConfig"?, "alarms"?}}},
  *   "functions", "alarms", "hooks", "topics": as in the account setup (local/account/README.md),
  *   "alarmTimeline": account timeline entries ({atSeconds, alarm, state})
+ *   "ecs": the account setup's ECS section (task definitions, clusters, services; ECS deploy actions)
+ *   "ecsTimeline": account timeline entries ({atSeconds, taskDefinition, tasks})
  * }
  */
 export interface PipelineWorld {
@@ -28,7 +30,7 @@ export interface PipelineWorld {
   groupsJson: string;
 }
 
-const WORLD_KEYS = ["s3", "codecommit", "codebuild", "groups", "functions", "alarms", "hooks", "topics", "alarmTimeline"];
+const WORLD_KEYS = ["s3", "codecommit", "codebuild", "groups", "functions", "alarms", "hooks", "topics", "alarmTimeline", "ecs", "ecsTimeline"];
 
 
 type Obj = Record<string, unknown>;
@@ -96,10 +98,10 @@ export function pipelineWorld(world: Obj, pipeline: Pipeline, root: string, gitF
     ]),
   );
   const setup: Obj = { codebuild: { projects } };
-  for (const k of ["functions", "alarms", "hooks", "topics"]) if (world[k] !== undefined) setup[k] = world[k];
+  for (const k of ["functions", "alarms", "hooks", "topics", "ecs"]) if (world[k] !== undefined) setup[k] = world[k];
   return {
     setup,
-    timeline: (world["alarmTimeline"] as unknown[] | undefined) ?? [],
+    timeline: [...((world["alarmTimeline"] as unknown[] | undefined) ?? []), ...((world["ecsTimeline"] as unknown[] | undefined) ?? [])],
     buckets: [...new Set([...stores, ...uploads.map((u) => u.bucket)])],
     uploads,
     repositories,

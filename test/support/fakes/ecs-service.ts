@@ -69,4 +69,23 @@ export class FakeEcsService implements EcsServicePort {
     const s = this.service(cluster, service);
     s.taskSets = s.taskSets.filter((t) => t.id !== taskSet && t.arn !== taskSet);
   }
+
+  async updateServiceTaskDefinition(cluster: string, service: string, taskDefinition: string): Promise<ServiceState> {
+    this.calls.push(`UpdateService ${taskDefinition}`);
+    const s = this.service(cluster, service);
+    if (s.deploymentController !== "ECS") throw new StepDeployError(ErrorNames.InvalidInput, `UpdateService: InvalidParameterException: ${s.deploymentController} controller`);
+    const old = (s.deployments ?? []).map((d) => ({ ...d, status: "ACTIVE" }));
+    const id = `ecs-svc/${(s.deployments ?? []).length + 1}`;
+    s.taskDefinition = taskDefinition;
+    s.deployments = [{ id, status: "PRIMARY", taskDefinition, rolloutState: "IN_PROGRESS", rolloutStateReason: `ECS deployment ${id} in progress.`, desiredCount: s.desiredCount, runningCount: 0, failedTasks: 0 }, ...old];
+    return structuredClone(s);
+  }
+
+  /** Ends the PRIMARY rollout of a rolling service (what time does in ECS). */
+  finishRollout(cluster: string, service: string, rolloutState: "COMPLETED" | "FAILED", reason = rolloutState === "FAILED" ? "ECS deployment circuit breaker: tasks failed to start." : "completed") {
+    const s = this.service(cluster, service);
+    const primary = s.deployments?.[0];
+    if (primary) Object.assign(primary, { rolloutState, rolloutStateReason: reason, runningCount: rolloutState === "COMPLETED" ? primary.desiredCount : 0 });
+    if (rolloutState === "COMPLETED") s.deployments = s.deployments?.slice(0, 1);
+  }
 }

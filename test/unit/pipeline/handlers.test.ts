@@ -11,6 +11,7 @@ import { createHandler as runAction } from "../../../functions/handlers/pipeline
 import { createHandler as start } from "../../../functions/handlers/pipeline/start.js";
 import { unzipFiles, zipFiles } from "../../../functions/lib/zip-files.js";
 import type { DeclaredAction } from "../../../functions/services/pipeline/actions.js";
+import type { RunOutput } from "../../../functions/services/pipeline/run-action.js";
 import type { DeclaredStage, Run } from "../../../functions/services/pipeline/context.js";
 import { answerApproval } from "../../../functions/services/pipeline/operators.js";
 import { type FakeWorld, fakeWorld } from "../../support/fakes/index.js";
@@ -77,7 +78,7 @@ describe("pipeline handlers, in the compiled workflow's order", () => {
     const source = actionOf("Source", "Source");
     const started = await actionStart(w.deps)({ run, action: source });
     expect(started.skip).toBe(false);
-    const output = await runAction(w.deps)({ action: source, request: started.request as never });
+    const output = (await runAction(w.deps)({ action: source, request: started.request as never })) as RunOutput;
     expect(output.variables).toEqual({ ETag: "etag-v1", VersionId: "v1" });
     await actionEnd(w.deps)({ run, action: source, status: "Succeeded", request: started.request as never, result: { output } });
     await leaveStage(w.deps)({ run, stage: stageOf("Source") });
@@ -105,7 +106,7 @@ describe("pipeline handlers, in the compiled workflow's order", () => {
     await enter(run, "Publish", "t-publish");
     const upload = actionOf("Publish", "Upload");
     const deploy = await actionStart(w.deps)({ run, action: upload });
-    const deployed = await runAction(w.deps)({ action: upload, request: deploy.request as never });
+    const deployed = (await runAction(w.deps)({ action: upload, request: deploy.request as never })) as RunOutput;
     expect(deployed.summary).toContain("extracted 1 file(s)");
     expect(w.artifacts.text("site-www", "v1/index.html")).toBe("<h1>v1</h1>");
     await actionEnd(w.deps)({ run, action: upload, status: "Succeeded", request: deploy.request as never, result: { output: deployed } });
@@ -130,7 +131,7 @@ describe("runAction providers", () => {
   });
 
   it("ECR source: imageDetail.json for the pinned digest, zipped, and the five variables", async () => {
-    const out = await runAction(w.deps)(ecr({ ImageDigest: DIGEST, ImageTag: "v7" }));
+    const out = (await runAction(w.deps)(ecr({ ImageDigest: DIGEST, ImageTag: "v7" }))) as RunOutput;
     const uri = `123456789012.dkr.ecr.us-east-1.amazonaws.com/web@${DIGEST}`;
     expect(out.variables).toEqual({ RegistryId: "123456789012", RepositoryName: "web", ImageTag: "v7", ImageDigest: DIGEST, ImageURI: uri });
     const [file] = await unzipFiles((await w.artifacts.getObject({ bucket: "a", key: "p/Img/K1" })).body);
@@ -155,7 +156,7 @@ describe("runAction providers", () => {
     expect(w.artifacts.text("www", "releases/app.zip")).toBe("zip-bytes");
   });
 
-  it.each(["ECS", "CloudFormation", "ElasticBeanstalk"])("%s is not run yet: the action fails naming the provider", async (provider) => {
+  it.each(["CloudFormation", "ElasticBeanstalk"])("%s is not run yet: the action fails naming the provider", async (provider) => {
     const action = { name: "X", stage: "Deploy", actionTypeId: { category: "Deploy", owner: "AWS", provider, version: "1" } } as unknown as DeclaredAction;
     await expect(runAction(w.deps)({ action, request: { configuration: {}, inputs: [], outputs: [] } })).rejects.toMatchObject({ name: "Pipeline.ActionFailed", message: expect.stringContaining(`provider ${provider} is not run`) });
   });

@@ -107,7 +107,22 @@ describe("packaged template: pipeline functions", () => {
   it("the run-action function reads pinned sources and the pipelines' artifact folders, and writes only artifacts and deploy targets", () => {
     expect(statement("PipelineRunActionRole", "ReadSourcesAndArtifacts").Resource).toEqual(["arn:aws:s3:::seed-app-artifacts/seed-app/*", "arn:aws:s3:::stepdeploy-demo-artifacts/demo/*", "arn:aws:s3:::stepdeploy-demo-sources/demo-app.zip"]);
     expect(statement("PipelineRunActionRole", "WriteArtifactsAndDeployTargets").Resource).toEqual(["arn:aws:s3:::seed-app-artifacts/seed-app/*", "arn:aws:s3:::stepdeploy-demo-artifacts/demo/*"]);
-    expect(roleStatements(pkg.template, "PipelinePollActionRole").map((s) => s.Sid)).toEqual(["Logs"]);
+    expect(roleStatements(pkg.template, "PipelinePollActionRole").map((s) => s.Sid)).toEqual(["Logs", "WatchEcsServices"]);
+  });
+
+  it("ECS deploy grants: the services pipelines/ names (none here), and the task definition and PassRole grants only when a pipeline deploys to ECS", () => {
+    const none = [{ "Fn::Sub": "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:service/-no-pipeline-source-/-no-pipeline-source-" }];
+    expect(statement("PipelineRunActionRole", "RollEcsServices")).toMatchObject({ Action: ["ecs:DescribeServices", "ecs:UpdateService"], Resource: none });
+    expect(statement("PipelinePollActionRole", "WatchEcsServices")).toMatchObject({ Action: ["ecs:DescribeServices"], Resource: none });
+    expect((pkg.template as unknown as { Conditions?: Record<string, unknown> }).Conditions?.["PipelinesDeployToEcs"]).toEqual({ "Fn::Equals": ["false", "true"] });
+    const policy = pkg.template.Resources["PipelineEcsDeployPolicy"] as unknown as { Condition: string; Properties: { Roles: unknown[]; PolicyDocument: { Statement: { Sid: string; Action: string[]; Resource: string; Condition?: unknown }[] } } };
+    expect(policy.Condition).toBe("PipelinesDeployToEcs");
+    expect(policy.Properties.Roles).toEqual([{ Ref: "PipelineRunActionRole" }]);
+    expect(policy.Properties.PolicyDocument.Statement.map((s) => [s.Sid, s.Action, s.Resource])).toEqual([
+      ["RegisterEcsRevisions", ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"], "*"],
+      ["PassEcsTaskRoles", ["iam:PassRole"], "*"],
+    ]);
+    expect(policy.Properties.PolicyDocument.Statement[1]?.Condition).toEqual({ StringLike: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } });
   });
 
   it("the trigger starts only this stack's pipeline machines, from S3, ECR and CodeCommit rules filtered by what pipelines/ watches", () => {

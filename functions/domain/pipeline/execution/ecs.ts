@@ -38,3 +38,52 @@ export function withImages<C extends { name?: string; image?: string }>(containe
     return img ? { ...c, image: img.imageUri } : c;
   });
 }
+
+/**
+ * DeploymentTimeout (minutes, configuration): "configurable up to the maximum default timeout for this
+ * action", which is 1 hour (CodePipeline quotas; codepipeline-spec §1.9). Absent: 60. The action's
+ * own deadline (timeoutInMinutes) still applies when it is earlier.
+ */
+export const ECS_MAX_DEPLOYMENT_TIMEOUT_MINUTES = 60;
+
+export function ecsDeadlineMs(configuration: Record<string, string>, startedMs: number, actionDeadlineMs?: number): number {
+  const raw = configuration["DeploymentTimeout"];
+  const minutes = raw === undefined ? ECS_MAX_DEPLOYMENT_TIMEOUT_MINUTES : Number(raw);
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > ECS_MAX_DEPLOYMENT_TIMEOUT_MINUTES) {
+    throw new Error(`DeploymentTimeout '${raw}' must be a whole number of minutes from 1 to ${ECS_MAX_DEPLOYMENT_TIMEOUT_MINUTES}`);
+  }
+  const own = startedMs + minutes * 60_000;
+  return actionDeadlineMs === undefined ? own : Math.min(own, actionDeadlineMs);
+}
+
+/** Seconds between two looks at a rollout (our choice: ECS replaces tasks in tens of seconds). */
+export const ECS_POLL_SECONDS = 15;
+
+export interface RolloutLook {
+  id: string;
+  status: string;
+  rolloutState: string;
+  rolloutStateReason: string;
+  desiredCount: number;
+  runningCount: number;
+}
+
+export type RolloutVerdict = { kind: "succeeded"; summary: string } | { kind: "failed"; reason: string } | { kind: "wait"; seconds: number };
+
+/**
+ * What one look at the service says about the deployment the action started: COMPLETED succeeds, FAILED
+ * fails with ECS's reason; a deployment no longer PRIMARY (another UpdateService replaced it) or gone
+ * fails; past the deadline an unfinished rollout fails; otherwise look again (never past the deadline).
+ */
+export function rolloutVerdict(deploymentId: string, deployments: RolloutLook[], nowMs: number, deadlineMs: number): RolloutVerdict {
+  const d = deployments.find((x) => x.id === deploymentId);
+  if (!d) return { kind: "failed", reason: `ECS deployment ${deploymentId} is no longer listed on the service` };
+  if (d.rolloutState === "COMPLETED") return { kind: "succeeded", summary: `ECS deployment ${d.id} completed: ${d.runningCount}/${d.desiredCount} tasks running` };
+  if (d.rolloutState === "FAILED") return { kind: "failed", reason: `ECS deployment ${d.id} failed: ${d.rolloutStateReason}` };
+  if (d.status !== "PRIMARY") {
+    const primary = deployments.find((x) => x.status === "PRIMARY");
+    return { kind: "failed", reason: `ECS deployment ${d.id} was replaced by ${primary?.id ?? "another deployment"} before it completed` };
+  }
+  if (nowMs >= deadlineMs) return { kind: "failed", reason: `ECS deployment ${d.id} did not complete within the DeploymentTimeout (rolloutState ${d.rolloutState || "unknown"}: ${d.rolloutStateReason}; ${d.runningCount}/${d.desiredCount} tasks running)` };
+  return { kind: "wait", seconds: Math.max(1, Math.min(ECS_POLL_SECONDS, Math.ceil((deadlineMs - nowMs) / 1000))) };
+}
