@@ -93,6 +93,29 @@ describe("deploy-server behind a target group on the local engine (events/server
     expect(ip?.commands).toEqual([]);
   });
 
+  it("Start refuses a fleet behind a target group that has on-premises mi- nodes, naming them, before any instance or target is touched", async () => {
+    const base = loadServerScenario("one-at-a-time-target-group");
+    const ssm = base.account.ssm as { instances: Record<string, unknown>[] };
+    const mixed = ssm.instances.map((i, k) => (k === 0 ? i : { ...i, id: `mi-0123456789abcdef${k}` }));
+    const w = await openServerWorld({ ...base, account: { ...base.account, ssm: { instances: mixed } } });
+    try {
+      const r = await w.deploy(base.deployments[0]!);
+      expect([r.status, r.error]).toEqual(["FAILED", "Deploy.UnsupportedTrafficConfig"]);
+      expect(r.cause).toContain("on-premises nodes cannot be targets of orders-web");
+      expect(r.cause).toContain("mi-0123456789abcdef1, mi-0123456789abcdef2");
+      expect(r.cause).not.toContain(b(1));
+      expect(r.commands).toEqual([]);
+      expect(w.world.account.callCounts()["ELBv2.RegisterTargets"] ?? 0).toBe(0);
+      expect(w.world.account.callCounts()["ELBv2.DeregisterTargets"] ?? 0).toBe(0);
+      await w.world.within(async () => {
+        expect(await registry().getDeployment("d-TGONEATA1")).toMatchObject({ status: "Failed", errorName: "Deploy.UnsupportedTrafficConfig" });
+        expect(await registry().getLock({ lockKey: serverLockKey("orders", "prod") })).toBeUndefined();
+      });
+    } finally {
+      await w.close();
+    }
+  });
+
   it("target-group-rollback: v2 fails ValidateService on c2 (left deregistered); the rollback reinstalls v1 on c1 and c2 behind the same target group and registers them again", async () => {
     const c = (k: number) => `i-0b0000000000000c${k}`;
     const tg = (r: ServerRunReport | undefined) => r?.batches.at(-1)?.targets["orders-web"];
@@ -104,6 +127,7 @@ describe("deploy-server behind a target group on the local engine (events/server
       const base = await w.deploy(scenario.deployments[0]!);
       expect(base.status, ok(base)).toBe("SUCCEEDED");
       expect(tg(base)).toEqual({ [c(1)]: "healthy", [c(2)]: "healthy", [c(3)]: "healthy" });
+      expect(w.world.account.callCounts()["ELBv2.RegisterTargets"]).toBe(1);
       expect(w.revisions()).toEqual({ [c(1)]: "d-TGRBBASE1", [c(2)]: "d-TGRBBASE1", [c(3)]: "d-TGRBBASE1" });
       await inWorld(async () => expect(await registry().getLock(lock)).toBeUndefined());
 
