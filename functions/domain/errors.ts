@@ -76,7 +76,7 @@ export const ErrorNames = {
   StoppedWithoutRollback: "Deploy.StoppedWithoutRollback",
   /** Paused for 7 days without resume, promote or stop. */
   PauseExpired: "Deploy.PauseExpired",
-  /** The alias could not be put back; the janitor or an operator must. */
+  /** The rollback could not be done: the alias could not be put back, or a server rollback's execution could not be started. */
   RollbackFailed: "Deploy.RollbackFailed",
   /** An AWS call failed in a way no retry fixes. */
   AwsError: "Deploy.AwsError",

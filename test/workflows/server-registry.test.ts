@@ -24,7 +24,7 @@ const events = (sw: ServerWorld) => sw.world.account.events.map((e) => e.detail 
 const states = (sw: ServerWorld) => events(sw).map((e) => `${e.deploymentId}:${e.state}`);
 const inWorld = <T>(fn: () => Promise<T>) => w!.world.within(fn);
 /** Runs `fn` `seconds` after now (simulated), while the next deployment runs. */
-function after(sw: ServerWorld, seconds: number, name: string, fn: () => Promise<void>): { done: Promise<void> } {
+function later(sw: ServerWorld, seconds: number, name: string, fn: () => Promise<void>): { done: Promise<void> } {
   let settle: (e?: unknown) => void = () => undefined;
   const done = new Promise<void>((resolve, reject) => (settle = (e) => (e ? reject(e) : resolve())));
   sw.world.account.onAction(name, async () => fn().then(() => settle(), settle));
@@ -69,7 +69,7 @@ describe("deploy-server with the registry, lock, events, alarms, stop and rollba
     await baseline(sw, "d-RBBASE001", 3);
     // While d-RBFAIL002 runs: InProgress, holding the group's lock; a second deployment of the group is refused.
     let refused: Promise<unknown> | undefined;
-    const look = after(sw, 5, "look", async () => {
+    const look = later(sw, 5, "look", async () => {
       const reg = registry();
       expect(await reg.getDeployment("d-RBFAIL002")).toMatchObject({ status: "InProgress", lockKey: LOCK.lockKey, target: { revision: { key: "orders-v2.zip" }, instances: 3 } });
       expect((await reg.getLock(LOCK))?.holderDeploymentId).toBe("d-RBFAIL002");
@@ -118,6 +118,38 @@ describe("deploy-server with the registry, lock, events, alarms, stop and rollba
       expect(history).toContain(`d-RBFAIL002  Failed`);
       expect(history).toContain(`rolled back by ${rollbackId}`);
     });
+  });
+
+  it("failure-rollback when the rollback's execution cannot be started: its record is closed Failed (Deploy.RollbackFailed), the group's lock released, FAILURE emitted for it", async () => {
+    loadedScenario = loadServerScenario("failure-rollback");
+    w = await openServerWorld(loadedScenario);
+    const sw = w;
+    await baseline(sw, "d-RBBASE001", 3);
+    // Once the second (last) batch execution has started, every StartExecution fails: StartRollback's retries too.
+    const broken = later(sw, 20, "break-sfn", async () => {
+      expect(sw.world.account.sfn.executions.filter((e) => e.name.startsWith("d-RBFAIL002-batch-")).map((e) => e.name)).toHaveLength(2);
+      sw.world.account.addFault({ operation: "SFN.StartExecution", kind: "5xx" });
+    });
+    const failed = await sw.deploy(loadedScenario.deployments[1]!);
+    await broken.done;
+    expect([failed.status, failed.error]).toEqual(["FAILED", "Deploy.HealthConstraints"]);
+    expect(failed.commands).toEqual([[id(1)], [id(2)]]);
+    const rollbackId = await inWorld(async () => {
+      const reg = registry();
+      const record = await reg.getDeployment("d-RBFAIL002");
+      expect(record).toMatchObject({ status: "Failed", errorName: "Deploy.HealthConstraints" });
+      const rid = record?.rollbackInfo?.rollbackDeploymentId as string;
+      const rollback = await reg.getDeployment(rid);
+      expect(rollback).toMatchObject({ status: "Failed", errorName: "Deploy.RollbackFailed", creator: "codeDeployRollback", rollbackInfo: { rollbackTriggeringDeploymentId: "d-RBFAIL002" } });
+      expect(JSON.stringify(rollback)).toContain("the rollback execution could not be started");
+      expect(await reg.getLock(LOCK)).toBeUndefined();
+      return rid;
+    });
+    expect(sw.world.account.sfn.executions.map((e) => e.name)).not.toContain(rollbackId);
+    expect(sw.world.account.callCounts()["SFN.StartExecution"]).toBeGreaterThan(3);
+    expect(states(sw)).toEqual(["d-RBBASE001:START", "d-RBBASE001:SUCCESS", "d-RBFAIL002:START", "d-RBFAIL002:FAILURE", `${rollbackId}:FAILURE`]);
+    expect(events(sw).at(-1)).toMatchObject({ deploymentId: rollbackId, state: "FAILURE", error: "Deploy.RollbackFailed", rollback: false, instances: { total: 2, succeeded: 0, skipped: 2 } });
+    expect(sw.revisions()).toEqual({ [id(1)]: "d-RBFAIL002", [id(2)]: "d-RBBASE001", [id(3)]: "d-RBBASE001" });
   });
 
   it("alarm-mid-deployment: the alarm fires during the first batch; it ends, no other batch goes out (STOP), and v1 goes back to that instance", async () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { loadServerScenario, runServerScenario, type ServerRunReport, type ServerScenario, type TargetsView } from "../../local/simulate/server.js";
+import { serverLockKey } from "../../functions/domain/fleet/run.js";
+import { registry } from "../../functions/wiring.js";
+import { loadServerScenario, openServerWorld, runServerScenario, type ServerRunReport, type ServerScenario, type TargetsView } from "../../local/simulate/server.js";
 
 const b = (k: number) => `i-0b0000000000000b${k}`;
 const ok = (r: ServerRunReport | undefined) => `${r?.status} ${r?.error ?? ""}: ${r?.cause ?? ""}`;
@@ -89,5 +91,85 @@ describe("deploy-server behind a target group on the local engine (events/server
     expect([ip?.status, ip?.error]).toEqual(["FAILED", "Deploy.UnsupportedTrafficConfig"]);
     expect(ip?.cause).toContain("orders-ip has target type ip");
     expect(ip?.commands).toEqual([]);
+  });
+
+  it("Start refuses a fleet behind a target group that has on-premises mi- nodes, naming them, before any instance or target is touched", async () => {
+    const base = loadServerScenario("one-at-a-time-target-group");
+    const ssm = base.account.ssm as { instances: Record<string, unknown>[] };
+    const mixed = ssm.instances.map((i, k) => (k === 0 ? i : { ...i, id: `mi-0123456789abcdef${k}` }));
+    const w = await openServerWorld({ ...base, account: { ...base.account, ssm: { instances: mixed } } });
+    try {
+      const r = await w.deploy(base.deployments[0]!);
+      expect([r.status, r.error]).toEqual(["FAILED", "Deploy.UnsupportedTrafficConfig"]);
+      expect(r.cause).toContain("on-premises nodes cannot be targets of orders-web");
+      expect(r.cause).toContain("mi-0123456789abcdef1, mi-0123456789abcdef2");
+      expect(r.cause).not.toContain(b(1));
+      expect(r.commands).toEqual([]);
+      expect(w.world.account.callCounts()["ELBv2.RegisterTargets"] ?? 0).toBe(0);
+      expect(w.world.account.callCounts()["ELBv2.DeregisterTargets"] ?? 0).toBe(0);
+      await w.world.within(async () => {
+        expect(await registry().getDeployment("d-TGONEATA1")).toMatchObject({ status: "Failed", errorName: "Deploy.UnsupportedTrafficConfig" });
+        expect(await registry().getLock({ lockKey: serverLockKey("orders", "prod") })).toBeUndefined();
+      });
+    } finally {
+      await w.close();
+    }
+  });
+
+  it("target-group-rollback: v2 fails ValidateService on c2 (left deregistered); the rollback reinstalls v1 on c1 and c2 behind the same target group and registers them again", async () => {
+    const c = (k: number) => `i-0b0000000000000c${k}`;
+    const tg = (r: ServerRunReport | undefined) => r?.batches.at(-1)?.targets["orders-web"];
+    const lock = { lockKey: serverLockKey("orders", "prod") };
+    const scenario = loadServerScenario("target-group-rollback");
+    const w = await openServerWorld(scenario);
+    try {
+      const inWorld = <T>(fn: () => Promise<T>) => w.world.within(fn);
+      const base = await w.deploy(scenario.deployments[0]!);
+      expect(base.status, ok(base)).toBe("SUCCEEDED");
+      expect(tg(base)).toEqual({ [c(1)]: "healthy", [c(2)]: "healthy", [c(3)]: "healthy" });
+      expect(w.world.account.callCounts()["ELBv2.RegisterTargets"]).toBe(1);
+      expect(w.revisions()).toEqual({ [c(1)]: "d-TGRBBASE1", [c(2)]: "d-TGRBBASE1", [c(3)]: "d-TGRBBASE1" });
+      await inWorld(async () => expect(await registry().getLock(lock)).toBeUndefined());
+
+      // v2: c1 goes through; c2 fails ValidateService after BlockTraffic and stays out of the target group; c3 untouched.
+      const failed = await w.deploy(scenario.deployments[1]!);
+      expect([failed.status, failed.error]).toEqual(["FAILED", "Deploy.HealthConstraints"]);
+      expect(failed.commands).toEqual([[c(1)], [c(1)], [c(1)], [c(2)], [c(2)]]);
+      expect(failed.events[c(2)]?.at(-1)).toBe("ValidateService:Failed:ScriptFailed");
+      expect(tg(failed)).toEqual({ [c(1)]: "healthy", [c(3)]: "healthy" });
+      expect(w.revisions()).toEqual({ [c(1)]: "d-TGRBFAIL2", [c(2)]: "d-TGRBBASE1", [c(3)]: "d-TGRBBASE1" });
+      const rollbackId = await inWorld(async () => {
+        const record = await registry().getDeployment("d-TGRBFAIL2");
+        expect(record).toMatchObject({ status: "Failed", errorName: "Deploy.HealthConstraints", progress: { instances: { total: 3, succeeded: 1, failed: 1, skipped: 1 } } });
+        const rid = record?.rollbackInfo?.rollbackDeploymentId as string;
+        expect(await registry().getDeployment(rid)).toMatchObject({ creator: "codeDeployRollback", rollbackInfo: { rollbackTriggeringDeploymentId: "d-TGRBFAIL2" } });
+        // FinalizeFailure handed the group's lock to the rollback.
+        expect((await registry().getLock(lock))?.holderDeploymentId).toBe(rid);
+        return rid;
+      });
+
+      // The rollback: v1 on c1 and c2, one at a time, through BlockTraffic and AllowTraffic of the same target group.
+      const rolled = await w.follow(rollbackId);
+      expect(rolled.status, ok(rolled)).toBe("SUCCEEDED");
+      expect(rolled.commands).toEqual([[c(1)], [c(1)], [c(1)], [c(2)], [c(2)], [c(2)]]);
+      expect(rolled.events[c(1)]).toEqual(ALL_EVENTS);
+      // c2 was already out of the target group: deregistering it again is a no-op, then it is registered and healthy.
+      expect(rolled.events[c(2)]).toEqual(ALL_EVENTS);
+      expect(rolled.batches.map((x) => x.instances)).toEqual([[c(1)], [c(2)]]);
+      const [first, second] = rolled.batches;
+      expect(first?.traffic.map((t) => t.targets["orders-web"]?.[c(1)])).toEqual(["draining", undefined, "initial", "healthy"]);
+      expect(second?.traffic.map((t) => t.targets["orders-web"]?.[c(2)])).toEqual([undefined, undefined, "initial", "healthy"]);
+      // after c1's batch c2 is still out; after its own, every instance is registered and healthy
+      expect(first?.targets["orders-web"]).toEqual({ [c(1)]: "healthy", [c(3)]: "healthy" });
+      expect(second?.targets["orders-web"]).toEqual({ [c(1)]: "healthy", [c(2)]: "healthy", [c(3)]: "healthy" });
+      expect(w.revisions()).toEqual({ [c(1)]: rollbackId, [c(2)]: rollbackId, [c(3)]: "d-TGRBBASE1" });
+      await inWorld(async () => {
+        expect(await registry().getDeployment(rollbackId)).toMatchObject({ status: "Succeeded", progress: { instances: { total: 2, succeeded: 2, failed: 0 } } });
+        expect(await registry().getLastSuccessful({ application: "orders", deploymentGroup: "prod" })).toMatchObject({ deploymentId: rollbackId, target: { revision: { key: "orders-v1.zip" } } });
+        expect(await registry().getLock(lock)).toBeUndefined();
+      });
+    } finally {
+      await w.close();
+    }
   });
 });

@@ -66,7 +66,6 @@ export interface RecordedServerRevision {
 /** The START event's detail: CodeDeploy's state-change fields, the revision and the instance counts. */
 export function serverEventDetail(run: Pick<ServerRun, "application" | "deploymentGroup" | "deploymentId">, a: { executionArn: string; config: string; revision: RecordedServerRevision; instances: InstanceCounts }): Pick<ServerRun, "eventDetail" | "resources"> {
   const where = placementOfArn(a.executionArn);
-  const r = a.revision;
   return {
     eventDetail: {
       application: run.application,
@@ -76,7 +75,7 @@ export function serverEventDetail(run: Pick<ServerRun, "application" | "deployme
       state: "START",
       region: where.region,
       config: a.config,
-      revision: `s3://${r.bucket}/${r.key}${r.version ? `?versionId=${r.version}` : ""}`,
+      revision: revisionUri(a.revision),
       instances: a.instances as unknown as Record<string, unknown>,
       reason: null,
       rollback: false,
@@ -85,6 +84,9 @@ export function serverEventDetail(run: Pick<ServerRun, "application" | "deployme
     resources: eventResources(a.executionArn, where, run.application, run.deploymentGroup).slice(1),
   };
 }
+
+/** A revision as the events name it: `s3://bucket/key[?versionId=...]`. */
+export const revisionUri = (r: Pick<RecordedServerRevision, "bucket" | "key" | "version">): string => `s3://${r.bucket}/${r.key}${r.version ? `?versionId=${r.version}` : ""}`;
 
 /** The last successful revision of a Server group, if the registry has one (the first deployment has none). */
 export function lastServerRevision(last: LastSuccessful | undefined): RecordedServerRevision | undefined {

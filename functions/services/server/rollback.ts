@@ -1,7 +1,7 @@
 import type { Outcome } from "../../domain/deployment/outcome.js";
 import { newDeploymentId } from "../../domain/deployment/ids.js";
 import { ErrorNames } from "../../domain/errors.js";
-import { executionArnOf, instanceCounts, lastServerRevision, rollbackInputOf, type ServerRun } from "../../domain/fleet/run.js";
+import { executionArnOf, instanceCounts, lastServerRevision, revisionUri, rollbackInputOf, type ServerRun } from "../../domain/fleet/run.js";
 import type { Deps } from "../../wiring.js";
 import type { FleetState } from "./state.js";
 
@@ -23,7 +23,17 @@ export type ServerOutcome = Outcome & { rollbackMessage: string };
  * (the group's first deployment) or nothing deployed yet: no rollback, and the message says why. A retried task
  * finds the rollback it already created.
  */
-export async function planServerRollback(deps: Pick<Deps, "registry" | "log">, event: ServerRollbackEvent): Promise<{ outcome: ServerOutcome; rollback: { deploymentId: string; input: Record<string, unknown> } | null }> {
+export interface PlannedServerRollback {
+  deploymentId: string;
+  input: Record<string, unknown>;
+  /**
+   * The rollback's FAILURE event fields (merged over the failed deployment's event detail) for when its execution
+   * cannot be started: the workflow then closes its record (Deploy.RollbackFailed) and releases the group's lock.
+   */
+  notStarted: Record<string, unknown>;
+}
+
+export async function planServerRollback(deps: Pick<Deps, "registry" | "log">, event: ServerRollbackEvent): Promise<{ outcome: ServerOutcome; rollback: PlannedServerRollback | null }> {
   const { run, fleet, outcome } = event;
   const counts = instanceCounts(fleet, true);
   const end = (rollback: boolean, rollbackMessage: string): ServerOutcome => ({ ...outcome, rollback, rollbackMessage, eventFields: { ...outcome.eventFields, rollback, instances: counts } as Outcome["eventFields"] });
@@ -47,11 +57,12 @@ export async function planServerRollback(deps: Pick<Deps, "registry" | "log">, e
   const rollbackId = own.rollbackInfo?.rollbackDeploymentId ?? newDeploymentId();
   const input = rollbackInputOf(run, rollbackId, { deploymentId: lastId, revision: last }, got);
   const executionArn = executionArnOf(event.stateMachineArn, rollbackId);
+  const deploymentConfigName = typeof input.deploymentConfig === "string" ? input.deploymentConfig : "custom";
   await deps.registry.createDeployment({
     deploymentId: rollbackId,
     application: run.application,
     deploymentGroup: run.deploymentGroup,
-    deploymentConfigName: typeof input.deploymentConfig === "string" ? input.deploymentConfig : "custom",
+    deploymentConfigName,
     platform: "Server",
     target: { deploymentGroupId: run.deploymentGroupId, revision: { bucket: last.bucket, key: last.key } },
     creator: "codeDeployRollback",
@@ -64,5 +75,15 @@ export async function planServerRollback(deps: Pick<Deps, "registry" | "log">, e
   await deps.registry.recordRollbackInfo(run.deploymentId, { rollbackDeploymentId: rollbackId, rollbackMessage: message });
   await deps.registry.acquireOrEnqueue({ lockKey: run.lockKey, application: run.application, deploymentGroup: run.deploymentGroup, deploymentId: rollbackId, executionArn });
   deps.log(run.deploymentId).warn("rolling back", { rollbackId, instances: got.length, to: lastId });
-  return { outcome: end(true, message), rollback: { deploymentId: rollbackId, input } };
+  const notStarted = {
+    deploymentId: rollbackId,
+    state: "FAILURE",
+    error: ErrorNames.RollbackFailed,
+    reason: `the rollback of ${run.deploymentId} could not start its execution; the instances keep what they got`,
+    rollback: false,
+    config: deploymentConfigName,
+    revision: revisionUri(last),
+    instances: { total: got.length, succeeded: 0, failed: 0, pending: 0, skipped: got.length },
+  };
+  return { outcome: end(true, message), rollback: { deploymentId: rollbackId, input, notStarted } };
 }

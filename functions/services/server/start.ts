@@ -36,6 +36,7 @@ export async function startServerDeployment(deps: StartServerDeps, event: Server
   const revision = serverRevision(loadAppSpec(inspection.appSpec.text, { platform: "server", rejectPlaceholders: true }));
   const targetGroups = await resolveTargetGroups(deps, input.targetGroups);
   const { reachable, unreachable } = await discover(deps, input);
+  if (targetGroups.length) refuseOnPremisesTargets([...reachable, ...unreachable.map((u) => u.instanceId)], targetGroups);
   const plan = planFleet(input.config, reachable.length + unreachable.length);
   log.info("server deployment planned", { instances: plan.instances, minHealthy: plan.minHealthy, batches: plan.batches.length, unreachable: unreachable.length });
   const deployment: DeploymentContext = {
@@ -107,6 +108,20 @@ async function discover(deps: StartServerDeps, input: ServerDeploymentInput): Pr
     else unreachable.push({ instanceId: n.id, reason: "the SSM agent does not answer (PingStatus not Online)" });
   }
   return { reachable, unreachable };
+}
+
+/**
+ * ELBv2 `instance` targets are EC2 instance ids: RegisterTargets refuses an on-premises `mi-` node (InvalidTarget),
+ * so a fleet behind target groups with such nodes is refused before anything is touched, naming them (at most 10).
+ */
+function refuseOnPremisesTargets(ids: string[], targetGroups: DeploymentTargetGroup[]): void {
+  const onPremises = ids.filter((id) => id.startsWith("mi-")).sort();
+  if (onPremises.length === 0) return;
+  const named = onPremises.slice(0, 10).join(", ") + (onPremises.length > 10 ? ` and ${onPremises.length - 10} more` : "");
+  throw new StepDeployError(
+    ErrorNames.UnsupportedTrafficConfig,
+    `ELASTIC_LOAD_BALANCING_INVALID: on-premises nodes cannot be targets of ${targetGroups.map((t) => t.name).join(", ")} (an instance target group takes EC2 instance ids; RegisterTargets refuses others with InvalidTarget): ${named}`,
+  );
 }
 
 /**

@@ -163,9 +163,18 @@ export class Elbv2Api extends QueryApi {
     return this.ok("ModifyRule", { Rules: [this.rule(rule)] }, this.forwardSummary(rule));
   }
 
+  /**
+   * An `instance` target group takes EC2 instance ids only: anything else (an on-premises `mi-` managed node, an IP)
+   * is InvalidTarget, HTTP 400, as the ELBv2 API reference lists for RegisterTargets ("The specified target does not
+   * exist, is not in the same VPC as the target group, or has an unsupported instance type",
+   * https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_RegisterTargets.html). The message
+   * naming the ids is ours (AWS's wording: UNCONFIRMED).
+   */
   private registerTargets(p: QueryParams): Handled {
     const tg = this.world.targetGroup(required(p, "TargetGroupArn", "targetGroupArn"));
     const targets = this.targets(p);
+    const notInstances = tg.targetType === "instance" ? targets.filter((t) => !t.id.startsWith("i-")) : [];
+    if (notInstances.length) throw new AwsError("InvalidTarget", `The following targets are not valid EC2 instance IDs for target group ${tg.name} (target type instance): ${notInstances.map((t) => `'${t.id}'`).join(", ")}`, { status: 400 });
     this.world.registerTargets(tg.arn, targets);
     return this.ok("RegisterTargets", {}, `${tg.name} += ${targets.map((t) => t.id).join(", ")}`);
   }

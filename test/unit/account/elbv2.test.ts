@@ -148,6 +148,20 @@ describeWebAccount(
         expect(asked.TargetHealthDescriptions?.[0]?.TargetHealth).toEqual({ State: "unused", Reason: "Target.NotRegistered", Description: "Target is not registered to the target group" });
       });
 
+      it("an instance target group refuses ids that are not EC2 instances (an on-premises mi- node) with InvalidTarget, registering none of them", async () => {
+        x.elbv2World.createTargetGroup({ name: "servers", protocol: "HTTP", port: 80, targetType: "instance" });
+        const e = await failure(x.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: x.tg("servers"), Targets: [{ Id: "i-1" }, { Id: "mi-0123456789abcdef1" }] })));
+        expect([e.name, e.$metadata.httpStatusCode]).toEqual(["InvalidTargetException", 400]);
+        expect(e.message).toContain("'mi-0123456789abcdef1'");
+        expect(e.message).not.toContain("'i-1'");
+        expect(await states("servers")).toEqual([]);
+        await x.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: x.tg("servers"), Targets: [{ Id: "i-1" }] }));
+        expect((await states("servers")).map(([id]) => id)).toEqual(["i-1"]);
+        // an ip target group is not concerned
+        await x.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: x.tg("web-green"), Targets: [{ Id: "10.0.9.9" }] }));
+        expect((await states("web-green")).map(([id]) => id)).toEqual(["10.0.9.9"]);
+      });
+
       it("the timeline turns a group's targets unhealthy after the unhealthy threshold, and healthy again", async () => {
         await x.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: x.tg("web-green"), Targets: [{ Id: "10.0.9.9" }] }));
         h.account.applyTimeline([
