@@ -42,7 +42,7 @@ export interface FetchedRevision {
 
 /** Path-style addressing when an endpoint override is set (s3rver, LocalStack, MinIO answer on one host). */
 export const s3Client = (): S3Client =>
-  cachedClient("s3", (options) => new S3Client({ ...options, forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL) }));
+  cachedClient("s3", (options) => new S3Client({ ...options, cacheMiddleware: false, forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL) }));
 
 export function normalizeETag(eTag: string): string {
   return eTag.replace(/^W\//, "").replace(/^"|"$/g, "");

@@ -3,7 +3,7 @@ import type { RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { registryCreateTableInput } from "../../functions/adapters/dynamodb-registry.js";
-import type { InProcessServer } from "../account/shared/transport/in-process.js";
+import { InProcessNetwork, type InProcessServer } from "../account/shared/transport/in-process.js";
 import { inMemoryListener } from "./in-memory-listener.js";
 
 /** The slice of dynalite's API used here (the package ships no types): it returns a Node http.Server. */
@@ -22,6 +22,7 @@ export interface LocalDynamoDb {
   endpoint: string;
   /** The same dynalite served in-process (attach it to an InProcessNetwork): its own request listener, no socket. */
   inProcess: InProcessServer;
+  /** A client of this dynalite, in-process (the real SDK and wire protocol, no socket). */
   client: DynamoDBClient;
   tableName: string;
   close(): Promise<void>;
@@ -50,8 +51,14 @@ export async function startDynalite(tableName = "stepdeploy-test"): Promise<Loca
   await new Promise<void>((resolve, reject) => server.listen(0, "127.0.0.1", (err) => (err ? reject(err) : resolve())));
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
+  const inProcess = inMemoryListener(server.listeners("request")[0] as RequestListener);
+  // The returned client talks to this dynalite in-process (the same wire protocol, no socket): the
+  // tests that drive the registry through it made thousands of loopback HTTP round trips. The
+  // endpoint stays open for what needs a socket (`run --endpoint`, the CLI against an endpoint).
+  const network = new InProcessNetwork();
   const client = new DynamoDBClient({
-    endpoint,
+    endpoint: network.attach("dynamodb", inProcess),
+    requestHandler: network,
     region: "us-east-1",
     credentials: { accessKeyId: "DYNALITE", secretAccessKey: "DYNALITE" },
   });
@@ -64,7 +71,7 @@ export async function startDynalite(tableName = "stepdeploy-test"): Promise<Loca
     for (let i = 0; i < 100; i++) {
       const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
       const indexesActive = (Table?.GlobalSecondaryIndexes ?? []).every((g) => g.IndexStatus === "ACTIVE");
-      if (Table?.TableStatus === "ACTIVE" && indexesActive) return { endpoint, inProcess: inMemoryListener(server.listeners("request")[0] as RequestListener), client, tableName, close };
+      if (Table?.TableStatus === "ACTIVE" && indexesActive) return { endpoint, inProcess, client, tableName, close };
       await new Promise((r) => setTimeout(r, 10));
     }
     throw new Error(`dynalite: table ${tableName} did not become ACTIVE`);

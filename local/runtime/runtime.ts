@@ -105,9 +105,13 @@ function engineCopy(definition: Record<string, Json>, cooperativeWaits: boolean)
 }
 
 /**
- * Building a StateMachine validates the definition (asl-validator compiles its JSON schemas: tens of
- * milliseconds, more than a whole simulated deployment), and one StateMachine runs any number of
- * executions, so each engine copy is built once per process.
+ * One StateMachine runs any number of executions, so each engine copy is built once per process,
+ * and without the engine's own validation: asl-validator compiles its JSON schemas again on every
+ * call, about 0.5 s of CPU per definition in every process that simulates (each test worker, each
+ * `simulate`, each fault-injection worker). These are the stack's own definitions (statemachines/
+ * and the pipelines of pipelines/), which the validate-asl stage checks with asl-validator's
+ * stricter options (paths and ARNs too); engineCopy only changes their timeouts. Pipelines a
+ * user simulates (local/simulate/pipeline) keep the engine's validation.
  */
 const engines = new Map<string, StateMachine>();
 
@@ -116,7 +120,7 @@ function engineFor(definition: Record<string, Json>, cooperativeWaits: boolean):
   const key = JSON.stringify(copy);
   let sm = engines.get(key);
   if (!sm) {
-    sm = new StateMachine(copy as never, { validationOptions: { checkArn: false, checkPaths: false } });
+    sm = new StateMachine(copy as never, { validationOptions: { noValidate: true } });
     engines.set(key, sm);
   }
   return sm;

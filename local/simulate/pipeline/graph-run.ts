@@ -1,5 +1,5 @@
 import "../../runtime/polyfills.js";
-import { StateMachine } from "aws-local-stepfunctions";
+import { validatedEngine } from "../../runtime/engine.js";
 import { flattenStates, type States } from "./states.js";
 import { HistoryCounter, type HistoryStats } from "../../runtime/history.js";
 
@@ -87,7 +87,7 @@ export async function runGraph(definition: Record<string, unknown>, script: Grap
     };
   }
   const waits = Object.fromEntries([...states].filter(([, s]) => s["Type"] === "Wait").map(([n]) => [n, 0]));
-  const sm = new StateMachine(definition as never, { validationOptions: { checkArn: false, checkPaths: false } });
+  const sm = validatedEngine(definition);
   const execution = sm.run({}, {
     overrides: { taskResourceLocalHandlers: handlers as never, waitTimeOverrides: waits },
     context: { Execution: { Name: "e-1", Id: "arn:aws:states:us-east-1:111122223333:execution:pipeline:e-1" }, Task: { Token: "token" }, StateMachine: { Id: "arn:aws:states:us-east-1:111122223333:stateMachine:pipeline" } } as never,

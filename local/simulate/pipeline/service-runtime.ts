@@ -1,5 +1,6 @@
 import "../../runtime/polyfills.js";
-import { StateMachine } from "aws-local-stepfunctions";
+import type { StateMachine } from "aws-local-stepfunctions";
+import { validatedEngine } from "../../runtime/engine.js";
 import { flattenStates, type States } from "./states.js";
 import type { DeclaredAction } from "../../../functions/services/pipeline/actions.js";
 import { endAction, startAction } from "../../../functions/services/pipeline/actions.js";
@@ -76,7 +77,7 @@ export class ServiceRuntime {
 
   constructor(private readonly o: ServiceRuntimeOptions) {
     this.states = flattenStates(o.definition["States"] as States);
-    this.machine = new StateMachine(o.definition as never, { validationOptions: { checkArn: false, checkPaths: false } });
+    this.machine = validatedEngine(o.definition);
   }
 
   private get deps(): PipelineDeps & { notifications: NotificationsPort } {
