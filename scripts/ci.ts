@@ -28,13 +28,14 @@
  * The machine is CPU-bound (2 cores): the sum of the stages' CPU, not their order, bounds the wall
  * time. CPU seconds (user+sys, this machine, 2026-12-02, under other engineers' load): lint 3,
  * typecheck 45-52, validate-asl 8 (6 of it asl-validator compiling its schemas for every file),
- * package 41 (85 when serverless-esbuild ran one esbuild build per function; now
- * config/bundle-plugin.cjs runs one for all), check-cfn 2.5, vitest 309 (353 before dynalite's
+ * package 85 (serverless-esbuild, which the toolchain prescribes, runs one esbuild build per
+ * function, each parsing the bundled AWS SDK again: 72 of the 85; one build for all handlers took
+ * 21, but replaces serverless-esbuild, so it was not kept), check-cfn 2.5, vitest 309 (353 before dynalite's
  * test client went in-process, SDK clients cached their middleware and the engine stopped
  * re-validating the stack's definitions; v8 coverage adds about 40% to the in-process tests it
  * measures), fault-injection 215 (232; its runs are random: the same seed costs 9% less with
- * cached middleware), pack 38 (its wall time is npm install's disk and network). About 665 in
- * all (768 before): some 5.5-6 minutes on an idle machine. vitest still waits for package:
+ * cached middleware), pack 38 (its wall time is npm install's disk and network). About 710 in
+ * all (768 before): some 6 minutes on an idle machine. vitest still waits for package:
  * fault injection, typecheck and package keep both cores busy until then.
  *
  *   npm test                                   # everything (what CI runs)
