@@ -70,6 +70,8 @@ export async function benchPipelines(): Promise<Record<string, unknown>[]> {
     const started = performance.now();
     const run = await runGraph(definition, shape.script);
     const wallMs = Math.round(performance.now() - started);
+    // A shape that did not end as expected is a broken bench, not a figure: say so instead of printing it.
+    if ((shape.outcome === "Succeeded") !== (run.error === undefined)) throw new Error(`bench/pipelines: '${shape.name}' should end ${shape.outcome}, ended ${run.error ?? "Succeeded"}`);
     const actionsRun = run.trace.filter((t) => t.endsWith("(start)")).length;
     const stagesEntered = run.trace.filter((t) => t.endsWith("(enter)")).length;
     const customEvents = 2 + 2 * stagesEntered + 2 * actionsRun;

@@ -36,7 +36,7 @@ function named(name: string, message: string): Error {
   return Object.assign(new Error(message), { name });
 }
 
-const REQUEST = { name: "d-1", input: "{}", projectName: "p", sourceType: "S3", sourceLocation: "b/k", sourceVersion: "c", sourceAuth: {}, secondarySources: [], artifacts: {}, secondaryArtifacts: [], environmentVariables: [], functionName: "f", event: {} };
+const REQUEST = { name: "d-1", input: "{}", projectName: "p", sourceType: "S3", sourceLocation: "b/k", sourceVersion: "c", sourceAuth: {}, buildspec: "version: 0.2", secondarySources: [], artifacts: {}, secondaryArtifacts: [], environmentVariables: [], functionName: "f", event: {} };
 
 export async function runGraph(definition: Record<string, unknown>, script: GraphScript = {}): Promise<GraphRun> {
   const states = flattenStates(definition["States"] as States);

@@ -34,6 +34,14 @@ describe("the compiled workflow on the local engine", () => {
     ]);
   });
 
+  it("a git source (the git-fetch build, buildspec sent with the request) runs through like any other", async () => {
+    const p = pipelineWith(["pipeline.stages[0].actions[0]", { name: "Source", namespace: "SourceVariables", actionTypeId: { category: "Source", owner: "AWS", provider: "CodeCommit", version: "1" }, configuration: { RepositoryName: "app", BranchName: "main" }, outputArtifacts: [{ name: "Src" }] }], ["pipeline.stages[1].actions[1].configuration.CustomData", "commit #{SourceVariables.CommitId}"]);
+    const { trace, error } = await run(p);
+    expect(error).toBeUndefined();
+    expect(trace).toContain("Source.Source(ok)");
+    expect(trace.at(-1)).toBe("Succeeded(pipeline)");
+  });
+
   it("a failing action in a parallel group: its sibling still finishes, then the stage fails and nothing after it starts", async () => {
     const { trace, error } = await run(parallelBuild(), { failing: ["Build.Build"] });
     expect(error).toBe("Pipeline.StageFailed");
