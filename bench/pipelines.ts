@@ -47,6 +47,7 @@ const SHAPES: Shape[] = [
   { name: "parallel build, then package and deploy", file: "events/pipelines/definitions/parallel-build.json", outcome: "Succeeded" },
   { name: "parallel build, one action fails", file: "events/pipelines/definitions/parallel-build.json", script: { failing: ["Build.Lint"] }, outcome: "Failed" },
   { name: "stage retry (FAILED_ACTIONS), flaky test passes on retry", file: "events/pipelines/definitions/retry-failed-actions.json", script: { flaky: ["Test.Flaky"], onStageFailed: (_s, n) => (n === 1 ? { next: "RETRY", retryMode: "FAILED_ACTIONS" } : { next: "FAIL" }) }, outcome: "Succeeded" },
+  { name: "S3 -> ECS rolling deploy (imagedefinitions.json, 4 polls)", file: "events/pipelines/definitions/ecs-rolling.json", script: { polls: () => 4 }, outcome: "Succeeded" },
   { name: "V2: connection, 2+1 parallel builds, CloudFormation (3 polls each), S3 + Beanstalk (5 polls)", file: "test/fixtures/pipelines/valid/v2-github-connection.yml", script: { polls: (a) => (a.includes("Beanstalk") ? 5 : 3) }, outcome: "Succeeded" },
 ];
 
