@@ -54,7 +54,10 @@ export function readTriggers(c: Checker, decl: Raw, base: string): PipelineTrigg
         if (text && !(PULL_REQUEST_EVENTS as readonly string[]).includes(text)) c.error(joinPath(c.at(at, "events"), k), `'${text}' is not one of ${PULL_REQUEST_EVENTS.join(", ")}`);
         return text;
       });
-      return dropUndefined({ events: c.has(filter, "events") ? events : undefined, branches: criteria(c, filter, at, "branches"), filePaths: criteria(c, filter, at, "filePaths") });
+      const filePaths = criteria(c, filter, at, "filePaths");
+      // Said where the choice shows (docs/pipelines.md#github-webhooks): the webhook cannot evaluate it.
+      if (filePaths) c.warn(c.at(at, "filePaths"), "a pull request filter with filePaths never starts the pipeline through stepdeploy's GitHub webhook: GitHub's pull_request payload carries no file list (filter on branches, or on filePaths in a push filter)");
+      return dropUndefined({ events: c.has(filter, "events") ? events : undefined, branches: criteria(c, filter, at, "branches"), filePaths });
     });
     if (push.length === 0 && pullRequest.length === 0) c.error(gitPath, "needs push or pullRequest filters");
     return [{ providerType: "CodeStarSourceConnection" as const, sourceActionName, push, pullRequest }];

@@ -112,8 +112,11 @@ describe("which deliveries start the pipeline", () => {
     expect([started(all, pr("OPEN")), started(all, pr("UPDATED")), started(all, pr("CLOSED"))]).toEqual([true, true, true]);
   });
 
-  it("a pull request filter with file paths starts nothing, and says why", () => {
-    const p = pipelineWith([{ providerType: "CodeStarSourceConnection", gitConfiguration: { sourceActionName: "Code", pullRequest: [{ branches: { includes: ["main"] }, filePaths: { includes: ["src/**"] } }] } }]);
+  it("a pull request filter with file paths starts nothing, says why, and pipeline validate warns of it", () => {
+    const triggers = [{ providerType: "CodeStarSourceConnection", gitConfiguration: { sourceActionName: "Code", pullRequest: [{ branches: { includes: ["main"] }, filePaths: { includes: ["src/**"] } }] } }];
+    const p = pipelineWith(triggers);
+    const read = readPipelineValue({ pipeline: { name: "web", pipelineType: "V2", roleArn: "arn:aws:iam::111122223333:role/p", artifactStore: { type: "S3", location: "store" }, triggers, stages: p.stages } });
+    expect(read.warnings).toContainEqual({ path: "pipeline.triggers[0].gitConfiguration.pullRequest[0].filePaths", message: expect.stringContaining("never starts the pipeline") });
     expect(webhookStarts(pr("OPEN"), triggersOf(p))).toEqual({ starts: [], skipped: [{ pipeline: "web", reason: expect.stringContaining("no file list") }] });
   });
 
