@@ -211,6 +211,12 @@ export class EcsApi extends JsonRpcApi {
     if (s.deploymentController === "ECS") return this.rollingServiceBody(s);
     const taskSets = liveTaskSets(s, this.world.now()).map((ts) => this.taskSetBody(s, ts));
     const primary = taskSets.find((t) => t.status === "PRIMARY");
+    const counts = { runningCount: taskSets.reduce((n, t) => n + (t.runningCount as number), 0), pendingCount: taskSets.reduce((n, t) => n + (t.pendingCount as number), 0) };
+    return { ...this.serviceFields(s, counts, primary?.taskDefinition as string | undefined), taskSets, createdAt: this.epoch(Math.max(s.createdAt, 0)) };
+  }
+
+  /** What DescribeServices says of every service, whatever its controller (field order as ECS answers). */
+  private serviceFields(s: Service, counts: { runningCount: number; pendingCount: number }, taskDefinition: string | undefined): Body {
     return {
       serviceArn: s.arn,
       serviceName: s.name,
@@ -218,14 +224,11 @@ export class EcsApi extends JsonRpcApi {
       loadBalancers: s.loadBalancers,
       status: s.status,
       desiredCount: s.desiredCount,
-      runningCount: taskSets.reduce((n, t) => n + (t.runningCount as number), 0),
-      pendingCount: taskSets.reduce((n, t) => n + (t.pendingCount as number), 0),
+      ...counts,
       ...(s.launchType ? { launchType: s.launchType } : {}),
-      ...(primary ? { taskDefinition: primary.taskDefinition } : {}),
+      ...(taskDefinition ? { taskDefinition } : {}),
       ...(s.networkConfiguration ? { networkConfiguration: s.networkConfiguration } : {}),
       deploymentController: { type: s.deploymentController },
-      taskSets,
-      createdAt: this.epoch(Math.max(s.createdAt, 0)),
     };
   }
 
@@ -247,20 +250,9 @@ export class EcsApi extends JsonRpcApi {
       rolloutState: v.rolloutState,
       rolloutStateReason: v.rolloutStateReason,
     }));
-    const primary = s.deployments.at(-1);
+    const counts = { runningCount: live.reduce((n, x) => n + x.view.runningCount, 0), pendingCount: live.reduce((n, x) => n + x.view.pendingCount, 0) };
     return {
-      serviceArn: s.arn,
-      serviceName: s.name,
-      clusterArn: s.cluster.arn,
-      loadBalancers: s.loadBalancers,
-      status: s.status,
-      desiredCount: s.desiredCount,
-      runningCount: live.reduce((n, x) => n + x.view.runningCount, 0),
-      pendingCount: live.reduce((n, x) => n + x.view.pendingCount, 0),
-      ...(s.launchType ? { launchType: s.launchType } : {}),
-      ...(primary ? { taskDefinition: primary.taskDefinition.arn } : {}),
-      ...(s.networkConfiguration ? { networkConfiguration: s.networkConfiguration } : {}),
-      deploymentController: { type: "ECS" },
+      ...this.serviceFields(s, counts, s.deployments.at(-1)?.taskDefinition.arn),
       deploymentConfiguration: { deploymentCircuitBreaker: { enable: s.circuitBreaker, rollback: false }, maximumPercent: 200, minimumHealthyPercent: 100 },
       deployments,
       createdAt: this.epoch(Math.max(s.createdAt, 0)),
