@@ -1,9 +1,9 @@
-import { triggeredStarts } from "../../domain/pipeline/execution/trigger-events.js";
+import { type TriggeredStart, triggeredStarts } from "../../domain/pipeline/execution/trigger-events.js";
 import type { ExecutionMode } from "../../domain/pipeline/types.js";
 import type { ExecutionsPort } from "../../ports/executions.js";
 import type { PipelineStackConfig } from "../../wiring.js";
-import { abandonExecution } from "./operators.js";
 import type { PipelineDeps } from "./context.js";
+import { abandonExecution } from "./operators.js";
 
 /**
  * What EventBridge delivers to the pipelines: source changes that start executions (one per watching
@@ -11,13 +11,24 @@ import type { PipelineDeps } from "./context.js";
  * status changes of executions that died outside their own failure path (stopped, timed out, crashed),
  * whose stages are then released.
  */
-export async function startTriggeredExecutions(deps: { executions: ExecutionsPort; config: { pipeline: Pick<PipelineStackConfig, "triggers" | "stateMachineArnPrefix"> } }, event: Record<string, unknown>): Promise<{ started: { pipeline: string; executionArn: string; alreadyExisted: boolean }[] }> {
-  const started = [];
-  for (const s of triggeredStarts(event, deps.config.pipeline.triggers)) {
+export async function startTriggeredExecutions(deps: { executions: ExecutionsPort; config: { pipeline: Pick<PipelineStackConfig, "triggers" | "stateMachineArnPrefix"> } }, event: Record<string, unknown>): Promise<{ started: StartedExecution[] }> {
+  return { started: await startEach(deps, triggeredStarts(event, deps.config.pipeline.triggers)) };
+}
+
+export interface StartedExecution {
+  pipeline: string;
+  executionArn: string;
+  alreadyExisted: boolean;
+}
+
+/** Starts each pipeline execution once (by its name: a repeated delivery finds the one it started). */
+export async function startEach(deps: { executions: ExecutionsPort; config: { pipeline: Pick<PipelineStackConfig, "stateMachineArnPrefix"> } }, starts: TriggeredStart[]): Promise<StartedExecution[]> {
+  const started: StartedExecution[] = [];
+  for (const s of starts) {
     const { executionArn, alreadyExisted } = await deps.executions.startOnce(`${deps.config.pipeline.stateMachineArnPrefix}${s.stateMachine}`, s.executionName, s.input);
     started.push({ pipeline: s.pipeline, executionArn, alreadyExisted });
   }
-  return { started };
+  return started;
 }
 
 interface StatusChange {

@@ -3,6 +3,7 @@ import { githubSignatureValid } from "../../domain/pipeline/execution/webhook-si
 import type { ExecutionsPort } from "../../ports/executions.js";
 import type { SecretsPort } from "../../ports/secrets.js";
 import type { PipelineStackConfig } from "../../wiring.js";
+import { startEach } from "./triggers.js";
 
 /** A Lambda function URL request (payload format 2.0): lower-case headers, the body as text or base64. */
 export interface UrlRequest {
@@ -49,10 +50,6 @@ export async function receiveGitHubWebhook(deps: WebhookDeps, request: UrlReques
   const read = readGitHubEvent(headers["x-github-event"], payload);
   if (!read.event) return reply(200, { started: [], ignored: read.ignored });
   const outcome = webhookStarts(read.event, deps.config.pipeline.triggers);
-  const started = [];
-  for (const s of outcome.starts) {
-    const { executionArn, alreadyExisted } = await deps.executions.startOnce(`${deps.config.pipeline.stateMachineArnPrefix}${s.stateMachine}`, s.executionName, s.input);
-    started.push({ pipeline: s.pipeline, executionArn, alreadyExisted });
-  }
+  const started = await startEach(deps, outcome.starts);
   return reply(started.length ? 202 : 200, { started, skipped: outcome.skipped });
 }

@@ -1,6 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${...} here is CloudFormation Fn::Sub syntax
 import type { Action, Pipeline } from "../types.js";
 import type { Cfn, StackNames } from "./stack.js";
+import { literal } from "./triggers.js";
 
 /**
  * The stack's git-fetch CodeBuild project (functions/domain/pipeline/execution/git-fetch.ts): created
@@ -23,7 +24,6 @@ export const GIT_FETCH_ROLE_ID = "GitFetchProjectRole";
 export const GIT_FETCH_IMAGE = "aws/codebuild/amazonlinux-x86_64-standard:5.0";
 
 const sub = (s: string) => ({ "Fn::Sub": s });
-const literal = (v: string | undefined): v is string => typeof v === "string" && v !== "" && !v.startsWith("!") && !v.startsWith("{");
 const unique = (xs: string[]) => [...new Set(xs)].sort();
 
 export const isGitSource = (a: Action): boolean => a.actionTypeId.category === "Source" && !["S3", "ECR"].includes(a.actionTypeId.provider);

@@ -3,7 +3,7 @@ import { shortHash } from "../synth/names.js";
 import { synthesize } from "../synth/pipeline.js";
 import type { Pipeline } from "../types.js";
 import { gitFetchProjectName, isGitSource } from "./git-fetch-project.js";
-import { type PipelineTrigger, pipelineTriggers } from "./triggers.js";
+import { literal, type PipelineTrigger, pipelineTriggers } from "./triggers.js";
 
 /**
  * The stack's share of each pipeline in `pipelines/`: its compiled state machine (a serverless-step-
@@ -53,7 +53,6 @@ function ourFunctions(definition: unknown, found = new Set<string>()): Set<strin
   return found;
 }
 
-const literal = (v: string | undefined): v is string => typeof v === "string" && v !== "" && !v.startsWith("!") && !v.startsWith("{");
 
 function statements(p: Pipeline, definition: Record<string, unknown>, name: string, gitFetchProject: string, deployStateMachine: string): Cfn[] {
   const actions = p.stages.flatMap((s) => s.actions);

@@ -15,7 +15,7 @@ export type PipelineTrigger =
   | { pipeline: string; stateMachine: string; action: string; git: GitWatch };
 
 /** Values left as CloudFormation intrinsics (`!Ref SourceBucket`) cannot be matched at package time. */
-const literal = (v: string | undefined): v is string => typeof v === "string" && v !== "" && !v.startsWith("!") && !v.startsWith("{");
+export const literal = (v: string | undefined): v is string => typeof v === "string" && v !== "" && !v.startsWith("!") && !v.startsWith("{");
 
 export function pipelineTriggers(pipeline: Pipeline, stateMachine: string): PipelineTrigger[] {
   const out: PipelineTrigger[] = [];
