@@ -34,8 +34,8 @@ export function pipelineTriggers(pipeline: Pipeline, stateMachine: string): Pipe
 /**
  * A connection (or GitHub version 1) source is started by the webhook (functions/domain/pipeline/execution/
  * git-webhook.ts): by the pipeline's V2 triggers naming it, else by a push to its branch unless
- * `DetectChanges` is "false" (GitHub version 1: `PollForSourceChanges` "true" keeps CodePipeline's polling
- * meaning and is read the same way: any value but "false" watches).
+ * `DetectChanges` is "false" (a GitHub version 1 source always watches its branch: its `PollForSourceChanges`
+ * was about polling, which the webhook replaces).
  */
 function gitWatch(pipeline: Pipeline, action: string, provider: string, c: Record<string, string>): GitWatch | undefined {
   const connection = provider === "CodeStarSourceConnection";
@@ -44,7 +44,7 @@ function gitWatch(pipeline: Pipeline, action: string, provider: string, c: Recor
   const branch = connection ? c["BranchName"] : c["Branch"];
   if (!literal(repository) || !literal(branch)) return undefined;
   const triggers = pipeline.triggers.filter((t) => t.sourceActionName === action);
-  if (!triggers.length && (connection ? c["DetectChanges"] : undefined) === "false") return undefined;
+  if (!triggers.length && connection && c["DetectChanges"] === "false") return undefined;
   return { repository, branch, push: triggers.flatMap((t) => t.push), pullRequest: triggers.flatMap((t) => t.pullRequest), filtered: triggers.length > 0 };
 }
 
