@@ -5,7 +5,7 @@ import { type Deps, realDeps } from "../../wiring.js";
 export function createHandler(deps: Pick<Deps, "executions" | "secrets" | "config" | "log">) {
   return async (request: UrlRequest) => {
     const response = await receiveGitHubWebhook(deps, request);
-    deps.log().info("git webhook", { event: request.headers?.["x-github-event"], delivery: request.headers?.["x-github-delivery"], status: response.statusCode, response: JSON.parse(response.body) });
+    deps.log().info("git webhook", { event: request.headers?.["x-github-event"], delivery: request.headers?.["x-github-delivery"], status: response.statusCode, response: response.body });
     return response;
   };
 }
