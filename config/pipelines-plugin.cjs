@@ -20,11 +20,7 @@ class StepDeployPipelines {
       service.resources.Resources[part.logicalId] = part.stateMachine;
       service.resources.Resources[part.roleLogicalId] = part.role;
     }
-    // Names as in functions/domain/pipeline/stack/git-fetch-project.ts (GIT_FETCH_PROJECT_ID, GIT_FETCH_ROLE_ID).
-    if (gitFetch) {
-      service.resources.Resources.GitFetchProject = gitFetch.project;
-      service.resources.Resources.GitFetchProjectRole = gitFetch.role;
-    }
+    Object.assign(service.resources.Resources, gitFetch ?? {});
     this.serverless.cli?.log?.(`stepdeploy: ${parts.length} pipeline state machine(s) from pipelines/`);
   }
 }

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { readPipeline } from "../functions/domain/pipeline/index.js";
-import { gitFetchProject } from "../functions/domain/pipeline/stack/git-fetch-project.js";
+import { GIT_FETCH_PROJECT_ID, GIT_FETCH_ROLE_ID, gitFetchProject } from "../functions/domain/pipeline/stack/git-fetch-project.js";
 import { type Cfn, type PipelineStackPart, pipelineStackPart } from "../functions/domain/pipeline/stack/stack.js";
 import { type PipelineTrigger, triggerPatterns } from "../functions/domain/pipeline/stack/triggers.js";
 import type { Pipeline } from "../functions/domain/pipeline/types.js";
@@ -14,8 +14,8 @@ import type { Pipeline } from "../functions/domain/pipeline/types.js";
  */
 export interface PipelineStack {
   parts: PipelineStackPart[];
-  /** The git-fetch CodeBuild project and its role, when a pipeline has a git source. */
-  gitFetch?: { project: Cfn; role: Cfn };
+  /** The git-fetch CodeBuild project and its role by logical id, when a pipeline has a git source. */
+  gitFetch?: Record<string, Cfn>;
   triggers: PipelineTrigger[];
   pipelines: Pipeline[];
 }
@@ -38,7 +38,8 @@ export function pipelineStack(root: string, service: string, stage: string): Pip
     names.add(p.name);
   }
   const parts = pipelines.map((p) => pipelineStackPart(p, { service, stage }));
-  const gitFetch = gitFetchProject(pipelines, { service, stage });
+  const made = gitFetchProject(pipelines, { service, stage });
+  const gitFetch = made && { [GIT_FETCH_PROJECT_ID]: made.project, [GIT_FETCH_ROLE_ID]: made.role };
   return { parts, ...(gitFetch && { gitFetch }), triggers: parts.flatMap((p) => p.triggers), pipelines };
 }
 

@@ -1,5 +1,6 @@
 import "./polyfills.js";
-import { StateMachine } from "aws-local-stepfunctions";
+import type { StateMachine } from "aws-local-stepfunctions";
+import { cachedEngine } from "./engine.js";
 import type { SimClock } from "../clock.js";
 import { ApiMeter, meterApiCalls } from "./api-meter.js";
 import { type CallbackWorld, type ClosedExecution, TASK_TOKEN_PLACEHOLDER, awaitToken, sleepUntil, substituteToken } from "./callbacks.js";
@@ -110,20 +111,12 @@ function engineCopy(definition: Record<string, Json>, cooperativeWaits: boolean)
  * call, about 0.5 s of CPU per definition in every process that simulates (each test worker, each
  * `simulate`, each fault-injection worker). These are the stack's own definitions (statemachines/
  * and the pipelines of pipelines/), which the validate-asl stage checks with asl-validator's
- * stricter options (paths and ARNs too); engineCopy only changes their timeouts. Pipelines a
- * user simulates (local/simulate/pipeline) keep the engine's validation.
+ * stricter options (paths and ARNs too); engineCopy only changes their timeouts. A pipeline a user
+ * simulates is checked when it is read (functions/domain/pipeline) and its compiled graph is validated
+ * by the engine in the scripted runs (graph-run.ts, service-runtime.ts: validatedEngine).
  */
-const engines = new Map<string, StateMachine>();
-
 function engineFor(definition: Record<string, Json>, cooperativeWaits: boolean): StateMachine {
-  const copy = engineCopy(definition, cooperativeWaits);
-  const key = JSON.stringify(copy);
-  let sm = engines.get(key);
-  if (!sm) {
-    sm = new StateMachine(copy as never, { validationOptions: { noValidate: true } });
-    engines.set(key, sm);
-  }
-  return sm;
+  return cachedEngine(engineCopy(definition, cooperativeWaits), false);
 }
 
 class StatesTimeout extends IntegrationError {

@@ -78,7 +78,7 @@ export async function startEcsDeploy(deps: EcsDeployDeps, action: DeclaredAction
   if (!primary) throw fail(action, `UpdateService of ${cluster}/${serviceName} to ${registered.family}:${registered.revision} started no deployment`);
   const summary = `${cluster}/${serviceName} to ${registered.family}:${registered.revision} (${images.map((i) => `${i.name}=${i.imageUri}`).join(", ")})`;
   const state: EcsDeployState = { cluster, service: serviceName, deploymentId: primary.id, taskDefinition: registered.arn, deadlineMs, variables: {}, summary };
-  return answer(action, state, primary ? [primary] : [], deps.clock.nowMs());
+  return answer(action, state, [primary], deps.clock.nowMs());
 }
 
 export async function pollEcsDeploy(deps: EcsDeployDeps, action: DeclaredAction, state: EcsDeployState): Promise<PollAnswer> {

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { unzipFiles, zipFiles } from "../../../functions/lib/zip-files.js";
@@ -284,7 +284,7 @@ export class CodeBuildWorld {
     }
     const checkout = await ws.checkout(type, location ?? "", version);
     if (!checkout) return `CLIENT_ERROR: repository ${location} (${type}) at ${version ?? "its default branch"} cannot be found`;
-    await import("node:fs/promises").then((fs) => fs.cp(checkout, dir, { recursive: true }));
+    await cp(checkout, dir, { recursive: true });
     return undefined;
   }
 

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { gitFetchProjectName } from "../../../functions/domain/pipeline/stack/git-fetch-project.js";
 import { stateMachineName } from "../../../functions/domain/pipeline/stack/stack.js";
 import { synthesize } from "../../../functions/domain/pipeline/synth/index.js";
 import type { PipelineExecution } from "../../../functions/ports/pipeline-registry.js";
@@ -90,7 +91,7 @@ type Step = { atSeconds: number; order: number; did: string; run: () => Promise<
 export async function simulatePipeline(scenario: PipelineScenario, opts: { root: string; onLine?: (text: string) => void }): Promise<PipelineRunReport> {
   const pipeline = scenario.pipeline;
   const stageName = "local";
-  const gitFetchProject = `stepdeploy-${stageName}-git-fetch`;
+  const gitFetchProject = gitFetchProjectName({ service: "stepdeploy", stage: stageName });
   const w: PipelineWorld = pipelineWorld(scenario.world, pipeline, opts.root, gitFetchProject);
   const world = await openSimWorld(w.setup, { timeline: w.timeline, s3Buckets: w.buckets, root: opts.root });
   // The scenario's groups replace the stack's (config/groups.local.yml); without any, the stack's stay.

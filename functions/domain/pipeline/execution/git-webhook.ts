@@ -1,8 +1,7 @@
-import { shortHash } from "../synth/names.js";
 import type { GitPullRequestFilter, GitPushFilter } from "../types.js";
 import type { PipelineTrigger } from "../stack/triggers.js";
 import { passesCriteria } from "./glob.js";
-import type { TriggeredStart } from "./trigger-events.js";
+import { startFor, type TriggeredStart } from "./trigger-events.js";
 
 /**
  * A GitHub webhook delivery (`push`, `pull_request`) turned into the executions it starts, with
@@ -111,8 +110,6 @@ export interface WebhookOutcome {
   skipped: { pipeline: string; reason: string }[];
 }
 
-const hashOf = (text: string) => `${shortHash(text)}${shortHash(`~${text}`)}`;
-
 export function webhookStarts(event: GitEvent, triggers: PipelineTrigger[]): WebhookOutcome {
   const out: WebhookOutcome = { starts: [], skipped: [] };
   for (const t of triggers) {
@@ -136,12 +133,7 @@ export function webhookStarts(event: GitEvent, triggers: PipelineTrigger[]): Web
     const branch = event.kind === "push" ? (event.ref.type === "branch" ? event.ref.name : t.git.branch) : event.source;
     const message = event.kind === "push" ? event.message : event.title;
     const revision = { CommitId: event.commit, BranchName: branch, ...(message && { CommitMessage: message }), ...(event.kind === "push" && event.authorDate && { AuthorDate: event.authorDate }) };
-    out.starts.push({
-      pipeline: t.pipeline,
-      stateMachine: t.stateMachine,
-      executionName: `git-${hashOf(`${t.pipeline}/${t.action}/${ref}/${event.commit}`)}`,
-      input: { trigger: { type: "WebhookV2", detail: `${event.repository}@${ref}:${event.commit}` }, sourceRevisions: { [t.action]: revision } },
-    });
+    out.starts.push(startFor(t, "git", `${ref}/${event.commit}`, revision, `${event.repository}@${ref}:${event.commit}`, "WebhookV2"));
   }
   return out;
 }

@@ -24,8 +24,9 @@ interface EventEnvelope {
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 const hashOf = (text: string) => `${shortHash(text)}${shortHash(`~${text}`)}`;
 
-function startFor(t: PipelineTrigger, kind: string, identity: string, revision: Record<string, string>, detail: string): TriggeredStart {
-  return { pipeline: t.pipeline, stateMachine: t.stateMachine, executionName: `${kind}-${hashOf(`${t.pipeline}/${t.action}/${identity}`)}`, input: { trigger: { type: "CloudWatchEvent", detail }, sourceRevisions: { [t.action]: revision } } };
+/** The start of `t`'s pipeline for one source revision, named from its identity so a repeated delivery starts nothing new. */
+export function startFor(t: PipelineTrigger, kind: string, identity: string, revision: Record<string, string>, detail: string, type: TriggeredStart["input"]["trigger"]["type"] = "CloudWatchEvent"): TriggeredStart {
+  return { pipeline: t.pipeline, stateMachine: t.stateMachine, executionName: `${kind}-${hashOf(`${t.pipeline}/${t.action}/${identity}`)}`, input: { trigger: { type, detail }, sourceRevisions: { [t.action]: revision } } };
 }
 
 export function triggeredStarts(event: EventEnvelope, triggers: PipelineTrigger[]): TriggeredStart[] {
