@@ -110,6 +110,6 @@ export function serverDeployInputOf(groups: Groups, group: ServerDeploymentGroup
 
 /** The group's alarms and rollback, with CreateDeployment's overrides (the watch fields deploy-server takes). */
 function serverWatchFields(group: ServerDeploymentGroup, request: GroupDeployment) {
-  const { alarms, ignorePollAlarmFailure, autoRollback, description } = watchFieldsOf(group, { ...request, queue: undefined });
+  const { alarms, ignorePollAlarmFailure, autoRollback, description } = watchFieldsOf(group, request);
   return { alarms, ignorePollAlarmFailure, autoRollback, ...(description ? { description } : {}) };
 }

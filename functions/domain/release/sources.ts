@@ -10,8 +10,8 @@ import type { Trigger } from "./trigger.js";
  * alias(es) its uploads may deploy (`functions`); the bundle's appspec picks one of them and names
  * the hooks, and an appspec naming anything else is refused before any code changes. An ECR source
  * names a repository and tag and, having no appspec, the one function, alias and hooks.
- * `platform` is `lambda` for now; ECS services arrive with the load-balancer deployments and get
- * their own branch of the release workflow's dispatch (a Choice on `platform`). The shapes are zod schemas
+ * An ECS source (`platform: "ecs"`) names a service and container instead, and takes the release workflow's
+ * ECS branch (a Choice on `platform`). The shapes are zod schemas
  * (source-config.ts); a deployment group's `release` section declares a source too (groups/releases.ts).
  */
 export const DEFAULT_RELEASE_CONFIG = "CodeDeployDefault.LambdaAllAtOnce";

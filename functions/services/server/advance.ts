@@ -23,7 +23,7 @@ export interface AdvanceEvent {
 export async function advanceServerDeployment(deps: AdvanceDeps, event: AdvanceEvent): Promise<{ fleet: FleetState; next: NextBatch; instances: InstanceCounts; eventFields: Record<string, unknown> }> {
   const { run } = event;
   const counted = foldBatch(event.fleet, event.lastBatch);
-  const decided = nextServerBatch(event.fleet, event.lastBatch);
+  const decided = nextServerBatch(counted);
   const ended = decided.next.action !== "deploy";
   const halt = ended ? undefined : await haltReason(deps, run);
   const { fleet, next } = halt ? { fleet: counted, next: { action: "fail" as const, ...halt } } : decided;

@@ -83,12 +83,13 @@ export async function startServerDeployment(deps: StartServerDeps, event: Server
  */
 async function takeGroupLock(deps: StartServerDeps, input: ServerDeploymentInput, executionArn: string): Promise<string> {
   const lockKey = serverLockKey(input.application, input.deploymentGroup);
-  const config = typeof input.deploymentConfig === "string" ? input.deploymentConfig : input.config.config;
+  const config = input.config.config;
   const target = { deploymentGroupId: input.deploymentGroupId, revision: { bucket: input.revision.bucket, key: input.revision.key } };
   const created = { deploymentId: input.deploymentId, lockKey, config, platform: "Server" as const, target, input: { application: input.application, deploymentGroup: input.deploymentGroup, queue: false, ...(input.description ? { description: input.description } : {}) } };
   await recordCreated(deps, created, executionArn);
   const request = { lockKey, application: input.application, deploymentGroup: input.deploymentGroup, deploymentId: input.deploymentId, executionArn };
-  if ((await deps.registry.getLock({ lockKey }))?.holderDeploymentId !== input.deploymentId) await deps.registry.acquireLock(request);
+  // Taking a lock already ours succeeds (the conditional write admits its holder): a rollback handed the lock, a retried Start.
+  await deps.registry.acquireLock(request);
   return lockKey;
 }
 
