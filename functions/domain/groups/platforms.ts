@@ -1,7 +1,7 @@
 import { ErrorNames, ValidationErrors } from "../errors.js";
 import type { Problem } from "../schema/fields.js";
 import type { DeploymentGroup, EcsDeploymentGroup, Groups, ServerDeploymentGroup } from "./groups.js";
-import { type GroupDeployment, watchFieldsOf } from "./request.js";
+import { configOf, type GroupDeployment, watchFieldsOf } from "./request.js";
 import type { TagFilter } from "./schema.js";
 
 /**
@@ -50,12 +50,6 @@ export function revisionProblems(group: DeploymentGroup, request: GroupDeploymen
 export function checkRevision(group: DeploymentGroup, request: GroupDeployment): void {
   const problems = revisionProblems(group, request);
   if (problems.length) throw refuse(problems);
-}
-
-/** The deployment config the request or the group names: a custom one of the file as its object, else the name. */
-function configOf(groups: Groups, group: DeploymentGroup, request: GroupDeployment): unknown {
-  const name = request.deploymentConfigName ?? group.deploymentConfigName;
-  return Object.hasOwn(groups.deploymentConfigs, name) ? groups.deploymentConfigs[name] : name;
 }
 
 /**

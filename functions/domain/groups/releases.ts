@@ -1,6 +1,6 @@
 import { EcrReleaseSourceSchema, EcsServiceReleaseSourceSchema, type LabelledSource, type ReleaseSource, S3ReleaseSourceSchema } from "../release/source-config.js";
-import type { DeploymentGroup, EcsDeploymentGroup, Groups, LambdaDeploymentGroup } from "./groups.js";
-import { watchFieldsOf } from "./request.js";
+import type { EcsDeploymentGroup, Groups, LambdaDeploymentGroup } from "./groups.js";
+import { configOf, watchFieldsOf } from "./request.js";
 
 /**
  * A deployment group's `release` section is a release source (docs/releases.md) whose target, hooks and deployment
@@ -17,8 +17,6 @@ export function releaseSourcesOfGroups(groups: Groups): LabelledSource[] {
     return [];
   });
 }
-
-const configOf = (groups: Groups, g: DeploymentGroup) => (Object.hasOwn(groups.deploymentConfigs, g.deploymentConfigName) ? groups.deploymentConfigs[g.deploymentConfigName] : g.deploymentConfigName);
 
 /** An ECS group's release: the deploy-ecs settings are the group's, the container and port the release's. */
 function ecsReleaseSourceOf(groups: Groups, g: EcsDeploymentGroup): ReleaseSource {

@@ -89,7 +89,6 @@ export function deployInputOf(groups: Groups, group: DeploymentGroup, request: G
   if (group.computePlatform !== "Lambda") throw platformMismatch(group, "Lambda");
   const versions: AppSpecVersions =
     appSpecText === null ? { currentVersion: request.revision.currentVersion, targetVersion: request.revision.targetVersion ?? "", hooks: {} } : versionsFromAppSpec(group, appSpecText);
-  const configName = request.deploymentConfigName ?? group.deploymentConfigName;
   return {
     ...(request.deploymentId ? { deploymentId: request.deploymentId } : {}),
     application: group.application,
@@ -98,7 +97,7 @@ export function deployInputOf(groups: Groups, group: DeploymentGroup, request: G
     alias: group.target.alias,
     ...(versions.currentVersion ? { currentVersion: versions.currentVersion } : {}),
     targetVersion: versions.targetVersion,
-    deploymentConfig: Object.hasOwn(groups.deploymentConfigs, configName) ? groups.deploymentConfigs[configName] : configName,
+    deploymentConfig: configOf(groups, group, request),
     hooks: { ...group.hooks, ...versions.hooks },
     ...watchFieldsOf(group, request),
   };
@@ -108,6 +107,12 @@ export function deployInputOf(groups: Groups, group: DeploymentGroup, request: G
  * The input fields every platform's deployment shares, from the group with CreateDeployment's overrides: alarms
  * (overrideAlarmConfiguration), rollback (autoRollbackConfiguration), alarm watching, gates, description, queue.
  */
+/** The deployment config the request or the group names: a custom one of the file as its object, else the name. */
+export function configOf(groups: Groups, group: DeploymentGroup, request: Pick<GroupDeployment, "deploymentConfigName"> = {}): unknown {
+  const name = request.deploymentConfigName ?? group.deploymentConfigName;
+  return Object.hasOwn(groups.deploymentConfigs, name) ? groups.deploymentConfigs[name] : name;
+}
+
 export function watchFieldsOf(group: DeploymentGroup, request: Pick<GroupDeployment, "overrideAlarmConfiguration" | "ignoreAlarmsFiringAtStart" | "autoRollbackConfiguration" | "description" | "queue">) {
   const alarms = request.overrideAlarmConfiguration;
   return {
