@@ -30,15 +30,22 @@ const ROOT = path.dirname(fileURLToPath(import.meta.url));
  */
 const PATCHES_MODULES = /\bvi\.(mock|doMock|spyOn|stubGlobal|stubEnv|useFakeTimers)\s*\(|\bmockClient\s*\(|\buse(Transport|Clock|BackoffClock)\s*\(/;
 
-/** Test files (repository-relative) that patch modules or globals: each gets a fresh module graph. */
-function filesThatPatch(dir = "test"): string[] {
+/** Test files (repository-relative) whose text matches `pattern`. */
+function testFilesMatching(pattern: RegExp, dir = "test"): string[] {
   return readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) => {
     const rel = `${dir}/${e.name}`;
-    if (e.isDirectory()) return filesThatPatch(rel);
-    return e.name.endsWith(".test.ts") && PATCHES_MODULES.test(readFileSync(path.join(ROOT, rel), "utf8")) ? [rel] : [];
+    if (e.isDirectory()) return testFilesMatching(pattern, rel);
+    return e.name.endsWith(".test.ts") && pattern.test(readFileSync(path.join(ROOT, rel), "utf8")) ? [rel] : [];
   });
 }
-const ISOLATED = filesThatPatch();
+/** Test files that patch modules or globals: each gets a fresh module graph. */
+const ISOLATED = testFilesMatching(PATCHES_MODULES);
+/**
+ * The tests of the packaged stack, which read `osls package`'s output (test/unit/deploy/package-fixture.ts): a
+ * project of their own, so that npm test runs them as a small stage after its package stage while every other
+ * file starts at once (found by their call, as the isolated files are).
+ */
+const PACKAGED = testFilesMatching(/\bpackagedService\s*\(/);
 
 
 export default defineConfig({
@@ -54,8 +61,8 @@ export default defineConfig({
     maxWorkers: availableParallelism(),
     sequence: { sequencer: LongestFirst },
     /**
-     * Three projects (`--project <name>` selects them; npm test runs the first two with coverage and the third
-     * as its own stage). Most files share their worker's module graph (isolate: false): importing the SDK, the
+     * Four projects (`--project <name>` selects them; npm test runs the first two with coverage, the other two
+     * as stages of their own). Most files share their worker's module graph (isolate: false): importing the SDK, the
      * engine and the simulated account again for every file was about half of the suite's CPU time. Files that
      * patch modules or globals (found by scanning for the calls above, so a new one is isolated without a list
      * to maintain) keep a fresh graph each. Shared files restore what they change (environment, installed
@@ -63,9 +70,10 @@ export default defineConfig({
      */
     projects: [
       // (`include` is per project: with `extends`, a root include would be added to every list.)
-      { extends: true, test: { name: "shared", include: ["test/**/*.test.ts"], exclude: [...ISOLATED, `${FAULT_INJECTION}/**`], isolate: false } },
-      { extends: true, test: { name: "isolated", include: ISOLATED.length ? ISOLATED : ["no-file-patches-modules"], exclude: [`${FAULT_INJECTION}/**`], isolate: true } },
+      { extends: true, test: { name: "shared", include: ["test/**/*.test.ts"], exclude: [...ISOLATED, ...PACKAGED, `${FAULT_INJECTION}/**`], isolate: false } },
+      { extends: true, test: { name: "isolated", include: ISOLATED.length ? ISOLATED : ["no-file-patches-modules"], exclude: [...PACKAGED, `${FAULT_INJECTION}/**`], isolate: true } },
       { extends: true, test: { name: "fault-injection", include: [`${FAULT_INJECTION}/**/*.test.ts`], isolate: false } },
+      { extends: true, test: { name: "packaged", include: PACKAGED.length ? PACKAGED : ["no-file-reads-the-package"], isolate: false } },
     ],
     coverage: {
       provider: "v8",

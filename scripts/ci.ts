@@ -7,9 +7,10 @@
  *   package       osls package (scripts/package-service.ts: the run's only packaging; offline)
  *   check-cfn     tsx scripts/check-cfn.ts                needs package (skipped if it failed)
  *   vitest        vitest run, the shared and isolated projects (vitest.config.ts): all but the
- *                 fault-injection suites (both cores; --coverage with
- *                 thresholds on functions/; the template tests read package's output instead of
- *                 packaging again)                        after package
+ *                 fault-injection suites and the template tests (both cores; --coverage with
+ *                 thresholds on functions/); starts at once
+ *   templates     vitest run --project=packaged: the tests of the packaged stack, which read
+ *                 package's output instead of packaging again   after package
  *   fault-injection  vitest run --project=fault-injection, without coverage: the longest files by far
  *                 (v8 coverage made them about 45% slower) start at once, on the machine's spare time;
  *                 the deployments suite is three files (two halves of its runs, the racing pairs) so
@@ -92,9 +93,10 @@ export interface Stage {
 }
 
 const vitestJson = (stage: string) => path.join(tmpdir(), `stepdeploy-${stage}-${process.pid}.json`);
-/** vitest.config.ts's projects: the fault-injection suites are one of their own. */
+/** vitest.config.ts's projects: the fault-injection suites and the template tests are projects of their own. */
 const MAIN_PROJECTS = ["--project=shared", "--project=isolated"];
 const FAULT_PROJECT = "--project=fault-injection";
+const PACKAGED_PROJECT = "--project=packaged";
 const vitestRun = (stage: string, args: string[]) => [bin("vitest"), "run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson(stage)}`, ...args];
 
 export const STAGES: Stage[] = [
@@ -107,10 +109,10 @@ export const STAGES: Stage[] = [
     name: "vitest",
     vitest: true,
     stream: true,
-    after: ["package"],
     // Coverage (thresholds in vitest.config.ts) only when the whole suite runs: a subset cannot meet them.
     command: (extra) => vitestRun("vitest", extra.length ? extra : ["--coverage", ...MAIN_PROJECTS]),
   },
+  { name: "templates", vitest: true, after: ["package"], command: () => vitestRun("templates", [PACKAGED_PROJECT]) },
   { name: "fault-injection", vitest: true, command: () => vitestRun("fault-injection", [FAULT_PROJECT]) },
   { name: "pack", after: ["validate-asl", "check-cfn"], command: () => [bin("tsx"), "scripts/check-package.ts"] },
 ];

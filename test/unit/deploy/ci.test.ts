@@ -20,7 +20,7 @@ async function ci(...args: string[]): Promise<{ code: number; lines: string[] }>
 
 describe("scripts/ci.ts", () => {
   it("lists the stages in the documented order", () => {
-    expect(STAGES.map((s) => s.name)).toEqual(["lint", "typecheck", "validate-asl", "package", "check-cfn", "vitest", "fault-injection", "pack"]);
+    expect(STAGES.map((s) => s.name)).toEqual(["lint", "typecheck", "validate-asl", "package", "check-cfn", "vitest", "templates", "fault-injection", "pack"]);
   });
 
   it("selects stages with --only/--skip and passes args after -- to vitest", () => {
@@ -30,7 +30,7 @@ describe("scripts/ci.ts", () => {
     };
     expect(names(["--only", "vitest"])).toEqual(["vitest"]);
     expect(names(["--only=lint,typecheck", "--only", "check-cfn"])).toEqual(["lint", "typecheck", "check-cfn"]);
-    expect(names(["--skip", "package,check-cfn,pack,fault-injection"])).toEqual(["lint", "typecheck", "validate-asl", "vitest"]);
+    expect(names(["--skip", "package,check-cfn,pack,fault-injection"])).toEqual(["lint", "typecheck", "validate-asl", "vitest", "templates"]);
     expect(names(["--list"])).toBe("list");
     const o = parseArgs(["--only", "vitest", "--", "test/unit/deploy", "-t", "x"]);
     expect(o !== "list" && o.vitestArgs).toEqual(["test/unit/deploy", "-t", "x"]);
@@ -67,31 +67,33 @@ describe("scripts/ci.ts", () => {
     it("starts independent stages together and each stage after what it waits for", async () => {
       const { log, outcomes } = await schedule(STAGES.map((s) => s.name));
       expect(outcomes.map((o) => o.stage)).toEqual(STAGES.map((s) => s.name));
-      expect(log.slice(0, 3).sort()).toEqual(["start fault-injection", "start lint", "start package"]);
+      expect(log.slice(0, 4).sort()).toEqual(["start fault-injection", "start lint", "start package", "start vitest"]);
       expect(precedes(log, "end lint", "start typecheck")).toBe(true);
       expect(precedes(log, "end typecheck", "start validate-asl")).toBe(true);
       expect(precedes(log, "end package", "start check-cfn")).toBe(true);
-      expect(precedes(log, "end package", "start vitest")).toBe(true);
+      expect(precedes(log, "end package", "start templates")).toBe(true);
       expect(precedes(log, "end check-cfn", "start pack")).toBe(true);
       expect(precedes(log, "end validate-asl", "start pack")).toBe(true);
       expect(precedes(log, "start pack", "end vitest")).toBe(true);
     });
 
-    it("vitest reads package's output only when package passed in this run; check-cfn is skipped when it failed", async () => {
-      const passed = await schedule(["package", "check-cfn", "vitest"]);
-      expect(passed.runs.get("vitest")?.env).toEqual({ [PACKAGED_DIR_ENV]: expect.any(String) });
+    it("the template tests read package's output only when package passed in this run; check-cfn is skipped when it failed", async () => {
+      const passed = await schedule(["package", "check-cfn", "vitest", "templates"]);
+      expect(passed.runs.get("templates")?.env).toEqual({ [PACKAGED_DIR_ENV]: expect.any(String) });
+      expect(passed.runs.get("vitest")?.env).toEqual({});
       expect(passed.runs.get("vitest")?.live).toBe(true);
+      expect(passed.runs.get("templates")?.live).toBe(false);
       expect(passed.runs.get("check-cfn")?.live).toBe(false);
       const all = await schedule(["vitest", "fault-injection"]);
       expect([all.runs.get("vitest")?.live, all.runs.get("fault-injection")?.live]).toEqual([true, false]);
       expect(all.runs.get("fault-injection")?.env).toEqual({});
 
-      const failed = await schedule(["package", "check-cfn", "vitest"], ["package"]);
-      expect(failed.runs.get("vitest")?.env).toEqual({});
+      const failed = await schedule(["package", "check-cfn", "templates"], ["package"]);
+      expect(failed.runs.get("templates")?.env).toEqual({});
       expect(failed.outcomes.map((o) => [o.stage, o.status])).toEqual([
         ["package", "failed"],
         ["check-cfn", "skipped"],
-        ["vitest", "passed"],
+        ["templates", "passed"],
       ]);
     });
 
@@ -122,12 +124,15 @@ describe("scripts/ci.ts", () => {
     }
   });
 
-  it("the vitest stage runs everything but the fault-injection suites with coverage, or exactly the files given", () => {
+  it("the vitest stage runs everything but the fault-injection suites and the template tests with coverage, or exactly the files given", () => {
     const command = (name: string, extra: string[] = []) => STAGES.find((s) => s.name === name)?.command(extra).slice(2) ?? [];
     expect(command("vitest")).toEqual(expect.arrayContaining(["--coverage", "--project=shared", "--project=isolated"]));
     expect(command("vitest")).not.toContain("--project=fault-injection");
+    expect(command("vitest")).not.toContain("--project=packaged");
     expect(command("fault-injection")).toContain("--project=fault-injection");
     expect(command("fault-injection")).not.toContain("--coverage");
+    expect(command("templates")).toContain("--project=packaged");
+    expect(command("templates")).not.toContain("--coverage");
     const subset = command("vitest", ["test/unit/deploy"]);
     expect(subset).toContain("test/unit/deploy");
     expect(subset.filter((a) => a === "--coverage" || a.startsWith("--project"))).toEqual([]);
