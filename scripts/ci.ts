@@ -27,17 +27,20 @@
  * failing stages. Exit code 1 if anything failed, 2 for a usage error.
  *
  * The machine is CPU-bound (2 cores): the sum of the stages' CPU, not their order, bounds the wall
- * time. CPU seconds (user+sys, this machine, 2026-12-02, under other engineers' load): lint 3,
- * typecheck 45-52, validate-asl 8 (6 of it asl-validator compiling its schemas for every file),
- * package 85 (serverless-esbuild, which the toolchain prescribes, runs one esbuild build per
- * function, each parsing the bundled AWS SDK again: 72 of the 85; one build for all handlers took
- * 21, but replaces serverless-esbuild, so it was not kept), check-cfn 2.5, vitest 309 (353 before dynalite's
- * test client went in-process, SDK clients cached their middleware and the engine stopped
- * re-validating the stack's definitions; v8 coverage adds about 40% to the in-process tests it
- * measures), fault-injection 215 (232; its runs are random: the same seed costs 9% less with
- * cached middleware), pack 38 (its wall time is npm install's disk and network). About 710 in
- * all (768 before): some 6 minutes on an idle machine. vitest still waits for package:
- * fault injection, typecheck and package keep both cores busy until then.
+ * time. CPU seconds (user+sys, this machine, 2026-12-02, load average 4-8 from other work, which
+ * inflates them): lint 3, typecheck 33-40, validate-asl 6 (most of it asl-validator compiling its
+ * schemas again for every file), package 44 (esbuild 34, the framework 10; 85-116 while
+ * serverless-esbuild started every handler's build at once, each in a kept incremental context:
+ * docs/deploy.md#bundling), check-cfn 2.5, vitest 270 (v8 coverage adds about 30% to the
+ * in-process tests it measures: test/workflows 69 without, 89 with), templates 17.5,
+ * fault-injection 112 (1,000 deployments, 100 racing pairs, 100 releases, 60 + 60 ECS; the
+ * earlier table's 215 came from a run under heavier load, and the runs are random), pack 38 (not
+ * measured again; its wall time is npm install's disk and network). About 530 in all: 4 min 25 s on an idle machine with perfect packing. Only templates,
+ * check-cfn, typecheck, validate-asl and pack wait for another stage, so vitest, fault injection
+ * and package keep both cores busy from the start. Per simulated deployment (the bulk of vitest and
+ * fault injection), the AWS SDK's own request pipeline (serialization, endpoint rules, SigV4,
+ * retries, parsing) is about 35% of the CPU, dynalite 12%, GC 7%, the engine and the simulated
+ * account about 5% each.
  *
  *   npm test                                   # everything (what CI runs)
  *   npm test -- --only vitest                  # one stage; --only a,b or repeat --only
