@@ -34,7 +34,7 @@
  * docs/deploy.md#bundling), check-cfn 2.5, vitest 270 (v8 coverage adds about 30% to the
  * in-process tests it measures: test/workflows 69 without, 89 with), templates 17.5,
  * fault-injection 112 (1,000 deployments, 100 racing pairs, 100 releases, 60 + 60 ECS; the
- * earlier table's 215 came from a run under heavier load, and the runs are random), pack 38 (not
+ * earlier table's 215 was also taken under others' load, and the runs are random), pack 38 (not
  * measured again; its wall time is npm install's disk and network). About 530 in all: 4 min 25 s
  * on an idle machine with perfect packing. Only templates, check-cfn, typecheck, validate-asl and
  * pack wait for another stage, so vitest, fault injection and package keep both cores busy from
