@@ -1,3 +1,4 @@
+import { cloudFormation } from "./cloudformation/index.js";
 import { cloudWatch } from "./cloudwatch/index.js";
 import { codeBuild } from "./codebuild/index.js";
 import { ecr } from "./ecr/index.js";
@@ -14,4 +15,4 @@ import { ssm } from "./ssm/index.js";
  * ServiceDefinition (shared/service.ts), plus one entry here. The account creates them in this
  * order, routes requests to their APIs, and collects their setup keys and timeline kinds.
  */
-export const SERVICES = [eventBridge, ecr, lambda, cloudWatch, sfn, elbv2, ecs, ssm, sns, codeBuild] as const;
+export const SERVICES = [eventBridge, ecr, lambda, cloudWatch, sfn, elbv2, ecs, ssm, sns, codeBuild, cloudFormation] as const;
