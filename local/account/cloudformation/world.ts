@@ -370,10 +370,13 @@ export function diff(previous: StackConfig, next: StackConfig): ChangeSet["chang
   const before = (previous.template.body["Resources"] ?? {}) as Record<string, unknown>;
   const after = (next.template.body["Resources"] ?? {}) as Record<string, unknown>;
   const typeOf = (r: unknown) => String((r as { Type?: string }).Type ?? "");
-  return [
-    ...Object.entries(after).flatMap(([id, r]) => (!(id in before) ? [{ action: "Add" as const, logicalId: id, type: typeOf(r) }] : JSON.stringify(before[id]) !== JSON.stringify(r) ? [{ action: "Modify" as const, logicalId: id, type: typeOf(r) }] : [])),
-    ...Object.entries(before).flatMap(([id, r]) => (id in after ? [] : [{ action: "Remove" as const, logicalId: id, type: typeOf(r) }])),
-  ];
+  const changes: ChangeSet["changes"] = [];
+  for (const [id, r] of Object.entries(after)) {
+    if (!(id in before)) changes.push({ action: "Add", logicalId: id, type: typeOf(r) });
+    else if (JSON.stringify(before[id]) !== JSON.stringify(r)) changes.push({ action: "Modify", logicalId: id, type: typeOf(r) });
+  }
+  for (const [id, r] of Object.entries(before)) if (!(id in after)) changes.push({ action: "Remove", logicalId: id, type: typeOf(r) });
+  return changes;
 }
 
 const sorted = (o: Record<string, string>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));

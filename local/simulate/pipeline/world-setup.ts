@@ -19,6 +19,7 @@ import type { Pipeline } from "../../../functions/domain/pipeline/types.js";
  *   "alarmTimeline": account timeline entries ({atSeconds, alarm, state})
  *   "ecs": the account setup's ECS section (task definitions, clusters, services; ECS deploy actions)
  *   "ecsTimeline": account timeline entries ({atSeconds, taskDefinition, tasks})
+ *   "cloudformation": the account setup's CloudFormation section (stacks that exist, secondsPerResource)
  * }
  */
 export interface PipelineWorld {
@@ -30,7 +31,7 @@ export interface PipelineWorld {
   groupsJson: string;
 }
 
-const WORLD_KEYS = ["s3", "codecommit", "codebuild", "groups", "functions", "alarms", "hooks", "topics", "alarmTimeline", "ecs", "ecsTimeline"];
+const WORLD_KEYS = ["s3", "codecommit", "codebuild", "groups", "functions", "alarms", "hooks", "topics", "alarmTimeline", "ecs", "ecsTimeline", "cloudformation"];
 
 
 type Obj = Record<string, unknown>;
@@ -98,7 +99,7 @@ export function pipelineWorld(world: Obj, pipeline: Pipeline, root: string, gitF
     ]),
   );
   const setup: Obj = { codebuild: { projects } };
-  for (const k of ["functions", "alarms", "hooks", "topics", "ecs"]) if (world[k] !== undefined) setup[k] = world[k];
+  for (const k of ["functions", "alarms", "hooks", "topics", "ecs", "cloudformation"]) if (world[k] !== undefined) setup[k] = world[k];
   return {
     setup,
     timeline: [...((world["alarmTimeline"] as unknown[] | undefined) ?? []), ...((world["ecsTimeline"] as unknown[] | undefined) ?? [])],

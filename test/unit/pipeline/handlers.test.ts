@@ -156,7 +156,7 @@ describe("runAction providers", () => {
     expect(w.artifacts.text("www", "releases/app.zip")).toBe("zip-bytes");
   });
 
-  it.each(["CloudFormation", "ElasticBeanstalk"])("%s is not run yet: the action fails naming the provider", async (provider) => {
+  it.each(["ElasticBeanstalk"])("%s is not run yet: the action fails naming the provider", async (provider) => {
     const action = { name: "X", stage: "Deploy", actionTypeId: { category: "Deploy", owner: "AWS", provider, version: "1" } } as unknown as DeclaredAction;
     await expect(runAction(w.deps)({ action, request: { configuration: {}, inputs: [], outputs: [] } })).rejects.toMatchObject({ name: "Pipeline.ActionFailed", message: expect.stringContaining(`provider ${provider} is not run`) });
   });
