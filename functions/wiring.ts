@@ -8,6 +8,7 @@ import type { BundleStorePort } from "./ports/bundle-store.js";
 import type { AlarmsPort, MetricsPort } from "./ports/cloudwatch.js";
 import type { CloudFormationPort } from "./ports/cloudformation.js";
 import type { EcsServicePort } from "./ports/ecs-service.js";
+import type { ElasticBeanstalkPort } from "./ports/elastic-beanstalk.js";
 import type { EventsPort } from "./ports/events.js";
 import type { ExecutionsPort } from "./ports/executions.js";
 import type { LambdaAliasPort } from "./ports/lambda-alias.js";
@@ -68,6 +69,8 @@ export interface Deps {
   ecs: EcsServicePort;
   /** Pipelines' CloudFormation deploy actions: stacks and change sets. */
   cloudformation: CloudFormationPort;
+  /** Pipelines' Elastic Beanstalk deploy actions: application versions and environment updates. */
+  elasticBeanstalk: ElasticBeanstalkPort;
   /** Releases: function code uploads, revision bundles in S3, starting release executions once. */
   lambdaCode: LambdaCodePort;
   bundles: BundleStorePort;
@@ -131,6 +134,7 @@ const adapters = {
   elbv2: once(() => import("./adapters/elbv2.js")),
   ecs: once(() => import("./adapters/ecs.js")),
   cloudformation: once(() => import("./adapters/cloudformation.js")),
+  elasticBeanstalk: once(() => import("./adapters/elastic-beanstalk.js")),
   s3: once(() => import("./adapters/s3.js")),
   pipelines: once(() => import("./adapters/dynamodb-pipelines.js")),
   pipelineEvents: once(() => import("./adapters/eventbridge-pipelines.js")),
@@ -155,6 +159,7 @@ export function realDeps(): Deps {
     loadBalancer: onUse(async () => (await adapters.elbv2()).createElbv2Adapter()),
     ecs: onUse(async () => (await adapters.ecs()).createEcsAdapter()),
     cloudformation: onUse(async () => (await adapters.cloudformation()).createCloudFormationAdapter()),
+    elasticBeanstalk: onUse(async () => (await adapters.elasticBeanstalk()).createElasticBeanstalkAdapter()),
     lambdaCode: onUse(async () => (await adapters.lambda()).createLambdaAdapter()),
     bundles: onUse(async () => (await adapters.s3()).createBundleStoreAdapter()),
     executions: onUse(async () => (await adapters.sfn()).createExecutionsAdapter()),

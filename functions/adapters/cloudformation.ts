@@ -12,7 +12,7 @@ import {
   UpdateStackCommand,
 } from "@aws-sdk/client-cloudformation";
 import type { CloudFormationPort, StackInput } from "../ports/cloudformation.js";
-import { toStepDeployError } from "./aws-errors.js";
+import { withAwsErrors } from "./aws-errors.js";
 import { cachedClient } from "./clients.js";
 
 export const cloudFormationClient = (): CloudFormationClient => cachedClient("cloudformation", (options) => new CloudFormationClient(options));
@@ -20,13 +20,7 @@ export const cloudFormationClient = (): CloudFormationClient => cachedClient("cl
 const isMissingStack = (e: unknown) => (e as Error)?.name === "ValidationError" && /does not exist/.test((e as Error).message);
 const isMissingChangeSet = (e: unknown) => (e as Error)?.name === "ChangeSetNotFoundException";
 
-async function call<T>(what: string, f: () => Promise<T>): Promise<T> {
-  try {
-    return await f();
-  } catch (e) {
-    throw toStepDeployError(e, what);
-  }
-}
+const call = withAwsErrors;
 
 const stackMembers = (i: StackInput) => ({
   StackName: i.stackName,

@@ -174,6 +174,22 @@ describe("the CloudFormation deploy action on the simulated CloudFormation", () 
   });
 });
 
+describe("the ElasticBeanstalk deploy action on the simulated Elastic Beanstalk", () => {
+  it("deploys a new application version until the environment is Ready on it; a failed deployment fails the action with the environment's first ERROR event", async () => {
+    const read = readScenarioFile(`${DIR}elastic-beanstalk-deploy.json`, ROOT);
+    if (!read.ok) throw new Error("invalid scenario");
+    const r = await simulatePipeline(read.scenario, { root: ROOT });
+    const label = /^code-pipeline-WebApp-[0-9a-f]{12}$/;
+    expect(r.steps.map((s) => s.environments.map((e) => `${e.status} ${e.health}`))).toEqual([["Ready Green"], ["Ready Red"]]);
+    expect(r.steps[0]?.environments[0]?.versionLabel).toMatch(label);
+    expect(r.environments[0]?.versionLabel).toBe(r.steps[0]?.environments[0]?.versionLabel); // the failed deployment left the previous version
+    const [ok, failed] = r.executions.map((e) => e.stages["Deploy"]?.actions["Web"]);
+    expect(ok).toMatchObject({ status: "Succeeded", summary: expect.stringMatching(/^environment orders-web-prod runs code-pipeline-WebApp-[0-9a-f]{12} \(health Green\)$/) });
+    expect(failed).toMatchObject({ status: "Failed", summary: expect.stringContaining("environment orders-web-prod: [Instance: i-0") });
+    expect(failed?.summary).toContain("Command failed on instance. Return code: 1");
+  });
+});
+
 describe("a manual retry (RetryStageExecution, FAILED_ACTIONS)", () => {
   it("resumes the same execution at the failed stage and runs only the actions that failed, then the rest", async () => {
     const read = readScenarioFile(`${DIR}manual-retry.json`, ROOT);

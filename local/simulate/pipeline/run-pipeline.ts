@@ -12,6 +12,8 @@ import type { CodeBuildWorld } from "../../account/codebuild/world.js";
 import { cloudFormationWorldOf } from "../../account/cloudformation/index.js";
 import type { CloudFormationWorld } from "../../account/cloudformation/world.js";
 import { ecsWorldOf } from "../../account/ecs/index.js";
+import { elasticBeanstalkWorldOf } from "../../account/elasticbeanstalk/index.js";
+import type { ElasticBeanstalkWorld } from "../../account/elasticbeanstalk/world.js";
 import { liveDeployments } from "../../account/ecs/views.js";
 import type { EcsWorld } from "../../account/ecs/world.js";
 import type { ExecutionReport } from "../../runtime/runtime.js";
@@ -67,6 +69,16 @@ export interface StepReport {
   events: EventLine[];
   /** The simulated CloudFormation stacks once the world settled after this step. */
   stacks: StackLine[];
+  /** The simulated Elastic Beanstalk environments once the world settled after this step. */
+  environments: EnvironmentLine[];
+}
+
+/** An environment of the simulated Elastic Beanstalk: status, health and the version it runs. */
+export interface EnvironmentLine {
+  environment: string;
+  status: string;
+  health: string;
+  versionLabel?: string;
 }
 
 /** A stack of the simulated CloudFormation: its status (and reason) and outputs. */
@@ -90,6 +102,8 @@ export interface PipelineRunReport {
   ecsServices: { service: string; taskDefinition: string; images: Record<string, string>; deployments: string[] }[];
   /** The simulated CloudFormation stacks at the end (deleted ones included, DELETE_COMPLETE). */
   stacks: StackLine[];
+  /** The simulated Elastic Beanstalk environments at the end. */
+  environments: EnvironmentLine[];
   stats: { stateTransitions: number; historyEvents: number; lambdaInvocations: number; estimatedCostUsd: number; simulatedSeconds: number; wallMs: number };
   expectationFailures: string[];
 }
@@ -258,6 +272,7 @@ async function run(scenario: PipelineScenario, world: SimWorld, w: PipelineWorld
     last.executions = await snapshot();
     last.events = events.slice(seen);
     last.stacks = stacksOf(cloudFormationWorldOf(account));
+    last.environments = environmentsOf(elasticBeanstalkWorldOf(account));
     seen = events.length;
   };
   // A due step holds the clock from the instant it is due until its command is done, so that no
@@ -272,7 +287,7 @@ async function run(scenario: PipelineScenario, world: SimWorld, w: PipelineWorld
   const runStep = async (s: Step, i: number) => {
     await close();
     line(`${fmt(clock.elapsedSeconds())}  -- ${s.did}`);
-    reports.push({ atSeconds: clock.elapsedSeconds(), did: s.did, executions: [], events: [], stacks: [] });
+    reports.push({ atSeconds: clock.elapsedSeconds(), did: s.did, executions: [], events: [], stacks: [], environments: [] });
     try {
       await s.run();
     } catch (e) {
@@ -338,6 +353,7 @@ async function run(scenario: PipelineScenario, world: SimWorld, w: PipelineWorld
     deployments: deployReports.map((r) => ({ name: r.executionName, status: r.status, ...(r.error && { error: r.error }) })),
     ecsServices: ecsServicesOf(ecsWorldOf(account)),
     stacks: stacksOf(cloudFormationWorldOf(account)),
+    environments: environmentsOf(elasticBeanstalkWorldOf(account)),
     stats: {
       stateTransitions: sum("stateTransitions"),
       historyEvents: sum("historyEvents"),
@@ -437,5 +453,12 @@ function stacksOf(cfn: CloudFormationWorld | undefined): StackLine[] {
   return (cfn?.stacks ?? []).map((s) => {
     const { status, reason } = cfn?.status(s) ?? { status: "" };
     return { stack: s.name, status, ...(reason && { reason }), outputs: Object.fromEntries((cfn?.current(s)?.outputs ?? []).map((o) => [o.key, o.value])) };
+  });
+}
+
+function environmentsOf(eb: ElasticBeanstalkWorld | undefined): EnvironmentLine[] {
+  return [...(eb?.environments.values() ?? [])].map((e) => {
+    const s = eb?.state(e);
+    return { environment: e.name, status: s?.status ?? "", health: s?.health ?? "", ...(s?.versionLabel && { versionLabel: s.versionLabel }) };
   });
 }
