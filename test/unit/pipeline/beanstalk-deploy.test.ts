@@ -1,4 +1,5 @@
 import { ElasticBeanstalkClient } from "@aws-sdk/client-elastic-beanstalk";
+import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createElasticBeanstalkAdapter } from "../../../functions/adapters/elastic-beanstalk.js";
 import { environmentVerdict, versionLabel } from "../../../functions/domain/pipeline/execution/elastic-beanstalk.js";
@@ -86,6 +87,16 @@ describe("environment verdicts", () => {
     expect(environmentVerdict(env("Ready", "Red"), "L", [err(5, "summary"), err(5, "failed to deploy"), err(5, "command failed"), err(1, "older")], 0, 1)).toMatchObject({ reason: expect.stringMatching(/^environment e: older \(3 more/) });
     expect(environmentVerdict(env("Ready", "Red"), "L", [err(5, "c"), err(5, "b"), err(5, "a")], 0, 1)).toMatchObject({ reason: expect.stringMatching(/^environment e: a /) });
     expect(environmentVerdict(env("Updating"), "L", [], 1000, 1000)).toMatchObject({ kind: "failed" });
+  });
+  it("an update before its deadline is waited for; a Ready environment with an ERROR event never succeeds", () => {
+    const event = fc.record({ atMs: fc.nat(100), severity: fc.constantFrom("INFO", "WARN", "ERROR", "FATAL"), message: fc.string() });
+    fc.assert(
+      fc.property(fc.constantFrom("Updating", "Launching", "Ready", "Terminating"), fc.constantFrom("Green", "Yellow", "Red", "Grey"), fc.array(event, { maxLength: 6 }), fc.nat(2000), (status, health, events, now) => {
+        const v = environmentVerdict(env(status, health), "L", events, now, 1000);
+        if ((status === "Updating" || status === "Launching") && now < 1000) expect(v.kind).toBe("wait");
+        if (events.some((e) => e.severity === "ERROR" || e.severity === "FATAL") || health === "Red") expect(v.kind).not.toBe("succeeded");
+      }),
+    );
   });
   it("version labels: fit in 100 characters, stable for one artifact, distinct for two", () => {
     const long = { ...INPUT, name: "A".repeat(100) };

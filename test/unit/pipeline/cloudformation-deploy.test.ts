@@ -150,6 +150,16 @@ describe("CloudFormation action decisions", () => {
       }),
     );
   });
+  it("an operation in progress is always waited for; only its own end states end it", () => {
+    const STATUSES = ["CREATE", "UPDATE", "DELETE", "ROLLBACK", "UPDATE_ROLLBACK", "UPDATE_COMPLETE_CLEANUP", "UPDATE_ROLLBACK_COMPLETE_CLEANUP", "REVIEW", "IMPORT"].flatMap((p) => [`${p}_IN_PROGRESS`, `${p}_COMPLETE`, `${p}_FAILED`]);
+    fc.assert(
+      fc.property(fc.constantFrom("create", "update", "delete" as const), fc.constantFrom(...STATUSES), (op, st) => {
+        const v = stackVerdict(op as "create" | "update" | "delete", st);
+        if (st.endsWith("_IN_PROGRESS")) expect(v.kind).toBe("wait");
+        if (v.kind === "done") expect(st).toBe({ create: "CREATE_COMPLETE", update: "UPDATE_COMPLETE", delete: "DELETE_COMPLETE" }[op]);
+      }),
+    );
+  });
   it.each([
     ["create", "CREATE_COMPLETE", "done"],
     ["create", "ROLLBACK_COMPLETE", "failed"],

@@ -54,12 +54,11 @@ export function planCloudFormation(mode: CloudFormationMode, stackStatus: string
 
 /**
  * The stack parameters: TemplateConfiguration's `Parameters`, then ParameterOverrides on top (the
- * overrides win, as in CodePipeline).
+ * overrides win, as in CodePipeline); overrides that read artifacts need `resolveOverrides` with them.
  */
-export function stackParameters(templateConfiguration: string | undefined, parameterOverrides: string | undefined): Record<string, string> {
-  const config = templateConfiguration ? (JSON.parse(templateConfiguration) as { Parameters?: Record<string, unknown> }) : {};
-  const overrides = parameterOverrides ? (JSON.parse(parameterOverrides) as Record<string, unknown>) : {};
-  return Object.fromEntries(Object.entries({ ...(config.Parameters ?? {}), ...overrides }).map(([k, v]) => [k, String(v)]));
+export function stackParameters(templateConfigurationText: string | undefined, parameterOverrides: string | undefined): Record<string, string> {
+  const none = { location: () => undefined, file: () => undefined };
+  return { ...templateConfiguration(templateConfigurationText, "TemplateConfiguration").parameters, ...resolveOverrides(parameterOverrides, none) };
 }
 
 /** `ArtifactName::path/in/artifact` (TemplatePath, TemplateConfiguration). */
