@@ -48,6 +48,10 @@ const SHAPES: Shape[] = [
   { name: "parallel build, one action fails", file: "events/pipelines/definitions/parallel-build.json", script: { failing: ["Build.Lint"] }, outcome: "Failed" },
   { name: "stage retry (FAILED_ACTIONS), flaky test passes on retry", file: "events/pipelines/definitions/retry-failed-actions.json", script: { flaky: ["Test.Flaky"], onStageFailed: (_s, n) => (n === 1 ? { next: "RETRY", retryMode: "FAILED_ACTIONS" } : { next: "FAIL" }) }, outcome: "Succeeded" },
   { name: "S3 -> ECS rolling deploy (imagedefinitions.json, 4 polls)", file: "events/pipelines/definitions/ecs-rolling.json", script: { polls: () => 4 }, outcome: "Succeeded" },
+  { name: "S3 -> CloudFormation CREATE_UPDATE (3 min: 12 polls) -> S3 publish of the outputs", file: "events/pipelines/definitions/cloudformation-create-update.json", script: { polls: () => 12 }, outcome: "Succeeded" },
+  { name: "S3 -> CloudFormation change set: replace (1 poll) -> approval -> execute (12 polls)", file: "events/pipelines/definitions/cloudformation-change-set.json", script: { polls: (a) => (a.includes("ExecuteChangeSet") ? 12 : 1) }, outcome: "Succeeded" },
+  { name: "S3 -> CloudFormation REPLACE_ON_FAILURE, the stack rolls back (8 polls)", file: "events/pipelines/definitions/cloudformation-replace-on-failure.json", script: { failing: ["Deploy.Stack"], polls: () => 8 }, outcome: "Failed" },
+  { name: "S3 -> Elastic Beanstalk (a 5 min deployment: 20 polls)", file: "events/pipelines/definitions/elastic-beanstalk.json", script: { polls: () => 20 }, outcome: "Succeeded" },
   { name: "V2: connection, 2+1 parallel builds, CloudFormation (3 polls each), S3 + Beanstalk (5 polls)", file: "test/fixtures/pipelines/valid/v2-github-connection.yml", script: { polls: (a) => (a.includes("Beanstalk") ? 5 : 3) }, outcome: "Succeeded" },
 ];
 

@@ -45,6 +45,18 @@ function forStage(stage, service = "stepdeploy", compile = false) {
   const named = (v) => (literal(v) && !v.includes("#{") ? v : "*");
   const ecsDeploys = actions.filter(({ action: a }) => a.actionTypeId.category === "Deploy" && a.actionTypeId.provider === "ECS");
   const ecsServices = unique(ecsDeploys.map(({ action: a }) => `${a.region ?? `\${AWS::Region}`}:\${AWS::AccountId}:service/${named(a.configuration.ClusterName)}/${named(a.configuration.ServiceName)}`));
+  // CloudFormation deploy actions: their stacks (change set calls are authorized on the stack too) and
+  // the roles CloudFormation assumes (RoleArn), passed to cloudformation.amazonaws.com only.
+  const cfnDeploys = actions.filter(({ action: a }) => a.actionTypeId.category === "Deploy" && a.actionTypeId.provider === "CloudFormation");
+  const cfnStacks = unique(cfnDeploys.map(({ action: a }) => `${a.region ?? `\${AWS::Region}`}:\${AWS::AccountId}:stack/${named(a.configuration.StackName)}/*`));
+  const cfnRoles = unique(cfnDeploys.map(({ action: a }) => a.configuration.RoleArn).filter((r) => literal(r) && !r.includes("#{")));
+  // Elastic Beanstalk deploy actions: their application versions and environments, and the source
+  // bundles copied into EB's storage bucket under each application.
+  const ebDeploys = actions.filter(({ action: a }) => a.actionTypeId.category === "Deploy" && a.actionTypeId.provider === "ElasticBeanstalk");
+  const ebRegion = (a) => a.region ?? `\${AWS::Region}`;
+  const ebVersions = unique(ebDeploys.map(({ action: a }) => `${ebRegion(a)}:\${AWS::AccountId}:applicationversion/${named(a.configuration.ApplicationName)}/*`));
+  const ebEnvironments = unique(ebDeploys.map(({ action: a }) => `${ebRegion(a)}:\${AWS::AccountId}:environment/${named(a.configuration.ApplicationName)}/${named(a.configuration.EnvironmentName)}`));
+  const ebBundles = unique(ebDeploys.map(({ action: a }) => `elasticbeanstalk-${ebRegion(a)}-\${AWS::AccountId}/${named(a.configuration.ApplicationName)}/*`));
   const sub = (s) => ({ "Fn::Sub": s });
   return {
     // EventBridge filters (the trigger Lambda matches exact bucket/key, repository/tag, repository/branch pairs).
@@ -65,6 +77,11 @@ function forStage(stage, service = "stepdeploy", compile = false) {
     // ECS deploy actions: the services they update; "true" turns on the task definition grants.
     deploysToEcs: ecsDeploys.length ? "true" : "false",
     ecsServiceArns: (ecsServices.length ? ecsServices : [`\${AWS::Region}:\${AWS::AccountId}:service/${NONE}/${NONE}`]).map((x) => sub(`arn:\${AWS::Partition}:ecs:${x}`)),
+    cloudFormationStackArns: (cfnStacks.length ? cfnStacks : [`\${AWS::Region}:\${AWS::AccountId}:stack/${NONE}/*`]).map((x) => sub(`arn:\${AWS::Partition}:cloudformation:${x}`)),
+    cloudFormationRoleArns: cfnRoles.length ? cfnRoles : [sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${NONE}`)],
+    beanstalkVersionArns: (ebVersions.length ? ebVersions : [`\${AWS::Region}:\${AWS::AccountId}:applicationversion/${NONE}/*`]).map((x) => sub(`arn:\${AWS::Partition}:elasticbeanstalk:${x}`)),
+    beanstalkEnvironmentArns: (ebEnvironments.length ? ebEnvironments : [`\${AWS::Region}:\${AWS::AccountId}:environment/${NONE}/${NONE}`]).map((x) => sub(`arn:\${AWS::Partition}:elasticbeanstalk:${x}`)),
+    beanstalkBundleArns: (ebBundles.length ? ebBundles : [`${NONE}/*`]).map((x) => sub(`arn:\${AWS::Partition}:s3:::${x}`)),
     approvalTopicArns: topics.length ? topics : [sub(`arn:\${AWS::Partition}:sns:\${AWS::Region}:\${AWS::AccountId}:${NONE}`)],
   };
 }

@@ -6,7 +6,9 @@ import type { CallbacksPort } from "./ports/callbacks.js";
 import type { Clock, Log } from "./ports/clock.js";
 import type { BundleStorePort } from "./ports/bundle-store.js";
 import type { AlarmsPort, MetricsPort } from "./ports/cloudwatch.js";
+import type { CloudFormationPort } from "./ports/cloudformation.js";
 import type { EcsServicePort } from "./ports/ecs-service.js";
+import type { ElasticBeanstalkPort } from "./ports/elastic-beanstalk.js";
 import type { EventsPort } from "./ports/events.js";
 import type { ExecutionsPort } from "./ports/executions.js";
 import type { LambdaAliasPort } from "./ports/lambda-alias.js";
@@ -65,6 +67,10 @@ export interface Deps {
   /** ECS blue/green: listeners, rules and target groups (ELBv2), and the service's task sets (ECS). */
   loadBalancer: LoadBalancerPort;
   ecs: EcsServicePort;
+  /** Pipelines' CloudFormation deploy actions: stacks and change sets. */
+  cloudformation: CloudFormationPort;
+  /** Pipelines' Elastic Beanstalk deploy actions: application versions and environment updates. */
+  elasticBeanstalk: ElasticBeanstalkPort;
   /** Releases: function code uploads, revision bundles in S3, starting release executions once. */
   lambdaCode: LambdaCodePort;
   bundles: BundleStorePort;
@@ -127,6 +133,8 @@ const adapters = {
   eventbridge: once(() => import("./adapters/eventbridge.js")),
   elbv2: once(() => import("./adapters/elbv2.js")),
   ecs: once(() => import("./adapters/ecs.js")),
+  cloudformation: once(() => import("./adapters/cloudformation.js")),
+  elasticBeanstalk: once(() => import("./adapters/elastic-beanstalk.js")),
   s3: once(() => import("./adapters/s3.js")),
   pipelines: once(() => import("./adapters/dynamodb-pipelines.js")),
   pipelineEvents: once(() => import("./adapters/eventbridge-pipelines.js")),
@@ -150,6 +158,8 @@ export function realDeps(): Deps {
     events: onUse(async () => (await adapters.eventbridge()).createEventsAdapter()),
     loadBalancer: onUse(async () => (await adapters.elbv2()).createElbv2Adapter()),
     ecs: onUse(async () => (await adapters.ecs()).createEcsAdapter()),
+    cloudformation: onUse(async () => (await adapters.cloudformation()).createCloudFormationAdapter()),
+    elasticBeanstalk: onUse(async () => (await adapters.elasticBeanstalk()).createElasticBeanstalkAdapter()),
     lambdaCode: onUse(async () => (await adapters.lambda()).createLambdaAdapter()),
     bundles: onUse(async () => (await adapters.s3()).createBundleStoreAdapter()),
     executions: onUse(async () => (await adapters.sfn()).createExecutionsAdapter()),

@@ -56,3 +56,12 @@ export function toRegistryError(error: unknown, what: string, tableName: string)
     { cause: error },
   );
 }
+
+/** Runs one SDK call, its error mapped by toStepDeployError with `what` (the call and what it names) in front. */
+export async function withAwsErrors<T>(what: string, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    throw toStepDeployError(e, what);
+  }
+}

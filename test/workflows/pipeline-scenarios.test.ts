@@ -134,6 +134,62 @@ describe("the ECS deploy action on the simulated ECS (rolling update controller)
   });
 });
 
+describe("the CloudFormation deploy action on the simulated CloudFormation", () => {
+  const run = async (file: string) => {
+    const read = readScenarioFile(`${DIR}${file}`, ROOT);
+    if (!read.ok) throw new Error("invalid scenario");
+    return simulatePipeline(read.scenario, { root: ROOT });
+  };
+  const stacks = (r: PipelineRunReport) => r.steps.map((s) => s.stacks.map((x) => `${x.stack} ${x.status}`));
+  const summaries = (r: PipelineRunReport, action: string) => r.executions.map((e) => `${e.stages["Deploy"]?.actions[action]?.status}: ${e.stages["Deploy"]?.actions[action]?.summary}`);
+
+  it("creates, updates, then finds nothing to update; the outputs are the namespace's variables and the OutputFileName artifact", async () => {
+    const r = await run("cloudformation-create-update.json");
+    expect(stacks(r)).toEqual([["orders-api CREATE_COMPLETE"], ["orders-api UPDATE_COMPLETE"], ["orders-api UPDATE_COMPLETE"]]);
+    const [create, update, same] = summaries(r, "Stack");
+    expect(create).toMatch(/^Succeeded: CreateStack orders-api; stack orders-api CREATE_COMPLETE; outputs: AssetsBucket, AppRoleArn, Stage, Release, FromArtifacts$/);
+    expect(update).toMatch(/^Succeeded: UpdateStack orders-api; stack orders-api UPDATE_COMPLETE; outputs: .*JobsQueue$/);
+    expect(same).toMatch(/^Succeeded: stack orders-api: no updates are to be performed/);
+    // TemplateConfiguration's Release, ParameterOverrides' Stage and Fn::GetArtifactAtt, as outputs
+    expect(r.stacks[0]?.outputs).toMatchObject({ Stage: "prod", Release: "2", FromArtifacts: "s3://pipeline-artifacts", JobsQueue: expect.stringMatching(/^orders-api-Jobs-/) });
+    // #{StackVars.Stage} and #{StackVars.Release} resolved in the next action
+    expect(summaries(r, "PublishOutputs")).toEqual(["Succeeded: copied StackOutputs to s3://app-sources/outputs/prod-release-1.zip", "Succeeded: copied StackOutputs to s3://app-sources/outputs/prod-release-2.zip", "Succeeded: copied StackOutputs to s3://app-sources/outputs/prod-release-2.zip"]);
+  });
+
+  it("CHANGE_SET_REPLACE leaves the new stack in REVIEW_IN_PROGRESS until the approved CHANGE_SET_EXECUTE creates it", async () => {
+    const r = await run("cloudformation-change-set.json");
+    expect(stacks(r)).toEqual([["orders-api REVIEW_IN_PROGRESS"], ["orders-api CREATE_COMPLETE"]]);
+    expect(summaries(r, "CreateChangeSet")).toEqual(["Succeeded: CreateChangeSet orders-release (CREATE); change set orders-release ready (2 change(s))"]);
+    expect(summaries(r, "ExecuteChangeSet")[0]).toMatch(/^Succeeded: ExecuteChangeSet orders-release; stack orders-api CREATE_COMPLETE/);
+  });
+
+  it("a failed create and a failed update fail the action with the failed resource's reason; REPLACE_ON_FAILURE replaces the ROLLBACK_COMPLETE stack", async () => {
+    const r = await run("cloudformation-failure.json");
+    expect(stacks(r)).toEqual([["orders-api ROLLBACK_COMPLETE"], ["orders-api DELETE_COMPLETE", "orders-api CREATE_COMPLETE"], ["orders-api DELETE_COMPLETE", "orders-api UPDATE_ROLLBACK_COMPLETE"]]);
+    const [created, replaced, updated] = summaries(r, "Stack");
+    expect(created).toContain('stack orders-api is ROLLBACK_COMPLETE: Jobs (AWS::SQS::Queue) CREATE_FAILED: Resource handler returned message: \\"Queue orders-jobs already exists\\"');
+    expect(replaced).toMatch(/^Succeeded: DeleteStack orders-api; stack orders-api deleted; CreateStack orders-api; stack orders-api CREATE_COMPLETE/);
+    expect(updated).toContain("stack orders-api is UPDATE_ROLLBACK_COMPLETE: Assets (AWS::S3::Bucket) UPDATE_FAILED");
+    expect(r.stacks.at(-1)?.outputs["Release"]).toBe("1"); // the update rolled back: run 2's outputs stay
+  });
+});
+
+describe("the ElasticBeanstalk deploy action on the simulated Elastic Beanstalk", () => {
+  it("deploys a new application version until the environment is Ready on it; a failed deployment fails the action with the environment's first ERROR event", async () => {
+    const read = readScenarioFile(`${DIR}elastic-beanstalk-deploy.json`, ROOT);
+    if (!read.ok) throw new Error("invalid scenario");
+    const r = await simulatePipeline(read.scenario, { root: ROOT });
+    const label = /^code-pipeline-WebApp-[0-9a-f]{12}$/;
+    expect(r.steps.map((s) => s.environments.map((e) => `${e.status} ${e.health}`))).toEqual([["Ready Green"], ["Ready Red"]]);
+    expect(r.steps[0]?.environments[0]?.versionLabel).toMatch(label);
+    expect(r.environments[0]?.versionLabel).toBe(r.steps[0]?.environments[0]?.versionLabel); // the failed deployment left the previous version
+    const [ok, failed] = r.executions.map((e) => e.stages["Deploy"]?.actions["Web"]);
+    expect(ok).toMatchObject({ status: "Succeeded", summary: expect.stringMatching(/^environment orders-web-prod runs code-pipeline-WebApp-[0-9a-f]{12} \(health Green\)$/) });
+    expect(failed).toMatchObject({ status: "Failed", summary: expect.stringContaining("environment orders-web-prod: [Instance: i-0") });
+    expect(failed?.summary).toContain("Command failed on instance. Return code: 1");
+  });
+});
+
 describe("a manual retry (RetryStageExecution, FAILED_ACTIONS)", () => {
   it("resumes the same execution at the failed stage and runs only the actions that failed, then the rest", async () => {
     const read = readScenarioFile(`${DIR}manual-retry.json`, ROOT);

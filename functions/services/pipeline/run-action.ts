@@ -3,8 +3,12 @@ import type { ArtifactRef } from "../../domain/pipeline/execution/artifacts.js";
 import { ecrSourceImage, ecrSourceVariables, imageDetail, s3DeployTargets, s3SourceObject, s3SourceVariables } from "../../domain/pipeline/execution/s3-ecr.js";
 import { unzipFiles, zipFiles } from "../../lib/zip-files.js";
 import type { ArtifactStorePort } from "../../ports/artifact-store.js";
+import type { CloudFormationPort } from "../../ports/cloudformation.js";
 import type { EcsServicePort } from "../../ports/ecs-service.js";
+import type { ElasticBeanstalkPort } from "../../ports/elastic-beanstalk.js";
 import type { DeclaredAction } from "./actions.js";
+import { type BeanstalkAnswer, type BeanstalkState, pollBeanstalkDeploy, startBeanstalkDeploy } from "./beanstalk-deploy.js";
+import { type CloudFormationAnswer, type CloudFormationState, pollCloudFormationDeploy, startCloudFormationDeploy } from "./cloudformation-deploy.js";
 import type { PipelineDeps } from "./context.js";
 import { type EcsDeployState, type PollAnswer, pollEcsDeploy, startEcsDeploy } from "./ecs-deploy.js";
 
@@ -12,8 +16,7 @@ import { type EcsDeployState, type PollAnswer, pollEcsDeploy, startEcsDeploy } f
  * The providers a pipeline Lambda runs itself (`pipelineRunAction`): S3 and ECR sources, S3 deploy.
  * The answer is the action's output (`{variables, summary}`), which `(ok)` records. Providers that are
  * started and then polled answer `{done, nextPollSeconds, state}` (startPolled, then pollPolled from
- * `pipelinePollAction`): ECS runs; CloudFormation and Elastic Beanstalk are not run yet and fail the
- * action with a message that names the provider.
+ * `pipelinePollAction`): ECS, CloudFormation and Elastic Beanstalk.
  */
 export interface RunRequest {
   configuration: Record<string, string>;
@@ -24,9 +27,9 @@ export interface RunRequest {
   deadlineMs?: number;
 }
 
-export type RunDeps = Pick<PipelineDeps, "config" | "clock"> & { artifacts: ArtifactStorePort; ecs: EcsServicePort };
+export type RunDeps = Pick<PipelineDeps, "config" | "clock"> & { artifacts: ArtifactStorePort; ecs: EcsServicePort; cloudformation: CloudFormationPort; elasticBeanstalk: ElasticBeanstalkPort };
 
-const isEcsDeploy = (action: DeclaredAction) => action.actionTypeId.category === "Deploy" && action.actionTypeId.provider === "ECS";
+const isDeploy = (action: DeclaredAction, provider: string) => action.actionTypeId.category === "Deploy" && action.actionTypeId.provider === provider;
 
 function notRunYet(action: DeclaredAction): PipelineError {
   const { category, provider } = action.actionTypeId;
@@ -34,14 +37,18 @@ function notRunYet(action: DeclaredAction): PipelineError {
 }
 
 /** A polled provider's first call: start the work, answer whether it is already done. */
-export async function startPolled(deps: RunDeps, action: DeclaredAction, request: RunRequest): Promise<PollAnswer> {
-  if (isEcsDeploy(action)) return startEcsDeploy(deps, action, request);
+export async function startPolled(deps: RunDeps, action: DeclaredAction, request: RunRequest): Promise<PollAnswer | CloudFormationAnswer | BeanstalkAnswer> {
+  if (isDeploy(action, "ECS")) return startEcsDeploy(deps, action, request);
+  if (isDeploy(action, "CloudFormation")) return startCloudFormationDeploy(deps, action, request);
+  if (isDeploy(action, "ElasticBeanstalk")) return startBeanstalkDeploy(deps, action, request);
   throw notRunYet(action);
 }
 
 /** A later look at a polled provider's work, with what the previous answer carried. */
-export async function pollPolled(deps: RunDeps, action: DeclaredAction, state: unknown): Promise<PollAnswer> {
-  if (isEcsDeploy(action)) return pollEcsDeploy(deps, action, state as EcsDeployState);
+export async function pollPolled(deps: RunDeps, action: DeclaredAction, state: unknown): Promise<PollAnswer | CloudFormationAnswer | BeanstalkAnswer> {
+  if (isDeploy(action, "ECS")) return pollEcsDeploy(deps, action, state as EcsDeployState);
+  if (isDeploy(action, "CloudFormation")) return pollCloudFormationDeploy(deps, action, state as CloudFormationState);
+  if (isDeploy(action, "ElasticBeanstalk")) return pollBeanstalkDeploy(deps, action, state as BeanstalkState);
   throw notRunYet(action);
 }
 

@@ -12,7 +12,7 @@ import { HistoryCounter, type HistoryStats } from "../../runtime/history.js";
  * integrations). What the pipeline Lambdas do inside is not part of it.
  */
 export interface GraphScript {
-  /** `<Stage>.<Action>` states whose work fails. */
+  /** `<Stage>.<Action>` states whose work fails (a polled one at its last poll). */
   failing?: string[];
   /** `<Stage>.<Action>` states that fail only on their first attempt. */
   flaky?: string[];
@@ -80,6 +80,8 @@ export async function runGraph(definition: Record<string, unknown>, script: Grap
       const base = name.replace(/\((poll)\)$/, "");
       if (name.endsWith("(poll)") || states.get(`${name}(done?)`)) {
         const done = count(`poll:${base}`) >= (script.polls?.(base) ?? 1);
+        // A polled provider that fails (a stack rolled back, a rollout FAILED) does so at its last look.
+        if (done && (script.failing ?? []).includes(base)) throw named("States.TaskFailed", `${base} failed`);
         return { Payload: { done, nextPollSeconds: 15, state: {} } };
       }
       if ((script.failing ?? []).includes(name) || ((script.flaky ?? []).includes(name) && count(`flaky:${name}`) === 1)) throw named("States.TaskFailed", `${name} failed`);

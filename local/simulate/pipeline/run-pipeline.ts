@@ -9,7 +9,11 @@ import { abandonExecution, answerApproval, setTransition } from "../../../functi
 import { startExecution, stopExecution } from "../../../functions/adapters/sfn.js";
 import { realDeps } from "../../../functions/wiring.js";
 import type { CodeBuildWorld } from "../../account/codebuild/world.js";
+import { cloudFormationWorldOf } from "../../account/cloudformation/index.js";
+import type { CloudFormationWorld } from "../../account/cloudformation/world.js";
 import { ecsWorldOf } from "../../account/ecs/index.js";
+import { elasticBeanstalkWorldOf } from "../../account/elasticbeanstalk/index.js";
+import type { ElasticBeanstalkWorld } from "../../account/elasticbeanstalk/world.js";
 import { liveDeployments } from "../../account/ecs/views.js";
 import type { EcsWorld } from "../../account/ecs/world.js";
 import type { ExecutionReport } from "../../runtime/runtime.js";
@@ -63,6 +67,26 @@ export interface StepReport {
   executions: ExecutionView[];
   /** The events put between this step and the next. */
   events: EventLine[];
+  /** The simulated CloudFormation stacks once the world settled after this step. */
+  stacks: StackLine[];
+  /** The simulated Elastic Beanstalk environments once the world settled after this step. */
+  environments: EnvironmentLine[];
+}
+
+/** An environment of the simulated Elastic Beanstalk: status, health and the version it runs. */
+export interface EnvironmentLine {
+  environment: string;
+  status: string;
+  health: string;
+  versionLabel?: string;
+}
+
+/** A stack of the simulated CloudFormation: its status (and reason) and outputs. */
+export interface StackLine {
+  stack: string;
+  status: string;
+  reason?: string;
+  outputs: Record<string, string>;
 }
 
 export interface PipelineRunReport {
@@ -76,6 +100,10 @@ export interface PipelineRunReport {
   deployments: { name: string; status: string; error?: string }[];
   /** The simulated ECS services at the end: task definition, its images, the deployments' rollout states. */
   ecsServices: { service: string; taskDefinition: string; images: Record<string, string>; deployments: string[] }[];
+  /** The simulated CloudFormation stacks at the end (deleted ones included, DELETE_COMPLETE). */
+  stacks: StackLine[];
+  /** The simulated Elastic Beanstalk environments at the end. */
+  environments: EnvironmentLine[];
   stats: { stateTransitions: number; historyEvents: number; lambdaInvocations: number; estimatedCostUsd: number; simulatedSeconds: number; wallMs: number };
   expectationFailures: string[];
 }
@@ -243,6 +271,8 @@ async function run(scenario: PipelineScenario, world: SimWorld, w: PipelineWorld
     if (!last) return;
     last.executions = await snapshot();
     last.events = events.slice(seen);
+    last.stacks = stacksOf(cloudFormationWorldOf(account));
+    last.environments = environmentsOf(elasticBeanstalkWorldOf(account));
     seen = events.length;
   };
   // A due step holds the clock from the instant it is due until its command is done, so that no
@@ -257,7 +287,7 @@ async function run(scenario: PipelineScenario, world: SimWorld, w: PipelineWorld
   const runStep = async (s: Step, i: number) => {
     await close();
     line(`${fmt(clock.elapsedSeconds())}  -- ${s.did}`);
-    reports.push({ atSeconds: clock.elapsedSeconds(), did: s.did, executions: [], events: [] });
+    reports.push({ atSeconds: clock.elapsedSeconds(), did: s.did, executions: [], events: [], stacks: [], environments: [] });
     try {
       await s.run();
     } catch (e) {
@@ -322,6 +352,8 @@ async function run(scenario: PipelineScenario, world: SimWorld, w: PipelineWorld
     builds: codebuild.all.map((b) => ({ id: b.id, status: b.buildStatus, ...(b.failure && { failure: b.failure }), ...(b.wallMs !== undefined && { wallMs: b.wallMs }), exported: Object.fromEntries(b.exportedEnvironmentVariables.map((v) => [v.name, v.value])) })),
     deployments: deployReports.map((r) => ({ name: r.executionName, status: r.status, ...(r.error && { error: r.error }) })),
     ecsServices: ecsServicesOf(ecsWorldOf(account)),
+    stacks: stacksOf(cloudFormationWorldOf(account)),
+    environments: environmentsOf(elasticBeanstalkWorldOf(account)),
     stats: {
       stateTransitions: sum("stateTransitions"),
       historyEvents: sum("historyEvents"),
@@ -414,5 +446,19 @@ function ecsServicesOf(ecs: EcsWorld | undefined): PipelineRunReport["ecsService
     const images = Object.fromEntries(((primary.taskDefinition.body["containerDefinitions"] ?? []) as { name: string; image: string }[]).map((c) => [c.name, c.image]));
     const deployments = liveDeployments(s, ecs?.taskDefinitions as EcsWorld["taskDefinitions"], ecs?.now() ?? 0).map((d) => `${d.view.status} ${d.deployment.taskDefinition.family}:${d.deployment.taskDefinition.revision} ${d.view.rolloutState}`);
     return [{ service: `${s.cluster.name}/${s.name}`, taskDefinition: `${primary.taskDefinition.family}:${primary.taskDefinition.revision}`, images, deployments }];
+  });
+}
+
+function stacksOf(cfn: CloudFormationWorld | undefined): StackLine[] {
+  return (cfn?.stacks ?? []).map((s) => {
+    const { status, reason } = cfn?.status(s) ?? { status: "" };
+    return { stack: s.name, status, ...(reason && { reason }), outputs: Object.fromEntries((cfn?.current(s)?.outputs ?? []).map((o) => [o.key, o.value])) };
+  });
+}
+
+function environmentsOf(eb: ElasticBeanstalkWorld | undefined): EnvironmentLine[] {
+  return [...(eb?.environments.values() ?? [])].map((e) => {
+    const s = eb?.state(e);
+    return { environment: e.name, status: s?.status ?? "", health: s?.health ?? "", ...(s?.versionLabel && { versionLabel: s.versionLabel }) };
   });
 }

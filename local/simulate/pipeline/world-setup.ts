@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
+import { storageBucket } from "../../../functions/domain/pipeline/execution/elastic-beanstalk.js";
 import type { Pipeline } from "../../../functions/domain/pipeline/types.js";
 
 /**
@@ -19,6 +20,9 @@ import type { Pipeline } from "../../../functions/domain/pipeline/types.js";
  *   "alarmTimeline": account timeline entries ({atSeconds, alarm, state})
  *   "ecs": the account setup's ECS section (task definitions, clusters, services; ECS deploy actions)
  *   "ecsTimeline": account timeline entries ({atSeconds, taskDefinition, tasks})
+ *   "cloudformation": the account setup's CloudFormation section (stacks that exist, secondsPerResource)
+ *   "elasticbeanstalk": the account setup's Elastic Beanstalk section (applications, environments);
+ *                       EB's storage bucket, where the action copies source bundles, is served too
  * }
  */
 export interface PipelineWorld {
@@ -30,7 +34,7 @@ export interface PipelineWorld {
   groupsJson: string;
 }
 
-const WORLD_KEYS = ["s3", "codecommit", "codebuild", "groups", "functions", "alarms", "hooks", "topics", "alarmTimeline", "ecs", "ecsTimeline"];
+const WORLD_KEYS = ["s3", "codecommit", "codebuild", "groups", "functions", "alarms", "hooks", "topics", "alarmTimeline", "ecs", "ecsTimeline", "cloudformation", "elasticbeanstalk"];
 
 
 type Obj = Record<string, unknown>;
@@ -98,11 +102,12 @@ export function pipelineWorld(world: Obj, pipeline: Pipeline, root: string, gitF
     ]),
   );
   const setup: Obj = { codebuild: { projects } };
-  for (const k of ["functions", "alarms", "hooks", "topics", "ecs"]) if (world[k] !== undefined) setup[k] = world[k];
+  for (const k of ["functions", "alarms", "hooks", "topics", "ecs", "cloudformation", "elasticbeanstalk"]) if (world[k] !== undefined) setup[k] = world[k];
   return {
     setup,
     timeline: [...((world["alarmTimeline"] as unknown[] | undefined) ?? []), ...((world["ecsTimeline"] as unknown[] | undefined) ?? [])],
-    buckets: [...new Set([...stores, ...uploads.map((u) => u.bucket)])],
+    // The local stack's region and account (local/runtime/stack.ts defaults) name EB's storage bucket.
+    buckets: [...new Set([...stores, ...uploads.map((u) => u.bucket), ...(world["elasticbeanstalk"] ? [storageBucket(process.env.AWS_REGION ?? "us-east-1", "123456789012")] : [])])],
     uploads,
     repositories,
     groupsJson: JSON.stringify({ revisionBuckets: stores, applications }),

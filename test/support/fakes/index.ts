@@ -4,6 +4,7 @@ import type { Deps } from "../../../functions/wiring.js";
 import { FakeBundleStore } from "./bundle-store.js";
 import { FakeTopics } from "./topics.js";
 import { FakeCallbacks } from "./callbacks.js";
+import { unfakedCloudFormation, unfakedElasticBeanstalk } from "./unfaked.js";
 import { FakeCloudWatch } from "./cloudwatch.js";
 import { FakeEcsService } from "./ecs-service.js";
 import { FakeEvents } from "./events.js";
@@ -71,6 +72,8 @@ export function fakeWorld(config: Partial<Deps["config"]> = {}): FakeWorld {
     events,
     loadBalancer: new FakeLoadBalancer(),
     ecs: new FakeEcsService(),
+    cloudformation: unfakedCloudFormation(),
+    elasticBeanstalk: unfakedElasticBeanstalk(),
     lambdaCode: new FakeLambdaCode(),
     bundles: new FakeBundleStore(),
     executions: new FakeExecutions(),

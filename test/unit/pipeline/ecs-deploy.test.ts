@@ -67,7 +67,7 @@ describe("ECS deploy action", () => {
         for (;;) {
           waits.push(answer.nextPollSeconds);
           w.advance(answer.nextPollSeconds);
-          answer = await pollAction(w.deps)({ action: a, state: answer.state });
+          answer = (await pollAction(w.deps)({ action: a, state: answer.state })) as PollAnswer;
         }
       })(),
     ).rejects.toMatchObject({ message: expect.stringContaining("did not complete within the DeploymentTimeout") });

@@ -155,9 +155,4 @@ describe("runAction providers", () => {
     await runAction(w.deps)({ action, request: { configuration: { BucketName: "www", Extract: "false", ObjectKey: "releases/app.zip" }, inputs: [{ name: "Built", bucket: "a", key: "p/Built/K" }], outputs: [] } });
     expect(w.artifacts.text("www", "releases/app.zip")).toBe("zip-bytes");
   });
-
-  it.each(["CloudFormation", "ElasticBeanstalk"])("%s is not run yet: the action fails naming the provider", async (provider) => {
-    const action = { name: "X", stage: "Deploy", actionTypeId: { category: "Deploy", owner: "AWS", provider, version: "1" } } as unknown as DeclaredAction;
-    await expect(runAction(w.deps)({ action, request: { configuration: {}, inputs: [], outputs: [] } })).rejects.toMatchObject({ name: "Pipeline.ActionFailed", message: expect.stringContaining(`provider ${provider} is not run`) });
-  });
 });

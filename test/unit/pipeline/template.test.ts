@@ -107,7 +107,7 @@ describe("packaged template: pipeline functions", () => {
   it("the run-action function reads pinned sources and the pipelines' artifact folders, and writes only artifacts and deploy targets", () => {
     expect(statement("PipelineRunActionRole", "ReadSourcesAndArtifacts").Resource).toEqual(["arn:aws:s3:::seed-app-artifacts/seed-app/*", "arn:aws:s3:::stepdeploy-demo-artifacts/demo/*", "arn:aws:s3:::stepdeploy-demo-sources/demo-app.zip"]);
     expect(statement("PipelineRunActionRole", "WriteArtifactsAndDeployTargets").Resource).toEqual(["arn:aws:s3:::seed-app-artifacts/seed-app/*", "arn:aws:s3:::stepdeploy-demo-artifacts/demo/*"]);
-    expect(roleStatements(pkg.template, "PipelinePollActionRole").map((s) => s.Sid)).toEqual(["Logs", "WatchEcsServices"]);
+    expect(roleStatements(pkg.template, "PipelinePollActionRole").map((s) => s.Sid)).toEqual(["Logs", "WatchEcsServices", "DeployCloudFormationStacks", "PassCloudFormationRoles", "WatchBeanstalkEnvironments"]);
   });
 
   it("ECS deploy grants: the services pipelines/ names (none here), and the task definition and PassRole grants only when a pipeline deploys to ECS", () => {
@@ -123,6 +123,25 @@ describe("packaged template: pipeline functions", () => {
       ["PassEcsTaskRoles", ["iam:PassRole"], "*"],
     ]);
     expect(policy.Properties.PolicyDocument.Statement[1]?.Condition).toEqual({ StringLike: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } });
+  });
+
+  it("CloudFormation deploy grants: the stacks pipelines/ names (none here) with their change sets, and PassRole of their RoleArn to CloudFormation only", () => {
+    const stacks = [{ "Fn::Sub": "arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/-no-pipeline-source-/*" }];
+    const roles = [{ "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/-no-pipeline-source-" }];
+    for (const role of ["PipelineRunActionRole", "PipelinePollActionRole"]) {
+      const deploy = statement(role, "DeployCloudFormationStacks");
+      expect(deploy.Resource, role).toEqual(stacks);
+      expect(asList(deploy.Action).sort(), role).toEqual(["cloudformation:CreateChangeSet", "cloudformation:CreateStack", "cloudformation:DeleteChangeSet", "cloudformation:DeleteStack", "cloudformation:DescribeChangeSet", "cloudformation:DescribeStackEvents", "cloudformation:DescribeStacks", "cloudformation:ExecuteChangeSet", "cloudformation:UpdateStack"]);
+      expect(statement(role, "PassCloudFormationRoles"), role).toMatchObject({ Action: ["iam:PassRole"], Resource: roles, Condition: { StringEquals: { "iam:PassedToService": "cloudformation.amazonaws.com" } } });
+    }
+  });
+
+  it("Elastic Beanstalk deploy grants: versions and environments of the applications pipelines/ names (none here), bundles only under their folder of EB's storage bucket", () => {
+    const envs = [{ "Fn::Sub": "arn:${AWS::Partition}:elasticbeanstalk:${AWS::Region}:${AWS::AccountId}:environment/-no-pipeline-source-/-no-pipeline-source-" }];
+    expect(statement("PipelineRunActionRole", "DeployBeanstalkVersions")).toMatchObject({ Action: ["elasticbeanstalk:CreateApplicationVersion"], Resource: [{ "Fn::Sub": "arn:${AWS::Partition}:elasticbeanstalk:${AWS::Region}:${AWS::AccountId}:applicationversion/-no-pipeline-source-/*" }] });
+    expect(statement("PipelineRunActionRole", "UpdateBeanstalkEnvironments")).toMatchObject({ Action: ["elasticbeanstalk:UpdateEnvironment", "elasticbeanstalk:DescribeEnvironments", "elasticbeanstalk:DescribeEvents"], Resource: envs });
+    expect(statement("PipelineRunActionRole", "CopyBeanstalkBundles")).toMatchObject({ Action: ["s3:PutObject"], Resource: [{ "Fn::Sub": "arn:${AWS::Partition}:s3:::-no-pipeline-source-/*" }] });
+    expect(statement("PipelinePollActionRole", "WatchBeanstalkEnvironments")).toMatchObject({ Action: ["elasticbeanstalk:DescribeEnvironments", "elasticbeanstalk:DescribeEvents"], Resource: envs });
   });
 
   it("the trigger starts only this stack's pipeline machines, from S3, ECR and CodeCommit rules filtered by what pipelines/ watches", () => {

@@ -1,0 +1,180 @@
+import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import fc from "fast-check";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { changeSetVerdict, failureReason, resolveOverrides, stackVerdict } from "../../../functions/domain/pipeline/execution/cloudformation.js";
+import { createCloudFormationAdapter } from "../../../functions/adapters/cloudformation.js";
+import { unzipFiles, zipFiles } from "../../../functions/lib/zip-files.js";
+import type { DeclaredAction } from "../../../functions/services/pipeline/actions.js";
+import { type CloudFormationAnswer, type CloudFormationDeployDeps, pollCloudFormationDeploy, startCloudFormationDeploy } from "../../../functions/services/pipeline/cloudformation-deploy.js";
+import { cloudFormationWorldOf } from "../../../local/account/cloudformation/index.js";
+import { FakeArtifactStore } from "../../support/fakes/artifact-store.js";
+import { type Harness, startAccount } from "../account/helpers.js";
+
+/**
+ * The CloudFormation deploy action through the real adapter on the simulated account's
+ * CloudFormation, called as the compiled poll loop calls it: start, then a look every
+ * `nextPollSeconds` of simulated time until done.
+ */
+const BUCKET = (tag = "v1") => ({
+  Parameters: { Stage: { Type: "String" }, Build: { Type: "String", Default: "none" } },
+  Resources: { Bucket: { Type: "AWS::S3::Bucket", Properties: { Tags: [{ Key: "release", Value: tag }] } } },
+  Outputs: { BucketName: { Value: { Ref: "Bucket" } }, Stage: { Value: { Ref: "Stage" } }, Build: { Value: { Ref: "Build" } } },
+});
+const FAILING = { Resources: { Broken: { Type: "AWS::SQS::Queue", Metadata: { "stepdeploy:simulate": { fail: "Queue name already exists" } } } } };
+const SRC = { name: "Src", bucket: "art", key: "p/Src/1.zip" };
+const OUT = { name: "StackOut", bucket: "art", key: "p/StackOut/1.zip" };
+const action = (configuration: Record<string, string>): DeclaredAction =>
+  ({ stage: "Deploy", name: "Stack", actionTypeId: { category: "Deploy", owner: "AWS", provider: "CloudFormation", version: "1" }, configuration, inputArtifacts: ["Src"], outputArtifacts: ["StackOut"], runOrder: 1 }) as never;
+const enc = (t: string) => new TextEncoder().encode(t);
+
+let h: Harness;
+let deps: CloudFormationDeployDeps;
+let artifacts: FakeArtifactStore;
+let client: CloudFormationClient;
+
+beforeEach(async () => {
+  h = await startAccount({ cloudformation: { stacks: [{ name: "broken", template: FAILING }] } });
+  client = new CloudFormationClient({ ...h.config, maxAttempts: 1 });
+  artifacts = new FakeArtifactStore();
+  deps = { artifacts, cloudformation: createCloudFormationAdapter(client), clock: { nowMs: () => h.clock.now() } };
+});
+afterEach(async () => {
+  client.destroy();
+  await h.close();
+});
+
+async function source(files: Record<string, unknown>) {
+  artifacts.put(SRC.bucket, SRC.key, await zipFiles(Object.entries(files).map(([name, v]) => ({ name, content: enc(typeof v === "string" ? v : JSON.stringify(v)) }))));
+}
+
+/** Start, then poll on the simulated clock until done (or throws what the action failed with). */
+async function run(configuration: Record<string, string>): Promise<CloudFormationAnswer & { polls: number }> {
+  const a = action({ RoleArn: "arn:aws:iam::123456789012:role/cfn", ...configuration });
+  let answer = await startCloudFormationDeploy(deps, a, { configuration: a.configuration, inputs: [SRC], outputs: [OUT], deadlineMs: h.clock.now() + 3600_000 });
+  let polls = 0;
+  while (!answer.done) {
+    h.clock.advance(answer.nextPollSeconds);
+    answer = await pollCloudFormationDeploy(deps, a, answer.state);
+    polls += 1;
+  }
+  return { ...answer, polls };
+}
+const status = (name: string) => {
+  const w = cloudFormationWorldOf(h.account);
+  const s = w?.find(name);
+  return s ? w?.status(s).status : undefined;
+};
+
+describe("the CloudFormation deploy action on the simulated CloudFormation", () => {
+  it("CREATE_UPDATE creates, then updates, then succeeds with no updates; outputs become variables and the OutputFileName JSON", async () => {
+    await source({ "template.json": BUCKET(), "config.json": { Parameters: { Stage: "beta", Build: "7" }, Tags: { team: "orders" } } });
+    const base = { ActionMode: "CREATE_UPDATE", StackName: "orders", TemplatePath: "Src::template.json", TemplateConfiguration: "Src::config.json", OutputFileName: "outputs.json" };
+    const created = await run({ ...base, ParameterOverrides: '{"Stage":"prod"}' });
+    expect(status("orders")).toBe("CREATE_COMPLETE");
+    expect(created.state.variables).toEqual({ BucketName: expect.stringMatching(/^orders-Bucket-/), Stage: "prod", Build: "7" });
+    const file = (await unzipFiles((await artifacts.getObject(OUT)).body)).find((f) => f.name === "outputs.json");
+    expect(JSON.parse(new TextDecoder().decode(file?.content))).toEqual(created.state.variables);
+
+    await source({ "template.json": BUCKET("v2"), "config.json": { Parameters: { Stage: "beta", Build: "8" } } });
+    const updated = await run({ ...base, ParameterOverrides: '{"Stage":"prod"}' });
+    expect([status("orders"), updated.state.variables["Build"], updated.state.summary]).toEqual(["UPDATE_COMPLETE", "8", expect.stringContaining("UpdateStack orders; stack orders UPDATE_COMPLETE")]);
+
+    const same = await run({ ...base, ParameterOverrides: '{"Stage":"prod"}' });
+    expect([same.polls, same.state.summary]).toEqual([0, expect.stringContaining("no updates are to be performed")]);
+  });
+
+  it("a resource that fails: the action fails with the first failed resource's reason; CREATE_UPDATE then refuses the ROLLBACK_COMPLETE stack, REPLACE_ON_FAILURE deletes and creates it", async () => {
+    await source({ "template.json": FAILING, "good.json": BUCKET() });
+    await expect(run({ ActionMode: "CREATE_UPDATE", StackName: "fresh", TemplatePath: "Src::template.json" })).rejects.toMatchObject({
+      name: "Pipeline.ActionFailed",
+      message: "Deploy.Stack: stack fresh is ROLLBACK_COMPLETE: Broken (AWS::SQS::Queue) CREATE_FAILED: Queue name already exists",
+    });
+    await expect(run({ ActionMode: "CREATE_UPDATE", StackName: "broken", TemplatePath: "Src::good.json", ParameterOverrides: '{"Stage":"x"}' })).rejects.toThrow(/ROLLBACK_COMPLETE \(its creation failed\) and cannot be updated/);
+    const replaced = await run({ ActionMode: "REPLACE_ON_FAILURE", StackName: "broken", TemplatePath: "Src::good.json", ParameterOverrides: '{"Stage":"x"}' });
+    expect([status("broken"), replaced.state.summary]).toEqual(["CREATE_COMPLETE", expect.stringContaining("DeleteStack broken; stack broken deleted; CreateStack broken; stack broken CREATE_COMPLETE")]);
+  });
+
+  it("DELETE_ONLY deletes, and a missing stack is a success", async () => {
+    await source({});
+    const deleted = await run({ ActionMode: "DELETE_ONLY", StackName: "broken" });
+    expect([status("broken"), deleted.state.variables]).toEqual([undefined, {}]);
+    const again = await run({ ActionMode: "DELETE_ONLY", StackName: "broken" });
+    expect([again.polls, again.state.summary]).toEqual([0, "stack broken does not exist: nothing to delete"]);
+  });
+
+  it("CHANGE_SET_REPLACE creates the change set without executing it (replacing one of that name); CHANGE_SET_EXECUTE executes it", async () => {
+    await source({ "template.json": BUCKET() });
+    const replace = { ActionMode: "CHANGE_SET_REPLACE", StackName: "cs", ChangeSetName: "release", TemplatePath: "Src::template.json", ParameterOverrides: '{"Stage":"prod"}' };
+    await run(replace);
+    expect(status("cs")).toBe("REVIEW_IN_PROGRESS");
+    const again = await run(replace);
+    expect(again.state.summary).toMatch(/^DeleteChangeSet release; CreateChangeSet release \(CREATE\)/);
+    const executed = await run({ ActionMode: "CHANGE_SET_EXECUTE", StackName: "cs", ChangeSetName: "release" });
+    expect([status("cs"), executed.state.variables["Stage"]]).toEqual(["CREATE_COMPLETE", "prod"]);
+    await run(replace); // the same template again: the change set has no changes
+    const nothing = await run({ ActionMode: "CHANGE_SET_EXECUTE", StackName: "cs", ChangeSetName: "release" });
+    expect(nothing.state.summary).toContain("change set release has no changes: nothing to execute");
+    await expect(run({ ActionMode: "CHANGE_SET_EXECUTE", StackName: "cs", ChangeSetName: "other" })).rejects.toThrow(/the change set does not exist/);
+  });
+
+  it("refuses before any change: missing capabilities (CloudFormation's InsufficientCapabilitiesException), a missing template file, a bad Fn::GetParam", async () => {
+    await source({ "role.json": { Resources: { Role: { Type: "AWS::IAM::Role" } } }, "params.json": { Stage: "beta" } });
+    await expect(run({ ActionMode: "CREATE_UPDATE", StackName: "iam", TemplatePath: "Src::role.json" })).rejects.toThrow("InsufficientCapabilitiesException: Requires capabilities : [CAPABILITY_IAM]");
+    await expect(run({ ActionMode: "CREATE_UPDATE", StackName: "iam", TemplatePath: "Src::nope.json" })).rejects.toThrow("Deploy.Stack: TemplatePath: input artifact Src has no file nope.json (it has: role.json, params.json)");
+    await expect(run({ ActionMode: "CREATE_UPDATE", StackName: "iam", TemplatePath: "Src::role.json", ParameterOverrides: '{"Stage":{"Fn::GetParam":["Src","params.json","Missing"]}}' })).rejects.toThrow("ParameterOverrides.Stage: Fn::GetParam: Src::params.json has no key 'Missing'");
+    expect(status("iam")).toBeUndefined();
+    const ok = await run({ ActionMode: "CREATE_UPDATE", StackName: "iam", TemplatePath: "Src::role.json", Capabilities: "CAPABILITY_IAM,CAPABILITY_AUTO_EXPAND" });
+    expect(status("iam")).toBe("CREATE_COMPLETE");
+    expect(ok.done).toBe(true);
+  });
+});
+
+describe("CloudFormation action decisions", () => {
+  const reader = { location: (n: string) => (n === "Src" ? { bucket: "art", key: "p/Src/1.zip" } : undefined), file: (_a: string, f: string) => (f === "p.json" ? '{"Tag":"v7","N":3}' : undefined) };
+  it.each([
+    ['{"A":"x","B":2,"C":true}', { A: "x", B: "2", C: "true" }],
+    ['{"B":{"Fn::GetArtifactAtt":["Src","BucketName"]},"K":{"Fn::GetArtifactAtt":["Src","ObjectKey"]}}', { B: "art", K: "p/Src/1.zip" }],
+    ['{"U":{"Fn::GetArtifactAtt":["Src","URL"]}}', { U: "https://art.s3.amazonaws.com/p/Src/1.zip" }],
+    ['{"T":{"Fn::GetParam":["Src","p.json","Tag"]},"N":{"Fn::GetParam":["Src","p.json","N"]}}', { T: "v7", N: "3" }],
+  ])("ParameterOverrides %s", (text, expected) => expect(resolveOverrides(text, reader)).toEqual(expected));
+  it.each([
+    ['{"X":{"Fn::GetArtifactAtt":["Other","BucketName"]}}', "ParameterOverrides.X: Fn::GetArtifactAtt names 'Other', which is not an input artifact of the action"],
+    ['{"X":{"Fn::GetArtifactAtt":["Src","Arn"]}}', "ParameterOverrides.X: Fn::GetArtifactAtt attribute 'Arn' is not one of BucketName, ObjectKey, URL"],
+    ['{"X":["a"]}', "ParameterOverrides.X must be a string, Fn::GetArtifactAtt or Fn::GetParam"],
+    ["[1]", "ParameterOverrides must be a JSON object"],
+  ])("refuses %s", (text, message) => expect(() => resolveOverrides(text, reader)).toThrow(message));
+  it("plain string overrides come back as they are", () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ minLength: 1 }).filter((k) => k !== "__proto__"), fc.string()), (o) => {
+        expect(resolveOverrides(JSON.stringify(o), reader)).toEqual(o);
+      }),
+    );
+  });
+  it("an operation in progress is always waited for; only its own end states end it", () => {
+    const STATUSES = ["CREATE", "UPDATE", "DELETE", "ROLLBACK", "UPDATE_ROLLBACK", "UPDATE_COMPLETE_CLEANUP", "UPDATE_ROLLBACK_COMPLETE_CLEANUP", "REVIEW", "IMPORT"].flatMap((p) => [`${p}_IN_PROGRESS`, `${p}_COMPLETE`, `${p}_FAILED`]);
+    fc.assert(
+      fc.property(fc.constantFrom("create", "update", "delete" as const), fc.constantFrom(...STATUSES), (op, st) => {
+        const v = stackVerdict(op as "create" | "update" | "delete", st);
+        if (st.endsWith("_IN_PROGRESS")) expect(v.kind).toBe("wait");
+        if (v.kind === "done") expect(st).toBe({ create: "CREATE_COMPLETE", update: "UPDATE_COMPLETE", delete: "DELETE_COMPLETE" }[op]);
+      }),
+    );
+  });
+  it.each([
+    ["create", "CREATE_COMPLETE", "done"],
+    ["create", "ROLLBACK_COMPLETE", "failed"],
+    ["create", "ROLLBACK_IN_PROGRESS", "wait"],
+    ["create", undefined, "failed"],
+    ["update", "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", "wait"],
+    ["update", "UPDATE_ROLLBACK_COMPLETE", "failed"],
+    ["delete", undefined, "done"],
+    ["delete", "DELETE_FAILED", "failed"],
+  ] as const)("a %s at %s: %s", (op, st, kind) => expect(stackVerdict(op, st).kind).toBe(kind));
+  it("a change set that changes nothing is done, another FAILED one fails; the reason is the first failed resource since the operation began", () => {
+    expect(changeSetVerdict("FAILED", "The submitted information didn't contain changes. Submit different information to create a change set.")).toEqual({ kind: "done", noChanges: true });
+    expect(changeSetVerdict("FAILED", "Template error")).toEqual({ kind: "failed", reason: "Template error" });
+    const ev = (id: string, s: string, t: number, reason?: string) => ({ logicalResourceId: id, resourceType: "T", resourceStatus: s, timestamp: t, ...(reason && { reason }) });
+    expect(failureReason([ev("B", "CREATE_FAILED", 30, "b"), ev("A", "CREATE_FAILED", 20, "a"), ev("Old", "CREATE_FAILED", 5, "old"), ev("s", "ROLLBACK_IN_PROGRESS", 30)], 10, "s")).toBe("A (T) CREATE_FAILED: a");
+    expect(failureReason([], 0, "s", "why")).toBe("why");
+  });
+});
