@@ -128,7 +128,7 @@ export abstract class QueryApi implements ServiceApi {
       operation,
       run: () => {
         if (!op) throw new AwsError("InvalidAction", `The action ${operation} is not valid for this web service.`, { status: 400 });
-        return op(decodeQuery(params));
+        return op(this.decode(params));
       },
     };
   }
@@ -137,8 +137,17 @@ export abstract class QueryApi implements ServiceApi {
     return queryError(this.protocol, error, this.requestId());
   }
 
+  /** The form parameters as a tree (EC2's protocol flattens lists differently: ec2-query.ts). */
+  protected decode(params: URLSearchParams): QueryParams {
+    return decodeQuery(params);
+  }
+
   /** A successful answer (`<OpResult>` holds `result`), with its one-line summary for the call log. */
   protected ok(operation: string, result: unknown, summary?: string): Handled {
     return { response: queryResponse(this.protocol, operation, result, this.requestId()), summary };
+  }
+
+  protected newRequestId(): string {
+    return this.requestId();
   }
 }
