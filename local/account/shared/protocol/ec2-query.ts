@@ -1,5 +1,5 @@
 import type { AwsError } from "./errors.js";
-import { QueryApi, type QueryParams } from "./query-xml.js";
+import { escapeXml, QueryApi, type QueryParams, toXml } from "./query-xml.js";
 import type { Handled, WireResponse } from "./wire.js";
 
 /**
@@ -10,7 +10,6 @@ import type { Handled, WireResponse } from "./wire.js";
  * `<Response><Errors><Error><Code>...</Code><Message>...</Message></Error></Errors><RequestID>...</RequestID></Response>`
  * (the SDK reads `Errors.Error.Code`, `loadQueryErrorCode`).
  */
-const escapeXml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 /** Flat keys with numeric segments as lists: `Filter.1.Value.2=x` becomes `{Filter: [{Value: [undefined, "x"]}]}` (compacted). */
 export function decodeEc2Query(params: URLSearchParams): QueryParams {
@@ -40,20 +39,6 @@ function listify(v: unknown): unknown {
   return Object.fromEntries(entries.map(([k, x]) => [k, listify(x)]));
 }
 
-/** A value as EC2 XML children: arrays as `<item>`, dates in ISO 8601, undefined/null omitted. */
-export function toEc2Xml(value: unknown): string {
-  if (value === undefined || value === null) return "";
-  if (Array.isArray(value)) return value.map((v) => `<item>${toEc2Xml(v)}</item>`).join("");
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === "object") {
-    return Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined && v !== null)
-      .map(([k, v]) => `<${k}>${toEc2Xml(v)}</${k}>`)
-      .join("");
-  }
-  return escapeXml(String(value));
-}
-
 /** A service over the EC2 query protocol: QueryApi's routing by Action and Version, EC2's decoding and rendering. */
 export abstract class Ec2QueryApi extends QueryApi {
   protected override decode(params: URLSearchParams): QueryParams {
@@ -61,7 +46,7 @@ export abstract class Ec2QueryApi extends QueryApi {
   }
 
   protected override ok(operation: string, result: unknown, summary?: string): Handled {
-    const body = `<${operation}Response xmlns="${this.protocol.xmlns}"><requestId>${this.newRequestId()}</requestId>${toEc2Xml(result)}</${operation}Response>`;
+    const body = `<${operation}Response xmlns="${this.protocol.xmlns}"><requestId>${this.newRequestId()}</requestId>${toXml(result, "item")}</${operation}Response>`;
     return { response: { status: 200, headers: { "content-type": "text/xml" }, body }, summary };
   }
 
