@@ -50,6 +50,8 @@ describe("server deployment handlers over fake ports", () => {
         { instanceId: "i-0000000000000000d", reason: "not an SSM managed node (no agent, or not registered)" },
         { instanceId: "i-0000000000000000c", reason: "the SSM agent does not answer (PingStatus not Online)" },
       ],
+      phase: "inPlace",
+      startedAtMs: Date.parse("2026-01-01T00:00:00.000Z"),
     });
     expect(out.deployment).toMatchObject({ deploymentGroupId: "orders.prod", deploymentRoot: "/opt/stepdeploy/deployment-root", bundle: { bucket: "b", key: "orders.zip", etag: "e1", bundleType: "zip" } });
   });
@@ -83,7 +85,7 @@ describe("server deployment handlers over fake ports", () => {
     const { w, ssm } = world(ids.map((id) => ({ id })));
     const started = await start(w.deps)(input({ deploymentConfig: "CodeDeployDefault.AllAtOnce" }));
     const first = await nextBatch(w.deps)({ run: started.run, fleet: started.fleet });
-    expect(first.next).toEqual({ action: "deploy", batch: ids, batchNumber: 1 });
+    expect(first.next).toEqual({ action: "deploy", batch: ids, batchNumber: 1, phase: "inPlace" });
     const { commands } = await send(w.deps)({ deployment: started.deployment, batch: ids });
     expect(commands.map((c) => c.instanceIds.length)).toEqual([50, 50, 20]);
     expect(ssm.sent[0]).toMatchObject({ documentName: "AWS-RunShellScript", executionTimeoutSeconds: 500 });
