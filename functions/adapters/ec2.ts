@@ -13,14 +13,23 @@ async function call<T>(what: string, f: () => Promise<T>): Promise<T> {
   }
 }
 
-/** EC2: DescribeInstances by tag filters (`tag:<key>`, `tag-key`) or ids, paged; TerminateInstances in groups of 1000. */
+/** EC2 takes at most 200 values in one filter (DescribeInstances API reference, Filter). */
+const MAX_FILTER_VALUES = 200;
+
+/** EC2: DescribeInstances by tag filters (`tag:<key>`, `tag-key`) or ids (200 a call), paged; TerminateInstances in groups of 1000. */
 export function createEc2Adapter(): Ec2InstancesPort {
-  return {
+  const port: Ec2InstancesPort = {
     async findInstances(query) {
+      const ids = query.instanceIds;
+      if (ids && ids.length > MAX_FILTER_VALUES) {
+        const found: Ec2Instance[] = [];
+        for (let k = 0; k < ids.length; k += MAX_FILTER_VALUES) found.push(...(await port.findInstances({ ...query, instanceIds: ids.slice(k, k + MAX_FILTER_VALUES) })));
+        return found;
+      }
       const filters: Filter[] = [];
       for (const [key, values] of Object.entries(query.tags ?? {})) filters.push({ Name: `tag:${key}`, Values: values });
       if (query.tagKeys) filters.push({ Name: "tag-key", Values: query.tagKeys });
-      if (query.instanceIds) filters.push({ Name: "instance-id", Values: query.instanceIds });
+      if (ids) filters.push({ Name: "instance-id", Values: ids });
       const found: Ec2Instance[] = [];
       let next: string | undefined;
       do {
@@ -37,4 +46,5 @@ export function createEc2Adapter(): Ec2InstancesPort {
       }
     },
   };
+  return port;
 }

@@ -17,7 +17,7 @@ import { openSimWorld, type SimWorld } from "./world.js";
 export interface ServerScenario {
   name: string;
   description?: string;
-  account: { ssm: unknown; targetGroups?: unknown; loadBalancers?: unknown; ec2?: unknown; autoScaling?: unknown };
+  account: { ssm: unknown; targetGroups?: unknown; loadBalancers?: unknown; ec2?: unknown; autoScaling?: unknown; alarms?: unknown };
   /** Deployments run one after another (a second one sees what the first installed). */
   deployments: { bundle: string; input: Record<string, unknown> }[];
 }

@@ -160,4 +160,18 @@ describe("deploy-server blue/green on the local engine (events/server/blue-green
     expect(view(expired.batches[1]?.targets ?? {})).toBe(`${b(1)}:healthy ${b(2)}:healthy`);
     expect(events(w).map((e) => e.state)).toEqual(["START", "STOP"]);
   });
+
+  it("an alarm during the termination wait ends it at once (no poll) and rolls back: STOP, the originals registered again", async () => {
+    const base = loadServerScenario("blue-green-rollback-termination-wait");
+    const scenario = { ...base, account: { ...base.account, alarms: [{ name: "orders-5xx", state: "OK" }] } } as typeof base;
+    w = await openServerWorld(scenario);
+    w.world.account.applyTimeline([{ atSeconds: 1200, alarm: "orders-5xx", state: "ALARM", reason: "Threshold Crossed" }]);
+    const d = base.deployments[0]!;
+    const r = await w.deploy({ ...d, input: { ...d.input, alarms: ["orders-5xx"] } });
+    expect([r.status, r.error]).toEqual(["FAILED", "Deploy.AlarmTriggered"]);
+    expect(r.stats.simulatedSeconds).toBe(1200);
+    expect(view(r.batches[3]?.targets ?? {})).toBe(`${g(1)}:healthy ${g(2)}:healthy`);
+    expect(events(w).map((e) => `${e.state} ${e.rollback}`)).toEqual(["START false", "STOP true"]);
+    expect(ec2States(w)).toEqual({ [b(1)]: "running", [b(2)]: "running", [g(1)]: "running", [g(2)]: "running" });
+  });
 });

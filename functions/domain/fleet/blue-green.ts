@@ -20,20 +20,26 @@ const minutes = (min: number) =>
     .min(min, { error: `must be a whole number of minutes from ${min} to ${MAX_WAIT_MINUTES}` })
     .max(MAX_WAIT_MINUTES, { error: `must be a whole number of minutes from ${min} to ${MAX_WAIT_MINUTES} (CodeDeploy's 48 hours)` });
 
+/** CodeDeploy's blueGreenDeploymentConfiguration for EC2, as a deployment group carries it. */
+export const blueGreenOptionsShape = {
+  greenFleetProvisioningOption: record({ action: z.enum(["DISCOVER_EXISTING", "COPY_AUTO_SCALING_GROUP"], { error: "must be DISCOVER_EXISTING or COPY_AUTO_SCALING_GROUP" }) }, '{"action": "DISCOVER_EXISTING" | "COPY_AUTO_SCALING_GROUP"}').optional(),
+  deploymentReadyOption: record(
+    { actionOnTimeout: z.enum(["CONTINUE_DEPLOYMENT", "STOP_DEPLOYMENT"], { error: "must be CONTINUE_DEPLOYMENT or STOP_DEPLOYMENT" }), waitTimeInMinutes: minutes(0).optional() },
+    '{"actionOnTimeout", "waitTimeInMinutes"}',
+  )
+    .refine((r) => r.actionOnTimeout !== "STOP_DEPLOYMENT" || (r.waitTimeInMinutes ?? 0) >= 1, { error: "STOP_DEPLOYMENT needs waitTimeInMinutes 1-2880: how long to wait for `stepdeploy continue`", path: ["waitTimeInMinutes"] })
+    .optional(),
+  terminateBlueInstancesOnDeploymentSuccess: record(
+    { action: z.enum(["TERMINATE", "KEEP_ALIVE"], { error: "must be TERMINATE or KEEP_ALIVE" }), terminationWaitTimeInMinutes: minutes(0).optional() },
+    '{"action", "terminationWaitTimeInMinutes"}',
+  ).optional(),
+};
+
+/** The deploy-server input's `blueGreen`: the options plus CreateDeployment's `targetInstances` (the green fleet of DISCOVER_EXISTING). */
 export function blueGreenSchema<T extends z.ZodType>(targetSchema: T) {
   return record(
     {
-      greenFleetProvisioningOption: record({ action: z.enum(["DISCOVER_EXISTING", "COPY_AUTO_SCALING_GROUP"], { error: "must be DISCOVER_EXISTING or COPY_AUTO_SCALING_GROUP" }) }, '{"action": "DISCOVER_EXISTING" | "COPY_AUTO_SCALING_GROUP"}').optional(),
-      deploymentReadyOption: record(
-        { actionOnTimeout: z.enum(["CONTINUE_DEPLOYMENT", "STOP_DEPLOYMENT"], { error: "must be CONTINUE_DEPLOYMENT or STOP_DEPLOYMENT" }), waitTimeInMinutes: minutes(0).optional() },
-        '{"actionOnTimeout", "waitTimeInMinutes"}',
-      )
-        .refine((r) => r.actionOnTimeout !== "STOP_DEPLOYMENT" || (r.waitTimeInMinutes ?? 0) >= 1, { error: "STOP_DEPLOYMENT needs waitTimeInMinutes 1-2880: how long to wait for `stepdeploy continue`", path: ["waitTimeInMinutes"] })
-        .optional(),
-      terminateBlueInstancesOnDeploymentSuccess: record(
-        { action: z.enum(["TERMINATE", "KEEP_ALIVE"], { error: "must be TERMINATE or KEEP_ALIVE" }), terminationWaitTimeInMinutes: minutes(0).optional() },
-        '{"action", "terminationWaitTimeInMinutes"}',
-      ).optional(),
+      ...blueGreenOptionsShape,
       targetInstances: targetSchema.optional().meta({ description: "DISCOVER_EXISTING: the replacement (green) instances, by tags, tagFilters or instanceIds (CreateDeployment's targetInstances)." }),
     },
     "with CodeDeploy's blueGreenDeploymentConfiguration fields and targetInstances",

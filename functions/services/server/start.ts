@@ -11,7 +11,7 @@ import { expandServerGroupDeployment } from "../group-deployment.js";
 import { recordCreated } from "../start.js";
 import type { DeploymentContext, FleetState } from "./state.js";
 
-export type StartServerDeps = Pick<Deps, "bundles" | "runCommand" | "loadBalancer" | "registry" | "log"> & Partial<Pick<Deps, "config" | "autoScaling" | "clock">>;
+export type StartServerDeps = Pick<Deps, "bundles" | "runCommand" | "loadBalancer" | "registry" | "log"> & Partial<Pick<Deps, "config" | "autoScaling" | "instances" | "clock">>;
 
 export interface ServerStartEvent {
   input: unknown;
@@ -100,8 +100,11 @@ async function takeGroupLock(deps: StartServerDeps, input: ServerDeploymentInput
 
 type Discovered = { reachable: string[]; unreachable: FleetState["unreachable"] };
 
-/** Tagged nodes plus listed ids; a listed id SSM does not know, or a node whose agent is offline, is unreachable. */
-export async function discover(deps: Pick<StartServerDeps, "runCommand">, target: FleetTarget): Promise<Discovered> {
+/**
+ * Tagged nodes plus listed ids; a listed id SSM does not know, a node whose agent is offline, or an EC2 instance that
+ * is not running (pending, shutting-down, stopped: DescribeInstances) is unreachable: no deployment starts on it.
+ */
+export async function discover(deps: Pick<StartServerDeps, "runCommand" | "instances">, target: FleetTarget): Promise<Discovered> {
   const found = new Map((target.tags ? await deps.runCommand.findNodes({ tags: target.tags }) : []).map((n) => [n.id, n]));
   // CodeDeploy's tag filters: a node matching any of them is the group's; an Auto Scaling group's instances carry its name.
   for (const f of target.tagFilters ?? []) {
@@ -116,7 +119,10 @@ export async function discover(deps: Pick<StartServerDeps, "runCommand">, target
     if (n.online) reachable.push(n.id);
     else unreachable.push({ instanceId: n.id, reason: "the SSM agent does not answer (PingStatus not Online)" });
   }
-  return { reachable, unreachable };
+  const ec2 = reachable.filter((id) => id.startsWith("i-"));
+  const notRunning = new Map((ec2.length && deps.instances ? await deps.instances.findInstances({ instanceIds: ec2 }) : []).filter((i) => i.state !== "running").map((i) => [i.id, i.state]));
+  for (const [id, state] of notRunning) unreachable.push({ instanceId: id, reason: `its EC2 state is ${state}, not running` });
+  return { reachable: reachable.filter((id) => !notRunning.has(id)), unreachable };
 }
 
 /**

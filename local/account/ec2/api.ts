@@ -46,6 +46,8 @@ export class Ec2Api extends Ec2QueryApi {
       const o = (typeof f === "object" && !Array.isArray(f) ? f : {}) as Record<string, QueryValue>;
       return { name: typeof o.Name === "string" ? o.Name : "", values: strings(o.Value) };
     });
+    // "The request uses too many filters or too many filter values" (EC2 API error codes: FilterLimitExceeded); 200 values per call.
+    if (filters.reduce((n, f) => n + f.values.length, 0) > 200) throw ec2Error("FilterLimitExceeded", "The request uses too many filters or too many filter values.");
     const empty = filters.find((f) => !f.name || f.values.length === 0);
     if (empty) throw ec2Error("InvalidParameterValue", `The filter '${empty.name || "null"}' needs a name and at least one value`);
     const max = typeof p.MaxResults === "string" ? Number(p.MaxResults) : undefined;
