@@ -145,8 +145,10 @@ async function blueGreenFleets(deps: StartServerDeps, input: ServerDeploymentInp
   if (!group || !originalGroup) throw new StepDeployError(ErrorNames.ResourceNotFound, `Auto Scaling group ${originalGroup} not found (COPY_AUTO_SCALING_GROUP copies it)`);
   if (!group.launchTemplate) throw new StepDeployError(ErrorNames.UnsupportedTrafficConfig, `Auto Scaling group ${originalGroup} has no launch template: stepdeploy copies groups launched from a launch template`);
   const copies = group.instances.filter((i) => i.lifecycleState === "InService").length;
+  // The config must fit the copy before it is created (NO_INSTANCES, HEALTH_CONSTRAINTS_INVALID leave nothing behind).
+  planFleet(input.config, copies);
   const greenGroup = greenGroupName(input.deploymentGroup, input.deploymentId);
-  if (copies > 0 && !(await deps.autoScaling?.describeGroup(greenGroup))) {
+  if (!(await deps.autoScaling?.describeGroup(greenGroup))) {
     await deps.autoScaling?.createGroup({ name: greenGroup, launchTemplate: group.launchTemplate, minSize: Math.min(group.minSize, copies), maxSize: Math.max(group.maxSize, copies), desiredCapacity: copies, tags: group.tags });
   }
   return { copies, run: { ...options, original: originalIds, originalGroup, greenGroup } };

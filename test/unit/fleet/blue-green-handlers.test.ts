@@ -60,4 +60,35 @@ describe("blue/green NextBatch over fake ports: one phase after another", () => 
     const after = await rollBackBlueGreen(w.deps, "d-BGUNIT001", bg(), fleet({ phase: "retire", installed: ["i-0c1", "i-0c2"] }), ["orders-web"]);
     expect(after).toBe("rolled back: the 2 original instance(s) registered again and the 2 replacement instance(s) deregistered; the replacement instances left running");
   });
+
+  it("Start with COPY_AUTO_SCALING_GROUP: a config the copy cannot meet is refused before the copy exists", async () => {
+    const { createHandler } = await import("../../../functions/handlers/startServer.js");
+    const { FakeBundleStore } = await import("../../support/fakes/bundle-store.js");
+    const setup = () => {
+      const world = fakeWorld();
+      (world.deps.bundles as InstanceType<typeof FakeBundleStore>).put("b", "orders.zip", { "appspec.yml": "version: 0.0\nos: linux\n" });
+      const asg = world.deps.autoScaling as FakeAutoScaling;
+      asg.groups.set("web", { name: "web", launchTemplate: { name: "web-lt" }, minSize: 1, maxSize: 2, desiredCapacity: 1, instances: [{ id: "i-0a1", lifecycleState: "InService" }], tags: [], targetGroupArns: [] });
+      (world.deps.loadBalancer as FakeLoadBalancer).targetGroups.set("orders-web", "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/orders-web/0123456789abcdef");
+      return { world, asg };
+    };
+    const input = {
+      deploymentId: "d-BGUNIT002",
+      application: "orders",
+      deploymentGroup: "prod",
+      target: { autoScalingGroups: ["web"] },
+      revision: { bucket: "b", key: "orders.zip", eTag: "e1", bundleType: "zip" },
+      targetGroups: ["orders-web"],
+      deploymentConfig: "CodeDeployDefault.HalfAtATime",
+      blueGreen: { greenFleetProvisioningOption: { action: "COPY_AUTO_SCALING_GROUP" } },
+    };
+    const execution = "arn:aws:states:us-east-1:123456789012:execution:stepdeploy-local-deploy-server:d-BGUNIT002";
+    const first = setup();
+    await expect(createHandler(first.world.deps)({ input, executionArn: execution })).rejects.toMatchObject({ name: "Deploy.HealthConstraintsInvalid" });
+    expect([...first.asg.groups.keys()]).toEqual(["web"]);
+    const { world, asg } = setup();
+    const out = await createHandler(world.deps)({ input: { ...input, deploymentId: "d-BGUNIT003", deploymentConfig: "CodeDeployDefault.AllAtOnce" }, executionArn: execution.replace("d-BGUNIT002", "d-BGUNIT003") });
+    expect(out.fleet).toMatchObject({ phase: "provision", total: 1, instances: [] });
+    expect(asg.groups.get("CodeDeploy_prod_d-BGUNIT003")).toMatchObject({ desiredCapacity: 1, launchTemplate: { name: "web-lt" } });
+  });
 });
