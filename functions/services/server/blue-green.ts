@@ -48,6 +48,8 @@ export async function advanceBlueGreen(deps: BlueGreenDeps, deploymentId: string
     if (counted.succeeded < needed) {
       return { fleet: counted, next: { action: "fail", error: ErrorNames.HealthConstraints, cause: `HEALTH_CONSTRAINTS: ${counted.succeeded} replacement instance(s) passed AllowTraffic, ${needed} needed` } };
     }
+    // No original instance (nothing served before): nothing to block.
+    if (bg.original.length === 0) return advanceBlueGreen(deps, deploymentId, bg, { ...counted, phase: "block" });
     return { fleet: { ...counted, phase: "block", batches: counted.batches + 1 }, next: { action: "deploy", batch: bg.original, batchNumber: counted.batches + 1, phase: "block" } };
   }
   if (fleet.phase === "block") {
@@ -74,7 +76,7 @@ async function provisioned(deps: BlueGreenDeps, bg: ServerBlueGreen, fleet: Flee
   const group = await deps.autoScaling.describeGroup(bg.greenGroup ?? "");
   const inService = new Set((group?.instances ?? []).filter((i) => i.lifecycleState === "InService").map((i) => i.id));
   const online = (await deps.runCommand.findNodes({ tags: { "aws:autoscaling:groupName": [bg.greenGroup ?? ""] } })).filter((n) => n.online && inService.has(n.id));
-  if (online.length >= fleet.total) return online.map((n) => n.id).sort();
+  if (online.length >= fleet.total) return online.map((n) => n.id).sort().slice(0, fleet.total);
   return deps.clock.nowMs() - fleet.startedAtMs > PROVISION_TIMEOUT_SECONDS * 1000 ? "late" : "waiting";
 }
 

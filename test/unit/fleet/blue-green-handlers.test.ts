@@ -24,6 +24,7 @@ describe("blue/green NextBatch over fake ports: one phase after another", () => 
     ["AllowTraffic through: BlockTraffic on the originals", bg(), fleet({ phase: "allow", cursor: 2, succeeded: 2 }), [ok("i-0c1"), ok("i-0c2")], { action: "deploy", batch: ["i-0b1", "i-0b2"], phase: "block" }],
     ["AllowTraffic under the minimum: HEALTH_CONSTRAINTS", bg(), fleet({ phase: "allow", cursor: 2, succeeded: 2, minHealthy: 2 }), [ok("i-0c1"), failed("i-0c2", "AllowTraffic")], { action: "fail", error: "Deploy.HealthConstraints" }],
     ["an original failing BlockTraffic fails the deployment", bg(), fleet({ phase: "block", cursor: 2, succeeded: 2 }), [ok("i-0b1"), failed("i-0b2", "BeforeBlockTraffic")], { action: "fail", error: "Deploy.BlockTrafficFailed" }],
+    ["AllowTraffic through and no original instance: nothing to block, KEEP_ALIVE ends it", bg({ original: [], terminationWaitSeconds: null }), fleet({ phase: "allow", cursor: 2, succeeded: 2 }), [ok("i-0c1"), ok("i-0c2")], { action: "succeed" }],
     ["BlockTraffic through, KEEP_ALIVE: success", bg({ terminationWaitSeconds: null }), fleet({ phase: "block", cursor: 2, succeeded: 2 }), [ok("i-0b1"), ok("i-0b2")], { action: "succeed" }],
     ["BlockTraffic through, TERMINATE after 5 minutes: the termination wait", bg({ terminationWaitSeconds: 300 }), fleet({ phase: "block", cursor: 2, succeeded: 2 }), [ok("i-0b1"), ok("i-0b2")], { action: "terminationWait" }],
   ] as const)("%s", async (_label, b, f, outcomes, expected) => {
