@@ -14,7 +14,9 @@ import { markdownTable } from "./table.js";
 process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT";
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
-const FLEETS: { instances: number; config: unknown; label: string; targetGroup?: true }[] = [
+type BlueGreenRow = { provisioning: "DISCOVER_EXISTING" | "COPY_AUTO_SCALING_GROUP"; end: { action: "TERMINATE" | "KEEP_ALIVE"; terminationWaitTimeInMinutes?: number } };
+
+const FLEETS: { instances: number; config: unknown; label: string; targetGroup?: true; blueGreen?: BlueGreenRow }[] = [
   { instances: 10, config: "CodeDeployDefault.OneAtATime", label: "OneAtATime" },
   { instances: 10, config: "CodeDeployDefault.OneAtATime", label: "OneAtATime, 1 target group", targetGroup: true },
   { instances: 10, config: "CodeDeployDefault.HalfAtATime", label: "HalfAtATime" },
@@ -23,6 +25,11 @@ const FLEETS: { instances: number; config: unknown; label: string; targetGroup?:
   { instances: 1000, config: { minimumHealthyHosts: { type: "FLEET_PERCENT", value: 90 } }, label: "FLEET_PERCENT 90" },
   { instances: 1000, config: "CodeDeployDefault.AllAtOnce", label: "AllAtOnce" },
   { instances: 1000, config: "CodeDeployDefault.OneAtATime", label: "OneAtATime" },
+  // Blue/green: as many replacement instances as originals, one ALB target group with ELBv2's defaults.
+  { instances: 10, config: "CodeDeployDefault.OneAtATime", label: "blue/green DISCOVER_EXISTING, OneAtATime, KEEP_ALIVE", blueGreen: { provisioning: "DISCOVER_EXISTING", end: { action: "KEEP_ALIVE" } } },
+  { instances: 10, config: "CodeDeployDefault.OneAtATime", label: "blue/green COPY_AUTO_SCALING_GROUP, OneAtATime, TERMINATE after 60 min", blueGreen: { provisioning: "COPY_AUTO_SCALING_GROUP", end: { action: "TERMINATE", terminationWaitTimeInMinutes: 60 } } },
+  { instances: 100, config: "CodeDeployDefault.HalfAtATime", label: "blue/green DISCOVER_EXISTING, HalfAtATime, TERMINATE", blueGreen: { provisioning: "DISCOVER_EXISTING", end: { action: "TERMINATE" } } },
+  { instances: 1000, config: { minimumHealthyHosts: { type: "FLEET_PERCENT", value: 90 } }, label: "blue/green DISCOVER_EXISTING, FLEET_PERCENT 90, TERMINATE", blueGreen: { provisioning: "DISCOVER_EXISTING", end: { action: "TERMINATE" } } },
 ];
 
 /**
@@ -46,6 +53,30 @@ function scenario(instances: number, config: unknown, targetGroup = false): Serv
   };
 }
 
+/**
+ * A blue/green fleet: `instances` originals and as many replacements (DISCOVER_EXISTING: tagged fleet=blue and
+ * fleet=green; COPY_AUTO_SCALING_GROUP: an Auto Scaling group from a launch template, copied), the originals registered
+ * in one ALB target group with ELBv2's defaults.
+ */
+function blueGreenScenario(instances: number, config: unknown, bg: BlueGreenRow): ServerScenario {
+  const base = loadServerScenario("fleet-1000");
+  const [deployment] = base.deployments;
+  const copy = bg.provisioning === "COPY_AUTO_SCALING_GROUP";
+  const node = (prefix: string, k: number, fleet: string) => ({ id: `${prefix}${String(k + 1).padStart(15, "0")}`, tags: { app: "orders", fleet } });
+  const blue = copy ? [] : Array.from({ length: instances }, (_, k) => node("i-0b", k, "blue"));
+  const green = copy ? [] : Array.from({ length: instances }, (_, k) => node("i-0c", k, "green"));
+  const targets = copy ? Array.from({ length: instances }, (_, k) => ({ id: `i-0a5${(k + 1).toString(16).padStart(14, "0")}` })) : blue.map((n) => ({ id: n.id }));
+  const account = {
+    ssm: { instances: [...blue, ...green] },
+    ...(copy ? { ec2: { launchTemplates: [{ name: "orders-web" }] }, autoScaling: { groups: [{ name: "orders-asg", launchTemplate: "orders-web", desiredCapacity: instances, maxSize: instances * 2, tags: { app: "orders" } }] } } : {}),
+    targetGroups: [{ name: "orders-web", protocol: "HTTP", port: 80, targetType: "instance", targets }],
+    loadBalancers: [{ name: "orders", type: "application", listeners: [{ port: 80, protocol: "HTTP", forward: "orders-web" }] }],
+  };
+  const blueGreen = { greenFleetProvisioningOption: { action: bg.provisioning }, terminateBlueInstancesOnDeploymentSuccess: bg.end, ...(copy ? {} : { targetInstances: { tags: { fleet: "green" } } }) };
+  const target = copy ? { autoScalingGroups: ["orders-asg"] } : { tags: { fleet: "blue" } };
+  return { ...base, account, deployments: [{ bundle: deployment!.bundle, input: { ...deployment!.input, target, deploymentConfig: config, pollSeconds: 15, targetGroups: ["orders-web"], blueGreen } }] };
+}
+
 export interface ServerBenchRow {
   instances: number;
   config: string;
@@ -56,6 +87,7 @@ export interface ServerBenchRow {
   historyEvents: number;
   largestHistory: number;
   ssmCalls: number;
+  apiCalls: number;
   lambdaInvocations: number;
   simulatedMinutes: number;
   estimatedCostUsd: number;
@@ -66,7 +98,7 @@ export async function benchServer(print: (text: string) => void = console.log): 
   const rows: ServerBenchRow[] = [];
   for (const f of FLEETS) {
     const started = Date.now();
-    const { reports } = await runServerScenario(scenario(f.instances, f.config, f.targetGroup));
+    const { reports } = await runServerScenario(f.blueGreen ? blueGreenScenario(f.instances, f.config, f.blueGreen) : scenario(f.instances, f.config, f.targetGroup));
     const r = reports[0]!;
     rows.push({
       instances: f.instances,
@@ -78,13 +110,14 @@ export async function benchServer(print: (text: string) => void = console.log): 
       historyEvents: r.stats.historyEvents,
       largestHistory: r.largestHistory,
       ssmCalls: r.stats.ssmCalls,
+      apiCalls: r.stats.apiCalls,
       lambdaInvocations: r.stats.lambdaInvocations,
       simulatedMinutes: Number((r.stats.simulatedSeconds / 60).toFixed(1)),
       estimatedCostUsd: r.stats.estimatedCostUsd,
       wallMs: Date.now() - started,
     });
   }
-  print("\n### EC2/on-premises in-place (SSM Run Command, one child execution per batch)\n");
+  print("\n### EC2/on-premises in place and blue/green (SSM Run Command, one child execution per batch)\n");
   print(
     markdownTable(rows, [
       { key: "instances", title: "instances" },
@@ -95,6 +128,7 @@ export async function benchServer(print: (text: string) => void = console.log): 
       { key: "historyEvents", title: "history events (all)" },
       { key: "largestHistory", title: "largest execution's history", format: (v) => (Number(v) > 25000 ? `**${v}** (over the 25,000 cap)` : String(v)) },
       { key: "ssmCalls", title: "SSM calls" },
+      { key: "apiCalls", title: "AWS API calls (all)" },
       { key: "lambdaInvocations", title: "our Lambda invocations" },
       { key: "simulatedMinutes", title: "simulated min" },
       { key: "estimatedCostUsd", title: "est. cost", format: (v) => `$${Number(v).toFixed(6)}` },

@@ -79,7 +79,7 @@ export const COMMANDS = {
     load: () => import("./commands/promote.js"),
   },
   continue: {
-    summary: "ECS blue/green: end the ready wait and move production traffic (--termination-wait: end the termination wait, remove the original)",
+    summary: "ECS and EC2 blue/green: end the ready wait and move production traffic (--termination-wait: end the termination wait, retire the original)",
     load: () => import("./commands/continue.js"),
   },
   pipeline: {

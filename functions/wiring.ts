@@ -14,6 +14,7 @@ import type { ExecutionsPort } from "./ports/executions.js";
 import type { LambdaAliasPort } from "./ports/lambda-alias.js";
 import type { LambdaCodePort } from "./ports/lambda-code.js";
 import type { LambdaFunctionsPort } from "./ports/lambda-functions.js";
+import type { AutoScalingPort, Ec2InstancesPort } from "./ports/instances.js";
 import type { LoadBalancerPort } from "./ports/load-balancer.js";
 import type { RegistryPort } from "./ports/registry.js";
 import type { RunCommandPort } from "./ports/run-command.js";
@@ -82,6 +83,9 @@ export interface Deps {
   artifacts: ArtifactStorePort;
   /** EC2/on-premises instances through SSM Run Command. */
   runCommand: RunCommandPort;
+  /** EC2 blue/green: the original and replacement instances (EC2), a copied Auto Scaling group. */
+  instances: Ec2InstancesPort;
+  autoScaling: AutoScalingPort;
   /** SNS topics of the groups' triggers. */
   topics: TopicsPort;
   /** The git webhook's shared secret (SSM Parameter Store). */
@@ -142,6 +146,8 @@ const adapters = {
   artifacts: once(() => import("./adapters/s3-artifacts.js")),
   ssm: once(() => import("./adapters/ssm.js")),
   ssmParameters: once(() => import("./adapters/ssm-parameters.js")),
+  ec2: once(() => import("./adapters/ec2.js")),
+  autoScaling: once(() => import("./adapters/auto-scaling.js")),
 };
 
 const clock: Clock = { nowMs };
@@ -168,6 +174,8 @@ export function realDeps(): Deps {
     notifications: onUse(async () => (await adapters.sns()).createSnsAdapter()),
     artifacts: onUse(async () => (await adapters.artifacts()).createArtifactStoreAdapter()),
     runCommand: onUse(async () => (await adapters.ssm()).createSsmAdapter()),
+    instances: onUse(async () => (await adapters.ec2()).createEc2Adapter()),
+    autoScaling: onUse(async () => (await adapters.autoScaling()).createAutoScalingAdapter()),
     topics: onUse(async () => (await adapters.sns()).createSnsAdapter()),
     secrets: onUse(async () => (await adapters.ssmParameters()).createParameterSecretsAdapter()),
     clock,

@@ -52,6 +52,10 @@ export const RESOURCE_STAR_ALLOWED: Record<string, string> = {
       "no resource-level permissions: ELBv2 Describe* actions have no resource type in the Service Authorization Reference for Elastic Load Balancing V2",
     ]),
   ),
+  "autoscaling:DescribeAutoScalingGroups":
+    "no resource-level permissions: DescribeAutoScalingGroups has no resource type in the Service Authorization Reference for Amazon EC2 Auto Scaling (an EC2 blue/green deployment reads the group it copies)",
+  "ec2:DescribeInstances":
+    "no resource-level permissions: DescribeInstances has no resource type in the Service Authorization Reference for Amazon EC2 (an EC2/on-premises deployment reads its instances' states)",
   "ecs:DescribeTaskDefinition": "no resource-level permissions: DescribeTaskDefinition has no resource type in the Service Authorization Reference for Amazon ECS",
   // Step Functions execution logging (opt-in): the Step Functions developer guide, "IAM policies for logging to
   // CloudWatch Logs", grants these CloudWatch Logs vended-log delivery actions on "*".

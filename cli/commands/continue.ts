@@ -4,7 +4,7 @@ import { type CommandIO, ExitCode } from "../io.js";
 import { applyStackEnv, STACK_OPTIONS, stackConfig } from "../operator/stack-config.js";
 
 /**
- * `stepdeploy continue <id>`: CodeDeploy's ContinueDeployment for ECS blue/green. Without a flag it ends the ready
+ * `stepdeploy continue <id>`: CodeDeploy's ContinueDeployment for ECS and EC2 blue/green. Without a flag it ends the ready
  * wait (READY_WAIT: production traffic starts moving); `--termination-wait` ends the termination wait
  * (TERMINATION_WAIT: the replacement becomes primary and the original is deleted now).
  */

@@ -89,6 +89,8 @@ export const ErrorNames = {
   NoInstances: "Deploy.NoInstances",
   /** More than 1000 instances in one deployment (OVER_MAX_INSTANCES). */
   OverMaxInstances: "Deploy.OverMaxInstances",
+  /** EC2 blue/green: an original instance failed BeforeBlockTraffic, BlockTraffic or AfterBlockTraffic (it may still serve the old revision). */
+  BlockTrafficFailed: "Deploy.BlockTrafficFailed",
   // ---- ECS blue/green (docs/ecs.md)
   /** The replacement task set did not become stable with every target healthy before the install timeout. */
   ReplacementUnhealthy: "Deploy.ReplacementUnhealthy",

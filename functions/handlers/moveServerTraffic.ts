@@ -5,7 +5,7 @@ import { realDeps } from "../wiring.js";
 
 /** BlockTraffic (deregister) or AllowTraffic (register) of a batch's instances still succeeding, in every target group. */
 export function createHandler(deps: TrafficDeps) {
-  return (event: { deployment: DeploymentContext; event: TrafficEvent; outcomes: InstanceOutcome[] }) => beginTraffic(deps, event.deployment, event.event, event.outcomes);
+  return (event: { deployment: DeploymentContext; event: TrafficEvent; outcomes: InstanceOutcome[]; segment?: number }) => beginTraffic(deps, event.deployment, event.event, event.outcomes, event.segment);
 }
 
 export const handler = createHandler(realDeps());

@@ -1,5 +1,5 @@
 import { type ControlIntent, decideControlDelivery } from "../domain/control/delivery.js";
-import type { WaitingCallback } from "../domain/control/waiting.js";
+import { pendingIntent, type WaitingCallback } from "../domain/control/waiting.js";
 import { StepDeployError } from "../domain/errors.js";
 import type { Deps } from "../wiring.js";
 import { checkAlarms, type WatchedAlarms } from "./alarms.js";
@@ -32,4 +32,28 @@ export async function applyPending(
     throw new StepDeployError(action.error, action.cause);
   }
   if (action.send === "success") await deps.stepFunctions.sendTaskSuccess(waiting.token, action.output);
+}
+
+/**
+ * A ready or termination wait (ECS and EC2 blue/green) on its task's token: stored with its alarm watches (openWait),
+ * then an operator request recorded before it opened applied to it, so continue, stop and alarms all answer it.
+ */
+export async function openPhaseWait(
+  deps: Pick<Deps, "registry" | "callbacks" | "stepFunctions" | "alarms" | "clock" | "log">,
+  w: { deploymentId: string; token: string; kind: "ready" | "termination"; seconds: number; alarms: string[]; account?: string; region?: string },
+  d: WatchedAlarms,
+): Promise<void> {
+  const waiting: WaitingCallback = {
+    deploymentId: w.deploymentId,
+    token: w.token,
+    kind: w.kind,
+    stepIndex: -1,
+    weight: w.kind === "ready" ? 0 : 100,
+    bakeEndsAtMs: deps.clock.nowMs() + w.seconds * 1000,
+    alarms: w.alarms,
+    account: w.account,
+    region: w.region,
+  };
+  await openWait(deps, waiting, d);
+  await applyPending(deps, waiting, pendingIntent((await deps.registry.getDeployment(w.deploymentId))?.control));
 }

@@ -1,6 +1,8 @@
+import { autoScaling } from "./autoscaling/index.js";
 import { cloudFormation } from "./cloudformation/index.js";
 import { cloudWatch } from "./cloudwatch/index.js";
 import { codeBuild } from "./codebuild/index.js";
+import { ec2 } from "./ec2/index.js";
 import { ecr } from "./ecr/index.js";
 import { ecs } from "./ecs/index.js";
 import { elasticBeanstalk } from "./elasticbeanstalk/index.js";
@@ -16,4 +18,6 @@ import { ssm } from "./ssm/index.js";
  * ServiceDefinition (shared/service.ts), plus one entry here. The account creates them in this
  * order, routes requests to their APIs, and collects their setup keys and timeline kinds.
  */
-export const SERVICES = [eventBridge, ecr, lambda, cloudWatch, sfn, elbv2, ecs, ssm, sns, codeBuild, cloudFormation, elasticBeanstalk] as const;
+export const SERVICES = [
+  eventBridge, ecr, lambda, cloudWatch, sfn, elbv2, ecs, ssm, ec2, autoScaling, sns, codeBuild, cloudFormation, elasticBeanstalk,
+] as const;

@@ -17,7 +17,7 @@ import { openSimWorld, type SimWorld } from "./world.js";
 export interface ServerScenario {
   name: string;
   description?: string;
-  account: { ssm: unknown; targetGroups?: unknown; loadBalancers?: unknown };
+  account: { ssm: unknown; targetGroups?: unknown; loadBalancers?: unknown; ec2?: unknown; autoScaling?: unknown; alarms?: unknown };
   /** Deployments run one after another (a second one sees what the first installed). */
   deployments: { bundle: string; input: Record<string, unknown> }[];
 }
@@ -36,7 +36,8 @@ export interface ServerRunReport {
   /** Executions: the deployment and its batches; the largest history among them. */
   executions: number;
   largestHistory: number;
-  stats: { stateTransitions: number; historyEvents: number; lambdaInvocations: number; ssmCalls: number; estimatedCostUsd: number; simulatedSeconds: number };
+  /** `apiCalls`: every call to the simulated account's services (SSM, ELBv2, EC2, Auto Scaling, CloudWatch, EventBridge, Step Functions). */
+  stats: { stateTransitions: number; historyEvents: number; lambdaInvocations: number; ssmCalls: number; apiCalls: number; estimatedCostUsd: number; simulatedSeconds: number };
 }
 
 export const loadServerScenario = (name: string): ServerScenario => JSON.parse(readFileSync(join(PROJECT_ROOT, "events", "server", `${name}.json`), "utf8")) as ServerScenario;
@@ -63,7 +64,8 @@ export async function openServerWorld(scenario: ServerScenario & { timeline?: un
     const batches = await Promise.all(world.account.sfn.executions.filter((e) => e.name.startsWith(`${deploymentId}-batch-`)).map((e) => world.wired.finished(e.executionArn)));
     const all = [result, ...batches];
     const after = world.account.callCounts();
-    const ssmCalls = Object.entries(after).filter(([k]) => k.startsWith("SSM.")).reduce((sum, [k, v]) => sum + v - (calls[k] ?? 0), 0);
+    const callsOf = (prefix: string) => Object.entries(after).filter(([k]) => k.startsWith(prefix)).reduce((sum, [k, v]) => sum + v - (calls[k] ?? 0), 0);
+    const ssmCalls = callsOf("SSM.");
     const sum = (k: "stateTransitions" | "historyEvents" | "lambdaInvocations" | "estimatedCostUsd") => Number(all.reduce((a, r) => a + r.stats[k], 0).toFixed(6));
     const sent = [...ssm.commands.values()].filter((c) => c.comment === `stepdeploy ${deploymentId}`);
     const ordered = batches.sort((a, b) => batchNumber(a.executionName) - batchNumber(b.executionName));
@@ -85,7 +87,7 @@ export async function openServerWorld(scenario: ServerScenario & { timeline?: un
       commands: sent.map((c) => c.instanceIds),
       executions: all.length,
       largestHistory: Math.max(...all.map((r) => r.stats.historyEvents)),
-      stats: { stateTransitions: sum("stateTransitions"), historyEvents: sum("historyEvents"), lambdaInvocations: sum("lambdaInvocations"), ssmCalls, estimatedCostUsd: sum("estimatedCostUsd"), simulatedSeconds: result.stats.simulatedSeconds },
+      stats: { stateTransitions: sum("stateTransitions"), historyEvents: sum("historyEvents"), lambdaInvocations: sum("lambdaInvocations"), ssmCalls, apiCalls: callsOf(""), estimatedCostUsd: sum("estimatedCostUsd"), simulatedSeconds: result.stats.simulatedSeconds },
     };
   };
   return {

@@ -4,6 +4,7 @@ import { isTargetGroupRef } from "../ecs/arns.js";
 import { ErrorNames, ValidationError, ValidationErrors } from "../errors.js";
 import { TagFilterSchema, type TagFilter } from "../groups/schema.js";
 import { flag, type Problem, parseOrThrow, record, text } from "../schema/fields.js";
+import { blueGreenOf, blueGreenSchema, type ServerBlueGreen } from "./blue-green.js";
 import { resolveServerConfig, type ServerConfig } from "./minimum-healthy.js";
 
 /**
@@ -33,10 +34,16 @@ const TargetSchema = record(
       .transform((fs) => fs.map((f): TagFilter => (f.Type === "KEY_ONLY" ? { Key: f.Key, Type: "KEY_ONLY" } : { Key: f.Key, Value: f.Value, Type: "KEY_AND_VALUE" })))
       .optional()
       .meta({ description: "Nodes matching any of CodeDeploy's tag filters ({Key, Value, Type: KEY_AND_VALUE | KEY_ONLY}); a group's." }),
+    autoScalingGroups: z
+      .array(text({ pattern: /^[^:]{1,255}$/, means: "must be an Auto Scaling group name (1-255 characters)" }), { error: "must be a list of Auto Scaling group names" })
+      .min(1, { error: "must list 1-10 Auto Scaling groups" })
+      .max(10, { error: "must list 1-10 Auto Scaling groups (CodeDeploy's limit)" })
+      .optional()
+      .meta({ description: "The instances of these Auto Scaling groups (their aws:autoscaling:groupName tag); a blue/green COPY_AUTO_SCALING_GROUP copies the one listed." }),
   },
-  '{"tags": {"key": ["value", ...]}}, {"instanceIds": [...]} and/or {"tagFilters": [...]}',
-  "unknown field (tags, instanceIds, tagFilters)",
-).refine((t) => t.tags !== undefined || t.instanceIds !== undefined || t.tagFilters !== undefined, { error: "needs tags, instanceIds or tagFilters" });
+  '{"tags": {"key": ["value", ...]}}, {"instanceIds": [...]}, {"tagFilters": [...]} and/or {"autoScalingGroups": [...]}',
+  "unknown field (tags, instanceIds, tagFilters, autoScalingGroups)",
+).refine((t) => t.tags !== undefined || t.instanceIds !== undefined || t.tagFilters !== undefined || t.autoScalingGroups !== undefined, { error: "needs tags, instanceIds, tagFilters or autoScalingGroups" });
 
 const RevisionSchema = record(
   {
@@ -75,9 +82,28 @@ export const ServerInputSchema = record(
     ignorePollAlarmFailure: flag(),
     autoRollback: AutoRollbackSchema.nullish().meta({ description: "CodeDeploy's autoRollbackConfiguration: a new deployment of the group's last successful revision (docs/ec2.md)." }),
     rollbackOf: text({ pattern: /^d-[A-Z0-9]{9}$/, means: "must be a deployment id" }).optional().meta({ description: "Set by stepdeploy on a rollback deployment: the deployment it rolls back." }),
+    blueGreen: blueGreenSchema(TargetSchema).optional(),
   },
   "with the deployment's fields",
-).meta({ title: "stepdeploy deploy-server input", description: "The deploy-server state machine's input (docs/ec2.md)." });
+)
+  .superRefine((o, ctx) => {
+    const bg = o.blueGreen;
+    if (!bg) return;
+    const copy = bg.greenFleetProvisioningOption?.action === "COPY_AUTO_SCALING_GROUP";
+    // A blue/green deployment reroutes a load balancer (UG/welcome; UG/integrations-aws-elastic-load-balancing).
+    if (!o.targetGroups?.length) ctx.addIssue({ code: "custom", path: ["targetGroups"], message: "is required for blue/green: traffic moves from the original to the replacement instances in these target groups" });
+    if (copy && o.target.autoScalingGroups?.length !== 1) ctx.addIssue({ code: "custom", path: ["target", "autoScalingGroups"], message: "must name exactly one Auto Scaling group to copy (COPY_AUTO_SCALING_GROUP)" });
+    if (copy && bg.targetInstances) ctx.addIssue({ code: "custom", path: ["blueGreen", "targetInstances"], message: "is for DISCOVER_EXISTING: COPY_AUTO_SCALING_GROUP launches the replacement instances itself" });
+    if (!copy && !bg.targetInstances) ctx.addIssue({ code: "custom", path: ["blueGreen", "targetInstances"], message: "is required with DISCOVER_EXISTING: the replacement (green) instances, by tags, tagFilters or instanceIds" });
+  }).meta({ title: "stepdeploy deploy-server input", description: "The deploy-server state machine's input (docs/ec2.md)." });
+
+/** Where instances are found: tags, ids, CodeDeploy's tag filters, Auto Scaling groups (their `aws:autoscaling:groupName` tag). */
+export interface FleetTarget {
+  tags?: Record<string, string[]>;
+  instanceIds?: string[];
+  tagFilters?: TagFilter[];
+  autoScalingGroups?: string[];
+}
 
 /** The input as the workflow uses it: defaults filled in, the deployment config resolved. */
 export interface ServerDeploymentInput {
@@ -90,7 +116,7 @@ export interface ServerDeploymentInput {
    * Managed nodes with every tag (key -> one of the values), and/or these ids (EC2 `i-...`, on-premises `mi-...`),
    * and/or nodes matching any of CodeDeploy's tag filters (`{Key, Value, Type: KEY_AND_VALUE | KEY_ONLY}`; a group's).
    */
-  target: { tags?: Record<string, string[]>; instanceIds?: string[]; tagFilters?: TagFilter[] };
+  target: FleetTarget;
   /** `eTag` left out: the deployment is pinned to the ETag Start reads (a group deployment's S3 location may omit it, as CodeDeploy's does). */
   revision: { bucket: string; key: string; version?: string; eTag?: string; bundleType: "zip" | "tar" | "tgz" };
   /** Target group names or ARNs (resolved and checked at Start); empty: no load balancer, no traffic events. */
@@ -107,6 +133,8 @@ export interface ServerDeploymentInput {
   /** The config as given (a rollback deployment reuses it). */
   deploymentConfig: unknown;
   rollbackOf?: string;
+  /** Blue/green: the options, and the replacement instances for DISCOVER_EXISTING. */
+  blueGreen?: Omit<ServerBlueGreen, "original"> & { targetInstances?: FleetTarget };
 }
 
 /** Checks the input; every bad field is named. */
@@ -136,5 +164,6 @@ export function parseServerInput(raw: unknown): ServerDeploymentInput {
     autoRollback: autoRollbackOf(o.autoRollback),
     deploymentConfig: o.deploymentConfig,
     ...(o.rollbackOf ? { rollbackOf: o.rollbackOf } : {}),
+    ...(o.blueGreen ? { blueGreen: { ...blueGreenOf(o.blueGreen), ...(o.blueGreen.targetInstances ? { targetInstances: o.blueGreen.targetInstances } : {}) } } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import type { RollbackEvent } from "../deployment/input.js";
+import type { ServerBlueGreen } from "./blue-green.js";
 import { eventResources } from "../deployment/notification.js";
 import { groupId } from "../groups/id.js";
 import type { JsonMap, LastSuccessful } from "../registry/types.js";
@@ -28,6 +29,8 @@ export interface ServerRun {
   targetGroups?: string[];
   /** Set on a rollback deployment: the deployment it rolls back (a rollback is never rolled back itself). */
   rollbackOf?: string;
+  /** A blue/green deployment's options and original fleet (docs/ec2.md#blue-green). */
+  blueGreen?: ServerBlueGreen;
   eventDetail: Record<string, unknown>;
   resources: string[];
 }

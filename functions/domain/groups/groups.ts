@@ -65,6 +65,8 @@ export interface ServerDeploymentGroup extends GroupBase {
   autoScalingGroups: string[];
   /** The ALB/NLB target groups BlockTraffic/AllowTraffic move each batch in (loadBalancerInfo.targetGroupInfoList); empty: none. */
   targetGroups: string[];
+  /** BLUE_GREEN: CodeDeploy's blueGreenDeploymentConfiguration (docs/ec2.md#blue-green). */
+  blueGreen?: NonNullable<ServerDeploymentGroupDocument["blueGreenDeploymentConfiguration"]>;
 }
 
 /** A deployment group as the workflows use it. */
@@ -144,7 +146,8 @@ function groupOf(application: string, deploymentGroup: string, platform: Compute
   if (platform === "Server") {
     const s = doc as ServerDeploymentGroupDocument;
     const targetGroups = (s.loadBalancerInfo?.targetGroupInfoList ?? []).map((t) => t.name);
-    return { ...base, computePlatform: "Server", ec2TagFilters: s.ec2TagFilters ?? [], onPremisesInstanceTagFilters: s.onPremisesInstanceTagFilters ?? [], autoScalingGroups: s.autoScalingGroups ?? [], targetGroups };
+    const blueGreen = s.deploymentStyle?.deploymentType === "BLUE_GREEN" ? { blueGreen: s.blueGreenDeploymentConfiguration ?? {} } : {};
+    return { ...base, computePlatform: "Server", ec2TagFilters: s.ec2TagFilters ?? [], onPremisesInstanceTagFilters: s.onPremisesInstanceTagFilters ?? [], autoScalingGroups: s.autoScalingGroups ?? [], targetGroups, ...blueGreen };
   }
   const l = doc as DeploymentGroupDocument;
   return {

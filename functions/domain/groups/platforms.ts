@@ -48,8 +48,14 @@ export function revisionProblems(group: DeploymentGroup, request: GroupDeploymen
 }
 
 export function checkRevision(group: DeploymentGroup, request: GroupDeployment): void {
-  const problems = revisionProblems(group, request);
+  const problems = [...revisionProblems(group, request), ...targetInstancesProblems(group, request)];
   if (problems.length) throw refuse(problems);
+}
+
+/** CreateDeployment's targetInstances is for EC2 blue/green only (CodeDeploy: InvalidTargetInstancesException, codedeploy-spec §10). */
+export function targetInstancesProblems(group: DeploymentGroup, request: GroupDeployment): Problem[] {
+  if (!request.targetInstances || (group.computePlatform === "Server" && group.blueGreen)) return [];
+  return [{ field: "targetInstances", reason: "is for a BLUE_GREEN Server group (CodeDeploy: InvalidTargetInstancesException)" }];
 }
 
 /**
@@ -94,12 +100,23 @@ export function serverDeployInputOf(groups: Groups, group: ServerDeploymentGroup
     application: group.application,
     deploymentGroup: group.deploymentGroup,
     deploymentGroupId: group.id,
-    target: { tagFilters: serverTagFilters(group) },
+    ...serverTargets(group, request),
     revision: { bucket: s3.bucket, key: s3.key, bundleType: s3.bundleType, ...(s3.version ? { version: s3.version } : {}), ...(s3.eTag ? { eTag: s3.eTag } : {}) },
     ...(group.targetGroups.length ? { targetGroups: group.targetGroups } : {}),
     deploymentConfig: configOf(groups, group, request),
     ...serverWatchFields(group, request),
   };
+}
+
+/**
+ * Where the instances are: the group's tag filters and Auto Scaling groups; a BLUE_GREEN group's copy takes its
+ * Auto Scaling group itself (COPY_AUTO_SCALING_GROUP), and DISCOVER_EXISTING the request's targetInstances as green.
+ */
+function serverTargets(group: ServerDeploymentGroup, request: GroupDeployment): Record<string, unknown> {
+  if (!group.blueGreen) return { target: { tagFilters: serverTagFilters(group) } };
+  const copy = group.blueGreen.greenFleetProvisioningOption?.action === "COPY_AUTO_SCALING_GROUP";
+  const target = copy ? { autoScalingGroups: group.autoScalingGroups } : { tagFilters: serverTagFilters(group) };
+  return { target, blueGreen: { ...group.blueGreen, ...(request.targetInstances ? { targetInstances: request.targetInstances } : {}) } };
 }
 
 /** The group's alarms and rollback, with CreateDeployment's overrides (the watch fields deploy-server takes). */

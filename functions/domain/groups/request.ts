@@ -4,8 +4,8 @@ import { AutoRollbackSchema, autoRollbackOf, CODEDEPLOY_NAME, type DeployLambdaI
 import { ErrorNames, ValidationErrors } from "../errors.js";
 import { flag, parseOrThrow, record, text } from "../schema/fields.js";
 import { alarmNamesOf, type DeploymentGroup, type Groups, type LambdaDeploymentGroup } from "./groups.js";
-import { platformMismatch } from "./platforms.js";
-import { AlarmConfigurationSchema } from "./schema.js";
+import { platformMismatch, targetInstancesProblems } from "./platforms.js";
+import { AlarmConfigurationSchema, TagFilterSchema } from "./schema.js";
 
 /**
  * A deployment as `aws deploy create-deployment` states it: a group plus a revision, with the overrides
@@ -59,6 +59,15 @@ export const GroupDeploymentSchema = record(
     autoRollbackConfiguration: AutoRollbackSchema.optional().meta({ description: "Replaces the group's automatic rollback for this deployment." }),
     ignoreAlarmsFiringAtStart: flag(),
     queue: flag(),
+    targetInstances: record(
+      {
+        tagFilters: z.array(TagFilterSchema, { error: "must be a list of {Key, Value, Type}" }).min(1, { error: "must be a non-empty list of {Key, Value, Type}" }).optional(),
+        autoScalingGroups: z.array(text(), { error: "must be a list of Auto Scaling group names" }).min(1, { error: "must list 1-10 Auto Scaling groups" }).max(10, { error: "must list 1-10 Auto Scaling groups" }).optional(),
+      },
+      "{tagFilters, autoScalingGroups}",
+    )
+      .optional()
+      .meta({ description: "A BLUE_GREEN Server group with DISCOVER_EXISTING: the replacement instances (CreateDeployment's targetInstances)." }),
   },
   "{application, deploymentGroup, revision}",
 ).meta({ title: "stepdeploy group deployment", description: "A deployment of a group's revision (docs/groups.md); the deploy-lambda input's other form." });
@@ -87,6 +96,8 @@ export function inlineAppSpecText(content: NonNullable<Revision["appSpecContent"
  */
 export function deployInputOf(groups: Groups, group: DeploymentGroup, request: GroupDeployment, appSpecText: string | null): DeployLambdaInputDocument {
   if (group.computePlatform !== "Lambda") throw platformMismatch(group, "Lambda");
+  const misplaced = targetInstancesProblems(group, request);
+  if (misplaced.length) throw new ValidationErrors(misplaced, ErrorNames.InvalidRevision);
   const versions: AppSpecVersions =
     appSpecText === null ? { currentVersion: request.revision.currentVersion, targetVersion: request.revision.targetVersion ?? "", hooks: {} } : versionsFromAppSpec(group, appSpecText);
   return {

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { blueGreenOptionsShape } from "../fleet/blue-green.js";
 import { ALARM_MONITORING, AutoRollbackSchema, CODEDEPLOY_NAME, HooksSchema, hookFunction, MAX_ALARMS } from "../deployment/input.js";
 import { LISTENER_ARN, TARGET_GROUP_NAME } from "../ecs/arns.js";
 import { MAX_READY_WAIT_MINUTES, MAX_TERMINATION_WAIT_MINUTES } from "../ecs/blue-green.js";
@@ -275,13 +276,16 @@ export const ServerDeploymentGroupSchema = record(
     loadBalancerInfo: ServerLoadBalancerInfoSchema.optional(),
     deploymentStyle: record(
       {
-        deploymentType: z.enum(["IN_PLACE"], { error: "must be IN_PLACE (EC2/on-premises blue/green is not built yet)" }),
+        deploymentType: z.enum(["IN_PLACE", "BLUE_GREEN"], { error: "must be IN_PLACE or BLUE_GREEN" }),
         deploymentOption: z.enum(["WITH_TRAFFIC_CONTROL", "WITHOUT_TRAFFIC_CONTROL"], { error: "must be WITH_TRAFFIC_CONTROL or WITHOUT_TRAFFIC_CONTROL" }),
       },
       "{deploymentType, deploymentOption}",
     )
       .optional()
-      .meta({ description: "Default: WITH_TRAFFIC_CONTROL when loadBalancerInfo is given, else WITHOUT_TRAFFIC_CONTROL." }),
+      .meta({ description: "Default: WITH_TRAFFIC_CONTROL when loadBalancerInfo is given, else WITHOUT_TRAFFIC_CONTROL. BLUE_GREEN: docs/ec2.md#blue-green." }),
+    blueGreenDeploymentConfiguration: record(blueGreenOptionsShape, "{greenFleetProvisioningOption, deploymentReadyOption, terminateBlueInstancesOnDeploymentSuccess}")
+      .optional()
+      .meta({ description: "A BLUE_GREEN group's options (CodeDeploy's, docs/ec2.md#blue-green); DISCOVER_EXISTING takes the green instances from each deployment's targetInstances." }),
     deploymentConfigName: text().optional().meta({ description: "CodeDeployDefault.OneAtATime (default), HalfAtATime, AllAtOnce or one of this file's deploymentConfigs {minimumHealthyHosts}." }),
   },
   "with the group's settings",
@@ -293,6 +297,10 @@ export const ServerDeploymentGroupSchema = record(
   const option = g.deploymentStyle?.deploymentOption;
   if (option === "WITH_TRAFFIC_CONTROL" && !g.loadBalancerInfo) ctx.addIssue({ code: "custom", path: ["loadBalancerInfo"], message: "is required with WITH_TRAFFIC_CONTROL: the target groups to take each batch out of and put back in" });
   if (option === "WITHOUT_TRAFFIC_CONTROL" && g.loadBalancerInfo) ctx.addIssue({ code: "custom", path: ["deploymentStyle", "deploymentOption"], message: "is WITHOUT_TRAFFIC_CONTROL, yet loadBalancerInfo names target groups: use WITH_TRAFFIC_CONTROL (or leave deploymentStyle out), or remove loadBalancerInfo" });
+  // EC2 blue/green reroutes a load balancer (UG/welcome); its options mean nothing in place.
+  const blueGreen = g.deploymentStyle?.deploymentType === "BLUE_GREEN";
+  if (blueGreen && !g.loadBalancerInfo) ctx.addIssue({ code: "custom", path: ["loadBalancerInfo"], message: "is required with BLUE_GREEN: the target groups traffic moves in from the original to the replacement instances" });
+  if (!blueGreen && g.blueGreenDeploymentConfiguration) ctx.addIssue({ code: "custom", path: ["blueGreenDeploymentConfiguration"], message: "goes with deploymentStyle.deploymentType BLUE_GREEN" });
 });
 export type ServerDeploymentGroupDocument = z.output<typeof ServerDeploymentGroupSchema>;
 

@@ -17,3 +17,30 @@ export const PREVIOUS_REVISION_EVENTS: ReadonlySet<string> = new Set(["BeforeBlo
 
 /** Events the instance script does itself (no hooks). */
 export const RESERVED_INSTANCE_EVENTS: ReadonlySet<string> = new Set(["DownloadBundle", "Install"]);
+
+/**
+ * Where a server deployment's instance commands stand: an in-place deployment, or a blue/green one's install on the
+ * replacement (green) instances, AllowTraffic on them, BlockTraffic on the original (blue) ones (§3.3).
+ */
+export type ServerPhase = "inPlace" | "install" | "allow" | "block";
+
+/** One instance command: its events, the traffic event the workflow does after it, and whether it records the revision. */
+export interface Segment {
+  events: string[];
+  traffic?: "BlockTraffic" | "AllowTraffic";
+  records: boolean;
+}
+
+/**
+ * The commands of a phase (codedeploy-spec §3.3, the blue/green availability table): green instances get ApplicationStop
+ * through ValidateService (the revision is theirs from then on), later BeforeAllowTraffic | AllowTraffic |
+ * AfterAllowTraffic; the original instances BeforeBlockTraffic | BlockTraffic | AfterBlockTraffic, with their own
+ * (previous) revision's scripts. In place, installSegments.
+ */
+export function phaseSegments(phase: ServerPhase, withLoadBalancer: boolean): Segment[] {
+  if (phase === "install") return [{ events: installSegments(false)[0] as string[], records: true }];
+  if (phase === "allow") return [{ events: ["BeforeAllowTraffic"], traffic: "AllowTraffic", records: false }, { events: ["AfterAllowTraffic"], records: false }];
+  if (phase === "block") return [{ events: ["BeforeBlockTraffic"], traffic: "BlockTraffic", records: false }, { events: ["AfterBlockTraffic"], records: false }];
+  const segments = installSegments(withLoadBalancer);
+  return segments.map((events, k) => ({ events, records: k === segments.length - 1, ...(k < segments.length - 1 ? { traffic: k === 0 ? ("BlockTraffic" as const) : ("AllowTraffic" as const) } : {}) }));
+}

@@ -1,9 +1,7 @@
-import { pendingIntent } from "../../domain/control/waiting.js";
-import type { WaitingCallback } from "../../domain/control/waiting.js";
 import type { EcsDeployment } from "../../domain/ecs/deployment.js";
 import type { Deps } from "../../wiring.js";
 import { watchedAlarms } from "../bake.js";
-import { applyPending, openWait } from "../waits.js";
+import { openPhaseWait } from "../waits.js";
 
 /**
  * Opens the ready wait or the termination wait on its task's token (the task is timed out by the wait's length):
@@ -17,19 +15,8 @@ export async function openEcsWait(
 ): Promise<{ waiting: string; seconds: number }> {
   const d = event.deployment;
   const seconds = event.kind === "ready" ? d.ecs.readyWaitSeconds : d.ecs.terminationWaitSeconds;
-  const waiting: WaitingCallback = {
-    deploymentId: d.deploymentId,
-    token: event.taskToken,
-    kind: event.kind,
-    stepIndex: -1,
-    weight: event.kind === "ready" ? 0 : 100,
-    bakeEndsAtMs: deps.clock.nowMs() + seconds * 1000,
-    alarms: d.alarmMonitoring === "events" ? watchedAlarms(d) : [],
-    account: d.account,
-    region: d.region,
-  };
-  await openWait(deps, waiting, d);
-  await applyPending(deps, waiting, pendingIntent((await deps.registry.getDeployment(d.deploymentId))?.control));
-  deps.log(d.deploymentId).info(`${event.kind} wait`, { seconds, watching: waiting.alarms });
+  const alarms = d.alarmMonitoring === "events" ? watchedAlarms(d) : [];
+  await openPhaseWait(deps, { deploymentId: d.deploymentId, token: event.taskToken, kind: event.kind, seconds, alarms, account: d.account, region: d.region }, d);
+  deps.log(d.deploymentId).info(`${event.kind} wait`, { seconds, watching: alarms });
   return { waiting: event.kind, seconds };
 }

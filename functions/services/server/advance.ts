@@ -4,12 +4,13 @@ import { type InstanceCounts, instanceCounts, type ServerRun } from "../../domai
 import type { Deps } from "../../wiring.js";
 import { checkAlarms } from "../alarms.js";
 import { foldBatch, type NextBatch, nextServerBatch } from "./batches.js";
+import { advanceBlueGreen, type BlueGreenDeps } from "./blue-green.js";
 import type { BatchResult, FleetState } from "./state.js";
 
-export type AdvanceDeps = Pick<Deps, "registry" | "alarms" | "log">;
+export type AdvanceDeps = Pick<Deps, "registry" | "alarms" | "log"> & Partial<BlueGreenDeps>;
 
 export interface AdvanceEvent {
-  run: Pick<ServerRun, "deploymentId" | "alarms" | "ignorePollAlarmFailure">;
+  run: Pick<ServerRun, "deploymentId" | "alarms" | "ignorePollAlarmFailure" | "blueGreen">;
   fleet: FleetState;
   lastBatch?: BatchResult;
 }
@@ -22,10 +23,11 @@ export interface AdvanceEvent {
  */
 export async function advanceServerDeployment(deps: AdvanceDeps, event: AdvanceEvent): Promise<{ fleet: FleetState; next: NextBatch; instances: InstanceCounts; eventFields: Record<string, unknown> }> {
   const { run } = event;
-  const counted = foldBatch(event.fleet, event.lastBatch);
-  const decided = nextServerBatch(counted);
-  const ended = decided.next.action !== "deploy";
-  const halt = ended ? undefined : await haltReason(deps, run);
+  const rerouting = event.fleet.phase === "allow" || event.fleet.phase === "block";
+  const counted = rerouting ? event.fleet : foldBatch(event.fleet, event.lastBatch);
+  const decided = run.blueGreen ? await advanceBlueGreen(deps as BlueGreenDeps & AdvanceDeps, run.deploymentId, run.blueGreen, counted, event.lastBatch) : nextServerBatch(counted);
+  const ended = decided.next.action === "succeed" || decided.next.action === "fail";
+  const halt = decided.next.action === "deploy" ? await haltReason(deps, run) : undefined;
   const { fleet, next } = halt ? { fleet: counted, next: { action: "fail" as const, ...halt } } : decided;
   const instances = instanceCounts(fleet, ended || Boolean(halt));
   const done = fleet.succeeded + fleet.failed;

@@ -1,4 +1,4 @@
-import { installDocument, installSegments, parseInstallOutput } from "../../domain/server-install/index.js";
+import { installDocument, parseInstallOutput, phaseSegments, type ServerPhase } from "../../domain/server-install/index.js";
 import { MAX_NODES_PER_COMMAND } from "../../ports/run-command.js";
 import type { Deps } from "../../wiring.js";
 import type { BatchResult, DeploymentContext, InstanceOutcome } from "./state.js";
@@ -21,30 +21,34 @@ export interface SentSegment {
   commands: SentCommand[];
   /** Index in installSegments: 0 (the only one without target groups), or 0-2 around BlockTraffic and AllowTraffic. */
   segment: number;
-  /** The last segment: its success records the revision on the instance. */
+  /** The last segment of the phase: the batch ends with its results. */
   final: boolean;
+  /** The traffic event the workflow does once the segment's results are in (`none` after the last one). */
+  trafficAfter: "BlockTraffic" | "AllowTraffic" | "none";
   failed: InstanceOutcome[];
 }
 
 /**
- * Sends the batch (its instances still succeeding) one segment of the install (one script for every instance: each
+ * Sends the batch (its instances still succeeding) one segment of its phase's commands (phaseSegments; blue/green:
+ * the green install, AllowTraffic's or BlockTraffic's hooks) (one script for every instance: each
  * instance finds its own previous revision in its deployment root), in SendCommand's groups of at most 50 nodes.
  * Without target groups that is the whole install in one command; with them BeforeBlockTraffic, then AfterBlockTraffic
  * through BeforeAllowTraffic, then AfterAllowTraffic, the workflow moving traffic in between.
  */
-export async function sendBatch(deps: CommandsDeps, deployment: DeploymentContext, batch: string[], segment = 0, failed: InstanceOutcome[] = []): Promise<SentSegment> {
+export async function sendBatch(deps: CommandsDeps, deployment: DeploymentContext, batch: string[], segment = 0, failed: InstanceOutcome[] = [], phase: ServerPhase = "inPlace"): Promise<SentSegment> {
   const { pollSeconds: _poll, targetGroups, ...command } = deployment;
-  const segments = installSegments((targetGroups ?? []).length > 0);
+  const segments = phaseSegments(phase, (targetGroups ?? []).length > 0);
   const final = segment === segments.length - 1;
-  const { documentName, script } = installDocument({ ...command, events: segments[segment] as string[], final });
+  const current = segments[segment] as (typeof segments)[number];
+  const { documentName, script } = installDocument({ ...command, events: current.events, final: current.records });
   const sent: SentCommand[] = [];
   for (let k = 0; k < batch.length; k += MAX_NODES_PER_COMMAND) {
     const instanceIds = batch.slice(k, k + MAX_NODES_PER_COMMAND);
     const commandId = await deps.runCommand.send({ documentName, instanceIds, script, executionTimeoutSeconds: executionTimeout(deployment), comment: `stepdeploy ${deployment.deploymentId}` });
     sent.push({ commandId, instanceIds });
   }
-  deps.log(deployment.deploymentId).info("install commands sent", { instances: batch.length, commands: sent.length, segment });
-  return { commands: sent, segment, final, failed };
+  deps.log(deployment.deploymentId).info("install commands sent", { instances: batch.length, commands: sent.length, segment, phase });
+  return { commands: sent, segment, final, trafficAfter: current.traffic ?? "none", failed };
 }
 
 /**

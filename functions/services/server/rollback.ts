@@ -3,6 +3,7 @@ import { newDeploymentId } from "../../domain/deployment/ids.js";
 import { ErrorNames } from "../../domain/errors.js";
 import { executionArnOf, instanceCounts, lastServerRevision, revisionUri, rollbackInputOf, type ServerRun } from "../../domain/fleet/run.js";
 import type { Deps } from "../../wiring.js";
+import { rollBackBlueGreen } from "./blue-green.js";
 import type { FleetState } from "./state.js";
 
 export interface ServerRollbackEvent {
@@ -33,10 +34,16 @@ export interface PlannedServerRollback {
   notStarted: Record<string, unknown>;
 }
 
-export async function planServerRollback(deps: Pick<Deps, "registry" | "log">, event: ServerRollbackEvent): Promise<{ outcome: ServerOutcome; rollback: PlannedServerRollback | null }> {
+export async function planServerRollback(deps: Pick<Deps, "registry" | "log"> & Partial<Pick<Deps, "loadBalancer" | "autoScaling">>, event: ServerRollbackEvent): Promise<{ outcome: ServerOutcome; rollback: PlannedServerRollback | null }> {
   const { run, fleet, outcome } = event;
   const counts = instanceCounts(fleet, true);
   const end = (rollback: boolean, rollbackMessage: string): ServerOutcome => ({ ...outcome, rollback, rollbackMessage, eventFields: { ...outcome.eventFields, rollback, instances: counts } as Outcome["eventFields"] });
+  // Blue/green rolls back by moving traffic back to the original instances, in this execution (no new deployment).
+  if (run.blueGreen && outcome.rollback && deps.loadBalancer && deps.autoScaling) {
+    const message = await rollBackBlueGreen({ loadBalancer: deps.loadBalancer, autoScaling: deps.autoScaling, log: deps.log }, run.deploymentId, run.blueGreen, fleet, run.targetGroups ?? []);
+    await deps.registry.recordRollbackInfo(run.deploymentId, { rollbackMessage: message });
+    return { outcome: end(true, message), rollback: null };
+  }
   const got = fleet.instances.slice(0, fleet.cursor);
   const lastRecord = await deps.registry.getLastSuccessful(run);
   const last = lastServerRevision(lastRecord);

@@ -1,5 +1,6 @@
 import { loadAppSpec } from "../../domain/appspec/index.js";
-import { type ServerDeploymentInput, parseServerInput } from "../../domain/fleet/input.js";
+import { greenGroupName, type ServerBlueGreen } from "../../domain/fleet/blue-green.js";
+import { type FleetTarget, type ServerDeploymentInput, parseServerInput } from "../../domain/fleet/input.js";
 import { planFleet } from "../../domain/fleet/index.js";
 import { DEFAULT_DEPLOYMENT_ROOT, DEFAULT_KEEP_REVISIONS, serverRevision } from "../../domain/server-install/index.js";
 import { ErrorNames, StepDeployError, ValidationError } from "../../domain/errors.js";
@@ -10,7 +11,7 @@ import { expandServerGroupDeployment } from "../group-deployment.js";
 import { recordCreated } from "../start.js";
 import type { DeploymentContext, FleetState } from "./state.js";
 
-export type StartServerDeps = Pick<Deps, "bundles" | "runCommand" | "loadBalancer" | "registry" | "log"> & Partial<Pick<Deps, "config">>;
+export type StartServerDeps = Pick<Deps, "bundles" | "runCommand" | "loadBalancer" | "registry" | "log"> & Partial<Pick<Deps, "config" | "autoScaling" | "instances" | "clock">>;
 
 export interface ServerStartEvent {
   input: unknown;
@@ -35,9 +36,11 @@ export async function startServerDeployment(deps: StartServerDeps, event: Server
   if (!eTag) throw new ValidationError("revision.eTag", "is required: the bundle store returned no ETag to pin the revision to");
   const revision = serverRevision(loadAppSpec(inspection.appSpec.text, { platform: "server", rejectPlaceholders: true }));
   const targetGroups = await resolveTargetGroups(deps, input.targetGroups);
-  const { reachable, unreachable } = await discover(deps, input);
-  if (targetGroups.length) refuseOnPremisesTargets([...reachable, ...unreachable.map((u) => u.instanceId)], targetGroups);
-  const plan = planFleet(input.config, reachable.length + unreachable.length);
+  const original = await discover(deps, input.target);
+  const bg = input.blueGreen ? await blueGreenFleets(deps, input, original) : undefined;
+  const { reachable, unreachable } = bg?.green ?? original;
+  if (targetGroups.length) refuseOnPremisesTargets([...reachable, ...unreachable.map((u) => u.instanceId), ...(bg?.run.original ?? [])], targetGroups);
+  const plan = planFleet(input.config, bg?.copies ?? reachable.length + unreachable.length);
   log.info("server deployment planned", { instances: plan.instances, minHealthy: plan.minHealthy, batches: plan.batches.length, unreachable: unreachable.length });
   const deployment: DeploymentContext = {
     deploymentId: input.deploymentId,
@@ -51,7 +54,8 @@ export async function startServerDeployment(deps: StartServerDeps, event: Server
     pollSeconds: input.pollSeconds,
     targetGroups,
   };
-  const fleet: FleetState = { config: plan.config, total: plan.instances, minHealthy: plan.minHealthy, instances: reachable, cursor: 0, succeeded: 0, failed: unreachable.length, batches: 0, unreachable };
+  const phase = !bg ? "inPlace" : bg.copies !== undefined ? "provision" : "install";
+  const fleet: FleetState = { config: plan.config, total: plan.instances, minHealthy: plan.minHealthy, instances: reachable, cursor: 0, succeeded: 0, failed: unreachable.length, batches: 0, unreachable, phase, startedAtMs: deps.clock?.nowMs() ?? 0 };
   const recorded: RecordedServerRevision = { bucket: input.revision.bucket, key: input.revision.key, bundleType: input.revision.bundleType, eTag, ...(input.revision.version ? { version: input.revision.version } : {}) };
   const instances = instanceCounts(fleet);
   await deps.registry.markInProgress(input.deploymentId, event.executionArn, { deploymentConfigName: plan.config, target: { deploymentGroupId: input.deploymentGroupId, revision: { ...recorded }, instances: instances.total } });
@@ -70,6 +74,7 @@ export async function startServerDeployment(deps: StartServerDeps, event: Server
     ...(input.deploymentRoot ? { deploymentRoot: input.deploymentRoot } : {}),
     ...(input.targetGroups.length ? { targetGroups: input.targetGroups } : {}),
     ...(input.rollbackOf ? { rollbackOf: input.rollbackOf } : {}),
+    ...(bg ? { blueGreen: bg.run } : {}),
     ...serverEventDetail(input, { executionArn: event.executionArn, config: plan.config, revision: recorded, instances }),
   };
   return { deployment, fleet, run };
@@ -93,22 +98,60 @@ async function takeGroupLock(deps: StartServerDeps, input: ServerDeploymentInput
   return lockKey;
 }
 
-/** Tagged nodes plus listed ids; a listed id SSM does not know, or a node whose agent is offline, is unreachable. */
-async function discover(deps: StartServerDeps, input: ServerDeploymentInput): Promise<{ reachable: string[]; unreachable: FleetState["unreachable"] }> {
-  const found = new Map((input.target.tags ? await deps.runCommand.findNodes({ tags: input.target.tags }) : []).map((n) => [n.id, n]));
-  // CodeDeploy's tag filters: a node matching any of them is the group's.
-  for (const f of input.target.tagFilters ?? []) {
+type Discovered = { reachable: string[]; unreachable: FleetState["unreachable"] };
+
+/**
+ * Tagged nodes plus listed ids; a listed id SSM does not know, a node whose agent is offline, or an EC2 instance that
+ * is not running (pending, shutting-down, stopped: DescribeInstances) is unreachable: no deployment starts on it.
+ */
+export async function discover(deps: Pick<StartServerDeps, "runCommand" | "instances">, target: FleetTarget): Promise<Discovered> {
+  const found = new Map((target.tags ? await deps.runCommand.findNodes({ tags: target.tags }) : []).map((n) => [n.id, n]));
+  // CodeDeploy's tag filters: a node matching any of them is the group's; an Auto Scaling group's instances carry its name.
+  for (const f of target.tagFilters ?? []) {
     for (const n of await deps.runCommand.findNodes(f.Type === "KEY_ONLY" ? { tagKeys: [f.Key] } : { tags: { [f.Key]: [f.Value ?? ""] } })) found.set(n.id, n);
   }
-  if (input.target.instanceIds) for (const n of await deps.runCommand.findNodes({ instanceIds: input.target.instanceIds })) found.set(n.id, n);
+  for (const name of target.autoScalingGroups ?? []) for (const n of await deps.runCommand.findNodes({ tags: { "aws:autoscaling:groupName": [name] } })) found.set(n.id, n);
+  if (target.instanceIds) for (const n of await deps.runCommand.findNodes({ instanceIds: target.instanceIds })) found.set(n.id, n);
   const unreachable: FleetState["unreachable"] = [];
-  for (const id of input.target.instanceIds ?? []) if (!found.has(id)) unreachable.push({ instanceId: id, reason: "not an SSM managed node (no agent, or not registered)" });
+  for (const id of target.instanceIds ?? []) if (!found.has(id)) unreachable.push({ instanceId: id, reason: "not an SSM managed node (no agent, or not registered)" });
   const reachable: string[] = [];
   for (const n of [...found.values()].sort((a, b) => a.id.localeCompare(b.id))) {
     if (n.online) reachable.push(n.id);
     else unreachable.push({ instanceId: n.id, reason: "the SSM agent does not answer (PingStatus not Online)" });
   }
-  return { reachable, unreachable };
+  const ec2 = reachable.filter((id) => id.startsWith("i-"));
+  const notRunning = new Map((ec2.length && deps.instances ? await deps.instances.findInstances({ instanceIds: ec2 }) : []).filter((i) => i.state !== "running").map((i) => [i.id, i.state]));
+  for (const [id, state] of notRunning) unreachable.push({ instanceId: id, reason: `its EC2 state is ${state}, not running` });
+  return { reachable: reachable.filter((id) => !notRunning.has(id)), unreachable };
+}
+
+/**
+ * The two fleets of a blue/green deployment. DISCOVER_EXISTING: the replacement instances are `targetInstances`, and
+ * none of them may be one of the originals. COPY_AUTO_SCALING_GROUP: the original group's copy is created now with as
+ * many instances as the original has InService (CodeDeploy: "the number of currently healthy instances"); its
+ * instances are found once they are InService (NextBatch, phase `provision`). A retried Start finds its copy there.
+ */
+async function blueGreenFleets(deps: StartServerDeps, input: ServerDeploymentInput, original: Discovered): Promise<{ green?: Discovered; copies?: number; run: ServerBlueGreen }> {
+  const { targetInstances, ...options } = input.blueGreen as NonNullable<ServerDeploymentInput["blueGreen"]>;
+  const originalIds = [...original.reachable, ...original.unreachable.map((u) => u.instanceId)].sort();
+  if (options.provisioning === "DISCOVER_EXISTING") {
+    const green = await discover(deps, targetInstances ?? {});
+    const shared = [...green.reachable, ...green.unreachable.map((u) => u.instanceId)].filter((id) => originalIds.includes(id));
+    if (shared.length) throw new ValidationError("blueGreen.targetInstances", `finds ${shared.length} of the original instances (${shared.slice(0, 10).join(", ")}): the replacement fleet must be other instances`);
+    return { green, run: { ...options, original: originalIds } };
+  }
+  const [originalGroup] = input.target.autoScalingGroups ?? [];
+  const group = originalGroup ? await deps.autoScaling?.describeGroup(originalGroup) : undefined;
+  if (!group || !originalGroup) throw new StepDeployError(ErrorNames.ResourceNotFound, `Auto Scaling group ${originalGroup} not found (COPY_AUTO_SCALING_GROUP copies it)`);
+  if (!group.launchTemplate) throw new StepDeployError(ErrorNames.UnsupportedTrafficConfig, `Auto Scaling group ${originalGroup} has no launch template: stepdeploy copies groups launched from a launch template`);
+  const copies = group.instances.filter((i) => i.lifecycleState === "InService").length;
+  // The config must fit the copy before it is created (NO_INSTANCES, HEALTH_CONSTRAINTS_INVALID leave nothing behind).
+  planFleet(input.config, copies);
+  const greenGroup = greenGroupName(input.deploymentGroup, input.deploymentId);
+  if (!(await deps.autoScaling?.describeGroup(greenGroup))) {
+    await deps.autoScaling?.createGroup({ name: greenGroup, launchTemplate: group.launchTemplate, minSize: Math.min(group.minSize, copies), maxSize: Math.max(group.maxSize, copies), desiredCapacity: copies, tags: group.tags });
+  }
+  return { copies, run: { ...options, original: originalIds, originalGroup, greenGroup } };
 }
 
 /**

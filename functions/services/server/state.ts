@@ -21,6 +21,16 @@ export interface FleetState {
   batches: number;
   /** Targeted instances SSM cannot reach (no agent, not a managed node, offline): counted as failed from the start. */
   unreachable: { instanceId: string; reason: string }[];
+  /**
+   * In place, or where a blue/green deployment stands: `provision` (waiting for a copied Auto Scaling group's
+   * instances), `install` (on the green fleet, in batches), `allow` (green into the target groups), `block` (the
+   * originals out), `retire` (after the termination wait).
+   */
+  phase: "inPlace" | "provision" | "install" | "allow" | "block" | "retire";
+  /** Blue/green: the green instances whose install succeeded, in order (AllowTraffic registers them). */
+  installed?: string[];
+  /** When the deployment started (epoch ms): the copied group's instances must be InService within an hour of it. */
+  startedAtMs: number;
 }
 
 /** One instance's outcome in a batch. */

@@ -16,7 +16,7 @@ export interface TrafficStep {
   startedAtMs: number;
   /** Every instance left is through the event. */
   done: boolean;
-  /** The install segment the instances left get next (installSegments(true)). */
+  /** The segment the instances left get next (the one after the command the traffic event follows; phaseSegments). */
   nextSegment: number;
   /** Seconds until the next look at the target groups (trafficWait). */
   waitSeconds: number;
@@ -28,7 +28,7 @@ export interface TrafficStep {
  * AllowTraffic is never registered again, as CodeDeploy leaves it (codedeploy-spec §3.1: AllowTraffic comes after
  * ValidateService and runs only on instances whose earlier events succeeded).
  */
-export async function beginTraffic(deps: TrafficDeps, deployment: DeploymentContext, event: TrafficEvent, outcomes: InstanceOutcome[]): Promise<TrafficStep> {
+export async function beginTraffic(deps: TrafficDeps, deployment: DeploymentContext, event: TrafficEvent, outcomes: InstanceOutcome[], segment?: number): Promise<TrafficStep> {
   const instances = outcomes.filter((o) => o.status === "Succeeded").map((o) => o.instanceId);
   const failed = outcomes.filter((o) => o.status === "Failed");
   for (const tg of instances.length ? (deployment.targetGroups ?? []) : []) {
@@ -37,7 +37,7 @@ export async function beginTraffic(deps: TrafficDeps, deployment: DeploymentCont
   }
   deps.log(deployment.deploymentId).info(`${event} started`, { instances: instances.length, targetGroups: (deployment.targetGroups ?? []).map((t) => t.name) });
   const waitSeconds = trafficWait(event, deployment.targetGroups ?? [], { first: true, elapsedSeconds: 0, pollSeconds: deployment.pollSeconds });
-  return { event, instances, left: instances.length, failed, startedAtMs: deps.clock.nowMs(), done: instances.length === 0, nextSegment: event === "BlockTraffic" ? 1 : 2, waitSeconds };
+  return { event, instances, left: instances.length, failed, startedAtMs: deps.clock.nowMs(), done: instances.length === 0, nextSegment: (segment ?? (event === "BlockTraffic" ? 0 : 1)) + 1, waitSeconds };
 }
 
 /**

@@ -11,6 +11,7 @@ import { FakeEvents } from "./events.js";
 import { FakeExecutions } from "./executions.js";
 import { FakeLambda } from "./lambda.js";
 import { FakeLambdaCode } from "./lambda-code.js";
+import { FakeAutoScaling, FakeInstances } from "./instances.js";
 import { FakeLoadBalancer } from "./load-balancer.js";
 import { fakeRegistry, type InMemoryRegistryStore } from "./registry.js";
 import { FakeRunCommand } from "./run-command.js";
@@ -82,6 +83,8 @@ export function fakeWorld(config: Partial<Deps["config"]> = {}): FakeWorld {
     notifications,
     artifacts,
     runCommand: new FakeRunCommand(),
+    instances: new FakeInstances(),
+    autoScaling: new FakeAutoScaling(),
     topics: new FakeTopics(),
     secrets,
     clock,

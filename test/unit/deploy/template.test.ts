@@ -37,6 +37,7 @@ const FUNCTIONS = {
   pollServerCommands: "PollServerCommandsLambdaFunction",
   moveServerTraffic: "MoveServerTrafficLambdaFunction",
   checkServerTraffic: "CheckServerTrafficLambdaFunction",
+  serverWait: "ServerWaitLambdaFunction",
   notifyTriggers: "NotifyTriggersLambdaFunction",
   ecsStart: "EcsStartLambdaFunction",
   ecsInstall: "EcsInstallLambdaFunction",
@@ -307,7 +308,7 @@ describe("packaged template: IAM", () => {
     const logDelivery = ["CreateLogDelivery", "GetLogDelivery", "UpdateLogDelivery", "DeleteLogDelivery", "ListLogDeliveries", "PutResourcePolicy", "DescribeResourcePolicies", "DescribeLogGroups"].map((a) => `logs:${a}`);
     const ecsReads = ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition", "iam:PassRole", ...["DescribeListeners", "DescribeRules", "DescribeTargetGroups", "DescribeTargetGroupAttributes", "DescribeTargetHealth"].map((a) => `elasticloadbalancing:${a}`)];
     const ssmReads = ["ssm:DescribeInstanceInformation", "ssm:GetCommandInvocation", "ssm:ListCommandInvocations"];
-    expect([...starred].sort()).toEqual(["cloudwatch:DescribeAlarms", "cloudwatch:GetMetricData", ...logDelivery, ...ssmReads, ...ecsReads, "states:SendTaskFailure", "states:SendTaskSuccess"].sort());
+    expect([...starred].sort()).toEqual(["autoscaling:DescribeAutoScalingGroups", "ec2:DescribeInstances", "cloudwatch:DescribeAlarms", "cloudwatch:GetMetricData", ...logDelivery, ...ssmReads, ...ecsReads, "states:SendTaskFailure", "states:SendTaskSuccess"].sort());
     expect(Object.keys(RESOURCE_STAR_ALLOWED).sort()).toEqual([...starred].sort());
   });
 
@@ -472,6 +473,7 @@ describe("packaged template: IAM for deployment safety and control", () => {
     notifyTriggers: ["dynamodb:GetItem"],
     ecsStart: ALL,
     ecsWait: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+    serverWait: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
     // Server: the record, its lock and progress; the stop request and the progress; the rollback's record, links and queue place.
     startServer: ["dynamodb:GetItem", "dynamodb:PutItem"],
     nextServerBatch: ["dynamodb:GetItem", "dynamodb:PutItem"],
@@ -511,6 +513,7 @@ describe("packaged template: IAM for deployment safety and control", () => {
       janitor: [["WakeNextInLine", "states:SendTaskFailure"]],
       ecsStart: [["AnswerOwnToken", "states:SendTaskSuccess"]],
       ecsWait: [["AnswerOwnToken", "states:SendTaskSuccess"]],
+      serverWait: [["AnswerOwnToken", "states:SendTaskSuccess"]],
     };
     for (const key of Object.keys(FUNCTIONS)) {
       const tokenStatements = roleStatements(pkg.template, roleOf(key)).filter((s) => asList(s.Action).some((a) => a.startsWith("states:SendTask")));

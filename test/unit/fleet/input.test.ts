@@ -36,14 +36,14 @@ describe("the deploy-server input", () => {
 
   it.each([
     [{ deploymentId: "d-1" }, "deploymentId: must be d- and 9 uppercase letters or digits"],
-    [{ target: {} }, "target: needs tags, instanceIds or tagFilters"],
+    [{ target: {} }, "target: needs tags, instanceIds, tagFilters or autoScalingGroups"],
     [{ target: { tagFilters: [{ Key: "app", Type: "VALUE_ONLY" }] } }, "target.tagFilters[0].Type: VALUE_ONLY is not supported"],
     [{ target: { tagFilters: [] } }, "target.tagFilters: must be a non-empty list of {Key, Value, Type}"],
     [{ target: { tags: {} } }, "target.tags: must map tag keys to a value or a list of values"],
     [{ target: { tags: { app: [] } } }, "target.tags.app"],
     [{ target: { instanceIds: ["i-0123456789abcdef0", "i-0123456789abcdef0"] } }, "target.instanceIds: lists an instance twice"],
     [{ target: { instanceIds: ["web-1"] } }, "target.instanceIds[0]: must be an EC2 instance id (i-...) or an on-premises managed node id (mi-...)"],
-    [{ target: { names: ["x"] } }, "target.names: unknown field (tags, instanceIds, tagFilters)"],
+    [{ target: { names: ["x"] } }, "target.names: unknown field (tags, instanceIds, tagFilters, autoScalingGroups)"],
     [{ revision: { bucket: "b", key: "k", eTag: "e", bundleType: "YAML" } }, "revision.bundleType: must be zip, tar or tgz"],
     [{ revision: { bucket: "b", bundleType: "zip" } }, "revision.key: is required"],
     [{ pollSeconds: 0 }, "pollSeconds: must be an integer 1-300"],

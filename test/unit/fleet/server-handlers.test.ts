@@ -7,6 +7,7 @@ import { createHandler as startHandler } from "../../../functions/handlers/start
 import { fakeWorld } from "../../support/fakes/index.js";
 import type { FakeCloudWatch } from "../../support/fakes/cloudwatch.js";
 import type { FakeBundleStore } from "../../support/fakes/bundle-store.js";
+import type { FakeInstances } from "../../support/fakes/instances.js";
 import type { FakeLoadBalancer } from "../../support/fakes/load-balancer.js";
 import type { FakeRunCommand } from "../../support/fakes/run-command.js";
 
@@ -50,8 +51,19 @@ describe("server deployment handlers over fake ports", () => {
         { instanceId: "i-0000000000000000d", reason: "not an SSM managed node (no agent, or not registered)" },
         { instanceId: "i-0000000000000000c", reason: "the SSM agent does not answer (PingStatus not Online)" },
       ],
+      phase: "inPlace",
+      startedAtMs: Date.parse("2026-01-01T00:00:00.000Z"),
     });
     expect(out.deployment).toMatchObject({ deploymentGroupId: "orders.prod", deploymentRoot: "/opt/stepdeploy/deployment-root", bundle: { bucket: "b", key: "orders.zip", etag: "e1", bundleType: "zip" } });
+  });
+
+  it("Start: an EC2 instance that is not running (pending, shutting-down) counts as unreachable; one EC2 does not know (on-premises) is taken as SSM sees it", async () => {
+    const { w } = world([{ id: "i-0000000000000000a" }, { id: "i-0000000000000000b" }, { id: "i-0000000000000000c" }]);
+    const ec2 = w.deps.instances as FakeInstances;
+    ec2.instances.set("i-0000000000000000a", { id: "i-0000000000000000a", state: "running", tags: {} });
+    ec2.instances.set("i-0000000000000000b", { id: "i-0000000000000000b", state: "shutting-down", tags: {} });
+    const out = await start(w.deps)(input());
+    expect(out.fleet).toMatchObject({ total: 3, instances: ["i-0000000000000000a", "i-0000000000000000c"], failed: 1, unreachable: [{ instanceId: "i-0000000000000000b", reason: "its EC2 state is shutting-down, not running" }] });
   });
 
   it("Start resolves the target groups by name with their drain and time to healthy; a target type other than instance is refused before anything runs", async () => {
@@ -83,7 +95,7 @@ describe("server deployment handlers over fake ports", () => {
     const { w, ssm } = world(ids.map((id) => ({ id })));
     const started = await start(w.deps)(input({ deploymentConfig: "CodeDeployDefault.AllAtOnce" }));
     const first = await nextBatch(w.deps)({ run: started.run, fleet: started.fleet });
-    expect(first.next).toEqual({ action: "deploy", batch: ids, batchNumber: 1 });
+    expect(first.next).toEqual({ action: "deploy", batch: ids, batchNumber: 1, phase: "inPlace" });
     const { commands } = await send(w.deps)({ deployment: started.deployment, batch: ids });
     expect(commands.map((c) => c.instanceIds.length)).toEqual([50, 50, 20]);
     expect(ssm.sent[0]).toMatchObject({ documentName: "AWS-RunShellScript", executionTimeoutSeconds: 500 });

@@ -166,7 +166,10 @@ describe("Server deployment groups", () => {
     [{ ec2TagFilters: [{ Key: "app", Value: "x", Type: "VALUE_ONLY" }] }, ".ec2TagFilters[0].Type", "VALUE_ONLY is not supported"],
     [{ deploymentConfigName: "CodeDeployDefault.ECSAllAtOnce" }, ".deploymentConfigName", "unknown Server deployment config"],
     [{ deploymentConfigName: "Canary" }, ".deploymentConfigName", "traffic routing applies only to Lambda and ECS"],
-    [{ deploymentStyle: { deploymentType: "BLUE_GREEN", deploymentOption: "WITHOUT_TRAFFIC_CONTROL" } }, ".deploymentStyle.deploymentType", "must be IN_PLACE"],
+    [{ deploymentStyle: { deploymentType: "CANARY", deploymentOption: "WITHOUT_TRAFFIC_CONTROL" } }, ".deploymentStyle.deploymentType", "must be IN_PLACE or BLUE_GREEN"],
+    [{ deploymentStyle: { deploymentType: "BLUE_GREEN", deploymentOption: "WITH_TRAFFIC_CONTROL" } }, ".loadBalancerInfo", "is required with BLUE_GREEN"],
+    [{ blueGreenDeploymentConfiguration: {} }, ".blueGreenDeploymentConfiguration", "goes with deploymentStyle.deploymentType BLUE_GREEN"],
+    [{ deploymentStyle: { deploymentType: "BLUE_GREEN", deploymentOption: "WITH_TRAFFIC_CONTROL" }, loadBalancerInfo: { targetGroupInfoList: [{ name: "web" }] }, blueGreenDeploymentConfiguration: { terminateBlueInstancesOnDeploymentSuccess: { action: "TERMINATE", terminationWaitTimeInMinutes: 3000 } } }, ".blueGreenDeploymentConfiguration.terminateBlueInstancesOnDeploymentSuccess.terminationWaitTimeInMinutes", "from 0 to 2880"],
     [{ loadBalancerInfo: {} }, ".loadBalancerInfo.targetGroupInfoList", "must be a list of {name}"],
     [{ loadBalancerInfo: { targetGroupInfoList: [] } }, ".loadBalancerInfo.targetGroupInfoList", "1-10 target groups"],
     [{ loadBalancerInfo: { targetGroupInfoList: [{ name: "web" }, { name: "web" }] } }, ".loadBalancerInfo.targetGroupInfoList", "twice"],
@@ -188,6 +191,25 @@ describe("Server deployment groups", () => {
     const groups = parseGroups(doc("Server", { fleet: serverGroup(over) }));
     const request = parseGroupDeployment({ application: "app", deploymentGroup: "fleet", revision: { s3: { bucket: "b", key: "r.zip", bundleType: "zip" } } });
     expect(parseServerInput(serverDeployInputOf(groups, findGroup(groups, "app", "fleet") as never, request, "d-ABCDEFGHI")).targetGroups).toEqual(targetGroups);
+  });
+
+  it("a BLUE_GREEN group: DISCOVER_EXISTING takes the deployment's targetInstances as green, COPY_AUTO_SCALING_GROUP its Auto Scaling group; targetInstances on an in-place group is refused", () => {
+    const bg = { deploymentStyle: { deploymentType: "BLUE_GREEN", deploymentOption: "WITH_TRAFFIC_CONTROL" }, loadBalancerInfo: { targetGroupInfoList: [{ name: "orders-web" }] } };
+    const groups = parseGroups(
+      doc("Server", {
+        discover: serverGroup({ ...bg, blueGreenDeploymentConfiguration: { terminateBlueInstancesOnDeploymentSuccess: { action: "KEEP_ALIVE" } } }),
+        copy: serverGroup({ ...bg, ec2TagFilters: undefined, autoScalingGroups: ["orders-asg"], blueGreenDeploymentConfiguration: { greenFleetProvisioningOption: { action: "COPY_AUTO_SCALING_GROUP" } } }),
+        inPlace: serverGroup(),
+      }),
+    );
+    const request = (group: string, extra: Record<string, unknown> = {}) => parseGroupDeployment({ application: "app", deploymentGroup: group, revision: { s3: { bucket: "b", key: "r.zip", bundleType: "zip" } }, ...extra });
+    const green = { targetInstances: { tagFilters: [{ Key: "fleet", Value: "green", Type: "KEY_AND_VALUE" }] } };
+    expect(parseServerInput(serverDeployInputOf(groups, findGroup(groups, "app", "discover") as never, request("discover", green), "d-ABCDEFGHI"))).toMatchObject({
+      target: { tagFilters: [{ Key: "app", Value: "orders" }] },
+      blueGreen: { provisioning: "DISCOVER_EXISTING", terminationWaitSeconds: null, targetInstances: { tagFilters: [{ Key: "fleet", Value: "green" }] } },
+    });
+    expect(parseServerInput(serverDeployInputOf(groups, findGroup(groups, "app", "copy") as never, request("copy"), "d-ABCDEFGHI"))).toMatchObject({ target: { autoScalingGroups: ["orders-asg"] }, blueGreen: { provisioning: "COPY_AUTO_SCALING_GROUP" } });
+    expect(refusal(() => serverDeployInputOf(groups, findGroup(groups, "app", "inPlace") as never, request("inPlace", green), "d-ABCDEFGHI")).problems).toEqual([{ field: "targetInstances", reason: expect.stringContaining("InvalidTargetInstancesException") }]);
   });
 
   it("a custom minimumHealthyHosts config is a Server config; a Lambda or ECS group naming it is refused", () => {

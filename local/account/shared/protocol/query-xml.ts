@@ -75,17 +75,17 @@ function compact(v: unknown): unknown {
   return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, compact(x)]));
 }
 
-const escapeXml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+export const escapeXml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
-/** A value as XML children: arrays as `<member>` items, objects as elements, dates in ISO 8601; undefined/null omitted. */
-export function toXml(value: unknown): string {
+/** A value as XML children: arrays as `<member>` items (EC2: `<item>`), objects as elements, dates in ISO 8601; undefined/null omitted. */
+export function toXml(value: unknown, item = "member"): string {
   if (value === undefined || value === null) return "";
-  if (Array.isArray(value)) return value.map((v) => `<member>${toXml(v)}</member>`).join("");
+  if (Array.isArray(value)) return value.map((v) => `<${item}>${toXml(v, item)}</${item}>`).join("");
   if (value instanceof Date) return value.toISOString();
   if (typeof value === "object") {
     return Object.entries(value as Record<string, unknown>)
       .filter(([, v]) => v !== undefined && v !== null)
-      .map(([k, v]) => `<${k}>${toXml(v)}</${k}>`)
+      .map(([k, v]) => `<${k}>${toXml(v, item)}</${k}>`)
       .join("");
   }
   return escapeXml(String(value));
@@ -128,7 +128,7 @@ export abstract class QueryApi implements ServiceApi {
       operation,
       run: () => {
         if (!op) throw new AwsError("InvalidAction", `The action ${operation} is not valid for this web service.`, { status: 400 });
-        return op(decodeQuery(params));
+        return op(this.decode(params));
       },
     };
   }
@@ -137,8 +137,17 @@ export abstract class QueryApi implements ServiceApi {
     return queryError(this.protocol, error, this.requestId());
   }
 
+  /** The form parameters as a tree (EC2's protocol flattens lists differently: ec2-query.ts). */
+  protected decode(params: URLSearchParams): QueryParams {
+    return decodeQuery(params);
+  }
+
   /** A successful answer (`<OpResult>` holds `result`), with its one-line summary for the call log. */
   protected ok(operation: string, result: unknown, summary?: string): Handled {
     return { response: queryResponse(this.protocol, operation, result, this.requestId()), summary };
+  }
+
+  protected newRequestId(): string {
+    return this.requestId();
   }
 }

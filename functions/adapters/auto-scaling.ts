@@ -1,0 +1,54 @@
+import { AutoScalingClient, CreateAutoScalingGroupCommand, DeleteAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
+import type { AutoScalingPort } from "../ports/instances.js";
+import { toStepDeployError } from "./aws-errors.js";
+import { cachedClient } from "./clients.js";
+
+export const autoScalingClient = (): AutoScalingClient => cachedClient("autoscaling", (options) => new AutoScalingClient(options));
+
+async function call<T>(what: string, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    throw toStepDeployError(e, what);
+  }
+}
+
+/** Amazon EC2 Auto Scaling: DescribeAutoScalingGroups, CreateAutoScalingGroup (a copy), DeleteAutoScalingGroup with ForceDelete. */
+export function createAutoScalingAdapter(): AutoScalingPort {
+  return {
+    async describeGroup(name) {
+      const out = await call(`autoscaling:DescribeAutoScalingGroups ${name}`, () => autoScalingClient().send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] })));
+      const g = out.AutoScalingGroups?.[0];
+      if (!g) return undefined;
+      const lt = g.LaunchTemplate;
+      return {
+        name: g.AutoScalingGroupName ?? name,
+        ...(lt ? { launchTemplate: { ...(lt.LaunchTemplateId ? { id: lt.LaunchTemplateId } : {}), ...(lt.LaunchTemplateName ? { name: lt.LaunchTemplateName } : {}), ...(lt.Version ? { version: lt.Version } : {}) } } : {}),
+        minSize: g.MinSize ?? 0,
+        maxSize: g.MaxSize ?? 0,
+        desiredCapacity: g.DesiredCapacity ?? 0,
+        instances: (g.Instances ?? []).map((i) => ({ id: i.InstanceId ?? "", lifecycleState: i.LifecycleState ?? "" })),
+        tags: (g.Tags ?? []).map((t) => ({ key: t.Key ?? "", value: t.Value ?? "", propagateAtLaunch: t.PropagateAtLaunch === true })),
+        targetGroupArns: g.TargetGroupARNs ?? [],
+      };
+    },
+    async createGroup(group) {
+      const lt = group.launchTemplate;
+      await call(`autoscaling:CreateAutoScalingGroup ${group.name}`, () =>
+        autoScalingClient().send(
+          new CreateAutoScalingGroupCommand({
+            AutoScalingGroupName: group.name,
+            LaunchTemplate: lt.id ? { LaunchTemplateId: lt.id, Version: lt.version } : { LaunchTemplateName: lt.name, Version: lt.version },
+            MinSize: group.minSize,
+            MaxSize: group.maxSize,
+            DesiredCapacity: group.desiredCapacity,
+            Tags: group.tags.map((t) => ({ Key: t.key, Value: t.value, PropagateAtLaunch: t.propagateAtLaunch })),
+          }),
+        ),
+      );
+    },
+    async deleteGroup(name) {
+      await call(`autoscaling:DeleteAutoScalingGroup ${name}`, () => autoScalingClient().send(new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: name, ForceDelete: true })));
+    },
+  };
+}

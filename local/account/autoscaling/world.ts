@@ -1,0 +1,123 @@
+import type { SimClock } from "../../clock.js";
+import type { Ec2World } from "../ec2/world.js";
+import { AwsError } from "../shared/protocol/errors.js";
+import type { AutoScalingGroup, GroupTag, LifecycleState } from "./model.js";
+
+/** Auto Scaling's client errors are awsQuery codes, HTTP 400 (ValidationError, AlreadyExists, ResourceInUse). */
+export const asgError = (code: string, message: string) => new AwsError(code, message, { status: 400 });
+
+export interface CreateGroup {
+  name: string;
+  launchTemplate: { name?: string; id?: string; version?: string };
+  minSize: number;
+  maxSize: number;
+  desiredCapacity?: number;
+  tags?: GroupTag[];
+  targetGroupArns?: string[];
+}
+
+/**
+ * Auto Scaling groups over the simulated EC2: a group keeps `desiredCapacity` instances that are not terminating,
+ * launching from its launch template (each launch is an EC2 instance tagged `aws:autoscaling:groupName` and its
+ * propagated tags, and an SSM managed node) and terminating the newest when it has too many. A group instance is
+ * Pending while EC2 says pending, InService once running, Terminating while shutting down; terminated ones leave the
+ * group, and the next look replaces them. Rules and messages: the Amazon EC2 Auto Scaling API reference
+ * (CreateAutoScalingGroup, UpdateAutoScalingGroup, DeleteAutoScalingGroup, "Common errors").
+ */
+export class AutoScalingWorld {
+  readonly groups = new Map<string, AutoScalingGroup>();
+
+  constructor(
+    private readonly clock: SimClock,
+    private readonly ec2: () => Ec2World,
+    private readonly region: string,
+    private readonly accountId: string,
+  ) {}
+
+  create(req: CreateGroup, opts: { running?: boolean } = {}): AutoScalingGroup {
+    if (this.groups.has(req.name)) throw asgError("AlreadyExists", `AutoScalingGroup by this name already exists - A group with the name ${req.name} already exists`);
+    const ref = req.launchTemplate.name ?? req.launchTemplate.id;
+    const template = [...this.ec2().launchTemplates.values()].find((t) => t.name === ref || t.id === ref);
+    if (!template) throw asgError("ValidationError", `You must use a valid fully-formed launch template. The specified launch template, with template ${req.launchTemplate.name ? "name" : "ID"} ${ref}, does not exist.`);
+    const desiredCapacity = req.desiredCapacity ?? req.minSize;
+    checkBounds(req.minSize, req.maxSize, desiredCapacity);
+    const group: AutoScalingGroup = {
+      name: req.name,
+      arn: `arn:aws:autoscaling:${this.region}:${this.accountId}:autoScalingGroup:${this.groups.size.toString(16).padStart(8, "0")}-0000-4000-8000-000000000000:autoScalingGroupName/${req.name}`,
+      launchTemplate: { name: template.name, id: template.id, version: req.launchTemplate.version ?? "$Default" },
+      minSize: req.minSize,
+      maxSize: req.maxSize,
+      desiredCapacity,
+      instances: [],
+      tags: req.tags ?? [],
+      targetGroupArns: req.targetGroupArns ?? [],
+      createdAtMs: this.clock.now(),
+      deleting: false,
+    };
+    this.groups.set(req.name, group);
+    this.reconcile(group, opts);
+    return group;
+  }
+
+  update(name: string, change: { minSize?: number; maxSize?: number; desiredCapacity?: number }): AutoScalingGroup {
+    const group = this.require(name);
+    if (group.deleting) throw asgError("ScalingActivityInProgress", `AutoScalingGroup ${name} is being deleted.`);
+    const minSize = change.minSize ?? group.minSize;
+    const maxSize = change.maxSize ?? group.maxSize;
+    // As AWS does: a new min above the desired capacity raises it, a new max below lowers it.
+    const desiredCapacity = change.desiredCapacity ?? Math.min(maxSize, Math.max(minSize, group.desiredCapacity));
+    checkBounds(minSize, maxSize, desiredCapacity);
+    Object.assign(group, { minSize, maxSize, desiredCapacity });
+    this.reconcile(group);
+    return group;
+  }
+
+  /** Without ForceDelete a group with instances is ResourceInUse; with it, every instance terminates, then the group goes. */
+  delete(name: string, forceDelete: boolean): void {
+    const group = this.require(name);
+    this.reconcile(group);
+    if (group.instances.length && !forceDelete) throw asgError("ResourceInUse", "You cannot delete an AutoScalingGroup while there are instances or pending Spot instance request(s) still in the group.");
+    if (group.instances.length) this.ec2().terminate(group.instances.filter((id) => this.stateOf(id) !== "Terminating"));
+    group.deleting = true;
+    group.desiredCapacity = 0;
+    group.minSize = 0;
+    this.reconcile(group);
+  }
+
+  /** Groups by name (all without names; unknown names are left out, as DescribeAutoScalingGroups does). */
+  describe(names: string[]): AutoScalingGroup[] {
+    const groups = names.length ? names.flatMap((n) => this.groups.get(n) ?? []) : [...this.groups.values()].sort((a, b) => a.name.localeCompare(b.name));
+    for (const g of groups) this.reconcile(g);
+    return groups.filter((g) => this.groups.has(g.name));
+  }
+
+  stateOf(instanceId: string): LifecycleState {
+    const ec2 = this.ec2();
+    const state = ec2.stateOf(ec2.instance(instanceId)!);
+    return state === "pending" ? "Pending" : state === "running" ? "InService" : "Terminating";
+  }
+
+  private require(name: string): AutoScalingGroup {
+    const group = this.groups.get(name);
+    if (!group) throw asgError("ValidationError", `AutoScalingGroup name not found - AutoScalingGroup '${name}' not found`);
+    return group;
+  }
+
+  /** Drops terminated instances, launches or terminates to the desired capacity; a deleted group with no instance left goes. */
+  private reconcile(group: AutoScalingGroup, opts: { running?: boolean } = {}): void {
+    const ec2 = this.ec2();
+    group.instances = group.instances.filter((id) => ec2.stateOf(ec2.instance(id)!) !== "terminated");
+    const alive = group.instances.filter((id) => this.stateOf(id) !== "Terminating");
+    const template = ec2.launchTemplates.get(group.launchTemplate.name)!;
+    const tags = { ...Object.fromEntries(group.tags.filter((t) => t.propagateAtLaunch).map((t) => [t.key, t.value])), "aws:autoscaling:groupName": group.name };
+    for (let k = alive.length; k < group.desiredCapacity; k++) group.instances.push(ec2.launch(template, tags, opts).id);
+    if (alive.length > group.desiredCapacity) ec2.terminate(alive.slice(group.desiredCapacity));
+    if (group.deleting && group.instances.length === 0) this.groups.delete(group.name);
+  }
+}
+
+/** CreateAutoScalingGroup/UpdateAutoScalingGroup's bounds (ValidationError, with AWS's messages). */
+function checkBounds(min: number, max: number, desired: number): void {
+  if (max < min) throw asgError("ValidationError", `Max bound, ${max}, must be greater than or equal to min bound, ${min}`);
+  if (desired < min || desired > max) throw asgError("ValidationError", `Desired capacity:${desired} must be between the specified min size:${min} and max size:${max}`);
+}
