@@ -40,6 +40,8 @@ export const RESOURCE_STAR_ALLOWED: Record<string, string> = {
     "no resource-level permissions: the action has no resource type in the Service Authorization Reference for AWS Systems Manager; SendCommand is the scoped call",
   "ssm:GetCommandInvocation":
     "no resource-level permissions: the action has no resource type in the Service Authorization Reference for AWS Systems Manager; SendCommand is the scoped call",
+  "ssm:CancelCommand":
+    "no resource-level permissions: CancelCommand has no resource type in the Service Authorization Reference for AWS Systems Manager; it only reaches commands SendCommand (scoped) sent",
   "states:SendTaskSuccess":
     "no resource-level permissions: the action has no resource type in the Service Authorization Reference for AWS Step Functions; the task token names the task",
   "states:SendTaskFailure":

@@ -1,4 +1,4 @@
-import { DescribeInstanceInformationCommand, GetCommandInvocationCommand, type InstanceInformationStringFilter, ListCommandInvocationsCommand, SendCommandCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { CancelCommandCommand, DescribeInstanceInformationCommand, GetCommandInvocationCommand, type InstanceInformationStringFilter, ListCommandInvocationsCommand, SendCommandCommand, SSMClient } from "@aws-sdk/client-ssm";
 import type { ManagedNode, NodeCommandResult, NodeCommandStatus, RunCommandPort } from "../ports/run-command.js";
 import { toStepDeployError } from "./aws-errors.js";
 import { cachedClient } from "./clients.js";
@@ -44,6 +44,9 @@ export function createSsmAdapter(): RunCommandPort {
         ),
       );
       return out.Command?.CommandId ?? "";
+    },
+    async cancel(commandId) {
+      await call(`ssm:CancelCommand ${commandId}`, () => ssmClient().send(new CancelCommandCommand({ CommandId: commandId })));
     },
     async result(commandId, instanceId): Promise<NodeCommandResult> {
       const out = await call(`ssm:GetCommandInvocation ${instanceId}`, () => ssmClient().send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: instanceId })));

@@ -32,6 +32,8 @@ export interface RunCommandPort {
   send(request: { documentName: string; instanceIds: string[]; script: string; executionTimeoutSeconds: number; comment: string }): Promise<string>;
   /** One node's result with its output up to 24,000 characters (GetCommandInvocation). */
   result(commandId: string, instanceId: string): Promise<NodeCommandResult>;
+  /** CancelCommand: every node's invocation of the command that has not ended is stopped (Cancelled). */
+  cancel(commandId: string): Promise<void>;
   /** Every node's result of one command (ListCommandInvocations with details, 50 per page; output cut at 2,500 characters). */
   results(commandId: string): Promise<NodeCommandResult[]>;
 }

@@ -4,6 +4,7 @@ import { main } from "../../cli/main.js";
 import { serverLockKey } from "../../functions/domain/fleet/run.js";
 import { registry } from "../../functions/wiring.js";
 import { loadServerScenario, openServerWorld, type ServerRunReport, type ServerWorld } from "../../local/simulate/server.js";
+import { ssmWorldOf } from "../../local/account/ssm/index.js";
 
 /**
  * deploy-server in the shared engine (events/server: failure-rollback, alarm-mid-deployment, stop), on the real
@@ -175,7 +176,7 @@ describe("deploy-server with the registry, lock, events, alarms, stop and rollba
     await inWorld(async () => expect(await registry().getLock(LOCK)).toBeUndefined());
   });
 
-  it("stop: `stepdeploy stop` during the first batch lets its command finish, sends no other batch, and rolls that instance back", async () => {
+  it("stop: `stepdeploy stop` during the first batch cancels its command at the next poll, sends no other batch, and rolls that instance back", async () => {
     loadedScenario = loadServerScenario("stop");
     w = await openServerWorld(loadedScenario);
     const sw = w;
@@ -184,7 +185,13 @@ describe("deploy-server with the registry, lock, events, alarms, stop and rollba
     const stopped = await sw.deploy(loadedScenario.deployments[1]!);
     expect([stopped.status, stopped.error]).toEqual(["FAILED", "Deploy.Stopped"]);
     expect(stopped.commands).toEqual([[id(1)]]);
-    expect(stopped.events[id(1)]?.at(-1)).toBe("ValidateService:Succeeded");
+    // Seen at the batch's first poll (15 s; the install needs about 70): its command cancelled, no lifecycle event ended.
+    expect(stopped.stats.simulatedSeconds).toBe(15);
+    expect(stopped.cause).toBe("stopped by scenario during its batch (1 command(s) cancelled)");
+    expect(stopped.events[id(1)]).toEqual([]);
+    const ssm = ssmWorldOf(sw.world.account);
+    const [command] = [...ssm.commands.values()].filter((c) => c.comment.includes("d-STSTOP002"));
+    expect(ssm.invocation(command!.commandId, id(1)).status).toBe("Cancelled");
     const rollbackId = await inWorld(async () => {
       const record = await registry().getDeployment("d-STSTOP002");
       expect(record).toMatchObject({ status: "Stopped", errorName: "Deploy.Stopped", control: { stopRequested: { requestedBy: "scenario", rollback: true } } });

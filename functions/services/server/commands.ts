@@ -1,9 +1,11 @@
 import { installDocument, parseInstallOutput, phaseSegments, type ServerPhase } from "../../domain/server-install/index.js";
 import { MAX_NODES_PER_COMMAND } from "../../ports/run-command.js";
 import type { Deps } from "../../wiring.js";
+import { type HaltDeps, haltReason, type ServerWatch } from "./halt.js";
 import type { BatchResult, DeploymentContext, InstanceOutcome } from "./state.js";
 
 export type CommandsDeps = Pick<Deps, "runCommand" | "log">;
+export type PollDeps = CommandsDeps & HaltDeps;
 
 export interface SentCommand {
   commandId: string;
@@ -56,8 +58,21 @@ export async function sendBatch(deps: CommandsDeps, deployment: DeploymentContex
  * with the outcomes of the instances that failed earlier in the batch first.
  * A failed instance's output is read again with GetCommandInvocation (24,000 characters instead of 2,500), so the
  * failing event's status line is found after long hook output.
+ * With `watch`, a batch still running is checked for an operator's stop and the alarms at every poll (halt.ts); on
+ * either, its commands are cancelled (CancelCommand), and it ends now with `interrupted` and the instances that had
+ * not finished counted as failed (errorCode Cancelled), so a stop or an alarm does not wait for the slowest hook.
  */
-export async function pollBatch(deps: CommandsDeps, sent: SentCommand[], failed: InstanceOutcome[] = []): Promise<{ done: boolean } & BatchResult> {
+export async function pollBatch(deps: PollDeps, sent: SentCommand[], failed: InstanceOutcome[] = [], watch?: ServerWatch): Promise<{ done: boolean } & BatchResult> {
+  const read = await readBatch(deps, sent, failed);
+  if (read.done || !watch) return { ...read, interrupted: null };
+  const halt = await haltReason(deps, watch, `during its batch (${sent.length} command(s) cancelled)`);
+  if (!halt) return { ...read, interrupted: null };
+  for (const c of sent) await deps.runCommand.cancel(c.commandId);
+  deps.log(watch.deploymentId).warn("batch cancelled", { error: halt.error, commands: sent.map((c) => c.commandId) });
+  return { ...(await readBatch(deps, sent, failed)), done: true, interrupted: halt };
+}
+
+async function readBatch(deps: CommandsDeps, sent: SentCommand[], failed: InstanceOutcome[]): Promise<{ done: boolean } & BatchResult> {
   const outcomes: InstanceOutcome[] = [...failed];
   let done = true;
   for (const c of sent) {
@@ -68,6 +83,10 @@ export async function pollBatch(deps: CommandsDeps, sent: SentCommand[], failed:
       }
       if (r.status === "Success") {
         outcomes.push({ instanceId: r.instanceId, status: "Succeeded" });
+        continue;
+      }
+      if (r.status === "Cancelled") {
+        outcomes.push({ instanceId: r.instanceId, status: "Failed", errorCode: "Cancelled", message: "the install command was cancelled (stop or alarm) before it ended" });
         continue;
       }
       const full = await deps.runCommand.result(c.commandId, r.instanceId);

@@ -45,4 +45,6 @@ export interface InstanceOutcome {
 
 export interface BatchResult {
   outcomes: InstanceOutcome[];
+  /** The batch was cancelled while it ran (a stop or an alarm seen by its poll): why. Null or absent: it ran to its end. */
+  interrupted?: { error: string; cause: string } | null;
 }

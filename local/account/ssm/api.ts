@@ -3,7 +3,7 @@ import { JsonRpcApi, type JsonRpcProtocol } from "../shared/protocol/json-rpc.js
 import type { Handled } from "../shared/protocol/wire.js";
 import type { FaultSpec } from "../shared/transport/faults.js";
 import type { Invocation, ManagedInstance } from "./model.js";
-import type { SsmWorld } from "./world.js";
+import { MAX_INSTANCE_IDS, type SsmWorld } from "./world.js";
 
 /**
  * Systems Manager over AWS JSON 1.1 as @aws-sdk/client-ssm speaks it (X-Amz-Target `AmazonSSM.<Op>`, namespace
@@ -34,6 +34,7 @@ export class SsmApi extends JsonRpcApi {
     SendCommand: (b) => this.sendCommand(b),
     GetCommandInvocation: (b) => this.getCommandInvocation(b),
     ListCommandInvocations: (b) => this.listCommandInvocations(b),
+    CancelCommand: (b) => this.cancelCommand(b),
   };
 
   constructor(private readonly world: SsmWorld) {
@@ -109,6 +110,18 @@ export class SsmApi extends JsonRpcApi {
       },
       `${instanceId} ${status}`,
     );
+  }
+
+  /** CancelCommand: CommandId (36 characters), optional InstanceIds (at most 50, each once); an empty body in return. */
+  private cancelCommand(b: Body): Handled {
+    const commandId = String(b.CommandId ?? "");
+    if (!commandId) throw invalid("ValidationException", "1 validation error detected: Value null at 'commandId' failed to satisfy constraint: Member must not be null");
+    if (commandId.length !== 36) throw invalid("ValidationException", `1 validation error detected: Value '${commandId}' at 'commandId' failed to satisfy constraint: Member must have length equal to 36`);
+    const instanceIds = (Array.isArray(b.InstanceIds) ? b.InstanceIds : []) as string[];
+    if (instanceIds.length > MAX_INSTANCE_IDS) throw invalid("ValidationException", `1 validation error detected: Value at 'instanceIds' failed to satisfy constraint: Member must have length less than or equal to ${MAX_INSTANCE_IDS}`);
+    if (new Set(instanceIds).size !== instanceIds.length) throw invalid("DuplicateInstanceId", "");
+    const cancelled = this.world.cancelCommand(commandId, instanceIds);
+    return this.ok({}, `${cancelled} invocation(s) cancelled`);
   }
 
   private listCommandInvocations(b: Body): Handled {

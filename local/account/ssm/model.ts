@@ -22,7 +22,7 @@ export interface ManagedInstance {
   revisions: string[];
 }
 
-export type InvocationStatus = "Pending" | "InProgress" | "Success" | "Failed" | "TimedOut";
+export type InvocationStatus = "Pending" | "InProgress" | "Success" | "Failed" | "TimedOut" | "Cancelled";
 
 export interface Invocation {
   commandId: string;
@@ -36,6 +36,8 @@ export interface Invocation {
   statusDetails: string;
   responseCode: number;
   output: string;
+  /** CancelCommand reached it before it ended (endMs moved to that moment; nothing is applied). */
+  cancelled?: boolean;
   /** Applied when the invocation ends: the instance records this deployment as its last successful install. */
   records?: string;
   applied: boolean;

@@ -71,6 +71,29 @@ export class SsmWorld {
     return { ...base, startMs, endMs, status: run.exitCode === 0 ? "Success" : "Failed", statusDetails: run.exitCode === 0 ? "Success" : "Failed", responseCode: run.exitCode, output: run.output, records: run.records };
   }
 
+  /**
+   * CancelCommand: every invocation of the command (or of the given nodes) that has not ended ends now as Cancelled,
+   * and nothing of it is applied to the instance (the simulated script is stopped where it was: the deployment root
+   * keeps the revision it had). API reference CancelCommand: "There is no guarantee that the command will be
+   * terminated"; the simulated agent always stops it, at once (SSM reports Cancelling, then Cancelled: the
+   * intermediate state is not modelled). Ended invocations are left as they are.
+   */
+  cancelCommand(commandId: string, instanceIds?: string[]): number {
+    const command = this.commands.get(commandId);
+    if (!command) throw invalid("InvalidCommandId", "");
+    const unknown = (instanceIds ?? []).filter((id) => !command.instanceIds.includes(id));
+    if (unknown.length > 0) throw invalid("InvalidInstanceId", `Instances [[${unknown.join(", ")}]] not in a valid state for account`);
+    const now = this.clock.now();
+    let cancelled = 0;
+    for (const id of instanceIds?.length ? instanceIds : command.instanceIds) {
+      const inv = this.invocations.get(`${commandId}/${id}`)!;
+      if (now >= inv.endMs) continue;
+      Object.assign(inv, { startMs: Math.min(inv.startMs, now), endMs: now, status: "Cancelled", statusDetails: "Cancelled", responseCode: -1, output: "", records: undefined, cancelled: true });
+      cancelled += 1;
+    }
+    return cancelled;
+  }
+
   /** The invocation as it stands now; an ended install is applied to the instance first. */
   invocation(commandId: string, instanceId: string): { invocation: Invocation; status: InvocationStatus; statusDetails: string } {
     const inv = this.invocations.get(`${commandId}/${instanceId}`);

@@ -19,8 +19,16 @@ export class FakeRunCommand implements RunCommandPort {
     return commandId;
   }
 
-  async result(_commandId: string, instanceId: string): Promise<NodeCommandResult> {
-    return { instanceId, status: "Success", done: true, exitCode: 0, details: "Success", output: "", ...this.scripted.get(instanceId) };
+  /** Commands cancelled (CancelCommand): their invocations that had not ended answer Cancelled from then on. */
+  readonly cancelled: string[] = [];
+
+  async cancel(commandId: string): Promise<void> {
+    this.cancelled.push(commandId);
+  }
+
+  async result(commandId: string, instanceId: string): Promise<NodeCommandResult> {
+    const r: NodeCommandResult = { instanceId, status: "Success", done: true, exitCode: 0, details: "Success", output: "", ...this.scripted.get(instanceId) };
+    return !r.done && this.cancelled.includes(commandId) ? { ...r, status: "Cancelled", done: true, exitCode: -1, details: "Cancelled", output: "" } : r;
   }
 
   async results(commandId: string): Promise<NodeCommandResult[]> {

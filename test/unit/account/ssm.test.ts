@@ -1,4 +1,4 @@
-import { DescribeInstanceInformationCommand, GetCommandInvocationCommand, ListCommandInvocationsCommand, SendCommandCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { CancelCommandCommand, DescribeInstanceInformationCommand, GetCommandInvocationCommand, ListCommandInvocationsCommand, SendCommandCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadAppSpec } from "../../../functions/domain/appspec/index.js";
 import { installDocument, installSegments, parseInstallOutput, serverRevision } from "../../../functions/domain/server-install/index.js";
@@ -122,6 +122,30 @@ describe("SSM scripted instances", () => {
       ["i-0a0000000000000a3", "Failed", 1],
       ["i-0a0000000000000a4", "TimedOut", -1],
     ]);
+  });
+
+  it("CancelCommand ends what has not ended as Cancelled and applies none of it; ended invocations stay as they are", async () => {
+    await start();
+    const first = await send(["i-0a0000000000000a1"], install("d-AAAAAAAA1", "orders/v1.zip"));
+    h.clock.advance(60);
+    expect((await invocation(first.Command!.CommandId!, "i-0a0000000000000a1")).Status).toBe("Success");
+    const { Command } = await send(["i-0a0000000000000a1", "i-0a0000000000000a3", "i-0a0000000000000a4"], install("d-AAAAAAAA2", "orders/v2.zip"));
+    h.clock.advance(3);
+    expect((await invocation(Command!.CommandId!, "i-0a0000000000000a1")).Status).toBe("InProgress");
+    await ssm.send(new CancelCommandCommand({ CommandId: Command!.CommandId!, InstanceIds: ["i-0a0000000000000a1", "i-0a0000000000000a4"] }));
+    expect(await invocation(Command!.CommandId!, "i-0a0000000000000a1")).toMatchObject({ Status: "Cancelled", StatusDetails: "Cancelled", ResponseCode: -1 });
+    expect((await invocation(Command!.CommandId!, "i-0a0000000000000a4")).Status).toBe("Cancelled");
+    expect((await invocation(Command!.CommandId!, "i-0a0000000000000a3")).Status).toBe("InProgress");
+    h.clock.advance(600);
+    expect(ssmWorldOf(h.account).revisionOf("i-0a0000000000000a1")).toBe("d-AAAAAAAA1");
+    const list = await ssm.send(new ListCommandInvocationsCommand({ CommandId: Command!.CommandId!, Details: true }));
+    expect(list.CommandInvocations?.map((i) => i.Status)).toEqual(["Cancelled", "Failed", "Cancelled"]);
+    await ssm.send(new CancelCommandCommand({ CommandId: first.Command!.CommandId! }));
+    expect((await invocation(first.Command!.CommandId!, "i-0a0000000000000a1")).Status).toBe("Success");
+    expect((await failure(ssm.send(new CancelCommandCommand({ CommandId: "00000000-0000-4000-8000-000000000000" })))).name).toBe("InvalidCommandId");
+    expect((await failure(ssm.send(new CancelCommandCommand({ CommandId: Command!.CommandId!, InstanceIds: ["i-0b00000000000000b"] })))).name).toBe("InvalidInstanceId");
+    expect((await failure(ssm.send(new CancelCommandCommand({ CommandId: Command!.CommandId!, InstanceIds: ["i-0a0000000000000a1", "i-0a0000000000000a1"] })))).name).toBe("DuplicateInstanceId");
+    expect((await failure(ssm.send(new CancelCommandCommand({ CommandId: "short" })))).name).toBe("ValidationException");
   });
 
   it("refuses what SSM refuses, with its error names", async () => {

@@ -477,6 +477,8 @@ describe("packaged template: IAM for deployment safety and control", () => {
     // Server: the record, its lock and progress; the stop request and the progress; the rollback's record, links and queue place.
     startServer: ["dynamodb:GetItem", "dynamodb:PutItem"],
     nextServerBatch: ["dynamodb:GetItem", "dynamodb:PutItem"],
+    // A running batch's poll reads the stop request.
+    pollServerCommands: ["dynamodb:GetItem"],
     rollBackServer: ALL,
   };
 

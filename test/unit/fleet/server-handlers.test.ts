@@ -100,7 +100,7 @@ describe("server deployment handlers over fake ports", () => {
     expect(commands.map((c) => c.instanceIds.length)).toEqual([50, 50, 20]);
     expect(ssm.sent[0]).toMatchObject({ documentName: "AWS-RunShellScript", executionTimeoutSeconds: 500 });
     ssm.scripted.set(ids[0]!, { status: "InProgress", done: false });
-    expect(await poll(w.deps)({ commands })).toEqual({ done: false, outcomes: [] });
+    expect(await poll(w.deps)({ commands })).toEqual({ done: false, outcomes: [], interrupted: null });
     ssm.scripted.set(ids[0]!, { status: "Failed", done: true, exitCode: 1, output: "hook output\n".repeat(400) + "[stepdeploy] event=ValidateService status=Failed code=ScriptTimedOut message=Script at specified location: scripts/check.sh failed to complete in 200 seconds\n" });
     ssm.scripted.set(ids[1]!, { status: "TimedOut", done: true, exitCode: -1, details: "DeliveryTimedOut" });
     const results = await poll(w.deps)({ commands });
@@ -148,6 +148,44 @@ describe("Start and NextBatch in the registry", () => {
     expect(halted.fleet).toMatchObject({ cursor: 1, succeeded: 1, failed: 0, batches: 1 });
     expect(halted.instances).toEqual({ total: 4, succeeded: 1, failed: 0, pending: 0, skipped: 3 });
     expect((await w.deps.registry.getDeployment("d-HANDLER01"))?.progress).toMatchObject({ weight: 25, step: 1, instances: { succeeded: 1, skipped: 3 } });
+  });
+
+  it.each([
+    { label: "a stop request", act: (w: ReturnType<typeof fakeWorld>) => w.deps.registry.requestControl("d-HANDLER01", { intent: "stop", by: "ops", rollback: true }), error: "Deploy.Stopped", cause: /^stopped by ops during its batch \(1 command\(s\) cancelled\)$/ },
+    { label: "an alarm in ALARM", act: async (w: ReturnType<typeof fakeWorld>) => (w.deps.alarms as FakeCloudWatch).alarms.set("orders-5xx", "ALARM"), error: "Deploy.AlarmTriggered", cause: /orders-5xx.*during its batch/ },
+  ])("Poll during a running batch after $label: its command is cancelled, the batch ends interrupted, NextBatch fails with that reason", async ({ act, error, cause }) => {
+    const { w, ssm } = world(ids.map((id) => ({ id })));
+    (w.deps.alarms as FakeCloudWatch).alarms.set("orders-5xx", "OK");
+    const started = await start(w.deps)(input({ deploymentConfig: "CodeDeployDefault.HalfAtATime", alarms: ["orders-5xx"] }));
+    const first = await nextBatch(w.deps)({ run: started.run, fleet: started.fleet });
+    const { commands } = await send(w.deps)({ deployment: started.deployment, batch: first.next.action === "deploy" ? first.next.batch : [] });
+    const watch = { deploymentId: started.run.deploymentId, alarms: started.run.alarms, ignorePollAlarmFailure: started.run.ignorePollAlarmFailure };
+    ssm.scripted.set(ids[1]!, { status: "InProgress", done: false });
+    // Nothing to stop for: the poll reads, checks, and waits like before (no command cancelled).
+    expect(await poll(w.deps)({ commands, watch })).toEqual({ done: false, outcomes: [], interrupted: null });
+    expect(ssm.cancelled).toEqual([]);
+    await act(w);
+    const polled = await poll(w.deps)({ commands, watch });
+    expect(ssm.cancelled).toEqual([commands[0]!.commandId]);
+    expect(polled).toMatchObject({ done: true, interrupted: { error, cause: expect.stringMatching(cause) } });
+    expect(polled.outcomes).toEqual([
+      { instanceId: ids[0], status: "Succeeded" },
+      { instanceId: ids[1], status: "Failed", errorCode: "Cancelled", message: "the install command was cancelled (stop or alarm) before it ended" },
+    ]);
+    const halted = await nextBatch(w.deps)({ run: started.run, fleet: first.fleet, lastBatch: polled });
+    expect(halted.next).toMatchObject({ action: "fail", error });
+    expect(halted.fleet).toMatchObject({ cursor: 2, succeeded: 1, failed: 1, batches: 1 });
+    expect(halted.instances).toEqual({ total: 4, succeeded: 1, failed: 1, pending: 0, skipped: 2 });
+  });
+
+  it("Poll without a watch (a batch of an older execution) never cancels", async () => {
+    const { w, ssm } = world(ids.map((id) => ({ id })));
+    const started = await start(w.deps)(input({ deploymentConfig: "CodeDeployDefault.AllAtOnce" }));
+    const { commands } = await send(w.deps)({ deployment: started.deployment, batch: ids });
+    await w.deps.registry.requestControl("d-HANDLER01", { intent: "stop", by: "ops", rollback: true });
+    ssm.scripted.set(ids[0]!, { status: "Pending", done: false });
+    expect(await poll(w.deps)({ commands })).toEqual({ done: false, outcomes: [], interrupted: null });
+    expect(ssm.cancelled).toEqual([]);
   });
 });
 
