@@ -52,17 +52,24 @@ export interface FleetProgress {
   minHealthy: number;
   succeeded: number;
   failed: number;
+  /**
+   * Instances not attempted yet whose last deployment failed (CodeDeploy's Unhealthy, codedeploy-spec §2.4). They come
+   * first in the deployment order (orderForDeployment), so they are the next ones; default 0.
+   */
+  unhealthyLeft?: number;
 }
 
 export type FleetNext = { action: "deploy"; size: number } | { action: "succeed" } | { action: "fail"; error: FleetError };
 
 /**
  * The next move after each batch (codedeploy-spec §2.2-§2.4). Instances not yet attempted and those that succeeded
- * count as healthy; a failed instance is unhealthy. The next batch takes as many as keep the healthy count at the
- * minimum; if none can be taken while instances remain, the deployment stops (HEALTH_CONSTRAINTS). When every
- * instance was attempted, it succeeds iff succeeded ≥ max(minimum, 1). This yields the documented rules: OneAtATime
- * fails at the first failure except on the last instance; "min 8 of 10" fails at the second failure unless the last
- * instance is the second to fail; AllAtOnce fails only when every instance failed.
+ * count as healthy, except the ones still unhealthy from an earlier failed deployment; a failed instance is unhealthy.
+ * The next batch takes the unhealthy instances still left (deploying to them cannot lower the healthy count: "the
+ * deployment process does not reduce the number of healthy instances any further") and as many healthy ones as keep
+ * the healthy count at the minimum; if it can take none while instances remain, the deployment stops
+ * (HEALTH_CONSTRAINTS). When every instance was attempted, it succeeds iff succeeded ≥ max(minimum, 1). This yields
+ * the documented rules: OneAtATime fails at the first failure except on the last instance; "min 8 of 10" fails at the
+ * second failure unless the last instance is the second to fail; AllAtOnce fails only when every instance failed.
  */
 export function nextFleetStep(progress: FleetProgress): FleetNext {
   const { instances, minHealthy, succeeded, failed } = progress;
@@ -73,9 +80,12 @@ export function nextFleetStep(progress: FleetProgress): FleetNext {
     if (succeeded >= needed) return { action: "succeed" };
     return { action: "fail", error: new FleetError(FleetErrorNames.HealthConstraints, `${succeeded} of ${instances} instances succeeded, ${needed} needed`) };
   }
-  const room = instances - failed - minHealthy;
-  if (room <= 0) {
+  const unhealthy = Math.min(Math.max(0, progress.unhealthyLeft ?? 0), remaining);
+  // Healthy now: the ones that succeeded and the healthy ones not attempted yet.
+  const room = instances - failed - unhealthy - minHealthy;
+  const size = unhealthy + Math.max(0, Math.min(room, remaining - unhealthy));
+  if (size === 0) {
     return { action: "fail", error: new FleetError(FleetErrorNames.HealthConstraints, `${failed} instance${failed === 1 ? "" : "s"} failed: another batch would leave fewer than ${minHealthy} healthy of ${instances}; ${remaining} not attempted`) };
   }
-  return { action: "deploy", size: Math.min(room, remaining) };
+  return { action: "deploy", size };
 }

@@ -78,6 +78,38 @@ describe("batch math properties", () => {
     );
   });
 
+  it("instances unhealthy from an earlier deployment go first and never count against the minimum; the run still never risks it", () => {
+    fc.assert(
+      fc.property(config, fc.array(fc.boolean(), { minLength: 1, maxLength: 300 }), fc.nat(), (c, results, u) => {
+        const p = planOrNull(c, results.length);
+        if (!p) return;
+        const unhealthy = u % (results.length + 1);
+        const run = runFleet(p, results, unhealthy); // throws if a batch risking a healthy instance would break the minimum
+        // Every unhealthy instance is attempted, in the first batch: deploying to it cannot lower the healthy count.
+        expect(run.attempted).toBeGreaterThanOrEqual(unhealthy);
+        if (unhealthy > 0) expect(run.batches[0]).toBeGreaterThanOrEqual(unhealthy);
+        const succeeded = results.slice(0, run.attempted).filter(Boolean).length;
+        if (run.outcome === "succeed") expect(succeeded).toBeGreaterThanOrEqual(Math.max(p.minHealthy, 1));
+        // All succeeding: it always ends well, in no more batches than with a healthy fleet plus one.
+        const allGood = runFleet(p, Array(results.length).fill(true), unhealthy);
+        expect(allGood.outcome).toBe("succeed");
+        expect(allGood.batches.length).toBeLessThanOrEqual(p.batches.length + 1);
+      }),
+    );
+  });
+
+  it.each([
+    // [config, instances, unhealthy, results ('1' succeeds), batches, outcome]
+    ["CodeDeployDefault.OneAtATime", 10, 2, "1111111111", [2, 1, 1, 1, 1, 1, 1, 1, 1], "succeed"],
+    ["CodeDeployDefault.OneAtATime", 10, 2, "0111111111", [2], "fail"],
+    ["CodeDeployDefault.HalfAtATime", 10, 3, "1111111111", [5, 5], "succeed"],
+    ["CodeDeployDefault.HalfAtATime", 10, 3, "0001111111", [5, 2, 2, 1], "succeed"],
+    ["CodeDeployDefault.AllAtOnce", 4, 4, "0000", [4], "fail"],
+  ] as const)("%s on %i with %i unhealthy first, results %s: batches %j, %s", (name, n, unhealthy, results, batches, outcome) => {
+    const run = runFleet(planFleet(resolveServerConfig(name), n), [...results].map((r) => r === "1"), unhealthy);
+    expect([run.batches, run.outcome]).toEqual([batches, outcome]);
+  });
+
   it("OneAtATime: a failure fails the deployment unless it is on the last instance", () => {
     fc.assert(
       fc.property(fc.integer({ min: 2, max: 200 }), fc.nat(), (n, k) => {

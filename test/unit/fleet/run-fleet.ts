@@ -9,19 +9,23 @@ export interface FleetRun {
 }
 
 /**
- * Drives nextFleetStep the way the workflow does: instance k (in deployment order) succeeds iff `results[k]`.
- * Asserts after every decision that no batch could take the healthy count below the minimum.
+ * Drives nextFleetStep the way the workflow does: instance k (in deployment order) succeeds iff `results[k]`; the
+ * first `unhealthy` instances are unhealthy from an earlier deployment (they come first in that order).
+ * Asserts after every decision that no batch risking a healthy instance could take the healthy count below the minimum.
  */
-export function runFleet(plan: Pick<FleetPlan, "instances" | "minHealthy">, results: readonly boolean[]): FleetRun {
+export function runFleet(plan: Pick<FleetPlan, "instances" | "minHealthy">, results: readonly boolean[], unhealthy = 0): FleetRun {
   let succeeded = 0;
   let failed = 0;
   const batches: number[] = [];
   for (;;) {
-    const next: FleetNext = nextFleetStep({ instances: plan.instances, minHealthy: plan.minHealthy, succeeded, failed });
-    if (next.action === "succeed") return { outcome: "succeed", batches, attempted: succeeded + failed };
-    if (next.action === "fail") return { outcome: "fail", code: next.error.code, batches, attempted: succeeded + failed };
-    if (plan.instances - failed - next.size < plan.minHealthy) throw new Error(`batch of ${next.size} breaks the minimum ${plan.minHealthy}`);
     const start = succeeded + failed;
+    const unhealthyLeft = Math.max(0, unhealthy - start);
+    const next: FleetNext = nextFleetStep({ instances: plan.instances, minHealthy: plan.minHealthy, succeeded, failed, unhealthyLeft });
+    if (next.action === "succeed") return { outcome: "succeed", batches, attempted: start };
+    if (next.action === "fail") return { outcome: "fail", code: next.error.code, batches, attempted: start };
+    const healthyNow = succeeded + (plan.instances - start - unhealthyLeft);
+    const healthyRisked = next.size - Math.min(unhealthyLeft, next.size);
+    if (healthyRisked > 0 && healthyNow - healthyRisked < plan.minHealthy) throw new Error(`batch of ${next.size} breaks the minimum ${plan.minHealthy}`);
     batches.push(next.size);
     for (let k = start; k < start + next.size; k++) {
       if (results[k]) succeeded++;
