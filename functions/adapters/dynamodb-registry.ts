@@ -1,5 +1,6 @@
 import {
   type AttributeValue,
+  BatchWriteItemCommand,
   type CreateTableCommandInput,
   DeleteItemCommand,
   DynamoDBClient,
@@ -8,12 +9,12 @@ import {
   QueryCommand,
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
-import { ValidationError } from "../domain/errors.js";
+import { ErrorNames, StepDeployError, ValidationError } from "../domain/errors.js";
 import { PreconditionFailedError } from "../domain/registry/errors.js";
 import { historyKey } from "../domain/registry/model.js";
 import type { DeploymentPage, DeploymentQuery, RegistryStore } from "../domain/registry/port.js";
 import { DeploymentRegistry, type RegistryOptions } from "../domain/registry/registry.js";
-import type { DeploymentRecord, GroupRef, JsonValue, LastSuccessful, LockScope, QueueEntry, TargetLock } from "../domain/registry/types.js";
+import type { DeploymentRecord, GroupRef, InstanceHealthRecord, JsonValue, LastSuccessful, LockScope, QueueEntry, TargetLock } from "../domain/registry/types.js";
 import { toRegistryError } from "./aws-errors.js";
 import { cachedClient } from "./clients.js";
 
@@ -27,6 +28,7 @@ import { cachedClient } from "./clients.js";
  * | queue entry     | TARGET#<lockKey>       | QUEUE#<id>        | -                              | -                                |
  * | queue counter   | TARGET#<lockKey>       | QUEUE_SEQUENCE    | -                              | -                                |
  * | last successful | GROUP#<app>#<group>    | LAST_SUCCESSFUL   | -                              | -                                |
+ * | instance health | GROUP#<app>#<group>    | INSTANCE#<id>     | -                              | -                                |
  *
  * `#` cannot occur in application/group names (CodeDeploy's name charset) nor in lock keys (ARNs), so keys
  * are unambiguous.
@@ -386,6 +388,42 @@ export class DynamoDbRegistryStore implements RegistryStore {
         ),
       `PutItem last successful ${groupPk(item)} ${item.deploymentId}`,
     );
+  }
+
+  async listInstanceHealth(group: GroupRef): Promise<InstanceHealthRecord[]> {
+    const records: InstanceHealthRecord[] = [];
+    let start: Item | undefined;
+    do {
+      const out = await this.send(
+        () =>
+          this.client.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+              ExpressionAttributeValues: { ":pk": { S: groupPk(group) }, ":prefix": { S: "INSTANCE#" } },
+              ConsistentRead: true,
+              ...(start ? { ExclusiveStartKey: start } : {}),
+            }),
+          ),
+        `Query instance health ${groupPk(group)}`,
+      );
+      records.push(...(out.Items ?? []).map((i) => fromItem(i) as unknown as InstanceHealthRecord));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return records;
+  }
+
+  /** BatchWriteItem, 25 items per request (its limit); unprocessed items are sent again, at most 5 rounds. */
+  async putInstanceHealth(group: GroupRef, records: InstanceHealthRecord[]): Promise<void> {
+    for (let k = 0; k < records.length; k += 25) {
+      let requests = records.slice(k, k + 25).map((r) => ({ PutRequest: { Item: { ...key(groupPk(group), `INSTANCE#${r.instanceId}`), type: { S: "InstanceHealth" }, ...toItem(r) } } }));
+      for (let round = 0; requests.length > 0; round++) {
+        // Unprocessed items mean throughput was exceeded: retryable, as a throttle is (Deploy.Transient).
+        if (round === 5) throw new StepDeployError(ErrorNames.Transient, `DynamoDB BatchWriteItem instance health ${groupPk(group)}: ${requests.length} item(s) still unprocessed after 5 rounds`);
+        const out = await this.send(() => this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.tableName]: requests } })), `BatchWriteItem instance health ${groupPk(group)}`);
+        requests = (out.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
+      }
+    }
   }
 
   private async get(k: Item, what: string): Promise<Item | undefined> {

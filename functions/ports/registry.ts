@@ -28,4 +28,6 @@ export type RegistryPort = Pick<
   | "groupHistory"
   | "groupState"
   | "getLastSuccessful"
+  | "instanceHealth"
+  | "recordInstanceResults"
 >;

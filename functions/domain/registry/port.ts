@@ -1,4 +1,4 @@
-import type { DeploymentRecord, DeploymentStatus, GroupRef, LastSuccessful, LockScope, QueueEntry, TargetLock } from "./types.js";
+import type { DeploymentRecord, DeploymentStatus, GroupRef, InstanceHealthRecord, LastSuccessful, LockScope, QueueEntry, TargetLock } from "./types.js";
 
 /** One page of a history query, newest first. */
 export interface DeploymentPage {
@@ -48,4 +48,9 @@ export interface RegistryStore {
   getLastSuccessful(group: GroupRef): Promise<LastSuccessful | undefined>;
   /** Condition: none stored, or the stored one is the same deployment or ended no later than `item.endTime`. */
   putLastSuccessful(item: LastSuccessful): Promise<void>;
+
+  /** Every instance the group's deployments attempted, in no particular order. */
+  listInstanceHealth(group: GroupRef): Promise<InstanceHealthRecord[]>;
+  /** Unconditional, one item per instance (the group's lock orders the writers). */
+  putInstanceHealth(group: GroupRef, records: InstanceHealthRecord[]): Promise<void>;
 }

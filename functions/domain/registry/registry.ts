@@ -15,7 +15,7 @@ import {
   type StatusChange,
 } from "./transitions.js";
 import type { QueuedSettings } from "./transitions.js";
-import { type DeploymentRecord, type GroupRef, isFinalStatus, type LastSuccessful, type LockScope, type NewDeployment, type QueueEntry, type RollbackInfo, type TargetLock } from "./types.js";
+import { type DeploymentRecord, type GroupRef, type InstanceHealthRecord, isFinalStatus, type LastSuccessful, type LockScope, type NewDeployment, type QueueEntry, type RollbackInfo, type TargetLock } from "./types.js";
 
 export interface RegistryOptions {
   /** Defaults to the system clock. */
@@ -251,6 +251,24 @@ export class DeploymentRegistry {
 
   async getLastSuccessful(group: GroupRef): Promise<LastSuccessful | undefined> {
     return this.store.getLastSuccessful(checkGroup(group));
+  }
+
+  /** The group's instances as its deployments left them, by instance id (codedeploy-spec §2.4). */
+  async instanceHealth(group: GroupRef): Promise<Map<string, InstanceHealthRecord>> {
+    return new Map((await this.store.listInstanceHealth(checkGroup(group))).map((r) => [r.instanceId, r]));
+  }
+
+  /**
+   * One batch's results: an instance that succeeded is Healthy with `revision`; one that failed is Unhealthy with its
+   * revision unknown (its install may have stopped half-way). Instances not attempted keep what they had.
+   */
+  async recordInstanceResults(group: GroupRef, deploymentId: string, revision: string, results: { instanceId: string; succeeded: boolean }[]): Promise<void> {
+    if (results.length === 0) return;
+    const at = this.now();
+    await this.store.putInstanceHealth(
+      checkGroup(group),
+      results.map((r) => ({ instanceId: r.instanceId, health: r.succeeded ? "Healthy" : "Unhealthy", ...(r.succeeded ? { revision } : {}), deploymentId, at })),
+    );
   }
 
   private async recordLastSuccessful(record: DeploymentRecord): Promise<void> {

@@ -169,6 +169,19 @@ export interface LastSuccessful {
   endTime: string;
 }
 
+/**
+ * What the group's last deployment attempt did to one instance (codedeploy-spec §2.4): Healthy if it succeeded,
+ * Unhealthy if it failed; `revision` is what the instance last installed successfully (absent: unknown, e.g. after a
+ * failed install that may have left part of a revision). Server deployments only.
+ */
+export interface InstanceHealthRecord {
+  instanceId: string;
+  health: "Healthy" | "Unhealthy";
+  revision?: string;
+  deploymentId: string;
+  at: string;
+}
+
 /** Identifies a deployment group. */
 export interface GroupRef {
   application: string;

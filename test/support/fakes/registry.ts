@@ -2,7 +2,7 @@ import { PreconditionFailedError } from "../../../functions/domain/registry/erro
 import { historyKey } from "../../../functions/domain/registry/model.js";
 import type { DeploymentPage, DeploymentQuery, RegistryStore } from "../../../functions/domain/registry/port.js";
 import { DeploymentRegistry } from "../../../functions/domain/registry/registry.js";
-import type { DeploymentRecord, GroupRef, LastSuccessful, LockScope, QueueEntry, TargetLock } from "../../../functions/domain/registry/types.js";
+import type { DeploymentRecord, GroupRef, InstanceHealthRecord, LastSuccessful, LockScope, QueueEntry, TargetLock } from "../../../functions/domain/registry/types.js";
 
 const copy = <T>(v: T): T => structuredClone(v);
 const groupKey = (g: GroupRef) => `${g.application}#${g.deploymentGroup}`;
@@ -82,6 +82,15 @@ export class InMemoryRegistryStore implements RegistryStore {
     const stored = this.lastSuccessful.get(groupKey(item));
     if (stored && stored.deploymentId !== item.deploymentId && stored.endTime > item.endTime) throw new PreconditionFailedError("last successful");
     this.lastSuccessful.set(groupKey(item), copy(item));
+  }
+  readonly instances = new Map<string, Map<string, InstanceHealthRecord>>();
+  async listInstanceHealth(group: GroupRef) {
+    return copy([...(this.instances.get(groupKey(group))?.values() ?? [])]);
+  }
+  async putInstanceHealth(group: GroupRef, records: InstanceHealthRecord[]) {
+    const stored = this.instances.get(groupKey(group)) ?? new Map<string, InstanceHealthRecord>();
+    for (const r of records) stored.set(r.instanceId, copy(r));
+    this.instances.set(groupKey(group), stored);
   }
 }
 

@@ -13,7 +13,7 @@ import {
 } from "../../../functions/adapters/dynamodb-registry.js";
 import { type JsonValue, newDeploymentRecord } from "../../../functions/domain/registry/index.js";
 import { type LocalDynamoDb, startDynalite } from "../../support/dynalite.js";
-import { failure, freshGroup, freshId, lambdaDeployment, storeOn } from "./helpers.js";
+import { failure, freshGroup, freshId, lambdaDeployment, registryOn, storeOn } from "./helpers.js";
 
 let db: LocalDynamoDb;
 let store: DynamoDbRegistryStore;
@@ -153,6 +153,24 @@ describe("conditional writes on dynalite (each condition, both ways)", () => {
     ).toMatchObject({ name: "Registry.PreconditionFailed" });
     await store.putLastSuccessful(newer); // same deployment again: fine
     expect(await store.getLastSuccessful(group)).toEqual(newer);
+  });
+
+  it("instance health: one item per instance in its group (more than one BatchWriteItem of 25), rewritten by the next result, not seen from another group", async () => {
+    const group = freshGroup();
+    const other = freshGroup();
+    const registry = registryOn(db);
+    const ids = Array.from({ length: 60 }, (_, k) => `i-0${String(k).padStart(16, "0")}`);
+    await registry.recordInstanceResults(group, "d-HEALTH001", "s3://b/v1.zip#e1", ids.map((instanceId, k) => ({ instanceId, succeeded: k % 7 !== 0 })));
+    let health = await registry.instanceHealth(group);
+    expect(health.size).toBe(60);
+    expect(health.get(ids[0]!)).toMatchObject({ health: "Unhealthy", deploymentId: "d-HEALTH001" });
+    expect(health.get(ids[0]!)?.revision).toBeUndefined();
+    expect(health.get(ids[1]!)).toMatchObject({ health: "Healthy", revision: "s3://b/v1.zip#e1" });
+    await registry.recordInstanceResults(group, "d-HEALTH002", "s3://b/v2.zip#e2", [{ instanceId: ids[0]!, succeeded: true }]);
+    health = await registry.instanceHealth(group);
+    expect(health.get(ids[0]!)).toMatchObject({ health: "Healthy", revision: "s3://b/v2.zip#e2", deploymentId: "d-HEALTH002" });
+    expect([...health.values()].filter((r) => r.health === "Unhealthy")).toHaveLength(8);
+    expect((await registry.instanceHealth(other)).size).toBe(0);
   });
 
   it("a missing table is Deploy.RegistryTableMissing naming it (not the user's Deploy.ResourceNotFound)", async () => {
