@@ -321,29 +321,7 @@ export class DynamoDbRegistryStore implements RegistryStore {
   }
 
   async listQueue(scope: LockScope): Promise<QueueEntry[]> {
-    const entries: QueueEntry[] = [];
-    let start: Item | undefined;
-    do {
-      const out = await this.send(
-        () =>
-          this.client.send(
-            new QueryCommand({
-              TableName: this.tableName,
-              KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-              ExpressionAttributeValues: {
-                ":pk": { S: targetPk(scope) },
-                ":prefix": { S: "QUEUE#" },
-              },
-              ConsistentRead: true,
-              ...(start ? { ExclusiveStartKey: start } : {}),
-            }),
-          ),
-        `Query queue ${targetPk(scope)}`,
-      );
-      entries.push(...(out.Items ?? []).map((i) => fromItem(i) as unknown as QueueEntry));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return entries;
+    return (await this.queryPrefix(targetPk(scope), "QUEUE#", `Query queue ${targetPk(scope)}`)).map((i) => fromItem(i) as unknown as QueueEntry);
   }
 
   async deleteQueueEntry(scope: LockScope, deploymentId: string): Promise<void> {
@@ -391,26 +369,7 @@ export class DynamoDbRegistryStore implements RegistryStore {
   }
 
   async listInstanceHealth(group: GroupRef): Promise<InstanceHealthRecord[]> {
-    const records: InstanceHealthRecord[] = [];
-    let start: Item | undefined;
-    do {
-      const out = await this.send(
-        () =>
-          this.client.send(
-            new QueryCommand({
-              TableName: this.tableName,
-              KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-              ExpressionAttributeValues: { ":pk": { S: groupPk(group) }, ":prefix": { S: "INSTANCE#" } },
-              ConsistentRead: true,
-              ...(start ? { ExclusiveStartKey: start } : {}),
-            }),
-          ),
-        `Query instance health ${groupPk(group)}`,
-      );
-      records.push(...(out.Items ?? []).map((i) => fromItem(i) as unknown as InstanceHealthRecord));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return records;
+    return (await this.queryPrefix(groupPk(group), "INSTANCE#", `Query instance health ${groupPk(group)}`)).map((i) => fromItem(i) as unknown as InstanceHealthRecord);
   }
 
   /** BatchWriteItem, 25 items per request (its limit); unprocessed items are sent again, at most 5 rounds. */
@@ -424,6 +383,30 @@ export class DynamoDbRegistryStore implements RegistryStore {
         requests = (out.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
       }
     }
+  }
+
+  /** Every item of one partition whose sort key starts with `prefix`, all pages, strongly consistent. */
+  private async queryPrefix(pk: string, prefix: string, what: string): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const out = await this.send(
+        () =>
+          this.client.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+              ExpressionAttributeValues: { ":pk": { S: pk }, ":prefix": { S: prefix } },
+              ConsistentRead: true,
+              ...(start ? { ExclusiveStartKey: start } : {}),
+            }),
+          ),
+        what,
+      );
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
   }
 
   private async get(k: Item, what: string): Promise<Item | undefined> {
