@@ -1,4 +1,5 @@
 import { deploymentIdFrom } from "../../domain/deployment/ids.js";
+import { ErrorNames } from "../../domain/errors.js";
 import type { LastSuccessful } from "../../domain/registry/types.js";
 import { executionArnOf, lastServerRevision, rollbackConfigOf, type ServerRun } from "../../domain/fleet/run.js";
 import type { Deps } from "../../wiring.js";
@@ -11,6 +12,8 @@ export type FollowUpDeps = Pick<Deps, "registry" | "runCommand" | "log"> & Parti
 export interface PlannedFollowUp {
   deploymentId: string;
   input: Record<string, unknown>;
+  /** The error its record is closed with when its execution cannot be started (CloseFollowUp). */
+  notStartedError: string;
 }
 
 /**
@@ -74,5 +77,5 @@ export async function planFollowUp(deps: FollowUpDeps, run: ServerRun, fleet: Fl
   }
   await deps.registry.acquireOrEnqueue({ lockKey: run.lockKey, application: run.application, deploymentGroup: run.deploymentGroup, deploymentId, executionArn });
   deps.log(run.deploymentId).info("follow-on deployment to instances launched meanwhile", { followUp: deploymentId, instances: launched });
-  return { deploymentId, input };
+  return { deploymentId, input, notStartedError: ErrorNames.AutoUpdateFailed };
 }
