@@ -6,6 +6,7 @@ import { DEFAULT_DEPLOYMENT_ROOT, DEFAULT_KEEP_REVISIONS, serverRevision } from 
 import { ErrorNames, StepDeployError, ValidationError } from "../../domain/errors.js";
 import { instanceCounts, type RecordedServerRevision, type ServerRun, serverEventDetail, serverLockKey } from "../../domain/fleet/run.js";
 import type { DeploymentTargetGroup } from "../../domain/fleet/traffic.js";
+import type { JsonMap } from "../../domain/registry/types.js";
 import type { Deps } from "../../wiring.js";
 import { ASG_TAG } from "../../domain/groups/platforms.js";
 import { expandServerGroupDeployment } from "../group-deployment.js";
@@ -59,7 +60,9 @@ export async function startServerDeployment(deps: StartServerDeps, event: Server
   const fleet: FleetState = { config: plan.config, total: plan.instances, minHealthy: plan.minHealthy, instances: reachable, cursor: 0, succeeded: 0, failed: unreachable.length, batches: 0, unreachable, phase, startedAtMs: deps.clock?.nowMs() ?? 0 };
   const recorded: RecordedServerRevision = { bucket: input.revision.bucket, key: input.revision.key, bundleType: input.revision.bundleType, eTag, ...(input.revision.version ? { version: input.revision.version } : {}) };
   const instances = instanceCounts(fleet);
-  await deps.registry.markInProgress(input.deploymentId, event.executionArn, { deploymentConfigName: plan.config, target: { deploymentGroupId: input.deploymentGroupId, revision: { ...recorded }, instances: instances.total } });
+  // Blue/green: what the janitor needs to put traffic back on the originals if the execution dies (services/server/janitor.ts).
+  const janitorView: Record<string, JsonMap> = bg ? { blueGreen: { original: bg.run.original, green: bg.green ? [...bg.green.reachable, ...bg.green.unreachable.map((u) => u.instanceId)] : [], targetGroups: input.targetGroups, ...(bg.run.greenGroup ? { greenGroup: bg.run.greenGroup } : {}) } } : {};
+  await deps.registry.markInProgress(input.deploymentId, event.executionArn, { deploymentConfigName: plan.config, target: { deploymentGroupId: input.deploymentGroupId, revision: { ...recorded }, instances: instances.total, ...janitorView } });
   await deps.registry.recordProgress(input.deploymentId, { weight: 0, step: 0, instances });
   const run: ServerRun = {
     deploymentId: input.deploymentId,

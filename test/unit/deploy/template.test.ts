@@ -561,7 +561,8 @@ describe("packaged template: IAM for deployment safety and control", () => {
     const events = statementsOf(pkg.template, "JanitorRole", "PublishDeploymentEvents");
     expect(events.Action).toEqual(["events:PutEvents"]);
     expect(events.Resource).toEqual([{ "Fn::GetAtt": ["StepDeployEventBus", "Arn"] }]);
-    expect(roleStatements(pkg.template, "JanitorRole").map((s) => s.Sid)).toEqual(["Logs", "Registry", "RestoreTargetAliases", "PublishDeploymentEvents", "WakeNextInLine", "ReadRoutes", "MoveRoutes", "RemoveReplacement"]);
+    expect(roleStatements(pkg.template, "JanitorRole").map((s) => s.Sid)).toEqual(["Logs", "Registry", "RestoreTargetAliases", "PublishDeploymentEvents", "WakeNextInLine", "ReadRoutes", "MoveRoutes", "RemoveReplacement", "ReadServerFleets", "ServerTrafficBack", "DeleteCopiedGroup"]);
+    expect(statementsOf(pkg.template, "JanitorRole", "DeleteCopiedGroup").Resource).toEqual([{ "Fn::Sub": "arn:${AWS::Partition}:autoscaling:${AWS::Region}:${AWS::AccountId}:autoScalingGroup:*:autoScalingGroupName/CodeDeploy_*" }]);
   });
 
   it("group deployments of every platform read revisions only from the groups file's revisionBuckets", () => {
