@@ -605,6 +605,11 @@ describe("packaged template: IAM for deployment safety and control", () => {
     expect(statementsOf(pkg.template, "StartServerRole", "ResolveTargetGroups")).toMatchObject({ Action: ["elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetGroupAttributes"], Resource: "*" });
     expect(roleStatements(pkg.template, "MoveServerTrafficRole").map((s) => s.Sid)).toEqual(["Logs", "MoveInstances"]);
     expect(roleStatements(pkg.template, "CheckServerTrafficRole").map((s) => s.Sid)).toEqual(["Logs", "ReadTargetHealth", "DeregisterFailedInstances"]);
+    // COPY_AUTO_SCALING_GROUP: the copy launches from the original's template with the caller's RunInstances, tags at launch only, and only serverInstanceRolePattern's roles passed to EC2
+    expect(statementsOf(pkg.template, "StartServerRole", "LaunchCopiedGroup")).toMatchObject({ Action: ["ec2:RunInstances"], Resource: [{ "Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:*" }, { "Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}::image/*" }] });
+    expect(statementsOf(pkg.template, "StartServerRole", "TagCopiedInstances")).toMatchObject({ Action: ["ec2:CreateTags"], Condition: { StringEquals: { "ec2:CreateAction": "RunInstances" } } });
+    expect(statementsOf(pkg.template, "StartServerRole", "PassInstanceRole")).toMatchObject({ Action: ["iam:PassRole"], Resource: [{ "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/stepdeploy-no-server-instance-roles" }], Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } } });
+    expect(statementsOf(pkg.template, "StartServerRole", "CopyAutoScalingGroup").Resource).toEqual([{ "Fn::Sub": "arn:${AWS::Partition}:autoscaling:${AWS::Region}:${AWS::AccountId}:autoScalingGroup:*:autoScalingGroupName/CodeDeploy_*" }]);
     const invoked = asList(statementsOf(pkg.template, "DeployServerBatchStateMachineRole", "InvokeStepDeployFunctions").Resource);
     for (const key of ["sendServerCommands", "pollServerCommands", "moveServerTraffic", "checkServerTraffic"] as const) expect(invoked, key).toContainEqual({ "Fn::GetAtt": [FUNCTIONS[key], "Arn"] });
   });
