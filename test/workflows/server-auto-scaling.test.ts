@@ -18,7 +18,6 @@ afterEach(async () => {
 
 const a = (k: number) => `i-0a5${k.toString(16).padStart(14, "0")}`;
 const GROUP_ID = "2ec38add-e001-5acc-b058-8eddd53ece7e";
-const IGNORE_GROUP_ID = "972232bc-1895-5c8d-97f5-1293fd227214";
 const ok = (r: ServerRunReport | undefined) => `${r?.status} ${r?.error ?? ""}: ${r?.cause ?? ""}`;
 
 /** Runs `check` at simulated second `atSeconds` (absolute), while deployments run; `done` settles with its outcome. */
@@ -84,16 +83,14 @@ describe("deploy-server and Auto Scaling (events/server/scale-out-mid-deployment
   });
 
   it("IGNORE: the launched instance keeps the revision it got at launch, and no follow-on deployment starts", async () => {
-    const base = loadServerScenario("scale-out-mid-deployment");
-    const retarget = (x: unknown) => JSON.parse(JSON.stringify(x).replaceAll("scaling-asg", "scaling-static-asg").replaceAll('"deploymentGroup":"web"', '"deploymentGroup":"web-ignore"').replaceAll(GROUP_ID, IGNORE_GROUP_ID));
-    const scenario = retarget(base) as typeof base;
+    const scenario = loadServerScenario("scale-out-mid-deployment");
     for (const d of scenario.deployments) d.input.outdatedInstancesStrategy = "IGNORE";
     w = await openServerWorld(scenario);
     const [v1, v2] = scenario.deployments;
     expect((await w.deploy(v1!)).status).toBe("SUCCEEDED");
     const r = await w.deploy(v2!);
     expect(r.status, ok(r)).toBe("SUCCEEDED");
-    const launchId = launchDeploymentIdOf(IGNORE_GROUP_ID, a(4));
+    const launchId = launchDeploymentIdOf(GROUP_ID, a(4));
     await w.world.within(async () => {
       expect(await registry().getDeployment(launchId)).toMatchObject({ status: "Succeeded", creator: "autoscaling" });
       expect(await registry().getDeployment(followUpIdOf("d-SCALEV002"))).toBeUndefined();
