@@ -97,4 +97,31 @@ describe("deploy-server and Auto Scaling (events/server/scale-out-mid-deployment
     });
     expect(w.revisions()).toEqual({ [a(1)]: "d-SCALEV002", [a(2)]: "d-SCALEV002", [a(3)]: "d-SCALEV002", [a(4)]: launchId, [a(5)]: null });
   });
+
+  it("a follow-on deployment whose execution cannot be started is closed Failed (Deploy.AutoUpdateFailed) and frees the group; the deployment still succeeded", async () => {
+    const scenario = loadServerScenario("scale-out-mid-deployment");
+    w = await openServerWorld(scenario);
+    const sw = w;
+    const [v1, v2] = scenario.deployments;
+    expect((await sw.deploy(v1!)).status).toBe("SUCCEEDED");
+    const t0 = sw.world.clock.elapsedSeconds();
+    // 50 s into v2, its last batch and the launch deployment have started: from then on every StartExecution fails
+    const broken = at(sw, t0 + 50, "break-sfn", () => {
+      expect(sw.world.account.sfn.executions.map((e) => e.name)).toEqual(expect.arrayContaining(["d-SCALEV002-batch-3", launchDeploymentIdOf(GROUP_ID, a(4))]));
+      sw.world.account.addFault({ operation: "SFN.StartExecution", kind: "5xx" });
+    });
+    const r = await sw.deploy(v2!);
+    await broken.done;
+    expect(r.status, ok(r)).toBe("SUCCEEDED");
+    const followUpId = followUpIdOf("d-SCALEV002");
+    expect(sw.world.account.sfn.executions.map((e) => e.name)).not.toContain(followUpId);
+    await sw.world.within(async () => {
+      expect(await registry().getDeployment("d-SCALEV002")).toMatchObject({ status: "Succeeded" });
+      const f = await registry().getDeployment(followUpId);
+      expect(f).toMatchObject({ status: "Failed", errorName: "Deploy.AutoUpdateFailed", creator: "CodeDeployAutoUpdate" });
+      expect(JSON.stringify(f)).toContain("the follow-on execution could not be started");
+      expect(await registry().getLock({ lockKey: "codedeploy:deploymentgroup:scaling-web/web" })).toBeUndefined();
+    });
+    expect(sw.revisions()[a(4)]).toBe(launchDeploymentIdOf(GROUP_ID, a(4)));
+  });
 });
