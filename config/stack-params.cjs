@@ -64,6 +64,12 @@ function check(params, { stage, service }) {
     if (!/^[A-Za-z0-9*?-]{1,64}$/.test(tg)) problems.push(`serverTargetGroupPattern '${tg}' is not a target group name pattern: letters, digits, - and the wildcards * and ?`);
     else if (/^[*?]+$/.test(tg)) problems.push(`serverTargetGroupPattern '${tg}' matches every target group in the account and region: EC2 deployments could deregister any instance from any load balancer, so it is refused. Name them, e.g. --param="serverTargetGroupPattern=orders-*"`);
   }
+  // IAM role names are letters, digits and +=,.@_- (at most 64); * and ? are IAM's wildcards in the ARN.
+  if (params.serverInstanceRolePattern !== undefined) {
+    const role = String(params.serverInstanceRolePattern);
+    if (!/^[A-Za-z0-9+=,.@_*?-]{1,64}$/.test(role)) problems.push(`serverInstanceRolePattern '${role}' is not a role name pattern: letters, digits, +=,.@_- and the wildcards * and ?`);
+    else if (/^[*?]+$/.test(role)) problems.push(`serverInstanceRolePattern '${role}' matches every role in the account: a copied Auto Scaling group could launch instances with any role, so it is refused. Name them, e.g. --param="serverInstanceRolePattern=orders-instance-*"`);
+  }
   // A flat Parameter Store name: the role's ARN is parameter/<name> (a path /a/b would need its slash dropped there).
   if (params.gitWebhookSecretParameter !== undefined && !/^[A-Za-z0-9_.-]{1,1011}$/.test(String(params.gitWebhookSecretParameter))) {
     problems.push(`gitWebhookSecretParameter '${params.gitWebhookSecretParameter}' must be a Parameter Store name without a path: letters, digits, _ . - (e.g. stepdeploy-git-webhook-secret)`);
@@ -96,7 +102,7 @@ function check(params, { stage, service }) {
   };
 }
 
-const NAMES = ["targetFunctionPattern", "hookFunctionPattern", "tracing", "executionLogLevel", "executionLogData", "gitWebhookSecretParameter", "serverTargetGroupPattern"];
+const NAMES = ["targetFunctionPattern", "hookFunctionPattern", "tracing", "executionLogLevel", "executionLogData", "gitWebhookSecretParameter", "serverTargetGroupPattern", "serverInstanceRolePattern"];
 
 module.exports = async ({ resolveVariable }) => {
   const params = {};

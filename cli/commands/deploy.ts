@@ -12,6 +12,7 @@ import { watchUntilDone } from "../operator/watch-loop.js";
 
 const USAGE = `usage: stepdeploy deploy --application A --deployment-group G (--s3-location bucket=B,key=K,bundleType=zip[,version=V][,eTag=E] | --target-version N)
                          [--deployment-config-name X] [--description D] [--queue] [--watch] [--simulate world.json]
+                         [--target-instances '{"tagFilters":[{"Key":"fleet","Value":"green","Type":"KEY_AND_VALUE"}]}' | file://F.json]
        stepdeploy deploy lambda <input.json> [--config NAME] [--target-version N] [--queue] [--watch]
   both:  [--stage S | --state-machine-arn ARN] [--endpoint URL] [--json]
   (--application-name and --deployment-group-name, as in aws deploy create-deployment, work too)`;
@@ -29,6 +30,7 @@ const OPTIONS = {
   "s3-location": { type: "string" },
   "deployment-config-name": { type: "string" },
   description: { type: "string" },
+  "target-instances": { type: "string" },
   simulate: { type: "string" },
 } as const;
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>["values"];
@@ -47,6 +49,20 @@ export function parseS3Location(text: string): Record<string, string> {
   return out;
 }
 
+/**
+ * `--target-instances`, CreateDeployment's targetInstances as the AWS CLI takes it in JSON (inline or `file://`):
+ * `{tagFilters: [{Key, Value, Type}], autoScalingGroups: [...]}`, the replacement instances of a BLUE_GREEN group's
+ * DISCOVER_EXISTING deployment (docs/ec2.md#blue-green). Its fields are checked with the rest of the request.
+ */
+export function parseTargetInstances(text: string): unknown {
+  const json = text.startsWith("file://") ? readFileSync(text.slice("file://".length), "utf8") : text;
+  try {
+    return JSON.parse(json);
+  } catch (e) {
+    throw new UsageError(`--target-instances: not JSON (${(e as Error).message}); e.g. '{"tagFilters":[{"Key":"fleet","Value":"green","Type":"KEY_AND_VALUE"}]}' or file://target-instances.json`);
+  }
+}
+
 /** The group deployment the flags describe, checked as the Start task will check it (fields named as in the input). */
 export function groupDeploymentOf(values: Values): Record<string, unknown> {
   const s3 = values["s3-location"];
@@ -57,6 +73,7 @@ export function groupDeploymentOf(values: Values): Record<string, unknown> {
     ...(values["deployment-config-name"] ? { deploymentConfigName: values["deployment-config-name"] } : {}),
     ...(values.description ? { description: values.description } : {}),
     ...(values.queue ? { queue: true } : {}),
+    ...(values["target-instances"] ? { targetInstances: parseTargetInstances(values["target-instances"]) } : {}),
   };
   try {
     parseGroupDeployment(request);

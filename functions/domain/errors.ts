@@ -78,6 +78,8 @@ export const ErrorNames = {
   PauseExpired: "Deploy.PauseExpired",
   /** The rollback could not be done: the alias could not be put back, or a server rollback's execution could not be started. */
   RollbackFailed: "Deploy.RollbackFailed",
+  /** A follow-on deployment to instances launched mid-deployment (outdatedInstancesStrategy UPDATE) whose execution could not be started. */
+  AutoUpdateFailed: "Deploy.AutoUpdateFailed",
   /** An AWS call failed in a way no retry fixes. */
   AwsError: "Deploy.AwsError",
   // ---- EC2/on-premises fleets, with CodeDeploy's error code (functions/domain/fleet/errors.ts maps them)

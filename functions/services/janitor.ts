@@ -10,6 +10,7 @@ import { releaseAndWakeNext } from "./lock-handover.js";
 import { recordOutcome } from "./outcome.js";
 import { ecsEventFields, restoreEcsForJanitor } from "./ecs/janitor.js";
 import { routerFor } from "./routers/index.js";
+import { blueGreenViewOf, restoreServerBlueGreen } from "./server/janitor.js";
 
 /** Step Functions "Execution Status Change" (codepipeline-spec §4.6). */
 export interface ExecutionStatusChangeEvent {
@@ -23,7 +24,7 @@ export interface ExecutionStatusChangeEvent {
  * (waking the next in line) and emits the terminal event. Deployments that ended cleanly only get their lock
  * released if a crash left it; the decisions are domain/deployment/cleanup.ts.
  */
-export type JanitorDeps = Pick<Deps, "registry" | "callbacks" | "stepFunctions" | "lambda" | "loadBalancer" | "ecs" | "events" | "log">;
+export type JanitorDeps = Pick<Deps, "registry" | "callbacks" | "stepFunctions" | "lambda" | "loadBalancer" | "ecs" | "events" | "log"> & Partial<Pick<Deps, "autoScaling" | "instances">>;
 
 export async function cleanUpDeadExecution(deps: JanitorDeps, event: ExecutionStatusChangeEvent): Promise<{ deploymentId: string; action: string }> {
   const { name: deploymentId, executionArn } = event.detail;
@@ -50,9 +51,10 @@ export async function cleanUpDeadExecution(deps: JanitorDeps, event: ExecutionSt
   // The janitor is the last line of defence for traffic and the last chance to tell anyone:
   // transient failures get more tries than the SDK's.
   const t = record.platform === "Lambda" ? lambdaTargetOf(record) : undefined;
-  // An in-place server deployment has no traffic to put back; its rollback is a new deployment the janitor does not start.
-  const restored = record.platform === "Server" ? SERVER_NOT_RESTORED : await retryTransient(() => (t ? restoreTraffic(deps, t) : restoreEcsForJanitor(deps, record)));
-  const restoredTo = t ? `version ${t.fromVersion}` : "the original task set";
+  // An in-place server deployment has no traffic to put back (its rollback is a new deployment the janitor does not
+  // start); a blue/green one is put back on its original instances.
+  const restored = record.platform === "Server" ? await retryTransient(() => restoreServer(deps, record)) : await retryTransient(() => (t ? restoreTraffic(deps, t) : restoreEcsForJanitor(deps, record)));
+  const restoredTo = t ? `version ${t.fromVersion}` : record.platform === "Server" ? "the original instances" : "the original task set";
   const reason = `${decision.reason}; ${restored === true ? `traffic restored to ${restoredTo} by the janitor` : `not rolled back: ${restored}`}`;
   await deps.registry.recordRollbackInfo(deploymentId, { rollbackMessage: reason });
   await deps.callbacks.clearWaiting(deploymentId, (await deps.callbacks.getWaiting(deploymentId))?.alarms ?? []);
@@ -80,6 +82,13 @@ export async function cleanUpDeadExecution(deps: JanitorDeps, event: ExecutionSt
 }
 
 const SERVER_NOT_RESTORED = "the execution ended before its own rollback decision; an in-place deployment is rolled back by a new deployment (stepdeploy deploy)";
+
+async function restoreServer(deps: JanitorDeps, record: DeploymentRecord): Promise<true | string> {
+  const view = blueGreenViewOf(record);
+  if (!view) return SERVER_NOT_RESTORED;
+  if (!deps.autoScaling || !deps.instances) return "the janitor has no EC2 or Auto Scaling access here";
+  return restoreServerBlueGreen({ ...deps, autoScaling: deps.autoScaling, instances: deps.instances }, record.deploymentId, view);
+}
 
 /** The terminal event's server fields: the revision and the last recorded instance counts. */
 const serverEventFields = (r: DeploymentRecord) => {

@@ -18,8 +18,11 @@ export interface ServerScenario {
   name: string;
   description?: string;
   account: { ssm: unknown; targetGroups?: unknown; loadBalancers?: unknown; ec2?: unknown; autoScaling?: unknown; alarms?: unknown };
-  /** Deployments run one after another (a second one sees what the first installed). */
-  deployments: { bundle: string; input: Record<string, unknown> }[];
+  /**
+   * Deployments run one after another (a second one sees what the first installed); a deployment's `timeline` is
+   * applied with its `atSeconds` counted from its start (e.g. a scale-out while it runs).
+   */
+  deployments: { bundle: string; input: Record<string, unknown>; timeline?: { atSeconds: number; [key: string]: unknown }[] }[];
 }
 
 export interface ServerRunReport {
@@ -99,6 +102,8 @@ export async function openServerWorld(scenario: ServerScenario & { timeline?: un
         const put = await world.s3!.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
         const input: Record<string, unknown> = { ...d.input, revision: { bucket: BUCKET, key, eTag: put.ETag ?? "", bundleType: "zip" } };
         const calls = world.account.callCounts();
+        const at = world.clock.elapsedSeconds();
+        if (d.timeline) world.account.applyTimeline(d.timeline.map((e) => ({ ...e, atSeconds: at + e.atSeconds })));
         const run = await world.startDeployment(input, "deploy-server");
         return reportOf(String(input.deploymentId), run.finished, calls);
       }),

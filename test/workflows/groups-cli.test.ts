@@ -67,7 +67,7 @@ describe("stepdeploy groups and deploy --application", () => {
 
   it("groups list and show read the stage's file; an invalid file exits 1 with every problem", async () => {
     const list = await cli("groups", "list", "--stage", "local", "--json");
-    expect(JSON.parse(list.stdout).map((g: { deploymentGroup: string }) => g.deploymentGroup)).toEqual(["orders-live", "orders-beta", "web-prod", "fleet"]);
+    expect(JSON.parse(list.stdout).map((g: { deploymentGroup: string }) => g.deploymentGroup)).toEqual(["orders-live", "orders-beta", "web-prod", "fleet", "web", "web-bg"]);
     const show = await cli("groups", "show", "shop/orders-live", "--stage", "local");
     expect(show.stdout).toMatch(/trigger +orders-deployments -> arn:aws:sns:us-east-1:123456789012:orders-deployments/);
     const invalid = await cli("groups", "validate", "events/groups/deploy-orders-live.input.json", "--json");

@@ -95,4 +95,27 @@ describe("a deployment of a Server group's revision", () => {
     const show = await cli("groups", "show", "orders-fleet/fleet", "--stage", "local");
     expect(show.stdout).toMatch(/target +tag app=orders or tag site or tag aws:autoscaling:groupName=orders-asg/);
   });
+
+  it("deploy --target-instances: a BLUE_GREEN group's DISCOVER_EXISTING deployment installs on the named instances and moves the target group to them; an in-place group refuses it", async () => {
+    const green = JSON.stringify({ tagFilters: [{ Key: "fleet", Value: "green", Type: "KEY_AND_VALUE" }] });
+    const args = ["deploy", "--application", "scaling-web", "--deployment-group", "web-bg", "--s3-location", "bucket=web-bundles,key=web/v1.zip,bundleType=zip"];
+    const r = await cli(...args, "--target-instances", green, "--simulate", "events/groups/server-blue-green-world.json", "--json");
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect([report.machine, report.execution.status]).toEqual(["deploy-server", "SUCCEEDED"]);
+    // OneAtATime on the green pair, AllowTraffic on both, then BlockTraffic on the originals (then terminated: TERMINATE)
+    const g = ["i-0c0000000000000c1", "i-0c0000000000000c2"];
+    const b = ["i-0b0000000000000b1", "i-0b0000000000000b2"];
+    expect(report.commands).toEqual([[g[0]], [g[1]], g, g, b, b]);
+    const revisions = Object.fromEntries(report.instances.map((i: { instanceId: string; revision: string | null }) => [i.instanceId, i.revision]));
+    expect([revisions["i-0b0000000000000b1"], revisions["i-0c0000000000000c1"] === null]).toEqual([null, false]);
+    // without it, DISCOVER_EXISTING has no replacement fleet; with a bad one, the field is named; an in-place group refuses it
+    const none = await cli(...args, "--simulate", "events/groups/server-blue-green-world.json", "--json");
+    expect(JSON.parse(none.stdout).execution.cause).toContain("blueGreen.targetInstances");
+    const bad = await cli(...args, "--target-instances", '{"tagFilters":[{"Value":"green"}]}', "--simulate", "events/groups/server-blue-green-world.json");
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining("targetInstances.tagFilters[0].Key")]);
+    expect((await cli(...args, "--target-instances", "{fleet=green", "--simulate", "events/groups/server-blue-green-world.json")).stderr).toContain("--target-instances: not JSON");
+    const inPlace = await cli("deploy", "--application", "orders-fleet", "--deployment-group", "fleet", "--s3-location", "bucket=orders-bundles,key=orders/v1.zip,bundleType=zip", "--target-instances", green, "--simulate", "events/groups/server-world.json", "--json");
+    expect(JSON.parse(inPlace.stdout).execution.cause).toContain("targetInstances: is for a BLUE_GREEN Server group (CodeDeploy: InvalidTargetInstancesException)");
+  });
 });

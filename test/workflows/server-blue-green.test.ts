@@ -30,6 +30,13 @@ const view = (targets: TargetsView) =>
 const ec2States = (sw: ServerWorld) => Object.fromEntries(ec2WorldOf(sw.world.account).instances.map((i) => [i.id, ec2WorldOf(sw.world.account).stateOf(i)]));
 const events = (sw: ServerWorld) => sw.world.account.events.map((e) => e.detail as { deploymentId: string; state: string; rollback: boolean; instances: Record<string, number>; error?: string });
 
+/** The COPY_AUTO_SCALING_GROUP scenario opened: its world, the simulated Auto Scaling and the copy's name. */
+async function openCopyAsg() {
+  const scenario = loadServerScenario("blue-green-copy-asg");
+  w = await openServerWorld(scenario);
+  return { scenario, sw: w, asg: autoScalingWorldOf(w.world.account), green: "CodeDeploy_prod_d-BGCOPYAS1" };
+}
+
 /** Runs `fn` `seconds` after now (simulated), while the deployment runs. */
 function later(sw: ServerWorld, seconds: number, name: string, fn: () => Promise<void> | void): { done: Promise<void> } {
   let settle: (e?: unknown) => void = () => undefined;
@@ -67,11 +74,7 @@ describe("deploy-server blue/green on the local engine (events/server/blue-green
   });
 
   it("COPY_AUTO_SCALING_GROUP + TERMINATE: the copy's instances are InService, installed, rerouted to; after the termination wait the original group is deleted", async () => {
-    const scenario = loadServerScenario("blue-green-copy-asg");
-    w = await openServerWorld(scenario);
-    const sw = w;
-    const asg = autoScalingWorldOf(sw.world.account);
-    const green = "CodeDeploy_prod_d-BGCOPYAS1";
+    const { scenario, sw, asg, green } = await openCopyAsg();
     // 10 s in: the copy exists with 2 Pending instances, the originals serve
     const pending = later(sw, 10, "pending", () => {
       expect(asg.describe([green]).map((x) => x.instances.map((id) => asg.stateOf(id)))).toEqual([["Pending", "Pending"]]);
@@ -90,6 +93,31 @@ describe("deploy-server blue/green on the local engine (events/server/blue-green
     sw.world.clock.advance(30);
     expect(asg.describe([]).map((x) => x.name)).toEqual([green]);
     expect(ec2States(sw)).toEqual({ [a(1)]: "terminated", [a(2)]: "terminated", [a(3)]: "running", [a(4)]: "running" });
+  });
+
+  it("the janitor of an execution aborted during the termination wait: the originals registered again, green out, the copy deleted", async () => {
+    const { scenario, sw, asg, green } = await openCopyAsg();
+    // the reroute ends at 160 s (originals drained out), the 5-minute termination wait at 460 s: abort at 300 s
+    sw.world.account.applyTimeline([{ atSeconds: 300, action: "abort", input: { deploymentId: "d-BGCOPYAS1" } }]);
+    const r = await sw.deploy(scenario.deployments[0]!);
+    expect(r.status).toBe("ABORTED");
+    expect(view(r.batches[3]?.targets ?? {})).toBe(`${a(3)}:healthy ${a(4)}:healthy`);
+    await sw.world.account.settled();
+    const elb = (await import("../../local/account/elbv2/index.js")).elbv2WorldOf(sw.world.account);
+    const tgArn = [...elb.targetGroups.values()][0]!.arn;
+    const at = (t: number) => elb.health(tgArn, t).map(({ target, health }) => `${target.id}:${health.state}`).sort().join(" ");
+    const now = sw.world.clock.elapsedSeconds();
+    expect(at(now)).toBe(`${a(1)}:initial ${a(2)}:initial ${a(3)}:draining ${a(4)}:draining`);
+    expect(at(now + 30)).toBe(`${a(1)}:healthy ${a(2)}:healthy`);
+    expect(asg.describe([]).map((x) => [x.name, x.deleting])).toEqual([[green, true], ["orders-asg", false]]);
+    sw.world.clock.advance(30);
+    expect(ec2States(sw)).toEqual({ [a(1)]: "running", [a(2)]: "running", [a(3)]: "terminated", [a(4)]: "terminated" });
+    expect(events(sw).map((e) => `${e.state} ${e.rollback}`)).toEqual(["START false", "STOP true"]);
+    await sw.world.within(async () => {
+      const record = await registry().getDeployment("d-BGCOPYAS1");
+      expect(record?.status).toBe("Stopped");
+      expect(record?.rollbackInfo?.rollbackMessage).toContain("traffic restored to the original instances by the janitor");
+    });
   });
 
   it("a stop during the termination wait rolls back: the originals are registered again and healthy, green deregistered, nothing terminated", async () => {

@@ -83,6 +83,23 @@ export const ServerInputSchema = record(
     autoRollback: AutoRollbackSchema.nullish().meta({ description: "CodeDeploy's autoRollbackConfiguration: a new deployment of the group's last successful revision (docs/ec2.md)." }),
     rollbackOf: text({ pattern: /^d-[A-Z0-9]{9}$/, means: "must be a deployment id" }).optional().meta({ description: "Set by stepdeploy on a rollback deployment: the deployment it rolls back." }),
     blueGreen: blueGreenSchema(TargetSchema).optional(),
+    outdatedInstancesStrategy: z
+      .enum(["UPDATE", "IGNORE"], { error: "must be UPDATE or IGNORE" })
+      .default("UPDATE")
+      .meta({ description: "CodeDeploy's outdatedInstancesStrategy: UPDATE (default) starts a follow-on deployment of this revision to the instances its Auto Scaling groups launched while it ran; IGNORE leaves them on the revision they got." }),
+    launch: record(
+      {
+        instanceId: text({ pattern: /^i-[0-9a-f]{8,17}$/, means: "must be an EC2 instance id" }),
+        autoScalingGroup: text(),
+        during: text({ pattern: /^d-[A-Z0-9]{9}$/, means: "must be a deployment id" }).optional(),
+      },
+      '{"instanceId", "autoScalingGroup", "during"?}',
+    )
+      .optional()
+      .meta({ description: "Set by stepdeploy on a deployment to an instance an Auto Scaling group launched (creator autoscaling); `during`: the deployment that held the group's lock then." }),
+    autoUpdateOf: text({ pattern: /^d-[A-Z0-9]{9}$/, means: "must be a deployment id" })
+      .optional()
+      .meta({ description: "Set by stepdeploy on a follow-on deployment (creator CodeDeployAutoUpdate): the deployment whose revision it brings to the instances launched while it ran." }),
   },
   "with the deployment's fields",
 )
@@ -94,6 +111,7 @@ export const ServerInputSchema = record(
     if (!o.targetGroups?.length) ctx.addIssue({ code: "custom", path: ["targetGroups"], message: "is required for blue/green: traffic moves from the original to the replacement instances in these target groups" });
     if (copy && o.target.autoScalingGroups?.length !== 1) ctx.addIssue({ code: "custom", path: ["target", "autoScalingGroups"], message: "must name exactly one Auto Scaling group to copy (COPY_AUTO_SCALING_GROUP)" });
     if (copy && bg.targetInstances) ctx.addIssue({ code: "custom", path: ["blueGreen", "targetInstances"], message: "is for DISCOVER_EXISTING: COPY_AUTO_SCALING_GROUP launches the replacement instances itself" });
+    if (o.launch) ctx.addIssue({ code: "custom", path: ["launch"], message: "is for in-place deployments to one launched instance" });
     if (!copy && !bg.targetInstances) ctx.addIssue({ code: "custom", path: ["blueGreen", "targetInstances"], message: "is required with DISCOVER_EXISTING: the replacement (green) instances, by tags, tagFilters or instanceIds" });
   }).meta({ title: "stepdeploy deploy-server input", description: "The deploy-server state machine's input (docs/ec2.md)." });
 
@@ -133,6 +151,12 @@ export interface ServerDeploymentInput {
   /** The config as given (a rollback deployment reuses it). */
   deploymentConfig: unknown;
   rollbackOf?: string;
+  /** What happens to instances the target's Auto Scaling groups launch while this deployment runs (CodeDeploy's). */
+  outdatedInstancesStrategy: "UPDATE" | "IGNORE";
+  /** A deployment to one instance an Auto Scaling group launched; `during`: the deployment that held the group's lock. */
+  launch?: { instanceId: string; autoScalingGroup: string; during?: string };
+  /** A follow-on deployment: the deployment whose revision it brings to instances launched while that one ran. */
+  autoUpdateOf?: string;
   /** Blue/green: the options, and the replacement instances for DISCOVER_EXISTING. */
   blueGreen?: Omit<ServerBlueGreen, "original"> & { targetInstances?: FleetTarget };
 }
@@ -164,6 +188,9 @@ export function parseServerInput(raw: unknown): ServerDeploymentInput {
     autoRollback: autoRollbackOf(o.autoRollback),
     deploymentConfig: o.deploymentConfig,
     ...(o.rollbackOf ? { rollbackOf: o.rollbackOf } : {}),
+    outdatedInstancesStrategy: o.outdatedInstancesStrategy,
+    ...(o.launch ? { launch: o.launch } : {}),
+    ...(o.autoUpdateOf ? { autoUpdateOf: o.autoUpdateOf } : {}),
     ...(o.blueGreen ? { blueGreen: { ...blueGreenOf(o.blueGreen), ...(o.blueGreen.targetInstances ? { targetInstances: o.blueGreen.targetInstances } : {}) } } : {}),
   };
 }

@@ -31,6 +31,13 @@ export interface ServerRun {
   rollbackOf?: string;
   /** A blue/green deployment's options and original fleet (docs/ec2.md#blue-green). */
   blueGreen?: ServerBlueGreen;
+  /** The Auto Scaling groups the target names (directly or as a group's aws:autoscaling:groupName tag filter). */
+  autoScalingGroups?: string[];
+  /** UPDATE: on success, a follow-on deployment of this revision to the instances those groups launched meanwhile. */
+  outdatedInstancesStrategy?: "UPDATE" | "IGNORE";
+  /** A deployment to one launched instance (creator autoscaling), or a follow-on one (autoUpdateOf). */
+  launch?: { instanceId: string; autoScalingGroup: string; during?: string };
+  autoUpdateOf?: string;
   eventDetail: Record<string, unknown>;
   resources: string[];
 }
@@ -48,8 +55,10 @@ export interface InstanceCounts {
  * One deployment per deployment group at a time (CodeDeploy, codedeploy-spec §8): the lock key is the group's, in
  * CodeDeploy's ARN-like resource form, so two groups sharing instances do not block each other (as in CodeDeploy).
  */
-export function serverLockKey(application: string, deploymentGroup: string): string {
-  return `codedeploy:deploymentgroup:${application}/${deploymentGroup}`;
+export function serverLockKey(application: string, deploymentGroup: string, launch?: { instanceId: string; during?: string }): string {
+  const group = `codedeploy:deploymentgroup:${application}/${deploymentGroup}`;
+  // A launch while another deployment holds the group: that instance's own lock (docs/ec2.md#auto-scaling).
+  return launch?.during ? `${group}/launch/${launch.instanceId}` : group;
 }
 
 export function instanceCounts(fleet: { total: number; succeeded: number; failed: number }, ended = false): InstanceCounts {

@@ -63,6 +63,8 @@ export interface ServerDeploymentGroup extends GroupBase {
   ec2TagFilters: TagFilter[];
   onPremisesInstanceTagFilters: TagFilter[];
   autoScalingGroups: string[];
+  /** CodeDeploy's outdatedInstancesStrategy (default UPDATE). */
+  outdatedInstancesStrategy: "UPDATE" | "IGNORE";
   /** The ALB/NLB target groups BlockTraffic/AllowTraffic move each batch in (loadBalancerInfo.targetGroupInfoList); empty: none. */
   targetGroups: string[];
   /** BLUE_GREEN: CodeDeploy's blueGreenDeploymentConfiguration (docs/ec2.md#blue-green). */
@@ -147,7 +149,7 @@ function groupOf(application: string, deploymentGroup: string, platform: Compute
     const s = doc as ServerDeploymentGroupDocument;
     const targetGroups = (s.loadBalancerInfo?.targetGroupInfoList ?? []).map((t) => t.name);
     const blueGreen = s.deploymentStyle?.deploymentType === "BLUE_GREEN" ? { blueGreen: s.blueGreenDeploymentConfiguration ?? {} } : {};
-    return { ...base, computePlatform: "Server", ec2TagFilters: s.ec2TagFilters ?? [], onPremisesInstanceTagFilters: s.onPremisesInstanceTagFilters ?? [], autoScalingGroups: s.autoScalingGroups ?? [], targetGroups, ...blueGreen };
+    return { ...base, computePlatform: "Server", ec2TagFilters: s.ec2TagFilters ?? [], onPremisesInstanceTagFilters: s.onPremisesInstanceTagFilters ?? [], autoScalingGroups: s.autoScalingGroups ?? [], outdatedInstancesStrategy: s.outdatedInstancesStrategy ?? "UPDATE", targetGroups, ...blueGreen };
   }
   const l = doc as DeploymentGroupDocument;
   return {

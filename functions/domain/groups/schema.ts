@@ -273,6 +273,10 @@ export const ServerDeploymentGroupSchema = record(
       .array(text({ pattern: /^[\x20-\x7e]{1,255}$/, means: "must be an Auto Scaling group name (1-255 printable characters)" }), { error: "must be a list of Auto Scaling group names" })
       .optional()
       .meta({ description: "Instances of these Auto Scaling groups (their aws:autoscaling:groupName tag)." }),
+    outdatedInstancesStrategy: z
+      .enum(["UPDATE", "IGNORE"], { error: "must be UPDATE or IGNORE" })
+      .optional()
+      .meta({ description: "CodeDeploy's: UPDATE (default) follows a successful deployment with one of its revision to the instances its Auto Scaling groups launched meanwhile; IGNORE leaves them on the revision they got at launch." }),
     loadBalancerInfo: ServerLoadBalancerInfoSchema.optional(),
     deploymentStyle: record(
       {

@@ -2,15 +2,18 @@ import { type InstanceCounts, instanceCounts, type ServerRun } from "../../domai
 import type { Deps } from "../../wiring.js";
 import { foldBatch, type NextBatch, nextServerBatch } from "./batches.js";
 import { advanceBlueGreen, type BlueGreenDeps } from "./blue-green.js";
+import { planFollowUp } from "./follow-up.js";
 import { haltReason } from "./halt.js";
 import type { BatchResult, FleetState } from "./state.js";
 
 export type AdvanceDeps = Pick<Deps, "registry" | "alarms" | "log"> & Partial<BlueGreenDeps>;
 
 export interface AdvanceEvent {
-  run: Pick<ServerRun, "deploymentId" | "alarms" | "ignorePollAlarmFailure" | "blueGreen">;
+  run: Pick<ServerRun, "deploymentId" | "alarms" | "ignorePollAlarmFailure" | "blueGreen"> & Partial<ServerRun>;
   fleet: FleetState;
   lastBatch?: BatchResult;
+  /** `$$.StateMachine.Id`: a follow-on deployment (outdatedInstancesStrategy UPDATE) is an execution of it. */
+  stateMachineArn?: string;
 }
 
 /**
@@ -32,9 +35,16 @@ export async function advanceServerDeployment(deps: AdvanceDeps, event: AdvanceE
       : nextServerBatch(counted);
   const ended = decided.next.action === "succeed" || decided.next.action === "fail";
   const halt = decided.next.action === "deploy" ? await haltReason(deps, run, "after the current batch") : undefined;
-  const { fleet, next } = halt ? { fleet: counted, next: { action: "fail" as const, ...halt } } : decided;
+  const { fleet, next } = halt ? { fleet: counted, next: { action: "fail" as const, ...halt } } : await withFollowUp(deps, event, decided);
   const instances = instanceCounts(fleet, ended || Boolean(halt));
   const done = fleet.succeeded + fleet.failed;
   await deps.registry.recordProgress(run.deploymentId, { weight: Math.floor((100 * done) / Math.max(1, fleet.total)), step: counted.batches, instances });
   return { fleet, next, instances, eventFields: { state: "SUCCESS", reason: null, rollback: false, instances } };
+}
+
+/** A success of a deployment to Auto Scaling groups carries the follow-on deployment to instances launched meanwhile (follow-up.ts). */
+async function withFollowUp(deps: AdvanceDeps, event: AdvanceEvent, decided: { fleet: FleetState; next: NextBatch }): Promise<{ fleet: FleetState; next: NextBatch }> {
+  if (decided.next.action !== "succeed" || !event.run.autoScalingGroups?.length || !deps.runCommand) return decided;
+  const followUp = await planFollowUp({ ...deps, runCommand: deps.runCommand }, event.run as ServerRun, decided.fleet, event.stateMachineArn ?? "");
+  return followUp ? { fleet: decided.fleet, next: { ...decided.next, followUp } } : decided;
 }

@@ -8,7 +8,7 @@ import type { BatchResult, FleetState } from "./state.js";
  */
 export type NextBatch =
   | { action: "deploy"; batch: string[]; batchNumber: number; phase: ServerPhase }
-  | { action: "succeed" }
+  | { action: "succeed"; followUp?: { deploymentId: string; input: Record<string, unknown>; notStartedError: string } }
   | { action: "fail"; error: string; cause: string }
   | { action: "poll" | "ready" | "terminationWait" };
 

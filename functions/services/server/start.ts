@@ -6,7 +6,9 @@ import { DEFAULT_DEPLOYMENT_ROOT, DEFAULT_KEEP_REVISIONS, serverRevision } from 
 import { ErrorNames, StepDeployError, ValidationError } from "../../domain/errors.js";
 import { instanceCounts, type RecordedServerRevision, type ServerRun, serverEventDetail, serverLockKey } from "../../domain/fleet/run.js";
 import type { DeploymentTargetGroup } from "../../domain/fleet/traffic.js";
+import type { JsonMap } from "../../domain/registry/types.js";
 import type { Deps } from "../../wiring.js";
+import { ASG_TAG } from "../../domain/groups/platforms.js";
 import { expandServerGroupDeployment } from "../group-deployment.js";
 import { recordCreated } from "../start.js";
 import type { DeploymentContext, FleetState } from "./state.js";
@@ -58,7 +60,9 @@ export async function startServerDeployment(deps: StartServerDeps, event: Server
   const fleet: FleetState = { config: plan.config, total: plan.instances, minHealthy: plan.minHealthy, instances: reachable, cursor: 0, succeeded: 0, failed: unreachable.length, batches: 0, unreachable, phase, startedAtMs: deps.clock?.nowMs() ?? 0 };
   const recorded: RecordedServerRevision = { bucket: input.revision.bucket, key: input.revision.key, bundleType: input.revision.bundleType, eTag, ...(input.revision.version ? { version: input.revision.version } : {}) };
   const instances = instanceCounts(fleet);
-  await deps.registry.markInProgress(input.deploymentId, event.executionArn, { deploymentConfigName: plan.config, target: { deploymentGroupId: input.deploymentGroupId, revision: { ...recorded }, instances: instances.total } });
+  // Blue/green: what the janitor needs to put traffic back on the originals if the execution dies (services/server/janitor.ts).
+  const janitorView: Record<string, JsonMap> = bg ? { blueGreen: { original: bg.run.original, green: bg.green ? [...bg.green.reachable, ...bg.green.unreachable.map((u) => u.instanceId)] : [], targetGroups: input.targetGroups, ...(bg.run.greenGroup ? { greenGroup: bg.run.greenGroup } : {}) } } : {};
+  await deps.registry.markInProgress(input.deploymentId, event.executionArn, { deploymentConfigName: plan.config, target: { deploymentGroupId: input.deploymentGroupId, revision: { ...recorded }, instances: instances.total, ...janitorView } });
   await deps.registry.recordProgress(input.deploymentId, { weight: 0, step: 0, instances });
   const run: ServerRun = {
     deploymentId: input.deploymentId,
@@ -75,6 +79,7 @@ export async function startServerDeployment(deps: StartServerDeps, event: Server
     ...(input.targetGroups.length ? { targetGroups: input.targetGroups } : {}),
     ...(input.rollbackOf ? { rollbackOf: input.rollbackOf } : {}),
     ...(bg ? { blueGreen: bg.run } : {}),
+    ...autoScalingOf(input),
     ...serverEventDetail(input, { executionArn: event.executionArn, config: plan.config, revision: recorded, instances }),
   };
   return { deployment, fleet, run };
@@ -87,7 +92,7 @@ export async function startServerDeployment(deps: StartServerDeps, event: Server
  * its own record and lock.
  */
 async function takeGroupLock(deps: StartServerDeps, input: ServerDeploymentInput, executionArn: string): Promise<string> {
-  const lockKey = serverLockKey(input.application, input.deploymentGroup);
+  const lockKey = serverLockKey(input.application, input.deploymentGroup, input.launch);
   const config = input.config.config;
   const target = { deploymentGroupId: input.deploymentGroupId, revision: { bucket: input.revision.bucket, key: input.revision.key } };
   const created = { deploymentId: input.deploymentId, lockKey, config, platform: "Server" as const, target, input: { application: input.application, deploymentGroup: input.deploymentGroup, queue: false, ...(input.description ? { description: input.description } : {}) } };
@@ -96,6 +101,17 @@ async function takeGroupLock(deps: StartServerDeps, input: ServerDeploymentInput
   // Taking a lock already ours succeeds (the conditional write admits its holder): a rollback handed the lock, a retried Start.
   await deps.registry.acquireLock(request);
   return lockKey;
+}
+
+/** The run's Auto Scaling fields: the target's groups (named, or a group's aws:autoscaling:groupName filter) and the strategy for launches meanwhile. */
+function autoScalingOf(input: ServerDeploymentInput): Pick<ServerRun, "autoScalingGroups" | "outdatedInstancesStrategy" | "launch" | "autoUpdateOf"> {
+  const named = [...(input.target.autoScalingGroups ?? []), ...(input.target.tagFilters ?? []).flatMap((f) => (f.Key === ASG_TAG && f.Type === "KEY_AND_VALUE" && f.Value ? [f.Value] : []))];
+  const groups = [...new Set(named)];
+  return {
+    ...(groups.length ? { autoScalingGroups: groups, outdatedInstancesStrategy: input.outdatedInstancesStrategy } : {}),
+    ...(input.launch ? { launch: input.launch } : {}),
+    ...(input.autoUpdateOf ? { autoUpdateOf: input.autoUpdateOf } : {}),
+  };
 }
 
 type Discovered = { reachable: string[]; unreachable: FleetState["unreachable"] };

@@ -1,4 +1,4 @@
-import type { SetupSection } from "../shared/service.js";
+import type { SetupSection, TimelineKind } from "../shared/service.js";
 import type { AutoScalingWorld, CreateGroup } from "./world.js";
 
 /**
@@ -32,6 +32,29 @@ export function autoScalingSetup(world: AutoScalingWorld): SetupSection {
       return () => {
         for (const g of groups) world.create(g, { running: true });
       };
+    },
+  };
+}
+
+/**
+ * The Auto Scaling timeline entry: `{"atSeconds": 60, "autoScaling": "orders-asg", "desiredCapacity": 3}` sets the
+ * group's desired capacity (UpdateAutoScalingGroup), so it launches (scale-out) or terminates its newest instances
+ * (scale-in) at that second.
+ */
+export function autoScalingTimeline(world: AutoScalingWorld): Record<string, TimelineKind> {
+  return {
+    autoScaling: {
+      keys: ["desiredCapacity"],
+      parse(o, f, c, atSeconds) {
+        const group = c.string(o, "autoScaling", f, { required: true });
+        const desiredCapacity = c.number(o, "desiredCapacity", f, { required: true, integer: true, min: 0 });
+        if (!group || desiredCapacity === undefined) return undefined;
+        return { atSeconds, autoScaling: group, desiredCapacity };
+      },
+      apply(entry) {
+        const group = world.update(String(entry.autoScaling), { desiredCapacity: Number(entry.desiredCapacity) });
+        return `Auto Scaling group ${group.name}: desired capacity ${group.desiredCapacity} (${group.instances.length} instances)`;
+      },
     },
   };
 }

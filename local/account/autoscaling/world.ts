@@ -1,5 +1,6 @@
 import type { SimClock } from "../../clock.js";
 import type { Ec2World } from "../ec2/world.js";
+import type { EmittedEvent } from "../shared/service.js";
 import { AwsError } from "../shared/protocol/errors.js";
 import type { AutoScalingGroup, GroupTag, LifecycleState } from "./model.js";
 
@@ -26,13 +27,55 @@ export interface CreateGroup {
  */
 export class AutoScalingWorld {
   readonly groups = new Map<string, AutoScalingGroup>();
+  /** Instances launched (not by the setup) whose launch has not been announced yet: instance id -> group name. */
+  private readonly launching = new Map<string, string>();
 
   constructor(
     private readonly clock: SimClock,
     private readonly ec2: () => Ec2World,
     private readonly region: string,
     private readonly accountId: string,
-  ) {}
+    private readonly emit: (e: EmittedEvent) => void = () => undefined,
+  ) {
+    clock.onAdvance(() => this.announceLaunches());
+  }
+
+  /**
+   * "EC2 Instance Launch Successful" (source aws.autoscaling, default bus) for each launched instance once it is
+   * InService, dated when it became so; the detail and resources as the Amazon EC2 Auto Scaling event reference
+   * ("Successful scaling events") shows them. An instance that went on to terminate in the same advance is announced
+   * all the same (its launch did succeed); one terminated before it was running never is.
+   */
+  announceLaunches(): void {
+    const ec2 = this.ec2();
+    for (const [id, groupName] of [...this.launching]) {
+      const instance = ec2.instance(id);
+      if (!instance || this.clock.now() < instance.runningAtMs) continue;
+      this.launching.delete(id);
+      if (instance.terminateRequestedAtMs !== undefined && instance.terminateRequestedAtMs < instance.runningAtMs) continue;
+      const group = this.groups.get(groupName);
+      const time = (ms: number) => new Date(ms).toISOString();
+      this.emit({
+        source: "aws.autoscaling",
+        detailType: "EC2 Instance Launch Successful",
+        atMs: instance.runningAtMs,
+        resources: [...(group ? [group.arn] : []), `arn:aws:ec2:${this.region}:${this.accountId}:instance/${id}`],
+        detail: {
+          StatusCode: "InProgress",
+          Description: `Launching a new EC2 instance: ${id}`,
+          AutoScalingGroupName: groupName,
+          ActivityId: `${id.slice(2).padStart(8, "0").slice(-8)}-0000-4000-8000-000000000000`,
+          Details: { "Availability Zone": "us-east-1a", "Subnet ID": "subnet-0sim" },
+          RequestId: `${id.slice(2).padStart(8, "0").slice(-8)}-0000-4000-8000-000000000001`,
+          StatusMessage: "",
+          EndTime: time(instance.runningAtMs),
+          EC2InstanceId: id,
+          StartTime: time(instance.launchedAtMs),
+          Cause: `At ${time(instance.launchedAtMs)} an instance was started in response to a difference between desired and actual capacity, increasing the capacity from ${Math.max(0, (group?.instances.length ?? 1) - 1)} to ${group?.instances.length ?? 1}.`,
+        },
+      });
+    }
+  }
 
   create(req: CreateGroup, opts: { running?: boolean } = {}): AutoScalingGroup {
     if (this.groups.has(req.name)) throw asgError("AlreadyExists", `AutoScalingGroup by this name already exists - A group with the name ${req.name} already exists`);
@@ -110,7 +153,11 @@ export class AutoScalingWorld {
     const alive = group.instances.filter((id) => this.stateOf(id) !== "Terminating");
     const template = ec2.launchTemplates.get(group.launchTemplate.name)!;
     const tags = { ...Object.fromEntries(group.tags.filter((t) => t.propagateAtLaunch).map((t) => [t.key, t.value])), "aws:autoscaling:groupName": group.name };
-    for (let k = alive.length; k < group.desiredCapacity; k++) group.instances.push(ec2.launch(template, tags, opts).id);
+    for (let k = alive.length; k < group.desiredCapacity; k++) {
+      const id = ec2.launch(template, tags, opts).id;
+      group.instances.push(id);
+      if (!opts.running) this.launching.set(id, group.name);
+    }
     if (alive.length > group.desiredCapacity) ec2.terminate(alive.slice(group.desiredCapacity));
     if (group.deleting && group.instances.length === 0) this.groups.delete(group.name);
   }

@@ -70,6 +70,26 @@ describe("simulated EC2 and Auto Scaling", () => {
         expect(await group("orders-asg-green")).toBeUndefined();
       });
 
+      it("a scale-out (timeline desiredCapacity) announces each launch with EC2 Instance Launch Successful once InService; a launch terminated while pending never is", async () => {
+        const launches = () => h.account.serviceEvents.filter((e) => e.source === "aws.autoscaling").map((e) => `${e.atSeconds} ${e.detailType} ${(e.detail as { AutoScalingGroupName: string; EC2InstanceId: string }).AutoScalingGroupName} ${(e.detail as { EC2InstanceId: string }).EC2InstanceId}`);
+        const t0 = h.clock.elapsedSeconds();
+        h.account.applyTimeline([{ atSeconds: t0 + 10, autoScaling: "orders-asg", desiredCapacity: 3 }]);
+        h.clock.advance(10);
+        const added = (await group("orders-asg"))?.Instances?.at(-1)?.InstanceId ?? "";
+        expect(launches()).toEqual([]);
+        h.clock.advance(40);
+        expect(launches()).toEqual([`${t0 + 40} EC2 Instance Launch Successful orders-asg ${added}`]);
+        const event = h.account.serviceEvents.find((e) => e.source === "aws.autoscaling");
+        expect(event?.resources).toEqual([expect.stringMatching(/^arn:aws:autoscaling:.*autoScalingGroupName\/orders-asg$/), expect.stringMatching(new RegExp(`:instance/${added}$`))]);
+        expect(event?.detail).toMatchObject({ StatusCode: "InProgress", Description: `Launching a new EC2 instance: ${added}`, EC2InstanceId: added });
+        // up to 4, then back to 3 before the new one is InService: it terminates pending and is never announced
+        await asg.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: "orders-asg", DesiredCapacity: 4 }));
+        await asg.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: "orders-asg", DesiredCapacity: 3 }));
+        h.clock.advance(60);
+        expect(launches()).toHaveLength(1);
+        expect(() => h.account.applyTimeline([{ atSeconds: 0, autoScaling: "orders-asg" }])).toThrow(/desiredCapacity/);
+      });
+
       it("Auto Scaling refuses a duplicate name, bad bounds, an unknown launch template and an unknown group", async () => {
         const create = (name: string, extra: Record<string, unknown> = {}) => asg.send(new CreateAutoScalingGroupCommand({ AutoScalingGroupName: name, LaunchTemplate: { LaunchTemplateName: "orders-web" }, MinSize: 1, MaxSize: 2, ...extra }));
         expect((await failure(create("orders-asg"))).name).toBe("AlreadyExistsFault");

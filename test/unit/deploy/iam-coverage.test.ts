@@ -403,8 +403,9 @@ describe("IAM coverage: the deployment handlers against their roles", () => {
   it.each(FNS)("%s: every action its role grants (besides logs) is one the handler calls", (fn) => {
     const calls = used.get(fn) ?? new Set<string>();
     // The ECS grants of the shared shiftTraffic and janitor roles (listener weights, task sets) serve deploy-ecs,
-    // whose paths run on the simulated account (test/workflows/ecs.test.ts), not on these mocked Lambda paths.
-    const ecsPath = (g: string) => g.startsWith("elasticloadbalancing:") || g.startsWith("ecs:");
+    // whose paths run on the simulated account (test/workflows/ecs.test.ts), not on these mocked Lambda paths; so do
+    // the janitor's EC2 blue/green grants (instances, the copied Auto Scaling group: test/workflows/server-blue-green.test.ts).
+    const ecsPath = (g: string) => g.startsWith("elasticloadbalancing:") || g.startsWith("ecs:") || (fn === "janitor" && (g.startsWith("ec2:") || g.startsWith("autoscaling:")));
     const unused = [...granted(fn)].filter((g) => !g.endsWith("@logs") && !ecsPath(g) && !calls.has(g));
     expect(unused, `${fn} is granted but never calls`).toEqual([]);
   });

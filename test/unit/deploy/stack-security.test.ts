@@ -37,6 +37,8 @@ describe("deploy-time parameters (config/stack-params.cjs)", () => {
     ["a bad log level", { targetFunctionPattern: "orders-*", hookFunctionPattern: HOOKS, executionLogLevel: "DEBUG" }, /executionLogLevel must be one of OFF, ERROR, FATAL, ALL/],
     ["'*' as the server target group pattern", { targetFunctionPattern: "orders-*", hookFunctionPattern: HOOKS, serverTargetGroupPattern: "*" }, /serverTargetGroupPattern '\*' matches every target group/],
     ["a target group ARN as the pattern", { targetFunctionPattern: "orders-*", hookFunctionPattern: HOOKS, serverTargetGroupPattern: "targetgroup/orders/1" }, /is not a target group name pattern/],
+    ["'*' as the server instance role pattern", { targetFunctionPattern: "orders-*", hookFunctionPattern: HOOKS, serverInstanceRolePattern: "*" }, /serverInstanceRolePattern '\*' matches every role in the account/],
+    ["a role ARN as the instance role pattern", { targetFunctionPattern: "orders-*", hookFunctionPattern: HOOKS, serverInstanceRolePattern: "role/orders" }, /is not a role name pattern/],
     ["a webhook secret parameter with a path", { targetFunctionPattern: "orders-*", hookFunctionPattern: HOOKS, gitWebhookSecretParameter: "/ci/hook" }, /gitWebhookSecretParameter '\/ci\/hook' must be a Parameter Store name without a path/],
   ])("refuses %s, saying how to fix it", (_what, params, message) => {
     expect(refusal(params)).toMatch(message);
@@ -102,7 +104,7 @@ const roles = Object.entries(resources).filter(([, r]) => r.Type === "AWS::IAM::
 const statementsOf = (id: string) => (resources[id]?.Properties.PolicyDocument as { Statement: Statement[] } | undefined)?.Statement ?? [];
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]);
 const CODE_OR_ALIAS = ["lambda:UpdateFunctionCode", "lambda:PublishVersion", "lambda:UpdateAlias"];
-const ASYNC = ["dispatchRelease", "alarmListener", "janitor", "notifyTriggers"];
+const ASYNC = ["dispatchRelease", "alarmListener", "janitor", "notifyTriggers", "launchServer"];
 
 describe("serverless.yml: stepdeploy never changes itself", () => {
   it("has no default targetFunctionPattern", () => {

@@ -38,6 +38,7 @@ const FUNCTIONS = {
   moveServerTraffic: "MoveServerTrafficLambdaFunction",
   checkServerTraffic: "CheckServerTrafficLambdaFunction",
   serverWait: "ServerWaitLambdaFunction",
+  launchServer: "LaunchServerLambdaFunction",
   notifyTriggers: "NotifyTriggersLambdaFunction",
   ecsStart: "EcsStartLambdaFunction",
   ecsInstall: "EcsInstallLambdaFunction",
@@ -52,7 +53,7 @@ type FunctionKey = keyof typeof FUNCTIONS;
 /** The functions the state machine invokes (lambda:invoke and lambda:invoke.waitForTaskToken tasks). */
 const INVOKED_BY_STATE_MACHINE: FunctionKey[] = ["start", "closeUnstarted", "runHook", "shiftTraffic", "watchBake", "holdPaused", "concludeFailure", "rollBack", "finalize"];
 /** Invoked by EventBridge rules on the default bus instead. */
-const RULE_TARGETS: FunctionKey[] = ["alarmListener", "janitor", "dispatchRelease", "notifyTriggers"];
+const RULE_TARGETS: FunctionKey[] = ["alarmListener", "janitor", "dispatchRelease", "notifyTriggers", "launchServer"];
 /** Invoked by the release state machine. */
 const INVOKED_BY_RELEASE: FunctionKey[] = ["planRelease", "uploadCodePackage", "buildDeployment", "prepareEcsRelease"];
 /** The functions deploy-ecs invokes: its own ECS steps and the shared engine's. */
@@ -239,6 +240,7 @@ describe("packaged template: bus and functions", () => {
       notifyTriggers: ["DEPLOYMENT_GROUPS"],
       ecsStart: ["HOOK_FUNCTION_PATTERN", "DEPLOYMENT_GROUPS"],
       startServer: ["DEPLOYMENT_GROUPS"],
+      launchServer: ["DEPLOYMENT_GROUPS", "DEPLOY_SERVER_STATE_MACHINE_ARN"],
       watchBake: ["BAKE_WATCHER_STATE_MACHINE_ARN"],
       checkBake: ["BAKE_WATCHER_STATE_MACHINE_ARN"],
       planRelease: ["RELEASE_SOURCES", "DEPLOYMENT_GROUPS", "HOOK_FUNCTION_PATTERN", "OWN_FUNCTION_PREFIX"],
@@ -404,8 +406,8 @@ describe("packaged template: EventBridge rules", () => {
     return found[0] as [string, CfnTemplate["Resources"][string]];
   };
 
-  it("declares exactly five rules, each with one target, all on the default bus but the group triggers' (the stack's bus)", () => {
-    expect(rules(pkg.template)).toHaveLength(5);
+  it("declares exactly six rules, each with one target, all on the default bus but the group triggers' (the stack's bus)", () => {
+    expect(rules(pkg.template)).toHaveLength(6);
     const [triggers] = ruleFor(pkg.template, "notifyTriggers");
     for (const [id, r] of rules(pkg.template)) {
       // no EventBusName: the account's default bus
@@ -435,6 +437,14 @@ describe("packaged template: EventBridge rules", () => {
     expect((rule.Properties?.Targets as Json[] | undefined)?.[0]).toMatchObject({ Arn: { "Fn::GetAtt": ["JanitorLambdaFunction", "Arn"] } });
     // Ref of AWS::StepFunctions::StateMachine is its ARN.
     expect(pkg.template.Resources.DeployLambdaStateMachine?.Type).toBe("AWS::StepFunctions::StateMachine");
+  });
+
+  it("launchServer: every Auto Scaling launch on the default bus; it may start deploy-server executions only, once by name", () => {
+    const [, rule] = ruleFor(pkg.template, "launchServer");
+    expect(rule.Properties?.EventPattern).toEqual({ source: ["aws.autoscaling"], "detail-type": ["EC2 Instance Launch Successful"] });
+    expect(statementsOf(pkg.template, "LaunchServerRole", "StartLaunchDeployments")).toMatchObject({ Action: ["states:StartExecution"], Resource: [{ Ref: "DeployServerStateMachine" }] });
+    expect(JSON.stringify(statementsOf(pkg.template, "LaunchServerRole", "FindStartedLaunchDeployments").Resource)).toContain(":execution:stepdeploy-ci-deploy-server:*");
+    expect(statementsOf(pkg.template, "LaunchServerRole", "ReadInstanceStates")).toMatchObject({ Action: ["ec2:DescribeInstances"], Resource: "*" });
   });
 
   it.each(RULE_TARGETS)("%s: EventBridge may invoke it, from its own rules only", (key) => {
@@ -474,12 +484,14 @@ describe("packaged template: IAM for deployment safety and control", () => {
     ecsStart: ALL,
     ecsWait: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
     serverWait: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
-    // Server: the record, its lock and progress; the stop request and the progress; the rollback's record, links and queue place.
+    // Server: the record, its lock and progress; the stop request, the progress and a follow-on deployment's record and
+    // queue place; the rollback's record, links and queue place; a launch deployment's record (the group's lock read).
     startServer: ["dynamodb:GetItem", "dynamodb:PutItem"],
-    nextServerBatch: ["dynamodb:GetItem", "dynamodb:PutItem"],
+    nextServerBatch: ALL,
     // A running batch's poll reads the stop request.
     pollServerCommands: ["dynamodb:GetItem"],
     rollBackServer: ALL,
+    launchServer: ["dynamodb:GetItem", "dynamodb:PutItem"],
   };
 
   it.each(Object.entries(REGISTRY_ACTIONS))("%s: registry actions on the table only", (key, actions) => {
@@ -551,7 +563,8 @@ describe("packaged template: IAM for deployment safety and control", () => {
     const events = statementsOf(pkg.template, "JanitorRole", "PublishDeploymentEvents");
     expect(events.Action).toEqual(["events:PutEvents"]);
     expect(events.Resource).toEqual([{ "Fn::GetAtt": ["StepDeployEventBus", "Arn"] }]);
-    expect(roleStatements(pkg.template, "JanitorRole").map((s) => s.Sid)).toEqual(["Logs", "Registry", "RestoreTargetAliases", "PublishDeploymentEvents", "WakeNextInLine", "ReadRoutes", "MoveRoutes", "RemoveReplacement"]);
+    expect(roleStatements(pkg.template, "JanitorRole").map((s) => s.Sid)).toEqual(["Logs", "Registry", "RestoreTargetAliases", "PublishDeploymentEvents", "WakeNextInLine", "ReadRoutes", "MoveRoutes", "RemoveReplacement", "ReadServerFleets", "ServerTrafficBack", "DeleteCopiedGroup"]);
+    expect(statementsOf(pkg.template, "JanitorRole", "DeleteCopiedGroup").Resource).toEqual([{ "Fn::Sub": "arn:${AWS::Partition}:autoscaling:${AWS::Region}:${AWS::AccountId}:autoScalingGroup:*:autoScalingGroupName/CodeDeploy_*" }]);
   });
 
   it("group deployments of every platform read revisions only from the groups file's revisionBuckets", () => {
@@ -594,6 +607,11 @@ describe("packaged template: IAM for deployment safety and control", () => {
     expect(statementsOf(pkg.template, "StartServerRole", "ResolveTargetGroups")).toMatchObject({ Action: ["elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetGroupAttributes"], Resource: "*" });
     expect(roleStatements(pkg.template, "MoveServerTrafficRole").map((s) => s.Sid)).toEqual(["Logs", "MoveInstances"]);
     expect(roleStatements(pkg.template, "CheckServerTrafficRole").map((s) => s.Sid)).toEqual(["Logs", "ReadTargetHealth", "DeregisterFailedInstances"]);
+    // COPY_AUTO_SCALING_GROUP: the copy launches from the original's template with the caller's RunInstances, tags at launch only, and only serverInstanceRolePattern's roles passed to EC2
+    expect(statementsOf(pkg.template, "StartServerRole", "LaunchCopiedGroup")).toMatchObject({ Action: ["ec2:RunInstances"], Resource: [{ "Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:*" }, { "Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}::image/*" }] });
+    expect(statementsOf(pkg.template, "StartServerRole", "TagCopiedInstances")).toMatchObject({ Action: ["ec2:CreateTags"], Condition: { StringEquals: { "ec2:CreateAction": "RunInstances" } } });
+    expect(statementsOf(pkg.template, "StartServerRole", "PassInstanceRole")).toMatchObject({ Action: ["iam:PassRole"], Resource: [{ "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/stepdeploy-no-server-instance-roles" }], Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } } });
+    expect(statementsOf(pkg.template, "StartServerRole", "CopyAutoScalingGroup").Resource).toEqual([{ "Fn::Sub": "arn:${AWS::Partition}:autoscaling:${AWS::Region}:${AWS::AccountId}:autoScalingGroup:*:autoScalingGroupName/CodeDeploy_*" }]);
     const invoked = asList(statementsOf(pkg.template, "DeployServerBatchStateMachineRole", "InvokeStepDeployFunctions").Resource);
     for (const key of ["sendServerCommands", "pollServerCommands", "moveServerTraffic", "checkServerTraffic"] as const) expect(invoked, key).toContainEqual({ "Fn::GetAtt": [FUNCTIONS[key], "Arn"] });
   });

@@ -92,4 +92,23 @@ describe("blue/green NextBatch over fake ports: one phase after another", () => 
     expect(out.fleet).toMatchObject({ phase: "provision", total: 1, instances: [] });
     expect(asg.groups.get("CodeDeploy_prod_d-BGUNIT003")).toMatchObject({ desiredCapacity: 1, launchTemplate: { name: "web-lt" } });
   });
+
+  it("the janitor's restore: originals back in, replacements (found or copied) out, the copy deleted; nothing once the originals retire", async () => {
+    const { restoreServerBlueGreen } = await import("../../../functions/services/server/janitor.js");
+    const w2 = fakeWorld();
+    const lb = w2.deps.loadBalancer as FakeLoadBalancer;
+    const asg = w2.deps.autoScaling as FakeAutoScaling;
+    const ec2 = w2.deps.instances as FakeInstances;
+    const tg = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/orders-web/0123456789abcdef";
+    lb.targetGroups.set("orders-web", tg);
+    for (const id of ["i-0b1", "i-0b2"]) ec2.instances.set(id, { id, state: "running", tags: {} });
+    asg.groups.set("green", { name: "green", minSize: 0, maxSize: 2, desiredCapacity: 2, instances: [{ id: "i-0a1", lifecycleState: "InService" }, { id: "i-0a2", lifecycleState: "InService" }], tags: [], targetGroupArns: [] });
+    const view = { original: ["i-0b1", "i-0b2"], green: [], targetGroups: ["orders-web"], greenGroup: "green" };
+    expect(await restoreServerBlueGreen(w2.deps, "d-BGUNIT009", view)).toBe(true);
+    expect(lb.registrations).toEqual([`+${tg} i-0b1,i-0b2`, `-${tg} i-0a1,i-0a2`]);
+    expect(asg.deleted).toEqual(["green"]);
+    ec2.instances.get("i-0b2")!.state = "shutting-down";
+    expect(await restoreServerBlueGreen(w2.deps, "d-BGUNIT009", { ...view, greenGroup: undefined, green: ["i-0c1"] })).toBe("the original instances were being retired (i-0b2 shutting-down): traffic stays on the replacement instances");
+    expect(lb.registrations).toHaveLength(2);
+  });
 });

@@ -25,6 +25,7 @@ describe("the deploy-server input", () => {
       // No alarms; the rollback default of every platform (on failure and on alarm).
       alarms: [],
       ignorePollAlarmFailure: false,
+      outdatedInstancesStrategy: "UPDATE",
       autoRollback: { enabled: true, events: ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"] },
     });
   });

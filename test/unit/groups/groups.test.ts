@@ -110,7 +110,7 @@ describe("config/groups.cjs (what serverless.yml reads)", () => {
     const local = cjs.forStage("local");
     expect(local.triggerEventDetail.instanceGroupId).toEqual([groupId("shop", "orders-live")]);
     expect(local.triggerTopicArns).toEqual(["arn:aws:sns:us-east-1:123456789012:orders-deployments"]);
-    expect(parseGroups(JSON.parse(local.groupsJson)).groups.map((g) => g.computePlatform)).toEqual(["Lambda", "Lambda", "ECS", "Server"]);
+    expect(parseGroups(JSON.parse(local.groupsJson)).groups.map((g) => g.computePlatform)).toEqual(["Lambda", "Lambda", "ECS", "Server", "Server", "Server"]);
     expect(cjs.forStage("no-such-stage").triggerEventDetail.instanceGroupId).toEqual(["no-group-with-triggers"]);
   });
 });

@@ -1,0 +1,16 @@
+import { deployToLaunchedInstance, type LaunchDeps, type LaunchResult } from "../services/server/launch.js";
+import { realDeps } from "../wiring.js";
+
+/**
+ * Target of the "EC2 Instance Launch Successful" rule (Auto Scaling, default bus): an instance launched into a Server
+ * group's Auto Scaling group gets the group's last successful revision (docs/ec2.md#auto-scaling).
+ */
+export function createHandler(deps: LaunchDeps) {
+  return async (event: unknown): Promise<LaunchResult> => {
+    const result = await deployToLaunchedInstance(deps, event, process.env.DEPLOY_SERVER_STATE_MACHINE_ARN ?? "");
+    for (const reason of result.ignored) deps.log().info("launch ignored", reason);
+    return result;
+  };
+}
+
+export const handler = createHandler(realDeps());

@@ -1,0 +1,127 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { registry } from "../../functions/wiring.js";
+import { launchDeploymentIdOf } from "../../functions/services/server/launch.js";
+import { followUpIdOf } from "../../functions/services/server/follow-up.js";
+import { ec2WorldOf } from "../../local/account/ec2/index.js";
+import { loadServerScenario, openServerWorld, type ServerRunReport, type ServerWorld } from "../../local/simulate/server.js";
+
+/**
+ * Auto Scaling during a deployment (events/server/scale-out-mid-deployment.json) on the real deploy-server ASL, the
+ * simulated Auto Scaling, EC2 and SSM, and the stack's "EC2 Instance Launch Successful" rule to launchServer: the
+ * world is moved while v2 runs (scale-out, a launch that is terminating) and checked after each step.
+ */
+let w: ServerWorld | undefined;
+afterEach(async () => {
+  await w?.close();
+  w = undefined;
+});
+
+const a = (k: number) => `i-0a5${k.toString(16).padStart(14, "0")}`;
+const GROUP_ID = "2ec38add-e001-5acc-b058-8eddd53ece7e";
+const ok = (r: ServerRunReport | undefined) => `${r?.status} ${r?.error ?? ""}: ${r?.cause ?? ""}`;
+
+/** Runs `check` at simulated second `atSeconds` (absolute), while deployments run; `done` settles with its outcome. */
+function at(sw: ServerWorld, atSeconds: number, name: string, check: () => Promise<void> | void): { done: Promise<void> } {
+  let settle: (e?: unknown) => void = () => undefined;
+  const done = new Promise<void>((resolve, reject) => (settle = (e) => (e ? reject(e) : resolve())));
+  sw.world.account.onAction(name, async () => Promise.resolve(check()).then(() => settle(), settle));
+  sw.world.account.applyTimeline([{ atSeconds, action: name }]);
+  return { done };
+}
+
+const revisionKey = (r: { target?: Record<string, unknown> } | undefined) => (r?.target?.revision as { key?: string } | undefined)?.key;
+
+describe("deploy-server and Auto Scaling (events/server/scale-out-mid-deployment)", { timeout: 240_000 }, () => {
+  it("a scale-out mid-deployment gets the last good revision, a terminating launch gets nothing, and UPDATE brings the new revision after", async () => {
+    const scenario = loadServerScenario("scale-out-mid-deployment");
+    w = await openServerWorld(scenario);
+    const sw = w;
+    const [v1, v2] = scenario.deployments;
+    const first = await sw.deploy(v1!);
+    expect(first.status, ok(first)).toBe("SUCCEEDED");
+    expect(sw.revisions()).toEqual({ [a(1)]: "d-SCALEV001", [a(2)]: "d-SCALEV001", [a(3)]: "d-SCALEV001" });
+    const t0 = sw.world.clock.elapsedSeconds();
+    const launchId = launchDeploymentIdOf(GROUP_ID, a(4));
+    const followUpId = followUpIdOf("d-SCALEV002");
+    // 45 s into v2: the fourth instance (InService at 35 s) is getting v1 beside v2, under its own lock; v2 holds the group's
+    const mid = at(sw, t0 + 45, "mid", async () => {
+      const launch = await registry().getDeployment(launchId);
+      expect(launch).toMatchObject({ status: "InProgress", creator: "autoscaling", lockKey: `codedeploy:deploymentgroup:scaling-web/web/launch/${a(4)}` });
+      expect(revisionKey(launch)).toBe("orders-v1.zip");
+      expect(launch?.description).toBe(`Launch of ${a(4)} into scaling-asg: the revision of d-SCALEV001 (while d-SCALEV002 runs)`);
+      expect(await registry().getDeployment("d-SCALEV002")).toMatchObject({ status: "InProgress" });
+      expect((await registry().getLock({ lockKey: "codedeploy:deploymentgroup:scaling-web/web" }))?.holderDeploymentId).toBe("d-SCALEV002");
+    });
+    const r = await sw.deploy(v2!);
+    await mid.done;
+    expect(r.status, ok(r)).toBe("SUCCEEDED");
+    // v2 went to its own 3 instances only; the launched one got v1 from the launch deployment, which ended first
+    expect(r.commands).toEqual([[a(1)], [a(2)], [a(3)]]);
+    expect(sw.revisions()).toMatchObject({ [a(1)]: "d-SCALEV002", [a(4)]: launchId, [a(5)]: null });
+    await sw.world.within(async () => {
+      const launch = await registry().getDeployment(launchId);
+      expect(launch).toMatchObject({ status: "Succeeded" });
+      // the launch deployment never becomes the group's last successful one (it reinstalled it)
+      expect((await registry().getLastSuccessful({ application: "scaling-web", deploymentGroup: "web" }))?.deploymentId).toBe("d-SCALEV002");
+      // the fifth instance was terminating when its launch event came: delivered, and no deployment
+      expect(await registry().getDeployment(launchDeploymentIdOf(GROUP_ID, a(5)))).toBeUndefined();
+      expect(await registry().getDeployment(followUpId)).toMatchObject({ creator: "CodeDeployAutoUpdate", description: "Auto-update of 1 outdated instance launched during d-SCALEV002" });
+    });
+    const launches = sw.world.account.deliveries.filter((d) => d.source === "aws.autoscaling");
+    expect(launches.map((d) => `${d.atSeconds - t0} ${d.status}`)).toEqual(["40 delivered", "50 delivered"]);
+    const ec2 = ec2WorldOf(sw.world.account);
+    expect(ec2.stateOf(ec2.instance(a(5))!)).toBe("shutting-down");
+    // the follow-on deployment: v2 to the instance launched meanwhile, after v2, with the group's lock handed over
+    const f = await sw.follow(followUpId);
+    expect(f.status, ok(f)).toBe("SUCCEEDED");
+    expect(f.commands).toEqual([[a(4)]]);
+    expect(sw.revisions()).toEqual({ [a(1)]: "d-SCALEV002", [a(2)]: "d-SCALEV002", [a(3)]: "d-SCALEV002", [a(4)]: followUpId, [a(5)]: null });
+    await sw.world.within(async () => {
+      expect(revisionKey(await registry().getDeployment(followUpId))).toBe("orders-v2.zip");
+      expect(await registry().getLock({ lockKey: "codedeploy:deploymentgroup:scaling-web/web" })).toBeUndefined();
+    });
+  });
+
+  it("IGNORE: the launched instance keeps the revision it got at launch, and no follow-on deployment starts", async () => {
+    const scenario = loadServerScenario("scale-out-mid-deployment");
+    for (const d of scenario.deployments) d.input.outdatedInstancesStrategy = "IGNORE";
+    w = await openServerWorld(scenario);
+    const [v1, v2] = scenario.deployments;
+    expect((await w.deploy(v1!)).status).toBe("SUCCEEDED");
+    const r = await w.deploy(v2!);
+    expect(r.status, ok(r)).toBe("SUCCEEDED");
+    const launchId = launchDeploymentIdOf(GROUP_ID, a(4));
+    await w.world.within(async () => {
+      expect(await registry().getDeployment(launchId)).toMatchObject({ status: "Succeeded", creator: "autoscaling" });
+      expect(await registry().getDeployment(followUpIdOf("d-SCALEV002"))).toBeUndefined();
+    });
+    expect(w.revisions()).toEqual({ [a(1)]: "d-SCALEV002", [a(2)]: "d-SCALEV002", [a(3)]: "d-SCALEV002", [a(4)]: launchId, [a(5)]: null });
+  });
+
+  it("a follow-on deployment whose execution cannot be started is closed Failed (Deploy.AutoUpdateFailed) and frees the group; the deployment still succeeded", async () => {
+    const scenario = loadServerScenario("scale-out-mid-deployment");
+    w = await openServerWorld(scenario);
+    const sw = w;
+    const [v1, v2] = scenario.deployments;
+    expect((await sw.deploy(v1!)).status).toBe("SUCCEEDED");
+    const t0 = sw.world.clock.elapsedSeconds();
+    // 50 s into v2, its last batch and the launch deployment have started: from then on every StartExecution fails
+    const broken = at(sw, t0 + 50, "break-sfn", () => {
+      expect(sw.world.account.sfn.executions.map((e) => e.name)).toEqual(expect.arrayContaining(["d-SCALEV002-batch-3", launchDeploymentIdOf(GROUP_ID, a(4))]));
+      sw.world.account.addFault({ operation: "SFN.StartExecution", kind: "5xx" });
+    });
+    const r = await sw.deploy(v2!);
+    await broken.done;
+    expect(r.status, ok(r)).toBe("SUCCEEDED");
+    const followUpId = followUpIdOf("d-SCALEV002");
+    expect(sw.world.account.sfn.executions.map((e) => e.name)).not.toContain(followUpId);
+    await sw.world.within(async () => {
+      expect(await registry().getDeployment("d-SCALEV002")).toMatchObject({ status: "Succeeded" });
+      const f = await registry().getDeployment(followUpId);
+      expect(f).toMatchObject({ status: "Failed", errorName: "Deploy.AutoUpdateFailed", creator: "CodeDeployAutoUpdate" });
+      expect(JSON.stringify(f)).toContain("the follow-on execution could not be started");
+      expect(await registry().getLock({ lockKey: "codedeploy:deploymentgroup:scaling-web/web" })).toBeUndefined();
+    });
+    expect(sw.revisions()[a(4)]).toBe(launchDeploymentIdOf(GROUP_ID, a(4)));
+  });
+});
