@@ -132,6 +132,20 @@ describe("the ECS deploy action on the simulated ECS (rolling update controller)
     const action = r.executions[0]?.stages["Deploy"]?.actions["Web"];
     expect(action).toMatchObject({ status: "Failed", summary: expect.stringContaining("ECS deployment circuit breaker: tasks failed to start.") });
   });
+
+  it("with the breaker's rollback: run 2's web:3 FAILED, ECS rolls back to web:2 (run 1's deployment) and the action fails once the service is back on it", async () => {
+    const r = await run("ecs-rolling-circuit-breaker-rollback.json");
+    const V3 = "111122223333.dkr.ecr.us-east-1.amazonaws.com/web:v3";
+    expect(r.steps.map((s) => s.ecsServices.map((x) => [x.taskDefinition, x.images["web"], ...x.deployments.map((d) => d.replace(/ecs-svc\/\d+/, "<failed>"))]))).toEqual([
+      [["web:2", V2, "PRIMARY web:2 COMPLETED"]],
+      [["web:2", V2, "PRIMARY web:2 COMPLETED (rollback of <failed>)"]],
+    ]);
+    const [ok, failed] = r.executions.map((e) => e.stages["Deploy"]?.actions["Web"]);
+    expect(ok).toMatchObject({ status: "Succeeded", summary: expect.stringContaining("prod/web to web:2") });
+    expect(failed?.status).toBe("Failed");
+    expect(failed?.summary).toMatch(/ECS deployment ecs-svc\/\d+ failed \(ECS deployment circuit breaker: tasks failed to start\) and the deployment circuit breaker rolled the service back: the service is back on web:2 \(rollback deployment ecs-svc\/\d+ COMPLETED, 2\/2 tasks running\)/);
+    expect(failed?.summary).toContain(`prod/web to web:3 (web=${V3})`);
+  });
 });
 
 describe("the CloudFormation deploy action on the simulated CloudFormation", () => {

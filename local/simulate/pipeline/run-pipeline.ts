@@ -14,7 +14,6 @@ import type { CloudFormationWorld } from "../../account/cloudformation/world.js"
 import { ecsWorldOf } from "../../account/ecs/index.js";
 import { elasticBeanstalkWorldOf } from "../../account/elasticbeanstalk/index.js";
 import type { ElasticBeanstalkWorld } from "../../account/elasticbeanstalk/world.js";
-import { liveDeployments } from "../../account/ecs/views.js";
 import type { EcsWorld } from "../../account/ecs/world.js";
 import type { ExecutionReport } from "../../runtime/runtime.js";
 import { buildBundle } from "../release/bundle-dir.js";
@@ -71,6 +70,8 @@ export interface StepReport {
   stacks: StackLine[];
   /** The simulated Elastic Beanstalk environments once the world settled after this step. */
   environments: EnvironmentLine[];
+  /** The simulated ECS services once the world settled after this step (as the report's `ecsServices`). */
+  ecsServices: PipelineRunReport["ecsServices"];
 }
 
 /** An environment of the simulated Elastic Beanstalk: status, health and the version it runs. */
@@ -273,6 +274,7 @@ async function run(scenario: PipelineScenario, world: SimWorld, w: PipelineWorld
     last.events = events.slice(seen);
     last.stacks = stacksOf(cloudFormationWorldOf(account));
     last.environments = environmentsOf(elasticBeanstalkWorldOf(account));
+    last.ecsServices = ecsServicesOf(ecsWorldOf(account));
     seen = events.length;
   };
   // A due step holds the clock from the instant it is due until its command is done, so that no
@@ -287,7 +289,7 @@ async function run(scenario: PipelineScenario, world: SimWorld, w: PipelineWorld
   const runStep = async (s: Step, i: number) => {
     await close();
     line(`${fmt(clock.elapsedSeconds())}  -- ${s.did}`);
-    reports.push({ atSeconds: clock.elapsedSeconds(), did: s.did, executions: [], events: [], stacks: [], environments: [] });
+    reports.push({ atSeconds: clock.elapsedSeconds(), did: s.did, executions: [], events: [], stacks: [], environments: [], ecsServices: [] });
     try {
       await s.run();
     } catch (e) {
@@ -440,11 +442,13 @@ export function checkExpectations(scenario: PipelineScenario, executions: Execut
 }
 
 function ecsServicesOf(ecs: EcsWorld | undefined): PipelineRunReport["ecsServices"] {
-  return [...(ecs?.services.values() ?? [])].flatMap((s) => {
+  if (!ecs) return [];
+  return [...ecs.services.values()].flatMap((s) => {
+    const live = ecs.rollingDeployments(s); // first: a due circuit breaker rollback changes the PRIMARY
     const primary = s.deployments.at(-1);
     if (!primary) return [];
     const images = Object.fromEntries(((primary.taskDefinition.body["containerDefinitions"] ?? []) as { name: string; image: string }[]).map((c) => [c.name, c.image]));
-    const deployments = liveDeployments(s, ecs?.taskDefinitions as EcsWorld["taskDefinitions"], ecs?.now() ?? 0).map((d) => `${d.view.status} ${d.deployment.taskDefinition.family}:${d.deployment.taskDefinition.revision} ${d.view.rolloutState}`);
+    const deployments = live.map((d) => `${d.view.status} ${d.deployment.taskDefinition.family}:${d.deployment.taskDefinition.revision} ${d.view.rolloutState}${d.deployment.rollbackOf ? ` (rollback of ${d.deployment.rollbackOf.failed})` : ""}`);
     return [{ service: `${s.cluster.name}/${s.name}`, taskDefinition: `${primary.taskDefinition.family}:${primary.taskDefinition.revision}`, images, deployments }];
   });
 }
