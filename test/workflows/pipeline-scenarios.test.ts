@@ -7,6 +7,7 @@ import { type EventLine, type PipelineRunReport, simulatePipeline } from "../../
 import { readScenarioFile } from "../../local/simulate/pipeline/scenario.js";
 import pipelineCommand from "../../cli/commands/pipeline/index.js";
 import type { CommandIO } from "../../cli/io.js";
+import { grantedActions, recordHandlerCalls } from "../support/iam-calls.js";
 
 /**
  * Every scenario of events/pipelines/ through `simulatePipeline`, the code path of `stepdeploy pipeline
@@ -20,6 +21,9 @@ import type { CommandIO } from "../../cli/io.js";
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const DIR = `${ROOT}events/pipelines/`;
 const FILES = readdirSync(DIR).filter((f) => f.endsWith(".json")).sort();
+
+/** Every SDK call the handlers make in this file's scenarios, by function (checked against their roles at the end). */
+const handlerCalls = recordHandlerCalls();
 
 const PIPELINE_STATUS: Record<string, string> = { STARTED: "InProgress", RESUMED: "InProgress", SUCCEEDED: "Succeeded", FAILED: "Failed", SUPERSEDED: "Superseded", STOPPED: "Stopped", STOPPING: "Stopping", CANCELED: "Cancelled" };
 const ACTION_STATUS: Record<string, string> = { STARTED: "InProgress", SUCCEEDED: "Succeeded", FAILED: "Failed", ABANDONED: "Abandoned" };
@@ -290,5 +294,20 @@ describe("stepdeploy pipeline simulate", () => {
     expect(await pipelineCommand(["simulate"], c)).toBe(2);
     expect(await pipelineCommand(["simulate", "pipelines/demo.yml", "--bogus"], c)).toBe(2);
     expect(err.join("\n")).toContain("usage: stepdeploy pipeline simulate");
+  });
+});
+
+describe("IAM coverage of the pipeline scenarios above", () => {
+  it("every AWS call a handler made in them is an action its role in serverless.yml allows", () => {
+    const prefix = "stepdeploy-local-";
+    const byFunction = Object.fromEntries([...handlerCalls].map(([fn, actions]) => [fn.slice(prefix.length), [...actions].sort()]));
+    // the providers' Lambdas ran (unless a -t filter skipped the scenarios)
+    if (Object.keys(byFunction).length === 0) return;
+    expect(Object.keys(byFunction)).toEqual(expect.arrayContaining(["pipelineStart", "pipelineRunAction", "pipelinePollAction", "pipelineApproval"]));
+    const denied = Object.entries(byFunction).flatMap(([fn, actions]) => {
+      const allowed = grantedActions(ROOT, fn);
+      return actions.filter((a) => !allowed.has(a)).map((a) => `${fn}: ${a}`);
+    });
+    expect(denied).toEqual([]);
   });
 });
