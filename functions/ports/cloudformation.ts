@@ -26,6 +26,8 @@ export interface StackEventView {
   resourceStatus: string;
   reason?: string;
   timestamp: number;
+  /** The ClientRequestToken of the operation that made the event. */
+  clientRequestToken?: string;
 }
 
 export interface StackInput {
@@ -35,16 +37,18 @@ export interface StackInput {
   capabilities: string[];
   roleArn?: string;
   tags?: Record<string, string>;
+  /** CreateStack/UpdateStack's ClientRequestToken: a retried request with it starts no second operation. */
+  clientRequestToken?: string;
 }
 
 export interface CloudFormationPort {
   describeStack(name: string): Promise<StackView | undefined>;
   createStack(input: StackInput): Promise<{ stackId: string }>;
   updateStack(input: StackInput): Promise<{ stackId?: string; noUpdates: boolean }>;
-  deleteStack(name: string, roleArn?: string): Promise<void>;
+  deleteStack(name: string, roleArn?: string, clientRequestToken?: string): Promise<void>;
   describeChangeSet(stackName: string, changeSetName: string): Promise<ChangeSetView | undefined>;
   createChangeSet(input: StackInput & { changeSetName: string; changeSetType: "CREATE" | "UPDATE" }): Promise<{ id: string }>;
-  executeChangeSet(stackName: string, changeSetName: string): Promise<void>;
+  executeChangeSet(stackName: string, changeSetName: string, clientRequestToken?: string): Promise<void>;
   deleteChangeSet(stackName: string, changeSetName: string): Promise<void>;
   /** The stack's events, newest first (one page: enough to find the failure of the last operation). */
   stackEvents(stackIdOrName: string): Promise<StackEventView[]>;

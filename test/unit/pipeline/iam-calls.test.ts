@@ -27,7 +27,7 @@ describe("grantedActions (serverless.yml)", () => {
     const run = grantedActions(ROOT, "pipelineRunAction");
     expect(run).toContain("ecs:RegisterTaskDefinition"); // PipelineEcsDeployPolicy, attached to the role
     expect(run).toContain("s3:GetObjectVersion");
-    expect(run).not.toContain("cloudformation:DescribeStackEvents");
+    expect(run).not.toContain("elasticbeanstalk:DescribeEvents");
   });
   it("the poll function writes artifacts and creates stacks, but starts no other CloudFormation operation", () => {
     const poll = grantedActions(ROOT, "pipelinePollAction");

@@ -130,9 +130,9 @@ describe("packaged template: pipeline functions", () => {
   it("CloudFormation deploy grants: the stacks pipelines/ names (none here) with their change sets, and PassRole of their RoleArn to CloudFormation only", () => {
     const stacks = [{ "Fn::Sub": "arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/-no-pipeline-source-/*" }];
     const roles = [{ "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/-no-pipeline-source-" }];
-    // the run starts every plan; a poll reads, and only ever creates the stack after REPLACE_ON_FAILURE's delete
+    // the run starts every plan (and reads events: a retried start finds its own operation); a poll reads, and only ever creates the stack after REPLACE_ON_FAILURE's delete
     const actions: Record<string, string[]> = {
-      PipelineRunActionRole: ["cloudformation:CreateChangeSet", "cloudformation:CreateStack", "cloudformation:DeleteChangeSet", "cloudformation:DeleteStack", "cloudformation:DescribeChangeSet", "cloudformation:DescribeStacks", "cloudformation:ExecuteChangeSet", "cloudformation:UpdateStack"],
+      PipelineRunActionRole: ["cloudformation:CreateChangeSet", "cloudformation:CreateStack", "cloudformation:DeleteChangeSet", "cloudformation:DeleteStack", "cloudformation:DescribeChangeSet", "cloudformation:DescribeStackEvents", "cloudformation:DescribeStacks", "cloudformation:ExecuteChangeSet", "cloudformation:UpdateStack"],
       PipelinePollActionRole: ["cloudformation:CreateStack", "cloudformation:DescribeChangeSet", "cloudformation:DescribeStackEvents", "cloudformation:DescribeStacks"],
     };
     for (const role of ["PipelineRunActionRole", "PipelinePollActionRole"]) {

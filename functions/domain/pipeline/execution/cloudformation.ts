@@ -53,6 +53,39 @@ export function planCloudFormation(mode: CloudFormationMode, stackStatus: string
 }
 
 /**
+ * The ClientRequestToken of one call of one action attempt: `<job id>-<call>` (the job id is stable
+ * for the attempt, so a retried Lambda or SDK request sends the same token; letters, digits and
+ * hyphens, at most 128 characters, as the API reference's ClientRequestToken pattern allows).
+ */
+export function requestToken(jobId: string, call: "CreateStack" | "UpdateStack" | "DeleteStack" | "ExecuteChangeSet"): string {
+  return `sd${jobId.replace(/[^a-zA-Z0-9-]/g, "")}-${call}`.slice(0, 128);
+}
+
+/** What a retried start does when the stack's operation in progress is one this attempt started. */
+export interface ResumedOperation {
+  operation: StackOperation;
+  /** The plan's steps after that call (REPLACE_ON_FAILURE: CreateStack once its DeleteStack completed). */
+  pending: CloudFormationStep[];
+  call: string;
+}
+
+/**
+ * A start retried after its call went through (Step Functions retries the Lambda when its answer was
+ * lost) finds the stack busy: when the stack event of the operation in progress carries this attempt's
+ * token (DescribeStackEvents' ClientRequestToken), that operation is the action's own, and the action
+ * waits for it as if the first start had answered; any other operation in progress is someone else's.
+ * `stackEvent`: the newest stack-level event.
+ */
+export function resumeOwnOperation(mode: CloudFormationMode, jobId: string | undefined, stackEvent: { resourceStatus: string; clientRequestToken?: string } | undefined): ResumedOperation | undefined {
+  if (!jobId || !stackEvent?.clientRequestToken || !stackEvent.resourceStatus.endsWith("_IN_PROGRESS")) return undefined;
+  const calls = ["CreateStack", "UpdateStack", "DeleteStack", "ExecuteChangeSet"] as const;
+  const call = calls.find((c) => stackEvent.clientRequestToken === requestToken(jobId, c));
+  if (!call) return undefined;
+  const operation: StackOperation = call === "DeleteStack" ? "delete" : call === "CreateStack" || stackEvent.resourceStatus.startsWith("CREATE") ? "create" : "update";
+  return { operation, pending: mode === "REPLACE_ON_FAILURE" && call === "DeleteStack" ? [{ call: "CreateStack" }] : [], call };
+}
+
+/**
  * The stack parameters: TemplateConfiguration's `Parameters`, then ParameterOverrides on top (the
  * overrides win, as in CodePipeline); overrides that read artifacts need `resolveOverrides` with them.
  */
