@@ -24,7 +24,7 @@ const call = withAwsErrors;
 
 const stackMembers = (i: StackInput) => ({
   StackName: i.stackName,
-  TemplateBody: i.templateBody,
+  ...(i.templateUrl ? { TemplateURL: i.templateUrl } : { TemplateBody: i.templateBody }),
   Parameters: Object.entries(i.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
   Capabilities: i.capabilities as Capability[],
   ...(i.roleArn && { RoleARN: i.roleArn }),

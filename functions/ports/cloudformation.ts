@@ -32,7 +32,9 @@ export interface StackEventView {
 
 export interface StackInput {
   stackName: string;
-  templateBody: string;
+  /** Exactly one of templateBody (at most 51,200 bytes) and templateUrl (an S3 object). */
+  templateBody?: string;
+  templateUrl?: string;
   parameters: Record<string, string>;
   capabilities: string[];
   roleArn?: string;

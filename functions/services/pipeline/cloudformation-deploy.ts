@@ -12,6 +12,7 @@ import {
   requestToken,
   resolveOverrides,
   resumeOwnOperation,
+  templateDelivery,
   type StackOperation,
   stackVerdict,
   templateConfiguration,
@@ -39,6 +40,8 @@ export interface CloudFormationDeployDeps {
   artifacts: ArtifactStorePort;
   cloudformation: CloudFormationPort;
   clock: { nowMs(): number };
+  /** The region of TemplateURLs (the pipeline's). */
+  config?: { region: string };
 }
 
 export interface CloudFormationState {
@@ -89,7 +92,13 @@ async function stackInput(deps: CloudFormationDeployDeps, action: DeclaredAction
     const templateBody = read(c["TemplatePath"] ?? "", "TemplatePath");
     const config = c["TemplateConfiguration"] ? templateConfiguration(read(c["TemplateConfiguration"], "TemplateConfiguration"), c["TemplateConfiguration"]) : { parameters: {}, tags: {} };
     const parameters = { ...config.parameters, ...resolveOverrides(c["ParameterOverrides"], reader) };
-    return { stackName, templateBody, parameters, capabilities: capabilities(c["Capabilities"]), ...(c["RoleArn"] && { roleArn: c["RoleArn"] }), ...(Object.keys(config.tags).length && { tags: config.tags }) };
+    const { artifact, file } = artifactPath(c["TemplatePath"] ?? "", "TemplatePath");
+    const bytes = new TextEncoder().encode(templateBody);
+    const delivery = templateDelivery(bytes.length, reader.location(artifact) as ArtifactRef, file, deps.config?.region);
+    if (delivery.kind === "too-large") throw new Error(delivery.reason);
+    if (delivery.kind === "url") await deps.artifacts.putObject({ bucket: delivery.bucket, key: delivery.key }, bytes, "text/plain");
+    const template = delivery.kind === "url" ? { templateUrl: delivery.url } : { templateBody };
+    return { stackName, ...template, parameters, capabilities: capabilities(c["Capabilities"]), ...(c["RoleArn"] && { roleArn: c["RoleArn"] }), ...(Object.keys(config.tags).length && { tags: config.tags }) };
   } catch (e) {
     throw fail(action, (e as Error).message);
   }

@@ -30,6 +30,7 @@ function stackRequest(p: QueryParams): StackRequest {
   return {
     stackName: required(p, "StackName", "stackName"),
     ...(typeof p["TemplateBody"] === "string" && { templateBody: p["TemplateBody"] }),
+    ...(str(p["TemplateURL"]) && { templateUrl: str(p["TemplateURL"]) }),
     usePreviousTemplate: p["UsePreviousTemplate"] === "true",
     parameters,
     capabilities: list(p["Capabilities"]).filter((c): c is string => typeof c === "string"),

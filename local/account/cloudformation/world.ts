@@ -74,6 +74,7 @@ export interface ChangeSet {
 export interface StackRequest {
   stackName: string;
   templateBody?: string;
+  templateUrl?: string;
   usePreviousTemplate?: boolean;
   parameters: { key: string; value?: string; usePrevious?: boolean }[];
   capabilities: string[];
@@ -91,6 +92,8 @@ export class CloudFormationWorld {
   private counter = 0;
   /** The token of the operation being planned: its events carry it. */
   private token: string | undefined;
+  /** Where TemplateURL objects are read (the simulator's S3); none: every TemplateURL is refused. */
+  private objects: ((bucket: string, key: string) => Uint8Array | undefined) | undefined;
 
   constructor(
     private readonly clock: SimClock,
@@ -136,12 +139,32 @@ export class CloudFormationWorld {
     return s;
   }
 
+  /** Where TemplateURL objects are read from (the simulator attaches its S3). */
+  attachObjectReader(read: (bucket: string, key: string) => Uint8Array | undefined): void {
+    this.objects = read;
+  }
+
+  /**
+   * A TemplateURL's template: an S3 object URL (virtual-hosted `https://<bucket>.s3[.<region>].amazonaws.com/<key>`
+   * or path-style `https://s3[.<region>].amazonaws.com/<bucket>/<key>`, a presigned query ignored); anything
+   * else, or an object that cannot be read: "TemplateURL must reference a valid S3 object to which you
+   * have access." (CloudFormation's ValidationError as users report it).
+   */
+  private templateAt(url: string): string {
+    const refused = validationError("TemplateURL must reference a valid S3 object to which you have access.");
+    const at = s3Location(url);
+    const body = at && this.objects?.(at.bucket, at.key);
+    if (!body) throw refused;
+    return new TextDecoder().decode(body);
+  }
+
   // ---- stack operations ----------------------------------------------------------------------
 
   private config(req: StackRequest, previous?: StackConfig): StackConfig {
     if (req.usePreviousTemplate && !previous) throw validationError("UsePreviousTemplate can only be used on an existing stack"); // our wording
-    if (!req.usePreviousTemplate && req.templateBody === undefined) throw validationError("Either Template URL or Template Body must be specified.");
-    const template = req.usePreviousTemplate && previous ? previous.template : parseTemplate(req.templateBody as string);
+    if (!req.usePreviousTemplate && req.templateBody === undefined && req.templateUrl === undefined) throw validationError("Either Template URL or Template Body must be specified.");
+    if (req.templateBody !== undefined && req.templateUrl !== undefined) throw validationError("Specify exactly one of TemplateBody or TemplateUrl."); // our wording
+    const template = req.usePreviousTemplate && previous ? previous.template : req.templateUrl !== undefined ? parseTemplate(this.templateAt(req.templateUrl), "url") : parseTemplate(req.templateBody as string);
     const given = Object.fromEntries(req.parameters.filter((p) => !p.usePrevious && p.value !== undefined).map((p) => [p.key, p.value as string]));
     const parameters = resolveParameters(template, given, previous?.parameters, req.parameters.filter((p) => p.usePrevious).map((p) => p.key));
     checkCapabilities(template, req.capabilities);
@@ -421,3 +444,21 @@ export function diff(previous: StackConfig, next: StackConfig): ChangeSet["chang
 }
 
 const sorted = (o: Record<string, string>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+
+/** Bucket and key of an S3 object URL (virtual-hosted or path-style; the query string, e.g. a presigned signature, ignored). */
+export function s3Location(url: string): { bucket: string; key: string } | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return undefined;
+  }
+  const key = decodeURIComponent(u.pathname.slice(1));
+  const hosted = /^(.+)\.s3[.-]([a-z0-9-]+\.)?amazonaws\.com(\.cn)?$/.exec(u.hostname);
+  if (hosted && key) return { bucket: hosted[1] as string, key };
+  if (/^s3[.-]([a-z0-9-]+\.)?amazonaws\.com(\.cn)?$/.test(u.hostname)) {
+    const [bucket, ...rest] = key.split("/");
+    return bucket && rest.length ? { bucket, key: rest.join("/") } : undefined;
+  }
+  return undefined;
+}

@@ -147,6 +147,8 @@ async function run(scenario: PipelineScenario, world: SimWorld, w: PipelineWorld
   account.registerStateMachine({ name, arn });
   const s3 = world.s3;
   if (!s3) throw new Error("the pipeline world has no S3");
+  // CloudFormation reads a TemplateURL (a template over 51,200 bytes) from the same S3.
+  cloudFormationWorldOf(account)?.attachObjectReader((bucket, key) => s3.readObjectSync(bucket, key));
   const codebuild = account.services.get("codebuild")?.world as CodeBuildWorld;
   codebuild.attachWorkspace({
     getObject: async (bucket, key) => {

@@ -1,14 +1,15 @@
-import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import { CloudFormationClient, CreateStackCommand } from "@aws-sdk/client-cloudformation";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { changeSetVerdict, failureReason, requestToken, resolveOverrides, resumeOwnOperation, stackVerdict } from "../../../functions/domain/pipeline/execution/cloudformation.js";
+import { changeSetVerdict, failureReason, requestToken, resolveOverrides, resumeOwnOperation, stackVerdict, templateDelivery } from "../../../functions/domain/pipeline/execution/cloudformation.js";
 import { createCloudFormationAdapter } from "../../../functions/adapters/cloudformation.js";
 import { unzipFiles, zipFiles } from "../../../functions/lib/zip-files.js";
 import type { DeclaredAction } from "../../../functions/services/pipeline/actions.js";
 import { type CloudFormationAnswer, type CloudFormationDeployDeps, pollCloudFormationDeploy, startCloudFormationDeploy } from "../../../functions/services/pipeline/cloudformation-deploy.js";
 import { cloudFormationWorldOf } from "../../../local/account/cloudformation/index.js";
+import { s3Location } from "../../../local/account/cloudformation/world.js";
 import { FakeArtifactStore } from "../../support/fakes/artifact-store.js";
-import { type Harness, startAccount } from "../account/helpers.js";
+import { failure, type Harness, startAccount } from "../account/helpers.js";
 
 /**
  * The CloudFormation deploy action through the real adapter on the simulated account's
@@ -126,6 +127,57 @@ describe("the CloudFormation deploy action on the simulated CloudFormation", () 
     const ok = await run({ ActionMode: "CREATE_UPDATE", StackName: "iam", TemplatePath: "Src::role.json", Capabilities: "CAPABILITY_IAM,CAPABILITY_AUTO_EXPAND" });
     expect(status("iam")).toBe("CREATE_COMPLETE");
     expect(ok.done).toBe(true);
+  });
+});
+
+describe("templates over 51,200 bytes: TemplateURL", () => {
+  /** A template of about `bytes` bytes: one bucket whose description pads it. */
+  const big = (bytes: number) => ({ Description: "x".repeat(bytes), ...BUCKET() });
+
+  it("a large template is put next to its input artifact and passed as TemplateURL, which the simulated CloudFormation reads; the stack is created", async () => {
+    cloudFormationWorldOf(h.account)?.attachObjectReader((bucket, key) => artifacts.versions.get(`${bucket}/${key}`)?.at(-1)?.body);
+    await source({ "template.json": big(60_000) });
+    deps = { ...deps, config: { region: "us-east-1" } };
+    const a = action({ ActionMode: "CREATE_UPDATE", StackName: "large", TemplatePath: "Src::template.json", ParameterOverrides: '{"Stage":"prod"}' });
+    let answer = await startCloudFormationDeploy(deps, a, { configuration: a.configuration, inputs: [SRC], outputs: [OUT], deadlineMs: h.clock.now() + 3600_000 });
+    // the poll state carries the URL, not 60 KB of template
+    expect(answer.state.input).toMatchObject({ templateUrl: "https://art.s3.us-east-1.amazonaws.com/p/Src/1.zip.templates/template.json" });
+    expect(answer.state.input?.templateBody).toBeUndefined();
+    expect(artifacts.text("art", "p/Src/1.zip.templates/template.json")?.length).toBeGreaterThan(60_000);
+    while (!answer.done) {
+      h.clock.advance(answer.nextPollSeconds);
+      answer = await pollCloudFormationDeploy(deps, a, answer.state);
+    }
+    expect(status("large")).toBe("CREATE_COMPLETE");
+    expect(answer.state.variables["BucketName"]).toMatch(/^large-Bucket-/);
+  });
+
+  it("over 1 MB the action fails before any call; the simulated CloudFormation refuses a TemplateBody over 51,200 bytes as CloudFormation does, and a TemplateURL it cannot read", async () => {
+    await source({ "template.json": big(1_100_000) });
+    await expect(run({ ActionMode: "CREATE_UPDATE", StackName: "huge", TemplatePath: "Src::template.json", ParameterOverrides: '{"Stage":"prod"}' })).rejects.toThrow(/^Deploy\.Stack: the template template\.json is \d+ bytes; CloudFormation takes at most 1048576 bytes \(1 MB\) from S3$/);
+    const e1 = await failure(client.send(new CreateStackCommand({ StackName: "inline", TemplateBody: JSON.stringify(big(60_000)) })));
+    expect([e1.name, e1.message]).toEqual(["ValidationError", "1 validation error detected: Value at 'templateBody' failed to satisfy constraint: Member must have length less than or equal to 51200"]);
+    const e2 = await failure(client.send(new CreateStackCommand({ StackName: "nowhere", TemplateURL: "https://art.s3.amazonaws.com/missing.json" })));
+    expect([e2.name, e2.message]).toEqual(["ValidationError", "TemplateURL must reference a valid S3 object to which you have access."]);
+  });
+
+  it.each([
+    ["https://art.s3.us-east-1.amazonaws.com/p/a%20b.json", { bucket: "art", key: "p/a b.json" }],
+    ["https://art.s3.amazonaws.com/p/t.json?X-Amz-Signature=abc", { bucket: "art", key: "p/t.json" }],
+    ["https://s3.eu-west-1.amazonaws.com/art/p/t.json", { bucket: "art", key: "p/t.json" }],
+    ["https://example.com/t.json", undefined],
+    ["not a url", undefined],
+  ])("s3Location(%s)", (url, want) => {
+    expect(s3Location(url)).toEqual(want);
+  });
+
+  it.each([
+    [51_200, "body"],
+    [51_201, "url"],
+    [1_048_576, "url"],
+    [1_048_577, "too-large"],
+  ])("templateDelivery of %d bytes: %s", (bytes, kind) => {
+    expect(templateDelivery(bytes, { bucket: "art", key: "p/Src/1" }, "t.json", "eu-west-1").kind).toBe(kind);
   });
 });
 

@@ -107,7 +107,8 @@ describe("packaged template: pipeline functions", () => {
   it("the run-action function reads pinned sources and the pipelines' artifact folders, and writes only artifacts and deploy targets; the poll function writes only artifacts", () => {
     expect(statement("PipelineRunActionRole", "ReadSourcesAndArtifacts").Resource).toEqual(["arn:aws:s3:::seed-app-artifacts/seed-app/*", "arn:aws:s3:::stepdeploy-demo-artifacts/demo/*", "arn:aws:s3:::stepdeploy-demo-sources/demo-app.zip"]);
     expect(statement("PipelineRunActionRole", "WriteArtifactsAndDeployTargets").Resource).toEqual(["arn:aws:s3:::seed-app-artifacts/seed-app/*", "arn:aws:s3:::stepdeploy-demo-artifacts/demo/*"]);
-    expect(roleStatements(pkg.template, "PipelinePollActionRole").map((s) => s.Sid)).toEqual(["Logs", "WatchEcsServices", "DeployCloudFormationStacks", "PassCloudFormationRoles", "WriteOutputArtifacts", "WatchBeanstalkEnvironments"]);
+    expect(roleStatements(pkg.template, "PipelinePollActionRole").map((s) => s.Sid)).toEqual(["Logs", "WatchEcsServices", "DeployCloudFormationStacks", "PassCloudFormationRoles", "WriteOutputArtifacts", "ReadLargeTemplates", "WatchBeanstalkEnvironments"]);
+    expect(statement("PipelinePollActionRole", "ReadLargeTemplates")).toMatchObject({ Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::seed-app-artifacts/seed-app/*", "arn:aws:s3:::stepdeploy-demo-artifacts/demo/*"] });
     // the poll ends a CloudFormation action by writing its output artifact: the artifact folders only, no deploy target
     expect(statement("PipelinePollActionRole", "WriteOutputArtifacts")).toMatchObject({ Action: ["s3:PutObject"], Resource: ["arn:aws:s3:::seed-app-artifacts/seed-app/*", "arn:aws:s3:::stepdeploy-demo-artifacts/demo/*"] });
   });

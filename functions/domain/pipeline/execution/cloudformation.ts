@@ -52,6 +52,26 @@ export function planCloudFormation(mode: CloudFormationMode, stackStatus: string
   }
 }
 
+/** CreateStack's TemplateBody limit (API reference; quotas: "Template body size in a request"). */
+export const TEMPLATE_BODY_MAX_BYTES = 51_200;
+/** A template in S3, through TemplateURL (quotas: "Template body size in an Amazon S3 object"). */
+export const TEMPLATE_URL_MAX_BYTES = 1_048_576;
+
+/**
+ * How a template reaches CloudFormation: inline up to 51,200 bytes; larger, as an S3 object of the
+ * artifact store next to the input artifact it came from (`<input key>.templates/<file>`, inside the
+ * pipeline's folder, so no new grant) passed as TemplateURL, as CodePipeline does; over 1 MB refused.
+ */
+export type TemplateDelivery = { kind: "body" } | { kind: "url"; bucket: string; key: string; url: string } | { kind: "too-large"; reason: string };
+
+export function templateDelivery(bytes: number, input: { bucket: string; key: string }, file: string, region: string | undefined): TemplateDelivery {
+  if (bytes <= TEMPLATE_BODY_MAX_BYTES) return { kind: "body" };
+  if (bytes > TEMPLATE_URL_MAX_BYTES) return { kind: "too-large", reason: `the template ${file} is ${bytes} bytes; CloudFormation takes at most ${TEMPLATE_URL_MAX_BYTES} bytes (1 MB) from S3` };
+  const key = `${input.key}.templates/${file}`;
+  const host = region ? `${input.bucket}.s3.${region}.amazonaws.com` : `${input.bucket}.s3.amazonaws.com`;
+  return { kind: "url", bucket: input.bucket, key, url: `https://${host}/${key.split("/").map(encodeURIComponent).join("/")}` };
+}
+
 /**
  * The ClientRequestToken of one call of one action attempt: `<job id>-<call>` (the job id is stable
  * for the attempt, so a retried Lambda or SDK request sends the same token; letters, digits and
