@@ -220,6 +220,39 @@ describe("a manual retry (RetryStageExecution, FAILED_ACTIONS)", () => {
   });
 });
 
+describe("starts routed through the stack's trigger code (not direct starts)", () => {
+  it("GitHub pushes go through the webhook's V2 filters: a docs-only push and a push to another branch start nothing; a src/ push starts the pipeline pinned to its commit", async () => {
+    const read = readScenarioFile(`${DIR}github-push-trigger-filters.json`, ROOT);
+    if (!read.ok) throw new Error("invalid scenario");
+    const r = await simulatePipeline(read.scenario, { root: ROOT });
+    expect(r.steps.map((s) => [s.did, s.executions.length, s.events.length])).toEqual([
+      ["GitHub push 1 through the webhook's filters", 0, 0],
+      ["GitHub push 2 through the webhook's filters", 0, 0],
+      ["GitHub push 3 through the webhook's filters", 1, expect.any(Number)],
+    ]);
+    expect(r.executions[0]).toMatchObject({ status: "Succeeded", trigger: "WebhookV2", pipelineExecutionId: expect.stringMatching(/^git-[0-9a-f]{16}$/) });
+    expect(r.builds.map((b) => b.status)).toEqual(["SUCCEEDED", "SUCCEEDED"]);
+  });
+
+  it("an S3 upload goes through the S3 trigger rule's matching: a key the pipeline does not watch starts nothing, the watched key starts it with the object pinned", async () => {
+    const read = readScenarioFile(`${DIR}ecs-rolling-deploy.json`, ROOT);
+    if (!read.ok) throw new Error("invalid scenario");
+    const files = "events/pipelines/sources/ecs-images-v2";
+    const scenario = {
+      ...read.scenario,
+      starts: [
+        { atSeconds: 0, upload: { bucket: "app-sources", key: "other.zip", files }, via: "trigger" as const },
+        { atSeconds: 10, upload: { bucket: "app-sources", key: "images.zip", files }, via: "trigger" as const },
+      ],
+      expect: { executions: [{ status: "Succeeded" as const }] },
+    };
+    const r = await simulatePipeline(scenario, { root: ROOT });
+    expect(r.expectationFailures).toEqual([]);
+    expect(r.steps.map((s) => s.executions.length)).toEqual([0, 1]);
+    expect(r.executions[0]).toMatchObject({ trigger: "CloudWatchEvent", pipelineExecutionId: expect.stringMatching(/^s3-[0-9a-f]{16}$/) });
+  });
+});
+
 describe("a scenario that leaves an execution waiting for ever", () => {
   it("is stopped once nothing can move it (the janitor's cleanup runs) and reported, instead of hanging", async () => {
     const read = readScenarioFile(`${DIR}disabled-transition.json`, ROOT);

@@ -1,6 +1,10 @@
+import { createHash } from "node:crypto";
 import path from "node:path";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { readGitHubEvent, webhookStarts } from "../../../functions/domain/pipeline/execution/git-webhook.js";
+import { type TriggeredStart, triggeredStarts } from "../../../functions/domain/pipeline/execution/trigger-events.js";
 import { gitFetchProjectName } from "../../../functions/domain/pipeline/stack/git-fetch-project.js";
+import { type PipelineTrigger, pipelineTriggers } from "../../../functions/domain/pipeline/stack/triggers.js";
 import { stateMachineName } from "../../../functions/domain/pipeline/stack/stack.js";
 import { synthesize } from "../../../functions/domain/pipeline/synth/index.js";
 import type { PipelineExecution } from "../../../functions/ports/pipeline-registry.js";
@@ -159,7 +163,7 @@ async function run(scenario: PipelineScenario, world: SimWorld, w: PipelineWorld
       await s3.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
     },
     checkout: async (_type, location, version) => {
-      const repo = location.split("/").at(-1) ?? "";
+      const repo = (location.split("/").at(-1) ?? "").replace(/\.git$/, ""); // CodeCommit: the repository name; GitHub: https://github.com/<owner>/<repo>.git
       return w.repositories.get(repo)?.find((b) => b.commitId === version || b.branch === version)?.dir;
     },
   });
@@ -226,11 +230,23 @@ async function run(scenario: PipelineScenario, world: SimWorld, w: PipelineWorld
     steps.push({
       atSeconds: s.atSeconds,
       order: i,
-      did: `start execution ${i + 1}${s.trigger ? ` (${s.trigger})` : ""}`,
+      did: s.githubPush ? `GitHub push ${i + 1} through the webhook's filters` : s.via === "trigger" ? `S3 upload ${i + 1} through the trigger rule` : `start execution ${i + 1}${s.trigger ? ` (${s.trigger})` : ""}`,
       run: async () => {
+        let uploaded: { eTag?: string; versionId?: string } = {};
         if (s.upload) {
-          await s3.client.send(new PutObjectCommand({ Bucket: s.upload.bucket, Key: s.upload.key, Body: await buildBundle(path.resolve(root, s.upload.files), "zip") }));
+          const put = await s3.client.send(new PutObjectCommand({ Bucket: s.upload.bucket, Key: s.upload.key, Body: await buildBundle(path.resolve(root, s.upload.files), "zip") }));
+          uploaded = { ...(put.ETag && { eTag: put.ETag.replace(/"/g, "") }), ...(put.VersionId && { versionId: put.VersionId }) };
           line(`${fmt(clock.elapsedSeconds())}  uploaded s3://${s.upload.bucket}/${s.upload.key} (${s.upload.files})`);
+        }
+        if (s.githubPush || s.via === "trigger") {
+          // The stack's own routing: the same matching the trigger Lambda and the webhook run (they may start nothing).
+          const routed = routedStarts(s, uploaded, pipelineTriggers(pipeline, name), w, clock.elapsedSeconds());
+          line(`${fmt(clock.elapsedSeconds())}  ${routed.what}: ${routed.starts.length ? `starts ${routed.starts.map((x) => x.executionName).join(", ")}` : `starts nothing (${routed.skipped.join("; ") || "no trigger matches"})`}`);
+          for (const st of routed.starts) {
+            ids.push(st.executionName);
+            await startExecution(arn, st.executionName, st.input);
+          }
+          return;
         }
         const id = account.ids.uuid();
         const input = { pipelineExecutionId: id, trigger: { type: s.trigger ?? "StartPipelineExecution", detail: `scenario ${scenario.name}` }, ...(s.variables && { variables: s.variables }), sourceRevisions: gitRevisions(pipeline, w) };
@@ -468,3 +484,36 @@ function environmentsOf(eb: ElasticBeanstalkWorld | undefined): EnvironmentLine[
     return { environment: e.name, status: s?.status ?? "", health: s?.health ?? "", ...(s?.versionLabel && { versionLabel: s.versionLabel }) };
   });
 }
+
+/**
+ * A start routed as the stack routes it: an upload's S3 "Object Created" event through `triggeredStarts`
+ * (the trigger Lambda's matching), or a GitHub push through `readGitHubEvent` and `webhookStarts` (the
+ * webhook's V2 filters). The push payload is GitHub's shape, its `after` the branch's commit in the world.
+ */
+function routedStarts(s: PipelineScenario["starts"][number], uploaded: { eTag?: string; versionId?: string }, triggers: PipelineTrigger[], w: PipelineWorld, atSeconds: number): { what: string; starts: TriggeredStart[]; skipped: string[] } {
+  const time = new Date(Date.UTC(2026, 0, 1) + atSeconds * 1000).toISOString();
+  if (s.githubPush) {
+    const g = s.githubPush;
+    const head = g.branch ? w.repositories.get(g.repository.split("/").at(-1) ?? "")?.find((b) => b.branch === g.branch) : undefined;
+    const commit = head?.commitId ?? shortSha(`${g.repository}/${g.tag ?? g.branch}`);
+    const payload = {
+      ref: g.branch ? `refs/heads/${g.branch}` : `refs/tags/${g.tag}`,
+      before: "0".repeat(40),
+      after: commit,
+      deleted: false,
+      repository: { full_name: g.repository },
+      head_commit: { id: commit, message: head?.message ?? "scenario push", timestamp: time },
+      commits: [{ id: commit, added: [], modified: g.files ?? [], removed: [] }],
+    };
+    const what = `GitHub push to ${g.repository} ${payload.ref} (${(g.files ?? []).join(", ") || "no files"})`;
+    const read = readGitHubEvent("push", payload);
+    if (!read.event) return { what, starts: [], skipped: [read.ignored ?? "ignored"] };
+    const outcome = webhookStarts(read.event, triggers);
+    return { what, starts: outcome.starts, skipped: outcome.skipped.map((x) => `${x.pipeline}: ${x.reason}`) };
+  }
+  const u = s.upload as NonNullable<typeof s.upload>;
+  const event = { source: "aws.s3", "detail-type": "Object Created", time, detail: { bucket: { name: u.bucket }, object: { key: u.key, ...(uploaded.eTag && { etag: uploaded.eTag }), ...(uploaded.versionId && { "version-id": uploaded.versionId }), sequencer: String(atSeconds) } } };
+  return { what: `S3 Object Created s3://${u.bucket}/${u.key}`, starts: triggeredStarts(event, triggers), skipped: [] };
+}
+
+const shortSha = (text: string) => createHash("sha1").update(text).digest("hex");
