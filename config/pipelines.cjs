@@ -73,6 +73,8 @@ function forStage(stage, service = "stepdeploy", compile = false) {
     // S3: what the run-action function reads (pinned sources, artifacts) and writes (artifacts, deploy targets).
     readObjectArns: unique([...sourceObjects, ...artifactObjects]).length ? unique([...sourceObjects, ...artifactObjects]) : [`arn:aws:s3:::${NONE}/*`],
     writeObjectArns: unique([...artifactObjects, ...deployObjects]).length ? unique([...artifactObjects, ...deployObjects]) : [`arn:aws:s3:::${NONE}/*`],
+    // Only the artifact folders: what the poll function writes (a CloudFormation action's output artifact).
+    artifactObjectArns: artifactObjects.length ? artifactObjects : [`arn:aws:s3:::${NONE}/*`],
     artifactBuckets: stores,
     // ECS deploy actions: the services they update; "true" turns on the task definition grants.
     deploysToEcs: ecsDeploys.length ? "true" : "false",

@@ -24,12 +24,14 @@ const call = withAwsErrors;
 
 const stackMembers = (i: StackInput) => ({
   StackName: i.stackName,
-  TemplateBody: i.templateBody,
+  ...(i.templateUrl ? { TemplateURL: i.templateUrl } : { TemplateBody: i.templateBody }),
   Parameters: Object.entries(i.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
   Capabilities: i.capabilities as Capability[],
   ...(i.roleArn && { RoleARN: i.roleArn }),
   ...(i.tags && { Tags: Object.entries(i.tags).map(([Key, Value]) => ({ Key, Value })) }),
 });
+
+const token = (t: string | undefined) => (t ? { ClientRequestToken: t } : {});
 
 /** CloudFormation for pipeline CloudFormation actions; SDK errors become named errors (`toStepDeployError`) with CloudFormation's message. */
 export function createCloudFormationAdapter(client = cloudFormationClient()): CloudFormationPort {
@@ -46,11 +48,11 @@ export function createCloudFormationAdapter(client = cloudFormationClient()): Cl
           throw e;
         }
       }),
-    createStack: (input) => call(`CreateStack ${input.stackName}`, async () => ({ stackId: (await client.send(new CreateStackCommand(stackMembers(input)))).StackId ?? "" })),
+    createStack: (input) => call(`CreateStack ${input.stackName}`, async () => ({ stackId: (await client.send(new CreateStackCommand({ ...stackMembers(input), ...token(input.clientRequestToken) }))).StackId ?? "" })),
     updateStack: (input) =>
       call(`UpdateStack ${input.stackName}`, async () => {
         try {
-          const out = await client.send(new UpdateStackCommand(stackMembers(input)));
+          const out = await client.send(new UpdateStackCommand({ ...stackMembers(input), ...token(input.clientRequestToken) }));
           return { ...(out.StackId && { stackId: out.StackId }), noUpdates: false };
         } catch (e) {
           // CloudFormation refuses an update that changes nothing with this ValidationError.
@@ -58,9 +60,9 @@ export function createCloudFormationAdapter(client = cloudFormationClient()): Cl
           throw e;
         }
       }),
-    deleteStack: (name, roleArn) =>
+    deleteStack: (name, roleArn, clientRequestToken) =>
       call(`DeleteStack ${name}`, async () => {
-        await client.send(new DeleteStackCommand({ StackName: name, ...(roleArn && { RoleARN: roleArn }) }));
+        await client.send(new DeleteStackCommand({ StackName: name, ...(roleArn && { RoleARN: roleArn }), ...token(clientRequestToken) }));
       }),
     describeChangeSet: (stackName, changeSetName) =>
       call(`DescribeChangeSet ${stackName}/${changeSetName}`, async () => {
@@ -76,9 +78,9 @@ export function createCloudFormationAdapter(client = cloudFormationClient()): Cl
       call(`CreateChangeSet ${input.stackName}/${input.changeSetName}`, async () => ({
         id: (await client.send(new CreateChangeSetCommand({ ...stackMembers(input), ChangeSetName: input.changeSetName, ChangeSetType: input.changeSetType }))).Id ?? "",
       })),
-    executeChangeSet: (stackName, changeSetName) =>
+    executeChangeSet: (stackName, changeSetName, clientRequestToken) =>
       call(`ExecuteChangeSet ${stackName}/${changeSetName}`, async () => {
-        await client.send(new ExecuteChangeSetCommand({ StackName: stackName, ChangeSetName: changeSetName }));
+        await client.send(new ExecuteChangeSetCommand({ StackName: stackName, ChangeSetName: changeSetName, ...token(clientRequestToken) }));
       }),
     deleteChangeSet: (stackName, changeSetName) =>
       call(`DeleteChangeSet ${stackName}/${changeSetName}`, async () => {
@@ -92,6 +94,7 @@ export function createCloudFormationAdapter(client = cloudFormationClient()): Cl
           resourceStatus: e.ResourceStatus ?? "",
           ...(e.ResourceStatusReason && { reason: e.ResourceStatusReason }),
           timestamp: e.Timestamp?.getTime() ?? 0,
+          ...(e.ClientRequestToken && { clientRequestToken: e.ClientRequestToken }),
         })),
       ),
   };

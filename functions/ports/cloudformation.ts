@@ -26,25 +26,31 @@ export interface StackEventView {
   resourceStatus: string;
   reason?: string;
   timestamp: number;
+  /** The ClientRequestToken of the operation that made the event. */
+  clientRequestToken?: string;
 }
 
 export interface StackInput {
   stackName: string;
-  templateBody: string;
+  /** Exactly one of templateBody (at most 51,200 bytes) and templateUrl (an S3 object). */
+  templateBody?: string;
+  templateUrl?: string;
   parameters: Record<string, string>;
   capabilities: string[];
   roleArn?: string;
   tags?: Record<string, string>;
+  /** CreateStack/UpdateStack's ClientRequestToken: a retried request with it starts no second operation. */
+  clientRequestToken?: string;
 }
 
 export interface CloudFormationPort {
   describeStack(name: string): Promise<StackView | undefined>;
   createStack(input: StackInput): Promise<{ stackId: string }>;
   updateStack(input: StackInput): Promise<{ stackId?: string; noUpdates: boolean }>;
-  deleteStack(name: string, roleArn?: string): Promise<void>;
+  deleteStack(name: string, roleArn?: string, clientRequestToken?: string): Promise<void>;
   describeChangeSet(stackName: string, changeSetName: string): Promise<ChangeSetView | undefined>;
   createChangeSet(input: StackInput & { changeSetName: string; changeSetType: "CREATE" | "UPDATE" }): Promise<{ id: string }>;
-  executeChangeSet(stackName: string, changeSetName: string): Promise<void>;
+  executeChangeSet(stackName: string, changeSetName: string, clientRequestToken?: string): Promise<void>;
   deleteChangeSet(stackName: string, changeSetName: string): Promise<void>;
   /** The stack's events, newest first (one page: enough to find the failure of the last operation). */
   stackEvents(stackIdOrName: string): Promise<StackEventView[]>;

@@ -1,4 +1,4 @@
-import { rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
@@ -26,6 +26,12 @@ const loadS3rver = () => createRequire(import.meta.url)("s3rver") as S3rverCtor;
 export interface LocalS3 {
   endpoint: string;
   client: S3Client;
+  /**
+   * An object's bytes read synchronously from s3rver's directory (its filesystem layout:
+   * `<bucket>/<key>._S3rver_object`, POSIX keys as they are), for simulated services whose answers are
+   * synchronous (CloudFormation reading a TemplateURL); undefined when there is no such object.
+   */
+  readObjectSync(bucket: string, key: string): Uint8Array | undefined;
   close(): Promise<void>;
 }
 
@@ -60,6 +66,11 @@ export async function startS3rver(buckets: string[] = []): Promise<LocalS3> {
   return {
     endpoint,
     client,
+    readObjectSync(bucket, key) {
+      const parts = key.split("/");
+      const file = join(directory, bucket, ...parts.slice(0, -1), `${parts.at(-1)}._S3rver_object`);
+      return existsSync(file) ? new Uint8Array(readFileSync(file)) : undefined;
+    },
     async close() {
       client.destroy();
       await server.close();

@@ -1,6 +1,7 @@
 import { pathToFileURL } from "node:url";
 import { type EventBridgeClient, PutEventsCommand, type PutEventsCommandOutput } from "@aws-sdk/client-eventbridge";
 import { InvokeCommand, type InvokeCommandOutput, type LambdaClient } from "@aws-sdk/client-lambda";
+import { asFunction } from "./principal.js";
 import { IntegrationError, callAwsSdk, integrationClient } from "./sdk-integrations.js";
 import type { LocalFunction, LocalStack } from "./stack.js";
 
@@ -45,7 +46,7 @@ async function invokeOwnFunction(fn: LocalFunction, payload: Json, metrics: Task
   const event = JSON.parse(JSON.stringify(payload ?? {}));
   const started = performance.now();
   try {
-    const result = await handler(event, { functionName: fn.name, invokedFunctionArn: fn.arn, awsRequestId: crypto.randomUUID() });
+    const result = await asFunction(fn.name, () => handler(event, { functionName: fn.name, invokedFunctionArn: fn.arn, awsRequestId: crypto.randomUUID() }));
     return { ExecutedVersion: "$LATEST", StatusCode: 200, Payload: result === undefined ? null : JSON.parse(JSON.stringify(result)) };
   } catch (e) {
     throw lambdaError(e);

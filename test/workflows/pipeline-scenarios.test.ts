@@ -7,6 +7,7 @@ import { type EventLine, type PipelineRunReport, simulatePipeline } from "../../
 import { readScenarioFile } from "../../local/simulate/pipeline/scenario.js";
 import pipelineCommand from "../../cli/commands/pipeline/index.js";
 import type { CommandIO } from "../../cli/io.js";
+import { grantedActions, recordHandlerCalls } from "../support/iam-calls.js";
 
 /**
  * Every scenario of events/pipelines/ through `simulatePipeline`, the code path of `stepdeploy pipeline
@@ -20,6 +21,9 @@ import type { CommandIO } from "../../cli/io.js";
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const DIR = `${ROOT}events/pipelines/`;
 const FILES = readdirSync(DIR).filter((f) => f.endsWith(".json")).sort();
+
+/** Every SDK call the handlers make in this file's scenarios, by function (checked against their roles at the end). */
+const handlerCalls = recordHandlerCalls();
 
 const PIPELINE_STATUS: Record<string, string> = { STARTED: "InProgress", RESUMED: "InProgress", SUCCEEDED: "Succeeded", FAILED: "Failed", SUPERSEDED: "Superseded", STOPPED: "Stopped", STOPPING: "Stopping", CANCELED: "Cancelled" };
 const ACTION_STATUS: Record<string, string> = { STARTED: "InProgress", SUCCEEDED: "Succeeded", FAILED: "Failed", ABANDONED: "Abandoned" };
@@ -132,6 +136,20 @@ describe("the ECS deploy action on the simulated ECS (rolling update controller)
     const action = r.executions[0]?.stages["Deploy"]?.actions["Web"];
     expect(action).toMatchObject({ status: "Failed", summary: expect.stringContaining("ECS deployment circuit breaker: tasks failed to start.") });
   });
+
+  it("with the breaker's rollback: run 2's web:3 FAILED, ECS rolls back to web:2 (run 1's deployment) and the action fails once the service is back on it", async () => {
+    const r = await run("ecs-rolling-circuit-breaker-rollback.json");
+    const V3 = "111122223333.dkr.ecr.us-east-1.amazonaws.com/web:v3";
+    expect(r.steps.map((s) => s.ecsServices.map((x) => [x.taskDefinition, x.images["web"], ...x.deployments.map((d) => d.replace(/ecs-svc\/\d+/, "<failed>"))]))).toEqual([
+      [["web:2", V2, "PRIMARY web:2 COMPLETED"]],
+      [["web:2", V2, "PRIMARY web:2 COMPLETED (rollback of <failed>)"]],
+    ]);
+    const [ok, failed] = r.executions.map((e) => e.stages["Deploy"]?.actions["Web"]);
+    expect(ok).toMatchObject({ status: "Succeeded", summary: expect.stringContaining("prod/web to web:2") });
+    expect(failed?.status).toBe("Failed");
+    expect(failed?.summary).toMatch(/ECS deployment ecs-svc\/\d+ failed \(ECS deployment circuit breaker: tasks failed to start\) and the deployment circuit breaker rolled the service back: the service is back on web:2 \(rollback deployment ecs-svc\/\d+ COMPLETED, 2\/2 tasks running\)/);
+    expect(failed?.summary).toContain(`prod/web to web:3 (web=${V3})`);
+  });
 });
 
 describe("the CloudFormation deploy action on the simulated CloudFormation", () => {
@@ -199,6 +217,39 @@ describe("a manual retry (RetryStageExecution, FAILED_ACTIONS)", () => {
     expect(r.executions).toHaveLength(1);
     expect(r.executions[0]?.stages["Build"]).toMatchObject({ status: "Succeeded", attempt: 2 });
     expect(r.steps[1]?.events.slice(0, 2).map((e) => `${e.kind} ${e.stage ?? ""} ${e.state}`)).toEqual(["pipeline  RESUMED", "stage Build STARTED"]);
+  });
+});
+
+describe("starts routed through the stack's trigger code (not direct starts)", () => {
+  it("GitHub pushes go through the webhook's V2 filters: a docs-only push and a push to another branch start nothing; a src/ push starts the pipeline pinned to its commit", async () => {
+    const read = readScenarioFile(`${DIR}github-push-trigger-filters.json`, ROOT);
+    if (!read.ok) throw new Error("invalid scenario");
+    const r = await simulatePipeline(read.scenario, { root: ROOT });
+    expect(r.steps.map((s) => [s.did, s.executions.length, s.events.length])).toEqual([
+      ["GitHub push 1 through the webhook's filters", 0, 0],
+      ["GitHub push 2 through the webhook's filters", 0, 0],
+      ["GitHub push 3 through the webhook's filters", 1, expect.any(Number)],
+    ]);
+    expect(r.executions[0]).toMatchObject({ status: "Succeeded", trigger: "WebhookV2", pipelineExecutionId: expect.stringMatching(/^git-[0-9a-f]{16}$/) });
+    expect(r.builds.map((b) => b.status)).toEqual(["SUCCEEDED", "SUCCEEDED"]);
+  });
+
+  it("an S3 upload goes through the S3 trigger rule's matching: a key the pipeline does not watch starts nothing, the watched key starts it with the object pinned", async () => {
+    const read = readScenarioFile(`${DIR}ecs-rolling-deploy.json`, ROOT);
+    if (!read.ok) throw new Error("invalid scenario");
+    const files = "events/pipelines/sources/ecs-images-v2";
+    const scenario = {
+      ...read.scenario,
+      starts: [
+        { atSeconds: 0, upload: { bucket: "app-sources", key: "other.zip", files }, via: "trigger" as const },
+        { atSeconds: 10, upload: { bucket: "app-sources", key: "images.zip", files }, via: "trigger" as const },
+      ],
+      expect: { executions: [{ status: "Succeeded" as const }] },
+    };
+    const r = await simulatePipeline(scenario, { root: ROOT });
+    expect(r.expectationFailures).toEqual([]);
+    expect(r.steps.map((s) => s.executions.length)).toEqual([0, 1]);
+    expect(r.executions[0]).toMatchObject({ trigger: "CloudWatchEvent", pipelineExecutionId: expect.stringMatching(/^s3-[0-9a-f]{16}$/) });
   });
 });
 
@@ -276,5 +327,20 @@ describe("stepdeploy pipeline simulate", () => {
     expect(await pipelineCommand(["simulate"], c)).toBe(2);
     expect(await pipelineCommand(["simulate", "pipelines/demo.yml", "--bogus"], c)).toBe(2);
     expect(err.join("\n")).toContain("usage: stepdeploy pipeline simulate");
+  });
+});
+
+describe("IAM coverage of the pipeline scenarios above", () => {
+  it("every AWS call a handler made in them is an action its role in serverless.yml allows", () => {
+    const prefix = "stepdeploy-local-";
+    const byFunction = Object.fromEntries([...handlerCalls].map(([fn, actions]) => [fn.slice(prefix.length), [...actions].sort()]));
+    // the providers' Lambdas ran (unless a -t filter skipped the scenarios)
+    if (Object.keys(byFunction).length === 0) return;
+    expect(Object.keys(byFunction)).toEqual(expect.arrayContaining(["pipelineStart", "pipelineRunAction", "pipelinePollAction", "pipelineApproval"]));
+    const denied = Object.entries(byFunction).flatMap(([fn, actions]) => {
+      const allowed = grantedActions(ROOT, fn);
+      return actions.filter((a) => !allowed.has(a)).map((a) => `${fn}: ${a}`);
+    });
+    expect(denied).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { type ArtifactRef, eventArtifact } from "../../domain/pipeline/execution/artifacts.js";
 import { codeBuildRequest } from "../../domain/pipeline/execution/codebuild.js";
 import { gitFetchRequest } from "../../domain/pipeline/execution/git-fetch.js";
-import { approvalMessage, deploymentInput, type JobIdentity, lambdaJobEvent } from "../../domain/pipeline/execution/jobs.js";
+import { approvalMessage, deploymentInput, type JobIdentity, jobId, lambdaJobEvent } from "../../domain/pipeline/execution/jobs.js";
 import { providerKind, timeoutSeconds } from "../../domain/pipeline/synth/provider-tasks.js";
 import type { Action } from "../../domain/pipeline/types.js";
 import type { PipelineDeps } from "./context.js";
@@ -42,6 +42,6 @@ export function actionRequest(deps: PipelineDeps, action: Action, plan: ActionPl
     case "invoke":
       return { functionName: configuration["FunctionName"], event: lambdaJobEvent(job, deps.config.account, configuration, inputs, outputs), ...artifacts };
     default:
-      return { configuration, inputs, outputs, ...(plan.revision && { revision: plan.revision }), deadlineMs: deps.clock.nowMs() + timeoutSeconds(action) * 1000, ...artifacts };
+      return { configuration, inputs, outputs, ...(plan.revision && { revision: plan.revision }), deadlineMs: deps.clock.nowMs() + timeoutSeconds(action) * 1000, jobId: jobId(job), ...artifacts };
   }
 }

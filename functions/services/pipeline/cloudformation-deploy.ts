@@ -9,7 +9,10 @@ import {
   changeSetVerdict,
   failureReason,
   planCloudFormation,
+  requestToken,
   resolveOverrides,
+  resumeOwnOperation,
+  templateDelivery,
   type StackOperation,
   stackVerdict,
   templateConfiguration,
@@ -37,6 +40,8 @@ export interface CloudFormationDeployDeps {
   artifacts: ArtifactStorePort;
   cloudformation: CloudFormationPort;
   clock: { nowMs(): number };
+  /** The region of TemplateURLs (the pipeline's). */
+  config?: { region: string };
 }
 
 export interface CloudFormationState {
@@ -53,6 +58,8 @@ export interface CloudFormationState {
   output?: ArtifactRef;
   outputFileName?: string;
   deadlineMs: number;
+  /** The attempt's job id: every stack operation's ClientRequestToken is made from it (requestToken). */
+  jobId?: string;
   notes: string[];
   variables: Record<string, string>;
   summary: string;
@@ -85,7 +92,13 @@ async function stackInput(deps: CloudFormationDeployDeps, action: DeclaredAction
     const templateBody = read(c["TemplatePath"] ?? "", "TemplatePath");
     const config = c["TemplateConfiguration"] ? templateConfiguration(read(c["TemplateConfiguration"], "TemplateConfiguration"), c["TemplateConfiguration"]) : { parameters: {}, tags: {} };
     const parameters = { ...config.parameters, ...resolveOverrides(c["ParameterOverrides"], reader) };
-    return { stackName, templateBody, parameters, capabilities: capabilities(c["Capabilities"]), ...(c["RoleArn"] && { roleArn: c["RoleArn"] }), ...(Object.keys(config.tags).length && { tags: config.tags }) };
+    const { artifact, file } = artifactPath(c["TemplatePath"] ?? "", "TemplatePath");
+    const bytes = new TextEncoder().encode(templateBody);
+    const delivery = templateDelivery(bytes.length, reader.location(artifact) as ArtifactRef, file, deps.config?.region);
+    if (delivery.kind === "too-large") throw new Error(delivery.reason);
+    if (delivery.kind === "url") await deps.artifacts.putObject({ bucket: delivery.bucket, key: delivery.key }, bytes, "text/plain");
+    const template = delivery.kind === "url" ? { templateUrl: delivery.url } : { templateBody };
+    return { stackName, ...template, parameters, capabilities: capabilities(c["Capabilities"]), ...(c["RoleArn"] && { roleArn: c["RoleArn"] }), ...(Object.keys(config.tags).length && { tags: config.tags }) };
   } catch (e) {
     throw fail(action, (e as Error).message);
   }
@@ -97,8 +110,9 @@ export async function startCloudFormationDeploy(deps: CloudFormationDeployDeps, 
   const stackName = c["StackName"] ?? "";
   const changeSetName = c["ChangeSetName"];
   const stack = await deps.cloudformation.describeStack(stackName);
-  const changeSet = changeSetName ? await deps.cloudformation.describeChangeSet(stackName, changeSetName) : undefined;
-  const plan = planCloudFormation(mode, stack?.status, changeSet !== undefined);
+  const resumed = stack?.status.endsWith("_IN_PROGRESS") ? await ownOperation(deps, mode, stack, request.jobId) : undefined;
+  const changeSet = changeSetName && !resumed ? await deps.cloudformation.describeChangeSet(stackName, changeSetName) : undefined;
+  const plan = resumed ? ({ ok: true, steps: resumed.pending } as const) : planCloudFormation(mode, stack?.status, changeSet !== undefined);
   if (!plan.ok) throw fail(action, `stack ${stackName}: ${plan.reason}`);
   const needsTemplate = plan.steps.some((s) => s.call === "CreateStack" || s.call === "UpdateStack" || s.call === "CreateChangeSet");
   const state: CloudFormationState = {
@@ -107,6 +121,7 @@ export async function startCloudFormationDeploy(deps: CloudFormationDeployDeps, 
     stackName,
     ...(changeSetName && { changeSetName }),
     pending: plan.steps,
+    ...(request.jobId && { jobId: request.jobId }),
     ...(needsTemplate && { input: await stackInput(deps, action, request, stackName) }),
     ...(c["RoleArn"] && { roleArn: c["RoleArn"] }),
     ...(request.outputs[0] && { output: request.outputs[0] }),
@@ -116,7 +131,16 @@ export async function startCloudFormationDeploy(deps: CloudFormationDeployDeps, 
     variables: {},
     summary: "",
   };
+  if (resumed) return { done: false, nextPollSeconds: CLOUDFORMATION_POLL_SECONDS, state: { ...state, waiting: { operation: resumed.operation, sinceMs: resumed.sinceMs }, notes: [`${resumed.call} ${stackName} (started by an earlier try of this attempt)`] } };
   return next(deps, action, state);
+}
+
+/** The stack's operation in progress when this attempt started it (its newest stack event carries the attempt's token). */
+async function ownOperation(deps: CloudFormationDeployDeps, mode: CloudFormationMode, stack: { stackId: string; name: string }, jobId: string | undefined) {
+  if (!jobId) return undefined;
+  const newest = (await deps.cloudformation.stackEvents(stack.stackId)).find((e) => e.resourceType === "AWS::CloudFormation::Stack" && e.logicalResourceId === stack.name);
+  const own = resumeOwnOperation(mode, jobId, newest);
+  return own && newest ? { ...own, sinceMs: newest.timestamp } : undefined;
 }
 
 /** Runs the next planned step, or finishes when none is left. */
@@ -128,18 +152,20 @@ async function next(deps: CloudFormationDeployDeps, action: DeclaredAction, stat
   const sinceMs = deps.clock.nowMs();
   const input = state.input as StackInput;
   const cs = state.changeSetName ?? "";
+  const token = (c: Parameters<typeof requestToken>[1]) => (state.jobId ? requestToken(state.jobId, c) : undefined);
+  const tokened = (c: Parameters<typeof requestToken>[1]) => (state.jobId ? { ...input, clientRequestToken: requestToken(state.jobId, c) } : input);
   const wait = (operation: StackOperation | "changeSet", note: string): CloudFormationAnswer => ({ done: false, nextPollSeconds: CLOUDFORMATION_POLL_SECONDS, state: { ...s, waiting: { operation, sinceMs }, notes: [...s.notes, note] } });
   switch (step.call) {
     case "CreateStack":
-      await cfn.createStack(input);
+      await cfn.createStack(tokened("CreateStack"));
       return wait("create", `CreateStack ${state.stackName}`);
     case "UpdateStack": {
-      const updated = await cfn.updateStack(input);
+      const updated = await cfn.updateStack(tokened("UpdateStack"));
       if (updated.noUpdates) return next(deps, action, { ...s, notes: [...s.notes, `stack ${state.stackName}: no updates are to be performed`] });
       return wait("update", `UpdateStack ${state.stackName}`);
     }
     case "DeleteStack":
-      await cfn.deleteStack(state.stackName, state.roleArn);
+      await cfn.deleteStack(state.stackName, state.roleArn, token("DeleteStack"));
       return wait("delete", `DeleteStack ${state.stackName}`);
     case "DeleteChangeSet":
       await cfn.deleteChangeSet(state.stackName, cs);
@@ -153,7 +179,7 @@ async function next(deps: CloudFormationDeployDeps, action: DeclaredAction, stat
       if (verdict.kind === "done" && verdict.noChanges) return next(deps, action, { ...s, notes: [...s.notes, `change set ${cs} has no changes: nothing to execute`] });
       if (verdict.kind !== "done" || set?.executionStatus !== "AVAILABLE") throw fail(action, `change set ${cs} of stack ${state.stackName} cannot be executed: ${set?.status ?? "missing"}/${set?.executionStatus ?? ""}${set?.statusReason ? ` (${set.statusReason})` : ""}`);
       const before = await cfn.describeStack(state.stackName);
-      await cfn.executeChangeSet(state.stackName, cs);
+      await cfn.executeChangeSet(state.stackName, cs, token("ExecuteChangeSet"));
       return wait(before === undefined || before.status === "REVIEW_IN_PROGRESS" ? "create" : "update", `ExecuteChangeSet ${cs}`);
     }
   }

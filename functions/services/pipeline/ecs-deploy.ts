@@ -1,5 +1,5 @@
 import { PipelineError, PipelineErrorNames } from "../../domain/pipeline/errors.js";
-import { ecsDeadlineMs, parseImageDefinitions, rolloutVerdict, withImages } from "../../domain/pipeline/execution/ecs.js";
+import { type FollowedRollback, ecsDeadlineMs, parseImageDefinitions, rolloutVerdict, withImages } from "../../domain/pipeline/execution/ecs.js";
 import { unzipFiles } from "../../lib/zip-files.js";
 import type { EcsServicePort } from "../../ports/ecs-service.js";
 import type { ArtifactStorePort } from "../../ports/artifact-store.js";
@@ -26,6 +26,8 @@ export interface EcsDeployState {
   deploymentId: string;
   taskDefinition: string;
   deadlineMs: number;
+  /** The circuit breaker's rollback deployment, once seen: followed until it ends, then the action fails naming it. */
+  rollback?: FollowedRollback;
   variables: Record<string, string>;
   summary: string;
 }
@@ -87,8 +89,8 @@ export async function pollEcsDeploy(deps: EcsDeployDeps, action: DeclaredAction,
 }
 
 function answer(action: DeclaredAction, state: EcsDeployState, deployments: Parameters<typeof rolloutVerdict>[1], nowMs: number): PollAnswer {
-  const verdict = rolloutVerdict(state.deploymentId, deployments, nowMs, state.deadlineMs);
+  const verdict = rolloutVerdict(state.deploymentId, deployments, nowMs, state.deadlineMs, state.rollback);
   if (verdict.kind === "failed") throw fail(action, `${verdict.reason} (${state.summary})`);
   if (verdict.kind === "succeeded") return { done: true, nextPollSeconds: 0, state: { ...state, summary: `${state.summary}: ${verdict.summary}` } };
-  return { done: false, nextPollSeconds: verdict.seconds, state };
+  return { done: false, nextPollSeconds: verdict.seconds, state: verdict.rollback ? { ...state, rollback: verdict.rollback } : state };
 }

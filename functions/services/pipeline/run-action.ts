@@ -25,6 +25,8 @@ export interface RunRequest {
   revision?: Record<string, string>;
   /** Polled providers: when the action times out (timeoutInMinutes or the provider's default). */
   deadlineMs?: number;
+  /** This action attempt's job id (stable across retries of the Lambda): the base of idempotency tokens. */
+  jobId?: string;
 }
 
 export type RunDeps = Pick<PipelineDeps, "config" | "clock"> & { artifacts: ArtifactStorePort; ecs: EcsServicePort; cloudformation: CloudFormationPort; elasticBeanstalk: ElasticBeanstalkPort };

@@ -26,13 +26,16 @@ function stackRequest(p: QueryParams): StackRequest {
     return { key: str(o["ParameterKey"]) ?? "", ...(typeof o["ParameterValue"] === "string" && { value: o["ParameterValue"] }), usePrevious: o["UsePreviousValue"] === "true" };
   });
   const roleArn = str(p["RoleARN"]);
+  const clientRequestToken = str(p["ClientRequestToken"]);
   return {
     stackName: required(p, "StackName", "stackName"),
     ...(typeof p["TemplateBody"] === "string" && { templateBody: p["TemplateBody"] }),
+    ...(str(p["TemplateURL"]) && { templateUrl: str(p["TemplateURL"]) }),
     usePreviousTemplate: p["UsePreviousTemplate"] === "true",
     parameters,
     capabilities: list(p["Capabilities"]).filter((c): c is string => typeof c === "string"),
     ...(roleArn && { roleArn }),
+    ...(clientRequestToken && { clientRequestToken }),
   };
 }
 
@@ -50,7 +53,7 @@ export class CloudFormationApi extends QueryApi {
     },
     DeleteStack: (p) => {
       const name = required(p, "StackName", "stackName");
-      this.world.deleteStack(name);
+      this.world.deleteStack(name, str(p["ClientRequestToken"]));
       return this.ok("DeleteStack", {}, name);
     },
     DescribeStacks: (p) => {
@@ -61,7 +64,7 @@ export class CloudFormationApi extends QueryApi {
     DescribeStackEvents: (p) => {
       const s = this.world.get(required(p, "StackName", "stackName"));
       const events = this.world.eventsSoFar(s).reverse();
-      return this.ok("DescribeStackEvents", { StackEvents: events.map((e) => ({ StackId: s.stackId, EventId: e.eventId, StackName: s.name, LogicalResourceId: e.logicalResourceId, PhysicalResourceId: e.physicalResourceId, ResourceType: e.resourceType, Timestamp: this.date(e.atSeconds), ResourceStatus: e.resourceStatus, ResourceStatusReason: e.resourceStatusReason })) }, s.name);
+      return this.ok("DescribeStackEvents", { StackEvents: events.map((e) => ({ StackId: s.stackId, EventId: e.eventId, StackName: s.name, LogicalResourceId: e.logicalResourceId, PhysicalResourceId: e.physicalResourceId, ResourceType: e.resourceType, Timestamp: this.date(e.atSeconds), ResourceStatus: e.resourceStatus, ResourceStatusReason: e.resourceStatusReason, ClientRequestToken: e.clientRequestToken })) }, s.name);
     },
     CreateChangeSet: (p) => {
       const cs = this.world.createChangeSet({ ...stackRequest(p), changeSetName: required(p, "ChangeSetName", "changeSetName"), ...(str(p["ChangeSetType"]) && { changeSetType: str(p["ChangeSetType"]) }) });
@@ -73,7 +76,7 @@ export class CloudFormationApi extends QueryApi {
     },
     ExecuteChangeSet: (p) => {
       const name = required(p, "ChangeSetName", "changeSetName");
-      this.world.executeChangeSet(str(p["StackName"]), name);
+      this.world.executeChangeSet(str(p["StackName"]), name, str(p["ClientRequestToken"]));
       return this.ok("ExecuteChangeSet", {}, name);
     },
     DeleteChangeSet: (p) => {

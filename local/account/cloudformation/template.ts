@@ -23,8 +23,10 @@ export interface Template {
 
 export const validationError = (message: string) => new AwsError("ValidationError", message, { status: 400 });
 
-/** CreateStack's TemplateBody limit: 51,200 bytes (CloudFormation API reference, CreateStack). */
+/** CreateStack's TemplateBody limit: 51,200 bytes (CloudFormation API reference, CreateStack; quotas: "Template body size in a request"). */
 export const TEMPLATE_BODY_MAX_BYTES = 51_200;
+/** A template read from TemplateURL: 1 MB (quotas: "Template body size in an Amazon S3 object"). */
+export const TEMPLATE_URL_MAX_BYTES = 1_048_576;
 
 /** IAM resource types that need CAPABILITY_IAM, and the property that gives each a custom name (CAPABILITY_NAMED_IAM). */
 const IAM_TYPES: Record<string, string | undefined> = {
@@ -41,10 +43,17 @@ const IAM_TYPES: Record<string, string | undefined> = {
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
-export function parseTemplate(text: string): Template {
-  if (Buffer.byteLength(text) > TEMPLATE_BODY_MAX_BYTES) {
-    throw validationError(`1 validation error detected: Value 'templateBody' at 'templateBody' failed to satisfy constraint: Member must have length less than or equal to ${TEMPLATE_BODY_MAX_BYTES}`);
+/**
+ * `from`: a TemplateBody over 51,200 bytes is the API's parameter validation, as the AWS CLI prints it
+ * ("1 validation error detected: Value at 'templateBody' failed to satisfy constraint: Member must have
+ * length less than or equal to 51200", quoted in users' reports); a TemplateURL object over 1 MB is
+ * refused with our wording.
+ */
+export function parseTemplate(text: string, from: "body" | "url" = "body"): Template {
+  if (from === "body" && Buffer.byteLength(text) > TEMPLATE_BODY_MAX_BYTES) {
+    throw validationError(`1 validation error detected: Value at 'templateBody' failed to satisfy constraint: Member must have length less than or equal to ${TEMPLATE_BODY_MAX_BYTES}`);
   }
+  if (from === "url" && Buffer.byteLength(text) > TEMPLATE_URL_MAX_BYTES) throw validationError(`Template may not exceed ${TEMPLATE_URL_MAX_BYTES} bytes in size.`); // our wording
   let body: unknown;
   try {
     body = text.trim().startsWith("{") ? JSON.parse(text) : parse(text, { customTags: CLOUDFORMATION_TAGS, prettyErrors: false });

@@ -26,6 +26,8 @@ export interface StackEvent {
   resourceType: string;
   resourceStatus: string;
   resourceStatusReason?: string;
+  /** The ClientRequestToken of the operation that made the event ("All events initiated by a given stack operation are assigned the same client request token"). */
+  clientRequestToken?: string;
 }
 
 export interface StackConfig {
@@ -52,7 +54,11 @@ export interface Stack {
   /** What the stack runs from the given second on (undefined: nothing yet, or deleted). */
   configs: { atSeconds: number; config?: StackConfig; outputs: Output[] }[];
   changeSets: ChangeSet[];
+  /** The ClientRequestTokens of the operations started on this stack (CreateStack, UpdateStack, DeleteStack, ExecuteChangeSet). */
+  tokens: { token: string; operation: TokenedOperation }[];
 }
+
+export type TokenedOperation = "CreateStack" | "UpdateStack" | "DeleteStack" | "ExecuteChangeSet";
 
 export interface ChangeSet {
   name: string;
@@ -68,10 +74,12 @@ export interface ChangeSet {
 export interface StackRequest {
   stackName: string;
   templateBody?: string;
+  templateUrl?: string;
   usePreviousTemplate?: boolean;
   parameters: { key: string; value?: string; usePrevious?: boolean }[];
   capabilities: string[];
   roleArn?: string;
+  clientRequestToken?: string;
 }
 
 const UPDATABLE = new Set(["CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE", "IMPORT_COMPLETE", "IMPORT_ROLLBACK_COMPLETE"]);
@@ -82,6 +90,10 @@ export class CloudFormationWorld {
   readonly stacks: Stack[] = [];
   secondsPerResource = DEFAULT_SECONDS_PER_RESOURCE;
   private counter = 0;
+  /** The token of the operation being planned: its events carry it. */
+  private token: string | undefined;
+  /** Where TemplateURL objects are read (the simulator's S3); none: every TemplateURL is refused. */
+  private objects: ((bucket: string, key: string) => Uint8Array | undefined) | undefined;
 
   constructor(
     private readonly clock: SimClock,
@@ -127,29 +139,73 @@ export class CloudFormationWorld {
     return s;
   }
 
+  /** Where TemplateURL objects are read from (the simulator attaches its S3). */
+  attachObjectReader(read: (bucket: string, key: string) => Uint8Array | undefined): void {
+    this.objects = read;
+  }
+
+  /**
+   * A TemplateURL's template: an S3 object URL (virtual-hosted `https://<bucket>.s3[.<region>].amazonaws.com/<key>`
+   * or path-style `https://s3[.<region>].amazonaws.com/<bucket>/<key>`, a presigned query ignored); anything
+   * else, or an object that cannot be read: "TemplateURL must reference a valid S3 object to which you
+   * have access." (CloudFormation's ValidationError as users report it).
+   */
+  private templateAt(url: string): string {
+    const refused = validationError("TemplateURL must reference a valid S3 object to which you have access.");
+    const at = s3Location(url);
+    const body = at && this.objects?.(at.bucket, at.key);
+    if (!body) throw refused;
+    return new TextDecoder().decode(body);
+  }
+
   // ---- stack operations ----------------------------------------------------------------------
 
   private config(req: StackRequest, previous?: StackConfig): StackConfig {
     if (req.usePreviousTemplate && !previous) throw validationError("UsePreviousTemplate can only be used on an existing stack"); // our wording
-    if (!req.usePreviousTemplate && req.templateBody === undefined) throw validationError("Either Template URL or Template Body must be specified.");
-    const template = req.usePreviousTemplate && previous ? previous.template : parseTemplate(req.templateBody as string);
+    if (!req.usePreviousTemplate && req.templateBody === undefined && req.templateUrl === undefined) throw validationError("Either Template URL or Template Body must be specified.");
+    if (req.templateBody !== undefined && req.templateUrl !== undefined) throw validationError("Specify exactly one of TemplateBody or TemplateUrl."); // our wording
+    const template = req.usePreviousTemplate && previous ? previous.template : req.templateUrl !== undefined ? parseTemplate(this.templateAt(req.templateUrl), "url") : parseTemplate(req.templateBody as string);
     const given = Object.fromEntries(req.parameters.filter((p) => !p.usePrevious && p.value !== undefined).map((p) => [p.key, p.value as string]));
     const parameters = resolveParameters(template, given, previous?.parameters, req.parameters.filter((p) => p.usePrevious).map((p) => p.key));
     checkCapabilities(template, req.capabilities);
     return { template, parameters, capabilities: req.capabilities, ...(req.roleArn && { roleArn: req.roleArn }) };
   }
 
+  /**
+   * The stack on which an operation with this ClientRequestToken was already started: a retried request
+   * ("Specify this token if you plan to retry requests so that CloudFormation knows that you're not
+   * attempting to create a stack with the same name", API reference, CreateStack; the same for UpdateStack,
+   * DeleteStack and ExecuteChangeSet) is answered as the first one was, and starts nothing.
+   */
+  private retried(token: string | undefined, operation: TokenedOperation, stackName: string | undefined): Stack | undefined {
+    if (!token) return undefined;
+    return this.stacks.find((s) => (stackName === undefined || s.name === stackName || s.stackId === stackName) && s.tokens.some((t) => t.token === token && t.operation === operation));
+  }
+
+  /** Runs `plan` with its events carrying `token`, and records the token on the stack. */
+  private withToken<T>(stack: Stack, token: string | undefined, operation: TokenedOperation, plan: () => T): T {
+    this.token = token;
+    try {
+      if (token) stack.tokens.push({ token, operation });
+      return plan();
+    } finally {
+      this.token = undefined;
+    }
+  }
+
   createStack(req: StackRequest, opts: { settled?: boolean } = {}): Stack {
     if (!NAME.test(req.stackName)) throw validationError(`1 validation error detected: Value '${req.stackName}' at 'stackName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*`);
+    const again = this.retried(req.clientRequestToken, "CreateStack", req.stackName);
+    if (again) return again;
     if (this.find(req.stackName)) throw new AwsError("AlreadyExistsException", `Stack [${req.stackName}] already exists`, { status: 400 });
     const config = this.config(req);
     const stack = this.newStack(req.stackName);
-    this.runCreate(stack, config, opts.settled ? this.now() - 3600 : this.now());
+    this.withToken(stack, req.clientRequestToken, "CreateStack", () => this.runCreate(stack, config, opts.settled ? this.now() - 3600 : this.now()));
     return stack;
   }
 
   private newStack(name: string): Stack {
-    const stack: Stack = { name, stackId: `arn:aws:cloudformation:${this.region}:${this.accountId}:stack/${name}/${this.uuid()}`, createdAt: this.now(), events: [], configs: [], changeSets: [] };
+    const stack: Stack = { name, stackId: `arn:aws:cloudformation:${this.region}:${this.accountId}:stack/${name}/${this.uuid()}`, createdAt: this.now(), events: [], configs: [], changeSets: [], tokens: [] };
     this.stacks.push(stack);
     return stack;
   }
@@ -164,6 +220,7 @@ export class CloudFormationWorld {
       resourceType: type,
       resourceStatus: status,
       ...(reason && { resourceStatusReason: reason }),
+      ...(this.token && { clientRequestToken: this.token }),
     });
   }
 
@@ -213,6 +270,8 @@ export class CloudFormationWorld {
 
   /** UpdateStack: refused while an operation runs or in a state that cannot be updated; "No updates are to be performed." when nothing changes. */
   updateStack(req: StackRequest): Stack {
+    const again = this.retried(req.clientRequestToken, "UpdateStack", req.stackName);
+    if (again) return again;
     const stack = this.find(req.stackName);
     if (!stack) throw validationError(`Stack [${req.stackName}] does not exist`);
     this.inProgress(stack, "updated");
@@ -222,7 +281,7 @@ export class CloudFormationWorld {
     const config = this.config(req, previous);
     const changes = diff(previous, config);
     if (changes === undefined) throw validationError("No updates are to be performed.");
-    this.runUpdate(stack, config, changes, this.now());
+    this.withToken(stack, req.clientRequestToken, "UpdateStack", () => this.runUpdate(stack, config, changes, this.now()));
     return stack;
   }
 
@@ -274,12 +333,17 @@ export class CloudFormationWorld {
   }
 
   /** DeleteStack: a stack that does not exist is not an error (DeleteStack succeeds without doing anything). */
-  deleteStack(nameOrId: string): void {
+  deleteStack(nameOrId: string, clientRequestToken?: string): void {
+    if (this.retried(clientRequestToken, "DeleteStack", nameOrId)) return;
     const stack = this.find(nameOrId);
     if (!stack) return;
     const { status } = this.status(stack);
     if (status === "DELETE_IN_PROGRESS") return;
     this.inProgress(stack, "deleted"); // our wording
+    this.withToken(stack, clientRequestToken, "DeleteStack", () => this.runDelete(stack, status));
+  }
+
+  private runDelete(stack: Stack, status: string): void {
     const t0 = this.now();
     const s = this.secondsPerResource;
     this.event(stack, t0, stack.name, STACK_TYPE, "DELETE_IN_PROGRESS", "User Initiated");
@@ -345,15 +409,15 @@ export class CloudFormationWorld {
    * status of [<status>]", InvalidChangeSetStatus); the stack is created or updated from it and its other
    * change sets are deleted ("CloudFormation deletes all other change sets associated with the stack").
    */
-  executeChangeSet(stackName: string | undefined, nameOrId: string): void {
+  executeChangeSet(stackName: string | undefined, nameOrId: string, clientRequestToken?: string): void {
     const cs = this.changeSet(stackName, nameOrId);
+    if (this.retried(clientRequestToken, "ExecuteChangeSet", cs.stack.stackId)) return;
     const st = this.changeSetStatus(cs);
     if (st.executionStatus !== "AVAILABLE") throw new AwsError("InvalidChangeSetStatusException", `ChangeSet [${cs.id}] cannot be executed in its current status of [${st.executionStatus === "UNAVAILABLE" ? st.status : st.executionStatus}]`, { status: 400, queryCode: "InvalidChangeSetStatus" });
     this.inProgress(cs.stack, "updated");
     cs.executedAt = this.now();
     cs.stack.changeSets = [cs];
-    if (cs.type === "CREATE") this.runCreate(cs.stack, cs.config, this.now());
-    else this.runUpdate(cs.stack, cs.config, cs.changes, this.now());
+    this.withToken(cs.stack, clientRequestToken, "ExecuteChangeSet", () => (cs.type === "CREATE" ? this.runCreate(cs.stack, cs.config, this.now()) : this.runUpdate(cs.stack, cs.config, cs.changes, this.now())));
   }
 
   /** DeleteChangeSet: not while it executes (InvalidChangeSetStatus). */
@@ -380,3 +444,21 @@ export function diff(previous: StackConfig, next: StackConfig): ChangeSet["chang
 }
 
 const sorted = (o: Record<string, string>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+
+/** Bucket and key of an S3 object URL (virtual-hosted or path-style; the query string, e.g. a presigned signature, ignored). */
+export function s3Location(url: string): { bucket: string; key: string } | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return undefined;
+  }
+  const key = decodeURIComponent(u.pathname.slice(1));
+  const hosted = /^(.+)\.s3[.-]([a-z0-9-]+\.)?amazonaws\.com(\.cn)?$/.exec(u.hostname);
+  if (hosted && key) return { bucket: hosted[1] as string, key };
+  if (/^s3[.-]([a-z0-9-]+\.)?amazonaws\.com(\.cn)?$/.test(u.hostname)) {
+    const [bucket, ...rest] = key.split("/");
+    return bucket && rest.length ? { bucket, key: rest.join("/") } : undefined;
+  }
+  return undefined;
+}

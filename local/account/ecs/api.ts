@@ -5,7 +5,7 @@ import type { Handled } from "../shared/protocol/wire.js";
 import type { FaultSpec } from "../shared/transport/faults.js";
 import type { LoadBalancerRef, Service, TaskDefinition, TaskSet } from "./model.js";
 import { clientError, invalidParameter } from "./task-definitions.js";
-import { liveDeployments, liveTaskSets, taskSetView } from "./views.js";
+import { liveTaskSets, taskSetView } from "./views.js";
 import type { EcsWorld } from "./world.js";
 import type { Elbv2World } from "../elbv2/world.js";
 
@@ -234,7 +234,7 @@ export class EcsApi extends JsonRpcApi {
 
   /** A service with the ECS controller: its deployments (PRIMARY first) instead of task sets. */
   private rollingServiceBody(s: Service): Body {
-    const live = liveDeployments(s, this.world.taskDefinitions, this.world.now());
+    const live = this.world.rollingDeployments(s);
     const deployments = live.map(({ deployment: d, view: v }) => ({
       id: d.id,
       status: v.status,
@@ -253,7 +253,7 @@ export class EcsApi extends JsonRpcApi {
     const counts = { runningCount: live.reduce((n, x) => n + x.view.runningCount, 0), pendingCount: live.reduce((n, x) => n + x.view.pendingCount, 0) };
     return {
       ...this.serviceFields(s, counts, s.deployments.at(-1)?.taskDefinition.arn),
-      deploymentConfiguration: { deploymentCircuitBreaker: { enable: s.circuitBreaker, rollback: false }, maximumPercent: 200, minimumHealthyPercent: 100 },
+      deploymentConfiguration: { deploymentCircuitBreaker: { enable: s.circuitBreaker, rollback: s.circuitBreakerRollback }, maximumPercent: 200, minimumHealthyPercent: 100 },
       deployments,
       createdAt: this.epoch(Math.max(s.createdAt, 0)),
     };

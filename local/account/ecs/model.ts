@@ -92,8 +92,10 @@ export interface Service {
   taskSets: TaskSet[];
   /** The ECS (rolling update) controller's deployments, newest last: the last one is PRIMARY. */
   deployments: Deployment[];
-  /** deploymentConfiguration.deploymentCircuitBreaker.enable (rollback is not modelled). */
+  /** deploymentConfiguration.deploymentCircuitBreaker.enable. */
   circuitBreaker: boolean;
+  /** deploymentConfiguration.deploymentCircuitBreaker.rollback: a FAILED rollout rolls the service back (EcsWorld.settleRollback). */
+  circuitBreakerRollback: boolean;
 }
 
 /**
@@ -110,6 +112,8 @@ export interface Deployment {
   updatedAt: number;
   /** The deployment the service had at setup: completed long ago. */
   settled?: boolean;
+  /** The circuit breaker's rollback: started when `failed` failed, back to the task definition of `to` (the last COMPLETED deployment). */
+  rollbackOf?: { failed: string; to: string };
 }
 
 /** A change of a service's task sets, for observations (`taskSetHistory`). */
@@ -117,6 +121,6 @@ export interface TaskSetChange {
   atSeconds: number;
   service: string;
   taskSet: string;
-  operation: "CreateTaskSet" | "UpdateTaskSet" | "UpdateServicePrimaryTaskSet" | "DeleteTaskSet" | "UpdateService";
+  operation: "CreateTaskSet" | "UpdateTaskSet" | "UpdateServicePrimaryTaskSet" | "DeleteTaskSet" | "UpdateService" | "CircuitBreakerRollback";
   detail: string;
 }

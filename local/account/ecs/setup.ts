@@ -22,7 +22,7 @@ import type { EcsWorld } from "./world.js";
  * PRIMARY task set at 100% of `taskDefinition`, whose tasks have run (and passed their health
  * checks) for long. A service with the ECS (rolling update) controller starts with one COMPLETED
  * deployment of `taskDefinition`; `"deploymentCircuitBreaker": {"enable": true}` fails a rollout whose
- * tasks do not start (rollback is not modelled).
+ * tasks do not start, and with `"rollback": true` rolls the service back to the last COMPLETED deployment.
  */
 const SERVICE_KEYS = ["name", "desiredCount", "deploymentController", "launchType", "taskDefinition", "taskStartSeconds", "loadBalancer", "networkConfiguration", "deploymentCircuitBreaker"];
 
@@ -116,12 +116,15 @@ function parseService(raw: unknown, f: string, c: Checker, families: Map<string,
   const loadBalancer = lb ? parseLoadBalancer(lb, `${f}.loadBalancer`, c, targetGroups, td) : undefined;
   const networkConfiguration = o.networkConfiguration === undefined ? undefined : (c.object(o.networkConfiguration, `${f}.networkConfiguration`, ["awsvpcConfiguration"]) as Json | undefined);
   if (td?.networkMode === "awsvpc" && !networkConfiguration) c.fail(`${f}.networkConfiguration`, "is required for a task definition with networkMode awsvpc");
-  const breaker = o.deploymentCircuitBreaker === undefined ? undefined : c.object(o.deploymentCircuitBreaker, `${f}.deploymentCircuitBreaker`, ["enable"]);
+  const breaker = o.deploymentCircuitBreaker === undefined ? undefined : c.object(o.deploymentCircuitBreaker, `${f}.deploymentCircuitBreaker`, ["enable", "rollback"]);
   if (breaker && typeof breaker.enable !== "boolean") c.fail(`${f}.deploymentCircuitBreaker.enable`, "must be true or false");
+  if (breaker && breaker.rollback !== undefined && typeof breaker.rollback !== "boolean") c.fail(`${f}.deploymentCircuitBreaker.rollback`, "must be true or false");
   if (breaker && deploymentController !== "ECS") c.fail(`${f}.deploymentCircuitBreaker`, "applies to the ECS (rolling update) deployment controller only");
   const circuitBreaker = breaker?.enable === true ? true : undefined;
+  // rollback acts only through the breaker: with enable false nothing fails, so nothing rolls back
+  const circuitBreakerRollback = circuitBreaker && breaker?.rollback === true ? true : undefined;
   if (!name) return [];
-  return [{ name, desiredCount, deploymentController, ...opt({ launchType, taskDefinition, taskStartSeconds, loadBalancer, networkConfiguration, circuitBreaker }) }];
+  return [{ name, desiredCount, deploymentController, ...opt({ launchType, taskDefinition, taskStartSeconds, loadBalancer, networkConfiguration, circuitBreaker, circuitBreakerRollback }) }];
 }
 
 function parseLoadBalancer(lb: Json, f: string, c: Checker, targetGroups: Map<string, boolean>, td: Json | undefined) {

@@ -57,6 +57,11 @@ export class TaskDefinitions {
   /** The behaviour of every revision of a family from `at` on, and of revisions registered later. */
   setFamilyBehaviour(family: string, at: number, behaviour: TaskBehaviour): void {
     for (const td of this.byFamily.get(family) ?? []) this.setBehaviour(td, at, behaviour);
+    this.setFamilyDefault(family, at, behaviour);
+  }
+
+  /** The behaviour of a family's revisions registered from `at` on (those registered before keep theirs). */
+  setFamilyDefault(family: string, at: number, behaviour: TaskBehaviour): void {
     this.familyDefaults.set(family, [...(this.familyDefaults.get(family) ?? []), { at, behaviour }]);
   }
 

@@ -76,27 +76,48 @@ export interface DeploymentView {
   failedTasks: number;
 }
 
+/** When a rolling deployment's tasks run (undefined: not yet decided) and when the circuit breaker would fail it (undefined: no breaker). */
+function rolloutTimes(service: Service, d: Deployment, tds: TaskDefinitions) {
+  const from = d.settled ? Number.NEGATIVE_INFINITY : tds.startsFrom(d.taskDefinition, d.createdAt);
+  const runningAt = from === undefined ? undefined : from === Number.NEGATIVE_INFINITY ? from : Math.max(from, d.createdAt) + service.taskStartSeconds;
+  const failsAt = service.circuitBreaker && !d.settled ? d.createdAt + circuitBreakerThreshold(d.desiredCount) * Math.max(1, service.taskStartSeconds) : undefined;
+  return { from, runningAt, failsAt };
+}
+
+/** The second at which the circuit breaker fails this deployment, as far as the world has decided (undefined: it does not fail). */
+export function breakerFailsAt(service: Service, d: Deployment, tds: TaskDefinitions): number | undefined {
+  const { runningAt, failsAt } = rolloutTimes(service, d, tds);
+  return failsAt !== undefined && (runningAt === undefined || runningAt >= failsAt) ? failsAt : undefined;
+}
+
 /**
  * A rolling deployment at `t`: its tasks run `taskStartSeconds` after the task definition lets them
  * start; until then every attempt fails after `taskStartSeconds`, and with the circuit breaker on the
- * deployment is FAILED once the failures reach the threshold. Reasons are ECS's wording.
+ * deployment is FAILED once the failures reach the threshold. Reasons are ECS's wording; a rollback in
+ * progress says "ECS deployment circuit breaker: rolling back to deploymentId <id>." (the id of the
+ * deployment rolled back to): the AWS docs do not quote it, this is the DescribeServices output users
+ * publish (UNCONFIRMED wording).
  */
 export function deploymentView(service: Service, d: Deployment, tds: TaskDefinitions, t: number): DeploymentView {
   const status = d === service.deployments.at(-1) ? "PRIMARY" : "ACTIVE";
-  const from = d.settled ? Number.NEGATIVE_INFINITY : tds.startsFrom(d.taskDefinition, d.createdAt);
-  const runningAt = from === undefined ? undefined : from === Number.NEGATIVE_INFINITY ? from : Math.max(from, d.createdAt) + service.taskStartSeconds;
+  const { from, runningAt, failsAt } = rolloutTimes(service, d, tds);
   const failedBy = (x: number) => (from === d.createdAt ? 0 : Math.max(0, Math.floor((Math.min(x, runningAt ?? x) - d.createdAt) / Math.max(1, service.taskStartSeconds))));
-  const failsAt = service.circuitBreaker && !d.settled ? d.createdAt + circuitBreakerThreshold(d.desiredCount) * Math.max(1, service.taskStartSeconds) : undefined;
   const completed = runningAt !== undefined && runningAt <= t && (failsAt === undefined || runningAt < failsAt);
   if (completed) return { status, rolloutState: "COMPLETED", rolloutStateReason: `ECS deployment ${d.id} completed.`, runningCount: d.desiredCount, pendingCount: 0, failedTasks: failedBy(t) };
   if (failsAt !== undefined && failsAt <= t) return { status, rolloutState: "FAILED", rolloutStateReason: "ECS deployment circuit breaker: tasks failed to start.", runningCount: 0, pendingCount: 0, failedTasks: failedBy(failsAt) };
-  return { status, rolloutState: "IN_PROGRESS", rolloutStateReason: `ECS deployment ${d.id} in progress.`, runningCount: 0, pendingCount: d.desiredCount, failedTasks: failedBy(t) };
+  const reason = d.rollbackOf ? `ECS deployment circuit breaker: rolling back to deploymentId ${d.rollbackOf.to}.` : `ECS deployment ${d.id} in progress.`;
+  return { status, rolloutState: "IN_PROGRESS", rolloutStateReason: reason, runningCount: 0, pendingCount: d.desiredCount, failedTasks: failedBy(t) };
 }
 
-/** The deployments DescribeServices lists at `t`: the PRIMARY, and the older ones until the PRIMARY completed (their tasks are then stopped). */
+/**
+ * The deployments DescribeServices lists at `t`: the PRIMARY, and the older ones until the PRIMARY
+ * completed (their tasks are then stopped): those COMPLETED, and the FAILED one a rollback in progress
+ * replaces.
+ */
 export function liveDeployments(service: Service, tds: TaskDefinitions, t: number): { deployment: Deployment; view: DeploymentView }[] {
   const all = service.deployments.filter((d) => d.createdAt <= t).map((deployment) => ({ deployment, view: deploymentView(service, deployment, tds, t) }));
   const primary = all.at(-1);
   if (primary?.view.rolloutState === "COMPLETED") return [primary];
-  return all.filter((x) => x === primary || x.view.rolloutState === "COMPLETED").reverse();
+  const failed = primary?.deployment.rollbackOf?.failed;
+  return all.filter((x) => x === primary || x.view.rolloutState === "COMPLETED" || x.deployment.id === failed).reverse();
 }

@@ -4,7 +4,7 @@ import type { Elbv2World } from "../elbv2/world.js";
 import { AwsError } from "../shared/protocol/errors.js";
 import type { Cluster, ContainerDefinition, LoadBalancerRef, Service, Task, TaskDefinition, TaskSet, TaskSetChange } from "./model.js";
 import { TaskDefinitions, invalidParameter } from "./task-definitions.js";
-import { liveTaskSets, taskSetView } from "./views.js";
+import { breakerFailsAt, deploymentView, liveDeployments, liveTaskSets, taskSetView } from "./views.js";
 
 /** At most five task sets (ECS calls them deployments) per service: "5 deployments exist on the service. Unable to create new TaskSet since this exceeds the maximum limit." (aws-samples/ecs-bg-external-controller#6). */
 export const MAX_TASK_SETS = 5;
@@ -73,10 +73,11 @@ export class EcsWorld {
     return cluster;
   }
 
-  createService(cluster: Cluster, spec: { name: string; desiredCount: number; deploymentController: Service["deploymentController"]; launchType?: string; networkConfiguration?: unknown; loadBalancers: LoadBalancerRef[]; taskStartSeconds?: number; circuitBreaker?: boolean }): Service {
+  createService(cluster: Cluster, spec: { name: string; desiredCount: number; deploymentController: Service["deploymentController"]; launchType?: string; networkConfiguration?: unknown; loadBalancers: LoadBalancerRef[]; taskStartSeconds?: number; circuitBreaker?: boolean; circuitBreakerRollback?: boolean }): Service {
     const service: Service = {
       ...spec,
       circuitBreaker: spec.circuitBreaker ?? false,
+      circuitBreakerRollback: spec.circuitBreakerRollback ?? false,
       deployments: [],
       arn: this.arn(`service/${cluster.name}/${spec.name}`),
       cluster,
@@ -145,6 +146,7 @@ export class EcsWorld {
    * "create a new CodeDeploy deployment", with EXTERNAL "create a new task set").
    */
   updateService(service: Service, req: { taskDefinition?: string; desiredCount?: number; forceNewDeployment?: boolean }): void {
+    this.settleRollback(service);
     if (req.taskDefinition !== undefined && service.deploymentController === "CODE_DEPLOY") {
       // ECS's answer as users report it; the API reference documents the rule, not this text (UNCONFIRMED wording)
       throw invalidParameter("Unable to update task definition on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.");
@@ -162,6 +164,36 @@ export class EcsWorld {
     const d = { id: `ecs-svc/${this.digits(19)}`, taskDefinition: next, desiredCount: service.desiredCount, createdAt: this.now(), updatedAt: this.now() };
     service.deployments.push(d);
     this.taskSetHistory.push({ atSeconds: this.now(), service: `${service.cluster.name}/${service.name}`, taskSet: d.id, operation: "UpdateService", detail: `${next.family}:${next.revision} rolling out` });
+  }
+
+  /**
+   * With `deploymentCircuitBreaker.rollback`, a PRIMARY deployment the circuit breaker failed is rolled
+   * back "to the last deployment that completed successfully" (ECS API reference,
+   * DeploymentCircuitBreaker; developer guide, "Amazon ECS deployment failure detection": "The rollback
+   * method requires a previous deployment in COMPLETED state"): at the second it failed, a new PRIMARY
+   * deployment of that deployment's task definition starts, and the failed one stays listed, ACTIVE and
+   * FAILED, until the rollback completed. Derived from the dates the world decided, so it is applied
+   * whenever the service is looked at or updated. A rollback that fails is not rolled back again (our
+   * choice: ECS documents no chain of rollbacks).
+   */
+  settleRollback(service: Service): void {
+    const failed = service.deployments.at(-1);
+    if (!failed || !service.circuitBreakerRollback || failed.rollbackOf || failed.settled) return;
+    const at = breakerFailsAt(service, failed, this.taskDefinitions);
+    if (at === undefined || at > this.now()) return;
+    // the last deployment that COMPLETED while it was PRIMARY (before the next one started)
+    const earlier = service.deployments.slice(0, -1);
+    const to = earlier.reverse().find((d, i, rev) => deploymentView(service, d, this.taskDefinitions, (i === 0 ? failed : (rev[i - 1] as typeof d)).createdAt).rolloutState === "COMPLETED");
+    if (!to) return;
+    const d = { id: `ecs-svc/${this.digits(19)}`, taskDefinition: to.taskDefinition, desiredCount: service.desiredCount, createdAt: at, updatedAt: at, rollbackOf: { failed: failed.id, to: to.id } };
+    service.deployments.push(d);
+    this.taskSetHistory.push({ atSeconds: at, service: `${service.cluster.name}/${service.name}`, taskSet: d.id, operation: "CircuitBreakerRollback", detail: `${failed.id} failed; rolling back to ${to.id} (${to.taskDefinition.family}:${to.taskDefinition.revision})` });
+  }
+
+  /** The deployments DescribeServices lists now (PRIMARY first), after any circuit breaker rollback that is due. */
+  rollingDeployments(service: Service) {
+    this.settleRollback(service);
+    return liveDeployments(service, this.taskDefinitions, this.now());
   }
 
   // ---- task sets ---------------------------------------------------------------------------

@@ -1,6 +1,10 @@
+import { createHash } from "node:crypto";
 import path from "node:path";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { readGitHubEvent, webhookStarts } from "../../../functions/domain/pipeline/execution/git-webhook.js";
+import { type TriggeredStart, triggeredStarts } from "../../../functions/domain/pipeline/execution/trigger-events.js";
 import { gitFetchProjectName } from "../../../functions/domain/pipeline/stack/git-fetch-project.js";
+import { type PipelineTrigger, pipelineTriggers } from "../../../functions/domain/pipeline/stack/triggers.js";
 import { stateMachineName } from "../../../functions/domain/pipeline/stack/stack.js";
 import { synthesize } from "../../../functions/domain/pipeline/synth/index.js";
 import type { PipelineExecution } from "../../../functions/ports/pipeline-registry.js";
@@ -14,7 +18,6 @@ import type { CloudFormationWorld } from "../../account/cloudformation/world.js"
 import { ecsWorldOf } from "../../account/ecs/index.js";
 import { elasticBeanstalkWorldOf } from "../../account/elasticbeanstalk/index.js";
 import type { ElasticBeanstalkWorld } from "../../account/elasticbeanstalk/world.js";
-import { liveDeployments } from "../../account/ecs/views.js";
 import type { EcsWorld } from "../../account/ecs/world.js";
 import type { ExecutionReport } from "../../runtime/runtime.js";
 import { buildBundle } from "../release/bundle-dir.js";
@@ -71,6 +74,8 @@ export interface StepReport {
   stacks: StackLine[];
   /** The simulated Elastic Beanstalk environments once the world settled after this step. */
   environments: EnvironmentLine[];
+  /** The simulated ECS services once the world settled after this step (as the report's `ecsServices`). */
+  ecsServices: PipelineRunReport["ecsServices"];
 }
 
 /** An environment of the simulated Elastic Beanstalk: status, health and the version it runs. */
@@ -146,6 +151,8 @@ async function run(scenario: PipelineScenario, world: SimWorld, w: PipelineWorld
   account.registerStateMachine({ name, arn });
   const s3 = world.s3;
   if (!s3) throw new Error("the pipeline world has no S3");
+  // CloudFormation reads a TemplateURL (a template over 51,200 bytes) from the same S3.
+  cloudFormationWorldOf(account)?.attachObjectReader((bucket, key) => s3.readObjectSync(bucket, key));
   const codebuild = account.services.get("codebuild")?.world as CodeBuildWorld;
   codebuild.attachWorkspace({
     getObject: async (bucket, key) => {
@@ -156,7 +163,7 @@ async function run(scenario: PipelineScenario, world: SimWorld, w: PipelineWorld
       await s3.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
     },
     checkout: async (_type, location, version) => {
-      const repo = location.split("/").at(-1) ?? "";
+      const repo = (location.split("/").at(-1) ?? "").replace(/\.git$/, ""); // CodeCommit: the repository name; GitHub: https://github.com/<owner>/<repo>.git
       return w.repositories.get(repo)?.find((b) => b.commitId === version || b.branch === version)?.dir;
     },
   });
@@ -223,11 +230,23 @@ async function run(scenario: PipelineScenario, world: SimWorld, w: PipelineWorld
     steps.push({
       atSeconds: s.atSeconds,
       order: i,
-      did: `start execution ${i + 1}${s.trigger ? ` (${s.trigger})` : ""}`,
+      did: s.githubPush ? `GitHub push ${i + 1} through the webhook's filters` : s.via === "trigger" ? `S3 upload ${i + 1} through the trigger rule` : `start execution ${i + 1}${s.trigger ? ` (${s.trigger})` : ""}`,
       run: async () => {
+        let uploaded: { eTag?: string; versionId?: string } = {};
         if (s.upload) {
-          await s3.client.send(new PutObjectCommand({ Bucket: s.upload.bucket, Key: s.upload.key, Body: await buildBundle(path.resolve(root, s.upload.files), "zip") }));
+          const put = await s3.client.send(new PutObjectCommand({ Bucket: s.upload.bucket, Key: s.upload.key, Body: await buildBundle(path.resolve(root, s.upload.files), "zip") }));
+          uploaded = { ...(put.ETag && { eTag: put.ETag.replace(/"/g, "") }), ...(put.VersionId && { versionId: put.VersionId }) };
           line(`${fmt(clock.elapsedSeconds())}  uploaded s3://${s.upload.bucket}/${s.upload.key} (${s.upload.files})`);
+        }
+        if (s.githubPush || s.via === "trigger") {
+          // The stack's own routing: the same matching the trigger Lambda and the webhook run (they may start nothing).
+          const routed = routedStarts(s, uploaded, pipelineTriggers(pipeline, name), w, clock.elapsedSeconds());
+          line(`${fmt(clock.elapsedSeconds())}  ${routed.what}: ${routed.starts.length ? `starts ${routed.starts.map((x) => x.executionName).join(", ")}` : `starts nothing (${routed.skipped.join("; ") || "no trigger matches"})`}`);
+          for (const st of routed.starts) {
+            ids.push(st.executionName);
+            await startExecution(arn, st.executionName, st.input);
+          }
+          return;
         }
         const id = account.ids.uuid();
         const input = { pipelineExecutionId: id, trigger: { type: s.trigger ?? "StartPipelineExecution", detail: `scenario ${scenario.name}` }, ...(s.variables && { variables: s.variables }), sourceRevisions: gitRevisions(pipeline, w) };
@@ -273,6 +292,7 @@ async function run(scenario: PipelineScenario, world: SimWorld, w: PipelineWorld
     last.events = events.slice(seen);
     last.stacks = stacksOf(cloudFormationWorldOf(account));
     last.environments = environmentsOf(elasticBeanstalkWorldOf(account));
+    last.ecsServices = ecsServicesOf(ecsWorldOf(account));
     seen = events.length;
   };
   // A due step holds the clock from the instant it is due until its command is done, so that no
@@ -287,7 +307,7 @@ async function run(scenario: PipelineScenario, world: SimWorld, w: PipelineWorld
   const runStep = async (s: Step, i: number) => {
     await close();
     line(`${fmt(clock.elapsedSeconds())}  -- ${s.did}`);
-    reports.push({ atSeconds: clock.elapsedSeconds(), did: s.did, executions: [], events: [], stacks: [], environments: [] });
+    reports.push({ atSeconds: clock.elapsedSeconds(), did: s.did, executions: [], events: [], stacks: [], environments: [], ecsServices: [] });
     try {
       await s.run();
     } catch (e) {
@@ -440,11 +460,13 @@ export function checkExpectations(scenario: PipelineScenario, executions: Execut
 }
 
 function ecsServicesOf(ecs: EcsWorld | undefined): PipelineRunReport["ecsServices"] {
-  return [...(ecs?.services.values() ?? [])].flatMap((s) => {
+  if (!ecs) return [];
+  return [...ecs.services.values()].flatMap((s) => {
+    const live = ecs.rollingDeployments(s); // first: a due circuit breaker rollback changes the PRIMARY
     const primary = s.deployments.at(-1);
     if (!primary) return [];
     const images = Object.fromEntries(((primary.taskDefinition.body["containerDefinitions"] ?? []) as { name: string; image: string }[]).map((c) => [c.name, c.image]));
-    const deployments = liveDeployments(s, ecs?.taskDefinitions as EcsWorld["taskDefinitions"], ecs?.now() ?? 0).map((d) => `${d.view.status} ${d.deployment.taskDefinition.family}:${d.deployment.taskDefinition.revision} ${d.view.rolloutState}`);
+    const deployments = live.map((d) => `${d.view.status} ${d.deployment.taskDefinition.family}:${d.deployment.taskDefinition.revision} ${d.view.rolloutState}${d.deployment.rollbackOf ? ` (rollback of ${d.deployment.rollbackOf.failed})` : ""}`);
     return [{ service: `${s.cluster.name}/${s.name}`, taskDefinition: `${primary.taskDefinition.family}:${primary.taskDefinition.revision}`, images, deployments }];
   });
 }
@@ -462,3 +484,36 @@ function environmentsOf(eb: ElasticBeanstalkWorld | undefined): EnvironmentLine[
     return { environment: e.name, status: s?.status ?? "", health: s?.health ?? "", ...(s?.versionLabel && { versionLabel: s.versionLabel }) };
   });
 }
+
+/**
+ * A start routed as the stack routes it: an upload's S3 "Object Created" event through `triggeredStarts`
+ * (the trigger Lambda's matching), or a GitHub push through `readGitHubEvent` and `webhookStarts` (the
+ * webhook's V2 filters). The push payload is GitHub's shape, its `after` the branch's commit in the world.
+ */
+function routedStarts(s: PipelineScenario["starts"][number], uploaded: { eTag?: string; versionId?: string }, triggers: PipelineTrigger[], w: PipelineWorld, atSeconds: number): { what: string; starts: TriggeredStart[]; skipped: string[] } {
+  const time = new Date(Date.UTC(2026, 0, 1) + atSeconds * 1000).toISOString();
+  if (s.githubPush) {
+    const g = s.githubPush;
+    const head = g.branch ? w.repositories.get(g.repository.split("/").at(-1) ?? "")?.find((b) => b.branch === g.branch) : undefined;
+    const commit = head?.commitId ?? shortSha(`${g.repository}/${g.tag ?? g.branch}`);
+    const payload = {
+      ref: g.branch ? `refs/heads/${g.branch}` : `refs/tags/${g.tag}`,
+      before: "0".repeat(40),
+      after: commit,
+      deleted: false,
+      repository: { full_name: g.repository },
+      head_commit: { id: commit, message: head?.message ?? "scenario push", timestamp: time },
+      commits: [{ id: commit, added: [], modified: g.files ?? [], removed: [] }],
+    };
+    const what = `GitHub push to ${g.repository} ${payload.ref} (${(g.files ?? []).join(", ") || "no files"})`;
+    const read = readGitHubEvent("push", payload);
+    if (!read.event) return { what, starts: [], skipped: [read.ignored ?? "ignored"] };
+    const outcome = webhookStarts(read.event, triggers);
+    return { what, starts: outcome.starts, skipped: outcome.skipped.map((x) => `${x.pipeline}: ${x.reason}`) };
+  }
+  const u = s.upload as NonNullable<typeof s.upload>;
+  const event = { source: "aws.s3", "detail-type": "Object Created", time, detail: { bucket: { name: u.bucket }, object: { key: u.key, ...(uploaded.eTag && { etag: uploaded.eTag }), ...(uploaded.versionId && { "version-id": uploaded.versionId }), sequencer: String(atSeconds) } } };
+  return { what: `S3 Object Created s3://${u.bucket}/${u.key}`, starts: triggeredStarts(event, triggers), skipped: [] };
+}
+
+const shortSha = (text: string) => createHash("sha1").update(text).digest("hex");

@@ -14,6 +14,9 @@ import { type Pipeline, type PipelineIssue, readPipeline, readPipelineValue } fr
  *   "world": { "codecommit": {repo: {branch: {"files": dir}}}, "s3": {bucket: {key: {"files": dir}}},
  *              "codebuild": {project: {"buildspec"?: text}}, "groups": {app: {group: {...}}} },
  *   "starts": [{ "atSeconds", "trigger"?, "variables"?, "upload"?: {bucket, key, files: dir} }],   (upload: a new source object just before the start)
+ *              or, routed through the stack's trigger code instead of a direct start (it may start nothing):
+ *             [{ "atSeconds", "upload": {...}, "via": "trigger" }]   the upload's S3 "Object Created" event through the S3 trigger rule's matching
+ *             [{ "atSeconds", "githubPush": {repository, branch? | tag?, files?} }]   a signed GitHub push delivery through the webhook's V2 filters
  *   "timeline": [{ "atSeconds", "approve" | "reject": {stage, action, summary?},
  *                  "disableTransition": {stage, reason}, "enableTransition": {stage},
  *                  "retry": {execution, stage, mode?} }],
@@ -43,9 +46,18 @@ export interface PipelineScenario {
   description: string;
   pipeline: Pipeline;
   world: Record<string, unknown>;
-  starts: { atSeconds: number; trigger?: string; variables?: Record<string, string>; upload?: { bucket: string; key: string; files: string } }[];
+  starts: { atSeconds: number; trigger?: string; variables?: Record<string, string>; upload?: { bucket: string; key: string; files: string }; via?: "trigger"; githubPush?: GitHubPush }[];
   timeline: TimelineEntry[];
   expect: { executions: ExpectedExecution[]; steps?: { after: number; executions: ExpectedExecution[] }[] };
+}
+
+/** A GitHub push as the scenario writes it: the runner makes GitHub's payload (`after`: the branch's commit in the world). */
+export interface GitHubPush {
+  repository: string;
+  branch?: string;
+  tag?: string;
+  /** The changed paths (added, modified or removed). */
+  files?: string[];
 }
 
 export type ScenarioRead = { ok: true; scenario: PipelineScenario } | { ok: false; errors: PipelineIssue[] };
@@ -75,6 +87,13 @@ export function readScenario(raw: Record<string, unknown>, root: string, given?:
     if (typeof st.atSeconds !== "number" || st.atSeconds < 0) err(`starts[${i}].atSeconds`, "must be a number of seconds >= 0");
     const u = st.upload;
     if (u !== undefined && !(typeof u.bucket === "string" && typeof u.key === "string" && typeof u.files === "string")) err(`starts[${i}].upload`, "must be {bucket, key, files: a folder of the repository}");
+    if (st.via !== undefined && !(st.via === "trigger" && u !== undefined)) err(`starts[${i}].via`, 'can only be "trigger", with an upload (its S3 event goes through the trigger rules)');
+    const g = st.githubPush;
+    if (g !== undefined) {
+      const ok = typeof g.repository === "string" && (typeof g.branch === "string") !== (typeof g.tag === "string") && (g.files === undefined || (Array.isArray(g.files) && g.files.every((f) => typeof f === "string")));
+      if (!ok) err(`starts[${i}].githubPush`, "must be {repository: owner/repo, branch or tag, files?: [paths]}");
+      if (u !== undefined || st.trigger !== undefined || st.variables !== undefined) err(`starts[${i}].githubPush`, "is a start of its own: no upload, trigger or variables beside it");
+    }
   });
   const timeline = Array.isArray(raw["timeline"]) ? (raw["timeline"] as Record<string, unknown>[]) : [];
   timeline.forEach((entry, i) => {

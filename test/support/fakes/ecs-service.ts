@@ -81,6 +81,18 @@ export class FakeEcsService implements EcsServicePort {
     return structuredClone(s);
   }
 
+  /** The deployment circuit breaker with rollback: the PRIMARY is FAILED and a new PRIMARY rolls back to the last COMPLETED deployment's task definition. */
+  circuitBreakerRollback(cluster: string, service: string) {
+    const s = this.service(cluster, service);
+    const [failed, ...older] = s.deployments ?? [];
+    const to = older.find((d) => d.rolloutState === "COMPLETED");
+    if (!failed || !to) return;
+    Object.assign(failed, { status: "ACTIVE", rolloutState: "FAILED", rolloutStateReason: "ECS deployment circuit breaker: tasks failed to start.", runningCount: 0 });
+    const id = `ecs-svc/${(s.deployments ?? []).length + 1}`;
+    s.taskDefinition = to.taskDefinition;
+    s.deployments = [{ id, status: "PRIMARY", taskDefinition: to.taskDefinition, rolloutState: "IN_PROGRESS", rolloutStateReason: `ECS deployment circuit breaker: rolling back to deploymentId ${to.id}.`, desiredCount: s.desiredCount, runningCount: 0, failedTasks: 0 }, failed, ...older];
+  }
+
   /** Ends the PRIMARY rollout of a rolling service (what time does in ECS). */
   finishRollout(cluster: string, service: string, rolloutState: "COMPLETED" | "FAILED", reason = rolloutState === "FAILED" ? "ECS deployment circuit breaker: tasks failed to start." : "completed") {
     const s = this.service(cluster, service);

@@ -119,6 +119,60 @@ describe.each(TRANSPORTS)("simulated CloudFormation (%s)", (transport) => {
   });
 });
 
+describe("ClientRequestToken on the simulated CloudFormation", () => {
+  it("a retried request with the same token is answered as the first and starts nothing; another token, or none, is refused as before; events carry the token", async () => {
+    const h = await startAccount({});
+    const cfn = new CloudFormationClient({ ...h.config, maxAttempts: 1 });
+    try {
+      const body = JSON.stringify(BUCKET);
+      const first = await cfn.send(new CreateStackCommand({ StackName: "app", TemplateBody: body, ClientRequestToken: "t-create" }));
+      const again = await cfn.send(new CreateStackCommand({ StackName: "app", TemplateBody: body, ClientRequestToken: "t-create" }));
+      expect(again.StackId).toBe(first.StackId);
+      const other = await failure(cfn.send(new CreateStackCommand({ StackName: "app", TemplateBody: body, ClientRequestToken: "t-other" })));
+      expect([other.name, other.message]).toEqual(["AlreadyExistsException", "Stack [app] already exists"]);
+      h.clock.advance(10);
+      const changed = JSON.stringify({ Resources: { ...BUCKET.Resources, Queue: { Type: "AWS::SQS::Queue" } } });
+      await cfn.send(new UpdateStackCommand({ StackName: "app", TemplateBody: changed, ClientRequestToken: "t-update" }));
+      await cfn.send(new UpdateStackCommand({ StackName: "app", TemplateBody: changed, ClientRequestToken: "t-update" })); // no "UPDATE_IN_PROGRESS state" refusal
+      const busy = await failure(cfn.send(new UpdateStackCommand({ StackName: "app", TemplateBody: body })));
+      expect(busy.message).toMatch(/is in UPDATE_IN_PROGRESS state and can not be updated\.$/);
+      h.clock.advance(10);
+      await cfn.send(new DeleteStackCommand({ StackName: "app", ClientRequestToken: "t-delete" }));
+      await cfn.send(new DeleteStackCommand({ StackName: "app", ClientRequestToken: "t-delete" }));
+      const events = (await cfn.send(new DescribeStackEventsCommand({ StackName: first.StackId }))).StackEvents ?? [];
+      const stackEvents = events.filter((e) => e.LogicalResourceId === "app").reverse();
+      expect(stackEvents.map((e) => [e.ResourceStatus, e.ClientRequestToken])).toEqual([
+        ["CREATE_IN_PROGRESS", "t-create"],
+        ["CREATE_COMPLETE", "t-create"],
+        ["UPDATE_IN_PROGRESS", "t-update"],
+        ["UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", "t-update"],
+        ["UPDATE_COMPLETE", "t-update"],
+        ["DELETE_IN_PROGRESS", "t-delete"],
+      ]);
+      expect(events.filter((e) => e.LogicalResourceId === "Bucket").every((e) => e.ClientRequestToken)).toBe(true);
+    } finally {
+      cfn.destroy();
+      await h.close();
+    }
+  });
+
+  it("ExecuteChangeSet retried with its token does not fail on the change set it is executing", async () => {
+    const h = await startAccount({});
+    const cfn = new CloudFormationClient({ ...h.config, maxAttempts: 1 });
+    try {
+      await cfn.send(new CreateChangeSetCommand({ StackName: "app", ChangeSetName: "cs", ChangeSetType: "CREATE", TemplateBody: JSON.stringify(BUCKET) }));
+      h.clock.advance(5);
+      await cfn.send(new ExecuteChangeSetCommand({ StackName: "app", ChangeSetName: "cs", ClientRequestToken: "t-exec" }));
+      await cfn.send(new ExecuteChangeSetCommand({ StackName: "app", ChangeSetName: "cs", ClientRequestToken: "t-exec" }));
+      const other = await failure(cfn.send(new ExecuteChangeSetCommand({ StackName: "app", ChangeSetName: "cs" })));
+      expect(other.name).toBe("InvalidChangeSetStatusException");
+    } finally {
+      cfn.destroy();
+      await h.close();
+    }
+  });
+});
+
 describe("the CloudFormation setup", () => {
   it("creates stacks settled an hour before (a failing resource leaves ROLLBACK_COMPLETE) and refuses unknown keys", async () => {
     const h = await startAccount({ cloudformation: { stacks: [{ name: "ok", template: BUCKET }, { name: "failed", template: FAILING }] } });

@@ -18,6 +18,7 @@ const SETUP = {
         services: [
           { name: "web", desiredCount: 3, deploymentController: "ECS", taskDefinition: "web:1", taskStartSeconds: 20 },
           { name: "guarded", desiredCount: 2, deploymentController: "ECS", taskDefinition: "web:1", taskStartSeconds: 20, deploymentCircuitBreaker: { enable: true } },
+          { name: "rollback", desiredCount: 2, deploymentController: "ECS", taskDefinition: "web:1", taskStartSeconds: 20, deploymentCircuitBreaker: { enable: true, rollback: true } },
           { name: "bluegreen", desiredCount: 1, deploymentController: "CODE_DEPLOY" },
           { name: "external", desiredCount: 1, deploymentController: "EXTERNAL" },
         ],
@@ -69,6 +70,47 @@ describe("UpdateService on the ECS controller", () => {
     ]);
     h.clock.advance(3600);
     expect((await rollout("web")).deployments[0]).toEqual(["PRIMARY", "web:3", "IN_PROGRESS", 0]);
+  });
+
+  it("with rollback: true, a FAILED rollout rolls the service back to the last COMPLETED deployment (a new PRIMARY of web:1 that completes)", async () => {
+    // a bad image pushed: revisions registered from now on fail to start, web:1 keeps starting
+    h.account.applyTimeline([{ atSeconds: 0, taskDefinition: "web", tasks: "fail-to-start", newRevisionsOnly: true }]);
+    await h.account.settled();
+    const before = (await ecs.send(new DescribeServicesCommand({ cluster: "prod", services: ["rollback"] }))).services?.[0];
+    expect(before?.deploymentConfiguration?.deploymentCircuitBreaker).toEqual({ enable: true, rollback: true });
+    const completedId = before?.deployments?.[0]?.id;
+    const bad = (await ecs.send(new RegisterTaskDefinitionCommand(td("web:bad")))).taskDefinition?.taskDefinitionArn;
+    const started = await ecs.send(new UpdateServiceCommand({ cluster: "prod", service: "rollback", taskDefinition: bad }));
+    const failedId = started.service?.deployments?.[0]?.id;
+    h.clock.advance(59);
+    expect(await rollout("rollback")).toEqual({ taskDefinition: "web:3", deployments: [["PRIMARY", "web:3", "IN_PROGRESS", 0], ["ACTIVE", "web:1", "COMPLETED", 2]] });
+    h.clock.advance(1); // the third failed task: the breaker trips and rolls back
+    const s = (await ecs.send(new DescribeServicesCommand({ cluster: "prod", services: ["rollback"] }))).services?.[0];
+    expect(s?.taskDefinition?.split("/")[1]).toBe("web:1");
+    expect(s?.deployments?.map((d) => [d.status, d.taskDefinition?.split("/")[1], d.rolloutState, d.rolloutStateReason])).toEqual([
+      ["PRIMARY", "web:1", "IN_PROGRESS", `ECS deployment circuit breaker: rolling back to deploymentId ${completedId}.`],
+      ["ACTIVE", "web:3", "FAILED", "ECS deployment circuit breaker: tasks failed to start."],
+      ["ACTIVE", "web:1", "COMPLETED", `ECS deployment ${completedId} completed.`],
+    ]);
+    expect(s?.deployments?.[1]?.id).toBe(failedId);
+    h.clock.advance(20);
+    expect(await rollout("rollback")).toEqual({ taskDefinition: "web:1", deployments: [["PRIMARY", "web:1", "COMPLETED", 2]] });
+    // the guarded service (no rollback) stays on its FAILED deployment
+    await ecs.send(new UpdateServiceCommand({ cluster: "prod", service: "guarded", taskDefinition: bad }));
+    h.clock.advance(3600);
+    expect((await rollout("guarded")).deployments.map((d) => d.slice(0, 3))).toEqual([["PRIMARY", "web:3", "FAILED"], ["ACTIVE", "web:1", "COMPLETED"]]);
+  });
+
+  it("a rollback whose task definition fails to start too is FAILED and not rolled back again", async () => {
+    h.account.applyTimeline([{ atSeconds: 0, taskDefinition: "web", tasks: "fail-to-start" }]);
+    await h.account.settled();
+    await ecs.send(new UpdateServiceCommand({ cluster: "prod", service: "rollback", taskDefinition: "web:2" }));
+    h.clock.advance(60 + 60);
+    // the tasks of the first deployment (from before the failures) still run: it stays listed, COMPLETED
+    const stuck = [["PRIMARY", "web:1", "FAILED"], ["ACTIVE", "web:2", "FAILED"], ["ACTIVE", "web:1", "COMPLETED"]];
+    expect((await rollout("rollback")).deployments.map((d) => d.slice(0, 3))).toEqual(stuck);
+    h.clock.advance(3600);
+    expect((await rollout("rollback")).deployments.map((d) => d.slice(0, 3))).toEqual(stuck);
   });
 
   it.each([

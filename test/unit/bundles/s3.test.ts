@@ -52,6 +52,12 @@ describe("revisions on s3rver", () => {
   });
   afterAll(() => s3?.close());
 
+  it("readObjectSync reads an object from s3rver's directory (nested keys too); a missing one is undefined", async () => {
+    await s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: "p/Src/1.zip.templates/t.json", Body: "{\"Resources\":{}}" }));
+    expect(new TextDecoder().decode(s3.readObjectSync(BUCKET, "p/Src/1.zip.templates/t.json"))).toBe('{"Resources":{}}');
+    expect(s3.readObjectSync(BUCKET, "p/missing.json")).toBeUndefined();
+  });
+
   const rev = (key: string, bundleType: string, extra: Partial<S3Revision> = {}): S3Revision => ({ bucket: BUCKET, key, bundleType, ...extra });
 
   it.each([

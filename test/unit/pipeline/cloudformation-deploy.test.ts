@@ -1,14 +1,15 @@
-import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import { CloudFormationClient, CreateStackCommand } from "@aws-sdk/client-cloudformation";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { changeSetVerdict, failureReason, resolveOverrides, stackVerdict } from "../../../functions/domain/pipeline/execution/cloudformation.js";
+import { changeSetVerdict, failureReason, requestToken, resolveOverrides, resumeOwnOperation, stackVerdict, templateDelivery } from "../../../functions/domain/pipeline/execution/cloudformation.js";
 import { createCloudFormationAdapter } from "../../../functions/adapters/cloudformation.js";
 import { unzipFiles, zipFiles } from "../../../functions/lib/zip-files.js";
 import type { DeclaredAction } from "../../../functions/services/pipeline/actions.js";
 import { type CloudFormationAnswer, type CloudFormationDeployDeps, pollCloudFormationDeploy, startCloudFormationDeploy } from "../../../functions/services/pipeline/cloudformation-deploy.js";
 import { cloudFormationWorldOf } from "../../../local/account/cloudformation/index.js";
+import { s3Location } from "../../../local/account/cloudformation/world.js";
 import { FakeArtifactStore } from "../../support/fakes/artifact-store.js";
-import { type Harness, startAccount } from "../account/helpers.js";
+import { failure, type Harness, startAccount } from "../account/helpers.js";
 
 /**
  * The CloudFormation deploy action through the real adapter on the simulated account's
@@ -129,7 +130,150 @@ describe("the CloudFormation deploy action on the simulated CloudFormation", () 
   });
 });
 
+describe("templates over 51,200 bytes: TemplateURL", () => {
+  /** A template of about `bytes` bytes: one bucket whose description pads it. */
+  const big = (bytes: number) => ({ Description: "x".repeat(bytes), ...BUCKET() });
+
+  it("a large template is put next to its input artifact and passed as TemplateURL, which the simulated CloudFormation reads; the stack is created", async () => {
+    cloudFormationWorldOf(h.account)?.attachObjectReader((bucket, key) => artifacts.versions.get(`${bucket}/${key}`)?.at(-1)?.body);
+    await source({ "template.json": big(60_000) });
+    deps = { ...deps, config: { region: "us-east-1" } };
+    const a = action({ ActionMode: "CREATE_UPDATE", StackName: "large", TemplatePath: "Src::template.json", ParameterOverrides: '{"Stage":"prod"}' });
+    let answer = await startCloudFormationDeploy(deps, a, { configuration: a.configuration, inputs: [SRC], outputs: [OUT], deadlineMs: h.clock.now() + 3600_000 });
+    // the poll state carries the URL, not 60 KB of template
+    expect(answer.state.input).toMatchObject({ templateUrl: "https://art.s3.us-east-1.amazonaws.com/p/Src/1.zip.templates/template.json" });
+    expect(answer.state.input?.templateBody).toBeUndefined();
+    expect(artifacts.text("art", "p/Src/1.zip.templates/template.json")?.length).toBeGreaterThan(60_000);
+    while (!answer.done) {
+      h.clock.advance(answer.nextPollSeconds);
+      answer = await pollCloudFormationDeploy(deps, a, answer.state);
+    }
+    expect(status("large")).toBe("CREATE_COMPLETE");
+    expect(answer.state.variables["BucketName"]).toMatch(/^large-Bucket-/);
+  });
+
+  it("over 1 MB the action fails before any call; the simulated CloudFormation refuses a TemplateBody over 51,200 bytes as CloudFormation does, and a TemplateURL it cannot read", async () => {
+    await source({ "template.json": big(1_100_000) });
+    await expect(run({ ActionMode: "CREATE_UPDATE", StackName: "huge", TemplatePath: "Src::template.json", ParameterOverrides: '{"Stage":"prod"}' })).rejects.toThrow(/^Deploy\.Stack: the template template\.json is \d+ bytes; CloudFormation takes at most 1048576 bytes \(1 MB\) from S3$/);
+    const e1 = await failure(client.send(new CreateStackCommand({ StackName: "inline", TemplateBody: JSON.stringify(big(60_000)) })));
+    expect([e1.name, e1.message]).toEqual(["ValidationError", "1 validation error detected: Value at 'templateBody' failed to satisfy constraint: Member must have length less than or equal to 51200"]);
+    const e2 = await failure(client.send(new CreateStackCommand({ StackName: "nowhere", TemplateURL: "https://art.s3.amazonaws.com/missing.json" })));
+    expect([e2.name, e2.message]).toEqual(["ValidationError", "TemplateURL must reference a valid S3 object to which you have access."]);
+  });
+
+  it.each([
+    ["https://art.s3.us-east-1.amazonaws.com/p/a%20b.json", { bucket: "art", key: "p/a b.json" }],
+    ["https://art.s3.amazonaws.com/p/t.json?X-Amz-Signature=abc", { bucket: "art", key: "p/t.json" }],
+    ["https://s3.eu-west-1.amazonaws.com/art/p/t.json", { bucket: "art", key: "p/t.json" }],
+    ["https://example.com/t.json", undefined],
+    ["not a url", undefined],
+  ])("s3Location(%s)", (url, want) => {
+    expect(s3Location(url)).toEqual(want);
+  });
+
+  it.each([
+    [51_200, "body"],
+    [51_201, "url"],
+    [1_048_576, "url"],
+    [1_048_577, "too-large"],
+  ])("templateDelivery of %d bytes: %s", (bytes, kind) => {
+    expect(templateDelivery(bytes, { bucket: "art", key: "p/Src/1" }, "t.json", "eu-west-1").kind).toBe(kind);
+  });
+});
+
+describe("retries after a lost answer: ClientRequestToken", () => {
+  const JOB = "0f1e2d3c-4b5a-4697-a887-766554433221";
+  const start = (configuration: Record<string, string>, jobId?: string) => {
+    const a = action(configuration);
+    return startCloudFormationDeploy(deps, a, { configuration: a.configuration, inputs: [SRC], outputs: [OUT], deadlineMs: h.clock.now() + 3600_000, ...(jobId && { jobId }) });
+  };
+  /** The stack-level *_IN_PROGRESS events of every stack of that name (a deleted one and its replacement). */
+  const stackInProgressEvents = (name: string) =>
+    (cloudFormationWorldOf(h.account)?.stacks ?? []).filter((x) => x.name === name).flatMap((x) => x.events.filter((e) => e.logicalResourceId === name && e.resourceStatus.endsWith("_IN_PROGRESS")));
+
+  /** A client whose first CreateStack answer is lost after CloudFormation acted on it; the SDK retries the same request. */
+  const losingFirstAnswer = () => {
+    const lossy = new CloudFormationClient({ ...h.config, maxAttempts: 2 });
+    let lost = false;
+    lossy.middlewareStack.add(
+      (next, context) => async (args) => {
+        const out = await next(args);
+        if (context.commandName === "CreateStackCommand" && !lost) {
+          lost = true;
+          throw Object.assign(new Error("socket hang up"), { name: "TimeoutError", code: "ECONNRESET", $metadata: {} });
+        }
+        return out;
+      },
+      { step: "deserialize", name: "loseFirstAnswer" },
+    );
+    return lossy;
+  };
+
+  it("the SDK's retry of a CreateStack whose answer was lost carries the same token: one operation, the action succeeds", async () => {
+    await source({ "template.json": BUCKET() });
+    const lossy = losingFirstAnswer();
+    deps = { ...deps, cloudformation: createCloudFormationAdapter(lossy) };
+    try {
+      let answer = await start({ ActionMode: "CREATE_UPDATE", StackName: "orders", TemplatePath: "Src::template.json", ParameterOverrides: '{"Stage":"prod"}' }, JOB);
+      while (!answer.done) {
+        h.clock.advance(answer.nextPollSeconds);
+        answer = await pollCloudFormationDeploy(deps, action({}), answer.state);
+      }
+      expect(status("orders")).toBe("CREATE_COMPLETE");
+      expect(stackInProgressEvents("orders").map((e) => [e.resourceStatus, e.clientRequestToken])).toEqual([["CREATE_IN_PROGRESS", `sd${JOB}-CreateStack`]]);
+    } finally {
+      lossy.destroy();
+    }
+  });
+
+  it("without a token the same lost answer makes the retry fail with AlreadyExistsException (why the token is sent)", async () => {
+    await source({ "template.json": BUCKET() });
+    const lossy = losingFirstAnswer();
+    deps = { ...deps, cloudformation: createCloudFormationAdapter(lossy) };
+    try {
+      await expect(start({ ActionMode: "CREATE_UPDATE", StackName: "orders", TemplatePath: "Src::template.json", ParameterOverrides: '{"Stage":"prod"}' })).rejects.toThrow(/AlreadyExistsException|already exists/);
+    } finally {
+      lossy.destroy();
+    }
+  });
+
+  it("a start retried by Step Functions finds the operation its first try started and waits for it; another attempt is refused", async () => {
+    await source({ "template.json": FAILING, "good.json": BUCKET() });
+    const conf = { ActionMode: "REPLACE_ON_FAILURE", StackName: "broken", TemplatePath: "Src::good.json", ParameterOverrides: '{"Stage":"x"}' };
+    const first = await start(conf, JOB); // DeleteStack of the ROLLBACK_COMPLETE stack; its answer "lost"
+    expect(first.state.waiting?.operation).toBe("delete");
+    const retried = await start(conf, JOB);
+    expect(retried).toMatchObject({ done: false, state: { waiting: { operation: "delete" }, pending: [{ call: "CreateStack" }], notes: ["DeleteStack broken (started by an earlier try of this attempt)"] } });
+    await expect(start(conf, "another-attempt")).rejects.toThrow("stack broken: the stack is DELETE_IN_PROGRESS; wait until its operation ends");
+    let answer = retried;
+    while (!answer.done) {
+      h.clock.advance(answer.nextPollSeconds);
+      answer = await pollCloudFormationDeploy(deps, action(conf), answer.state);
+    }
+    expect(status("broken")).toBe("CREATE_COMPLETE");
+    expect(stackInProgressEvents("broken").map((e) => `${e.resourceStatus} ${e.clientRequestToken ?? "-"}`)).toEqual(["CREATE_IN_PROGRESS -", "ROLLBACK_IN_PROGRESS -", `DELETE_IN_PROGRESS sd${JOB}-DeleteStack`, `CREATE_IN_PROGRESS sd${JOB}-CreateStack`]);
+  });
+});
+
 describe("CloudFormation action decisions", () => {
+  it.each([
+    ["CREATE_UPDATE", { resourceStatus: "CREATE_IN_PROGRESS", clientRequestToken: "sdjob-1-CreateStack" }, { operation: "create", pending: [], call: "CreateStack" }],
+    ["CREATE_UPDATE", { resourceStatus: "UPDATE_IN_PROGRESS", clientRequestToken: "sdjob-1-UpdateStack" }, { operation: "update", pending: [], call: "UpdateStack" }],
+    ["REPLACE_ON_FAILURE", { resourceStatus: "DELETE_IN_PROGRESS", clientRequestToken: "sdjob-1-DeleteStack" }, { operation: "delete", pending: [{ call: "CreateStack" }], call: "DeleteStack" }],
+    ["DELETE_ONLY", { resourceStatus: "DELETE_IN_PROGRESS", clientRequestToken: "sdjob-1-DeleteStack" }, { operation: "delete", pending: [], call: "DeleteStack" }],
+    ["CHANGE_SET_EXECUTE", { resourceStatus: "CREATE_IN_PROGRESS", clientRequestToken: "sdjob-1-ExecuteChangeSet" }, { operation: "create", pending: [], call: "ExecuteChangeSet" }],
+    ["CHANGE_SET_EXECUTE", { resourceStatus: "UPDATE_IN_PROGRESS", clientRequestToken: "sdjob-1-ExecuteChangeSet" }, { operation: "update", pending: [], call: "ExecuteChangeSet" }],
+    ["CREATE_UPDATE", { resourceStatus: "UPDATE_IN_PROGRESS", clientRequestToken: "sdjob-2-UpdateStack" }, undefined],
+    ["CREATE_UPDATE", { resourceStatus: "UPDATE_IN_PROGRESS" }, undefined],
+    ["CREATE_UPDATE", { resourceStatus: "UPDATE_COMPLETE", clientRequestToken: "sdjob-1-UpdateStack" }, undefined],
+  ] as const)("resumeOwnOperation %s %j -> %j", (mode, event, want) => {
+    expect(resumeOwnOperation(mode, "job-1", event)).toEqual(want);
+  });
+  it("requestToken: the job id and the call, letters digits and hyphens, at most 128 characters", () => {
+    expect(requestToken("0f1e2d3c-4b5a", "CreateStack")).toBe("sd0f1e2d3c-4b5a-CreateStack");
+    expect(requestToken("x".repeat(200), "DeleteStack")).toHaveLength(128);
+    expect(resumeOwnOperation("CREATE_UPDATE", undefined, { resourceStatus: "CREATE_IN_PROGRESS", clientRequestToken: "sd-CreateStack" })).toBeUndefined();
+  });
   const reader = { location: (n: string) => (n === "Src" ? { bucket: "art", key: "p/Src/1.zip" } : undefined), file: (_a: string, f: string) => (f === "p.json" ? '{"Tag":"v7","N":3}' : undefined) };
   it.each([
     ['{"A":"x","B":2,"C":true}', { A: "x", B: "2", C: "true" }],

@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
-import { ecsDeadlineMs, type RolloutLook, rolloutVerdict } from "../../../functions/domain/pipeline/execution/ecs.js";
+import { ecsDeadlineMs, type RolloutLook, rolloutVerdict, taskDefinitionName } from "../../../functions/domain/pipeline/execution/ecs.js";
 import { createHandler as pollAction } from "../../../functions/handlers/pipeline/pollAction.js";
 import { createHandler as runAction } from "../../../functions/handlers/pipeline/runAction.js";
 import { zipFiles } from "../../../functions/lib/zip-files.js";
@@ -57,6 +58,21 @@ describe("ECS deploy action", () => {
     await expect(pollAction(w.deps)({ action: action(), state: first.state })).rejects.toMatchObject({ name: "Pipeline.ActionFailed", message: expect.stringContaining("Deploy.Web: ECS deployment ecs-svc/2 failed: ECS deployment circuit breaker: tasks failed to start.") });
   });
 
+  it("a circuit breaker rollback: the action follows the rollback deployment, then fails saying the service is back on web:1", async () => {
+    await artifact({ "imagedefinitions.json": JSON.stringify([{ name: "web", imageUri: "web:bad" }]) });
+    const first = await start(action());
+    ecs.circuitBreakerRollback("prod", "web");
+    w.advance(15);
+    const second = await pollAction(w.deps)({ action: action(), state: first.state });
+    expect(second).toMatchObject({ done: false, state: { deploymentId: "ecs-svc/2", rollback: { id: "ecs-svc/3", failure: "ECS deployment circuit breaker: tasks failed to start." } } });
+    ecs.finishRollout("prod", "web", "COMPLETED"); // the rollback deployment completes; the failed one is no longer listed
+    w.advance(15);
+    await expect(pollAction(w.deps)({ action: action(), state: second.state })).rejects.toMatchObject({
+      name: "Pipeline.ActionFailed",
+      message: "Deploy.Web: ECS deployment ecs-svc/2 failed (ECS deployment circuit breaker: tasks failed to start) and the deployment circuit breaker rolled the service back: the service is back on web:1 (rollback deployment ecs-svc/3 COMPLETED, 2/2 tasks running) (prod/web to web:2 (web=web:bad))",
+    });
+  });
+
   it("DeploymentTimeout ends a rollout that never completes", async () => {
     await artifact({ "imagedefinitions.json": JSON.stringify([{ name: "web", imageUri: "web:v2" }]) });
     const a = action({ DeploymentTimeout: "5" });
@@ -111,6 +127,47 @@ describe("rolloutVerdict and ecsDeadlineMs", () => {
     [[look({})], 60_000, "failed"],
   ])("%j at %d ms -> %s", (deployments, now, kind) => {
     expect(rolloutVerdict("d2", deployments, now, 60_000).kind).toBe(kind);
+  });
+  const TD = (n: number) => `arn:aws:ecs:us-east-1:1:task-definition/web:${n}`;
+  const failed = look({ status: "ACTIVE", rolloutState: "FAILED", rolloutStateReason: "ECS deployment circuit breaker: tasks failed to start.", taskDefinition: TD(2) });
+  const FOLLOWED = { id: "d3", failure: "ECS deployment circuit breaker: tasks failed to start." };
+  const rb = (o: Partial<RolloutLook>) => look({ id: "d3", rolloutStateReason: "ECS deployment circuit breaker: rolling back to deploymentId d1.", taskDefinition: TD(1), ...o });
+  it.each([
+    ["rollback in progress: follow it, keeping ECS's reason", [rb({}), failed], undefined, 0, { kind: "wait", seconds: 15, rollback: FOLLOWED }],
+    ["rollback seen first while the failed one still says IN_PROGRESS", [rb({}), look({ status: "ACTIVE" })], undefined, 0, { kind: "wait", seconds: 15, rollback: { id: "d3" } }],
+    ["rollback COMPLETED, failed one gone", [rb({ rolloutState: "COMPLETED", rolloutStateReason: "ECS deployment d3 completed.", runningCount: 2 })], "d3", 0, "the service is back on web:1 (rollback deployment d3 COMPLETED, 2/2 tasks running)"],
+    ["rollback FAILED", [rb({ rolloutState: "FAILED", rolloutStateReason: "ECS deployment circuit breaker: tasks failed to start." }), failed], "d3", 0, "but the rollback to web:1 failed too (deployment d3: ECS deployment circuit breaker: tasks failed to start.)"],
+    ["rollback replaced", [look({ id: "d4" }), rb({ status: "ACTIVE" })], "d3", 0, "rollback deployment d3 to web:1 was replaced before it completed"],
+    ["rollback gone", [look({ id: "d4" })], "d3", 0, "rollback deployment d3 is no longer listed on the service"],
+    ["rollback past the deadline", [rb({}), failed], "d3", 60_000, "the rollback to web:1 (deployment d3) was still IN_PROGRESS at the DeploymentTimeout"],
+    ["a PRIMARY that is not a rollback is not followed", [look({ id: "d4", rolloutStateReason: "ECS deployment d4 in progress." }), look({ status: "ACTIVE" })], undefined, 0, "was replaced by d4 before it completed"],
+  ])("%s", (_name, deployments, rollbackId, now, want) => {
+    const v = rolloutVerdict("d2", deployments as RolloutLook[], now as number, 60_000, rollbackId ? { id: rollbackId as string } : undefined);
+    if (typeof want === "string") expect(v).toEqual({ kind: "failed", reason: expect.stringContaining(want) });
+    else expect(v).toEqual(want);
+  });
+  it("names the failure and where the service is left", () => {
+    const v = rolloutVerdict("d2", [rb({ rolloutState: "COMPLETED", runningCount: 2 })], 0, 60_000, FOLLOWED);
+    expect(v).toEqual({ kind: "failed", reason: "ECS deployment d2 failed (ECS deployment circuit breaker: tasks failed to start) and the deployment circuit breaker rolled the service back: the service is back on web:1 (rollback deployment d3 COMPLETED, 2/2 tasks running)" });
+    expect(taskDefinitionName(TD(7))).toBe("web:7");
+  });
+  it("property: a followed rollback never succeeds the action, and no look waits past the deadline", () => {
+    const lookArb = fc.record({
+      id: fc.constantFrom("d1", "d2", "d3", "d4"),
+      status: fc.constantFrom("PRIMARY", "ACTIVE"),
+      rolloutState: fc.constantFrom("IN_PROGRESS", "COMPLETED", "FAILED"),
+      rolloutStateReason: fc.constantFrom("ECS deployment circuit breaker: rolling back to deploymentId d1.", "ECS deployment circuit breaker: tasks failed to start.", "in progress"),
+      desiredCount: fc.constant(2),
+      runningCount: fc.nat(2),
+    });
+    fc.assert(
+      fc.property(fc.array(lookArb, { maxLength: 4 }), fc.option(fc.constantFrom("d3", "d4"), { nil: undefined }), fc.nat(70_000), (deployments, followed, now) => {
+        const v = rolloutVerdict("d2", deployments, now, 60_000, followed ? { id: followed } : undefined);
+        if (followed) expect(v.kind).not.toBe("succeeded");
+        if (v.kind === "wait") expect(now + v.seconds * 1000).toBeLessThanOrEqual(60_000 + 999);
+        if (v.kind === "wait" && v.rollback) expect(deployments.some((d) => d.id === v.rollback?.id && d.id !== "d2")).toBe(true);
+      }),
+    );
   });
   it("never waits past the deadline", () => {
     expect(rolloutVerdict("d2", [look({})], 55_500, 60_000)).toEqual({ kind: "wait", seconds: 5 });

@@ -38,4 +38,17 @@ describe("pipeline scenarios (events/pipelines/)", () => {
     const r = readScenario(raw, ROOT);
     expect(r.ok ? [] : r.errors.map((e) => e.path)).toEqual(["timeline[2].approve.action", "timeline[3].disableTransition.stage", "timeline[4].retry.execution", "expect.executions[0].stages.Prod", "expect.executions[1].status"]);
   });
+
+  it.each([
+    [{ atSeconds: 0, via: "trigger" }, "starts[0].via"],
+    [{ atSeconds: 0, githubPush: { repository: "acme/web", branch: "main", tag: "v1" } }, "starts[0].githubPush"],
+    [{ atSeconds: 0, githubPush: { repository: "acme/web", branch: "main", files: "src/a.js" } }, "starts[0].githubPush"],
+    [{ atSeconds: 0, githubPush: { repository: "acme/web", branch: "main" }, variables: { A: "1" } }, "starts[0].githubPush"],
+  ])("a routed start that cannot be routed is refused at the path: %j", (start, field) => {
+    const raw = JSON.parse(readFileSync(path.join(SCENARIOS, "github-push-trigger-filters.json"), "utf8"));
+    raw.starts = [start];
+    raw.expect = { executions: [{ status: "Succeeded" }] };
+    const r = readScenario(raw, ROOT);
+    expect(r.ok ? [] : r.errors.map((e) => e.path)).toEqual([field]);
+  });
 });

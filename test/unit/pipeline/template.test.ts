@@ -104,10 +104,13 @@ describe("packaged template: pipeline functions", () => {
     expect(statement(role, "PipelineRegistry")).toMatchObject({ Action: actions, Resource: [TABLE] });
   });
 
-  it("the run-action function reads pinned sources and the pipelines' artifact folders, and writes only artifacts and deploy targets", () => {
+  it("the run-action function reads pinned sources and the pipelines' artifact folders, and writes only artifacts and deploy targets; the poll function writes only artifacts", () => {
     expect(statement("PipelineRunActionRole", "ReadSourcesAndArtifacts").Resource).toEqual(["arn:aws:s3:::seed-app-artifacts/seed-app/*", "arn:aws:s3:::stepdeploy-demo-artifacts/demo/*", "arn:aws:s3:::stepdeploy-demo-sources/demo-app.zip"]);
     expect(statement("PipelineRunActionRole", "WriteArtifactsAndDeployTargets").Resource).toEqual(["arn:aws:s3:::seed-app-artifacts/seed-app/*", "arn:aws:s3:::stepdeploy-demo-artifacts/demo/*"]);
-    expect(roleStatements(pkg.template, "PipelinePollActionRole").map((s) => s.Sid)).toEqual(["Logs", "WatchEcsServices", "DeployCloudFormationStacks", "PassCloudFormationRoles", "WatchBeanstalkEnvironments"]);
+    expect(roleStatements(pkg.template, "PipelinePollActionRole").map((s) => s.Sid)).toEqual(["Logs", "WatchEcsServices", "DeployCloudFormationStacks", "PassCloudFormationRoles", "WriteOutputArtifacts", "ReadLargeTemplates", "WatchBeanstalkEnvironments"]);
+    expect(statement("PipelinePollActionRole", "ReadLargeTemplates")).toMatchObject({ Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::seed-app-artifacts/seed-app/*", "arn:aws:s3:::stepdeploy-demo-artifacts/demo/*"] });
+    // the poll ends a CloudFormation action by writing its output artifact: the artifact folders only, no deploy target
+    expect(statement("PipelinePollActionRole", "WriteOutputArtifacts")).toMatchObject({ Action: ["s3:PutObject"], Resource: ["arn:aws:s3:::seed-app-artifacts/seed-app/*", "arn:aws:s3:::stepdeploy-demo-artifacts/demo/*"] });
   });
 
   it("ECS deploy grants: the services pipelines/ names (none here), and the task definition and PassRole grants only when a pipeline deploys to ECS", () => {
@@ -128,10 +131,15 @@ describe("packaged template: pipeline functions", () => {
   it("CloudFormation deploy grants: the stacks pipelines/ names (none here) with their change sets, and PassRole of their RoleArn to CloudFormation only", () => {
     const stacks = [{ "Fn::Sub": "arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/-no-pipeline-source-/*" }];
     const roles = [{ "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/-no-pipeline-source-" }];
+    // the run starts every plan (and reads events: a retried start finds its own operation); a poll reads, and only ever creates the stack after REPLACE_ON_FAILURE's delete
+    const actions: Record<string, string[]> = {
+      PipelineRunActionRole: ["cloudformation:CreateChangeSet", "cloudformation:CreateStack", "cloudformation:DeleteChangeSet", "cloudformation:DeleteStack", "cloudformation:DescribeChangeSet", "cloudformation:DescribeStackEvents", "cloudformation:DescribeStacks", "cloudformation:ExecuteChangeSet", "cloudformation:UpdateStack"],
+      PipelinePollActionRole: ["cloudformation:CreateStack", "cloudformation:DescribeChangeSet", "cloudformation:DescribeStackEvents", "cloudformation:DescribeStacks"],
+    };
     for (const role of ["PipelineRunActionRole", "PipelinePollActionRole"]) {
       const deploy = statement(role, "DeployCloudFormationStacks");
       expect(deploy.Resource, role).toEqual(stacks);
-      expect(asList(deploy.Action).sort(), role).toEqual(["cloudformation:CreateChangeSet", "cloudformation:CreateStack", "cloudformation:DeleteChangeSet", "cloudformation:DeleteStack", "cloudformation:DescribeChangeSet", "cloudformation:DescribeStackEvents", "cloudformation:DescribeStacks", "cloudformation:ExecuteChangeSet", "cloudformation:UpdateStack"]);
+      expect(asList(deploy.Action).sort(), role).toEqual(actions[role]);
       expect(statement(role, "PassCloudFormationRoles"), role).toMatchObject({ Action: ["iam:PassRole"], Resource: roles, Condition: { StringEquals: { "iam:PassedToService": "cloudformation.amazonaws.com" } } });
     }
   });
@@ -139,7 +147,7 @@ describe("packaged template: pipeline functions", () => {
   it("Elastic Beanstalk deploy grants: versions and environments of the applications pipelines/ names (none here), bundles only under their folder of EB's storage bucket", () => {
     const envs = [{ "Fn::Sub": "arn:${AWS::Partition}:elasticbeanstalk:${AWS::Region}:${AWS::AccountId}:environment/-no-pipeline-source-/-no-pipeline-source-" }];
     expect(statement("PipelineRunActionRole", "DeployBeanstalkVersions")).toMatchObject({ Action: ["elasticbeanstalk:CreateApplicationVersion"], Resource: [{ "Fn::Sub": "arn:${AWS::Partition}:elasticbeanstalk:${AWS::Region}:${AWS::AccountId}:applicationversion/-no-pipeline-source-/*" }] });
-    expect(statement("PipelineRunActionRole", "UpdateBeanstalkEnvironments")).toMatchObject({ Action: ["elasticbeanstalk:UpdateEnvironment", "elasticbeanstalk:DescribeEnvironments", "elasticbeanstalk:DescribeEvents"], Resource: envs });
+    expect(statement("PipelineRunActionRole", "UpdateBeanstalkEnvironments")).toMatchObject({ Action: ["elasticbeanstalk:UpdateEnvironment", "elasticbeanstalk:DescribeEnvironments"], Resource: envs });
     expect(statement("PipelineRunActionRole", "CopyBeanstalkBundles")).toMatchObject({ Action: ["s3:PutObject"], Resource: [{ "Fn::Sub": "arn:${AWS::Partition}:s3:::-no-pipeline-source-/*" }] });
     expect(statement("PipelinePollActionRole", "WatchBeanstalkEnvironments")).toMatchObject({ Action: ["elasticbeanstalk:DescribeEnvironments", "elasticbeanstalk:DescribeEvents"], Resource: envs });
   });

@@ -52,6 +52,59 @@ export function planCloudFormation(mode: CloudFormationMode, stackStatus: string
   }
 }
 
+/** CreateStack's TemplateBody limit (API reference; quotas: "Template body size in a request"). */
+export const TEMPLATE_BODY_MAX_BYTES = 51_200;
+/** A template in S3, through TemplateURL (quotas: "Template body size in an Amazon S3 object"). */
+export const TEMPLATE_URL_MAX_BYTES = 1_048_576;
+
+/**
+ * How a template reaches CloudFormation: inline up to 51,200 bytes; larger, as an S3 object of the
+ * artifact store next to the input artifact it came from (`<input key>.templates/<file>`, inside the
+ * pipeline's folder, so no new grant) passed as TemplateURL, as CodePipeline does; over 1 MB refused.
+ */
+export type TemplateDelivery = { kind: "body" } | { kind: "url"; bucket: string; key: string; url: string } | { kind: "too-large"; reason: string };
+
+export function templateDelivery(bytes: number, input: { bucket: string; key: string }, file: string, region: string | undefined): TemplateDelivery {
+  if (bytes <= TEMPLATE_BODY_MAX_BYTES) return { kind: "body" };
+  if (bytes > TEMPLATE_URL_MAX_BYTES) return { kind: "too-large", reason: `the template ${file} is ${bytes} bytes; CloudFormation takes at most ${TEMPLATE_URL_MAX_BYTES} bytes (1 MB) from S3` };
+  const key = `${input.key}.templates/${file}`;
+  const host = region ? `${input.bucket}.s3.${region}.amazonaws.com` : `${input.bucket}.s3.amazonaws.com`;
+  return { kind: "url", bucket: input.bucket, key, url: `https://${host}/${key.split("/").map(encodeURIComponent).join("/")}` };
+}
+
+/**
+ * The ClientRequestToken of one call of one action attempt: `<job id>-<call>` (the job id is stable
+ * for the attempt, so a retried Lambda or SDK request sends the same token; letters, digits and
+ * hyphens, at most 128 characters, as the API reference's ClientRequestToken pattern allows).
+ */
+export function requestToken(jobId: string, call: "CreateStack" | "UpdateStack" | "DeleteStack" | "ExecuteChangeSet"): string {
+  return `sd${jobId.replace(/[^a-zA-Z0-9-]/g, "")}-${call}`.slice(0, 128);
+}
+
+/** What a retried start does when the stack's operation in progress is one this attempt started. */
+export interface ResumedOperation {
+  operation: StackOperation;
+  /** The plan's steps after that call (REPLACE_ON_FAILURE: CreateStack once its DeleteStack completed). */
+  pending: CloudFormationStep[];
+  call: string;
+}
+
+/**
+ * A start retried after its call went through (Step Functions retries the Lambda when its answer was
+ * lost) finds the stack busy: when the stack event of the operation in progress carries this attempt's
+ * token (DescribeStackEvents' ClientRequestToken), that operation is the action's own, and the action
+ * waits for it as if the first start had answered; any other operation in progress is someone else's.
+ * `stackEvent`: the newest stack-level event.
+ */
+export function resumeOwnOperation(mode: CloudFormationMode, jobId: string | undefined, stackEvent: { resourceStatus: string; clientRequestToken?: string } | undefined): ResumedOperation | undefined {
+  if (!jobId || !stackEvent?.clientRequestToken || !stackEvent.resourceStatus.endsWith("_IN_PROGRESS")) return undefined;
+  const calls = ["CreateStack", "UpdateStack", "DeleteStack", "ExecuteChangeSet"] as const;
+  const call = calls.find((c) => stackEvent.clientRequestToken === requestToken(jobId, c));
+  if (!call) return undefined;
+  const operation: StackOperation = call === "DeleteStack" ? "delete" : call === "CreateStack" || stackEvent.resourceStatus.startsWith("CREATE") ? "create" : "update";
+  return { operation, pending: mode === "REPLACE_ON_FAILURE" && call === "DeleteStack" ? [{ call: "CreateStack" }] : [], call };
+}
+
 /**
  * The stack parameters: TemplateConfiguration's `Parameters`, then ParameterOverrides on top (the
  * overrides win, as in CodePipeline); overrides that read artifacts need `resolveOverrides` with them.

@@ -66,17 +66,51 @@ export interface RolloutLook {
   rolloutStateReason: string;
   desiredCount: number;
   runningCount: number;
+  /** The deployment's task definition ARN (named in messages as family:revision). */
+  taskDefinition?: string;
 }
 
-export type RolloutVerdict = { kind: "succeeded"; summary: string } | { kind: "failed"; reason: string } | { kind: "wait"; seconds: number };
+export type RolloutVerdict =
+  | { kind: "succeeded"; summary: string }
+  | { kind: "failed"; reason: string }
+  /** `rollback`: the circuit breaker's rollback being followed (remember it for the next look). */
+  | { kind: "wait"; seconds: number; rollback?: FollowedRollback };
+
+/** A circuit breaker rollback the action follows: the rollback deployment, and ECS's reason for the failure while it was still listed. */
+export interface FollowedRollback {
+  id: string;
+  failure?: string;
+}
+
+/**
+ * ECS's reason on the PRIMARY deployment a circuit breaker rollback started ("rolling back to deploymentId
+ * <id>.", the id of the last COMPLETED deployment; DescribeServices output as users publish it, the AWS docs
+ * do not quote it). With `deploymentCircuitBreaker.rollback`, "when a service deployment fails, the
+ * service is rolled back to the last deployment that completed successfully" (ECS API reference,
+ * DeploymentCircuitBreaker).
+ */
+export const ROLLBACK_REASON = /^ECS deployment circuit breaker: rolling back to deploymentId (\S+?)\.?$/;
+
+/** `arn:...:task-definition/web:3` -> `web:3` (anything else as given). */
+export function taskDefinitionName(arn: string | undefined): string {
+  return arn?.split("task-definition/")[1] ?? arn ?? "its previous task definition";
+}
 
 /**
  * What one look at the service says about the deployment the action started: COMPLETED succeeds, FAILED
  * fails with ECS's reason; a deployment no longer PRIMARY (another UpdateService replaced it) or gone
  * fails; past the deadline an unfinished rollout fails; otherwise look again (never past the deadline).
+ * When the circuit breaker rolls the service back (a PRIMARY whose reason says so, or the one already
+ * followed: `rollback`), the action follows the rollback until it ends and then fails naming it, so
+ * that its message says on which task definition the service is left.
  */
-export function rolloutVerdict(deploymentId: string, deployments: RolloutLook[], nowMs: number, deadlineMs: number): RolloutVerdict {
+export function rolloutVerdict(deploymentId: string, deployments: RolloutLook[], nowMs: number, deadlineMs: number, followed?: FollowedRollback): RolloutVerdict {
   const d = deployments.find((x) => x.id === deploymentId);
+  const rb = followed ? deployments.find((x) => x.id === followed.id) : deployments.find((x) => x.id !== deploymentId && x.status === "PRIMARY" && ROLLBACK_REASON.test(x.rolloutStateReason));
+  if (followed || rb) {
+    const failure = d?.rolloutState === "FAILED" && d.rolloutStateReason ? d.rolloutStateReason : followed?.failure;
+    return rollbackVerdict(deploymentId, { id: followed?.id ?? (rb as RolloutLook).id, ...(failure && { failure }) }, rb, nowMs, deadlineMs);
+  }
   if (!d) return { kind: "failed", reason: `ECS deployment ${deploymentId} is no longer listed on the service` };
   if (d.rolloutState === "COMPLETED") return { kind: "succeeded", summary: `ECS deployment ${d.id} completed: ${d.runningCount}/${d.desiredCount} tasks running` };
   if (d.rolloutState === "FAILED") return { kind: "failed", reason: `ECS deployment ${d.id} failed: ${d.rolloutStateReason}` };
@@ -85,5 +119,22 @@ export function rolloutVerdict(deploymentId: string, deployments: RolloutLook[],
     return { kind: "failed", reason: `ECS deployment ${d.id} was replaced by ${primary?.id ?? "another deployment"} before it completed` };
   }
   if (nowMs >= deadlineMs) return { kind: "failed", reason: `ECS deployment ${d.id} did not complete within the DeploymentTimeout (rolloutState ${d.rolloutState || "unknown"}: ${d.rolloutStateReason}; ${d.runningCount}/${d.desiredCount} tasks running)` };
-  return { kind: "wait", seconds: Math.max(1, Math.min(ECS_POLL_SECONDS, Math.ceil((deadlineMs - nowMs) / 1000))) };
+  return { kind: "wait", seconds: waitSeconds(nowMs, deadlineMs) };
+}
+
+function waitSeconds(nowMs: number, deadlineMs: number): number {
+  return Math.max(1, Math.min(ECS_POLL_SECONDS, Math.ceil((deadlineMs - nowMs) / 1000)));
+}
+
+/** The action's deployment failed and the circuit breaker rolls the service back: wait for the rollback, then fail naming where the service is. */
+function rollbackVerdict(deploymentId: string, followed: FollowedRollback, rb: RolloutLook | undefined, nowMs: number, deadlineMs: number): RolloutVerdict {
+  const why = followed.failure ? ` (${followed.failure.replace(/\.$/, "")})` : "";
+  const head = `ECS deployment ${deploymentId} failed${why} and the deployment circuit breaker rolled the service back`;
+  if (!rb) return { kind: "failed", reason: `${head}: rollback deployment ${followed.id} is no longer listed on the service` };
+  const target = taskDefinitionName(rb.taskDefinition);
+  if (rb.rolloutState === "COMPLETED") return { kind: "failed", reason: `${head}: the service is back on ${target} (rollback deployment ${rb.id} COMPLETED, ${rb.runningCount}/${rb.desiredCount} tasks running)` };
+  if (rb.rolloutState === "FAILED") return { kind: "failed", reason: `${head}, but the rollback to ${target} failed too (deployment ${rb.id}: ${rb.rolloutStateReason})` };
+  if (rb.status !== "PRIMARY") return { kind: "failed", reason: `${head}: rollback deployment ${rb.id} to ${target} was replaced before it completed` };
+  if (nowMs >= deadlineMs) return { kind: "failed", reason: `${head}: the rollback to ${target} (deployment ${rb.id}) was still ${rb.rolloutState} at the DeploymentTimeout` };
+  return { kind: "wait", seconds: waitSeconds(nowMs, deadlineMs), rollback: followed };
 }
