@@ -131,7 +131,8 @@ interface SignableRequest {
  * leaves requests to `hosts` unsigned (see UnsignedHosts) and signs every other request with the SDK's middleware.
  */
 function skipSigningFor(client: unknown, hosts: UnsignedHosts): void {
-  const sdkSigning = httpSigningMiddleware() as unknown as Middleware;
+  // The SDK builds it with the client config and does not read it.
+  const sdkSigning = httpSigningMiddleware({} as never) as unknown as Middleware;
   const signing: Middleware = (next, context) => {
     const signed = sdkSigning(next, context);
     return (args) => {
