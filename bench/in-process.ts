@@ -25,7 +25,7 @@ import { markdownTable } from "./table.js";
  * (`BENCH_IN_PROCESS_COLD` child processes per config and transport, default 3, median shown; started with
  * tsx like this one; imports and dynalite are ready before the clock starts, what the run itself loads and
  * compiles is counted, and under tsx that includes transforming the handler modules it imports). The children
- * find serverless.yml's parse in the on-disk cache (local/runtime/stack.ts), as every `simulate` after the
+ * find serverless.yml's parse in the user's on-disk cache (local/runtime/stack.ts), as every `simulate` after the
  * first on a machine does; the very first pays the YAML parse too (about 0.3-0.7 s of CPU more). Both are printed.
  * `BENCH_IN_PROCESS_CONFIGS=canary` and `BENCH_IN_PROCESS_TRANSPORTS=in-process` (comma lists) keep some
  * of them. `npx tsx bench/in-process.ts` runs this table alone (npm run bench runs all of them).

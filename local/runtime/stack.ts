@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
+import { homedir } from "node:os";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { parse } from "yaml";
@@ -105,16 +105,19 @@ export function loadStack(root: string, opts: { stage?: string; region?: string;
  * serverless.yml as data. Parsing its YAML (140 KB) costs 0.3-0.7 s of CPU in a fresh process, more than the
  * rest of a first simulated deployment, and every process that simulates (each `simulate`, each test worker)
  * pays it; JSON.parse of the same data costs about a millisecond. So the parse is kept on disk as JSON, in the
- * system's temporary directory, under the SHA-256 of the file's text and the parser's version: a changed file
- * is a new key, and a document that JSON cannot carry exactly (a date, an infinity) is never cached. A process
- * that finds no usable entry parses the YAML, as before; writing the entry is best effort.
+ * user's cache directory ($XDG_CACHE_HOME or ~/.cache, stepdeploy/: not a directory other users can write,
+ * since the stack names the handler modules this process loads), under the SHA-256 of the file's text and
+ * the parser's version: a changed file is a new key, and a document that JSON cannot carry exactly (a date,
+ * an infinity) is never cached. A process that finds no usable entry parses the YAML, as before; writing the
+ * entry is best effort.
  */
 const YAML_VERSION = (createRequire(import.meta.url)("yaml/package.json") as { version: string }).version;
-const CACHE_DIR = join(tmpdir(), "stepdeploy-cache");
+const cacheDir = () => join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "stepdeploy");
 
 export function readServerlessYml(root: string): Record<string, unknown> {
   const text = readFileSync(join(root, "serverless.yml"), "utf8");
-  const file = join(CACHE_DIR, `serverless-${createHash("sha256").update(`yaml ${YAML_VERSION}\n${text}`).digest("hex")}.json`);
+  const dir = cacheDir();
+  const file = join(dir, `serverless-${createHash("sha256").update(`yaml ${YAML_VERSION}\n${text}`).digest("hex")}.json`);
   try {
     return JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
   } catch {
@@ -124,7 +127,7 @@ export function readServerlessYml(root: string): Record<string, unknown> {
   try {
     const json = JSON.stringify(doc);
     if (isDeepStrictEqual(JSON.parse(json), doc)) {
-      mkdirSync(CACHE_DIR, { recursive: true });
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
       const partial = `${file}.${process.pid}.tmp`;
       writeFileSync(partial, json);
       renameSync(partial, file);
