@@ -1,4 +1,5 @@
 import type { LambdaClientConfig } from "@aws-sdk/client-lambda";
+import { getSmithyContext, httpSigningMiddleware, httpSigningMiddlewareOptions } from "@smithy/core";
 import { backoffClock, ClockedRetryStrategy } from "./backoff.js";
 
 /**
@@ -20,6 +21,19 @@ import { backoffClock, ClockedRetryStrategy } from "./backoff.js";
  * and that clock waiting, so a simulated account's throttles do not sleep in wall time.
  */
 export type RequestHandler = NonNullable<LambdaClientConfig["requestHandler"]>;
+
+/**
+ * A transport that serves some hosts itself, in this process, with servers that do not verify SigV4
+ * (local/account/shared/transport/in-process.ts: the simulated account and dynalite). Requests to those
+ * hosts are not signed: computing a signature nobody checks was about a tenth of a simulated deployment's
+ * CPU (four SHA-256/HMAC passes and a new signer per request). They still carry the SigV4 header's shape,
+ * with the real credential scope and `Signature=UNSIGNED-IN-PROCESS` in place of the signature, which is
+ * what the servers check (dynalite refuses a request without it). Serialization, validation, retries and
+ * error parsing stay the SDK's own. Every other request, and every request on AWS, is signed as always.
+ */
+export interface UnsignedHosts {
+  servesUnsigned(hostname: string): boolean;
+}
 
 /**
  * What `cachedClient` hands to `create`: spread it into the client's configuration.
@@ -87,6 +101,8 @@ export function cachedClient<T>(service: string, create: (options: ClientOptions
     if (typeof configured === "function") maxAttempts = configured as () => Promise<number>;
     const handler = (client as { config?: { requestHandler?: unknown } }).config?.requestHandler;
     if (installed && handler !== installed.handler) throw new Error(`SDK client ${service} ignores the installed transport: build it with the options cachedClient passes to create`);
+    const unsigned = installed?.handler as Partial<UnsignedHosts> | undefined;
+    if (typeof unsigned?.servesUnsigned === "function") skipSigningFor(client, unsigned as UnsignedHosts);
     cache.set(key, client);
   }
   return client;
@@ -97,4 +113,39 @@ export async function sdkRegion(env: NodeJS.ProcessEnv = process.env): Promise<s
   if (env.AWS_REGION) return env.AWS_REGION;
   const { LambdaClient } = await import("@aws-sdk/client-lambda");
   return new LambdaClient({}).config.region().catch(() => undefined);
+}
+
+type Middleware = (next: (args: { request?: unknown }) => Promise<unknown>, context: Record<string, unknown>) => (args: { request?: unknown }) => Promise<unknown>;
+interface SigningScheme {
+  identity?: { accessKeyId?: string };
+  /** The operation's auth option: `name` and `region` (the scope the SDK's signer uses unless the endpoint overrides them). */
+  httpAuthOption?: { signingProperties?: { signingRegion?: string; signingName?: string; region?: string; name?: string } };
+}
+interface SignableRequest {
+  hostname: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * Replaces the client's signing step (the SDK's own httpSigningMiddleware, same name and place) with one that
+ * leaves requests to `hosts` unsigned (see UnsignedHosts) and signs every other request with the SDK's middleware.
+ */
+function skipSigningFor(client: unknown, hosts: UnsignedHosts): void {
+  // The SDK builds it with the client config and does not read it.
+  const sdkSigning = httpSigningMiddleware({} as never) as unknown as Middleware;
+  const signing: Middleware = (next, context) => {
+    const signed = sdkSigning(next, context);
+    return (args) => {
+      const request = args.request as SignableRequest | undefined;
+      if (!request?.headers || !hosts.servesUnsigned(request.hostname)) return signed(args);
+      const scheme = getSmithyContext(context as never).selectedHttpAuthScheme as SigningScheme | undefined;
+      const props = scheme?.httpAuthOption?.signingProperties ?? {};
+      const amzDate = new Date().toISOString().replace(/[-:]|\.\d{3}/g, "");
+      request.headers["x-amz-date"] = amzDate;
+      const scope = `${scheme?.identity?.accessKeyId ?? ""}/${amzDate.slice(0, 8)}/${props.signingRegion ?? props.region ?? ""}/${props.signingName ?? props.name ?? ""}/aws4_request`;
+      request.headers.authorization = `AWS4-HMAC-SHA256 Credential=${scope}, SignedHeaders=host;x-amz-date, Signature=UNSIGNED-IN-PROCESS`;
+      return next(args);
+    };
+  };
+  (client as { middlewareStack: { addRelativeTo(m: Middleware, o: object): void } }).middlewareStack.addRelativeTo(signing, { ...httpSigningMiddlewareOptions, override: true });
 }

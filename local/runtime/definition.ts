@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import type { LocalStack } from "./stack.js";
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -29,8 +29,25 @@ export function resolveIntrinsics(node: Json, stack: LocalStack): Json {
   return node;
 }
 
+const loaded = new WeakMap<LocalStack, Map<string, { mtimeMs: number; definition: Record<string, Json> }>>();
+
+/**
+ * The definition in `path` with its intrinsics resolved against `stack`, read again only when the file changes:
+ * every execution of a long-running process (tests, the benchmark, `simulate` of several scenarios) starts from it.
+ * Callers share the object and must not change it (the runtime hands the engine a copy).
+ */
 export function loadDefinition(path: string, stack: LocalStack): Record<string, Json> {
-  return resolveIntrinsics(JSON.parse(readFileSync(path, "utf8")) as Json, stack) as Record<string, Json>;
+  const mtimeMs = statSync(path).mtimeMs;
+  let byPath = loaded.get(stack);
+  if (!byPath) {
+    byPath = new Map();
+    loaded.set(stack, byPath);
+  }
+  const hit = byPath.get(path);
+  if (hit?.mtimeMs === mtimeMs) return hit.definition;
+  const definition = resolveIntrinsics(JSON.parse(readFileSync(path, "utf8")) as Json, stack) as Record<string, Json>;
+  byPath.set(path, { mtimeMs, definition });
+  return definition;
 }
 
 export interface StateRef {

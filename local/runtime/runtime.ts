@@ -115,8 +115,22 @@ function engineCopy(definition: Record<string, Json>, cooperativeWaits: boolean)
  * simulates is checked when it is read (functions/domain/pipeline) and its compiled graph is validated
  * by the engine in the scripted runs (graph-run.ts, service-runtime.ts: validatedEngine).
  */
+const enginesByDefinition = new WeakMap<Record<string, Json>, Map<boolean, StateMachine>>();
+
 function engineFor(definition: Record<string, Json>, cooperativeWaits: boolean): StateMachine {
-  return cachedEngine(engineCopy(definition, cooperativeWaits), false);
+  // Per definition object too (loadDefinition and addMachine keep theirs), so an execution's start does not copy
+  // and serialize the whole definition again to find its engine.
+  let engines = enginesByDefinition.get(definition);
+  if (!engines) {
+    engines = new Map();
+    enginesByDefinition.set(definition, engines);
+  }
+  let sm = engines.get(cooperativeWaits);
+  if (!sm) {
+    sm = cachedEngine(engineCopy(definition, cooperativeWaits), false);
+    engines.set(cooperativeWaits, sm);
+  }
+  return sm;
 }
 
 class StatesTimeout extends IntegrationError {

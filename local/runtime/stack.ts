@@ -1,6 +1,9 @@
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { homedir } from "node:os";
 import { join } from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import { parse } from "yaml";
 
 /**
@@ -65,12 +68,20 @@ const HANDLER_FORM = import.meta.url.endsWith(".ts") ? { dir: "", ext: ".ts" } :
  */
 const FILE_VARIABLE = /^\$\{file\((\.\/[^)]+\.cjs)\):([A-Za-z0-9_]+)\}$/;
 
-function fileVariable(root: string, stage: string, value: string): unknown {
+function fileVariable(root: string, stage: string, value: string, read: Map<string, Record<string, unknown>>): unknown {
   const m = FILE_VARIABLE.exec(value);
   if (!m) return undefined;
-  const mod = createRequire(join(root, "package.json"))(join(root, m[1] as string)) as { forStage?: (stage: string) => Record<string, unknown> };
-  if (typeof mod.forStage !== "function") throw new Error(`${m[1]} does not export forStage(stage)`);
-  return mod.forStage(stage)[m[2] as string];
+  const file = m[1] as string;
+  // One call per file and read: serverless.yml names the same file some 40 times, and each call reads
+  // and parses the file's YAML again (about 0.2 s of a cold process's first simulated deployment).
+  let values = read.get(file);
+  if (!values) {
+    const mod = createRequire(join(root, "package.json"))(join(root, file)) as { forStage?: (stage: string) => Record<string, unknown> };
+    if (typeof mod.forStage !== "function") throw new Error(`${file} does not export forStage(stage)`);
+    values = mod.forStage(stage);
+    read.set(file, values);
+  }
+  return values[m[2] as string];
 }
 
 function substitute(value: string, vars: Record<string, string>): string {
@@ -90,8 +101,45 @@ export function loadStack(root: string, opts: { stage?: string; region?: string;
   return stack;
 }
 
+/**
+ * serverless.yml as data. Parsing its YAML (140 KB) costs 0.3-0.7 s of CPU in a fresh process, more than the
+ * rest of a first simulated deployment, and every process that simulates (each `simulate`, each test worker)
+ * pays it; JSON.parse of the same data costs about a millisecond. So the parse is kept on disk as JSON, in the
+ * user's cache directory ($XDG_CACHE_HOME or ~/.cache, stepdeploy/: not a directory other users can write,
+ * since the stack names the handler modules this process loads), under the SHA-256 of the file's text and
+ * the parser's version: a changed file is a new key, and a document that JSON cannot carry exactly (a date,
+ * an infinity) is never cached. A process that finds no usable entry parses the YAML, as before; writing the
+ * entry is best effort.
+ */
+const YAML_VERSION = (createRequire(import.meta.url)("yaml/package.json") as { version: string }).version;
+const cacheDir = () => join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "stepdeploy");
+
+export function readServerlessYml(root: string): Record<string, unknown> {
+  const text = readFileSync(join(root, "serverless.yml"), "utf8");
+  const dir = cacheDir();
+  const file = join(dir, `serverless-${createHash("sha256").update(`yaml ${YAML_VERSION}\n${text}`).digest("hex")}.json`);
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+  } catch {
+    // No entry yet (or an unreadable one): parse.
+  }
+  const doc = parse(text, { logLevel: "silent" }) as Record<string, unknown>;
+  try {
+    const json = JSON.stringify(doc);
+    if (isDeepStrictEqual(JSON.parse(json), doc)) {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const partial = `${file}.${process.pid}.tmp`;
+      writeFileSync(partial, json);
+      renameSync(partial, file);
+    }
+  } catch {
+    // A read-only or full temporary directory: the next process parses again.
+  }
+  return doc;
+}
+
 function readStack(root: string, opts: { stage?: string; region?: string; accountId?: string }): LocalStack {
-  const doc = parse(readFileSync(join(root, "serverless.yml"), "utf8"), { logLevel: "silent" }) as Record<string, unknown>;
+  const doc = readServerlessYml(root);
   const service = String(doc.service ?? "stepdeploy");
   const stage = opts.stage ?? "local";
   const region = opts.region ?? process.env.AWS_REGION ?? "us-east-1";
@@ -135,6 +183,7 @@ function readStack(root: string, opts: { stage?: string; region?: string; accoun
     refs.set(logicalId, arn);
   }
   const pseudo: Record<string, string> = { "AWS::Partition": "aws", "AWS::Region": region, "AWS::AccountId": accountId };
+  const fileValues = new Map<string, Record<string, unknown>>();
   const resolve = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(resolve);
     if (v && typeof v === "object") {
@@ -143,7 +192,7 @@ function readStack(root: string, opts: { stage?: string; region?: string; accoun
       if (typeof o["Fn::Sub"] === "string") return substitute(substitute(o["Fn::Sub"], vars), pseudo);
       return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, resolve(x)]));
     }
-    if (typeof v === "string" && FILE_VARIABLE.test(v)) return resolve(fileVariable(root, stage, v));
+    if (typeof v === "string" && FILE_VARIABLE.test(v)) return resolve(fileVariable(root, stage, v, fileValues));
     return typeof v === "string" ? substitute(v, vars) : v;
   };
   const rules: LocalRule[] = [];

@@ -21,8 +21,9 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
  * the stack's state machines running on the local runtime, its EventBridge rules delivering to our
  * handlers, and the handlers' clock on simulated time. Every SDK client in the process talks to
  * the account in-process through the SDK's request-handler seam (the transport installed with
- * `useTransport`, functions/adapters/clients.ts): real serialization, signing, retries and error
- * parsing, no socket. dynalite and s3rver keep their own servers on 127.0.0.1.
+ * `useTransport`, functions/adapters/clients.ts): real serialization, validation, retries and error
+ * parsing, no socket, and no SigV4 signature (the account and dynalite do not check one; UnsignedHosts in
+ * clients.ts). dynalite and s3rver keep their own servers on 127.0.0.1.
  */
 export interface SimWorld {
   account: SimAccount;

@@ -1,4 +1,6 @@
-import { LambdaClient } from "@aws-sdk/client-lambda";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { GetAliasCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { afterEach, describe, expect, it } from "vitest";
 import { cachedClient, clientOptions, useTransport } from "../../../functions/adapters/clients.js";
 import { InProcessNetwork } from "../../../local/account/shared/transport/in-process.js";
@@ -49,5 +51,38 @@ describe("the SDK clients' transport", () => {
   it("refuses a client built without the options it was given, instead of letting it bypass the transport", () => {
     install(new InProcessNetwork());
     expect(() => cachedClient("seam-ignores", () => new LambdaClient({}))).toThrow(/ignores the installed transport/);
+  });
+
+  it("leaves requests to the hosts it serves in-process unsigned (their servers do not check SigV4), and signs every other", async () => {
+    const network = new InProcessNetwork();
+    install(network);
+    const seen: string[] = [];
+    const alias = JSON.stringify({ AliasArn: "arn:aws:lambda:us-east-1:123456789012:function:orders:live", Name: "live", FunctionVersion: "1" });
+    const inside = network.attach("seam-unsigned", (req) => {
+      seen.push(`${req.headers.authorization} | ${req.headers["x-amz-date"]}`);
+      return { kind: "response", response: { status: 200, headers: { "content-type": "application/json" }, body: alias } };
+    });
+    const server = createServer((req, res) => {
+      seen.push(String(req.headers.authorization));
+      res.setHeader("content-type", "application/json");
+      res.end(alias);
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    restores.push(() => void server.close(), () => network.destroy());
+    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY, region: process.env.AWS_REGION };
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: "AKIDSEAM", AWS_SECRET_ACCESS_KEY: "secret", AWS_REGION: "us-east-1" });
+    restores.push(() => {
+      for (const [k, v] of [["AWS_ACCESS_KEY_ID", saved.id], ["AWS_SECRET_ACCESS_KEY", saved.secret], ["AWS_REGION", saved.region]] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    });
+    for (const endpoint of [inside, `http://127.0.0.1:${(server.address() as AddressInfo).port}`]) {
+      process.env.AWS_ENDPOINT_URL = endpoint;
+      await lambda("seam-signing").send(new GetAliasCommand({ FunctionName: "orders", Name: "live" }));
+    }
+    const [unsigned, signed] = seen;
+    expect(unsigned).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDSEAM\/(\d{8})\/us-east-1\/lambda\/aws4_request, SignedHeaders=host;x-amz-date, Signature=UNSIGNED-IN-PROCESS \| \1T\d{6}Z$/);
+    expect(signed).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDSEAM\/\d{8}\/us-east-1\/lambda\/aws4_request, SignedHeaders=[a-z0-9;-]+, Signature=[0-9a-f]{64}$/);
   });
 });

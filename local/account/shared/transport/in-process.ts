@@ -9,10 +9,10 @@ import type { Routed } from "./router.js";
  * An in-process network for AWS SDK v3 clients, plugged in through the SDK's own request-handler
  * seam: a smithy HttpHandler (`handle(HttpRequest) -> {response: HttpResponse}`, what
  * NodeHttpHandler implements) given to a client as `requestHandler`. Everything above the handler
- * is the real SDK (serialization, validation, signing, retries with their back-off, error
- * parsing); what the handler does is hand the serialized request to a server function in the same
- * process (the simulated account's router, or an emulator's own request listener) and give its
- * serialized answer back, without a socket.
+ * is the real SDK (serialization, validation, retries with their back-off, error parsing; signing
+ * is skipped for the servers here, which do not check it: `servesUnsigned`); what the handler does
+ * is hand the serialized request to a server function in the same process (the simulated account's
+ * router, or an emulator's own request listener) and give its serialized answer back, without a socket.
  *
  * Servers are attached under a host name (`http://<name>.stepdeploy.internal`); a request for any
  * other host goes out over real HTTP (NodeHttpHandler), so an endpoint outside the world still works.
@@ -42,6 +42,16 @@ export class InProcessNetwork {
     const host = `${name}.${DOMAIN}`;
     this.servers.set(host, { server, streamingBodies: opts.streamingBodies ?? false });
     return `http://${host}`;
+  }
+
+  /**
+   * Whether the SDK may leave a request to `hostname` unsigned (functions/adapters/clients.ts, UnsignedHosts): every
+   * server attached here (the simulated account's router, dynalite's listener) checks at most that a SigV4
+   * Authorization header is there, never the signature (local/account/README.md). Requests that go out over
+   * HTTP are signed.
+   */
+  servesUnsigned(hostname: string): boolean {
+    return hostname.endsWith(`.${DOMAIN}`);
   }
 
   /** Stops serving `http://<name>.stepdeploy.internal`; later requests for it fail like an unknown host. */
