@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { record } from "../schema/fields.js";
+import { type ServerWeighted, TrafficRoutingSchema } from "./weighted.js";
 
 /**
  * CodeDeploy's `blueGreenDeploymentConfiguration` for EC2 (codedeploy-spec §6.1), with CodeDeploy's API names:
@@ -41,6 +42,7 @@ export function blueGreenSchema<T extends z.ZodType>(targetSchema: T) {
     {
       ...blueGreenOptionsShape,
       targetInstances: targetSchema.optional().meta({ description: "DISCOVER_EXISTING: the replacement (green) instances, by tags, tagFilters or instanceIds (CreateDeployment's targetInstances)." }),
+      trafficRouting: TrafficRoutingSchema.optional(),
     },
     "with CodeDeploy's blueGreenDeploymentConfiguration fields and targetInstances",
   ).meta({ description: "EC2 blue/green (docs/ec2.md#blue-green): install on a replacement fleet, reroute the target groups to it, then terminate or keep the originals." });
@@ -58,6 +60,8 @@ export interface ServerBlueGreen {
   /** COPY_AUTO_SCALING_GROUP: the original group and its copy. */
   originalGroup?: string;
   greenGroup?: string;
+  /** With `trafficRouting`: the listener's weighted steps (domain/fleet/weighted.ts) instead of the all-at-once reroute. */
+  weighted?: ServerWeighted;
 }
 
 /** The options with CodeDeploy's defaults filled in (and ours where it has none: a 0-minute termination wait). */

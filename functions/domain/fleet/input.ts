@@ -6,6 +6,7 @@ import { TagFilterSchema, type TagFilter } from "../groups/schema.js";
 import { flag, type Problem, parseOrThrow, record, text } from "../schema/fields.js";
 import { blueGreenOf, blueGreenSchema, type ServerBlueGreen } from "./blue-green.js";
 import { resolveServerConfig, type ServerConfig } from "./minimum-healthy.js";
+import { type TrafficRouting, weightedPlan } from "./weighted.js";
 
 /**
  * The deploy-server state machine's input (docs/ec2.md): self-contained, like deploy-lambda's full input. Defined
@@ -112,6 +113,8 @@ export const ServerInputSchema = record(
     if (copy && o.target.autoScalingGroups?.length !== 1) ctx.addIssue({ code: "custom", path: ["target", "autoScalingGroups"], message: "must name exactly one Auto Scaling group to copy (COPY_AUTO_SCALING_GROUP)" });
     if (copy && bg.targetInstances) ctx.addIssue({ code: "custom", path: ["blueGreen", "targetInstances"], message: "is for DISCOVER_EXISTING: COPY_AUTO_SCALING_GROUP launches the replacement instances itself" });
     if (o.launch) ctx.addIssue({ code: "custom", path: ["launch"], message: "is for in-place deployments to one launched instance" });
+    // The weighted reroute moves a listener between two target groups: blue (the route's now) and green.
+    if (bg.trafficRouting && o.targetGroups && o.targetGroups.length !== 2) ctx.addIssue({ code: "custom", path: ["targetGroups"], message: "must list exactly two target groups with blueGreen.trafficRouting: blue (the one the production route forwards to), then green" });
     if (!copy && !bg.targetInstances) ctx.addIssue({ code: "custom", path: ["blueGreen", "targetInstances"], message: "is required with DISCOVER_EXISTING: the replacement (green) instances, by tags, tagFilters or instanceIds" });
   }).meta({ title: "stepdeploy deploy-server input", description: "The deploy-server state machine's input (docs/ec2.md)." });
 
@@ -158,7 +161,7 @@ export interface ServerDeploymentInput {
   /** A follow-on deployment: the deployment whose revision it brings to instances launched while that one ran. */
   autoUpdateOf?: string;
   /** Blue/green: the options, and the replacement instances for DISCOVER_EXISTING. */
-  blueGreen?: Omit<ServerBlueGreen, "original"> & { targetInstances?: FleetTarget };
+  blueGreen?: Omit<ServerBlueGreen, "original"> & { targetInstances?: FleetTarget; trafficRouting?: TrafficRouting };
 }
 
 /** Checks the input; every bad field is named. */
@@ -167,6 +170,8 @@ export function parseServerInput(raw: unknown): ServerDeploymentInput {
   let config: ServerConfig;
   try {
     config = resolveServerConfig(o.deploymentConfig);
+    // A weighted reroute's steps come from a time-based config: refused here, with its field, before anything is read.
+    if (o.blueGreen?.trafficRouting) weightedPlan(o.blueGreen.trafficRouting.deploymentConfig);
   } catch (e) {
     if (!(e instanceof ValidationError)) throw e;
     throw new ValidationErrors([{ field: e.field, reason: e.reason } satisfies Problem], ErrorNames.InvalidInput);
@@ -191,6 +196,6 @@ export function parseServerInput(raw: unknown): ServerDeploymentInput {
     outdatedInstancesStrategy: o.outdatedInstancesStrategy,
     ...(o.launch ? { launch: o.launch } : {}),
     ...(o.autoUpdateOf ? { autoUpdateOf: o.autoUpdateOf } : {}),
-    ...(o.blueGreen ? { blueGreen: { ...blueGreenOf(o.blueGreen), ...(o.blueGreen.targetInstances ? { targetInstances: o.blueGreen.targetInstances } : {}) } } : {}),
+    ...(o.blueGreen ? { blueGreen: { ...blueGreenOf(o.blueGreen), ...(o.blueGreen.targetInstances ? { targetInstances: o.blueGreen.targetInstances } : {}), ...(o.blueGreen.trafficRouting ? { trafficRouting: o.blueGreen.trafficRouting } : {}) } } : {}),
   };
 }

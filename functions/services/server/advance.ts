@@ -24,7 +24,7 @@ export interface AdvanceEvent {
  */
 export async function advanceServerDeployment(deps: AdvanceDeps, event: AdvanceEvent): Promise<{ fleet: FleetState; next: NextBatch; instances: InstanceCounts; eventFields: Record<string, unknown> }> {
   const { run } = event;
-  const rerouting = event.fleet.phase === "allow" || event.fleet.phase === "block";
+  const rerouting = event.fleet.phase === "allow" || event.fleet.phase === "shift" || event.fleet.phase === "block";
   const counted = rerouting ? event.fleet : foldBatch(event.fleet, event.lastBatch);
   // A batch its poll cancelled (stop or alarm seen while it ran) ends the deployment with that reason, whatever it counted.
   const interrupted = event.lastBatch?.interrupted ?? undefined;

@@ -10,7 +10,7 @@ export type NextBatch =
   | { action: "deploy"; batch: string[]; batchNumber: number; phase: ServerPhase }
   | { action: "succeed"; followUp?: { deploymentId: string; input: Record<string, unknown>; notStartedError: string } }
   | { action: "fail"; error: string; cause: string }
-  | { action: "poll" | "ready" | "terminationWait" };
+  | { action: "poll" | "ready" | "terminationWait" | "shift" };
 
 /**
  * Folds the last batch's outcomes into the fleet and decides the next move (domain/fleet nextFleetStep): the next

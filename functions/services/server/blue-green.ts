@@ -3,6 +3,7 @@ import type { ServerRun } from "../../domain/fleet/run.js";
 import type { ServerBlueGreen } from "../../domain/fleet/blue-green.js";
 import type { Deps } from "../../wiring.js";
 import { openPhaseWait } from "../waits.js";
+import { restoreWeighted } from "./weighted.js";
 import { type NextBatch, nextServerBatch } from "./batches.js";
 import type { BatchResult, FleetState } from "./state.js";
 
@@ -48,10 +49,12 @@ export async function advanceBlueGreen(deps: BlueGreenDeps, deploymentId: string
     if (counted.succeeded < needed) {
       return { fleet: counted, next: { action: "fail", error: ErrorNames.HealthConstraints, cause: `HEALTH_CONSTRAINTS: ${counted.succeeded} replacement instance(s) passed AllowTraffic, ${needed} needed` } };
     }
-    // No original instance (nothing served before): nothing to block.
-    if (bg.original.length === 0) return advanceBlueGreen(deps, deploymentId, bg, { ...counted, phase: "block" });
-    return { fleet: { ...counted, phase: "block", batches: counted.batches + 1 }, next: { action: "deploy", batch: bg.original, batchNumber: counted.batches + 1, phase: "block" } };
+    // Weighted (docs/ec2.md#weighted): green serves from its own target group as the listener's steps move traffic to it.
+    if (bg.weighted) return { fleet: { ...counted, phase: "shift" }, next: { action: "shift" } };
+    return blockOriginals(deps, deploymentId, bg, counted);
   }
+  // The listener's steps ended at 100% on green (ShiftTraffic's loop): the originals leave the blue group.
+  if (fleet.phase === "shift") return blockOriginals(deps, deploymentId, bg, fleet);
   if (fleet.phase === "block") {
     const failed = (last?.outcomes ?? []).filter((o) => o.status === "Failed");
     if (failed.length) {
@@ -63,6 +66,12 @@ export async function advanceBlueGreen(deps: BlueGreenDeps, deploymentId: string
   }
   await retireOriginals(deps, deploymentId, bg);
   return { fleet: { ...fleet, phase: "retire" }, next: { action: "succeed" } };
+}
+
+/** BlockTraffic for the original instances, as one batch child; none (nothing served before): nothing to block. */
+function blockOriginals(deps: BlueGreenDeps, deploymentId: string, bg: ServerBlueGreen, fleet: FleetState): Promise<Step> | Step {
+  if (bg.original.length === 0) return advanceBlueGreen(deps, deploymentId, bg, { ...fleet, phase: "block" });
+  return { fleet: { ...fleet, phase: "block", batches: fleet.batches + 1 }, next: { action: "deploy", batch: bg.original, batchNumber: fleet.batches + 1, phase: "block" } };
 }
 
 /** AllowTraffic for every green instance whose install succeeded, as one batch child. */
@@ -95,8 +104,18 @@ async function retireOriginals(deps: BlueGreenDeps, deploymentId: string, bg: Se
  * are not terminated: the deployment did not create them.
  */
 export async function rollBackBlueGreen(deps: Pick<Deps, "loadBalancer" | "autoScaling" | "log">, deploymentId: string, bg: ServerBlueGreen, fleet: FleetState, targetGroups: string[]): Promise<string> {
-  const rerouted = (fleet.phase === "allow" && fleet.cursor > 0) || fleet.phase === "block" || fleet.phase === "retire";
+  const rerouted = (fleet.phase === "allow" && fleet.cursor > 0) || fleet.phase === "shift" || fleet.phase === "block" || fleet.phase === "retire";
   const green = fleet.installed ?? fleet.instances;
+  if (rerouted && bg.weighted) {
+    // Weighted: the originals back in blue (they left it only at BlockTraffic), the listener back to 100% blue, then green out of its group.
+    const { blue, green: greenGroup } = bg.weighted.deployment.target;
+    if (bg.original.length) await deps.loadBalancer.registerInstances(blue, bg.original);
+    const route = await restoreWeighted(deps, bg.weighted);
+    if (green.length) await deps.loadBalancer.deregisterInstances(greenGroup, green);
+    if (bg.greenGroup) await deps.autoScaling.deleteGroup(bg.greenGroup);
+    deps.log(deploymentId).warn("blue/green rolled back", { rerouted, route, greenGroup: bg.greenGroup });
+    return `rolled back: ${route}; the ${bg.original.length} original instance(s) in the blue target group, the ${green.length} replacement instance(s) deregistered${bg.greenGroup ? `; the replacement group ${bg.greenGroup} deleted` : ""}`;
+  }
   if (rerouted) {
     const groups = await deps.loadBalancer.describeTargetGroups(targetGroups);
     for (const tg of groups) if (bg.original.length) await deps.loadBalancer.registerInstances(tg.arn, bg.original);

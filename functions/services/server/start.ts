@@ -11,6 +11,7 @@ import type { Deps } from "../../wiring.js";
 import { ASG_TAG } from "../../domain/groups/platforms.js";
 import { expandServerGroupDeployment } from "../group-deployment.js";
 import { recordCreated } from "../start.js";
+import { startWeighted } from "./weighted.js";
 import type { DeploymentContext, FleetState } from "./state.js";
 
 export type StartServerDeps = Pick<Deps, "bundles" | "runCommand" | "loadBalancer" | "registry" | "log"> & Partial<Pick<Deps, "config" | "autoScaling" | "instances" | "clock">>;
@@ -43,6 +44,7 @@ export async function startServerDeployment(deps: StartServerDeps, event: Server
   const { reachable, unreachable } = bg?.green ?? original;
   if (targetGroups.length) refuseOnPremisesTargets([...reachable, ...unreachable.map((u) => u.instanceId), ...(bg?.run.original ?? [])], targetGroups);
   const plan = planFleet(input.config, bg?.copies ?? reachable.length + unreachable.length);
+  const weighted = bg ? await startWeighted(deps, input, targetGroups, event.executionArn) : undefined;
   log.info("server deployment planned", { instances: plan.instances, minHealthy: plan.minHealthy, batches: plan.batches.length, unreachable: unreachable.length });
   const deployment: DeploymentContext = {
     deploymentId: input.deploymentId,
@@ -55,6 +57,7 @@ export async function startServerDeployment(deps: StartServerDeps, event: Server
     keepRevisions: DEFAULT_KEEP_REVISIONS,
     pollSeconds: input.pollSeconds,
     targetGroups,
+    ...(weighted ? { weighted: { ...weighted.deployment.target, revision: weighted.start } } : {}),
   };
   const phase = !bg ? "inPlace" : bg.copies !== undefined ? "provision" : "install";
   const fleet: FleetState = { config: plan.config, total: plan.instances, minHealthy: plan.minHealthy, instances: reachable, cursor: 0, succeeded: 0, failed: unreachable.length, batches: 0, unreachable, phase, startedAtMs: deps.clock?.nowMs() ?? 0 };
@@ -78,7 +81,7 @@ export async function startServerDeployment(deps: StartServerDeps, event: Server
     ...(input.deploymentRoot ? { deploymentRoot: input.deploymentRoot } : {}),
     ...(input.targetGroups.length ? { targetGroups: input.targetGroups } : {}),
     ...(input.rollbackOf ? { rollbackOf: input.rollbackOf } : {}),
-    ...(bg ? { blueGreen: bg.run } : {}),
+    ...(bg ? { blueGreen: { ...bg.run, ...(weighted ? { weighted } : {}) } } : {}),
     ...autoScalingOf(input),
     ...serverEventDetail(input, { executionArn: event.executionArn, config: plan.config, revision: recorded, instances }),
   };

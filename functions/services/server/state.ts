@@ -5,7 +5,12 @@ import type { InstallCommand } from "../../domain/server-install/index.js";
  * What every step of a server deployment needs to build an instance command (the execution's `$.deployment`), and the
  * target groups BlockTraffic/AllowTraffic move the instances in (empty: no load balancer, one command per instance).
  */
-export type DeploymentContext = Omit<InstallCommand, "events" | "final"> & { pollSeconds: number; targetGroups?: DeploymentTargetGroup[] };
+export type DeploymentContext = Omit<InstallCommand, "events" | "final"> & {
+  pollSeconds: number;
+  targetGroups?: DeploymentTargetGroup[];
+  /** A weighted blue/green reroute: the target groups' ARNs, the route and its forward action as Start read it (services/server/weighted.ts). */
+  weighted?: { blue: string; green: string; routeArn: string; revision: string; config: string };
+};
 
 /** Where the rolling deployment stands (the execution's `$.fleet`): ordered reachable instances and a cursor. */
 export interface FleetState {
@@ -23,10 +28,10 @@ export interface FleetState {
   unreachable: { instanceId: string; reason: string }[];
   /**
    * In place, or where a blue/green deployment stands: `provision` (waiting for a copied Auto Scaling group's
-   * instances), `install` (on the green fleet, in batches), `allow` (green into the target groups), `block` (the
-   * originals out), `retire` (after the termination wait).
+   * instances), `install` (on the green fleet, in batches), `allow` (green into the target groups), `shift` (a weighted
+   * reroute's listener steps), `block` (the originals out), `retire` (after the termination wait).
    */
-  phase: "inPlace" | "provision" | "install" | "allow" | "block" | "retire";
+  phase: "inPlace" | "provision" | "install" | "allow" | "shift" | "block" | "retire";
   /** Blue/green: the green instances whose install succeeded, in order (AllowTraffic registers them). */
   installed?: string[];
   /** When the deployment started (epoch ms): the copied group's instances must be InService within an hour of it. */

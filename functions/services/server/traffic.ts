@@ -1,6 +1,7 @@
 import { judgeTraffic, type TrafficEvent, trafficWait } from "../../domain/fleet/traffic.js";
 import type { Deps } from "../../wiring.js";
 import type { DeploymentContext, InstanceOutcome } from "./state.js";
+import { joinGreenAtZero, trafficGroupsFor } from "./weighted.js";
 
 export type TrafficDeps = Pick<Deps, "loadBalancer" | "log"> & { clock: Pick<Deps["clock"], "nowMs"> };
 
@@ -31,12 +32,14 @@ export interface TrafficStep {
 export async function beginTraffic(deps: TrafficDeps, deployment: DeploymentContext, event: TrafficEvent, outcomes: InstanceOutcome[], segment?: number): Promise<TrafficStep> {
   const instances = outcomes.filter((o) => o.status === "Succeeded").map((o) => o.instanceId);
   const failed = outcomes.filter((o) => o.status === "Failed");
-  for (const tg of instances.length ? (deployment.targetGroups ?? []) : []) {
+  const groups = trafficGroupsFor(deployment, event);
+  if (instances.length) await joinGreenAtZero(deps, deployment, event);
+  for (const tg of instances.length ? groups : []) {
     if (event === "BlockTraffic") await deps.loadBalancer.deregisterInstances(tg.arn, instances);
     else await deps.loadBalancer.registerInstances(tg.arn, instances);
   }
-  deps.log(deployment.deploymentId).info(`${event} started`, { instances: instances.length, targetGroups: (deployment.targetGroups ?? []).map((t) => t.name) });
-  const waitSeconds = trafficWait(event, deployment.targetGroups ?? [], { first: true, elapsedSeconds: 0, pollSeconds: deployment.pollSeconds });
+  deps.log(deployment.deploymentId).info(`${event} started`, { instances: instances.length, targetGroups: groups.map((t) => t.name) });
+  const waitSeconds = trafficWait(event, groups, { first: true, elapsedSeconds: 0, pollSeconds: deployment.pollSeconds });
   return { event, instances, left: instances.length, failed, startedAtMs: deps.clock.nowMs(), done: instances.length === 0, nextSegment: (segment ?? (event === "BlockTraffic" ? 0 : 1)) + 1, waitSeconds };
 }
 
@@ -47,7 +50,7 @@ export async function beginTraffic(deps: TrafficDeps, deployment: DeploymentCont
  * never left in a target group (a load balancer whose targets are all unhealthy fails open onto them).
  */
 export async function checkTraffic(deps: TrafficDeps, deployment: DeploymentContext, step: TrafficStep): Promise<TrafficStep> {
-  const targetGroups = deployment.targetGroups ?? [];
+  const targetGroups = trafficGroupsFor(deployment, step.event);
   const readings = [];
   for (const tg of targetGroups) readings.push({ targetGroup: tg, targets: await deps.loadBalancer.targetHealth(tg.arn) });
   const elapsedSeconds = (deps.clock.nowMs() - step.startedAtMs) / 1000;

@@ -1,0 +1,108 @@
+import * as z from "zod";
+import { startCursor, type StepCursor } from "../deployment/cursor.js";
+import { buildTrafficPlan, type TrafficPlan } from "../deployment/plan.js";
+import { resolveEcsConfig } from "../ecs/configs.js";
+import { LISTENER_ARN, RULE_ARN } from "../ecs/arns.js";
+import { type TrafficRoute, routeArn } from "../ecs/target.js";
+import { describeForward, forwardFor, forwardRevision, type WeightedTargetGroup, weightOnGreen } from "../ecs/weights.js";
+import { ErrorNames, StepDeployError, ValidationError } from "../errors.js";
+import type { ListenerWeightsTarget } from "../traffic/target.js";
+import { record } from "../schema/fields.js";
+
+/**
+ * EC2 blue/green rerouted in weighted steps on a listener (docs/ec2.md#weighted), beyond CodeDeploy: with
+ * `blueGreen.trafficRouting` and exactly two `targetGroups` (blue first: the one the production route forwards to),
+ * the green instances are registered in the second group and the route's weighted forward action moves
+ * `{blue: 100-w, green: w}` in the steps of a time-based config (CodeDeploy's ECS configs, custom ones, step lists),
+ * with the shared ShiftTraffic/Bake handlers and the listener-weights router, as ECS blue/green does.
+ */
+export const TrafficRoutingSchema = record(
+  {
+    prodTrafficRoute: z
+      .union([record({ listenerArn: z.string().regex(LISTENER_ARN, { error: "must be an ELBv2 listener ARN (arn:aws:elasticloadbalancing:region:account:listener/app|net/name/id/id)" }) }, '{"listenerArn"}'), record({ ruleArn: z.string().regex(RULE_ARN, { error: "must be an Application Load Balancer listener rule ARN" }) }, '{"ruleArn"}')], {
+        error: 'must be {"listenerArn": "..."} or {"ruleArn": "..."}',
+      })
+      .meta({ description: "The production listener (or ALB listener rule) that forwards to the first target group (blue)." }),
+    deploymentConfig: z.unknown().optional().meta({ description: "A time-based config: CodeDeployDefault.ECSAllAtOnce (default), ECSCanary10Percent5Minutes, ECSLinear10PercentEvery1Minutes, ..., a custom config or a step list." }),
+  },
+  '{"prodTrafficRoute", "deploymentConfig"?}',
+).meta({ description: "Reroute in weighted canary/linear steps on a listener instead of all at once (docs/ec2.md#weighted). Needs exactly two targetGroups: blue, then green." });
+
+export type TrafficRouting = { prodTrafficRoute: TrafficRoute; deploymentConfig?: unknown };
+
+/** What the shared ShiftTraffic, Bake and Paused handlers read as their `deployment` (the watch fields of LambdaDeployment). */
+export interface WeightedShiftView {
+  deploymentId: string;
+  target: ListenerWeightsTarget;
+  account: string;
+  region: string;
+  alarms: string[];
+  ignoredAlarms: string[];
+  ignorePollAlarmFailure: boolean;
+  alarmMonitoring: "events";
+  alarmPollSeconds: number;
+  metricGates: [];
+  hasGates: false;
+}
+
+/**
+ * `$.run.blueGreen.weighted`: the route, the steps, the route's forward action as Start read it (`start`), and the
+ * first cursor, whose revision is `{blue: 100, green: 0}`: green's AllowTraffic writes that before any step.
+ */
+export interface ServerWeighted {
+  deployment: WeightedShiftView;
+  plan: TrafficPlan;
+  start: string;
+  cursor: StepCursor;
+}
+
+/** The steps of the config, or a refusal naming the field: a Server (minimum healthy hosts) or Lambda config has no traffic steps here. */
+export function weightedPlan(config: unknown): TrafficPlan {
+  try {
+    return buildTrafficPlan(resolveEcsConfig(config).schedule);
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    throw new ValidationError("blueGreen.trafficRouting.deploymentConfig", e.reason, e.name);
+  }
+}
+
+/**
+ * The weighted reroute, decided at Start from what the route forwards now: it must send everything to blue (the first
+ * target group) and nothing elsewhere, or the deployment is refused before any instance is touched.
+ */
+export function prepareWeighted(a: {
+  deploymentId: string;
+  routing: TrafficRouting;
+  pair: { blue: string; green: string };
+  forward: readonly WeightedTargetGroup[];
+  alarms: string[];
+  ignorePollAlarmFailure: boolean;
+  where: { account: string; region: string };
+}): ServerWeighted {
+  const plan = weightedPlan(a.routing.deploymentConfig);
+  const target: ListenerWeightsTarget = { kind: "listener-weights", routeArn: routeArn(a.routing.prodTrafficRoute), ...a.pair, config: plan.config };
+  // Everything to blue: the original single-target forward, or blue beside green at weight 0; nothing to a third group.
+  if (weightOnGreen(a.pair, a.forward) !== 0) {
+    throw new StepDeployError(
+      ErrorNames.UnsupportedTrafficConfig,
+      `blueGreen.trafficRouting.prodTrafficRoute: ${target.routeArn} forwards ${describeForward(a.forward)}; it must send all traffic to the first target group (blue), ${a.pair.blue.split("/")[1] ?? a.pair.blue}, before a weighted reroute`,
+    );
+  }
+  return {
+    deployment: {
+      deploymentId: a.deploymentId,
+      target,
+      ...a.where,
+      alarms: a.alarms,
+      ignoredAlarms: [],
+      ignorePollAlarmFailure: a.ignorePollAlarmFailure,
+      alarmMonitoring: "events",
+      alarmPollSeconds: 60,
+      metricGates: [],
+      hasGates: false,
+    },
+    plan,
+    start: forwardRevision(a.forward),
+    cursor: startCursor(false, forwardRevision(forwardFor(a.pair, 0))),
+  };
+}

@@ -1,0 +1,95 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { registry } from "../../functions/wiring.js";
+import { elbv2WorldOf } from "../../local/account/elbv2/index.js";
+import { loadServerScenario, openServerWorld, type ServerRunReport, type ServerWorld, type TargetsView } from "../../local/simulate/server.js";
+
+/**
+ * EC2 blue/green rerouted in weighted steps on a listener (events/server/blue-green-weighted-canary.json, docs/ec2.md#weighted)
+ * on the real ASL and the simulated SSM and ELBv2: the listener's weights after each step, the target groups after
+ * each batch, and an alarm mid-shift that puts the listener back on blue.
+ */
+let w: ServerWorld | undefined;
+afterEach(async () => {
+  await w?.close();
+  w = undefined;
+});
+
+const b = (k: number) => `i-0b0000000000000b${k}`;
+const g = (k: number) => `i-0c0000000000000c${k}`;
+const ok = (r: ServerRunReport | undefined) => `${r?.status} ${r?.error ?? ""}: ${r?.cause ?? ""}`;
+const view = (targets: TargetsView, tg: string) =>
+  Object.entries(targets[tg] ?? {})
+    .sort(([x], [y]) => x.localeCompare(y))
+    .map(([id, s]) => `${id}:${s}`)
+    .join(" ");
+/** Every write of the listener's forward action: when, and the weights. */
+const forwards = (sw: ServerWorld) => elbv2WorldOf(sw.world.account).forwardHistory.map((c) => ({ at: c.atSeconds, weights: c.weights, operation: c.operation }));
+const events = (sw: ServerWorld) => sw.world.account.events.map((e) => e.detail as { state: string; rollback: boolean; error?: string });
+
+describe("deploy-server blue/green with weighted listener steps (events/server/blue-green-weighted-canary.json)", { timeout: 240_000 }, () => {
+  it("ECSCanary10Percent5Minutes: green joins orders-green, the listener holds 90/10 for 5 minutes then 0/100, then the originals leave orders-blue", async () => {
+    const scenario = loadServerScenario("blue-green-weighted-canary");
+    w = await openServerWorld(scenario);
+    const r = await w.deploy(scenario.deployments[0]!);
+    expect(r.status, ok(r)).toBe("SUCCEEDED");
+    expect(r.batches.map((x) => x.instances)).toEqual([[g(1)], [g(2)], [g(1), g(2)], [b(1), b(2)]]);
+    const [, , allow, block] = r.batches;
+    // AllowTraffic registers green in the green group only; the listener still sends everything to blue
+    expect(view(allow?.targets ?? {}, "orders-green")).toBe(`${g(1)}:healthy ${g(2)}:healthy`);
+    expect(view(allow?.targets ?? {}, "orders-blue")).toBe(`${b(1)}:healthy ${b(2)}:healthy`);
+    // the listener: green joins at weight 0 when AllowTraffic starts (so it is health-checked), then 10% on green, 5 minutes of bake, then 100%
+    const [join, ten, all] = forwards(w).filter((c) => c.operation === "ModifyListener");
+    expect([join, ten, all].map((c) => c?.weights)).toEqual([
+      { "orders-blue": 100, "orders-green": 0 },
+      { "orders-blue": 90, "orders-green": 10 },
+      { "orders-blue": 0, "orders-green": 100 },
+    ]);
+    expect(join?.at).toBe(allow?.traffic[0]?.atSeconds);
+    expect(ten?.at).toBeGreaterThanOrEqual(allow?.endedAtSeconds ?? Number.POSITIVE_INFINITY);
+    expect((all?.at ?? 0) - (ten?.at ?? 0)).toBe(300);
+    expect(block?.traffic[0]?.atSeconds).toBeGreaterThanOrEqual(all?.at ?? Number.POSITIVE_INFINITY);
+    // BlockTraffic drained the originals out of blue only; KEEP_ALIVE leaves them running
+    expect(view(block?.targets ?? {}, "orders-blue")).toBe("");
+    expect(view(block?.targets ?? {}, "orders-green")).toBe(`${g(1)}:healthy ${g(2)}:healthy`);
+    expect(w.revisions()).toMatchObject({ [g(1)]: "d-BGWEIGHT1", [g(2)]: "d-BGWEIGHT1" });
+    expect(events(w).map((e) => e.state)).toEqual(["START", "SUCCESS"]);
+  });
+
+  it("an alarm during the 10% bake: at once (no poll), the listener back to 100% blue, green out of orders-green, the originals never left", async () => {
+    const base = loadServerScenario("blue-green-weighted-canary");
+    const scenario = { ...base, account: { ...base.account, alarms: [{ name: "orders-5xx", state: "OK" }] } } as typeof base;
+    w = await openServerWorld(scenario);
+    const d = base.deployments[0]!;
+    // the 10% step lands after the install and AllowTraffic (about 100 s in); the alarm fires 2 minutes into its bake
+    const probe = await openServerWorld(base);
+    await probe.deploy(d);
+    const tenPercent = forwards(probe).find((c) => c.weights["orders-green"] === 10)?.at ?? 0;
+    await probe.close();
+    w.world.account.applyTimeline([{ atSeconds: tenPercent + 120, alarm: "orders-5xx", state: "ALARM", reason: "Threshold Crossed" }]);
+    const r = await w.deploy({ ...d, input: { ...d.input, alarms: ["orders-5xx"] } });
+    expect([r.status, r.error]).toEqual(["FAILED", "Deploy.AlarmTriggered"]);
+    expect(r.stats.simulatedSeconds).toBe(tenPercent + 120);
+    expect(forwards(w).filter((c) => c.operation === "ModifyListener").map((c) => c.weights)).toEqual([
+      { "orders-blue": 100, "orders-green": 0 },
+      { "orders-blue": 90, "orders-green": 10 },
+      { "orders-blue": 100, "orders-green": 0 },
+    ]);
+    expect(r.batches.map((x) => x.instances)).toEqual([[g(1)], [g(2)], [g(1), g(2)]]);
+    const elb = elbv2WorldOf(w.world.account);
+    const now = w.world.clock.elapsedSeconds();
+    const health = (name: string) =>
+      [...elb.targetGroups.values()]
+        .filter((t) => t.name === name)
+        .flatMap((t) => elb.health(t.arn, now).map(({ target, health: h }) => `${target.id}:${h.state}`))
+        .sort()
+        .join(" ");
+    expect(health("orders-blue")).toBe(`${b(1)}:healthy ${b(2)}:healthy`);
+    expect(health("orders-green")).toBe(`${g(1)}:draining ${g(2)}:draining`);
+    expect(events(w).map((e) => `${e.state} ${e.rollback}`)).toEqual(["START false", "STOP true"]);
+    await w.world.within(async () => {
+      const record = await registry().getDeployment("d-BGWEIGHT1");
+      expect(record).toMatchObject({ status: "Stopped", errorName: "Deploy.AlarmTriggered" });
+      expect(record?.rollbackInfo?.rollbackMessage).toContain("back to 100% on blue");
+    });
+  });
+});
