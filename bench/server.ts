@@ -14,7 +14,7 @@ import { markdownTable } from "./table.js";
 process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT";
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
-type BlueGreenRow = { provisioning: "DISCOVER_EXISTING" | "COPY_AUTO_SCALING_GROUP"; end: { action: "TERMINATE" | "KEEP_ALIVE"; terminationWaitTimeInMinutes?: number } };
+type BlueGreenRow = { provisioning: "DISCOVER_EXISTING" | "COPY_AUTO_SCALING_GROUP"; end: { action: "TERMINATE" | "KEEP_ALIVE"; terminationWaitTimeInMinutes?: number }; trafficRouting?: string };
 
 const FLEETS: { instances: number; config: unknown; label: string; targetGroup?: true; blueGreen?: BlueGreenRow }[] = [
   { instances: 10, config: "CodeDeployDefault.OneAtATime", label: "OneAtATime" },
@@ -30,7 +30,13 @@ const FLEETS: { instances: number; config: unknown; label: string; targetGroup?:
   { instances: 10, config: "CodeDeployDefault.OneAtATime", label: "blue/green COPY_AUTO_SCALING_GROUP, OneAtATime, TERMINATE after 60 min", blueGreen: { provisioning: "COPY_AUTO_SCALING_GROUP", end: { action: "TERMINATE", terminationWaitTimeInMinutes: 60 } } },
   { instances: 100, config: "CodeDeployDefault.HalfAtATime", label: "blue/green DISCOVER_EXISTING, HalfAtATime, TERMINATE", blueGreen: { provisioning: "DISCOVER_EXISTING", end: { action: "TERMINATE" } } },
   { instances: 1000, config: { minimumHealthyHosts: { type: "FLEET_PERCENT", value: 90 } }, label: "blue/green DISCOVER_EXISTING, FLEET_PERCENT 90, TERMINATE", blueGreen: { provisioning: "DISCOVER_EXISTING", end: { action: "TERMINATE" } } },
+  // Weighted reroute on the listener (docs/ec2.md#weighted): green in a second target group, the listener's steps.
+  { instances: 10, config: "CodeDeployDefault.OneAtATime", label: "blue/green weighted, ECSCanary10Percent5Minutes, KEEP_ALIVE", blueGreen: { provisioning: "DISCOVER_EXISTING", end: { action: "KEEP_ALIVE" }, trafficRouting: "CodeDeployDefault.ECSCanary10Percent5Minutes" } },
+  { instances: 100, config: "CodeDeployDefault.HalfAtATime", label: "blue/green weighted, ECSLinear10PercentEvery1Minutes, TERMINATE", blueGreen: { provisioning: "DISCOVER_EXISTING", end: { action: "TERMINATE" }, trafficRouting: "CodeDeployDefault.ECSLinear10PercentEvery1Minutes" } },
 ];
+
+/** The weighted rows' listener: its ids fix its ARN. */
+const WEIGHTED_LISTENER = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/orders/0a0b0c0d0e0f1011/1213141516171819";
 
 /**
  * The fleet; with `targetGroup`, every instance registered in one ALB target group with ELBv2's defaults (health check
@@ -69,12 +75,14 @@ function blueGreenScenario(instances: number, config: unknown, bg: BlueGreenRow)
   const account = {
     ssm: { instances: [...blue, ...green] },
     ...(copy ? { ec2: { launchTemplates: [{ name: "orders-web" }] }, autoScaling: { groups: [{ name: "orders-asg", launchTemplate: "orders-web", desiredCapacity: instances, maxSize: instances * 2, tags: { app: "orders" } }] } } : {}),
-    targetGroups: [{ name: "orders-web", protocol: "HTTP", port: 80, targetType: "instance", targets }],
-    loadBalancers: [{ name: "orders", type: "application", listeners: [{ port: 80, protocol: "HTTP", forward: "orders-web" }] }],
+    targetGroups: [{ name: "orders-web", protocol: "HTTP", port: 80, targetType: "instance", targets }, ...(bg.trafficRouting ? [{ name: "orders-green", protocol: "HTTP", port: 80, targetType: "instance", targets: [] }] : [])],
+    loadBalancers: [{ name: "orders", type: "application", id: "0a0b0c0d0e0f1011", listeners: [{ port: 80, protocol: "HTTP", forward: "orders-web", id: "1213141516171819" }] }],
   };
-  const blueGreen = { greenFleetProvisioningOption: { action: bg.provisioning }, terminateBlueInstancesOnDeploymentSuccess: bg.end, ...(copy ? {} : { targetInstances: { tags: { fleet: "green" } } }) };
+  const weighted = bg.trafficRouting ? { trafficRouting: { prodTrafficRoute: { listenerArn: WEIGHTED_LISTENER }, deploymentConfig: bg.trafficRouting } } : {};
+  const blueGreen = { greenFleetProvisioningOption: { action: bg.provisioning }, terminateBlueInstancesOnDeploymentSuccess: bg.end, ...(copy ? {} : { targetInstances: { tags: { fleet: "green" } } }), ...weighted };
   const target = copy ? { autoScalingGroups: ["orders-asg"] } : { tags: { fleet: "blue" } };
-  return { ...base, account, deployments: [{ bundle: deployment!.bundle, input: { ...deployment!.input, target, deploymentConfig: config, pollSeconds: 15, targetGroups: ["orders-web"], blueGreen } }] };
+  const targetGroups = bg.trafficRouting ? ["orders-web", "orders-green"] : ["orders-web"];
+  return { ...base, account, deployments: [{ bundle: deployment!.bundle, input: { ...deployment!.input, target, deploymentConfig: config, pollSeconds: 15, targetGroups, blueGreen } }] };
 }
 
 export interface ServerBenchRow {
@@ -94,9 +102,9 @@ export interface ServerBenchRow {
   wallMs: number;
 }
 
-export async function benchServer(print: (text: string) => void = console.log): Promise<ServerBenchRow[]> {
+export async function benchServer(print: (text: string) => void = console.log, only: (label: string) => boolean = () => true): Promise<ServerBenchRow[]> {
   const rows: ServerBenchRow[] = [];
-  for (const f of FLEETS) {
+  for (const f of FLEETS.filter((x) => only(x.label))) {
     const started = Date.now();
     const { reports } = await runServerScenario(f.blueGreen ? blueGreenScenario(f.instances, f.config, f.blueGreen) : scenario(f.instances, f.config, f.targetGroup));
     const r = reports[0]!;
