@@ -26,6 +26,18 @@ const view = (targets: TargetsView, tg: string) =>
 const forwards = (sw: ServerWorld) => elbv2WorldOf(sw.world.account).forwardHistory.map((c) => ({ at: c.atSeconds, weights: c.weights, operation: c.operation }));
 const events = (sw: ServerWorld) => sw.world.account.events.map((e) => e.detail as { state: string; rollback: boolean; error?: string });
 
+/** When the 10% step lands in the scenario (a run of its own, once). */
+let tenPercentSeconds: number | undefined;
+async function tenPercentAt(): Promise<number> {
+  if (tenPercentSeconds !== undefined) return tenPercentSeconds;
+  const base = loadServerScenario("blue-green-weighted-canary");
+  const probe = await openServerWorld(base);
+  await probe.deploy(base.deployments[0]!);
+  tenPercentSeconds = forwards(probe).find((c) => c.weights["orders-green"] === 10)?.at ?? 0;
+  await probe.close();
+  return tenPercentSeconds;
+}
+
 describe("deploy-server blue/green with weighted listener steps (events/server/blue-green-weighted-canary.json)", { timeout: 240_000 }, () => {
   it("ECSCanary10Percent5Minutes: green joins orders-green, the listener holds 90/10 for 5 minutes then 0/100, then the originals leave orders-blue", async () => {
     const scenario = loadServerScenario("blue-green-weighted-canary");
@@ -61,10 +73,7 @@ describe("deploy-server blue/green with weighted listener steps (events/server/b
     w = await openServerWorld(scenario);
     const d = base.deployments[0]!;
     // the 10% step lands after the install and AllowTraffic (about 100 s in); the alarm fires 2 minutes into its bake
-    const probe = await openServerWorld(base);
-    await probe.deploy(d);
-    const tenPercent = forwards(probe).find((c) => c.weights["orders-green"] === 10)?.at ?? 0;
-    await probe.close();
+    const tenPercent = await tenPercentAt();
     w.world.account.applyTimeline([{ atSeconds: tenPercent + 120, alarm: "orders-5xx", state: "ALARM", reason: "Threshold Crossed" }]);
     const r = await w.deploy({ ...d, input: { ...d.input, alarms: ["orders-5xx"] } });
     expect([r.status, r.error]).toEqual(["FAILED", "Deploy.AlarmTriggered"]);
@@ -91,5 +100,30 @@ describe("deploy-server blue/green with weighted listener steps (events/server/b
       expect(record).toMatchObject({ status: "Stopped", errorName: "Deploy.AlarmTriggered" });
       expect(record?.rollbackInfo?.rollbackMessage).toContain("back to 100% on blue");
     });
+  });
+
+  it("the janitor of an execution aborted mid-shift: the listener back to 100% blue, green out of orders-green, the originals serving", async () => {
+    const scenario = loadServerScenario("blue-green-weighted-canary");
+    const tenPercent = await tenPercentAt();
+    w = await openServerWorld(scenario);
+    w.world.account.applyTimeline([{ atSeconds: tenPercent + 60, action: "abort", input: { deploymentId: "d-BGWEIGHT1" } }]);
+    const r = await w.deploy(scenario.deployments[0]!);
+    expect(r.status).toBe("ABORTED");
+    await w.world.account.settled();
+    expect(forwards(w).filter((c) => c.operation === "ModifyListener").map((c) => c.weights)).toEqual([
+      { "orders-blue": 100, "orders-green": 0 },
+      { "orders-blue": 90, "orders-green": 10 },
+      { "orders-blue": 100, "orders-green": 0 },
+    ]);
+    const elb = elbv2WorldOf(w.world.account);
+    const now = w.world.clock.elapsedSeconds();
+    const health = (name: string) =>
+      [...elb.targetGroups.values()]
+        .filter((t) => t.name === name)
+        .flatMap((t) => elb.health(t.arn, now).map(({ target, health: h }) => `${target.id}:${h.state}`))
+        .sort()
+        .join(" ");
+    expect(health("orders-blue")).toBe(`${b(1)}:healthy ${b(2)}:healthy`);
+    expect(health("orders-green")).toBe(`${g(1)}:draining ${g(2)}:draining`);
   });
 });

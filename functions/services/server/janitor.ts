@@ -1,5 +1,9 @@
 import type { DeploymentRecord } from "../../domain/registry/types.js";
 import type { Deps } from "../../wiring.js";
+import { listenerWeightsRouter } from "../routers/listener-weights.js";
+
+/** Every weight a weighted reroute of ours can leave on the route (the janitor does not know the plan). */
+const ANY_OF_OUR_WEIGHTS = Array.from({ length: 101 }, (_, w) => w);
 
 export type ServerJanitorDeps = Pick<Deps, "loadBalancer" | "autoScaling" | "instances" | "log">;
 
@@ -10,6 +14,8 @@ export interface ServerBlueGreenView {
   green: string[];
   targetGroups: string[];
   greenGroup?: string;
+  /** A weighted reroute (docs/ec2.md#weighted): the production route and the pair of target groups (ARNs). */
+  route?: { routeArn: string; blue: string; green: string; config: string };
 }
 
 export const blueGreenViewOf = (r: DeploymentRecord): ServerBlueGreenView | undefined => (r.target as { blueGreen?: ServerBlueGreenView }).blueGreen;
@@ -29,8 +35,14 @@ export async function restoreServerBlueGreen(deps: ServerJanitorDeps, deployment
   const copy = view.greenGroup ? await deps.autoScaling.describeGroup(view.greenGroup) : undefined;
   const green = [...new Set([...view.green, ...(copy?.instances.map((i) => i.id) ?? [])])].filter((id) => !view.original.includes(id));
   const groups = view.targetGroups.length ? await deps.loadBalancer.describeTargetGroups(view.targetGroups) : [];
-  for (const tg of groups) if (view.original.length) await deps.loadBalancer.registerInstances(tg.arn, view.original);
-  for (const tg of groups) if (green.length) await deps.loadBalancer.deregisterInstances(tg.arn, green);
+  // A weighted reroute: the originals back in blue, the route back to blue, green out of its own group.
+  const blue = view.route ? groups.filter((t) => t.arn === view.route?.blue) : groups;
+  for (const tg of blue) if (view.original.length) await deps.loadBalancer.registerInstances(tg.arn, view.original);
+  if (view.route) {
+    const r = await listenerWeightsRouter(deps.loadBalancer).restore({ kind: "listener-weights", ...view.route }, "", ANY_OF_OUR_WEIGHTS);
+    if (!r.restored) return r.reason;
+  }
+  for (const tg of view.route ? groups.filter((t) => t.arn === view.route?.green) : groups) if (green.length) await deps.loadBalancer.deregisterInstances(tg.arn, green);
   if (copy && view.greenGroup) await deps.autoScaling.deleteGroup(view.greenGroup);
   deps.log(deploymentId).warn("janitor put a dead blue/green deployment's traffic back on the original instances", { original: view.original.length, replacements: green.length, deletedGroup: copy ? view.greenGroup : undefined });
   return true;

@@ -43,6 +43,12 @@ export async function joinGreenAtZero(deps: Pick<Deps, "loadBalancer">, deployme
   await listenerWeightsRouter(deps.loadBalancer).setWeight({ kind: "listener-weights", routeArn: w.routeArn, blue: w.blue, green: w.green, config: w.config }, 0, w.revision);
 }
 
+/** What the janitor needs to put the route back on blue if the execution dies (services/server/janitor.ts). */
+export function routeView(w: ServerWeighted): { routeArn: string; blue: string; green: string; config: string } {
+  const { routeArn: arn, blue, green, config } = w.deployment.target;
+  return { routeArn: arn, blue, green, config };
+}
+
 /** Rollback of a weighted reroute: the route back to 100% blue (never over another writer's change). */
 export async function restoreWeighted(deps: Pick<Deps, "loadBalancer">, w: ServerWeighted): Promise<string> {
   const r = await listenerWeightsRouter(deps.loadBalancer).restore(w.deployment.target, w.cursor.revision, w.plan.steps.map((s) => s.weight));
