@@ -604,8 +604,13 @@ describe("packaged template: IAM for deployment safety and control", () => {
     expect(statementsOf(pkg.template, "MoveServerTrafficRole", "MoveInstances")).toMatchObject({ Action: ["elasticloadbalancing:DeregisterTargets", "elasticloadbalancing:RegisterTargets"], Resource: groups });
     expect(statementsOf(pkg.template, "CheckServerTrafficRole", "DeregisterFailedInstances")).toMatchObject({ Action: ["elasticloadbalancing:DeregisterTargets"], Resource: groups });
     expect(statementsOf(pkg.template, "CheckServerTrafficRole", "ReadTargetHealth")).toMatchObject({ Action: ["elasticloadbalancing:DescribeTargetHealth"], Resource: "*" });
-    expect(statementsOf(pkg.template, "StartServerRole", "ResolveTargetGroups")).toMatchObject({ Action: ["elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetGroupAttributes"], Resource: "*" });
-    expect(roleStatements(pkg.template, "MoveServerTrafficRole").map((s) => s.Sid)).toEqual(["Logs", "MoveInstances"]);
+    expect(statementsOf(pkg.template, "StartServerRole", "ResolveTargetGroups")).toMatchObject({ Action: ["elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetGroupAttributes", "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules"], Resource: "*" });
+    expect(roleStatements(pkg.template, "MoveServerTrafficRole").map((s) => s.Sid)).toEqual(["Logs", "MoveInstances", "ReadRoutes", "MoveRoutes"]);
+    // Weighted blue/green (docs/ec2.md#weighted): listeners and rules only, for the join at weight 0, the rollback's restore; the shared step handlers
+    const routes = [{ "Fn::Sub": "arn:${AWS::Partition}:elasticloadbalancing:${AWS::Region}:${AWS::AccountId}:listener/*" }, { "Fn::Sub": "arn:${AWS::Partition}:elasticloadbalancing:${AWS::Region}:${AWS::AccountId}:listener-rule/*" }];
+    for (const role of ["MoveServerTrafficRole", "RollBackServerRole"]) expect(statementsOf(pkg.template, role, "MoveRoutes"), role).toMatchObject({ Action: ["elasticloadbalancing:ModifyListener", "elasticloadbalancing:ModifyRule"], Resource: routes });
+    const serverInvoked = asList(statementsOf(pkg.template, "DeployServerStateMachineRole", "InvokeStepDeployFunctions").Resource);
+    for (const key of ["shiftTraffic", "watchBake", "holdPaused"] as const) expect(serverInvoked, key).toContainEqual({ "Fn::GetAtt": [FUNCTIONS[key], "Arn"] });
     expect(roleStatements(pkg.template, "CheckServerTrafficRole").map((s) => s.Sid)).toEqual(["Logs", "ReadTargetHealth", "DeregisterFailedInstances"]);
     // COPY_AUTO_SCALING_GROUP: the copy launches from the original's template with the caller's RunInstances, tags at launch only, and only serverInstanceRolePattern's roles passed to EC2
     expect(statementsOf(pkg.template, "StartServerRole", "LaunchCopiedGroup")).toMatchObject({ Action: ["ec2:RunInstances"], Resource: [{ "Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:*" }, { "Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}::image/*" }] });
