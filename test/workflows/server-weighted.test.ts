@@ -126,4 +126,36 @@ describe("deploy-server blue/green with weighted listener steps (events/server/b
     expect(health("orders-blue")).toBe(`${b(1)}:healthy ${b(2)}:healthy`);
     expect(health("orders-green")).toBe(`${g(1)}:draining ${g(2)}:draining`);
   });
+
+  it("a stop in the termination wait, after 100% on green: the originals back in blue, the listener back to 100% blue, green out, nothing terminated", async () => {
+    const base = loadServerScenario("blue-green-weighted-canary");
+    const tenPercent = await tenPercentAt();
+    w = await openServerWorld(base);
+    const d = base.deployments[0]!;
+    const blueGreen = { ...(d.input.blueGreen as Record<string, unknown>), terminateBlueInstancesOnDeploymentSuccess: { action: "TERMINATE", terminationWaitTimeInMinutes: 30 } };
+    // 100% at tenPercent + 300 s, the originals drained out of blue about a minute later: stop 10 minutes after 100%
+    w.world.account.applyTimeline([{ atSeconds: tenPercent + 900, action: "stop", input: { deploymentId: "d-BGWEIGHT1" } }]);
+    const r = await w.deploy({ ...d, input: { ...d.input, blueGreen } });
+    expect([r.status, r.error]).toEqual(["FAILED", "Deploy.Stopped"]);
+    expect(r.batches.map((x) => x.instances)).toEqual([[g(1)], [g(2)], [g(1), g(2)], [b(1), b(2)]]);
+    expect(view(r.batches[3]?.targets ?? {}, "orders-blue")).toBe("");
+    expect(forwards(w).filter((c) => c.operation === "ModifyListener").map((c) => c.weights)).toEqual([
+      { "orders-blue": 100, "orders-green": 0 },
+      { "orders-blue": 90, "orders-green": 10 },
+      { "orders-blue": 0, "orders-green": 100 },
+      { "orders-blue": 100, "orders-green": 0 },
+    ]);
+    const elb = elbv2WorldOf(w.world.account);
+    const at = (name: string, t: number) =>
+      [...elb.targetGroups.values()]
+        .filter((x) => x.name === name)
+        .flatMap((x) => elb.health(x.arn, t).map(({ target, health: h }) => `${target.id}:${h.state}`))
+        .sort()
+        .join(" ");
+    const end = r.stats.simulatedSeconds;
+    expect(at("orders-blue", end)).toBe(`${b(1)}:initial ${b(2)}:initial`);
+    expect(at("orders-blue", end + 30)).toBe(`${b(1)}:healthy ${b(2)}:healthy`);
+    expect(at("orders-green", end)).toBe(`${g(1)}:draining ${g(2)}:draining`);
+    expect(events(w).map((e) => `${e.state} ${e.rollback}`)).toEqual(["START false", "STOP true"]);
+  });
 });
