@@ -158,4 +158,23 @@ describe("deploy-server blue/green with weighted listener steps (events/server/b
     expect(at("orders-green", end)).toBe(`${g(1)}:draining ${g(2)}:draining`);
     expect(events(w).map((e) => `${e.state} ${e.rollback}`)).toEqual(["START false", "STOP true"]);
   });
+
+  it("pause, resume and promote work on the listener's steps as on Lambda and ECS (the shared Paused handler): 100% at the promote, not after the bake", async () => {
+    const scenario = loadServerScenario("blue-green-weighted-canary");
+    const tenPercent = await tenPercentAt();
+    w = await openServerWorld(scenario);
+    w.world.account.applyTimeline([
+      { atSeconds: tenPercent + 60, action: "pause", input: { deploymentId: "d-BGWEIGHT1" } },
+      { atSeconds: tenPercent + 120, action: "resume", input: { deploymentId: "d-BGWEIGHT1" } },
+      { atSeconds: tenPercent + 150, action: "promote", input: { deploymentId: "d-BGWEIGHT1" } },
+    ]);
+    const r = await w.deploy(scenario.deployments[0]!);
+    expect(r.status, ok(r)).toBe("SUCCEEDED");
+    const steps = forwards(w).filter((c) => c.operation === "ModifyListener");
+    expect(steps.map((c) => [c.at - tenPercent, c.weights["orders-green"]])).toEqual([
+      [steps[0]!.at - tenPercent, 0],
+      [0, 10],
+      [150, 100],
+    ]);
+  });
 });
