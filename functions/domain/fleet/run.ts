@@ -38,6 +38,8 @@ export interface ServerRun {
   /** A deployment to one launched instance (creator autoscaling), or a follow-on one (autoUpdateOf). */
   launch?: { instanceId: string; autoScalingGroup: string; during?: string };
   autoUpdateOf?: string;
+  /** What a successful install records as the instance's revision (`s3://bucket/key#eTag`, codedeploy-spec §2.4). */
+  revisionKey?: string;
   eventDetail: Record<string, unknown>;
   resources: string[];
 }

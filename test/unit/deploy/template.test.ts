@@ -486,8 +486,9 @@ describe("packaged template: IAM for deployment safety and control", () => {
     serverWait: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
     // Server: the record, its lock and progress; the stop request, the progress and a follow-on deployment's record and
     // queue place; the rollback's record, links and queue place; a launch deployment's record (the group's lock read).
-    startServer: ["dynamodb:GetItem", "dynamodb:PutItem"],
-    nextServerBatch: ALL,
+    startServer: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],
+    // ... and each batch's instance health.
+    nextServerBatch: [...ALL, "dynamodb:BatchWriteItem"],
     // A running batch's poll reads the stop request.
     pollServerCommands: ["dynamodb:GetItem"],
     rollBackServer: ALL,
