@@ -138,7 +138,7 @@ export class ClassicElbWorld {
     return wanted.map((id) => {
       const inst = listed(id);
       if (!inst) return { instanceId: id, state: "OutOfService", reasonCode: "ELB", description: NOT_REGISTERED };
-      if (inst.deregisteredAt !== undefined) return { instanceId: id, state: "InService", reasonCode: "N/A", description: DEREGISTERING };
+      if (inst.deregisteredAt !== undefined && inst.deregisteredAt <= t) return { instanceId: id, state: "InService", reasonCode: "N/A", description: DEREGISTERING };
       return { instanceId: id, ...this.checks(lb, inst, t) };
     });
   }
