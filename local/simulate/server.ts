@@ -19,7 +19,7 @@ import { openSimWorld, type SimWorld } from "./world.js";
 export interface ServerScenario {
   name: string;
   description?: string;
-  account: { ssm: unknown; targetGroups?: unknown; loadBalancers?: unknown; ec2?: unknown; autoScaling?: unknown; alarms?: unknown };
+  account: { ssm: unknown; targetGroups?: unknown; loadBalancers?: unknown; classicLoadBalancers?: unknown; ec2?: unknown; autoScaling?: unknown; alarms?: unknown };
   /**
    * Deployments run one after another (a second one sees what the first installed); a deployment's `timeline` is
    * applied with its `atSeconds` counted from its start (e.g. a scale-out while it runs).
