@@ -105,4 +105,28 @@ describe("deploy-server behind a Classic Load Balancer (elbInfoList) on the loca
     expect(r?.cause).toContain("on-premises nodes cannot be targets of orders-classic");
     expect(r?.commands).toEqual([]);
   });
+
+  it("classic-elb-rollback: v2 fails ValidateService on c2 (left deregistered); the rollback reinstalls v1 on c1 and c2 behind the same load balancer and registers them again", async () => {
+    const r = (k: number) => `i-0b0000000000000c${k}`;
+    const scenario = loadServerScenario("classic-elb-rollback");
+    const w = await openServerWorld(scenario);
+    try {
+      const lb = (x: { batches: { targets: Record<string, Record<string, string>> }[] }) => x.batches.at(-1)?.targets["orders-classic"];
+      expect((await w.deploy(scenario.deployments[0]!)).status).toBe("SUCCEEDED");
+      const failed = await w.deploy(scenario.deployments[1]!);
+      expect([failed.status, failed.error]).toEqual(["FAILED", "Deploy.HealthConstraints"]);
+      expect(failed.events[r(2)]?.at(-1)).toBe("ValidateService:Failed:ScriptFailed");
+      expect(lb(failed)).toEqual({ [r(1)]: "InService", [r(3)]: "InService" });
+      const rollbackId = await w.world.within(async () => (await registry().getDeployment("d-CLBRFAIL2"))?.rollbackInfo?.rollbackDeploymentId as string);
+      const rolled = await w.follow(rollbackId);
+      expect(rolled.status, ok(rolled)).toBe("SUCCEEDED");
+      expect(rolled.batches.map((x) => x.instances)).toEqual([[r(1)], [r(2)]]);
+      // c2 was already out: it is not deregistered again (the adapter deregisters only registered instances), then registered and InService
+      expect(rolled.batches[1]?.traffic.map((t) => t.targets["orders-classic"]?.[r(2)])).toEqual([undefined, undefined, "OutOfService", "InService"]);
+      expect(lb(rolled)).toEqual({ [r(1)]: "InService", [r(2)]: "InService", [r(3)]: "InService" });
+      expect(w.revisions()).toEqual({ [r(1)]: rollbackId, [r(2)]: rollbackId, [r(3)]: "d-CLBRBASE1" });
+    } finally {
+      await w.close();
+    }
+  });
 });
