@@ -1,21 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { serverLockKey } from "../../functions/domain/fleet/run.js";
 import { registry } from "../../functions/wiring.js";
-import { loadServerScenario, openServerWorld, runServerScenario, type ServerRunReport, type ServerScenario, type TargetsView } from "../../local/simulate/server.js";
+import { loadServerScenario, openServerWorld, runServerScenario, type ServerRunReport } from "../../local/simulate/server.js";
+import { ALL_EVENTS, ok, viewOf, withInput } from "./server-traffic-support.js";
 
 const b = (k: number) => `i-0b0000000000000b${k}`;
-const ok = (r: ServerRunReport | undefined) => `${r?.status} ${r?.error ?? ""}: ${r?.cause ?? ""}`;
-const INSTALL = ["ApplicationStop:Succeeded", "DownloadBundle:Succeeded", "BeforeInstall:Succeeded", "Install:Succeeded", "AfterInstall:Succeeded", "ApplicationStart:Succeeded", "ValidateService:Succeeded"];
-const ALL_EVENTS = ["BeforeBlockTraffic:Succeeded", "BlockTraffic:Succeeded", "AfterBlockTraffic:Succeeded", ...INSTALL, "BeforeAllowTraffic:Succeeded", "AllowTraffic:Succeeded", "AfterAllowTraffic:Succeeded"];
-
-/** `<second> <step> <id>:<state> ...` of the one target group, instances in id order (absent: not listed any more). */
-const view = (at: number, state: string, targets: TargetsView) =>
-  `${at} ${state} ${Object.entries(targets["orders-web"] ?? {})
-    .sort(([x], [y]) => x.localeCompare(y))
-    .map(([id, s]) => `${id.slice(-2)}:${s}`)
-    .join(" ")}`;
-
-const withInput = (s: ServerScenario, input: Record<string, unknown>): ServerScenario => ({ ...s, deployments: s.deployments.map((d) => ({ ...d, input: { ...d.input, ...input } })) });
+const view = viewOf("orders-web");
 
 describe("deploy-server behind a target group on the local engine (events/server)", { timeout: 180_000 }, () => {
   it("OneAtATime on 3: each instance leaves the target group, drains, installs, comes back healthy; the others keep serving", async () => {

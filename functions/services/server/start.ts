@@ -11,9 +11,10 @@ import type { Deps } from "../../wiring.js";
 import { ASG_TAG } from "../../domain/groups/platforms.js";
 import { expandServerGroupDeployment } from "../group-deployment.js";
 import { recordCreated } from "../start.js";
+import { resolveClassicLoadBalancers } from "./classic.js";
 import type { DeploymentContext, FleetState } from "./state.js";
 
-export type StartServerDeps = Pick<Deps, "bundles" | "runCommand" | "loadBalancer" | "registry" | "log"> & Partial<Pick<Deps, "config" | "autoScaling" | "instances" | "clock">>;
+export type StartServerDeps = Pick<Deps, "bundles" | "runCommand" | "loadBalancer" | "classicLoadBalancer" | "registry" | "log"> & Partial<Pick<Deps, "config" | "autoScaling" | "instances" | "clock">>;
 
 export interface ServerStartEvent {
   input: unknown;
@@ -37,7 +38,8 @@ export async function startServerDeployment(deps: StartServerDeps, event: Server
   const eTag = input.revision.eTag ?? inspection.eTag;
   if (!eTag) throw new ValidationError("revision.eTag", "is required: the bundle store returned no ETag to pin the revision to");
   const revision = serverRevision(loadAppSpec(inspection.appSpec.text, { platform: "server", rejectPlaceholders: true }));
-  const targetGroups = await resolveTargetGroups(deps, input.targetGroups);
+  // Target groups and Classic Load Balancers (a group's elbInfoList) alike: the batch's traffic targets (services/server/classic.ts).
+  const targetGroups = [...(await resolveTargetGroups(deps, input.targetGroups)), ...(await resolveClassicLoadBalancers(deps, input.classicLoadBalancers))];
   const original = await discover(deps, input.target);
   const bg = input.blueGreen ? await blueGreenFleets(deps, input, original) : undefined;
   const { reachable, unreachable } = bg?.green ?? original;
@@ -80,6 +82,7 @@ export async function startServerDeployment(deps: StartServerDeps, event: Server
     pollSeconds: input.pollSeconds,
     ...(input.deploymentRoot ? { deploymentRoot: input.deploymentRoot } : {}),
     ...(input.targetGroups.length ? { targetGroups: input.targetGroups } : {}),
+    ...(input.classicLoadBalancers.length ? { classicLoadBalancers: input.classicLoadBalancers } : {}),
     ...(input.rollbackOf ? { rollbackOf: input.rollbackOf } : {}),
     ...(bg ? { blueGreen: bg.run } : {}),
     ...autoScalingOf(input),
@@ -200,7 +203,7 @@ function refuseOnPremisesTargets(ids: string[], targetGroups: DeploymentTargetGr
   const named = onPremises.slice(0, 10).join(", ") + (onPremises.length > 10 ? ` and ${onPremises.length - 10} more` : "");
   throw new StepDeployError(
     ErrorNames.UnsupportedTrafficConfig,
-    `ELASTIC_LOAD_BALANCING_INVALID: on-premises nodes cannot be targets of ${targetGroups.map((t) => t.name).join(", ")} (an instance target group takes EC2 instance ids; RegisterTargets refuses others with InvalidTarget): ${named}`,
+    `ELASTIC_LOAD_BALANCING_INVALID: on-premises nodes cannot be targets of ${targetGroups.map((t) => t.name).join(", ")} (load balancers take EC2 instance ids: RegisterTargets refuses others with InvalidTarget, RegisterInstancesWithLoadBalancer with InvalidInstance): ${named}`,
   );
 }
 
