@@ -36,7 +36,7 @@ export class ElbApi extends QueryApi {
   }
 
   /** Throttling is the query error `Throttling` ("Rate exceeded", HTTP 400), internal errors `InternalFailure` (500), as ELBv2. */
-  faultError(kind: "throttle" | "5xx", _operation: string, fault: FaultSpec): AwsError {
+  override faultError(kind: "throttle" | "5xx", _operation: string, fault: FaultSpec): AwsError {
     if (kind === "throttle") return new AwsError("Throttling", "Rate exceeded", { status: 400 });
     return new AwsError("InternalFailure", "The request processing has failed because of an unknown error, exception or failure (simulated)", { status: fault.status ?? 500 });
   }
