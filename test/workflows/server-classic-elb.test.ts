@@ -120,9 +120,10 @@ describe("deploy-server behind a Classic Load Balancer (elbInfoList) on the loca
       const rollbackId = await w.world.within(async () => (await registry().getDeployment("d-CLBRFAIL2"))?.rollbackInfo?.rollbackDeploymentId as string);
       const rolled = await w.follow(rollbackId);
       expect(rolled.status, ok(rolled)).toBe("SUCCEEDED");
-      expect(rolled.batches.map((x) => x.instances)).toEqual([[r(1)], [r(2)]]);
+      // the registry recorded c2 as failed, so the rollback reinstalls it first (CodeDeploy orders unhealthy instances first)
+      expect(rolled.batches.map((x) => x.instances)).toEqual([[r(2)], [r(1)]]);
       // c2 was already out: it is not deregistered again (the adapter deregisters only registered instances), then registered and InService
-      expect(rolled.batches[1]?.traffic.map((t) => t.targets["orders-classic"]?.[r(2)])).toEqual([undefined, undefined, "OutOfService", "InService"]);
+      expect(rolled.batches[0]?.traffic.map((t) => t.targets["orders-classic"]?.[r(2)])).toEqual([undefined, undefined, "OutOfService", "InService"]);
       expect(lb(rolled)).toEqual({ [r(1)]: "InService", [r(2)]: "InService", [r(3)]: "InService" });
       expect(w.revisions()).toEqual({ [r(1)]: rollbackId, [r(2)]: rollbackId, [r(3)]: "d-CLBRBASE1" });
     } finally {
