@@ -64,6 +64,12 @@ function check(params, { stage, service }) {
     if (!/^[A-Za-z0-9*?-]{1,64}$/.test(tg)) problems.push(`serverTargetGroupPattern '${tg}' is not a target group name pattern: letters, digits, - and the wildcards * and ?`);
     else if (/^[*?]+$/.test(tg)) problems.push(`serverTargetGroupPattern '${tg}' matches every target group in the account and region: EC2 deployments could deregister any instance from any load balancer, so it is refused. Name them, e.g. --param="serverTargetGroupPattern=orders-*"`);
   }
+  // Classic Load Balancer names are letters, digits and hyphens (at most 32); * and ? are IAM's wildcards in the ARN.
+  if (params.serverClassicLoadBalancerPattern !== undefined) {
+    const lb = String(params.serverClassicLoadBalancerPattern);
+    if (!/^[A-Za-z0-9*?-]{1,64}$/.test(lb)) problems.push(`serverClassicLoadBalancerPattern '${lb}' is not a load balancer name pattern: letters, digits, - and the wildcards * and ?`);
+    else if (/^[*?]+$/.test(lb)) problems.push(`serverClassicLoadBalancerPattern '${lb}' matches every Classic Load Balancer in the account and region: EC2 deployments could deregister any instance from any of them, so it is refused. Name them, e.g. --param="serverClassicLoadBalancerPattern=orders-*"`);
+  }
   // IAM role names are letters, digits and +=,.@_- (at most 64); * and ? are IAM's wildcards in the ARN.
   if (params.serverInstanceRolePattern !== undefined) {
     const role = String(params.serverInstanceRolePattern);
@@ -102,7 +108,7 @@ function check(params, { stage, service }) {
   };
 }
 
-const NAMES = ["targetFunctionPattern", "hookFunctionPattern", "tracing", "executionLogLevel", "executionLogData", "gitWebhookSecretParameter", "serverTargetGroupPattern", "serverInstanceRolePattern"];
+const NAMES = ["targetFunctionPattern", "hookFunctionPattern", "tracing", "executionLogLevel", "executionLogData", "gitWebhookSecretParameter", "serverTargetGroupPattern", "serverClassicLoadBalancerPattern", "serverInstanceRolePattern"];
 
 module.exports = async ({ resolveVariable }) => {
   const params = {};

@@ -15,6 +15,7 @@ import type { LambdaAliasPort } from "./ports/lambda-alias.js";
 import type { LambdaCodePort } from "./ports/lambda-code.js";
 import type { LambdaFunctionsPort } from "./ports/lambda-functions.js";
 import type { AutoScalingPort, Ec2InstancesPort } from "./ports/instances.js";
+import type { ClassicLoadBalancerPort } from "./ports/classic-load-balancer.js";
 import type { LoadBalancerPort } from "./ports/load-balancer.js";
 import type { RegistryPort } from "./ports/registry.js";
 import type { RunCommandPort } from "./ports/run-command.js";
@@ -67,6 +68,8 @@ export interface Deps {
   events: EventsPort;
   /** ECS blue/green: listeners, rules and target groups (ELBv2), and the service's task sets (ECS). */
   loadBalancer: LoadBalancerPort;
+  /** EC2/on-premises behind Classic Load Balancers (a group's elbInfoList). */
+  classicLoadBalancer: ClassicLoadBalancerPort;
   ecs: EcsServicePort;
   /** Pipelines' CloudFormation deploy actions: stacks and change sets. */
   cloudformation: CloudFormationPort;
@@ -136,6 +139,7 @@ const adapters = {
   cloudwatch: once(() => import("./adapters/cloudwatch.js")),
   eventbridge: once(() => import("./adapters/eventbridge.js")),
   elbv2: once(() => import("./adapters/elbv2.js")),
+  elb: once(() => import("./adapters/elb.js")),
   ecs: once(() => import("./adapters/ecs.js")),
   cloudformation: once(() => import("./adapters/cloudformation.js")),
   elasticBeanstalk: once(() => import("./adapters/elastic-beanstalk.js")),
@@ -163,6 +167,7 @@ export function realDeps(): Deps {
     metrics: onUse(async () => (await adapters.cloudwatch()).createCloudWatchAdapter()),
     events: onUse(async () => (await adapters.eventbridge()).createEventsAdapter()),
     loadBalancer: onUse(async () => (await adapters.elbv2()).createElbv2Adapter()),
+    classicLoadBalancer: onUse(async () => (await adapters.elb()).createElbAdapter()),
     ecs: onUse(async () => (await adapters.ecs()).createEcsAdapter()),
     cloudformation: onUse(async () => (await adapters.cloudformation()).createCloudFormationAdapter()),
     elasticBeanstalk: onUse(async () => (await adapters.elasticBeanstalk()).createElasticBeanstalkAdapter()),

@@ -54,6 +54,14 @@ export const RESOURCE_STAR_ALLOWED: Record<string, string> = {
       "no resource-level permissions: ELBv2 Describe* actions have no resource type in the Service Authorization Reference for Elastic Load Balancing V2",
     ]),
   ),
+  // EC2 behind Classic Load Balancers: the 2012-06-01 API's Describe* actions have no resource type in the Service
+  // Authorization Reference (Amazon Elastic Load Balancing); Register/Deregister are scoped to loadbalancer/<name>.
+  ...Object.fromEntries(
+    ["DescribeLoadBalancers", "DescribeLoadBalancerAttributes", "DescribeInstanceHealth"].map((a) => [
+      `elasticloadbalancing:${a}`,
+      "no resource-level permissions: Classic Load Balancer Describe* actions have no resource type in the Service Authorization Reference for Amazon Elastic Load Balancing",
+    ]),
+  ),
   "autoscaling:DescribeAutoScalingGroups":
     "no resource-level permissions: DescribeAutoScalingGroups has no resource type in the Service Authorization Reference for Amazon EC2 Auto Scaling (an EC2 blue/green deployment reads the group it copies)",
   "ec2:DescribeInstances":

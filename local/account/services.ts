@@ -6,6 +6,7 @@ import { ec2 } from "./ec2/index.js";
 import { ecr } from "./ecr/index.js";
 import { ecs } from "./ecs/index.js";
 import { elasticBeanstalk } from "./elasticbeanstalk/index.js";
+import { elb } from "./elb/index.js";
 import { elbv2 } from "./elbv2/index.js";
 import { eventBridge } from "./eventbridge/index.js";
 import { lambda } from "./lambda/index.js";
@@ -19,5 +20,5 @@ import { ssm } from "./ssm/index.js";
  * order, routes requests to their APIs, and collects their setup keys and timeline kinds.
  */
 export const SERVICES = [
-  eventBridge, ecr, lambda, cloudWatch, sfn, elbv2, ecs, ssm, ec2, autoScaling, sns, codeBuild, cloudFormation, elasticBeanstalk,
+  eventBridge, ecr, lambda, cloudWatch, sfn, elbv2, ecs, ssm, ec2, autoScaling, sns, codeBuild, cloudFormation, elasticBeanstalk, elb,
 ] as const;

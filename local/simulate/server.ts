@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import type { ExecutionReport } from "../runtime/runtime.js";
+import { elbWorldOf } from "../account/elb/index.js";
+import { type ClassicElbWorld, DEREGISTERING } from "../account/elb/world.js";
 import { elbv2WorldOf } from "../account/elbv2/index.js";
 import type { Elbv2World } from "../account/elbv2/world.js";
 import { ssmWorldOf } from "../account/ssm/index.js";
@@ -17,7 +19,7 @@ import { openSimWorld, type SimWorld } from "./world.js";
 export interface ServerScenario {
   name: string;
   description?: string;
-  account: { ssm: unknown; targetGroups?: unknown; loadBalancers?: unknown; ec2?: unknown; autoScaling?: unknown; alarms?: unknown };
+  account: { ssm: unknown; targetGroups?: unknown; loadBalancers?: unknown; classicLoadBalancers?: unknown; ec2?: unknown; autoScaling?: unknown; alarms?: unknown };
   /**
    * Deployments run one after another (a second one sees what the first installed); a deployment's `timeline` is
    * applied with its `atSeconds` counted from its start (e.g. a scale-out while it runs).
@@ -74,11 +76,12 @@ export async function openServerWorld(scenario: ServerScenario & { timeline?: un
     const ordered = batches.sort((a, b) => batchNumber(a.executionName) - batchNumber(b.executionName));
     const events = instanceEvents(sent, ssm, ordered);
     const elb = elbv2WorldOf(world.account);
+    const classic = elbWorldOf(world.account);
     const batchViews = ordered.map((b) => {
       const endedAtSeconds = b.trace.at(-1)?.atSeconds ?? 0;
       // Right after each traffic step of the batch (the same simulated second: a deregistration shows as draining).
-      const traffic = b.integrationCalls.filter((c) => TRAFFIC_STATES.has(c.state)).map((c) => ({ state: c.state, atSeconds: c.atSeconds, targets: targetsAt(elb, c.atSeconds) }));
-      return { instances: batchInstances(b), endedAtSeconds, targets: targetsAt(elb, endedAtSeconds), traffic };
+      const traffic = b.integrationCalls.filter((c) => TRAFFIC_STATES.has(c.state)).map((c) => ({ state: c.state, atSeconds: c.atSeconds, targets: targetsAt(elb, classic, c.atSeconds) }));
+      return { instances: batchInstances(b), endedAtSeconds, targets: targetsAt(elb, classic, endedAtSeconds), traffic };
     });
     return {
       deploymentId,
@@ -168,9 +171,11 @@ function instanceEvents(sent: { commandId: string; script: string }[], ssm: Retu
   return events;
 }
 
-/** Every target group's targets at simulated second `t`, as DescribeTargetHealth would list them (id -> state). */
-function targetsAt(elb: Elbv2World | undefined, t: number): TargetsView {
+/** Every target group's (and Classic Load Balancer's) targets at simulated second `t`, as DescribeTargetHealth would list them (id -> state). */
+function targetsAt(elb: Elbv2World | undefined, classic: ClassicElbWorld | undefined, t: number): TargetsView {
   const out: TargetsView = {};
   for (const tg of elb?.targetGroups.values() ?? []) out[tg.name] = Object.fromEntries(elb!.health(tg.arn, t).map(({ target, health }) => [target.id, health.state]));
+  // Classic Load Balancers: DescribeInstanceHealth's state, `deregistering` while connection draining.
+  for (const name of classic?.loadBalancers.keys() ?? []) out[name] = Object.fromEntries(classic!.health(name, undefined, t).map((s) => [s.instanceId, s.description === DEREGISTERING ? "deregistering" : s.state]));
   return out;
 }

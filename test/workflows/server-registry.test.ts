@@ -100,9 +100,10 @@ describe("deploy-server with the registry, lock, events, alarms, stop and rollba
       { state: "FAILURE", rollback: true, error: "Deploy.HealthConstraints", instances: { total: 3, succeeded: 1, failed: 1, skipped: 1 } },
     ]);
     // The rollback: v1 to the two instances that got v2, one at a time (the failed deployment's config); the third kept v1.
+    // The one whose install failed goes first: it is unhealthy (codedeploy-spec §2.4).
     const rolled = await sw.follow(rollbackId);
     expect(rolled.status, ok(rolled)).toBe("SUCCEEDED");
-    expect(rolled.commands).toEqual([[id(1)], [id(2)]]);
+    expect(rolled.commands).toEqual([[id(2)], [id(1)]]);
     expect(rolled.events[id(1)]?.[0]).toBe("ApplicationStop:Succeeded");
     expect(sw.revisions()).toEqual({ [id(1)]: rollbackId, [id(2)]: rollbackId, [id(3)]: "d-RBBASE001" });
     expect(states(sw)).toEqual(["d-RBBASE001:START", "d-RBBASE001:SUCCESS", "d-RBFAIL002:START", "d-RBFAIL002:FAILURE", `${rollbackId}:START`, `${rollbackId}:SUCCESS`]);

@@ -1,21 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { serverLockKey } from "../../functions/domain/fleet/run.js";
 import { registry } from "../../functions/wiring.js";
-import { loadServerScenario, openServerWorld, runServerScenario, type ServerRunReport, type ServerScenario, type TargetsView } from "../../local/simulate/server.js";
+import { loadServerScenario, openServerWorld, runServerScenario, type ServerRunReport } from "../../local/simulate/server.js";
+import { ALL_EVENTS, ok, viewOf, withInput } from "./server-traffic-support.js";
 
 const b = (k: number) => `i-0b0000000000000b${k}`;
-const ok = (r: ServerRunReport | undefined) => `${r?.status} ${r?.error ?? ""}: ${r?.cause ?? ""}`;
-const INSTALL = ["ApplicationStop:Succeeded", "DownloadBundle:Succeeded", "BeforeInstall:Succeeded", "Install:Succeeded", "AfterInstall:Succeeded", "ApplicationStart:Succeeded", "ValidateService:Succeeded"];
-const ALL_EVENTS = ["BeforeBlockTraffic:Succeeded", "BlockTraffic:Succeeded", "AfterBlockTraffic:Succeeded", ...INSTALL, "BeforeAllowTraffic:Succeeded", "AllowTraffic:Succeeded", "AfterAllowTraffic:Succeeded"];
-
-/** `<second> <step> <id>:<state> ...` of the one target group, instances in id order (absent: not listed any more). */
-const view = (at: number, state: string, targets: TargetsView) =>
-  `${at} ${state} ${Object.entries(targets["orders-web"] ?? {})
-    .sort(([x], [y]) => x.localeCompare(y))
-    .map(([id, s]) => `${id.slice(-2)}:${s}`)
-    .join(" ")}`;
-
-const withInput = (s: ServerScenario, input: Record<string, unknown>): ServerScenario => ({ ...s, deployments: s.deployments.map((d) => ({ ...d, input: { ...d.input, ...input } })) });
+const view = viewOf("orders-web");
 
 describe("deploy-server behind a target group on the local engine (events/server)", { timeout: 180_000 }, () => {
   it("OneAtATime on 3: each instance leaves the target group, drains, installs, comes back healthy; the others keep serving", async () => {
@@ -148,19 +138,20 @@ describe("deploy-server behind a target group on the local engine (events/server
         return rid;
       });
 
-      // The rollback: v1 on c1 and c2, one at a time, through BlockTraffic and AllowTraffic of the same target group.
+      // The rollback: v1 on c2 and c1, one at a time, through BlockTraffic and AllowTraffic of the same target group;
+      // c2 first: its last attempt failed, so it is unhealthy, and CodeDeploy deploys to unhealthy instances first.
       const rolled = await w.follow(rollbackId);
       expect(rolled.status, ok(rolled)).toBe("SUCCEEDED");
-      expect(rolled.commands).toEqual([[c(1)], [c(1)], [c(1)], [c(2)], [c(2)], [c(2)]]);
+      expect(rolled.commands).toEqual([[c(2)], [c(2)], [c(2)], [c(1)], [c(1)], [c(1)]]);
       expect(rolled.events[c(1)]).toEqual(ALL_EVENTS);
       // c2 was already out of the target group: deregistering it again is a no-op, then it is registered and healthy.
       expect(rolled.events[c(2)]).toEqual(ALL_EVENTS);
-      expect(rolled.batches.map((x) => x.instances)).toEqual([[c(1)], [c(2)]]);
+      expect(rolled.batches.map((x) => x.instances)).toEqual([[c(2)], [c(1)]]);
       const [first, second] = rolled.batches;
-      expect(first?.traffic.map((t) => t.targets["orders-web"]?.[c(1)])).toEqual(["draining", undefined, "initial", "healthy"]);
-      expect(second?.traffic.map((t) => t.targets["orders-web"]?.[c(2)])).toEqual([undefined, undefined, "initial", "healthy"]);
-      // after c1's batch c2 is still out; after its own, every instance is registered and healthy
-      expect(first?.targets["orders-web"]).toEqual({ [c(1)]: "healthy", [c(3)]: "healthy" });
+      expect(first?.traffic.map((t) => t.targets["orders-web"]?.[c(2)])).toEqual([undefined, undefined, "initial", "healthy"]);
+      expect(second?.traffic.map((t) => t.targets["orders-web"]?.[c(1)])).toEqual(["draining", undefined, "initial", "healthy"]);
+      // after c2's batch it is back in; after c1's, every instance is registered and healthy
+      expect(first?.targets["orders-web"]).toEqual({ [c(1)]: "healthy", [c(2)]: "healthy", [c(3)]: "healthy" });
       expect(second?.targets["orders-web"]).toEqual({ [c(1)]: "healthy", [c(2)]: "healthy", [c(3)]: "healthy" });
       expect(w.revisions()).toEqual({ [c(1)]: rollbackId, [c(2)]: rollbackId, [c(3)]: "d-TGRBBASE1" });
       await inWorld(async () => {

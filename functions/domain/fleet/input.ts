@@ -75,6 +75,13 @@ export const ServerInputSchema = record(
       .refine((t) => new Set(t).size === t.length, { error: "lists a target group twice" })
       .optional()
       .meta({ description: "ALB/NLB target groups (type instance) the instances serve behind: each batch is deregistered (BlockTraffic) and registered again once installed (AllowTraffic). A group's loadBalancerInfo.targetGroupInfoList." }),
+    classicLoadBalancers: z
+      .array(z.string({ error: "must be a Classic Load Balancer name" }).regex(/^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,30}[a-zA-Z0-9])?$/, { error: "must be a Classic Load Balancer name (1-32 of A-Z a-z 0-9 -, not starting or ending with -)" }), { error: "must be a list of Classic Load Balancer names" })
+      .min(1, { error: "must list 1-10 Classic Load Balancers (leave it out for none)" })
+      .max(10, { error: "must list 1-10 Classic Load Balancers (CodeDeploy's limit)" })
+      .refine((t) => new Set(t).size === t.length, { error: "lists a load balancer twice" })
+      .optional()
+      .meta({ description: "Classic Load Balancers the instances serve behind, by name: each batch is deregistered (BlockTraffic, waiting for connection draining) and registered again once installed (AllowTraffic, waiting for InService). A group's loadBalancerInfo.elbInfoList; may be given with targetGroups." }),
     deploymentConfig: z.unknown().optional().meta({ description: "CodeDeployDefault.OneAtATime (default), HalfAtATime, AllAtOnce, or {minimumHealthyHosts: {type, value}}." }),
     pollSeconds: z.int({ error: "must be an integer 1-300" }).min(1, { error: "must be an integer 1-300" }).max(300, { error: "must be an integer 1-300" }).default(15),
     deploymentRoot: z.string().regex(/^(\/|[A-Za-z]:\\)/, { error: "must be an absolute path" }).optional(),
@@ -107,6 +114,7 @@ export const ServerInputSchema = record(
   .superRefine((o, ctx) => {
     const bg = o.blueGreen;
     if (!bg) return;
+    if (o.classicLoadBalancers?.length) ctx.addIssue({ code: "custom", path: ["classicLoadBalancers"], message: "is for in-place deployments: blue/green reroutes ALB/NLB target groups (targetGroups); Classic Load Balancers there are not supported yet" });
     const copy = bg.greenFleetProvisioningOption?.action === "COPY_AUTO_SCALING_GROUP";
     // A blue/green deployment reroutes a load balancer (UG/welcome; UG/integrations-aws-elastic-load-balancing).
     if (!o.targetGroups?.length) ctx.addIssue({ code: "custom", path: ["targetGroups"], message: "is required for blue/green: traffic moves from the original to the replacement instances in these target groups" });
@@ -142,6 +150,8 @@ export interface ServerDeploymentInput {
   revision: { bucket: string; key: string; version?: string; eTag?: string; bundleType: "zip" | "tar" | "tgz" };
   /** Target group names or ARNs (resolved and checked at Start); empty: no load balancer, no traffic events. */
   targetGroups: string[];
+  /** Classic Load Balancer names (checked at Start); empty: none. */
+  classicLoadBalancers: string[];
   config: ServerConfig;
   /** Seconds between reads of a batch's command results (default 15). */
   pollSeconds: number;
@@ -184,6 +194,7 @@ export function parseServerInput(raw: unknown): ServerDeploymentInput {
     target: o.target,
     revision: o.revision,
     targetGroups: o.targetGroups ?? [],
+    classicLoadBalancers: o.classicLoadBalancers ?? [],
     config,
     pollSeconds: o.pollSeconds,
     ...(o.deploymentRoot ? { deploymentRoot: o.deploymentRoot } : {}),

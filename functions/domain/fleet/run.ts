@@ -27,6 +27,8 @@ export interface ServerRun {
   deploymentRoot?: string;
   /** The target groups the deployment moved instances in (names or ARNs as given): its rollback moves them back in. */
   targetGroups?: string[];
+  /** The Classic Load Balancers the same way (names). */
+  classicLoadBalancers?: string[];
   /** Set on a rollback deployment: the deployment it rolls back (a rollback is never rolled back itself). */
   rollbackOf?: string;
   /** A blue/green deployment's options and original fleet (docs/ec2.md#blue-green). */
@@ -38,6 +40,8 @@ export interface ServerRun {
   /** A deployment to one launched instance (creator autoscaling), or a follow-on one (autoUpdateOf). */
   launch?: { instanceId: string; autoScalingGroup: string; during?: string };
   autoUpdateOf?: string;
+  /** What a successful install records as the instance's revision (`s3://bucket/key#eTag`, codedeploy-spec §2.4). */
+  revisionKey?: string;
   eventDetail: Record<string, unknown>;
   resources: string[];
 }
@@ -136,6 +140,7 @@ export function rollbackInputOf(run: ServerRun, rollbackId: string, last: { depl
     ...(run.deploymentRoot ? { deploymentRoot: run.deploymentRoot } : {}),
     // Behind the same target groups: an instance left deregistered by the failure is registered again once healthy.
     ...(run.targetGroups?.length ? { targetGroups: run.targetGroups } : {}),
+    ...(run.classicLoadBalancers?.length ? { classicLoadBalancers: run.classicLoadBalancers } : {}),
     autoRollback: { enabled: false },
     rollbackOf: run.deploymentId,
     description: `Rollback of ${run.deploymentId} to the revision of ${last.deploymentId}`,

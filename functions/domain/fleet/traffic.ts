@@ -28,6 +28,8 @@ export interface TargetReading {
 export interface DeploymentTargetGroup {
   arn: string;
   name: string;
+  /** A Classic Load Balancer (`loadBalancerInfo.elbInfoList`; `arn` is its name), not an ELBv2 target group: the same waits, read from DescribeInstanceHealth. */
+  classic?: boolean;
   drainSeconds?: number;
   healthySeconds?: number;
 }
@@ -61,8 +63,9 @@ export function judgeTraffic(event: TrafficEvent, instances: string[], readings:
 }
 
 function timeoutMessage(event: TrafficEvent, first: { tg: DeploymentTargetGroup; reading?: TargetReading }, timeoutSeconds: number): string {
-  if (event === "BlockTraffic") return `The instance was not deregistered from target group ${first.tg.name} within ${timeoutSeconds} seconds: it is still ${describe(first.reading)}`;
-  return `The instance did not pass the health checks of target group ${first.tg.name} within ${timeoutSeconds} seconds of being registered: its state is ${describe(first.reading)}`;
+  const where = `${first.tg.classic ? "Classic Load Balancer" : "target group"} ${first.tg.name}`;
+  if (event === "BlockTraffic") return `The instance was not deregistered from ${where} within ${timeoutSeconds} seconds: it is still ${describe(first.reading)}`;
+  return `The instance did not pass the health checks of ${where} within ${timeoutSeconds} seconds of being registered: its state is ${describe(first.reading)}`;
 }
 
 /**

@@ -67,6 +67,8 @@ export interface ServerDeploymentGroup extends GroupBase {
   outdatedInstancesStrategy: "UPDATE" | "IGNORE";
   /** The ALB/NLB target groups BlockTraffic/AllowTraffic move each batch in (loadBalancerInfo.targetGroupInfoList); empty: none. */
   targetGroups: string[];
+  /** The Classic Load Balancers the same way (loadBalancerInfo.elbInfoList); empty: none. */
+  classicLoadBalancers: string[];
   /** BLUE_GREEN: CodeDeploy's blueGreenDeploymentConfiguration (docs/ec2.md#blue-green). */
   blueGreen?: NonNullable<ServerDeploymentGroupDocument["blueGreenDeploymentConfiguration"]>;
 }
@@ -148,8 +150,9 @@ function groupOf(application: string, deploymentGroup: string, platform: Compute
   if (platform === "Server") {
     const s = doc as ServerDeploymentGroupDocument;
     const targetGroups = (s.loadBalancerInfo?.targetGroupInfoList ?? []).map((t) => t.name);
+    const classicLoadBalancers = (s.loadBalancerInfo?.elbInfoList ?? []).map((t) => t.name);
     const blueGreen = s.deploymentStyle?.deploymentType === "BLUE_GREEN" ? { blueGreen: s.blueGreenDeploymentConfiguration ?? {} } : {};
-    return { ...base, computePlatform: "Server", ec2TagFilters: s.ec2TagFilters ?? [], onPremisesInstanceTagFilters: s.onPremisesInstanceTagFilters ?? [], autoScalingGroups: s.autoScalingGroups ?? [], outdatedInstancesStrategy: s.outdatedInstancesStrategy ?? "UPDATE", targetGroups, ...blueGreen };
+    return { ...base, computePlatform: "Server", ec2TagFilters: s.ec2TagFilters ?? [], onPremisesInstanceTagFilters: s.onPremisesInstanceTagFilters ?? [], autoScalingGroups: s.autoScalingGroups ?? [], outdatedInstancesStrategy: s.outdatedInstancesStrategy ?? "UPDATE", targetGroups, classicLoadBalancers, ...blueGreen };
   }
   const l = doc as DeploymentGroupDocument;
   return {

@@ -103,6 +103,7 @@ export function serverDeployInputOf(groups: Groups, group: ServerDeploymentGroup
     ...serverTargets(group, request),
     revision: { bucket: s3.bucket, key: s3.key, bundleType: s3.bundleType, ...(s3.version ? { version: s3.version } : {}), ...(s3.eTag ? { eTag: s3.eTag } : {}) },
     ...(group.targetGroups.length ? { targetGroups: group.targetGroups } : {}),
+    ...(group.classicLoadBalancers.length ? { classicLoadBalancers: group.classicLoadBalancers } : {}),
     deploymentConfig: configOf(groups, group, request),
     ...(group.autoScalingGroups.length ? { outdatedInstancesStrategy: group.outdatedInstancesStrategy } : {}),
     ...serverWatchFields(group, request),

@@ -239,8 +239,8 @@ const tagFilters = (what: string) => z.array(TagFilterSchema, { error: "must be 
 
 /**
  * CodeDeploy's LoadBalancerInfo for an in-place EC2/on-premises group: ALB/NLB target groups (type instance) by name,
- * 1-10 (codedeploy-spec §6.2). Classic Load Balancers (`elbInfoList`) are refused: stepdeploy moves instances with
- * ELBv2 RegisterTargets/DeregisterTargets, and a CLB speaks the older ELB API.
+ * 1-10 (codedeploy-spec §6.2), and/or Classic Load Balancers by name (`elbInfoList`, 1-10; in place only), as
+ * CodeDeploy takes both lists.
  */
 const ServerLoadBalancerInfoSchema = record(
   {
@@ -248,18 +248,23 @@ const ServerLoadBalancerInfoSchema = record(
       .array(record({ name: text({ pattern: TARGET_GROUP_NAME, means: "must be a target group name (1-32 of A-Z a-z 0-9 -)" }) }, "{name}"), { error: "must be a list of {name}" })
       .min(1, { error: "must list 1-10 target groups" })
       .max(10, { error: "must list 1-10 target groups (CodeDeploy's limit)" })
-      .refine((l) => new Set(l.map((t) => t.name)).size === l.length, { error: "lists a target group twice" }),
+      .refine((l) => new Set(l.map((t) => t.name)).size === l.length, { error: "lists a target group twice" })
+      .optional(),
     elbInfoList: z
-      .unknown()
-      .refine((v) => v === undefined, { error: "Classic Load Balancers are not supported: put the instances behind an ALB or NLB target group and list it in targetGroupInfoList" })
+      .array(record({ name: text({ pattern: /^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,30}[a-zA-Z0-9])?$/, means: "must be a Classic Load Balancer name (1-32 of A-Z a-z 0-9 -)" }) }, "{name}"), { error: "must be a list of {name}" })
+      .min(1, { error: "must list 1-10 Classic Load Balancers" })
+      .max(10, { error: "must list 1-10 Classic Load Balancers (CodeDeploy's limit)" })
+      .refine((l) => new Set(l.map((t) => t.name)).size === l.length, { error: "lists a load balancer twice" })
       .optional(),
     targetGroupPairInfoList: z
       .unknown()
       .refine((v) => v === undefined, { error: "is for ECS and EC2 blue/green groups; an in-place group lists its target groups in targetGroupInfoList" })
       .optional(),
   },
-  "{targetGroupInfoList}",
-);
+  "{targetGroupInfoList, elbInfoList}",
+).superRefine((l, ctx) => {
+  if (!l.targetGroupInfoList && !l.elbInfoList) ctx.addIssue({ code: "custom", path: ["targetGroupInfoList"], message: "is required (or elbInfoList): the target groups or Classic Load Balancers each batch leaves and rejoins" });
+});
 
 export const ServerDeploymentGroupSchema = record(
   {
@@ -304,6 +309,7 @@ export const ServerDeploymentGroupSchema = record(
   // EC2 blue/green reroutes a load balancer (UG/welcome); its options mean nothing in place.
   const blueGreen = g.deploymentStyle?.deploymentType === "BLUE_GREEN";
   if (blueGreen && !g.loadBalancerInfo) ctx.addIssue({ code: "custom", path: ["loadBalancerInfo"], message: "is required with BLUE_GREEN: the target groups traffic moves in from the original to the replacement instances" });
+  if (blueGreen && g.loadBalancerInfo?.elbInfoList) ctx.addIssue({ code: "custom", path: ["loadBalancerInfo", "elbInfoList"], message: "is for IN_PLACE groups: blue/green reroutes ALB/NLB target groups (targetGroupInfoList); Classic Load Balancers there are not supported yet" });
   if (!blueGreen && g.blueGreenDeploymentConfiguration) ctx.addIssue({ code: "custom", path: ["blueGreenDeploymentConfiguration"], message: "goes with deploymentStyle.deploymentType BLUE_GREEN" });
 });
 export type ServerDeploymentGroupDocument = z.output<typeof ServerDeploymentGroupSchema>;

@@ -26,6 +26,7 @@ export async function advanceServerDeployment(deps: AdvanceDeps, event: AdvanceE
   const { run } = event;
   const rerouting = event.fleet.phase === "allow" || event.fleet.phase === "shift" || event.fleet.phase === "block";
   const counted = rerouting ? event.fleet : foldBatch(event.fleet, event.lastBatch);
+  if (!rerouting) await recordInstanceHealth(deps, run, event.lastBatch);
   // A batch its poll cancelled (stop or alarm seen while it ran) ends the deployment with that reason, whatever it counted.
   const interrupted = event.lastBatch?.interrupted ?? undefined;
   const decided = interrupted
@@ -47,4 +48,12 @@ async function withFollowUp(deps: AdvanceDeps, event: AdvanceEvent, decided: { f
   if (decided.next.action !== "succeed" || !event.run.autoScalingGroups?.length || !deps.runCommand) return decided;
   const followUp = await planFollowUp({ ...deps, runCommand: deps.runCommand }, event.run as ServerRun, decided.fleet, event.stateMachineArn ?? "");
   return followUp ? { fleet: decided.fleet, next: { ...decided.next, followUp } } : decided;
+}
+
+/** Each instance the batch installed on is Healthy with this revision, or Unhealthy (codedeploy-spec §2.4): what the next deployment orders by. */
+async function recordInstanceHealth(deps: AdvanceDeps, run: AdvanceEvent["run"], last?: BatchResult): Promise<void> {
+  const outcomes = last?.outcomes ?? [];
+  if (!outcomes.length || !run.application || !run.deploymentGroup || !run.revisionKey) return;
+  const results = outcomes.map((o) => ({ instanceId: o.instanceId, succeeded: o.status === "Succeeded" }));
+  await deps.registry.recordInstanceResults({ application: run.application, deploymentGroup: run.deploymentGroup }, run.deploymentId, run.revisionKey, results);
 }

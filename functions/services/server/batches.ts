@@ -18,7 +18,8 @@ export type NextBatch =
  */
 export function nextServerBatch(fleet: FleetState, last?: BatchResult): { fleet: FleetState; next: NextBatch } {
   const updated = foldBatch(fleet, last);
-  const step = nextFleetStep({ instances: updated.total, minHealthy: updated.minHealthy, succeeded: updated.succeeded, failed: updated.failed });
+  const unhealthyLeft = Math.max(0, (updated.unhealthy ?? 0) - updated.cursor);
+  const step = nextFleetStep({ instances: updated.total, minHealthy: updated.minHealthy, succeeded: updated.succeeded, failed: updated.failed, unhealthyLeft });
   if (step.action === "succeed") return { fleet: updated, next: { action: "succeed" } };
   if (step.action === "fail") return { fleet: updated, next: { action: "fail", error: step.error.name, cause: step.error.message } };
   const batch = updated.instances.slice(updated.cursor, updated.cursor + step.size);

@@ -54,6 +54,7 @@ export async function planFollowUp(deps: FollowUpDeps, run: ServerRun, fleet: Fl
     pollSeconds: run.pollSeconds,
     ...(run.deploymentRoot ? { deploymentRoot: run.deploymentRoot } : {}),
     ...(run.targetGroups?.length ? { targetGroups: run.targetGroups } : {}),
+    ...(run.classicLoadBalancers?.length ? { classicLoadBalancers: run.classicLoadBalancers } : {}),
     alarms: run.alarms,
     ignorePollAlarmFailure: run.ignorePollAlarmFailure,
     autoRollback: run.autoRollback,

@@ -1,7 +1,7 @@
 import { loadAppSpec } from "../../domain/appspec/index.js";
 import { greenGroupName, type ServerBlueGreen } from "../../domain/fleet/blue-green.js";
 import { type FleetTarget, type ServerDeploymentInput, parseServerInput } from "../../domain/fleet/input.js";
-import { planFleet } from "../../domain/fleet/index.js";
+import { orderForDeployment, planFleet } from "../../domain/fleet/index.js";
 import { DEFAULT_DEPLOYMENT_ROOT, DEFAULT_KEEP_REVISIONS, serverRevision } from "../../domain/server-install/index.js";
 import { ErrorNames, StepDeployError, ValidationError } from "../../domain/errors.js";
 import { instanceCounts, type RecordedServerRevision, type ServerRun, serverEventDetail, serverLockKey } from "../../domain/fleet/run.js";
@@ -11,10 +11,11 @@ import type { Deps } from "../../wiring.js";
 import { ASG_TAG } from "../../domain/groups/platforms.js";
 import { expandServerGroupDeployment } from "../group-deployment.js";
 import { recordCreated } from "../start.js";
+import { resolveClassicLoadBalancers } from "./classic.js";
 import { routeView, startWeighted } from "./weighted.js";
 import type { DeploymentContext, FleetState } from "./state.js";
 
-export type StartServerDeps = Pick<Deps, "bundles" | "runCommand" | "loadBalancer" | "registry" | "log"> & Partial<Pick<Deps, "config" | "autoScaling" | "instances" | "clock">>;
+export type StartServerDeps = Pick<Deps, "bundles" | "runCommand" | "loadBalancer" | "classicLoadBalancer" | "registry" | "log"> & Partial<Pick<Deps, "config" | "autoScaling" | "instances" | "clock">>;
 
 export interface ServerStartEvent {
   input: unknown;
@@ -38,7 +39,8 @@ export async function startServerDeployment(deps: StartServerDeps, event: Server
   const eTag = input.revision.eTag ?? inspection.eTag;
   if (!eTag) throw new ValidationError("revision.eTag", "is required: the bundle store returned no ETag to pin the revision to");
   const revision = serverRevision(loadAppSpec(inspection.appSpec.text, { platform: "server", rejectPlaceholders: true }));
-  const targetGroups = await resolveTargetGroups(deps, input.targetGroups);
+  // Target groups and Classic Load Balancers (a group's elbInfoList) alike: the batch's traffic targets (services/server/classic.ts).
+  const targetGroups = [...(await resolveTargetGroups(deps, input.targetGroups)), ...(await resolveClassicLoadBalancers(deps, input.classicLoadBalancers))];
   const original = await discover(deps, input.target);
   const bg = input.blueGreen ? await blueGreenFleets(deps, input, original) : undefined;
   const { reachable, unreachable } = bg?.green ?? original;
@@ -60,7 +62,10 @@ export async function startServerDeployment(deps: StartServerDeps, event: Server
     ...(weighted ? { weighted: { ...weighted.deployment.target, revision: weighted.start } } : {}),
   };
   const phase = !bg ? "inPlace" : bg.copies !== undefined ? "provision" : "install";
-  const fleet: FleetState = { config: plan.config, total: plan.instances, minHealthy: plan.minHealthy, instances: reachable, cursor: 0, succeeded: 0, failed: unreachable.length, batches: 0, unreachable, phase, startedAtMs: deps.clock?.nowMs() ?? 0 };
+  const revisionKey = `s3://${input.revision.bucket}/${input.revision.key}#${eTag}`;
+  const ordered = bg ? { instances: reachable, unhealthy: 0 } : await orderByHealth(deps, input, reachable, revisionKey);
+  if (ordered.unhealthy) log.info("unhealthy instances first", { unhealthy: ordered.unhealthy, order: ordered.instances.slice(0, 10) });
+  const fleet: FleetState = { config: plan.config, total: plan.instances, minHealthy: plan.minHealthy, ...ordered, cursor: 0, succeeded: 0, failed: unreachable.length, batches: 0, unreachable, phase, startedAtMs: deps.clock?.nowMs() ?? 0 };
   const recorded: RecordedServerRevision = { bucket: input.revision.bucket, key: input.revision.key, bundleType: input.revision.bundleType, eTag, ...(input.revision.version ? { version: input.revision.version } : {}) };
   const instances = instanceCounts(fleet);
   // Blue/green: what the janitor needs to put traffic back on the originals if the execution dies (services/server/janitor.ts).
@@ -80,9 +85,11 @@ export async function startServerDeployment(deps: StartServerDeps, event: Server
     pollSeconds: input.pollSeconds,
     ...(input.deploymentRoot ? { deploymentRoot: input.deploymentRoot } : {}),
     ...(input.targetGroups.length ? { targetGroups: input.targetGroups } : {}),
+    ...(input.classicLoadBalancers.length ? { classicLoadBalancers: input.classicLoadBalancers } : {}),
     ...(input.rollbackOf ? { rollbackOf: input.rollbackOf } : {}),
     ...(bg ? { blueGreen: { ...bg.run, ...(weighted ? { weighted } : {}) } } : {}),
     ...autoScalingOf(input),
+    revisionKey,
     ...serverEventDetail(input, { executionArn: event.executionArn, config: plan.config, revision: recorded, instances }),
   };
   return { deployment, fleet, run };
@@ -115,6 +122,22 @@ function autoScalingOf(input: ServerDeploymentInput): Pick<ServerRun, "autoScali
     ...(input.launch ? { launch: input.launch } : {}),
     ...(input.autoUpdateOf ? { autoUpdateOf: input.autoUpdateOf } : {}),
   };
+}
+
+/**
+ * CodeDeploy's deployment order from what the group's deployments left on each instance (registry instance health,
+ * codedeploy-spec §2.4): Unhealthy (its last attempt failed) first, then Unknown revision (never deployed by the group, or
+ * its install failed), Old, Current. An instance the group never deployed counts as healthy: the minimum is about
+ * instances that serve, and a new group's instances do.
+ */
+async function orderByHealth(deps: Pick<StartServerDeps, "registry">, input: ServerDeploymentInput, reachable: string[], revisionKey: string): Promise<{ instances: string[]; unhealthy: number }> {
+  const known = await deps.registry.instanceHealth({ application: input.application, deploymentGroup: input.deploymentGroup });
+  const fleet = reachable.map((id) => {
+    const r = known.get(id);
+    return { id, health: r?.health ?? "Healthy", revision: !r?.revision ? "Unknown" : r.revision === revisionKey ? "Current" : "Old" } as const;
+  });
+  const ordered = orderForDeployment(fleet);
+  return { instances: ordered.map((i) => i.id), unhealthy: ordered.filter((i) => i.health === "Unhealthy").length };
 }
 
 type Discovered = { reachable: string[]; unreachable: FleetState["unreachable"] };
@@ -183,7 +206,7 @@ function refuseOnPremisesTargets(ids: string[], targetGroups: DeploymentTargetGr
   const named = onPremises.slice(0, 10).join(", ") + (onPremises.length > 10 ? ` and ${onPremises.length - 10} more` : "");
   throw new StepDeployError(
     ErrorNames.UnsupportedTrafficConfig,
-    `ELASTIC_LOAD_BALANCING_INVALID: on-premises nodes cannot be targets of ${targetGroups.map((t) => t.name).join(", ")} (an instance target group takes EC2 instance ids; RegisterTargets refuses others with InvalidTarget): ${named}`,
+    `ELASTIC_LOAD_BALANCING_INVALID: on-premises nodes cannot be targets of ${targetGroups.map((t) => t.name).join(", ")} (load balancers take EC2 instance ids: RegisterTargets refuses others with InvalidTarget, RegisterInstancesWithLoadBalancer with InvalidInstance): ${named}`,
   );
 }
 

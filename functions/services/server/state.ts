@@ -18,8 +18,10 @@ export interface FleetState {
   /** Every targeted instance, reachable or not (CodeDeploy's instance count). */
   total: number;
   minHealthy: number;
-  /** Reachable managed nodes in deployment order. */
+  /** Reachable managed nodes in deployment order (CodeDeploy's: unhealthy first, then unknown, old, current revision). */
   instances: string[];
+  /** How many of `instances`, at their front, are unhealthy from the group's earlier deployments (absent: none). */
+  unhealthy?: number;
   cursor: number;
   succeeded: number;
   failed: number;

@@ -1,9 +1,9 @@
-import { judgeTraffic, type TrafficEvent, trafficWait } from "../../domain/fleet/traffic.js";
+import { type DeploymentTargetGroup, judgeTraffic, type TrafficEvent, trafficWait } from "../../domain/fleet/traffic.js";
 import type { Deps } from "../../wiring.js";
 import type { DeploymentContext, InstanceOutcome } from "./state.js";
 import { joinGreenAtZero, trafficGroupsFor } from "./weighted.js";
 
-export type TrafficDeps = Pick<Deps, "loadBalancer" | "log"> & { clock: Pick<Deps["clock"], "nowMs"> };
+export type TrafficDeps = Pick<Deps, "loadBalancer" | "classicLoadBalancer" | "log"> & { clock: Pick<Deps["clock"], "nowMs"> };
 
 /** Where a batch's BlockTraffic or AllowTraffic stands (the batch execution's `$.traffic`). */
 export interface TrafficStep {
@@ -35,7 +35,8 @@ export async function beginTraffic(deps: TrafficDeps, deployment: DeploymentCont
   const groups = trafficGroupsFor(deployment, event);
   if (instances.length) await joinGreenAtZero(deps, deployment, event);
   for (const tg of instances.length ? groups : []) {
-    if (event === "BlockTraffic") await deps.loadBalancer.deregisterInstances(tg.arn, instances);
+    if (event === "BlockTraffic") await deregister(deps, tg, instances);
+    else if (tg.classic) await deps.classicLoadBalancer.registerInstances(tg.name, instances);
     else await deps.loadBalancer.registerInstances(tg.arn, instances);
   }
   deps.log(deployment.deploymentId).info(`${event} started`, { instances: instances.length, targetGroups: groups.map((t) => t.name) });
@@ -52,14 +53,19 @@ export async function beginTraffic(deps: TrafficDeps, deployment: DeploymentCont
 export async function checkTraffic(deps: TrafficDeps, deployment: DeploymentContext, step: TrafficStep): Promise<TrafficStep> {
   const targetGroups = trafficGroupsFor(deployment, step.event);
   const readings = [];
-  for (const tg of targetGroups) readings.push({ targetGroup: tg, targets: await deps.loadBalancer.targetHealth(tg.arn) });
+  for (const tg of targetGroups) readings.push({ targetGroup: tg, targets: tg.classic ? await deps.classicLoadBalancer.instanceHealth(tg.name) : await deps.loadBalancer.targetHealth(tg.arn) });
   const elapsedSeconds = (deps.clock.nowMs() - step.startedAtMs) / 1000;
   const verdict = judgeTraffic(step.event, step.instances, readings, elapsedSeconds);
   const failedIds = new Set(verdict.failed.map((f) => f.instanceId));
-  if (step.event === "AllowTraffic" && failedIds.size) for (const tg of targetGroups) await deps.loadBalancer.deregisterInstances(tg.arn, [...failedIds]);
+  if (step.event === "AllowTraffic" && failedIds.size) for (const tg of targetGroups) await deregister(deps, tg, [...failedIds]);
   const instances = step.instances.filter((id) => !failedIds.has(id));
   const failed = [...step.failed, ...verdict.failed.map((f): InstanceOutcome => ({ instanceId: f.instanceId, status: "Failed", event: step.event, errorCode: "UnknownError", message: f.message }))];
   if (failedIds.size) deps.log(deployment.deploymentId).warn(`${step.event} failed`, { instances: [...failedIds] });
   const waitSeconds = trafficWait(step.event, targetGroups, { first: false, elapsedSeconds, pollSeconds: deployment.pollSeconds });
   return { ...step, instances, left: instances.length, failed, done: verdict.waiting.length === 0, waitSeconds };
+}
+
+/** DeregisterTargets of a target group, or DeregisterInstancesFromLoadBalancer of a Classic Load Balancer (`classic`). */
+function deregister(deps: TrafficDeps, tg: DeploymentTargetGroup, instances: string[]): Promise<void> {
+  return tg.classic ? deps.classicLoadBalancer.deregisterInstances(tg.name, instances) : deps.loadBalancer.deregisterInstances(tg.arn, instances);
 }

@@ -1,7 +1,5 @@
-import { AwsError } from "../shared/protocol/errors.js";
 import { type QueryParams, type QueryProtocol, type QueryValue, QueryApi } from "../shared/protocol/query-xml.js";
 import type { Handled } from "../shared/protocol/wire.js";
-import type { FaultSpec } from "../shared/transport/faults.js";
 import type { AutoScalingGroup } from "./model.js";
 import { asgError, type AutoScalingWorld } from "./world.js";
 
@@ -51,11 +49,6 @@ export class AutoScalingApi extends QueryApi {
     super(requestId);
   }
 
-  /** Auto Scaling throttles with the query error `Throttling` ("Rate exceeded") and fails with `InternalFailure`. */
-  faultError(kind: "throttle" | "5xx", _operation: string, fault: FaultSpec): AwsError {
-    if (kind === "throttle") return new AwsError("Throttling", "Rate exceeded", { status: 400 });
-    return new AwsError("InternalFailure", "An internal error occurred (simulated)", { status: fault.status ?? 500 });
-  }
 
   /** Names (at most 100 per call), MaxRecords 1-100 (default 50) and NextToken. */
   private describeGroups(p: QueryParams): Handled {

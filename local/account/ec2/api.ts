@@ -31,7 +31,7 @@ export class Ec2Api extends Ec2QueryApi {
   }
 
   /** EC2 throttles with `RequestLimitExceeded` ("Request limit exceeded.") and fails with `InternalError` (EC2 API error codes). */
-  faultError(kind: "throttle" | "5xx", _operation: string, fault: FaultSpec): AwsError {
+  override faultError(kind: "throttle" | "5xx", _operation: string, fault: FaultSpec): AwsError {
     if (kind === "throttle") return new AwsError("RequestLimitExceeded", "Request limit exceeded.", { status: 503 });
     return new AwsError("InternalError", "An internal error has occurred (simulated)", { status: fault.status ?? 500 });
   }

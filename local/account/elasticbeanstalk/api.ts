@@ -1,7 +1,6 @@
 import { AwsError } from "../shared/protocol/errors.js";
 import { type QueryParams, type QueryProtocol, type QueryValue, QueryApi } from "../shared/protocol/query-xml.js";
 import type { Handled } from "../shared/protocol/wire.js";
-import type { FaultSpec } from "../shared/transport/faults.js";
 import type { ElasticBeanstalkWorld, Environment } from "./world.js";
 
 /**
@@ -55,11 +54,6 @@ export class ElasticBeanstalkApi extends QueryApi {
     super(requestId);
   }
 
-  /** Elastic Beanstalk throttles with `Throttling` (HTTP 400); internal errors are `InternalFailure`, HTTP 500. */
-  faultError(kind: "throttle" | "5xx", _operation: string, fault: FaultSpec): AwsError {
-    if (kind === "throttle") return new AwsError("Throttling", "Rate exceeded", { status: 400 });
-    return new AwsError("InternalFailure", "Internal failure (simulated)", { status: fault.status ?? 500 });
-  }
 
   private date(atSeconds: number): Date {
     return new Date(this.msAt(atSeconds));

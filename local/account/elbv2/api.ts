@@ -53,7 +53,7 @@ export class Elbv2Api extends QueryApi {
    * for it, so it raises the service exception named `Throttling`, which its retry strategy classifies
    * as throttling); internal errors `InternalFailure`, HTTP 500.
    */
-  faultError(kind: "throttle" | "5xx", _operation: string, fault: FaultSpec): AwsError {
+  override faultError(kind: "throttle" | "5xx", _operation: string, fault: FaultSpec): AwsError {
     if (kind === "throttle") return new AwsError("Throttling", "Rate exceeded", { status: 400 });
     return new AwsError("InternalFailure", "The request processing has failed because of an unknown error, exception or failure (simulated)", { status: fault.status ?? 500 });
   }

@@ -28,7 +28,7 @@ export class SnsApi extends QueryApi {
   }
 
   /** SNS throttling is `Throttled` (HTTP 400, "Rate exceeded"); internal errors `InternalError`, HTTP 500. */
-  faultError(kind: "throttle" | "5xx", _operation: string, fault: FaultSpec): AwsError {
+  override faultError(kind: "throttle" | "5xx", _operation: string, fault: FaultSpec): AwsError {
     if (kind === "throttle") return new AwsError("Throttled", "Rate exceeded", { status: 400, queryCode: "Throttled" });
     return new AwsError("InternalError", "Internal error (simulated)", { status: fault.status ?? 500, queryCode: "InternalError" });
   }

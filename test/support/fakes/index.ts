@@ -4,7 +4,7 @@ import type { Deps } from "../../../functions/wiring.js";
 import { FakeBundleStore } from "./bundle-store.js";
 import { FakeTopics } from "./topics.js";
 import { FakeCallbacks } from "./callbacks.js";
-import { unfakedCloudFormation, unfakedElasticBeanstalk } from "./unfaked.js";
+import { unfakedClassicLoadBalancer, unfakedCloudFormation, unfakedElasticBeanstalk } from "./unfaked.js";
 import { FakeCloudWatch } from "./cloudwatch.js";
 import { FakeEcsService } from "./ecs-service.js";
 import { FakeEvents } from "./events.js";
@@ -72,6 +72,7 @@ export function fakeWorld(config: Partial<Deps["config"]> = {}): FakeWorld {
     metrics: cloudwatch,
     events,
     loadBalancer: new FakeLoadBalancer(),
+    classicLoadBalancer: unfakedClassicLoadBalancer(),
     ecs: new FakeEcsService(),
     cloudformation: unfakedCloudFormation(),
     elasticBeanstalk: unfakedElasticBeanstalk(),

@@ -1,8 +1,9 @@
+import type { ClassicLoadBalancerPort } from "../../../functions/ports/classic-load-balancer.js";
 import type { CloudFormationPort } from "../../../functions/ports/cloudformation.js";
 import type { ElasticBeanstalkPort } from "../../../functions/ports/elastic-beanstalk.js";
 
 /**
- * CloudFormation and Elastic Beanstalk are not faked in memory: their actions' tests run on the
+ * CloudFormation, Elastic Beanstalk and Classic Load Balancers are not faked in memory: their tests run on the
  * simulated account's services through the real adapters (test/unit/pipeline/cloudformation-deploy.test.ts,
  * beanstalk-deploy.test.ts). Any call here says so.
  */
@@ -19,3 +20,4 @@ function unfaked<T extends object>(service: string): T {
 
 export const unfakedCloudFormation = (): CloudFormationPort => unfaked("CloudFormation");
 export const unfakedElasticBeanstalk = (): ElasticBeanstalkPort => unfaked("ElasticBeanstalk");
+export const unfakedClassicLoadBalancer = (): ClassicLoadBalancerPort => unfaked("ClassicLoadBalancer");

@@ -37,6 +37,8 @@ describe("deploy-time parameters (config/stack-params.cjs)", () => {
     ["a bad log level", { targetFunctionPattern: "orders-*", hookFunctionPattern: HOOKS, executionLogLevel: "DEBUG" }, /executionLogLevel must be one of OFF, ERROR, FATAL, ALL/],
     ["'*' as the server target group pattern", { targetFunctionPattern: "orders-*", hookFunctionPattern: HOOKS, serverTargetGroupPattern: "*" }, /serverTargetGroupPattern '\*' matches every target group/],
     ["a target group ARN as the pattern", { targetFunctionPattern: "orders-*", hookFunctionPattern: HOOKS, serverTargetGroupPattern: "targetgroup/orders/1" }, /is not a target group name pattern/],
+    ["wildcards only as the server Classic Load Balancer pattern", { targetFunctionPattern: "orders-*", hookFunctionPattern: HOOKS, serverClassicLoadBalancerPattern: "**" }, /serverClassicLoadBalancerPattern '\*\*' matches every Classic Load Balancer/],
+    ["a load balancer ARN as the Classic pattern", { targetFunctionPattern: "orders-*", hookFunctionPattern: HOOKS, serverClassicLoadBalancerPattern: "loadbalancer/orders" }, /is not a load balancer name pattern/],
     ["'*' as the server instance role pattern", { targetFunctionPattern: "orders-*", hookFunctionPattern: HOOKS, serverInstanceRolePattern: "*" }, /serverInstanceRolePattern '\*' matches every role in the account/],
     ["a role ARN as the instance role pattern", { targetFunctionPattern: "orders-*", hookFunctionPattern: HOOKS, serverInstanceRolePattern: "role/orders" }, /is not a role name pattern/],
     ["a webhook secret parameter with a path", { targetFunctionPattern: "orders-*", hookFunctionPattern: HOOKS, gitWebhookSecretParameter: "/ci/hook" }, /gitWebhookSecretParameter '\/ci\/hook' must be a Parameter Store name without a path/],

@@ -309,8 +309,9 @@ describe("packaged template: IAM", () => {
     }
     const logDelivery = ["CreateLogDelivery", "GetLogDelivery", "UpdateLogDelivery", "DeleteLogDelivery", "ListLogDeliveries", "PutResourcePolicy", "DescribeResourcePolicies", "DescribeLogGroups"].map((a) => `logs:${a}`);
     const ecsReads = ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition", "iam:PassRole", ...["DescribeListeners", "DescribeRules", "DescribeTargetGroups", "DescribeTargetGroupAttributes", "DescribeTargetHealth"].map((a) => `elasticloadbalancing:${a}`)];
-    const ssmReads = ["ssm:DescribeInstanceInformation", "ssm:GetCommandInvocation", "ssm:ListCommandInvocations"];
-    expect([...starred].sort()).toEqual(["autoscaling:DescribeAutoScalingGroups", "ec2:DescribeInstances", "cloudwatch:DescribeAlarms", "cloudwatch:GetMetricData", ...logDelivery, ...ssmReads, ...ecsReads, "states:SendTaskFailure", "states:SendTaskSuccess"].sort());
+    const ssmReads = ["ssm:DescribeInstanceInformation", "ssm:GetCommandInvocation", "ssm:ListCommandInvocations", "ssm:CancelCommand"];
+    const classicReads = ["DescribeLoadBalancers", "DescribeLoadBalancerAttributes", "DescribeInstanceHealth"].map((a) => `elasticloadbalancing:${a}`);
+    expect([...starred].sort()).toEqual(["autoscaling:DescribeAutoScalingGroups", "ec2:DescribeInstances", "cloudwatch:DescribeAlarms", "cloudwatch:GetMetricData", ...logDelivery, ...ssmReads, ...ecsReads, ...classicReads, "states:SendTaskFailure", "states:SendTaskSuccess"].sort());
     expect(Object.keys(RESOURCE_STAR_ALLOWED).sort()).toEqual([...starred].sort());
   });
 
@@ -486,8 +487,9 @@ describe("packaged template: IAM for deployment safety and control", () => {
     serverWait: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
     // Server: the record, its lock and progress; the stop request, the progress and a follow-on deployment's record and
     // queue place; the rollback's record, links and queue place; a launch deployment's record (the group's lock read).
-    startServer: ["dynamodb:GetItem", "dynamodb:PutItem"],
-    nextServerBatch: ALL,
+    startServer: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],
+    // ... and each batch's instance health.
+    nextServerBatch: [...ALL, "dynamodb:BatchWriteItem"],
     // A running batch's poll reads the stop request.
     pollServerCommands: ["dynamodb:GetItem"],
     rollBackServer: ALL,
@@ -599,19 +601,25 @@ describe("packaged template: IAM for deployment safety and control", () => {
     for (const [key, want] of Object.entries(sids)) expect(roleStatements(pkg.template, roleOf(key)).map((s) => s.Sid), key).toEqual(want);
   });
 
-  it("EC2 BlockTraffic/AllowTraffic: instances move only in the target groups of serverTargetGroupPattern; the batch machine invokes its four functions", () => {
+  it("EC2 BlockTraffic/AllowTraffic: instances move only in the target groups of serverTargetGroupPattern (Classic Load Balancers: serverClassicLoadBalancerPattern); the batch machine invokes its four functions", () => {
     const groups = [{ "Fn::Sub": "arn:${AWS::Partition}:elasticloadbalancing:${AWS::Region}:${AWS::AccountId}:targetgroup/stepdeploy-no-server-target-groups/*" }];
     expect(statementsOf(pkg.template, "MoveServerTrafficRole", "MoveInstances")).toMatchObject({ Action: ["elasticloadbalancing:DeregisterTargets", "elasticloadbalancing:RegisterTargets"], Resource: groups });
     expect(statementsOf(pkg.template, "CheckServerTrafficRole", "DeregisterFailedInstances")).toMatchObject({ Action: ["elasticloadbalancing:DeregisterTargets"], Resource: groups });
     expect(statementsOf(pkg.template, "CheckServerTrafficRole", "ReadTargetHealth")).toMatchObject({ Action: ["elasticloadbalancing:DescribeTargetHealth"], Resource: "*" });
     expect(statementsOf(pkg.template, "StartServerRole", "ResolveTargetGroups")).toMatchObject({ Action: ["elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetGroupAttributes", "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules"], Resource: "*" });
-    expect(roleStatements(pkg.template, "MoveServerTrafficRole").map((s) => s.Sid)).toEqual(["Logs", "MoveInstances", "ReadRoutes", "MoveRoutes"]);
+    expect(roleStatements(pkg.template, "MoveServerTrafficRole").map((s) => s.Sid)).toEqual(["Logs", "MoveInstances", "ReadRoutes", "MoveRoutes", "MoveClassicInstances", "ReadClassicInstances"]);
     // Weighted blue/green (docs/ec2.md#weighted): listeners and rules only, for the join at weight 0, the rollback's restore; the shared step handlers
     const routes = [{ "Fn::Sub": "arn:${AWS::Partition}:elasticloadbalancing:${AWS::Region}:${AWS::AccountId}:listener/*" }, { "Fn::Sub": "arn:${AWS::Partition}:elasticloadbalancing:${AWS::Region}:${AWS::AccountId}:listener-rule/*" }];
     for (const role of ["MoveServerTrafficRole", "RollBackServerRole"]) expect(statementsOf(pkg.template, role, "MoveRoutes"), role).toMatchObject({ Action: ["elasticloadbalancing:ModifyListener", "elasticloadbalancing:ModifyRule"], Resource: routes });
     const serverInvoked = asList(statementsOf(pkg.template, "DeployServerStateMachineRole", "InvokeStepDeployFunctions").Resource);
     for (const key of ["shiftTraffic", "watchBake", "holdPaused"] as const) expect(serverInvoked, key).toContainEqual({ "Fn::GetAtt": [FUNCTIONS[key], "Arn"] });
-    expect(roleStatements(pkg.template, "CheckServerTrafficRole").map((s) => s.Sid)).toEqual(["Logs", "ReadTargetHealth", "DeregisterFailedInstances"]);
+    expect(roleStatements(pkg.template, "CheckServerTrafficRole").map((s) => s.Sid)).toEqual(["Logs", "ReadTargetHealth", "DeregisterFailedInstances", "ReadInstanceHealth", "DeregisterFailedClassicInstances"]);
+    // Classic Load Balancers (elbInfoList): instances move only in serverClassicLoadBalancerPattern's load balancers; Describe* on "*" (no resource type)
+    const classic = [{ "Fn::Sub": "arn:${AWS::Partition}:elasticloadbalancing:${AWS::Region}:${AWS::AccountId}:loadbalancer/stepdeploy-no-server-classic-load-balancers" }];
+    expect(statementsOf(pkg.template, "MoveServerTrafficRole", "MoveClassicInstances")).toMatchObject({ Action: ["elasticloadbalancing:DeregisterInstancesFromLoadBalancer", "elasticloadbalancing:RegisterInstancesWithLoadBalancer"], Resource: classic });
+    expect(statementsOf(pkg.template, "CheckServerTrafficRole", "DeregisterFailedClassicInstances")).toMatchObject({ Action: ["elasticloadbalancing:DeregisterInstancesFromLoadBalancer"], Resource: classic });
+    expect(statementsOf(pkg.template, "CheckServerTrafficRole", "ReadInstanceHealth")).toMatchObject({ Action: ["elasticloadbalancing:DescribeInstanceHealth", "elasticloadbalancing:DescribeLoadBalancers"], Resource: "*" });
+    expect(statementsOf(pkg.template, "StartServerRole", "ResolveClassicLoadBalancers")).toMatchObject({ Action: ["elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes"], Resource: "*" });
     // COPY_AUTO_SCALING_GROUP: the copy launches from the original's template with the caller's RunInstances, tags at launch only, and only serverInstanceRolePattern's roles passed to EC2
     expect(statementsOf(pkg.template, "StartServerRole", "LaunchCopiedGroup")).toMatchObject({ Action: ["ec2:RunInstances"], Resource: [{ "Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:*" }, { "Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}::image/*" }] });
     expect(statementsOf(pkg.template, "StartServerRole", "TagCopiedInstances")).toMatchObject({ Action: ["ec2:CreateTags"], Condition: { StringEquals: { "ec2:CreateAction": "RunInstances" } } });

@@ -27,6 +27,7 @@ describe("EC2 blue/green options", () => {
   it.each([
     [withBlueGreen({ targetInstances: { tags: { fleet: "green" } } }, { targetGroups: undefined }), "targetGroups: is required for blue/green"],
     [withBlueGreen({}), "blueGreen.targetInstances: is required with DISCOVER_EXISTING"],
+    [withBlueGreen({ targetInstances: { tags: { fleet: "green" } } }, { classicLoadBalancers: ["orders-classic"] }), "classicLoadBalancers: is for in-place deployments"],
     [withBlueGreen({ greenFleetProvisioningOption: { action: "COPY_AUTO_SCALING_GROUP" } }), "target.autoScalingGroups: must name exactly one Auto Scaling group"],
     [withBlueGreen({ greenFleetProvisioningOption: { action: "COPY_AUTO_SCALING_GROUP" }, targetInstances: { tags: { a: "b" } } }, { target: { autoScalingGroups: ["web"] } }), "blueGreen.targetInstances: is for DISCOVER_EXISTING"],
     [withBlueGreen({ targetInstances: { tags: { a: "b" } }, deploymentReadyOption: { actionOnTimeout: "STOP_DEPLOYMENT" } }), "blueGreen.deploymentReadyOption.waitTimeInMinutes: STOP_DEPLOYMENT needs waitTimeInMinutes"],

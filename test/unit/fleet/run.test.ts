@@ -62,6 +62,10 @@ describe("server runs in the registry (domain/fleet/run.ts)", () => {
     const input = rollbackInputOf({ ...run, targetGroups: ["web", "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/api/0123456789abcdef"] }, "d-ROLLBACK1", { deploymentId: "d-GOOD00001", revision }, ["i-0123456789abcdef0"]);
     expect(input["targetGroups"]).toEqual(["web", "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/api/0123456789abcdef"]);
     expect(rollbackInputOf(run, "d-ROLLBACK1", { deploymentId: "d-GOOD00001", revision }, ["i-0123456789abcdef0"])).not.toHaveProperty("targetGroups");
+    // behind Classic Load Balancers too (elbInfoList): the rollback moves its instances through the same ones
+    const classic = rollbackInputOf({ ...run, classicLoadBalancers: ["orders-classic"] }, "d-ROLLBACK1", { deploymentId: "d-GOOD00001", revision }, ["i-0123456789abcdef0"]);
+    expect(classic["classicLoadBalancers"]).toEqual(["orders-classic"]);
+    expect(rollbackInputOf(run, "d-ROLLBACK1", { deploymentId: "d-GOOD00001", revision }, ["i-0123456789abcdef0"])).not.toHaveProperty("classicLoadBalancers");
   });
 
   it.each([

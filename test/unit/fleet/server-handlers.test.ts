@@ -43,6 +43,7 @@ describe("server deployment handlers over fake ports", () => {
       total: 4,
       minHealthy: 2,
       instances: ["i-0000000000000000a", "i-0000000000000000b"],
+      unhealthy: 0,
       cursor: 0,
       succeeded: 0,
       failed: 2,
@@ -55,6 +56,32 @@ describe("server deployment handlers over fake ports", () => {
       startedAtMs: Date.parse("2026-01-01T00:00:00.000Z"),
     });
     expect(out.deployment).toMatchObject({ deploymentGroupId: "orders.prod", deploymentRoot: "/opt/stepdeploy/deployment-root", bundle: { bucket: "b", key: "orders.zip", etag: "e1", bundleType: "zip" } });
+  });
+
+  it("Start orders by what the group's deployments left (unhealthy, unknown, old, current); NextBatch records each batch and takes the unhealthy ones without counting them against the minimum", async () => {
+    const ids = ["i-0000000000000000a", "i-0000000000000000b", "i-0000000000000000c", "i-0000000000000000d", "i-0000000000000000e"];
+    const { w } = world(ids.map((id) => ({ id })));
+    const group = { application: "orders", deploymentGroup: "prod" };
+    const current = "s3://b/orders.zip#e1";
+    await w.deps.registry.recordInstanceResults(group, "d-EARLIER01", current, [{ instanceId: ids[0]!, succeeded: true }]);
+    await w.deps.registry.recordInstanceResults(group, "d-EARLIER02", "s3://b/orders-old.zip#e0", [{ instanceId: ids[1]!, succeeded: true }]);
+    await w.deps.registry.recordInstanceResults(group, "d-EARLIER03", "s3://b/orders-old.zip#e0", [{ instanceId: ids[3]!, succeeded: false }]);
+    // e: never deployed by the group (Unknown, healthy); d: its last attempt failed (Unhealthy); b: Old; a: Current.
+    const started = await start(w.deps)(input({ deploymentConfig: "CodeDeployDefault.OneAtATime" }));
+    expect(started.fleet).toMatchObject({ instances: [ids[3], ids[2], ids[4], ids[1], ids[0]], unhealthy: 1, minHealthy: 4 });
+    expect(started.run.revisionKey).toBe(current);
+    // OneAtATime on 5 (min 4): 4 healthy, so the first batch is the unhealthy one alone (it cannot lower the count).
+    const first = await nextBatch(w.deps)({ run: started.run, fleet: started.fleet });
+    expect(first.next).toMatchObject({ action: "deploy", batch: [ids[3]] });
+    const second = await nextBatch(w.deps)({ run: started.run, fleet: first.fleet, lastBatch: { outcomes: [{ instanceId: ids[3]!, status: "Succeeded" }] } });
+    expect(second.next).toMatchObject({ action: "deploy", batch: [ids[2]] });
+    const third = await nextBatch(w.deps)({ run: started.run, fleet: second.fleet, lastBatch: { outcomes: [{ instanceId: ids[2]!, status: "Failed", errorCode: "ScriptFailed" }] } });
+    expect(third.next).toMatchObject({ action: "fail", error: "Deploy.HealthConstraints" });
+    const health = await w.deps.registry.instanceHealth(group);
+    expect(health.get(ids[3]!)).toMatchObject({ health: "Healthy", revision: current, deploymentId: "d-HANDLER01" });
+    expect(health.get(ids[2]!)).toMatchObject({ health: "Unhealthy", deploymentId: "d-HANDLER01" });
+    expect(health.get(ids[2]!)?.revision).toBeUndefined();
+    expect(health.get(ids[1]!)).toMatchObject({ health: "Healthy", revision: "s3://b/orders-old.zip#e0" });
   });
 
   it("Start: an EC2 instance that is not running (pending, shutting-down) counts as unreachable; one EC2 does not know (on-premises) is taken as SSM sees it", async () => {

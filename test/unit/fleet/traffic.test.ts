@@ -39,6 +39,11 @@ describe("judgeTraffic: where each instance stands in BlockTraffic and AllowTraf
     expect(judgeTraffic("BlockTraffic", ["a"], [{ targetGroup: WEB, targets: at({ a: "draining" }) }], 3600).failed).toEqual([
       { instanceId: "a", message: "The instance was not deregistered from target group web within 3600 seconds: it is still draining" },
     ]);
+    // a Classic Load Balancer (elbInfoList) is named as one, with DescribeInstanceHealth's description
+    const classic = { arn: "orders-classic", name: "orders-classic", classic: true };
+    expect(judgeTraffic("AllowTraffic", ["a"], [{ targetGroup: WEB, targets: at({ a: "healthy" }) }, { targetGroup: classic, targets: [{ id: "a", state: "unhealthy", reason: "Instance has failed at least the UnhealthyThreshold number of health checks consecutively." }] }], 3600).failed).toEqual([
+      { instanceId: "a", message: "The instance did not pass the health checks of Classic Load Balancer orders-classic within 3600 seconds of being registered: its state is unhealthy (Instance has failed at least the UnhealthyThreshold number of health checks consecutively.)" },
+    ]);
   });
 
   const STATES = ["initial", "healthy", "unhealthy", "unused", "draining"];

@@ -170,10 +170,13 @@ describe("Server deployment groups", () => {
     [{ deploymentStyle: { deploymentType: "BLUE_GREEN", deploymentOption: "WITH_TRAFFIC_CONTROL" } }, ".loadBalancerInfo", "is required with BLUE_GREEN"],
     [{ blueGreenDeploymentConfiguration: {} }, ".blueGreenDeploymentConfiguration", "goes with deploymentStyle.deploymentType BLUE_GREEN"],
     [{ deploymentStyle: { deploymentType: "BLUE_GREEN", deploymentOption: "WITH_TRAFFIC_CONTROL" }, loadBalancerInfo: { targetGroupInfoList: [{ name: "web" }] }, blueGreenDeploymentConfiguration: { terminateBlueInstancesOnDeploymentSuccess: { action: "TERMINATE", terminationWaitTimeInMinutes: 3000 } } }, ".blueGreenDeploymentConfiguration.terminateBlueInstancesOnDeploymentSuccess.terminationWaitTimeInMinutes", "from 0 to 2880"],
-    [{ loadBalancerInfo: {} }, ".loadBalancerInfo.targetGroupInfoList", "must be a list of {name}"],
+    [{ loadBalancerInfo: {} }, ".loadBalancerInfo.targetGroupInfoList", "is required (or elbInfoList)"],
+    [{ loadBalancerInfo: { targetGroupInfoList: "web" } }, ".loadBalancerInfo.targetGroupInfoList", "must be a list of {name}"],
     [{ loadBalancerInfo: { targetGroupInfoList: [] } }, ".loadBalancerInfo.targetGroupInfoList", "1-10 target groups"],
     [{ loadBalancerInfo: { targetGroupInfoList: [{ name: "web" }, { name: "web" }] } }, ".loadBalancerInfo.targetGroupInfoList", "twice"],
-    [{ loadBalancerInfo: { targetGroupInfoList: [{ name: "web" }], elbInfoList: [{ name: "classic" }] } }, ".loadBalancerInfo.elbInfoList", "Classic Load Balancers are not supported"],
+    [{ loadBalancerInfo: { elbInfoList: [{ name: "classic" }, { name: "classic" }] } }, ".loadBalancerInfo.elbInfoList", "twice"],
+    [{ loadBalancerInfo: { elbInfoList: [{ name: "-classic" }] } }, ".loadBalancerInfo.elbInfoList[0].name", "Classic Load Balancer name"],
+    [{ deploymentStyle: { deploymentType: "BLUE_GREEN", deploymentOption: "WITH_TRAFFIC_CONTROL" }, loadBalancerInfo: { targetGroupInfoList: [{ name: "web" }], elbInfoList: [{ name: "classic" }] } }, ".loadBalancerInfo.elbInfoList", "is for IN_PLACE groups"],
     [{ loadBalancerInfo: { targetGroupPairInfoList: [] } }, ".loadBalancerInfo.targetGroupPairInfoList", "is for ECS and EC2 blue/green groups"],
     [{ deploymentStyle: { deploymentType: "IN_PLACE", deploymentOption: "WITH_TRAFFIC_CONTROL" } }, ".loadBalancerInfo", "is required with WITH_TRAFFIC_CONTROL"],
     [{ deploymentStyle: { deploymentType: "IN_PLACE", deploymentOption: "WITHOUT_TRAFFIC_CONTROL" }, loadBalancerInfo: { targetGroupInfoList: [{ name: "web" }] } }, ".deploymentStyle.deploymentOption", "yet loadBalancerInfo names target groups"],
@@ -187,10 +190,13 @@ describe("Server deployment groups", () => {
     ["loadBalancerInfo alone (traffic control implied)", { loadBalancerInfo: { targetGroupInfoList: [{ name: "orders-web" }, { name: "orders-api" }] } }, ["orders-web", "orders-api"]],
     ["WITH_TRAFFIC_CONTROL and loadBalancerInfo", { loadBalancerInfo: { targetGroupInfoList: [{ name: "orders-web" }] }, deploymentStyle: { deploymentType: "IN_PLACE", deploymentOption: "WITH_TRAFFIC_CONTROL" } }, ["orders-web"]],
     ["no load balancer", { deploymentStyle: { deploymentType: "IN_PLACE", deploymentOption: "WITHOUT_TRAFFIC_CONTROL" } }, []],
-  ])("%s: the deploy-server input carries the target groups", (_label, over, targetGroups) => {
+    ["Classic Load Balancers (elbInfoList) only", { loadBalancerInfo: { elbInfoList: [{ name: "orders-classic" }] } }, [], ["orders-classic"]],
+    ["both lists, as CodeDeploy takes them", { loadBalancerInfo: { targetGroupInfoList: [{ name: "orders-web" }], elbInfoList: [{ name: "orders-classic" }, { name: "orders-old" }] } }, ["orders-web"], ["orders-classic", "orders-old"]],
+  ])("%s: the deploy-server input carries the target groups and Classic Load Balancers", (_label, over, targetGroups, classic: string[] = []) => {
     const groups = parseGroups(doc("Server", { fleet: serverGroup(over) }));
     const request = parseGroupDeployment({ application: "app", deploymentGroup: "fleet", revision: { s3: { bucket: "b", key: "r.zip", bundleType: "zip" } } });
-    expect(parseServerInput(serverDeployInputOf(groups, findGroup(groups, "app", "fleet") as never, request, "d-ABCDEFGHI")).targetGroups).toEqual(targetGroups);
+    const input = parseServerInput(serverDeployInputOf(groups, findGroup(groups, "app", "fleet") as never, request, "d-ABCDEFGHI"));
+    expect([input.targetGroups, input.classicLoadBalancers]).toEqual([targetGroups, classic]);
   });
 
   it("a BLUE_GREEN group: DISCOVER_EXISTING takes the deployment's targetInstances as green, COPY_AUTO_SCALING_GROUP its Auto Scaling group; targetInstances on an in-place group is refused", () => {

@@ -111,7 +111,14 @@ export abstract class QueryApi implements ServiceApi {
   abstract readonly service: string;
   protected abstract readonly protocol: QueryProtocol;
   protected abstract readonly ops: Record<string, (params: QueryParams) => Handled>;
-  abstract faultError(kind: "throttle" | "5xx", operation: string, fault: FaultSpec): AwsError;
+  /**
+   * The query protocol's common errors (AWS "Common Errors": `Throttling` HTTP 400 "Rate exceeded", `InternalFailure`
+   * HTTP 500), as CloudFormation, Elastic Beanstalk and Auto Scaling answer; a service with its own names overrides it.
+   */
+  faultError(kind: "throttle" | "5xx", _operation: string, fault: FaultSpec): AwsError {
+    if (kind === "throttle") return new AwsError("Throttling", "Rate exceeded", { status: 400 });
+    return new AwsError("InternalFailure", "The request processing has failed because of an unknown error, exception or failure (simulated)", { status: fault.status ?? 500 });
+  }
 
   constructor(private readonly requestId: () => string) {}
 

@@ -1,0 +1,133 @@
+import { describe, expect, it } from "vitest";
+import { serverLockKey } from "../../functions/domain/fleet/run.js";
+import { registry } from "../../functions/wiring.js";
+import { loadServerScenario, openServerWorld, runServerScenario } from "../../local/simulate/server.js";
+import { ALL_EVENTS, ok, viewOf, withInput } from "./server-traffic-support.js";
+
+const c = (k: number) => `i-0c0000000000000c${k}`;
+const view = viewOf("orders-classic");
+
+describe("deploy-server behind a Classic Load Balancer (elbInfoList) on the local engine (events/server)", { timeout: 180_000 }, () => {
+  it("OneAtATime on 3: each instance is deregistered, drains (connection draining), installs, is registered and InService again; the others keep serving", async () => {
+    const w = await openServerWorld(loadServerScenario("one-at-a-time-classic-elb"));
+    try {
+      const r = await w.deploy(loadServerScenario("one-at-a-time-classic-elb").deployments[0]!);
+      expect(r.status, ok(r)).toBe("SUCCEEDED");
+      expect(r.commands).toEqual([[c(1)], [c(1)], [c(1)], [c(2)], [c(2)], [c(2)], [c(3)], [c(3)], [c(3)]]);
+      for (const k of [1, 2, 3]) expect(r.events[c(k)], c(k)).toEqual(ALL_EVENTS);
+      expect(r.batches.map((x) => x.instances)).toEqual([[c(1)], [c(2)], [c(3)]]);
+      // batch 1 step by step: deregistered at 10 s, InService while draining; one look once the 30 s timeout is over
+      // (gone); registered at 60 s, OutOfService, one look after 3 checks 10 s apart (InService)
+      const [first, second, third] = r.batches;
+      expect(first?.traffic.map((t) => view(t.atSeconds, t.state, t.targets))).toEqual([
+        "10 BlockTraffic c1:deregistering c2:InService c3:InService",
+        "40 CheckTraffic c2:InService c3:InService",
+        "60 AllowTraffic c1:OutOfService c2:InService c3:InService",
+        "90 CheckTraffic c1:InService c2:InService c3:InService",
+      ]);
+      // health after each step of every batch: the batch's instance alone is ever out, the others InService
+      for (const [k, x] of [first, second, third].entries()) {
+        const others = [1, 2, 3].filter((j) => j !== k + 1).map(c);
+        for (const t of x?.traffic ?? []) for (const id of others) expect(t.targets["orders-classic"]?.[id], `${t.state} at ${t.atSeconds}: ${id}`).toBe("InService");
+        expect(view(0, "end", x?.targets ?? {})).toBe("0 end c1:InService c2:InService c3:InService");
+      }
+      expect(w.revisions()).toEqual({ [c(1)]: "d-CLBONEAT1", [c(2)]: "d-CLBONEAT1", [c(3)]: "d-CLBONEAT1" });
+      // no ELBv2 call: the classic API alone (a DescribeLoadBalancers before each deregistration: only registered instances leave)
+      const calls = w.world.account.callCounts();
+      expect(Object.keys(calls).filter((k) => k.startsWith("ELBv2."))).toEqual([]);
+      expect([calls["ELB.DeregisterInstancesFromLoadBalancer"], calls["ELB.RegisterInstancesWithLoadBalancer"], calls["ELB.DescribeInstanceHealth"]]).toEqual([3, 3, 6]);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it("an instance that never passes the health checks fails AllowTraffic, is deregistered again and counts as failed: HalfAtATime goes on with batches of one", async () => {
+    const { reports, revisions } = await runServerScenario(loadServerScenario("classic-elb-unhealthy"));
+    const [r] = reports;
+    expect(r?.status, ok(r)).toBe("SUCCEEDED");
+    expect(r?.batches.map((x) => x.instances)).toEqual([[c(1), c(2)], [c(3)], [c(4)]]);
+    expect(r?.events[c(2)]).toEqual([...ALL_EVENTS.slice(0, -2), "AllowTraffic:Failed"]);
+    expect(r?.events[c(1)]).toEqual(ALL_EVENTS);
+    const first = r?.batches[0];
+    const t0 = first?.traffic[0]?.atSeconds ?? 0;
+    const steps = first?.traffic.map((t) => view(t.atSeconds - t0, t.state, t.targets)) ?? [];
+    expect(steps[0]).toBe("0 BlockTraffic c1:deregistering c2:deregistering c3:InService c4:InService");
+    const allow = steps.findIndex((s) => s.includes("AllowTraffic"));
+    expect(steps[allow]).toMatch(/ AllowTraffic c1:OutOfService c2:OutOfService c3:InService c4:InService$/);
+    expect(steps[allow + 1]).toMatch(/ CheckTraffic c1:InService c2:OutOfService c3:InService c4:InService$/);
+    // the hour's last look fails it and deregisters it: it drains, then is gone, and never comes back
+    expect(steps.at(-1)).toMatch(/ CheckTraffic c1:InService c2:deregistering c3:InService c4:InService$/);
+    expect((first?.traffic.at(-1)?.atSeconds ?? 0) - (first?.traffic[allow]?.atSeconds ?? 0)).toBe(3600);
+    for (const x of r?.batches ?? []) expect(Object.keys(x.targets["orders-classic"] ?? {})).not.toContain(c(2));
+    expect(r?.batches.at(-1)?.targets["orders-classic"]).toEqual({ [c(1)]: "InService", [c(3)]: "InService", [c(4)]: "InService" });
+    expect(revisions).toEqual({ [c(1)]: "d-CLBUNHLT1", [c(2)]: "d-PREVIOUS1", [c(3)]: "d-CLBUNHLT1", [c(4)]: "d-CLBUNHLT1" });
+  });
+
+  it("behind a target group and a Classic Load Balancer at once (CodeDeploy takes both lists): each instance leaves both, drains in both, comes back healthy in both", async () => {
+    const b = (k: number) => `i-0b0000000000000b${k}`;
+    const base = loadServerScenario("one-at-a-time-target-group");
+    const classic = { name: "orders-classic", healthCheck: { intervalSeconds: 10, healthyThreshold: 3, unhealthyThreshold: 2 }, connectionDraining: { enabled: true, timeoutSeconds: 45 }, instances: [1, 2, 3].map((k) => ({ id: b(k) })) };
+    const both = withInput({ ...base, account: { ...base.account, classicLoadBalancers: [classic] } }, { classicLoadBalancers: ["orders-classic"] });
+    const [r] = (await runServerScenario(both)).reports;
+    expect(r?.status, ok(r)).toBe("SUCCEEDED");
+    for (const k of [1, 2, 3]) expect(r?.events[b(k)], b(k)).toEqual(ALL_EVENTS);
+    const tg = viewOf("orders-web");
+    // one look per event, timed by the longer of the two waits: draining 45 s (classic) over 30 s, InService after 30 s over healthy after 20 s
+    expect(r?.batches[0]?.traffic.map((t) => `${view(t.atSeconds, t.state, t.targets)} | ${tg(t.atSeconds, t.state, t.targets).split(" ").slice(2).join(" ")}`)).toEqual([
+      "10 BlockTraffic b1:deregistering b2:InService b3:InService | b1:draining b2:healthy b3:healthy",
+      "55 CheckTraffic b2:InService b3:InService | b2:healthy b3:healthy",
+      "75 AllowTraffic b1:OutOfService b2:InService b3:InService | b1:initial b2:healthy b3:healthy",
+      "105 CheckTraffic b1:InService b2:InService b3:InService | b1:healthy b2:healthy b3:healthy",
+    ]);
+    for (const x of r?.batches ?? []) expect([x.targets["orders-classic"], x.targets["orders-web"]]).toEqual([Object.fromEntries([1, 2, 3].map((k) => [b(k), "InService"])), Object.fromEntries([1, 2, 3].map((k) => [b(k), "healthy"]))]);
+  });
+
+  it("Start refuses an unknown Classic Load Balancer before any instance is touched, naming it as AWS does", async () => {
+    const base = loadServerScenario("one-at-a-time-classic-elb");
+    const w = await openServerWorld(base);
+    try {
+      const r = await w.deploy(withInput(base, { classicLoadBalancers: ["orders-gone"] }).deployments[0]!);
+      expect([r.status, r.error]).toEqual(["FAILED", "Deploy.ResourceNotFound"]);
+      expect(r.cause).toContain("There is no ACTIVE Load Balancer named 'orders-gone'");
+      expect(r.commands).toEqual([]);
+      await w.world.within(async () => expect(await registry().getLock({ lockKey: serverLockKey("orders", "prod") })).toBeUndefined());
+    } finally {
+      await w.close();
+    }
+  });
+
+  it("Start refuses on-premises mi- nodes behind a Classic Load Balancer (RegisterInstancesWithLoadBalancer would answer InvalidInstance)", async () => {
+    const base = loadServerScenario("one-at-a-time-classic-elb");
+    const ssm = base.account.ssm as { instances: Record<string, unknown>[] };
+    const mixed = ssm.instances.map((i, k) => (k === 0 ? i : { ...i, id: `mi-0123456789abcdef${k}` }));
+    const r = (await runServerScenario({ ...base, account: { ...base.account, ssm: { instances: mixed } } })).reports[0];
+    expect([r?.status, r?.error]).toEqual(["FAILED", "Deploy.UnsupportedTrafficConfig"]);
+    expect(r?.cause).toContain("on-premises nodes cannot be targets of orders-classic");
+    expect(r?.commands).toEqual([]);
+  });
+
+  it("classic-elb-rollback: v2 fails ValidateService on c2 (left deregistered); the rollback reinstalls v1 on c1 and c2 behind the same load balancer and registers them again", async () => {
+    const r = (k: number) => `i-0b0000000000000c${k}`;
+    const scenario = loadServerScenario("classic-elb-rollback");
+    const w = await openServerWorld(scenario);
+    try {
+      const lb = (x: { batches: { targets: Record<string, Record<string, string>> }[] }) => x.batches.at(-1)?.targets["orders-classic"];
+      expect((await w.deploy(scenario.deployments[0]!)).status).toBe("SUCCEEDED");
+      const failed = await w.deploy(scenario.deployments[1]!);
+      expect([failed.status, failed.error]).toEqual(["FAILED", "Deploy.HealthConstraints"]);
+      expect(failed.events[r(2)]?.at(-1)).toBe("ValidateService:Failed:ScriptFailed");
+      expect(lb(failed)).toEqual({ [r(1)]: "InService", [r(3)]: "InService" });
+      const rollbackId = await w.world.within(async () => (await registry().getDeployment("d-CLBRFAIL2"))?.rollbackInfo?.rollbackDeploymentId as string);
+      const rolled = await w.follow(rollbackId);
+      expect(rolled.status, ok(rolled)).toBe("SUCCEEDED");
+      // the registry recorded c2 as failed, so the rollback reinstalls it first (CodeDeploy orders unhealthy instances first)
+      expect(rolled.batches.map((x) => x.instances)).toEqual([[r(2)], [r(1)]]);
+      // c2 was already out: it is not deregistered again (the adapter deregisters only registered instances), then registered and InService
+      expect(rolled.batches[0]?.traffic.map((t) => t.targets["orders-classic"]?.[r(2)])).toEqual([undefined, undefined, "OutOfService", "InService"]);
+      expect(lb(rolled)).toEqual({ [r(1)]: "InService", [r(2)]: "InService", [r(3)]: "InService" });
+      expect(w.revisions()).toEqual({ [r(1)]: rollbackId, [r(2)]: rollbackId, [r(3)]: "d-CLBRBASE1" });
+    } finally {
+      await w.close();
+    }
+  });
+});
