@@ -3,7 +3,7 @@ import path from "node:path";
 import { readPipeline } from "../functions/domain/pipeline/index.js";
 import { GIT_FETCH_PROJECT_ID, GIT_FETCH_ROLE_ID, gitFetchProject } from "../functions/domain/pipeline/stack/git-fetch-project.js";
 import { type Cfn, type PipelineStackPart, pipelineStackPart } from "../functions/domain/pipeline/stack/stack.js";
-import { type PipelineTrigger, triggerPatterns } from "../functions/domain/pipeline/stack/triggers.js";
+import { type PipelineTrigger, type TriggerPatterns, triggerPatterns } from "../functions/domain/pipeline/stack/triggers.js";
 import type { Pipeline } from "../functions/domain/pipeline/types.js";
 
 /**
@@ -17,6 +17,8 @@ export interface PipelineStack {
   /** The git-fetch CodeBuild project and its role by logical id, when a pipeline has a git source. */
   gitFetch?: Record<string, Cfn>;
   triggers: PipelineTrigger[];
+  /** The trigger Lambda's EventBridge rule patterns (config/pipelines.cjs takes their `detail`). */
+  rules: TriggerPatterns;
   pipelines: Pipeline[];
 }
 
@@ -40,7 +42,8 @@ export function pipelineStack(root: string, service: string, stage: string): Pip
   const parts = pipelines.map((p) => pipelineStackPart(p, { service, stage }));
   const made = gitFetchProject(pipelines, { service, stage });
   const gitFetch = made && { [GIT_FETCH_PROJECT_ID]: made.project, [GIT_FETCH_ROLE_ID]: made.role };
-  return { parts, ...(gitFetch && { gitFetch }), triggers: parts.flatMap((p) => p.triggers), pipelines };
+  const triggers = parts.flatMap((p) => p.triggers);
+  return { parts, ...(gitFetch && { gitFetch }), triggers, rules: triggerPatterns(triggers), pipelines };
 }
 
 export { triggerPatterns };

@@ -23,18 +23,22 @@ function loadStack(service, stage) {
  * installed CLI has no tsx).
  */
 function loadStackIfAsked(service, stage, compile) {
-  return compile ? loadStack(service, stage) : { parts: [], triggers: [], pipelines: [] };
+  return compile ? loadStack(service, stage) : { parts: [], triggers: [], pipelines: [], rules: NO_RULES };
 }
+
+// The trigger rules' patterns when pipelines/ is not compiled: what triggerPatterns([]) answers.
+const NO_RULES = {
+  s3: { detail: { bucket: { name: [NONE] } } },
+  ecr: { detail: { "action-type": ["PUSH"], result: ["SUCCESS"], "repository-name": [NONE] } },
+  codecommit: { detail: { event: ["referenceCreated", "referenceUpdated"], referenceType: ["branch"], repositoryName: [NONE] } },
+};
 
 const unique = (xs) => [...new Set(xs)].sort();
 const literal = (v) => typeof v === "string" && v !== "" && !v.startsWith("!") && !v.startsWith("{");
 
 function forStage(stage, service = "stepdeploy", compile = false) {
-  const { parts, triggers, pipelines } = loadStackIfAsked(service, stage, compile);
+  const { parts, triggers, pipelines, rules } = loadStackIfAsked(service, stage, compile);
   const actions = pipelines.flatMap((p) => p.stages.flatMap((s) => s.actions.map((a) => ({ pipeline: p, action: a }))));
-  const s3 = triggers.filter((t) => t.s3).map((t) => t.s3);
-  const ecr = triggers.filter((t) => t.ecr).map((t) => t.ecr);
-  const cc = triggers.filter((t) => t.codecommit).map((t) => t.codecommit);
   const stores = unique(pipelines.flatMap((p) => [p.artifactStore?.location, ...Object.values(p.artifactStores ?? {}).map((s) => s.location)]).filter(literal));
   // CodePipeline's artifact layout: <bucket>/<pipeline name cut to 20>/<artifact>/<key>.
   const artifactObjects = unique(pipelines.flatMap((p) => [p.artifactStore, ...Object.values(p.artifactStores ?? {})].filter((s) => s && literal(s.location)).map((s) => `arn:aws:s3:::${s.location}/${p.name.slice(0, 20)}/*`)));
@@ -59,10 +63,11 @@ function forStage(stage, service = "stepdeploy", compile = false) {
   const ebBundles = unique(ebDeploys.map(({ action: a }) => `elasticbeanstalk-${ebRegion(a)}-\${AWS::AccountId}/${named(a.configuration.ApplicationName)}/*`));
   const sub = (s) => ({ "Fn::Sub": s });
   return {
-    // EventBridge filters (the trigger Lambda matches exact bucket/key, repository/tag, repository/branch pairs).
-    s3EventDetail: s3.length ? { bucket: { name: unique(s3.map((x) => x.bucket)) }, object: { key: unique(s3.map((x) => x.key)) } } : { bucket: { name: [NONE] } },
-    ecrEventDetail: { "action-type": ["PUSH"], result: ["SUCCESS"], "repository-name": ecr.length ? unique(ecr.map((x) => x.repository)) : [NONE], ...(ecr.length ? { "image-tag": unique(ecr.map((x) => x.tag)) } : {}) },
-    codecommitEventDetail: { event: ["referenceCreated", "referenceUpdated"], referenceType: ["branch"], repositoryName: cc.length ? unique(cc.map((x) => x.repository)) : [NONE], ...(cc.length ? { referenceName: unique(cc.map((x) => x.branch)) } : {}) },
+    // EventBridge filters of the trigger rules: triggerPatterns (functions/domain/pipeline/stack/triggers.ts),
+    // the same patterns `pipeline simulate` routes events through.
+    s3EventDetail: rules.s3.detail,
+    ecrEventDetail: rules.ecr.detail,
+    codecommitEventDetail: rules.codecommit.detail,
     triggersJson: JSON.stringify(triggers),
     // The webhook function gets a public URL only when a pipeline watches a git connection (or GitHub v1).
     gitWebhookUrl: triggers.some((t) => t.git),

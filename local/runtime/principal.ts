@@ -16,3 +16,11 @@ export function asFunction<T>(functionName: string, work: () => Promise<T>): Pro
 export function currentFunction(): string | undefined {
   return running.getStore();
 }
+
+/**
+ * Runs `work` as no function: what a function starts through an AWS API (a state machine execution)
+ * runs on its own afterwards, not as the function that started it.
+ */
+export function outsideFunctions<T>(work: () => T): T {
+  return running.exit(work);
+}

@@ -1,4 +1,5 @@
 import type { SimAccount } from "../account/index.js";
+import { outsideFunctions } from "../runtime/principal.js";
 import type { ExecutionReport, LocalExecution, LocalRuntime } from "../runtime/runtime.js";
 
 /**
@@ -39,7 +40,8 @@ export function wireStack(account: SimAccount, runtime: LocalRuntime): WiredStac
       try {
         const sm = runtime.machines().find((m) => m.arn === req.stateMachineArn || m.name === req.stateMachineName);
         if (!sm) throw new Error(`no local definition for ${req.stateMachineArn}`);
-        exec = runtime.start(sm.machine, req.input, { executionName: req.name, executionArn: req.executionArn });
+        // A handler's StartExecution (a trigger's) starts an execution that does not run as that handler.
+        exec = outsideFunctions(() => runtime.start(sm.machine, req.input, { executionName: req.name, executionArn: req.executionArn }));
       } catch (e) {
         d.reject(e);
         throw e;

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { type EventLine, type PipelineRunReport, simulatePipeline } from "../../local/simulate/pipeline/run-pipeline.js";
 import { readScenarioFile } from "../../local/simulate/pipeline/scenario.js";
+import { commitIdOf } from "../../local/simulate/pipeline/world-setup.js";
 import pipelineCommand from "../../cli/commands/pipeline/index.js";
 import type { CommandIO } from "../../cli/io.js";
 import { grantedActions, recordHandlerCalls } from "../support/iam-calls.js";
@@ -192,6 +193,39 @@ describe("the CloudFormation deploy action on the simulated CloudFormation", () 
   });
 });
 
+describe("source events started only through the stack's trigger rules", () => {
+  const run = async (file: string) => {
+    const read = readScenarioFile(`${DIR}${file}`, ROOT);
+    if (!read.ok) throw new Error("invalid scenario");
+    return simulatePipeline(read.scenario, { root: ROOT });
+  };
+  const started = (r: PipelineRunReport) => r.steps.map((s) => s.executions.length);
+
+  it("CodeCommit: each start pins the commit of the tree pushed to main, and the source variables are that commit", async () => {
+    const r = await run("codecommit-trigger.json");
+    expect(started(r)).toEqual([1, 1, 1, 1, 2]);
+    const commits = [commitIdOf(path.join(ROOT, "events/pipelines/sources/orders-v2"), "main", "orders v2"), commitIdOf(path.join(ROOT, "events/pipelines/sources/demo-app"), "main", "demo")];
+    expect(r.executions.map((e) => e.sourceRevisions["Code"])).toEqual(commits.map((CommitId) => ({ CommitId, BranchName: "main" })));
+    expect(r.executions.map((e) => e.namespaces["SourceVariables"]?.["CommitId"])).toEqual(commits);
+    expect(r.builds.filter((b) => b.id.startsWith("stepdeploy-local-git-fetch:")).map((b) => b.status)).toEqual(["SUCCEEDED", "SUCCEEDED"]);
+  });
+
+  it("S3: each upload of the watched key pins its own ETag; the action emits it", async () => {
+    const r = await run("s3-upload-trigger.json");
+    expect(started(r)).toEqual([1, 1, 2]);
+    const etags = r.executions.map((e) => e.sourceRevisions["Bundle"]?.["ETag"]);
+    expect(etags[0]).toMatch(/^[0-9a-f]{32}$/);
+    expect(etags[1]).not.toBe(etags[0]);
+    expect(r.executions.map((e) => e.namespaces["SourceVariables"]?.["ETag"])).toEqual(etags);
+  });
+
+  it("ECR: the trigger Lambda heard exactly the two SUCCESS pushes of api:release (the same push twice starts one execution)", async () => {
+    const r = await run("ecr-push-trigger.json");
+    expect(started(r)).toEqual([1, 1, 1, 1, 2, 2]);
+    expect(r.executions.map((e) => e.pipelineExecutionId)).toEqual([expect.stringMatching(/^ecr-[0-9a-f]{16}$/), expect.stringMatching(/^ecr-[0-9a-f]{16}$/)]);
+  });
+});
+
 describe("the ElasticBeanstalk deploy action on the simulated Elastic Beanstalk", () => {
   it("deploys a new application version until the environment is Ready on it; a failed deployment fails the action with the environment's first ERROR event", async () => {
     const read = readScenarioFile(`${DIR}elastic-beanstalk-deploy.json`, ROOT);
@@ -234,7 +268,7 @@ describe("starts routed through the stack's trigger code (not direct starts)", (
     expect(r.builds.map((b) => b.status)).toEqual(["SUCCEEDED", "SUCCEEDED"]);
   });
 
-  it("an S3 upload goes through the S3 trigger rule's matching: a key the pipeline does not watch starts nothing, the watched key starts it with the object pinned", async () => {
+  it("an S3 upload reaches the pipeline only through the S3 trigger rule and the trigger Lambda: a key the pipeline does not watch starts nothing, the watched key starts it with the object pinned", async () => {
     const read = readScenarioFile(`${DIR}ecs-rolling-deploy.json`, ROOT);
     if (!read.ok) throw new Error("invalid scenario");
     const files = "events/pipelines/sources/ecs-images-v2";

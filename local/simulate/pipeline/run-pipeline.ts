@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { readGitHubEvent, webhookStarts } from "../../../functions/domain/pipeline/execution/git-webhook.js";
-import { type TriggeredStart, triggeredStarts } from "../../../functions/domain/pipeline/execution/trigger-events.js";
+import type { TriggeredStart } from "../../../functions/domain/pipeline/execution/trigger-events.js";
 import { gitFetchProjectName } from "../../../functions/domain/pipeline/stack/git-fetch-project.js";
 import { type PipelineTrigger, pipelineTriggers } from "../../../functions/domain/pipeline/stack/triggers.js";
 import { stateMachineName } from "../../../functions/domain/pipeline/stack/stack.js";
@@ -23,6 +23,7 @@ import type { ExecutionReport } from "../../runtime/runtime.js";
 import { buildBundle } from "../release/bundle-dir.js";
 import { openSimWorld, type SimWorld } from "../world.js";
 import type { ExpectedExecution, PipelineScenario } from "./scenario.js";
+import { sendSourceEvent, subscribeTriggerRules } from "./trigger-routes.js";
 import { gitRevisions, type PipelineWorld, pipelineWorld } from "./world-setup.js";
 
 /**
@@ -48,6 +49,10 @@ export interface ExecutionView {
   status: string;
   executionType: string;
   trigger: string;
+  /** The revisions pinned at the start, by source action. */
+  sourceRevisions: Record<string, Record<string, string>>;
+  /** The actions' output variables so far, by namespace. */
+  namespaces: Record<string, Record<string, string>>;
   stages: Record<string, { status: string; attempt: number; actions: Record<string, ActionView> }>;
 }
 
@@ -129,6 +134,7 @@ export async function simulatePipeline(scenario: PipelineScenario, opts: { root:
   const world = await openSimWorld(w.setup, { timeline: w.timeline, s3Buckets: w.buckets, root: opts.root });
   // The scenario's groups replace the stack's (config/groups.local.yml); without any, the stack's stay.
   const savedGroups = process.env.DEPLOYMENT_GROUPS;
+  const savedTriggers = process.env.PIPELINE_TRIGGERS;
   if (scenario.world["groups"] !== undefined) process.env.DEPLOYMENT_GROUPS = w.groupsJson;
   const wallStart = performance.now();
   try {
@@ -136,6 +142,8 @@ export async function simulatePipeline(scenario: PipelineScenario, opts: { root:
   } finally {
     if (savedGroups === undefined) delete process.env.DEPLOYMENT_GROUPS;
     else process.env.DEPLOYMENT_GROUPS = savedGroups;
+    if (savedTriggers === undefined) delete process.env.PIPELINE_TRIGGERS;
+    else process.env.PIPELINE_TRIGGERS = savedTriggers;
     await world.close();
   }
 }
@@ -149,6 +157,9 @@ async function run(scenario: PipelineScenario, world: SimWorld, w: PipelineWorld
   const arn = `arn:aws:states:${stack.region}:${stack.accountId}:stateMachine:${name}`;
   runtime.addMachine({ logicalId: `Pipeline${pipeline.name}StateMachine`, name, arn, machine: `pipeline-${pipeline.name}` }, synthesize(pipeline).definition as Record<string, unknown>);
   account.registerStateMachine({ name, arn });
+  // The stack's trigger rules for this pipeline, as if pipelines/ held it: source events start it only through them.
+  const triggers = pipelineTriggers(pipeline, name);
+  const unsubscribeTriggers = subscribeTriggerRules(account, runtime, triggers);
   const s3 = world.s3;
   if (!s3) throw new Error("the pipeline world has no S3");
   // CloudFormation reads a TemplateURL (a template over 51,200 bytes) from the same S3.
@@ -230,17 +241,32 @@ async function run(scenario: PipelineScenario, world: SimWorld, w: PipelineWorld
     steps.push({
       atSeconds: s.atSeconds,
       order: i,
-      did: s.githubPush ? `GitHub push ${i + 1} through the webhook's filters` : s.via === "trigger" ? `S3 upload ${i + 1} through the trigger rule` : `start execution ${i + 1}${s.trigger ? ` (${s.trigger})` : ""}`,
+      did: s.githubPush
+        ? `GitHub push ${i + 1} through the webhook's filters`
+        : s.ecrPush
+          ? `ECR push ${i + 1} through the trigger rules`
+          : s.codecommitPush
+            ? `CodeCommit change ${i + 1} through the trigger rules`
+            : s.via === "trigger"
+              ? `S3 upload ${i + 1} through the trigger rules`
+              : `start execution ${i + 1}${s.trigger ? ` (${s.trigger})` : ""}`,
       run: async () => {
-        let uploaded: { eTag?: string; versionId?: string } = {};
+        let uploaded: { eTag?: string; versionId?: string; size?: number } = {};
         if (s.upload) {
-          const put = await s3.client.send(new PutObjectCommand({ Bucket: s.upload.bucket, Key: s.upload.key, Body: await buildBundle(path.resolve(root, s.upload.files), "zip") }));
-          uploaded = { ...(put.ETag && { eTag: put.ETag.replace(/"/g, "") }), ...(put.VersionId && { versionId: put.VersionId }) };
+          const body = await buildBundle(path.resolve(root, s.upload.files), "zip");
+          const put = await s3.client.send(new PutObjectCommand({ Bucket: s.upload.bucket, Key: s.upload.key, Body: body }));
+          uploaded = { size: body.length, ...(put.ETag && { eTag: put.ETag.replace(/"/g, "") }), ...(put.VersionId && { versionId: put.VersionId }) };
           line(`${fmt(clock.elapsedSeconds())}  uploaded s3://${s.upload.bucket}/${s.upload.key} (${s.upload.files})`);
         }
-        if (s.githubPush || s.via === "trigger") {
-          // The stack's own routing: the same matching the trigger Lambda and the webhook run (they may start nothing).
-          const routed = routedStarts(s, uploaded, pipelineTriggers(pipeline, name), w, clock.elapsedSeconds());
+        if (s.ecrPush || s.codecommitPush || s.via === "trigger") {
+          // Only the service's event: the trigger rules and the trigger Lambda decide what starts (the account runs them).
+          const sent = sendSourceEvent(account, w, root, s, uploaded);
+          line(`${fmt(clock.elapsedSeconds())}  ${sent.what}: ${sent.rules.length ? `rule ${sent.rules.join(", ")} -> pipelineTrigger` : "no trigger rule matches, starts nothing"}`);
+          return;
+        }
+        if (s.githubPush) {
+          // The webhook's own matching (a function URL, not EventBridge): it may start nothing.
+          const routed = githubStarts(s, triggers, w, clock.elapsedSeconds());
           line(`${fmt(clock.elapsedSeconds())}  ${routed.what}: ${routed.starts.length ? `starts ${routed.starts.map((x) => x.executionName).join(", ")}` : `starts nothing (${routed.skipped.join("; ") || "no trigger matches"})`}`);
           for (const st of routed.starts) {
             ids.push(st.executionName);
@@ -356,6 +382,7 @@ async function run(scenario: PipelineScenario, world: SimWorld, w: PipelineWorld
   await account.settled();
   await close();
   unsubscribe();
+  unsubscribeTriggers();
 
   const deployReports: ExecutionReport[] = [];
   for (const e of account.executions.filter((x) => x.stateMachineName.endsWith("-deploy-lambda"))) deployReports.push(await world.wired.finished(e.executionArn));
@@ -417,6 +444,8 @@ function view(e: PipelineExecution, number: number): ExecutionView {
     status: e.status,
     executionType: e.executionType,
     trigger: e.trigger.type,
+    sourceRevisions: e.sourceRevisions,
+    namespaces: e.namespaces,
     stages: Object.fromEntries(
       Object.entries(e.stages).map(([s, st]) => [
         s,
@@ -435,6 +464,15 @@ export function compareExecution(at: string, want: ExpectedExecution, got: Execu
   if (!got) return [`${at}: expected ${want.status}, but there is no such execution`];
   const out: string[] = [];
   if (got.status !== want.status) out.push(`${at}: status ${got.status}, expected ${want.status}`);
+  if (want.trigger !== undefined && got.trigger !== want.trigger) out.push(`${at}: trigger ${got.trigger}, expected ${want.trigger}`);
+  for (const [field, wanted] of [["sourceRevisions", want.sourceRevisions], ["namespaces", want.namespaces]] as const) {
+    for (const [owner, values] of Object.entries(wanted ?? {})) {
+      for (const [k, v] of Object.entries(values)) {
+        const actual = got[field][owner]?.[k];
+        if (actual === undefined ? true : v !== "<any>" && actual !== v) out.push(`${at}: ${field}.${owner}.${k} ${actual ?? "(none)"}, expected ${v}`);
+      }
+    }
+  }
   for (const [s, st] of Object.entries(want.stages ?? {})) {
     const actual = got.stages[s]?.status ?? "(not entered)";
     if (actual !== st) out.push(`${at}: stage ${s} ${actual}, expected ${st}`);
@@ -454,6 +492,7 @@ export function checkExpectations(scenario: PipelineScenario, executions: Execut
   for (const [i, x] of want.entries()) out.push(...compareExecution(`execution ${i + 1}`, x, executions[i]));
   for (const s of scenario.expect.steps ?? []) {
     const step = steps[s.after - 1];
+    if (step && step.executions.length !== s.executions.length) out.push(`after step ${s.after} (${step.did}): ${step.executions.length} execution(s), expected ${s.executions.length}`);
     for (const [i, x] of s.executions.entries()) out.push(...compareExecution(`after step ${s.after} (${step?.did ?? "?"}), execution ${i + 1}`, x, step?.executions[i]));
   }
   return out;
@@ -486,34 +525,28 @@ function environmentsOf(eb: ElasticBeanstalkWorld | undefined): EnvironmentLine[
 }
 
 /**
- * A start routed as the stack routes it: an upload's S3 "Object Created" event through `triggeredStarts`
- * (the trigger Lambda's matching), or a GitHub push through `readGitHubEvent` and `webhookStarts` (the
+ * A GitHub push routed as the stack routes it: through `readGitHubEvent` and `webhookStarts` (the
  * webhook's V2 filters). The push payload is GitHub's shape, its `after` the branch's commit in the world.
  */
-function routedStarts(s: PipelineScenario["starts"][number], uploaded: { eTag?: string; versionId?: string }, triggers: PipelineTrigger[], w: PipelineWorld, atSeconds: number): { what: string; starts: TriggeredStart[]; skipped: string[] } {
+function githubStarts(s: PipelineScenario["starts"][number], triggers: PipelineTrigger[], w: PipelineWorld, atSeconds: number): { what: string; starts: TriggeredStart[]; skipped: string[] } {
   const time = new Date(Date.UTC(2026, 0, 1) + atSeconds * 1000).toISOString();
-  if (s.githubPush) {
-    const g = s.githubPush;
-    const head = g.branch ? w.repositories.get(g.repository.split("/").at(-1) ?? "")?.find((b) => b.branch === g.branch) : undefined;
-    const commit = head?.commitId ?? shortSha(`${g.repository}/${g.tag ?? g.branch}`);
-    const payload = {
-      ref: g.branch ? `refs/heads/${g.branch}` : `refs/tags/${g.tag}`,
-      before: "0".repeat(40),
-      after: commit,
-      deleted: false,
-      repository: { full_name: g.repository },
-      head_commit: { id: commit, message: head?.message ?? "scenario push", timestamp: time },
-      commits: [{ id: commit, added: [], modified: g.files ?? [], removed: [] }],
-    };
-    const what = `GitHub push to ${g.repository} ${payload.ref} (${(g.files ?? []).join(", ") || "no files"})`;
-    const read = readGitHubEvent("push", payload);
-    if (!read.event) return { what, starts: [], skipped: [read.ignored ?? "ignored"] };
-    const outcome = webhookStarts(read.event, triggers);
-    return { what, starts: outcome.starts, skipped: outcome.skipped.map((x) => `${x.pipeline}: ${x.reason}`) };
-  }
-  const u = s.upload as NonNullable<typeof s.upload>;
-  const event = { source: "aws.s3", "detail-type": "Object Created", time, detail: { bucket: { name: u.bucket }, object: { key: u.key, ...(uploaded.eTag && { etag: uploaded.eTag }), ...(uploaded.versionId && { "version-id": uploaded.versionId }), sequencer: String(atSeconds) } } };
-  return { what: `S3 Object Created s3://${u.bucket}/${u.key}`, starts: triggeredStarts(event, triggers), skipped: [] };
+  const g = s.githubPush as NonNullable<typeof s.githubPush>;
+  const head = g.branch ? w.repositories.get(g.repository.split("/").at(-1) ?? "")?.find((b) => b.branch === g.branch) : undefined;
+  const commit = head?.commitId ?? shortSha(`${g.repository}/${g.tag ?? g.branch}`);
+  const payload = {
+    ref: g.branch ? `refs/heads/${g.branch}` : `refs/tags/${g.tag}`,
+    before: "0".repeat(40),
+    after: commit,
+    deleted: false,
+    repository: { full_name: g.repository },
+    head_commit: { id: commit, message: head?.message ?? "scenario push", timestamp: time },
+    commits: [{ id: commit, added: [], modified: g.files ?? [], removed: [] }],
+  };
+  const what = `GitHub push to ${g.repository} ${payload.ref} (${(g.files ?? []).join(", ") || "no files"})`;
+  const read = readGitHubEvent("push", payload);
+  if (!read.event) return { what, starts: [], skipped: [read.ignored ?? "ignored"] };
+  const outcome = webhookStarts(read.event, triggers);
+  return { what, starts: outcome.starts, skipped: outcome.skipped.map((x) => `${x.pipeline}: ${x.reason}`) };
 }
 
 const shortSha = (text: string) => createHash("sha1").update(text).digest("hex");

@@ -15,13 +15,20 @@ import { type Pipeline, type PipelineIssue, readPipeline, readPipelineValue } fr
  *              "codebuild": {project: {"buildspec"?: text}}, "groups": {app: {group: {...}}} },
  *   "starts": [{ "atSeconds", "trigger"?, "variables"?, "upload"?: {bucket, key, files: dir} }],   (upload: a new source object just before the start)
  *              or, routed through the stack's trigger code instead of a direct start (it may start nothing):
- *             [{ "atSeconds", "upload": {...}, "via": "trigger" }]   the upload's S3 "Object Created" event through the S3 trigger rule's matching
+ *             [{ "atSeconds", "upload": {...}, "via": "trigger" }]   the upload's S3 "Object Created" event on the simulated EventBridge
+ *             [{ "atSeconds", "ecrPush": {repository, tag?, digest?, result?} }]   a push to the simulated ECR, which sends "ECR Image Action"
+ *             [{ "atSeconds", "codecommitPush": {repository, branch, event?, files?, message?} }]   "CodeCommit Repository State Change"
+ *                 (event: referenceUpdated (default), referenceCreated or referenceDeleted; files: the branch's new tree, a new commit)
+ *               these three reach the trigger Lambda only through the stack's trigger rules (triggerPatterns) on the default bus
  *             [{ "atSeconds", "githubPush": {repository, branch? | tag?, files?} }]   a signed GitHub push delivery through the webhook's V2 filters
  *   "timeline": [{ "atSeconds", "approve" | "reject": {stage, action, summary?},
  *                  "disableTransition": {stage, reason}, "enableTransition": {stage},
  *                  "retry": {execution, stage, mode?} }],
- *   "expect": { "executions": [{ "status", "stages"?: {stage: status}, "actions"?: {"Stage.Action": status} }],
- *               "steps"?: [{ "after": n, "executions": [...as above] }] }   (n: the n-th start or timeline entry, in time order)
+ *   "expect": { "executions": [{ "status", "stages"?: {stage: status}, "actions"?: {"Stage.Action": status},
+ *                                "trigger"?: type, "sourceRevisions"?: {action: {field: value}}, "namespaces"?: {namespace: {variable: value}} }],
+ *               "steps"?: [{ "after": n, "executions": [...as above] }] }   (n: the n-th start or timeline entry, in time order;
+ *                                                                       a step's list names every execution there is by then)
+ *   (sourceRevisions and namespaces: the fields given must have these values; "<any>" only says the field is there)
  * }
  */
 export const PIPELINE_STATUSES = ["Cancelled", "InProgress", "Stopped", "Stopping", "Succeeded", "Superseded", "Failed"] as const;
@@ -39,6 +46,12 @@ export interface ExpectedExecution {
   status: (typeof PIPELINE_STATUSES)[number];
   stages?: Record<string, (typeof STAGE_STATUSES)[number]>;
   actions?: Record<string, (typeof ACTION_STATUSES)[number]>;
+  /** The execution's trigger type (`CloudWatchEvent` for a start by a trigger rule, `StartPipelineExecution`, ...). */
+  trigger?: string;
+  /** The revisions pinned at the start, by source action. */
+  sourceRevisions?: Record<string, Record<string, string>>;
+  /** The actions' output variables, by namespace. */
+  namespaces?: Record<string, Record<string, string>>;
 }
 
 export interface PipelineScenario {
@@ -46,7 +59,7 @@ export interface PipelineScenario {
   description: string;
   pipeline: Pipeline;
   world: Record<string, unknown>;
-  starts: { atSeconds: number; trigger?: string; variables?: Record<string, string>; upload?: { bucket: string; key: string; files: string }; via?: "trigger"; githubPush?: GitHubPush }[];
+  starts: { atSeconds: number; trigger?: string; variables?: Record<string, string>; upload?: { bucket: string; key: string; files: string }; via?: "trigger"; githubPush?: GitHubPush; ecrPush?: EcrPush; codecommitPush?: CodeCommitPush }[];
   timeline: TimelineEntry[];
   expect: { executions: ExpectedExecution[]; steps?: { after: number; executions: ExpectedExecution[] }[] };
 }
@@ -58,6 +71,28 @@ export interface GitHubPush {
   tag?: string;
   /** The changed paths (added, modified or removed). */
   files?: string[];
+}
+
+/** A `docker push` to the simulated ECR (its "ECR Image Action" event goes to the default bus). */
+export interface EcrPush {
+  repository: string;
+  /** The pushed tag (absent: an untagged push). */
+  tag?: string;
+  /** sha256:<64 hex>; derived from the push when absent. */
+  digest?: string;
+  result?: "SUCCESS" | "FAILURE";
+}
+
+export const CODECOMMIT_REFERENCE_EVENTS = ["referenceUpdated", "referenceCreated", "referenceDeleted"] as const;
+
+/** A change of a CodeCommit branch, sent as CodeCommit's "CodeCommit Repository State Change" event. */
+export interface CodeCommitPush {
+  repository: string;
+  branch: string;
+  event?: (typeof CODECOMMIT_REFERENCE_EVENTS)[number];
+  /** The branch's new tree (a folder of the repository): a new commit. Without it, the branch's commit in the world. */
+  files?: string;
+  message?: string;
 }
 
 export type ScenarioRead = { ok: true; scenario: PipelineScenario } | { ok: false; errors: PipelineIssue[] };
@@ -92,8 +127,18 @@ export function readScenario(raw: Record<string, unknown>, root: string, given?:
     if (g !== undefined) {
       const ok = typeof g.repository === "string" && (typeof g.branch === "string") !== (typeof g.tag === "string") && (g.files === undefined || (Array.isArray(g.files) && g.files.every((f) => typeof f === "string")));
       if (!ok) err(`starts[${i}].githubPush`, "must be {repository: owner/repo, branch or tag, files?: [paths]}");
-      if (u !== undefined || st.trigger !== undefined || st.variables !== undefined) err(`starts[${i}].githubPush`, "is a start of its own: no upload, trigger or variables beside it");
     }
+    const e = st.ecrPush;
+    if (e !== undefined && !(typeof e.repository === "string" && [e.tag, e.digest].every((x) => x === undefined || typeof x === "string") && (e.digest === undefined || /^sha256:[0-9a-f]{64}$/.test(e.digest)) && [undefined, "SUCCESS", "FAILURE"].includes(e.result))) {
+      err(`starts[${i}].ecrPush`, "must be {repository, tag?, digest?: sha256:<64 hex>, result?: SUCCESS | FAILURE}");
+    }
+    const c = st.codecommitPush;
+    if (c !== undefined && !(typeof c.repository === "string" && typeof c.branch === "string" && (c.event === undefined || CODECOMMIT_REFERENCE_EVENTS.includes(c.event)) && [c.files, c.message].every((x) => x === undefined || typeof x === "string"))) {
+      err(`starts[${i}].codecommitPush`, `must be {repository, branch, event?: ${CODECOMMIT_REFERENCE_EVENTS.join(" | ")}, files?: a folder of the repository, message?}`);
+    }
+    const own = [["githubPush", g], ["ecrPush", e], ["codecommitPush", c]].filter(([, v]) => v !== undefined).map(([k]) => k as string);
+    if (own.length > 1) err(`starts[${i}]`, `${own.join(" and ")}: one event per start`);
+    else if (own.length === 1 && (u !== undefined || st.trigger !== undefined || st.variables !== undefined)) err(`starts[${i}].${own[0]}`, "is a start of its own: no upload, trigger or variables beside it");
   });
   const timeline = Array.isArray(raw["timeline"]) ? (raw["timeline"] as Record<string, unknown>[]) : [];
   timeline.forEach((entry, i) => {
@@ -126,6 +171,8 @@ export function readScenario(raw: Record<string, unknown>, root: string, given?:
       if (!stage(s)) err(`${at}.stages.${s}`, `the pipeline has no stage '${s}'`);
       if (!(STAGE_STATUSES as readonly string[]).includes(st)) err(`${at}.stages.${s}`, `'${st}' is not one of ${STAGE_STATUSES.join(", ")}`);
     }
+    for (const a of Object.keys(x.sourceRevisions ?? {})) if (!pipeline.stages[0]?.actions.some((y) => y.name === a)) err(`${at}.sourceRevisions.${a}`, "names no source action of the pipeline");
+    for (const n of Object.keys(x.namespaces ?? {})) if (!pipeline.stages.some((st) => st.actions.some((y) => y.namespace === n))) err(`${at}.namespaces.${n}`, "is the namespace of no action of the pipeline");
     for (const [key, st] of Object.entries(x.actions ?? {})) {
       const dot = key.indexOf(".");
       if (!action(key.slice(0, dot), key.slice(dot + 1))) err(`${at}.actions.${key}`, "names no action of the pipeline (Stage.Action)");

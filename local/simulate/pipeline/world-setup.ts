@@ -41,7 +41,7 @@ type Obj = Record<string, unknown>;
 const entries = (v: unknown) => Object.entries((v ?? {}) as Obj);
 
 /** A commit id from the folder's files (paths and contents), so the same tree gives the same id. */
-function commitIdOf(dir: string, branch: string, message = ""): string {
+export function commitIdOf(dir: string, branch: string, message = ""): string {
   const h = createHash("sha1");
   const walk = (d: string, rel: string) => {
     for (const name of readdirSync(d).sort()) {

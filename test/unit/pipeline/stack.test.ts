@@ -145,11 +145,11 @@ describe("trigger patterns", () => {
     { pipeline: "c", stateMachine: "m-c", action: "Image", ecr: { repository: "api", tag: "latest" } },
   ];
 
-  it("one rule per kind of source, each value once; none for a kind nobody watches", () => {
+  it("one rule per kind of source, each value once; a filter that matches nothing for a kind nobody watches", () => {
     const p = triggerPatterns(triggers);
     expect(p.s3).toEqual({ source: ["aws.s3"], "detail-type": ["Object Created"], detail: { bucket: { name: ["src"] }, object: { key: ["a.zip", "b.zip"] } } });
     expect(p.ecr).toEqual({ source: ["aws.ecr"], "detail-type": ["ECR Image Action"], detail: { "action-type": ["PUSH"], result: ["SUCCESS"], "repository-name": ["api"], "image-tag": ["latest"] } });
-    expect(p.codecommit).toBeUndefined();
+    expect(p.codecommit.detail).toEqual({ event: ["referenceCreated", "referenceUpdated"], referenceType: ["branch"], repositoryName: ["-no-pipeline-source-"] });
   });
 
   it("an ECR source without a tag watches latest; a source named by an intrinsic starts nothing", () => {

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Pipeline, readPipeline } from "../../../functions/domain/pipeline/index.js";
 import { stateMachineName } from "../../../functions/domain/pipeline/stack/stack.js";
-import { pipelineTriggers } from "../../../functions/domain/pipeline/stack/triggers.js";
+import { pipelineTriggers, triggerPatterns } from "../../../functions/domain/pipeline/stack/triggers.js";
 import { PACKAGE_STAGE } from "../../../scripts/package-service.js";
 import { asList, type CfnTemplate, type PackagedService, packagedService, ROOT, roleStatements } from "../deploy/package-fixture.js";
 
@@ -154,12 +154,37 @@ describe("packaged template: pipeline functions", () => {
 
   it("the trigger starts only this stack's pipeline machines, from S3, ECR and CodeCommit rules filtered by what pipelines/ watches", () => {
     expect(asList(statement("PipelineTriggerRole", "StartPipelines").Resource).map((r) => JSON.stringify(r)).sort()).toEqual(pipelines.map((p) => expect.stringContaining(`stateMachine:${stateMachineName("stepdeploy", PACKAGE_STAGE, p.name)}"`)).sort());
-    const rules = Object.values(pkg.template.Resources).filter((r) => r.Type === "AWS::Events::Rule" && JSON.stringify(r.Properties?.["Targets"]).includes("PipelineTriggerLambdaFunction"));
-    const patterns = rules.map((r) => r.Properties?.["EventPattern"] as { source: string[]; detail: Record<string, unknown> });
-    expect(patterns.map((p) => p.source[0]).sort()).toEqual(["aws.codecommit", "aws.ecr", "aws.s3"]);
-    expect(patterns.find((p) => p.source[0] === "aws.s3")?.detail).toEqual({ bucket: { name: ["stepdeploy-demo-sources"] }, object: { key: ["demo-app.zip"] } });
-    expect(patterns.find((p) => p.source[0] === "aws.codecommit")?.detail).toMatchObject({ repositoryName: ["seed-app"], referenceName: ["main"] });
-    expect(patterns.find((p) => p.source[0] === "aws.ecr")?.detail).toMatchObject({ "repository-name": ["-no-pipeline-source-"] });
+    // Least privilege: its logs, StartExecution of these machines, DescribeExecution of their executions (a repeated delivery).
+    expect(roleStatements(pkg.template, "PipelineTriggerRole").map((st) => [st.Sid, asList(st.Action)])).toEqual([
+      ["Logs", ["logs:CreateLogStream", "logs:PutLogEvents"]],
+      ["StartPipelines", ["states:StartExecution"]],
+      ["FindStartedPipelines", ["states:DescribeExecution"]],
+    ]);
+  });
+
+  it("each trigger rule: the pattern triggerPatterns makes (what pipeline simulate routes through), one target (the trigger Lambda, retried, dead letters kept), invocable by that rule only", () => {
+    const triggers = pipelines.flatMap((p) => pipelineTriggers(p, stateMachineName("stepdeploy", PACKAGE_STAGE, p.name)));
+    const want = triggerPatterns(triggers);
+    const rules = Object.entries(pkg.template.Resources).filter(([, r]) => r.Type === "AWS::Events::Rule" && JSON.stringify(r.Properties?.["Targets"]).includes("PipelineTriggerLambdaFunction"));
+    expect(rules.map(([, r]) => r.Properties?.["EventPattern"])).toEqual([want.s3, want.ecr, want.codecommit]);
+    // pipelines/ watches an S3 object (demo) and a CodeCommit branch (seed-app), no ECR repository: its rule matches nothing.
+    expect(want.s3.detail).toEqual({ bucket: { name: ["stepdeploy-demo-sources"] }, object: { key: ["demo-app.zip"] } });
+    expect(want.codecommit.detail).toEqual({ event: ["referenceCreated", "referenceUpdated"], referenceType: ["branch"], repositoryName: ["seed-app"], referenceName: ["main"] });
+    expect(want.ecr.detail).toEqual({ "action-type": ["PUSH"], result: ["SUCCESS"], "repository-name": ["-no-pipeline-source-"] });
+    const permissions = Object.values(pkg.template.Resources).filter((r) => r.Type === "AWS::Lambda::Permission" && JSON.stringify(r.Properties?.["FunctionName"]).includes("PipelineTriggerLambdaFunction"));
+    for (const [id, r] of rules) {
+      const name = r.Properties?.["Name"] as string;
+      expect(r.Properties?.["State"], id).toBe("ENABLED");
+      expect(r.Properties?.["Targets"], id).toEqual([
+        { Arn: { "Fn::GetAtt": ["PipelineTriggerLambdaFunction", "Arn"] }, Id: expect.any(String), RetryPolicy: { MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 }, DeadLetterConfig: { Arn: { "Fn::GetAtt": ["DeadLetterQueue", "Arn"] } } },
+      ]);
+      const allowed = permissions.filter((x) => JSON.stringify(x.Properties?.["SourceArn"]).includes(`"rule","${name}"`));
+      expect(allowed.map((x) => [x.Properties?.["Action"], x.Properties?.["Principal"]]), id).toEqual([["lambda:InvokeFunction", "events.amazonaws.com"]]);
+    }
+    expect(permissions).toHaveLength(rules.length);
+    // The Lambda matches the exact pairs these patterns only narrow down: it gets the same triggers.
+    const env = pkg.template.Resources["PipelineTriggerLambdaFunction"]?.Properties?.["Environment"] as { Variables: Record<string, string> } | undefined;
+    expect(JSON.parse(env?.Variables["PIPELINE_TRIGGERS"] ?? "null")).toEqual(triggers);
   });
 
   it("the janitor hears only this stack's pipeline machines dying", () => {

@@ -48,18 +48,35 @@ function gitWatch(pipeline: Pipeline, action: string, provider: string, c: Recor
   return { repository, branch, push: triggers.flatMap((t) => t.push), pullRequest: triggers.flatMap((t) => t.pullRequest), filtered: triggers.length > 0 };
 }
 
-const unique = <T>(xs: T[]): T[] => [...new Set(xs)];
+const unique = (xs: string[]): string[] => [...new Set(xs)].sort();
 
-/** EventBridge patterns for a set of triggers (one rule per kind; the Lambda matches the exact pairs). */
-export function triggerPatterns(triggers: PipelineTrigger[]): Record<"s3" | "ecr" | "codecommit", Record<string, unknown> | undefined> {
+/** Not a valid bucket or repository name: a filter that matches nothing (config/pipelines.cjs uses the same). */
+export const NO_PIPELINE_SOURCE = "-no-pipeline-source-";
+
+export type TriggerPatterns = Record<"s3" | "ecr" | "codecommit", { source: string[]; "detail-type": string[]; detail: Record<string, unknown> }>;
+
+/**
+ * The EventBridge patterns of the trigger Lambda's three rules, exactly as the stack deploys them
+ * (config/pipelines.cjs puts their `detail` into serverless.yml) and as `pipeline simulate` routes
+ * events: one rule per kind, each value once (the Lambda matches the exact bucket/key, repository/tag,
+ * repository/branch pairs). A kind nobody watches gets a filter that matches nothing, since the rule
+ * exists in every stack. Event shapes: S3 "Object Created" (S3 user guide, ev-events), ECR "ECR Image
+ * Action" (ECR user guide, ecr-eventbridge: PUSH with result SUCCESS, the pushed tag in `image-tag`),
+ * CodeCommit "CodeCommit Repository State Change" (CodeCommit user guide, monitoring-events:
+ * referenceCreated/referenceUpdated carry `commitId`; referenceDeleted only `oldCommitId`).
+ */
+export function triggerPatterns(triggers: PipelineTrigger[]): TriggerPatterns {
   const s3 = triggers.flatMap((t) => ("s3" in t ? [t.s3] : []));
   const ecr = triggers.flatMap((t) => ("ecr" in t ? [t.ecr] : []));
   const cc = triggers.flatMap((t) => ("codecommit" in t ? [t.codecommit] : []));
+  const none = [NO_PIPELINE_SOURCE];
   return {
-    s3: s3.length ? { source: ["aws.s3"], "detail-type": ["Object Created"], detail: { bucket: { name: unique(s3.map((x) => x.bucket)) }, object: { key: unique(s3.map((x) => x.key)) } } } : undefined,
-    ecr: ecr.length ? { source: ["aws.ecr"], "detail-type": ["ECR Image Action"], detail: { "action-type": ["PUSH"], result: ["SUCCESS"], "repository-name": unique(ecr.map((x) => x.repository)), "image-tag": unique(ecr.map((x) => x.tag)) } } : undefined,
-    codecommit: cc.length
-      ? { source: ["aws.codecommit"], "detail-type": ["CodeCommit Repository State Change"], detail: { event: ["referenceCreated", "referenceUpdated"], referenceType: ["branch"], repositoryName: unique(cc.map((x) => x.repository)), referenceName: unique(cc.map((x) => x.branch)) } }
-      : undefined,
+    s3: { source: ["aws.s3"], "detail-type": ["Object Created"], detail: s3.length ? { bucket: { name: unique(s3.map((x) => x.bucket)) }, object: { key: unique(s3.map((x) => x.key)) } } : { bucket: { name: none } } },
+    ecr: { source: ["aws.ecr"], "detail-type": ["ECR Image Action"], detail: { "action-type": ["PUSH"], result: ["SUCCESS"], "repository-name": ecr.length ? unique(ecr.map((x) => x.repository)) : none, ...(ecr.length > 0 && { "image-tag": unique(ecr.map((x) => x.tag)) }) } },
+    codecommit: {
+      source: ["aws.codecommit"],
+      "detail-type": ["CodeCommit Repository State Change"],
+      detail: { event: ["referenceCreated", "referenceUpdated"], referenceType: ["branch"], repositoryName: cc.length ? unique(cc.map((x) => x.repository)) : none, ...(cc.length > 0 && { referenceName: unique(cc.map((x) => x.branch)) }) },
+    },
   };
 }
