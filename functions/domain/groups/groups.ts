@@ -71,6 +71,8 @@ export interface ServerDeploymentGroup extends GroupBase {
   classicLoadBalancers: string[];
   /** BLUE_GREEN: CodeDeploy's blueGreenDeploymentConfiguration (docs/ec2.md#blue-green). */
   blueGreen?: NonNullable<ServerDeploymentGroupDocument["blueGreenDeploymentConfiguration"]>;
+  /** BLUE_GREEN with targetGroupPairInfoList: the weighted reroute (`targetGroups` is then [blue, green]; docs/ec2.md#weighted). */
+  trafficRouting?: { listenerArn: string; configName: string };
 }
 
 /** A deployment group as the workflows use it. */
@@ -121,6 +123,8 @@ export function parseGroups(raw: unknown, source = "groups file"): Groups {
       if (Object.hasOwn(configs, configName)) checkConfig(configs[configName], `${at}.deploymentConfigName`, app.computePlatform, problems, configName);
       else checkConfig(configName, `${at}.deploymentConfigName`, app.computePlatform, problems);
       checkAlarms(group.alarms, `${at}.alarmConfiguration.alarms`, problems);
+      // A weighted reroute's steps are traffic routing, as an ECS group's config (a Server or Lambda config is refused).
+      if (group.computePlatform === "Server" && group.trafficRouting) checkConfig(configs[group.trafficRouting.configName] ?? group.trafficRouting.configName, `${at}.trafficRoutingConfigName`, "ECS", problems, group.trafficRouting.configName);
       if (group.computePlatform === "Lambda") checkGates(g as DeploymentGroupDocument, at, problems);
     }
   }
@@ -149,10 +153,12 @@ function groupOf(application: string, deploymentGroup: string, platform: Compute
   if (platform === "ECS") return ecsGroupOf(base, doc as EcsDeploymentGroupDocument);
   if (platform === "Server") {
     const s = doc as ServerDeploymentGroupDocument;
-    const targetGroups = (s.loadBalancerInfo?.targetGroupInfoList ?? []).map((t) => t.name);
+    const pair = s.loadBalancerInfo?.targetGroupPairInfoList?.[0];
+    const targetGroups = (pair?.targetGroups ?? s.loadBalancerInfo?.targetGroupInfoList ?? []).map((t) => t.name);
     const classicLoadBalancers = (s.loadBalancerInfo?.elbInfoList ?? []).map((t) => t.name);
     const blueGreen = s.deploymentStyle?.deploymentType === "BLUE_GREEN" ? { blueGreen: s.blueGreenDeploymentConfiguration ?? {} } : {};
-    return { ...base, computePlatform: "Server", ec2TagFilters: s.ec2TagFilters ?? [], onPremisesInstanceTagFilters: s.onPremisesInstanceTagFilters ?? [], autoScalingGroups: s.autoScalingGroups ?? [], outdatedInstancesStrategy: s.outdatedInstancesStrategy ?? "UPDATE", targetGroups, classicLoadBalancers, ...blueGreen };
+    const trafficRouting = pair ? { trafficRouting: { listenerArn: pair.prodTrafficRoute.listenerArns[0] ?? "", configName: s.trafficRoutingConfigName ?? DEFAULT_ECS_CONFIG } } : {};
+    return { ...base, computePlatform: "Server", ec2TagFilters: s.ec2TagFilters ?? [], onPremisesInstanceTagFilters: s.onPremisesInstanceTagFilters ?? [], autoScalingGroups: s.autoScalingGroups ?? [], outdatedInstancesStrategy: s.outdatedInstancesStrategy ?? "UPDATE", targetGroups, classicLoadBalancers, ...blueGreen, ...trafficRouting };
   }
   const l = doc as DeploymentGroupDocument;
   return {

@@ -137,6 +137,10 @@ describe("ECS deployment groups", () => {
   });
 });
 
+const BG = { deploymentStyle: { deploymentType: "BLUE_GREEN", deploymentOption: "WITH_TRAFFIC_CONTROL" }, blueGreenDeploymentConfiguration: { greenFleetProvisioningOption: { action: "DISCOVER_EXISTING" } } };
+const LISTENER = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/orders/0a0b0c0d0e0f1011/1213141516171819";
+const PAIR = { targetGroups: [{ name: "orders-blue" }, { name: "orders-green" }], prodTrafficRoute: { listenerArns: [LISTENER] } };
+
 describe("Server deployment groups", () => {
   it("find instances by EC2 tags, on-premises tags and Auto Scaling group names; default OneAtATime", () => {
     const groups = parseGroups(doc("Server", { fleet: serverGroup({ onPremisesInstanceTagFilters: [{ Key: "site", Type: "KEY_ONLY" }], autoScalingGroups: ["orders-asg"] }) }));
@@ -170,14 +174,25 @@ describe("Server deployment groups", () => {
     [{ deploymentStyle: { deploymentType: "BLUE_GREEN", deploymentOption: "WITH_TRAFFIC_CONTROL" } }, ".loadBalancerInfo", "is required with BLUE_GREEN"],
     [{ blueGreenDeploymentConfiguration: {} }, ".blueGreenDeploymentConfiguration", "goes with deploymentStyle.deploymentType BLUE_GREEN"],
     [{ deploymentStyle: { deploymentType: "BLUE_GREEN", deploymentOption: "WITH_TRAFFIC_CONTROL" }, loadBalancerInfo: { targetGroupInfoList: [{ name: "web" }] }, blueGreenDeploymentConfiguration: { terminateBlueInstancesOnDeploymentSuccess: { action: "TERMINATE", terminationWaitTimeInMinutes: 3000 } } }, ".blueGreenDeploymentConfiguration.terminateBlueInstancesOnDeploymentSuccess.terminationWaitTimeInMinutes", "from 0 to 2880"],
-    [{ loadBalancerInfo: {} }, ".loadBalancerInfo.targetGroupInfoList", "is required (or elbInfoList)"],
+    [{ loadBalancerInfo: {} }, ".loadBalancerInfo.targetGroupInfoList", "is required (or elbInfoList"],
     [{ loadBalancerInfo: { targetGroupInfoList: "web" } }, ".loadBalancerInfo.targetGroupInfoList", "must be a list of {name}"],
     [{ loadBalancerInfo: { targetGroupInfoList: [] } }, ".loadBalancerInfo.targetGroupInfoList", "1-10 target groups"],
     [{ loadBalancerInfo: { targetGroupInfoList: [{ name: "web" }, { name: "web" }] } }, ".loadBalancerInfo.targetGroupInfoList", "twice"],
     [{ loadBalancerInfo: { elbInfoList: [{ name: "classic" }, { name: "classic" }] } }, ".loadBalancerInfo.elbInfoList", "twice"],
     [{ loadBalancerInfo: { elbInfoList: [{ name: "-classic" }] } }, ".loadBalancerInfo.elbInfoList[0].name", "Classic Load Balancer name"],
     [{ deploymentStyle: { deploymentType: "BLUE_GREEN", deploymentOption: "WITH_TRAFFIC_CONTROL" }, loadBalancerInfo: { targetGroupInfoList: [{ name: "web" }], elbInfoList: [{ name: "classic" }] } }, ".loadBalancerInfo.elbInfoList", "is for IN_PLACE groups"],
-    [{ loadBalancerInfo: { targetGroupPairInfoList: [] } }, ".loadBalancerInfo.targetGroupPairInfoList", "is for ECS and EC2 blue/green groups"],
+    [{ loadBalancerInfo: { targetGroupPairInfoList: [] } }, ".loadBalancerInfo.targetGroupPairInfoList", "exactly one target group pair"],
+    [{ loadBalancerInfo: { targetGroupPairInfoList: [PAIR] } }, ".loadBalancerInfo.targetGroupPairInfoList", "is for ECS and BLUE_GREEN EC2 groups"],
+    [{ ...BG, loadBalancerInfo: { targetGroupPairInfoList: [PAIR, PAIR] } }, ".loadBalancerInfo.targetGroupPairInfoList", "exactly one target group pair"],
+    [{ ...BG, loadBalancerInfo: { targetGroupPairInfoList: [{ ...PAIR, targetGroups: [{ name: "orders-blue" }] }] } }, ".loadBalancerInfo.targetGroupPairInfoList[0].targetGroups", "exactly two target groups"],
+    [{ ...BG, loadBalancerInfo: { targetGroupPairInfoList: [{ ...PAIR, targetGroups: [{ name: "orders-blue" }, { name: "orders-blue" }] }] } }, ".loadBalancerInfo.targetGroupPairInfoList[0].targetGroups[1].name", "must differ"],
+    [{ ...BG, loadBalancerInfo: { targetGroupPairInfoList: [{ ...PAIR, prodTrafficRoute: { listenerArns: ["orders"] } }] } }, ".loadBalancerInfo.targetGroupPairInfoList[0].prodTrafficRoute.listenerArns[0]", "listener ARN"],
+    [{ ...BG, loadBalancerInfo: { targetGroupPairInfoList: [{ ...PAIR, testTrafficRoute: { listenerArns: [`${LISTENER.slice(0, -1)}9`] } }] } }, ".loadBalancerInfo.targetGroupPairInfoList[0].testTrafficRoute", "moves the production route only"],
+    [{ ...BG, loadBalancerInfo: { targetGroupPairInfoList: [PAIR], targetGroupInfoList: [{ name: "web" }] } }, ".loadBalancerInfo.targetGroupPairInfoList", "goes alone"],
+    [{ ...BG, loadBalancerInfo: { targetGroupPairInfoList: [PAIR] }, trafficRoutingConfigName: "CodeDeployDefault.HalfAtATime" }, ".trafficRoutingConfigName", "is an EC2/on-premises (Server) config"],
+    [{ ...BG, loadBalancerInfo: { targetGroupPairInfoList: [PAIR] }, trafficRoutingConfigName: "Most90" }, ".trafficRoutingConfigName", "Most90 is a Server config"],
+    [{ ...BG, loadBalancerInfo: { targetGroupPairInfoList: [PAIR] }, trafficRoutingConfigName: "CodeDeployDefault.LambdaCanary10Percent5Minutes" }, ".trafficRoutingConfigName", "Lambda"],
+    [{ ...BG, loadBalancerInfo: { targetGroupInfoList: [{ name: "web" }] }, trafficRoutingConfigName: "CodeDeployDefault.ECSAllAtOnce" }, ".trafficRoutingConfigName", "goes with loadBalancerInfo.targetGroupPairInfoList"],
     [{ deploymentStyle: { deploymentType: "IN_PLACE", deploymentOption: "WITH_TRAFFIC_CONTROL" } }, ".loadBalancerInfo", "is required with WITH_TRAFFIC_CONTROL"],
     [{ deploymentStyle: { deploymentType: "IN_PLACE", deploymentOption: "WITHOUT_TRAFFIC_CONTROL" }, loadBalancerInfo: { targetGroupInfoList: [{ name: "web" }] } }, ".deploymentStyle.deploymentOption", "yet loadBalancerInfo names target groups"],
     [{ triggerConfigurations: [] }, ".triggerConfigurations", "is a field of Lambda and ECS deployment groups, not of Server ones"],
@@ -216,6 +231,21 @@ describe("Server deployment groups", () => {
     });
     expect(parseServerInput(serverDeployInputOf(groups, findGroup(groups, "app", "copy") as never, request("copy"), "d-ABCDEFGHI"))).toMatchObject({ target: { autoScalingGroups: ["orders-asg"] }, blueGreen: { provisioning: "COPY_AUTO_SCALING_GROUP" } });
     expect(refusal(() => serverDeployInputOf(groups, findGroup(groups, "app", "inPlace") as never, request("inPlace", green), "d-ABCDEFGHI")).problems).toEqual([{ field: "targetInstances", reason: expect.stringContaining("InvalidTargetInstancesException") }]);
+  });
+
+  it.each([
+    ["CodeDeploy's ECS canary by name", "CodeDeployDefault.ECSCanary10Percent5Minutes", "CodeDeployDefault.ECSCanary10Percent5Minutes"],
+    ["a custom traffic-routing config of the file, as the config itself", "Canary", { trafficRoutingConfig: { type: "AllAtOnce" } }],
+    ["none: all at once", undefined, "CodeDeployDefault.ECSAllAtOnce"],
+  ])("a BLUE_GREEN group with a target group pair (%s) compiles to the weighted reroute: targetGroups [blue, green] and blueGreen.trafficRouting", (_label, name, config) => {
+    const configs = { deploymentConfigs: { Canary: { trafficRoutingConfig: { type: "AllAtOnce" } } } };
+    const groups = parseGroups(doc("Server", { fleet: serverGroup({ ...BG, loadBalancerInfo: { targetGroupPairInfoList: [PAIR] }, ...(name ? { trafficRoutingConfigName: name } : {}) }) }, configs));
+    const request = parseGroupDeployment({ application: "app", deploymentGroup: "fleet", revision: { s3: { bucket: "b", key: "r.zip", bundleType: "zip" } }, targetInstances: { tagFilters: [{ Key: "fleet", Value: "green" }] } });
+    const input = parseServerInput(serverDeployInputOf(groups, findGroup(groups, "app", "fleet") as never, request, "d-ABCDEFGHI"));
+    expect(input.targetGroups).toEqual(["orders-blue", "orders-green"]);
+    expect(input.blueGreen?.trafficRouting).toEqual({ prodTrafficRoute: { listenerArn: LISTENER }, deploymentConfig: config });
+    // the green install's batches stay the group's Server config
+    expect(input.config.config).toBe("CodeDeployDefault.OneAtATime");
   });
 
   it("a custom minimumHealthyHosts config is a Server config; a Lambda or ECS group naming it is refused", () => {
