@@ -67,6 +67,26 @@ describe("deploy-server blue/green with weighted listener steps (events/server/b
     expect(events(w).map((e) => e.state)).toEqual(["START", "SUCCESS"]);
   });
 
+  it.each([
+    ["green forwarded to by another load balancer's listener", { loadBalancers: "billing" }, "targetGroups: orders-green, the green target group of orders/prod, belongs to load balancer billing, not orders whose listener is blueGreen.trafficRouting.prodTrafficRoute"],
+    ["green of target type ip", { greenType: "ip" }, "ELASTIC_LOAD_BALANCING_INVALID: target group orders-green has target type ip"],
+  ])("Start refuses %s before anything moves: no command, no listener write, the lock free", async (_label, change, cause) => {
+    const base = loadServerScenario("blue-green-weighted-canary");
+    const account = structuredClone(base.account) as { targetGroups: { name: string; targetType: string }[]; loadBalancers: unknown[] };
+    if ("greenType" in change) for (const t of account.targetGroups) if (t.name === "orders-green") t.targetType = change.greenType;
+    if ("loadBalancers" in change) account.loadBalancers.push({ name: change.loadBalancers, type: "application", id: "0a0b0c0d0e0f9999", listeners: [{ port: 80, protocol: "HTTP", forward: "orders-green", id: "1213141516179999" }] });
+    w = await openServerWorld({ ...base, account } as typeof base);
+    const r = await w.deploy(base.deployments[0]!);
+    expect([r.status, r.error]).toEqual(["FAILED", "Deploy.UnsupportedTrafficConfig"]);
+    expect(r.cause).toContain(cause);
+    expect(r.commands).toEqual([]);
+    expect(forwards(w).filter((c) => c.operation !== "setup")).toEqual([]);
+    await w.world.within(async () => {
+      expect(await registry().getDeployment("d-BGWEIGHT1")).toMatchObject({ status: "Failed", errorName: "Deploy.UnsupportedTrafficConfig" });
+      expect(await registry().getLock({ lockKey: "codedeploy:deploymentgroup:orders/prod" })).toBeUndefined();
+    });
+  });
+
   it("an alarm during the 10% bake: at once (no poll), the listener back to 100% blue, green out of orders-green, the originals never left", async () => {
     const base = loadServerScenario("blue-green-weighted-canary");
     const scenario = { ...base, account: { ...base.account, alarms: [{ name: "orders-5xx", state: "OK" }] } } as typeof base;

@@ -2,7 +2,7 @@ import * as z from "zod";
 import { startCursor, type StepCursor } from "../deployment/cursor.js";
 import { buildTrafficPlan, type TrafficPlan } from "../deployment/plan.js";
 import { resolveEcsConfig } from "../ecs/configs.js";
-import { LISTENER_ARN, RULE_ARN } from "../ecs/arns.js";
+import { LISTENER_ARN, loadBalancerArnOf, RULE_ARN } from "../ecs/arns.js";
 import { type TrafficRoute, routeArn } from "../ecs/target.js";
 import { describeForward, forwardFor, forwardRevision, type WeightedTargetGroup, weightOnGreen } from "../ecs/weights.js";
 import { ErrorNames, StepDeployError, ValidationError } from "../errors.js";
@@ -66,6 +66,31 @@ export function weightedPlan(config: unknown): TrafficPlan {
   }
 }
 
+const nameOf = (arn: string) => arn.split("/")[1] ?? arn;
+
+/**
+ * Both target groups must belong to the production route's load balancer before anything moves: an ALB/NLB target
+ * group serves one load balancer, and ELBv2 refuses a forward to one another load balancer uses
+ * (TargetGroupAssociationLimit, "cannot be associated with more than one load balancer"), which would fail the first
+ * write of the route, after the green install. A group no listener forwards to yet (LoadBalancerArns empty: a new green
+ * group) is taken: green's AllowTraffic associates it with the route's load balancer (its join at weight 0).
+ */
+export function checkPairLoadBalancer(route: string, pair: { blue: string; green: string }, loadBalancers: Record<string, string[]>, group?: string): void {
+  const own = loadBalancerArnOf(route);
+  if (!own) return;
+  for (const [role, arn] of [["blue", pair.blue], ["green", pair.green]] as const) {
+    const foreign = (loadBalancers[arn] ?? []).filter((lb) => lb !== own);
+    if (foreign.length === 0) continue;
+    throw new StepDeployError(
+      ErrorNames.UnsupportedTrafficConfig,
+      `targetGroups: ${nameOf(arn)}, the ${role} target group${group ? ` of ${group}` : ""}, belongs to load balancer ${foreign.map(nameOfLoadBalancer).join(", ")}, not ${nameOfLoadBalancer(own)} whose ${route.includes(":listener-rule/") ? "rule" : "listener"} is blueGreen.trafficRouting.prodTrafficRoute: a target group serves one load balancer (ELBv2 TargetGroupAssociationLimit)`,
+    );
+  }
+}
+
+/** `orders` from `arn:...:loadbalancer/app/orders/<id>`. */
+const nameOfLoadBalancer = (arn: string) => arn.split("/")[2] ?? arn;
+
 /**
  * The weighted reroute, decided at Start from what the route forwards now: it must send everything to blue (the first
  * target group) and nothing elsewhere, or the deployment is refused before any instance is touched.
@@ -74,6 +99,10 @@ export function prepareWeighted(a: {
   deploymentId: string;
   routing: TrafficRouting;
   pair: { blue: string; green: string };
+  /** Each group's load balancers (DescribeTargetGroups' LoadBalancerArns), by target group ARN; absent: not checked. */
+  loadBalancers?: Record<string, string[]>;
+  /** `application/deploymentGroup`, for messages. */
+  group?: string;
   forward: readonly WeightedTargetGroup[];
   alarms: string[];
   ignorePollAlarmFailure: boolean;
@@ -81,6 +110,7 @@ export function prepareWeighted(a: {
 }): ServerWeighted {
   const plan = weightedPlan(a.routing.deploymentConfig);
   const target: ListenerWeightsTarget = { kind: "listener-weights", routeArn: routeArn(a.routing.prodTrafficRoute), ...a.pair, config: plan.config };
+  checkPairLoadBalancer(target.routeArn, a.pair, a.loadBalancers ?? {}, a.group);
   // Everything to blue: the original single-target forward, or blue beside green at weight 0; nothing to a third group.
   if (weightOnGreen(a.pair, a.forward) !== 0) {
     throw new StepDeployError(

@@ -3,7 +3,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { forwardFor, forwardRevision } from "../../../functions/domain/ecs/weights.js";
 import { parseServerInput } from "../../../functions/domain/fleet/input.js";
-import { prepareWeighted, weightedPlan } from "../../../functions/domain/fleet/weighted.js";
+import { loadBalancerArnOf } from "../../../functions/domain/ecs/arns.js";
+import { checkPairLoadBalancer, prepareWeighted, weightedPlan } from "../../../functions/domain/fleet/weighted.js";
 import { problemsOf } from "../../support/problems.js";
 
 /** The weighted blue/green reroute's input and start decision (functions/domain/fleet/weighted.ts, docs/ec2.md#weighted). */
@@ -80,5 +81,49 @@ describe("blueGreen.trafficRouting (weighted reroute on a listener)", () => {
       }),
       { seed: 13 },
     );
+  });
+});
+
+describe("Start: both target groups belong to the production route's load balancer (DescribeTargetGroups LoadBalancerArns)", () => {
+  const ORDERS = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/orders/0a0b0c0d0e0f1011";
+  const ELSEWHERE = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/billing/0a0b0c0d0e0f9999";
+  const RULE = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/orders/0a0b0c0d0e0f1011/1213141516171819/2021222324252627";
+
+  it.each([
+    [LISTENER, ORDERS],
+    [RULE, ORDERS],
+    ["arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/net/edge/0a0b0c0d0e0f1011/1213141516171819", "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/edge/0a0b0c0d0e0f1011"],
+    ["orders", undefined],
+  ])("the load balancer of %s is %s", (route, lb) => {
+    expect(loadBalancerArnOf(route)).toBe(lb);
+  });
+
+  it.each([
+    ["blue on the route's load balancer, green on none yet (a new group: AllowTraffic's join associates it)", { [BLUE]: [ORDERS], [GREEN]: [] }, undefined],
+    ["both on the route's load balancer (green behind a test rule)", { [BLUE]: [ORDERS], [GREEN]: [ORDERS] }, undefined],
+    ["not read (a caller without LoadBalancerArns)", {}, undefined],
+    ["green on another load balancer", { [BLUE]: [ORDERS], [GREEN]: [ELSEWHERE] }, "targetGroups: orders-green, the green target group of orders/prod, belongs to load balancer billing, not orders whose listener is blueGreen.trafficRouting.prodTrafficRoute"],
+    ["green on both", { [BLUE]: [ORDERS], [GREEN]: [ORDERS, ELSEWHERE] }, "orders-green, the green target group of orders/prod, belongs to load balancer billing"],
+    ["blue also on another one", { [BLUE]: [ELSEWHERE, ORDERS], [GREEN]: [] }, "orders-blue, the blue target group of orders/prod, belongs to load balancer billing"],
+  ])("%s", (_label, loadBalancers, refusal) => {
+    const check = () => checkPairLoadBalancer(LISTENER, { blue: BLUE, green: GREEN }, loadBalancers, "orders/prod");
+    if (!refusal) expect(check).not.toThrow();
+    else expect(check).toThrow(expect.objectContaining({ name: "Deploy.UnsupportedTrafficConfig", message: expect.stringContaining(refusal) }));
+  });
+
+  it("a rule's message names the rule; prepareWeighted runs the check before deciding anything", () => {
+    expect(() => checkPairLoadBalancer(RULE, { blue: BLUE, green: GREEN }, { [GREEN]: [ELSEWHERE] })).toThrow(/not orders whose rule is blueGreen.trafficRouting.prodTrafficRoute/);
+    expect(() =>
+      prepareWeighted({
+        deploymentId: "d-BGWEIGHT1",
+        routing: { prodTrafficRoute: { listenerArn: LISTENER } },
+        pair: { blue: BLUE, green: GREEN },
+        loadBalancers: { [GREEN]: [ELSEWHERE] },
+        forward: [{ targetGroupArn: BLUE, weight: 1 }],
+        alarms: [],
+        ignorePollAlarmFailure: false,
+        where: { account: "123456789012", region: "us-east-1" },
+      }),
+    ).toThrow(/orders-green, the green target group, belongs to load balancer billing/);
   });
 });
