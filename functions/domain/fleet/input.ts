@@ -6,7 +6,7 @@ import { TagFilterSchema, type TagFilter } from "../groups/schema.js";
 import { flag, type Problem, parseOrThrow, record, text } from "../schema/fields.js";
 import { blueGreenOf, blueGreenSchema, type ServerBlueGreen } from "./blue-green.js";
 import { resolveServerConfig, type ServerConfig } from "./minimum-healthy.js";
-import { type TrafficRouting, weightedPlan } from "./weighted.js";
+import { type TrafficRouting, weightedGates, weightedPlan } from "./weighted.js";
 
 /**
  * The deploy-server state machine's input (docs/ec2.md): self-contained, like deploy-lambda's full input. Defined
@@ -186,6 +186,8 @@ export function parseServerInput(raw: unknown): ServerDeploymentInput {
     if (!(e instanceof ValidationError)) throw e;
     throw new ValidationErrors([{ field: e.field, reason: e.reason } satisfies Problem], ErrorNames.InvalidInput);
   }
+  // The bakes' metric gates, named under blueGreen.trafficRouting, before anything is read.
+  if (o.blueGreen?.trafficRouting) weightedGates(o.blueGreen.trafficRouting);
   return {
     deploymentId: o.deploymentId,
     application: o.application,

@@ -5,9 +5,11 @@ import { resolveEcsConfig } from "../ecs/configs.js";
 import { LISTENER_ARN, loadBalancerArnOf, RULE_ARN } from "../ecs/arns.js";
 import { type TrafficRoute, routeArn } from "../ecs/target.js";
 import { describeForward, forwardFor, forwardRevision, type WeightedTargetGroup, weightOnGreen } from "../ecs/weights.js";
-import { ErrorNames, StepDeployError, ValidationError } from "../errors.js";
+import { ALARM_MONITORING, DEFAULT_ALARM_POLL_SECONDS } from "../deployment/input.js";
+import { ErrorNames, StepDeployError, ValidationError, ValidationErrors } from "../errors.js";
+import { type MetricGate, parseMetricGates } from "../gates/gate.js";
 import type { ListenerWeightsTarget } from "../traffic/target.js";
-import { record } from "../schema/fields.js";
+import { intIn, record } from "../schema/fields.js";
 
 /**
  * EC2 blue/green rerouted in weighted steps on a listener (docs/ec2.md#weighted), beyond CodeDeploy: with
@@ -24,11 +26,17 @@ export const TrafficRoutingSchema = record(
       })
       .meta({ description: "The production listener (or ALB listener rule) that forwards to the first target group (blue)." }),
     deploymentConfig: z.unknown().optional().meta({ description: "A time-based config: CodeDeployDefault.ECSAllAtOnce (default), ECSCanary10Percent5Minutes, ECSLinear10PercentEvery1Minutes, ..., a custom config or a step list." }),
+    alarmMonitoring: z
+      .enum(ALARM_MONITORING, { error: 'must be "events" or "polling"' })
+      .optional()
+      .meta({ description: "How the bakes watch `alarms`: events (default; an alarm's state change ends the bake at once) or polling (read every alarmPollSeconds), as Lambda and ECS bakes." }),
+    alarmPollSeconds: intIn(1, 3600).meta({ description: "polling: seconds between reads, 1-3600 (default 60)." }),
+    metricGates: z.array(z.unknown(), { error: "must be a list of metric gates" }).optional().meta({ description: "Metric gates evaluated during each bake (metric, ratio or expression; docs/deploy-lambda-input.md)." }),
   },
-  '{"prodTrafficRoute", "deploymentConfig"?}',
+  '{"prodTrafficRoute", "deploymentConfig"?, "alarmMonitoring"?, "alarmPollSeconds"?, "metricGates"?}',
 ).meta({ description: "Reroute in weighted canary/linear steps on a listener instead of all at once (docs/ec2.md#weighted). Needs exactly two targetGroups: blue, then green." });
 
-export type TrafficRouting = { prodTrafficRoute: TrafficRoute; deploymentConfig?: unknown };
+export type TrafficRouting = { prodTrafficRoute: TrafficRoute; deploymentConfig?: unknown; alarmMonitoring?: "events" | "polling"; alarmPollSeconds?: number | null; metricGates?: unknown[] };
 
 /** What the shared ShiftTraffic, Bake and Paused handlers read as their `deployment` (the watch fields of LambdaDeployment). */
 export interface WeightedShiftView {
@@ -39,10 +47,10 @@ export interface WeightedShiftView {
   alarms: string[];
   ignoredAlarms: string[];
   ignorePollAlarmFailure: boolean;
-  alarmMonitoring: "events";
+  alarmMonitoring: "events" | "polling";
   alarmPollSeconds: number;
-  metricGates: [];
-  hasGates: false;
+  metricGates: MetricGate[];
+  hasGates: boolean;
 }
 
 /**
@@ -54,6 +62,22 @@ export interface ServerWeighted {
   plan: TrafficPlan;
   start: string;
   cursor: StepCursor;
+}
+
+/**
+ * The bakes' metric gates, checked as ECS's (a gate on a Lambda version's error rate has no version to measure here),
+ * every problem named under `blueGreen.trafficRouting`.
+ */
+export function weightedGates(routing: Pick<TrafficRouting, "metricGates">): MetricGate[] {
+  const at = "blueGreen.trafficRouting.";
+  const lambdaGate = (routing.metricGates ?? []).findIndex((g) => typeof g === "object" && g !== null && "lambdaErrorRatePercent" in g);
+  if (lambdaGate >= 0) throw new ValidationErrors([{ field: `${at}metricGates[${lambdaGate}].lambdaErrorRatePercent`, reason: "measures a Lambda version; the weighted reroute's gates use metric, ratio or expression" }]);
+  try {
+    return parseMetricGates(routing.metricGates, { functionName: "", alias: "", targetVersion: "" });
+  } catch (e) {
+    if (!(e instanceof ValidationErrors)) throw e;
+    throw new ValidationErrors(e.problems.map((p) => ({ field: `${at}${p.field}`, reason: p.reason })));
+  }
 }
 
 /** The steps of the config, or a refusal naming the field: a Server (minimum healthy hosts) or Lambda config has no traffic steps here. */
@@ -118,6 +142,9 @@ export function prepareWeighted(a: {
       `blueGreen.trafficRouting.prodTrafficRoute: ${target.routeArn} forwards ${describeForward(a.forward)}; it must send all traffic to the first target group (blue), ${a.pair.blue.split("/")[1] ?? a.pair.blue}, before a weighted reroute`,
     );
   }
+  // The bakes watch as Lambda's and ECS's: alarm events by default; a bake watcher polls alarms or evaluates gates.
+  const metricGates = weightedGates(a.routing);
+  const alarmMonitoring = a.routing.alarmMonitoring ?? "events";
   return {
     deployment: {
       deploymentId: a.deploymentId,
@@ -126,13 +153,13 @@ export function prepareWeighted(a: {
       alarms: a.alarms,
       ignoredAlarms: [],
       ignorePollAlarmFailure: a.ignorePollAlarmFailure,
-      alarmMonitoring: "events",
-      alarmPollSeconds: 60,
-      metricGates: [],
-      hasGates: false,
+      alarmMonitoring,
+      alarmPollSeconds: a.routing.alarmPollSeconds ?? DEFAULT_ALARM_POLL_SECONDS,
+      metricGates,
+      hasGates: metricGates.length > 0,
     },
     plan,
     start: forwardRevision(a.forward),
-    cursor: startCursor(false, forwardRevision(forwardFor(a.pair, 0))),
+    cursor: startCursor(alarmMonitoring === "polling" || metricGates.length > 0, forwardRevision(forwardFor(a.pair, 0))),
   };
 }

@@ -42,6 +42,11 @@ describe("blueGreen.trafficRouting (weighted reroute on a listener)", () => {
     [withRouting({ prodTrafficRoute: { listenerArn: LISTENER }, deploymentConfig: "CodeDeployDefault.LambdaCanary10Percent5Minutes" }), "blueGreen.trafficRouting.deploymentConfig:"],
     [withRouting({ prodTrafficRoute: { listenerArn: "listener-1" } }), "blueGreen.trafficRouting.prodTrafficRoute"],
     [withRouting({ deploymentConfig: "CodeDeployDefault.ECSAllAtOnce" }), "blueGreen.trafficRouting.prodTrafficRoute"],
+    [withRouting({ prodTrafficRoute: { listenerArn: LISTENER }, alarmMonitoring: "push" }), 'blueGreen.trafficRouting.alarmMonitoring: must be "events" or "polling"'],
+    [withRouting({ prodTrafficRoute: { listenerArn: LISTENER }, alarmPollSeconds: 0 }), "blueGreen.trafficRouting.alarmPollSeconds"],
+    [withRouting({ prodTrafficRoute: { listenerArn: LISTENER }, metricGates: {} }), "blueGreen.trafficRouting.metricGates: must be a list of metric gates"],
+    [withRouting({ prodTrafficRoute: { listenerArn: LISTENER }, metricGates: [{ name: "e", lambdaErrorRatePercent: 5 }] }), "blueGreen.trafficRouting.metricGates[0].lambdaErrorRatePercent: measures a Lambda version"],
+    [withRouting({ prodTrafficRoute: { listenerArn: LISTENER }, metricGates: [{ name: "e", metric: { namespace: "AWS/ApplicationELB", metricName: "HTTPCode_Target_5XX_Count", stat: "Sum" }, threshold: 1, comparison: "GreaterThanThreshold", intervalSeconds: 10 }] }), "blueGreen.trafficRouting.metricGates[0].intervalSeconds"],
   ])("refuses %#, naming the field", (raw, expected) => {
     expect(problems(raw).join("\n")).toContain(expected);
   });
@@ -81,6 +86,26 @@ describe("blueGreen.trafficRouting (weighted reroute on a listener)", () => {
       }),
       { seed: 13 },
     );
+  });
+});
+
+describe("the bakes watch as Lambda's and ECS's", () => {
+  const gate = { name: "green-5xx", metric: { namespace: "AWS/ApplicationELB", metricName: "HTTPCode_Target_5XX_Count", dimensions: {}, stat: "Sum" }, threshold: 5, comparison: "GreaterThanThreshold", intervalSeconds: 60 };
+  it.each([
+    ["nothing asked: alarm events, no watcher", {}, "events", 60, 0, false],
+    ["polling every 10 s: a bake watcher", { alarmMonitoring: "polling", alarmPollSeconds: 10 }, "polling", 10, 0, true],
+    ["a metric gate: a bake watcher, alarms still by events", { metricGates: [gate] }, "events", 60, 1, true],
+  ])("%s", (_label, routing, monitoring, pollSeconds, gates, watcher) => {
+    const w = prepareWeighted({
+      deploymentId: "d-BGWEIGHT1",
+      routing: { prodTrafficRoute: { listenerArn: LISTENER }, ...routing } as never,
+      pair: { blue: BLUE, green: GREEN },
+      forward: [{ targetGroupArn: BLUE, weight: 1 }],
+      alarms: ["orders-5xx"],
+      ignorePollAlarmFailure: false,
+      where: { account: "123456789012", region: "us-east-1" },
+    });
+    expect([w.deployment.alarmMonitoring, w.deployment.alarmPollSeconds, w.deployment.metricGates.length, w.deployment.hasGates, w.cursor.watcher]).toEqual([monitoring, pollSeconds, gates, gates > 0, watcher]);
   });
 });
 
