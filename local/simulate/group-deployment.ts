@@ -125,7 +125,6 @@ const routeChanges = (sim: SimWorld) =>
 /** What the platform's simulated services say happened: listener weights and task sets (ECS), instances (Server). */
 function platformReport(sim: SimWorld, machine: string): Partial<GroupRunReport> {
   if (machine === "deploy-ecs") {
-    const elbv2 = elbv2WorldOf(sim.account);
     const ecs = ecsWorldOf(sim.account);
     const taskSets = [...ecs.services.values()].flatMap((svc) =>
       ecs

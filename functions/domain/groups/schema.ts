@@ -239,7 +239,7 @@ const tagFilters = (what: string) => z.array(TagFilterSchema, { error: "must be 
 
 /**
  * CodeDeploy's LoadBalancerInfo for an in-place EC2/on-premises group: ALB/NLB target groups (type instance) by name,
- * 1-10 (codedeploy-spec §6.2), and/or Classic Load Balancers by name (`elbInfoList`, 1-10; in place only), as
+ * 1-10 (codedeploy-spec §6.2), and/or Classic Load Balancers by name (`elbInfoList`, 1-10; in place and blue/green), as
  * CodeDeploy takes both lists.
  */
 const ServerLoadBalancerInfoSchema = record(
@@ -317,7 +317,6 @@ export const ServerDeploymentGroupSchema = record(
   // EC2 blue/green reroutes a load balancer (UG/welcome); its options mean nothing in place.
   const blueGreen = g.deploymentStyle?.deploymentType === "BLUE_GREEN";
   if (blueGreen && !g.loadBalancerInfo) ctx.addIssue({ code: "custom", path: ["loadBalancerInfo"], message: "is required with BLUE_GREEN: the target groups traffic moves in from the original to the replacement instances" });
-  if (blueGreen && g.loadBalancerInfo?.elbInfoList) ctx.addIssue({ code: "custom", path: ["loadBalancerInfo", "elbInfoList"], message: "is for IN_PLACE groups: blue/green reroutes ALB/NLB target groups (targetGroupInfoList); Classic Load Balancers there are not supported yet" });
   // The weighted reroute (docs/ec2.md#weighted): a pair of target groups and a production listener, BLUE_GREEN only.
   const pair = g.loadBalancerInfo?.targetGroupPairInfoList;
   if (pair && !blueGreen) ctx.addIssue({ code: "custom", path: ["loadBalancerInfo", "targetGroupPairInfoList"], message: "is for ECS and BLUE_GREEN EC2 groups (a weighted reroute between the pair); an in-place group lists its target groups in targetGroupInfoList" });

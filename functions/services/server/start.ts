@@ -71,7 +71,7 @@ export async function startServerDeployment(deps: StartServerDeps, event: Server
   const recorded: RecordedServerRevision = { bucket: input.revision.bucket, key: input.revision.key, bundleType: input.revision.bundleType, eTag, ...(input.revision.version ? { version: input.revision.version } : {}) };
   const instances = instanceCounts(fleet);
   // Blue/green: what the janitor needs to put traffic back on the originals if the execution dies (services/server/janitor.ts).
-  const janitorView: Record<string, JsonMap> = bg ? { blueGreen: { original: bg.run.original, green: bg.green ? [...bg.green.reachable, ...bg.green.unreachable.map((u) => u.instanceId)] : [], targetGroups: input.targetGroups, ...(bg.run.greenGroup ? { greenGroup: bg.run.greenGroup } : {}), ...(weighted ? { route: routeView(weighted) } : {}) } } : {};
+  const janitorView: Record<string, JsonMap> = bg ? { blueGreen: { original: bg.run.original, green: bg.green ? [...bg.green.reachable, ...bg.green.unreachable.map((u) => u.instanceId)] : [], targetGroups: input.targetGroups, ...(input.classicLoadBalancers.length ? { classicLoadBalancers: input.classicLoadBalancers } : {}), ...(bg.run.greenGroup ? { greenGroup: bg.run.greenGroup } : {}), ...(weighted ? { route: routeView(weighted) } : {}) } } : {};
   await deps.registry.markInProgress(input.deploymentId, event.executionArn, { deploymentConfigName: plan.config, target: { deploymentGroupId: input.deploymentGroupId, revision: { ...recorded }, instances: instances.total, ...janitorView } });
   await deps.registry.recordProgress(input.deploymentId, { weight: 0, step: 0, instances });
   const run: ServerRun = {

@@ -180,7 +180,7 @@ describe("Server deployment groups", () => {
     [{ loadBalancerInfo: { targetGroupInfoList: [{ name: "web" }, { name: "web" }] } }, ".loadBalancerInfo.targetGroupInfoList", "twice"],
     [{ loadBalancerInfo: { elbInfoList: [{ name: "classic" }, { name: "classic" }] } }, ".loadBalancerInfo.elbInfoList", "twice"],
     [{ loadBalancerInfo: { elbInfoList: [{ name: "-classic" }] } }, ".loadBalancerInfo.elbInfoList[0].name", "Classic Load Balancer name"],
-    [{ deploymentStyle: { deploymentType: "BLUE_GREEN", deploymentOption: "WITH_TRAFFIC_CONTROL" }, loadBalancerInfo: { targetGroupInfoList: [{ name: "web" }], elbInfoList: [{ name: "classic" }] } }, ".loadBalancerInfo.elbInfoList", "is for IN_PLACE groups"],
+    [{ ...BG, loadBalancerInfo: { targetGroupPairInfoList: [PAIR], elbInfoList: [{ name: "classic" }] } }, ".loadBalancerInfo.targetGroupPairInfoList", "goes alone"],
     [{ loadBalancerInfo: { targetGroupPairInfoList: [] } }, ".loadBalancerInfo.targetGroupPairInfoList", "exactly one target group pair"],
     [{ loadBalancerInfo: { targetGroupPairInfoList: [PAIR] } }, ".loadBalancerInfo.targetGroupPairInfoList", "is for ECS and BLUE_GREEN EC2 groups"],
     [{ ...BG, loadBalancerInfo: { targetGroupPairInfoList: [PAIR, PAIR] } }, ".loadBalancerInfo.targetGroupPairInfoList", "exactly one target group pair"],
@@ -207,9 +207,12 @@ describe("Server deployment groups", () => {
     ["no load balancer", { deploymentStyle: { deploymentType: "IN_PLACE", deploymentOption: "WITHOUT_TRAFFIC_CONTROL" } }, []],
     ["Classic Load Balancers (elbInfoList) only", { loadBalancerInfo: { elbInfoList: [{ name: "orders-classic" }] } }, [], ["orders-classic"]],
     ["both lists, as CodeDeploy takes them", { loadBalancerInfo: { targetGroupInfoList: [{ name: "orders-web" }], elbInfoList: [{ name: "orders-classic" }, { name: "orders-old" }] } }, ["orders-web"], ["orders-classic", "orders-old"]],
+    ["BLUE_GREEN behind a Classic Load Balancer only", { ...BG, loadBalancerInfo: { elbInfoList: [{ name: "orders-classic" }] } }, [], ["orders-classic"]],
+    ["BLUE_GREEN behind both", { ...BG, loadBalancerInfo: { targetGroupInfoList: [{ name: "orders-web" }], elbInfoList: [{ name: "orders-classic" }] } }, ["orders-web"], ["orders-classic"]],
   ])("%s: the deploy-server input carries the target groups and Classic Load Balancers", (_label, over, targetGroups, classic: string[] = []) => {
     const groups = parseGroups(doc("Server", { fleet: serverGroup(over) }));
-    const request = parseGroupDeployment({ application: "app", deploymentGroup: "fleet", revision: { s3: { bucket: "b", key: "r.zip", bundleType: "zip" } } });
+    const green = "deploymentStyle" in over && over.deploymentStyle.deploymentType === "BLUE_GREEN" ? { targetInstances: { tagFilters: [{ Key: "fleet", Value: "green" }] } } : {};
+    const request = parseGroupDeployment({ application: "app", deploymentGroup: "fleet", revision: { s3: { bucket: "b", key: "r.zip", bundleType: "zip" } }, ...green });
     const input = parseServerInput(serverDeployInputOf(groups, findGroup(groups, "app", "fleet") as never, request, "d-ABCDEFGHI"));
     expect([input.targetGroups, input.classicLoadBalancers]).toEqual([targetGroups, classic]);
   });
