@@ -68,8 +68,7 @@ export interface ServerWeighted {
  * The bakes' metric gates, checked as ECS's (a gate on a Lambda version's error rate has no version to measure here),
  * every problem named under `blueGreen.trafficRouting`.
  */
-export function weightedGates(routing: Pick<TrafficRouting, "metricGates">): MetricGate[] {
-  const at = "blueGreen.trafficRouting.";
+export function weightedGates(routing: Pick<TrafficRouting, "metricGates">, at = "blueGreen.trafficRouting."): MetricGate[] {
   const lambdaGate = (routing.metricGates ?? []).findIndex((g) => typeof g === "object" && g !== null && "lambdaErrorRatePercent" in g);
   if (lambdaGate >= 0) throw new ValidationErrors([{ field: `${at}metricGates[${lambdaGate}].lambdaErrorRatePercent`, reason: "measures a Lambda version; the weighted reroute's gates use metric, ratio or expression" }]);
   try {

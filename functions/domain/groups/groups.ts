@@ -2,6 +2,7 @@ import { parseDocument } from "yaml";
 import { resolveConfig, resolveSchedule } from "../configs/index.js";
 import { DEFAULT_ECS_CONFIG, resolveEcsConfig } from "../ecs/configs.js";
 import { DEFAULT_SERVER_CONFIG, resolveServerConfig } from "../fleet/minimum-healthy.js";
+import { weightedGates } from "../fleet/weighted.js";
 import { autoRollbackOf, type DeployLambdaInput } from "../deployment/input.js";
 import { ErrorNames, ValidationErrors } from "../errors.js";
 import { parseMetricGates } from "../gates/gate.js";
@@ -124,6 +125,7 @@ export function parseGroups(raw: unknown, source = "groups file"): Groups {
       else checkConfig(configName, `${at}.deploymentConfigName`, app.computePlatform, problems);
       checkAlarms(group.alarms, `${at}.alarmConfiguration.alarms`, problems);
       // A weighted reroute's steps are traffic routing, as an ECS group's config (a Server or Lambda config is refused).
+      if (group.computePlatform === "Server" && group.trafficRouting) checkWeightedGates(g, at, problems);
       if (group.computePlatform === "Server" && group.trafficRouting) checkConfig(configs[group.trafficRouting.configName] ?? group.trafficRouting.configName, `${at}.trafficRoutingConfigName`, "ECS", problems, group.trafficRouting.configName);
       if (group.computePlatform === "Lambda") checkGates(g as DeploymentGroupDocument, at, problems);
     }
@@ -244,6 +246,16 @@ function checkAlarms(names: string[], field: string, problems: Problem[]): void 
     else if (seen.has(n)) problems.push({ field: `${field}[${i}]`, reason: `duplicate alarm name '${n}' (CodeDeploy InvalidAlarmConfigException)` });
     seen.add(n);
   });
+}
+
+/** A pair group's bake gates, as the deploy-server input checks them (metric, ratio, expression; no Lambda version). */
+function checkWeightedGates(g: { metricGates?: unknown[] }, at: string, problems: Problem[]): void {
+  try {
+    weightedGates(g, "");
+  } catch (e) {
+    if (e instanceof ValidationErrors) problems.push(...e.problems.map((p) => ({ field: `${at}.${p.field}`, reason: p.reason })));
+    else throw e;
+  }
 }
 
 function checkGates(g: DeploymentGroupDocument, at: string, problems: Problem[]): void {

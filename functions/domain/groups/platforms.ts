@@ -126,7 +126,8 @@ function serverTrafficRouting(groups: Groups, group: ServerDeploymentGroup): Rec
   const r = group.trafficRouting;
   if (!r) return {};
   const deploymentConfig = Object.hasOwn(groups.deploymentConfigs, r.configName) ? groups.deploymentConfigs[r.configName] : r.configName;
-  return { trafficRouting: { prodTrafficRoute: { listenerArn: r.listenerArn }, deploymentConfig } };
+  const watch = { alarmMonitoring: group.alarmMonitoring, ...(group.alarmPollSeconds ? { alarmPollSeconds: group.alarmPollSeconds } : {}), ...(group.metricGates ? { metricGates: group.metricGates } : {}) };
+  return { trafficRouting: { prodTrafficRoute: { listenerArn: r.listenerArn }, deploymentConfig, ...watch } };
 }
 
 /** The group's alarms and rollback, with CreateDeployment's overrides (the watch fields deploy-server takes). */

@@ -301,6 +301,10 @@ export const ServerDeploymentGroupSchema = record(
       .optional()
       .meta({ description: "A BLUE_GREEN group's options (CodeDeploy's, docs/ec2.md#blue-green); DISCOVER_EXISTING takes the green instances from each deployment's targetInstances." }),
     deploymentConfigName: text().optional().meta({ description: "CodeDeployDefault.OneAtATime (default), HalfAtATime, AllAtOnce or one of this file's deploymentConfigs {minimumHealthyHosts}." }),
+    // The weighted reroute's bakes (with targetGroupPairInfoList only): as a Lambda or ECS group's.
+    alarmMonitoring: SHARED_GROUP_FIELDS.alarmMonitoring,
+    alarmPollSeconds: SHARED_GROUP_FIELDS.alarmPollSeconds,
+    metricGates: SHARED_GROUP_FIELDS.metricGates,
     trafficRoutingConfigName: text()
       .optional()
       .meta({ description: "Ours, with targetGroupPairInfoList: the weighted reroute's steps, a CodeDeployDefault.ECS* name or one of this file's traffic-routing deploymentConfigs; default CodeDeployDefault.ECSAllAtOnce (docs/ec2.md#weighted)." }),
@@ -320,7 +324,9 @@ export const ServerDeploymentGroupSchema = record(
   // The weighted reroute (docs/ec2.md#weighted): a pair of target groups and a production listener, BLUE_GREEN only.
   const pair = g.loadBalancerInfo?.targetGroupPairInfoList;
   if (pair && !blueGreen) ctx.addIssue({ code: "custom", path: ["loadBalancerInfo", "targetGroupPairInfoList"], message: "is for ECS and BLUE_GREEN EC2 groups (a weighted reroute between the pair); an in-place group lists its target groups in targetGroupInfoList" });
-  if (g.trafficRoutingConfigName !== undefined && !pair) ctx.addIssue({ code: "custom", path: ["trafficRoutingConfigName"], message: "goes with loadBalancerInfo.targetGroupPairInfoList: the steps of a weighted reroute on its production listener" });
+  for (const k of ["trafficRoutingConfigName", "alarmMonitoring", "alarmPollSeconds", "metricGates"] as const) {
+    if (g[k] !== undefined && !pair) ctx.addIssue({ code: "custom", path: [k], message: "goes with loadBalancerInfo.targetGroupPairInfoList: the weighted reroute's steps and bakes (a Server group's batches read its alarms at every poll)" });
+  }
   if (!blueGreen && g.blueGreenDeploymentConfiguration) ctx.addIssue({ code: "custom", path: ["blueGreenDeploymentConfiguration"], message: "goes with deploymentStyle.deploymentType BLUE_GREEN" });
 });
 export type ServerDeploymentGroupDocument = z.output<typeof ServerDeploymentGroupSchema>;

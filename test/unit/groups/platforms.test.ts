@@ -193,6 +193,9 @@ describe("Server deployment groups", () => {
     [{ ...BG, loadBalancerInfo: { targetGroupPairInfoList: [PAIR] }, trafficRoutingConfigName: "Most90" }, ".trafficRoutingConfigName", "Most90 is a Server config"],
     [{ ...BG, loadBalancerInfo: { targetGroupPairInfoList: [PAIR] }, trafficRoutingConfigName: "CodeDeployDefault.LambdaCanary10Percent5Minutes" }, ".trafficRoutingConfigName", "Lambda"],
     [{ ...BG, loadBalancerInfo: { targetGroupInfoList: [{ name: "web" }] }, trafficRoutingConfigName: "CodeDeployDefault.ECSAllAtOnce" }, ".trafficRoutingConfigName", "goes with loadBalancerInfo.targetGroupPairInfoList"],
+    [{ loadBalancerInfo: { targetGroupInfoList: [{ name: "web" }] }, alarmMonitoring: "polling" }, ".alarmMonitoring", "goes with loadBalancerInfo.targetGroupPairInfoList"],
+    [{ ...BG, loadBalancerInfo: { targetGroupPairInfoList: [PAIR] }, metricGates: [{ name: "e", lambdaErrorRatePercent: 5 }] }, ".metricGates[0].lambdaErrorRatePercent", "measures a Lambda version"],
+    [{ ...BG, loadBalancerInfo: { targetGroupPairInfoList: [PAIR] }, metricGates: [{ name: "e", metric: { namespace: "AWS/ApplicationELB", metricName: "HTTPCode_Target_5XX_Count", stat: "Sum" }, threshold: 1, comparison: "GreaterThanThreshold", intervalSeconds: 10 }] }, ".metricGates[0].intervalSeconds", "from 60"],
     [{ deploymentStyle: { deploymentType: "IN_PLACE", deploymentOption: "WITH_TRAFFIC_CONTROL" } }, ".loadBalancerInfo", "is required with WITH_TRAFFIC_CONTROL"],
     [{ deploymentStyle: { deploymentType: "IN_PLACE", deploymentOption: "WITHOUT_TRAFFIC_CONTROL" }, loadBalancerInfo: { targetGroupInfoList: [{ name: "web" }] } }, ".deploymentStyle.deploymentOption", "yet loadBalancerInfo names target groups"],
     [{ triggerConfigurations: [] }, ".triggerConfigurations", "is a field of Lambda and ECS deployment groups, not of Server ones"],
@@ -246,9 +249,17 @@ describe("Server deployment groups", () => {
     const request = parseGroupDeployment({ application: "app", deploymentGroup: "fleet", revision: { s3: { bucket: "b", key: "r.zip", bundleType: "zip" } }, targetInstances: { tagFilters: [{ Key: "fleet", Value: "green" }] } });
     const input = parseServerInput(serverDeployInputOf(groups, findGroup(groups, "app", "fleet") as never, request, "d-ABCDEFGHI"));
     expect(input.targetGroups).toEqual(["orders-blue", "orders-green"]);
-    expect(input.blueGreen?.trafficRouting).toEqual({ prodTrafficRoute: { listenerArn: LISTENER }, deploymentConfig: config });
+    expect(input.blueGreen?.trafficRouting).toEqual({ prodTrafficRoute: { listenerArn: LISTENER }, deploymentConfig: config, alarmMonitoring: "events" });
     // the green install's batches stay the group's Server config
     expect(input.config.config).toBe("CodeDeployDefault.OneAtATime");
+  });
+
+  it("a pair group's bakes watch as its alarmMonitoring, alarmPollSeconds and metricGates say (the deployment's trafficRouting)", () => {
+    const gate = { name: "green-5xx", metric: { namespace: "AWS/ApplicationELB", metricName: "HTTPCode_Target_5XX_Count", dimensions: { TargetGroup: "orders-green" }, stat: "Sum" }, threshold: 5, comparison: "GreaterThanThreshold", intervalSeconds: 60 };
+    const groups = parseGroups(doc("Server", { fleet: serverGroup({ ...BG, loadBalancerInfo: { targetGroupPairInfoList: [PAIR] }, alarmMonitoring: "polling", alarmPollSeconds: 10, metricGates: [gate] }) }));
+    const request = parseGroupDeployment({ application: "app", deploymentGroup: "fleet", revision: { s3: { bucket: "b", key: "r.zip", bundleType: "zip" } }, targetInstances: { tagFilters: [{ Key: "fleet", Value: "green" }] } });
+    const input = parseServerInput(serverDeployInputOf(groups, findGroup(groups, "app", "fleet") as never, request, "d-ABCDEFGHI"));
+    expect(input.blueGreen?.trafficRouting).toMatchObject({ alarmMonitoring: "polling", alarmPollSeconds: 10, metricGates: [gate] });
   });
 
   it("a custom minimumHealthyHosts config is a Server config; a Lambda or ECS group naming it is refused", () => {
