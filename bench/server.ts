@@ -16,9 +16,11 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 type BlueGreenRow = { provisioning: "DISCOVER_EXISTING" | "COPY_AUTO_SCALING_GROUP"; end: { action: "TERMINATE" | "KEEP_ALIVE"; terminationWaitTimeInMinutes?: number }; trafficRouting?: string };
 
-const FLEETS: { instances: number; config: unknown; label: string; targetGroup?: true; blueGreen?: BlueGreenRow }[] = [
+const FLEETS: { instances: number; config: unknown; label: string; targetGroup?: true; classic?: true; blueGreen?: BlueGreenRow }[] = [
   { instances: 10, config: "CodeDeployDefault.OneAtATime", label: "OneAtATime" },
   { instances: 10, config: "CodeDeployDefault.OneAtATime", label: "OneAtATime, 1 target group", targetGroup: true },
+  // Its twin behind a Classic Load Balancer (elbInfoList) with the same timings: drain 300 s, InService after 5 checks 30 s apart.
+  { instances: 10, config: "CodeDeployDefault.OneAtATime", label: "OneAtATime, 1 Classic Load Balancer", classic: true },
   { instances: 10, config: "CodeDeployDefault.HalfAtATime", label: "HalfAtATime" },
   { instances: 100, config: "CodeDeployDefault.HalfAtATime", label: "HalfAtATime" },
   { instances: 100, config: "CodeDeployDefault.AllAtOnce", label: "AllAtOnce" },
@@ -42,7 +44,7 @@ const WEIGHTED_LISTENER = "arn:aws:elasticloadbalancing:us-east-1:123456789012:l
  * The fleet; with `targetGroup`, every instance registered in one ALB target group with ELBv2's defaults (health check
  * every 30 s, healthy after 5, deregistration delay 300 s): each batch drains for 5 minutes and takes 2.5 to be healthy.
  */
-function scenario(instances: number, config: unknown, targetGroup = false): ServerScenario {
+function scenario(instances: number, config: unknown, targetGroup = false, classic = false): ServerScenario {
   const base = loadServerScenario("fleet-1000");
   const [deployment] = base.deployments;
   const ids = Array.from({ length: instances }, (_, k) => `i-0f${String(k + 1).padStart(15, "0")}`);
@@ -52,10 +54,12 @@ function scenario(instances: number, config: unknown, targetGroup = false): Serv
         loadBalancers: [{ name: "orders", type: "application", listeners: [{ port: 80, protocol: "HTTP", forward: "orders-web" }] }],
       }
     : {};
+  // ELBv2's defaults on the Classic Load Balancer, so the two rows differ by the API only.
+  const clb = classic ? { classicLoadBalancers: [{ name: "orders-classic", healthCheck: { intervalSeconds: 30, healthyThreshold: 5, unhealthyThreshold: 2 }, connectionDraining: { enabled: true, timeoutSeconds: 300 }, instances: ids.map((id) => ({ id })) }] } : {};
   return {
     ...base,
-    account: { ssm: { count: { prefix: "i-0f", n: instances, tags: { app: "orders" } } }, ...elb },
-    deployments: [{ bundle: deployment!.bundle, input: { ...deployment!.input, deploymentConfig: config, pollSeconds: 15, ...(targetGroup ? { targetGroups: ["orders-web"] } : {}) } }],
+    account: { ssm: { count: { prefix: "i-0f", n: instances, tags: { app: "orders" } } }, ...elb, ...clb },
+    deployments: [{ bundle: deployment!.bundle, input: { ...deployment!.input, deploymentConfig: config, pollSeconds: 15, ...(targetGroup ? { targetGroups: ["orders-web"] } : {}), ...(classic ? { classicLoadBalancers: ["orders-classic"] } : {}) } }],
   };
 }
 
@@ -106,7 +110,7 @@ export async function benchServer(print: (text: string) => void = console.log, o
   const rows: ServerBenchRow[] = [];
   for (const f of FLEETS.filter((x) => only(x.label))) {
     const started = Date.now();
-    const { reports } = await runServerScenario(f.blueGreen ? blueGreenScenario(f.instances, f.config, f.blueGreen) : scenario(f.instances, f.config, f.targetGroup));
+    const { reports } = await runServerScenario(f.blueGreen ? blueGreenScenario(f.instances, f.config, f.blueGreen) : scenario(f.instances, f.config, f.targetGroup, f.classic));
     const r = reports[0]!;
     rows.push({
       instances: f.instances,

@@ -98,10 +98,15 @@ function fullInputOf(file: string, values: Values): Record<string, unknown> {
  * deploy-ecs or deploy-server. A group the file does not declare goes to deploy-lambda, whose Start names the groups
  * that exist (the stack's file may be newer than the one here).
  */
-export function machineOfGroup(stage: string, application: unknown, deploymentGroup: unknown): (typeof MACHINE_OF)[keyof typeof MACHINE_OF] {
-  const file = groupsFile(undefined, stage);
+export function machineOfGroup(stage: string, application: unknown, deploymentGroup: unknown, given?: string): (typeof MACHINE_OF)[keyof typeof MACHINE_OF] {
+  const file = groupsFile(given, stage);
   const group = existsSync(file) ? read(file).groups.find((g) => g.application === application && g.deploymentGroup === deploymentGroup) : undefined;
   return MACHINE_OF[group?.computePlatform ?? "Lambda"];
+}
+
+async function simulatedGroupsFile(worldFile: string): Promise<string | undefined> {
+  const { loadGroupWorld, worldGroupsFile } = await import("../../local/simulate/group-deployment.js");
+  return worldGroupsFile(loadGroupWorld(worldFile));
 }
 
 const at = (s: number) => `${String(s).padStart(6)} s`;
@@ -137,7 +142,9 @@ export default async function deploy(argv: string[], io: CommandIO): Promise<num
   input.deploymentId = deploymentId;
   // A group's deployment runs on its platform's state machine; --simulate uses the local stage's groups.
   const stage = values.simulate ? "local" : (values.stage ?? io.env.STEPDEPLOY_STAGE ?? "dev");
-  const machine = byGroup ? machineOfGroup(stage, input.application, input.deploymentGroup) : "deploy-lambda";
+  // A simulated world may carry its own groups file (local/simulate/group-deployment.ts), which replaces the stage's.
+  const worldGroups = values.simulate ? await simulatedGroupsFile(values.simulate) : undefined;
+  const machine = byGroup ? machineOfGroup(stage, input.application, input.deploymentGroup, worldGroups) : "deploy-lambda";
   if (values.simulate) return simulated(values.simulate, input, machine, Boolean(values.json), io);
   const cfg = stackConfig(values, io.env);
   if (!values["state-machine-arn"]) cfg.stateMachineArn = cfg.stateMachineArn.replace(/-deploy-lambda$/, `-${machine}`);

@@ -70,6 +70,7 @@ export function createElbv2Adapter(client = elbv2Client()): LoadBalancerPort {
           targetType: tg.TargetType ?? "instance",
           // ELBv2's defaults when a field is missing: every 30 s, healthy after 5.
           healthCheck: { intervalSeconds: tg.HealthCheckIntervalSeconds ?? 30, healthyThresholdCount: tg.HealthyThresholdCount ?? 5 },
+          loadBalancerArns: tg.LoadBalancerArns ?? [],
         };
       });
     } catch (e) {

@@ -2,7 +2,7 @@ import { planServerRollback, type ServerRollbackEvent } from "../services/server
 import { type Deps, realDeps } from "../wiring.js";
 
 /** Decide a server deployment's rollback: a new deployment of the group's last successful revision, linked both ways; blue/green: traffic back to the originals. */
-export function createHandler(deps: Pick<Deps, "registry" | "log" | "loadBalancer" | "autoScaling">) {
+export function createHandler(deps: Pick<Deps, "registry" | "log" | "loadBalancer" | "autoScaling" | "classicLoadBalancer">) {
   return (event: ServerRollbackEvent) => planServerRollback(deps, event);
 }
 

@@ -43,4 +43,6 @@ export interface TargetGroupInfo {
   targetType: string;
   /** Health checks: every `intervalSeconds`, healthy after `healthyThresholdCount` passing in a row. */
   healthCheck: { intervalSeconds: number; healthyThresholdCount: number };
+  /** The load balancers whose listeners or rules forward to the group (DescribeTargetGroups' LoadBalancerArns). */
+  loadBalancerArns?: string[];
 }

@@ -24,7 +24,7 @@ export interface ExecutionStatusChangeEvent {
  * (waking the next in line) and emits the terminal event. Deployments that ended cleanly only get their lock
  * released if a crash left it; the decisions are domain/deployment/cleanup.ts.
  */
-export type JanitorDeps = Pick<Deps, "registry" | "callbacks" | "stepFunctions" | "lambda" | "loadBalancer" | "ecs" | "events" | "log"> & Partial<Pick<Deps, "autoScaling" | "instances">>;
+export type JanitorDeps = Pick<Deps, "registry" | "callbacks" | "stepFunctions" | "lambda" | "loadBalancer" | "ecs" | "events" | "log"> & Partial<Pick<Deps, "autoScaling" | "instances" | "classicLoadBalancer">>;
 
 export async function cleanUpDeadExecution(deps: JanitorDeps, event: ExecutionStatusChangeEvent): Promise<{ deploymentId: string; action: string }> {
   const { name: deploymentId, executionArn } = event.detail;

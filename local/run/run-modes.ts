@@ -36,10 +36,26 @@ function nonEmptyList(v: unknown): boolean {
 /** A deploy-server input: instances by `target` and an archive revision, neither a Lambda alias nor an ECS service. */
 export const isServerInput = (input: Record<string, unknown>): boolean => !isEcsInput(input) && input.functionName === undefined && typeof input.target === "object" && input.target !== null;
 
+/**
+ * A weighted blue/green reroute's bakes (docs/ec2.md#weighted) watch alarms by their events by default, which a local
+ * run never receives: they poll instead (a notice says so), and an explicit `events` is refused naming the field.
+ */
+function weightedBakeModes(input: Record<string, unknown>): RunModes {
+  const routing = (input.blueGreen as { trafficRouting?: Record<string, unknown> } | undefined)?.trafficRouting;
+  if (!routing || !nonEmptyList(input.alarms)) return { input, notices: [] };
+  if (routing.alarmMonitoring === "events") {
+    throw new RunRefused([{ field: "blueGreen.trafficRouting.alarmMonitoring", reason: "'events' waits for CloudWatch \"Alarm State Change\" events, which never reach a local run, so an alarm firing during a bake would go unseen until the next step; leave the field out (run polls by default) or set it to \"polling\"" }]);
+  }
+  if (routing.alarmMonitoring !== undefined) return { input, notices: [] };
+  const every = typeof routing.alarmPollSeconds === "number" ? routing.alarmPollSeconds : DEFAULT_ALARM_POLL_SECONDS;
+  const blueGreen = { ...(input.blueGreen as object), trafficRouting: { ...routing, alarmMonitoring: "polling" } };
+  return { input: { ...input, blueGreen }, notices: [`blueGreen.trafficRouting.alarmMonitoring: polling every ${every} s during the weighted bakes (run's default: a local run receives no CloudWatch alarm events)`] };
+}
+
 export function decideRunModes(input: Record<string, unknown>, opts: { realTime: boolean }): RunModes {
   // deploy-server reads its alarms before each batch (no alarm events to choose); its instances install in real time.
   if (isServerInput(input)) {
-    if (opts.realTime) return { input, notices: [] };
+    if (opts.realTime) return weightedBakeModes(input);
     throw new RunRefused([
       {
         field: "target",

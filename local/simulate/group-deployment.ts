@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
 import { join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { ValidationErrors } from "../../functions/domain/errors.js";
@@ -21,6 +22,11 @@ import { parseInstallOutput } from "../../functions/domain/server-install/index.
  */
 export interface GroupWorld {
   account: Record<string, unknown>;
+  /**
+   * A groups file (YAML or JSON, relative to the world file's folder or the project) that replaces the local stage's
+   * for this run, as a pipeline scenario's `groups` does: a group that does not fit beside the stage's 3 KB.
+   */
+  groupsFile?: string;
   s3?: { buckets?: string[] };
   uploads?: { bucket: string; key: string; bundle: string; bundleType?: string }[];
 }
@@ -35,7 +41,7 @@ export interface GroupRunReport {
   /** What the group's triggers published to SNS. */
   notifications: PublishedMessage[];
   uploads: string[];
-  /** ECS: every change of what a listener forwards, by target group name (setup excluded). */
+  /** ECS, and a Server weighted reroute: every change of what a listener forwards, by target group name (setup excluded). */
   routeChanges?: { atSeconds: number; resource: string; weights: Record<string, number> }[];
   /** ECS: the service's task sets at the end (deleted ones left out). */
   taskSets?: { status: string; taskDefinition: string }[];
@@ -57,10 +63,22 @@ export function loadGroupWorld(file: string): GroupWorld & { dir: string } {
   return { ...w, dir: join(file, "..") };
 }
 
+/** The world's own groups file, resolved (its folder first, then the project), or undefined: the stage's groups. */
+export function worldGroupsFile(world: GroupWorld & { dir: string }): string | undefined {
+  if (!world.groupsFile) return undefined;
+  const found = [join(world.dir, world.groupsFile), join(PROJECT_ROOT, world.groupsFile)].find((f) => existsSync(f));
+  if (!found) throw new ValidationErrors([{ field: "groupsFile", reason: `${world.groupsFile} not found (next to the world file or in the project)` }], "Simulate.InvalidScenario");
+  return found;
+}
+
 const bundleTypeOf = (key: string) => (/\.(tgz|tar\.gz)$/.test(key) ? "tgz" : key.endsWith(".tar") ? "tar" : key.endsWith(".json") ? "JSON" : /\.ya?ml$/.test(key) ? "YAML" : "zip");
 
 export async function simulateGroupDeployment(world: GroupWorld & { dir: string }, request: Record<string, unknown>, machine = "deploy-lambda"): Promise<GroupRunReport> {
   const sim = await openSimWorld(world.account, { s3Buckets: world.s3?.buckets ?? [] });
+  // The world's groups replace the stack's for this run (the functions read DEPLOYMENT_GROUPS), as a pipeline scenario's.
+  const groupsFile = worldGroupsFile(world);
+  const savedGroups = process.env.DEPLOYMENT_GROUPS;
+  if (groupsFile) process.env.DEPLOYMENT_GROUPS = JSON.stringify(parseYaml(readFileSync(groupsFile, "utf8")));
   try {
     return await sim.within(async () => {
       const uploads: string[] = [];
@@ -93,14 +111,20 @@ export async function simulateGroupDeployment(world: GroupWorld & { dir: string 
       };
     });
   } finally {
+    if (savedGroups === undefined) delete process.env.DEPLOYMENT_GROUPS;
+    else process.env.DEPLOYMENT_GROUPS = savedGroups;
     await sim.close();
   }
 }
 
+const routeChanges = (sim: SimWorld) =>
+  elbv2WorldOf(sim.account)
+    .forwardHistory.filter((c) => c.operation !== "setup")
+    .map((c) => ({ atSeconds: c.atSeconds, resource: c.resource, weights: c.weights }));
+
 /** What the platform's simulated services say happened: listener weights and task sets (ECS), instances (Server). */
 function platformReport(sim: SimWorld, machine: string): Partial<GroupRunReport> {
   if (machine === "deploy-ecs") {
-    const elbv2 = elbv2WorldOf(sim.account);
     const ecs = ecsWorldOf(sim.account);
     const taskSets = [...ecs.services.values()].flatMap((svc) =>
       ecs
@@ -108,13 +132,16 @@ function platformReport(sim: SimWorld, machine: string): Partial<GroupRunReport>
         .filter((t) => t.taskSet.status !== "DRAINING")
         .map((t) => ({ status: t.taskSet.status, taskDefinition: `${t.taskSet.taskDefinition.family}:${t.taskSet.taskDefinition.revision}` })),
     );
-    return { routeChanges: elbv2.forwardHistory.filter((c) => c.operation !== "setup").map((c) => ({ atSeconds: c.atSeconds, resource: c.resource, weights: c.weights })), taskSets };
+    return { routeChanges: routeChanges(sim), taskSets };
   }
   if (machine === "deploy-server") {
     const ssm = ssmWorldOf(sim.account);
     const events: Record<string, string[]> = {};
     for (const c of ssm.commands.values()) for (const inv of ssm.invocationsOf(c.commandId)) events[inv.instanceId] = parseInstallOutput(inv.output).map((e) => `${e.event}:${e.status}${e.errorCode ? `:${e.errorCode}` : ""}`);
+    const changes = routeChanges(sim);
     return {
+      // A weighted blue/green reroute's listener writes (docs/ec2.md#weighted).
+      ...(changes.length ? { routeChanges: changes } : {}),
       commands: [...ssm.commands.values()].map((c) => c.instanceIds),
       instances: [...ssm.instances.keys()].sort().map((id) => ({ instanceId: id, events: events[id] ?? [], revision: ssm.revisionOf(id) ?? null })),
     };

@@ -118,4 +118,21 @@ describe("a deployment of a Server group's revision", () => {
     const inPlace = await cli("deploy", "--application", "orders-fleet", "--deployment-group", "fleet", "--s3-location", "bucket=orders-bundles,key=orders/v1.zip,bundleType=zip", "--target-instances", green, "--simulate", "events/groups/server-world.json", "--json");
     expect(JSON.parse(inPlace.stdout).execution.cause).toContain("targetInstances: is for a BLUE_GREEN Server group (CodeDeploy: InvalidTargetInstancesException)");
   });
+
+  it("deploy a BLUE_GREEN group with a target group pair (targetGroupPairInfoList): the weighted reroute on its listener, in the steps of its trafficRoutingConfigName", async () => {
+    const green = JSON.stringify({ tagFilters: [{ Key: "fleet", Value: "green", Type: "KEY_AND_VALUE" }] });
+    const world = "events/groups/server-weighted-world.json";
+    const r = await cli("deploy", "--application", "scaling-web", "--deployment-group", "web-weighted", "--s3-location", "bucket=web-bundles,key=web/v1.zip,bundleType=zip", "--target-instances", green, "--simulate", world, "--json");
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect([report.machine, report.execution.status]).toEqual(["deploy-server", "SUCCEEDED"]);
+    // green joins at 0 (health-checked, no traffic), then CodeDeployDefault.ECSCanary10Percent5Minutes: 10%, 300 s later all
+    const changes = report.routeChanges.map((c: { atSeconds: number; weights: Record<string, number> }) => [c.atSeconds, c.weights["web-w-green"]]);
+    expect(changes.map(([, w]: [number, number]) => w)).toEqual([0, 10, 100]);
+    expect(changes[2][0] - changes[1][0]).toBe(300);
+    expect(report.routeChanges.every((c: { resource: string }) => c.resource === "web-w:80")).toBe(true);
+    const g = ["i-0c0000000000000c1", "i-0c0000000000000c2"];
+    const b = ["i-0b0000000000000b1", "i-0b0000000000000b2"];
+    expect(report.commands).toEqual([[g[0]], [g[1]], g, g, b, b]);
+  });
 });

@@ -1,11 +1,22 @@
 import { describe, expect, it } from "vitest";
 import { serverLockKey } from "../../functions/domain/fleet/run.js";
 import { registry } from "../../functions/wiring.js";
-import { loadServerScenario, openServerWorld, runServerScenario } from "../../local/simulate/server.js";
+import { ec2WorldOf } from "../../local/account/ec2/index.js";
+import { elbWorldOf } from "../../local/account/elb/index.js";
+import { loadServerScenario, openServerWorld, runServerScenario, type ServerWorld } from "../../local/simulate/server.js";
 import { ALL_EVENTS, ok, viewOf, withInput } from "./server-traffic-support.js";
 
 const c = (k: number) => `i-0c0000000000000c${k}`;
 const view = viewOf("orders-classic");
+const b = (k: number) => `i-0b0000000000000b${k}`;
+const ec2States = (sw: ServerWorld) => Object.fromEntries(ec2WorldOf(sw.world.account).instances.map((i) => [i.id, ec2WorldOf(sw.world.account).stateOf(i)]));
+/** orders-classic at `t`: every instance it lists, with its state (InService while deregistering is `draining`). */
+const classicAt = (sw: ServerWorld, t: number) =>
+  elbWorldOf(sw.world.account)
+    .health("orders-classic", undefined, t)
+    .map((h) => `${h.instanceId}:${h.description.includes("deregistration") ? "draining" : h.state}`)
+    .sort()
+    .join(" ");
 
 describe("deploy-server behind a Classic Load Balancer (elbInfoList) on the local engine (events/server)", { timeout: 180_000 }, () => {
   it("OneAtATime on 3: each instance is deregistered, drains (connection draining), installs, is registered and InService again; the others keep serving", async () => {
@@ -80,6 +91,61 @@ describe("deploy-server behind a Classic Load Balancer (elbInfoList) on the loca
       "105 CheckTraffic b1:InService b2:InService b3:InService | b1:healthy b2:healthy b3:healthy",
     ]);
     for (const x of r?.batches ?? []) expect([x.targets["orders-classic"], x.targets["orders-web"]]).toEqual([Object.fromEntries([1, 2, 3].map((k) => [b(k), "InService"])), Object.fromEntries([1, 2, 3].map((k) => [b(k), "healthy"]))]);
+  });
+
+  it("blue-green-classic-elb: green installs one at a time, is registered with orders-classic and InService before the originals leave it and drain; TERMINATE after the wait", async () => {
+    const scenario = loadServerScenario("blue-green-classic-elb");
+    const w = await openServerWorld(scenario);
+    try {
+      const r = await w.deploy(scenario.deployments[0]!);
+      expect(r.status, ok(r)).toBe("SUCCEEDED");
+      expect(r.batches.map((x) => x.instances)).toEqual([[c(1)], [c(2)], [c(1), c(2)], [b(1), b(2)]]);
+      const [first, , allow, block] = r.batches;
+      // the install leaves the originals serving; AllowTraffic: green OutOfService (registered) at 50 s, InService at the first look (3 checks 10 s apart)
+      expect(first?.targets["orders-classic"]).toEqual({ [b(1)]: "InService", [b(2)]: "InService" });
+      expect(allow?.traffic.map((t) => [t.state, t.atSeconds, t.targets["orders-classic"]?.[c(1)], t.targets["orders-classic"]?.[b(1)]])).toEqual([
+        ["AllowTraffic", 50, "OutOfService", "InService"],
+        ["CheckTraffic", 80, "InService", "InService"],
+      ]);
+      // BlockTraffic: the originals deregistering (connection draining 30 s), gone at the first look; green serving throughout
+      expect(block?.traffic.map((t) => [t.state, t.atSeconds, t.targets["orders-classic"]?.[b(1)], t.targets["orders-classic"]?.[c(1)]])).toEqual([
+        ["BlockTraffic", 100, "deregistering", "InService"],
+        ["CheckTraffic", 130, undefined, "InService"],
+      ]);
+      expect(w.revisions()).toMatchObject({ [c(1)]: "d-BGCLASSIC", [c(2)]: "d-BGCLASSIC", [b(1)]: "d-PREVIOUS1" });
+      // TERMINATE after 5 minutes: the originals terminated, green serving
+      expect(r.stats.simulatedSeconds).toBeGreaterThanOrEqual(140 + 300);
+      expect(ec2States(w)).toMatchObject({ [c(1)]: "running", [c(2)]: "running" });
+      expect([ec2States(w)[b(1)], ec2States(w)[b(2)]]).not.toContain("running");
+      expect(classicAt(w, r.stats.simulatedSeconds)).toBe(`${c(1)}:InService ${c(2)}:InService`);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it.each([
+    ["stopped: the workflow's rollback", "stop", "FAILED", "rolled back: the 2 original instance(s) registered again and the 2 replacement instance(s) deregistered; the replacement instances left running"],
+    ["aborted: the janitor", "abort", "ABORTED", undefined],
+  ] as const)("blue-green-classic-elb %s in the termination wait registers the originals with orders-classic again and deregisters green; nothing terminated", async (_label, action, status, message) => {
+    const scenario = loadServerScenario("blue-green-classic-elb");
+    const w = await openServerWorld(scenario);
+    try {
+      w.world.account.applyTimeline([{ atSeconds: 300, action, input: { deploymentId: "d-BGCLASSIC" } }]);
+      const r = await w.deploy(scenario.deployments[0]!);
+      expect(r.status).toBe(status);
+      await w.world.account.settled();
+      expect(classicAt(w, 300)).toBe(`${b(1)}:OutOfService ${b(2)}:OutOfService ${c(1)}:draining ${c(2)}:draining`);
+      // 3 health checks 10 s apart: the originals InService again, green gone after its 30 s of draining
+      expect(classicAt(w, 335)).toBe(`${b(1)}:InService ${b(2)}:InService`);
+      expect(Object.values(ec2States(w))).toEqual(["running", "running", "running", "running"]);
+      await w.world.within(async () => {
+        const record = await registry().getDeployment("d-BGCLASSIC");
+        expect(record?.status).toBe("Stopped");
+        if (message) expect(record?.rollbackInfo?.rollbackMessage).toBe(message);
+      });
+    } finally {
+      await w.close();
+    }
   });
 
   it("Start refuses an unknown Classic Load Balancer before any instance is touched, naming it as AWS does", async () => {

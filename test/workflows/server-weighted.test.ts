@@ -67,6 +67,26 @@ describe("deploy-server blue/green with weighted listener steps (events/server/b
     expect(events(w).map((e) => e.state)).toEqual(["START", "SUCCESS"]);
   });
 
+  it.each([
+    ["green forwarded to by another load balancer's listener", { loadBalancers: "billing" }, "targetGroups: orders-green, the green target group of orders/prod, belongs to load balancer billing, not orders whose listener is blueGreen.trafficRouting.prodTrafficRoute"],
+    ["green of target type ip", { greenType: "ip" }, "ELASTIC_LOAD_BALANCING_INVALID: target group orders-green has target type ip"],
+  ])("Start refuses %s before anything moves: no command, no listener write, the lock free", async (_label, change, cause) => {
+    const base = loadServerScenario("blue-green-weighted-canary");
+    const account = structuredClone(base.account) as { targetGroups: { name: string; targetType: string }[]; loadBalancers: unknown[] };
+    if ("greenType" in change) for (const t of account.targetGroups) if (t.name === "orders-green") t.targetType = change.greenType;
+    if ("loadBalancers" in change) account.loadBalancers.push({ name: change.loadBalancers, type: "application", id: "0a0b0c0d0e0f9999", listeners: [{ port: 80, protocol: "HTTP", forward: "orders-green", id: "1213141516179999" }] });
+    w = await openServerWorld({ ...base, account } as typeof base);
+    const r = await w.deploy(base.deployments[0]!);
+    expect([r.status, r.error]).toEqual(["FAILED", "Deploy.UnsupportedTrafficConfig"]);
+    expect(r.cause).toContain(cause);
+    expect(r.commands).toEqual([]);
+    expect(forwards(w).filter((c) => c.operation !== "setup")).toEqual([]);
+    await w.world.within(async () => {
+      expect(await registry().getDeployment("d-BGWEIGHT1")).toMatchObject({ status: "Failed", errorName: "Deploy.UnsupportedTrafficConfig" });
+      expect(await registry().getLock({ lockKey: "codedeploy:deploymentgroup:orders/prod" })).toBeUndefined();
+    });
+  });
+
   it("an alarm during the 10% bake: at once (no poll), the listener back to 100% blue, green out of orders-green, the originals never left", async () => {
     const base = loadServerScenario("blue-green-weighted-canary");
     const scenario = { ...base, account: { ...base.account, alarms: [{ name: "orders-5xx", state: "OK" }] } } as typeof base;
@@ -100,6 +120,55 @@ describe("deploy-server blue/green with weighted listener steps (events/server/b
       expect(record).toMatchObject({ status: "Stopped", errorName: "Deploy.AlarmTriggered" });
       expect(record?.rollbackInfo?.rollbackMessage).toContain("back to 100% on blue");
     });
+  });
+
+  it.each([
+    ["alarm events (the default): the bake ends the second the alarm fires", {}, 165],
+    ["alarmMonitoring polling every 10 s: at the next read", { alarmMonitoring: "polling", alarmPollSeconds: 10 }, 170],
+  ])("events/server/blue-green-weighted-linear-alarm.json, %s; the listener back to 100% blue, the originals serving", async (_label, watch, stoppedAt) => {
+    const scenario = loadServerScenario("blue-green-weighted-linear-alarm");
+    const d = structuredClone(scenario.deployments[0]!) as { input: { blueGreen: { trafficRouting: Record<string, unknown> } } } & (typeof scenario.deployments)[number];
+    Object.assign(d.input.blueGreen.trafficRouting, watch);
+    w = await openServerWorld(scenario);
+    const r = await w.deploy(d);
+    expect([r.status, r.error]).toEqual(["FAILED", "Deploy.AlarmTriggered"]);
+    // ECSLinear10PercentEvery1Minutes: 10% at 80 s, 20% at 140 s; orders-5xx fires at 165 s, 25 s into the second bake
+    expect(forwards(w).filter((c) => c.operation === "ModifyListener").map((c) => [c.at, c.weights["orders-green"]])).toEqual([
+      [50, 0],
+      [80, 10],
+      [140, 20],
+      [stoppedAt, 0],
+    ]);
+    expect(r.stats.simulatedSeconds).toBe(stoppedAt);
+    const elb = elbv2WorldOf(w.world.account);
+    const health = (name: string) =>
+      [...elb.targetGroups.values()]
+        .filter((t) => t.name === name)
+        .flatMap((t) => elb.health(t.arn, w?.world.clock.elapsedSeconds() ?? 0).map(({ target, health: h }) => `${target.id}:${h.state}`))
+        .sort()
+        .join(" ");
+    expect(health("orders-blue")).toBe(`${b(1)}:healthy ${b(2)}:healthy`);
+    expect(health("orders-green")).toBe(`${g(1)}:draining ${g(2)}:draining`);
+    expect(events(w).map((e) => `${e.state} ${e.rollback}`)).toEqual(["START false", "STOP true"]);
+  });
+
+  it("a metric gate during the bakes (a bake watcher, as Lambda's and ECS's): green's 5xx over the threshold during the 10% canary bake fails it, the listener back on blue", async () => {
+    const scenario = loadServerScenario("blue-green-weighted-linear-alarm");
+    const series = { namespace: "AWS/ApplicationELB", metricName: "HTTPCode_Target_5XX_Count", dimensions: { TargetGroup: "orders-green" } };
+    const account = { ...scenario.account, metrics: [{ ...series, datapoints: [{ atSeconds: 100, value: 0 }, { atSeconds: 150, value: 0 }, { atSeconds: 200, value: 40 }] }] };
+    const d = structuredClone(scenario.deployments[0]!) as { input: { alarms: string[]; blueGreen: { trafficRouting: Record<string, unknown> } }; timeline?: unknown[] } & (typeof scenario.deployments)[number];
+    d.input.alarms = [];
+    delete d.timeline;
+    d.input.blueGreen.trafficRouting.deploymentConfig = "CodeDeployDefault.ECSCanary10Percent5Minutes";
+    d.input.blueGreen.trafficRouting.metricGates = [{ name: "green-5xx", metric: { ...series, stat: "Sum" }, threshold: 5, comparison: "GreaterThanThreshold", intervalSeconds: 60, failureLimit: 1, noData: "continue" }];
+    w = await openServerWorld({ ...scenario, account } as typeof scenario);
+    const r = await w.deploy(d);
+    expect([r.status, r.error], r.cause).toEqual(["FAILED", "Deploy.MetricGateFailed"]);
+    expect(r.cause).toContain("green-5xx");
+    const writes = forwards(w).filter((c) => c.operation === "ModifyListener").map((c) => c.weights["orders-green"]);
+    expect(writes).toEqual([0, 10, 0]);
+    // read every 60 s from the bake's start (80 s): the spike at 200 s is in the window read at 260 s
+    expect(r.stats.simulatedSeconds).toBe(260);
   });
 
   it("the janitor of an execution aborted mid-shift: the listener back to 100% blue, green out of orders-green, the originals serving", async () => {

@@ -21,6 +21,16 @@ export function loadBalancerKind(arn: string): "app" | "net" | undefined {
   return (LISTENER_ARN.exec(arn) ?? RULE_ARN.exec(arn))?.[1] as "app" | "net" | undefined;
 }
 
+/**
+ * The load balancer a listener or rule ARN belongs to (`...:loadbalancer/app|net/<name>/<id>`, what DescribeTargetGroups'
+ * LoadBalancerArns lists), or undefined when it is neither.
+ */
+export function loadBalancerArnOf(routeArn: string): string | undefined {
+  if (!LISTENER_ARN.test(routeArn) && !RULE_ARN.test(routeArn)) return undefined;
+  const [prefix, path = ""] = routeArn.split(/:listener(?:-rule)?\//);
+  return `${prefix}:loadbalancer/${path.split("/").slice(0, 3).join("/")}`;
+}
+
 /** A target group's name from its name or ARN. */
 export function targetGroupName(nameOrArn: string): string {
   return TARGET_GROUP_ARN.exec(nameOrArn)?.[1] ?? nameOrArn;

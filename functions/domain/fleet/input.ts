@@ -6,7 +6,7 @@ import { TagFilterSchema, type TagFilter } from "../groups/schema.js";
 import { flag, type Problem, parseOrThrow, record, text } from "../schema/fields.js";
 import { blueGreenOf, blueGreenSchema, type ServerBlueGreen } from "./blue-green.js";
 import { resolveServerConfig, type ServerConfig } from "./minimum-healthy.js";
-import { type TrafficRouting, weightedPlan } from "./weighted.js";
+import { type TrafficRouting, weightedGates, weightedPlan } from "./weighted.js";
 
 /**
  * The deploy-server state machine's input (docs/ec2.md): self-contained, like deploy-lambda's full input. Defined
@@ -114,10 +114,11 @@ export const ServerInputSchema = record(
   .superRefine((o, ctx) => {
     const bg = o.blueGreen;
     if (!bg) return;
-    if (o.classicLoadBalancers?.length) ctx.addIssue({ code: "custom", path: ["classicLoadBalancers"], message: "is for in-place deployments: blue/green reroutes ALB/NLB target groups (targetGroups); Classic Load Balancers there are not supported yet" });
+    // The weighted reroute moves a listener's weights; a Classic Load Balancer has no listener rules or weights.
+    if (o.classicLoadBalancers?.length && bg.trafficRouting) ctx.addIssue({ code: "custom", path: ["classicLoadBalancers"], message: "goes with the all-at-once reroute: blueGreen.trafficRouting moves an ALB/NLB listener's weights between two targetGroups" });
     const copy = bg.greenFleetProvisioningOption?.action === "COPY_AUTO_SCALING_GROUP";
-    // A blue/green deployment reroutes a load balancer (UG/welcome; UG/integrations-aws-elastic-load-balancing).
-    if (!o.targetGroups?.length) ctx.addIssue({ code: "custom", path: ["targetGroups"], message: "is required for blue/green: traffic moves from the original to the replacement instances in these target groups" });
+    // A blue/green deployment reroutes a load balancer (UG/welcome; UG/integrations-aws-elastic-load-balancing): target groups and/or Classic Load Balancers (elbInfoList).
+    if (!o.targetGroups?.length && !o.classicLoadBalancers?.length) ctx.addIssue({ code: "custom", path: ["targetGroups"], message: "is required for blue/green (or classicLoadBalancers): traffic moves from the original to the replacement instances behind these target groups" });
     if (copy && o.target.autoScalingGroups?.length !== 1) ctx.addIssue({ code: "custom", path: ["target", "autoScalingGroups"], message: "must name exactly one Auto Scaling group to copy (COPY_AUTO_SCALING_GROUP)" });
     if (copy && bg.targetInstances) ctx.addIssue({ code: "custom", path: ["blueGreen", "targetInstances"], message: "is for DISCOVER_EXISTING: COPY_AUTO_SCALING_GROUP launches the replacement instances itself" });
     if (o.launch) ctx.addIssue({ code: "custom", path: ["launch"], message: "is for in-place deployments to one launched instance" });
@@ -186,6 +187,8 @@ export function parseServerInput(raw: unknown): ServerDeploymentInput {
     if (!(e instanceof ValidationError)) throw e;
     throw new ValidationErrors([{ field: e.field, reason: e.reason } satisfies Problem], ErrorNames.InvalidInput);
   }
+  // The bakes' metric gates, named under blueGreen.trafficRouting, before anything is read.
+  if (o.blueGreen?.trafficRouting) weightedGates(o.blueGreen.trafficRouting);
   return {
     deploymentId: o.deploymentId,
     application: o.application,

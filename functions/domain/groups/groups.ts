@@ -2,6 +2,7 @@ import { parseDocument } from "yaml";
 import { resolveConfig, resolveSchedule } from "../configs/index.js";
 import { DEFAULT_ECS_CONFIG, resolveEcsConfig } from "../ecs/configs.js";
 import { DEFAULT_SERVER_CONFIG, resolveServerConfig } from "../fleet/minimum-healthy.js";
+import { weightedGates } from "../fleet/weighted.js";
 import { autoRollbackOf, type DeployLambdaInput } from "../deployment/input.js";
 import { ErrorNames, ValidationErrors } from "../errors.js";
 import { parseMetricGates } from "../gates/gate.js";
@@ -71,6 +72,8 @@ export interface ServerDeploymentGroup extends GroupBase {
   classicLoadBalancers: string[];
   /** BLUE_GREEN: CodeDeploy's blueGreenDeploymentConfiguration (docs/ec2.md#blue-green). */
   blueGreen?: NonNullable<ServerDeploymentGroupDocument["blueGreenDeploymentConfiguration"]>;
+  /** BLUE_GREEN with targetGroupPairInfoList: the weighted reroute (`targetGroups` is then [blue, green]; docs/ec2.md#weighted). */
+  trafficRouting?: { listenerArn: string; configName: string };
 }
 
 /** A deployment group as the workflows use it. */
@@ -121,6 +124,9 @@ export function parseGroups(raw: unknown, source = "groups file"): Groups {
       if (Object.hasOwn(configs, configName)) checkConfig(configs[configName], `${at}.deploymentConfigName`, app.computePlatform, problems, configName);
       else checkConfig(configName, `${at}.deploymentConfigName`, app.computePlatform, problems);
       checkAlarms(group.alarms, `${at}.alarmConfiguration.alarms`, problems);
+      // A weighted reroute's steps are traffic routing, as an ECS group's config (a Server or Lambda config is refused).
+      if (group.computePlatform === "Server" && group.trafficRouting) checkWeightedGates(g, at, problems);
+      if (group.computePlatform === "Server" && group.trafficRouting) checkConfig(configs[group.trafficRouting.configName] ?? group.trafficRouting.configName, `${at}.trafficRoutingConfigName`, "ECS", problems, group.trafficRouting.configName);
       if (group.computePlatform === "Lambda") checkGates(g as DeploymentGroupDocument, at, problems);
     }
   }
@@ -149,10 +155,12 @@ function groupOf(application: string, deploymentGroup: string, platform: Compute
   if (platform === "ECS") return ecsGroupOf(base, doc as EcsDeploymentGroupDocument);
   if (platform === "Server") {
     const s = doc as ServerDeploymentGroupDocument;
-    const targetGroups = (s.loadBalancerInfo?.targetGroupInfoList ?? []).map((t) => t.name);
+    const pair = s.loadBalancerInfo?.targetGroupPairInfoList?.[0];
+    const targetGroups = (pair?.targetGroups ?? s.loadBalancerInfo?.targetGroupInfoList ?? []).map((t) => t.name);
     const classicLoadBalancers = (s.loadBalancerInfo?.elbInfoList ?? []).map((t) => t.name);
     const blueGreen = s.deploymentStyle?.deploymentType === "BLUE_GREEN" ? { blueGreen: s.blueGreenDeploymentConfiguration ?? {} } : {};
-    return { ...base, computePlatform: "Server", ec2TagFilters: s.ec2TagFilters ?? [], onPremisesInstanceTagFilters: s.onPremisesInstanceTagFilters ?? [], autoScalingGroups: s.autoScalingGroups ?? [], outdatedInstancesStrategy: s.outdatedInstancesStrategy ?? "UPDATE", targetGroups, classicLoadBalancers, ...blueGreen };
+    const trafficRouting = pair ? { trafficRouting: { listenerArn: pair.prodTrafficRoute.listenerArns[0] ?? "", configName: s.trafficRoutingConfigName ?? DEFAULT_ECS_CONFIG } } : {};
+    return { ...base, computePlatform: "Server", ec2TagFilters: s.ec2TagFilters ?? [], onPremisesInstanceTagFilters: s.onPremisesInstanceTagFilters ?? [], autoScalingGroups: s.autoScalingGroups ?? [], outdatedInstancesStrategy: s.outdatedInstancesStrategy ?? "UPDATE", targetGroups, classicLoadBalancers, ...blueGreen, ...trafficRouting };
   }
   const l = doc as DeploymentGroupDocument;
   return {
@@ -238,6 +246,16 @@ function checkAlarms(names: string[], field: string, problems: Problem[]): void 
     else if (seen.has(n)) problems.push({ field: `${field}[${i}]`, reason: `duplicate alarm name '${n}' (CodeDeploy InvalidAlarmConfigException)` });
     seen.add(n);
   });
+}
+
+/** A pair group's bake gates, as the deploy-server input checks them (metric, ratio, expression; no Lambda version). */
+function checkWeightedGates(g: { metricGates?: unknown[] }, at: string, problems: Problem[]): void {
+  try {
+    weightedGates(g, "");
+  } catch (e) {
+    if (e instanceof ValidationErrors) problems.push(...e.problems.map((p) => ({ field: `${at}.${p.field}`, reason: p.reason })));
+    else throw e;
+  }
 }
 
 function checkGates(g: DeploymentGroupDocument, at: string, problems: Problem[]): void {

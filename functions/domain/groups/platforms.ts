@@ -100,7 +100,7 @@ export function serverDeployInputOf(groups: Groups, group: ServerDeploymentGroup
     application: group.application,
     deploymentGroup: group.deploymentGroup,
     deploymentGroupId: group.id,
-    ...serverTargets(group, request),
+    ...serverTargets(groups, group, request),
     revision: { bucket: s3.bucket, key: s3.key, bundleType: s3.bundleType, ...(s3.version ? { version: s3.version } : {}), ...(s3.eTag ? { eTag: s3.eTag } : {}) },
     ...(group.targetGroups.length ? { targetGroups: group.targetGroups } : {}),
     ...(group.classicLoadBalancers.length ? { classicLoadBalancers: group.classicLoadBalancers } : {}),
@@ -114,11 +114,20 @@ export function serverDeployInputOf(groups: Groups, group: ServerDeploymentGroup
  * Where the instances are: the group's tag filters and Auto Scaling groups; a BLUE_GREEN group's copy takes its
  * Auto Scaling group itself (COPY_AUTO_SCALING_GROUP), and DISCOVER_EXISTING the request's targetInstances as green.
  */
-function serverTargets(group: ServerDeploymentGroup, request: GroupDeployment): Record<string, unknown> {
+function serverTargets(groups: Groups, group: ServerDeploymentGroup, request: GroupDeployment): Record<string, unknown> {
   if (!group.blueGreen) return { target: { tagFilters: serverTagFilters(group) } };
   const copy = group.blueGreen.greenFleetProvisioningOption?.action === "COPY_AUTO_SCALING_GROUP";
   const target = copy ? { autoScalingGroups: group.autoScalingGroups } : { tagFilters: serverTagFilters(group) };
-  return { target, blueGreen: { ...group.blueGreen, ...(request.targetInstances ? { targetInstances: request.targetInstances } : {}) } };
+  return { target, blueGreen: { ...group.blueGreen, ...(request.targetInstances ? { targetInstances: request.targetInstances } : {}), ...serverTrafficRouting(groups, group) } };
+}
+
+/** A pair group's weighted reroute (docs/ec2.md#weighted): its production listener and steps (a custom config of the file as the config itself). */
+function serverTrafficRouting(groups: Groups, group: ServerDeploymentGroup): Record<string, unknown> {
+  const r = group.trafficRouting;
+  if (!r) return {};
+  const deploymentConfig = Object.hasOwn(groups.deploymentConfigs, r.configName) ? groups.deploymentConfigs[r.configName] : r.configName;
+  const watch = { alarmMonitoring: group.alarmMonitoring, ...(group.alarmPollSeconds ? { alarmPollSeconds: group.alarmPollSeconds } : {}), ...(group.metricGates ? { metricGates: group.metricGates } : {}) };
+  return { trafficRouting: { prodTrafficRoute: { listenerArn: r.listenerArn }, deploymentConfig, ...watch } };
 }
 
 /** The group's alarms and rollback, with CreateDeployment's overrides (the watch fields deploy-server takes). */

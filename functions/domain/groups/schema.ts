@@ -239,7 +239,7 @@ const tagFilters = (what: string) => z.array(TagFilterSchema, { error: "must be 
 
 /**
  * CodeDeploy's LoadBalancerInfo for an in-place EC2/on-premises group: ALB/NLB target groups (type instance) by name,
- * 1-10 (codedeploy-spec §6.2), and/or Classic Load Balancers by name (`elbInfoList`, 1-10; in place only), as
+ * 1-10 (codedeploy-spec §6.2), and/or Classic Load Balancers by name (`elbInfoList`, 1-10; in place and blue/green), as
  * CodeDeploy takes both lists.
  */
 const ServerLoadBalancerInfoSchema = record(
@@ -256,14 +256,19 @@ const ServerLoadBalancerInfoSchema = record(
       .max(10, { error: "must list 1-10 Classic Load Balancers (CodeDeploy's limit)" })
       .refine((l) => new Set(l.map((t) => t.name)).size === l.length, { error: "lists a load balancer twice" })
       .optional(),
+    // BLUE_GREEN only (checked with the style): the weighted reroute's pair, ECS's shape (docs/ec2.md#weighted).
     targetGroupPairInfoList: z
-      .unknown()
-      .refine((v) => v === undefined, { error: "is for ECS and EC2 blue/green groups; an in-place group lists its target groups in targetGroupInfoList" })
+      .array(TargetGroupPairSchema, { error: "must be a list of target group pairs" })
+      .length(1, { error: "must hold exactly one target group pair (blue, green) and its production listener" })
       .optional(),
   },
-  "{targetGroupInfoList, elbInfoList}",
+  "{targetGroupInfoList, elbInfoList, targetGroupPairInfoList}",
 ).superRefine((l, ctx) => {
-  if (!l.targetGroupInfoList && !l.elbInfoList) ctx.addIssue({ code: "custom", path: ["targetGroupInfoList"], message: "is required (or elbInfoList): the target groups or Classic Load Balancers each batch leaves and rejoins" });
+  if (!l.targetGroupInfoList && !l.elbInfoList && !l.targetGroupPairInfoList) ctx.addIssue({ code: "custom", path: ["targetGroupInfoList"], message: "is required (or elbInfoList, or a BLUE_GREEN group's targetGroupPairInfoList): the target groups or Classic Load Balancers traffic leaves and rejoins" });
+  const pair = l.targetGroupPairInfoList?.[0];
+  if (!pair) return;
+  if (l.targetGroupInfoList || l.elbInfoList) ctx.addIssue({ code: "custom", path: ["targetGroupPairInfoList"], message: "goes alone: its two target groups are the ones traffic moves between (remove targetGroupInfoList and elbInfoList)" });
+  if (pair.testTrafficRoute) ctx.addIssue({ code: "custom", path: ["targetGroupPairInfoList", 0, "testTrafficRoute"], message: "is not supported for EC2 blue/green: the weighted reroute moves the production route only (docs/ec2.md#weighted)" });
 });
 
 export const ServerDeploymentGroupSchema = record(
@@ -296,6 +301,13 @@ export const ServerDeploymentGroupSchema = record(
       .optional()
       .meta({ description: "A BLUE_GREEN group's options (CodeDeploy's, docs/ec2.md#blue-green); DISCOVER_EXISTING takes the green instances from each deployment's targetInstances." }),
     deploymentConfigName: text().optional().meta({ description: "CodeDeployDefault.OneAtATime (default), HalfAtATime, AllAtOnce or one of this file's deploymentConfigs {minimumHealthyHosts}." }),
+    // The weighted reroute's bakes (with targetGroupPairInfoList only): as a Lambda or ECS group's.
+    alarmMonitoring: SHARED_GROUP_FIELDS.alarmMonitoring,
+    alarmPollSeconds: SHARED_GROUP_FIELDS.alarmPollSeconds,
+    metricGates: SHARED_GROUP_FIELDS.metricGates,
+    trafficRoutingConfigName: text()
+      .optional()
+      .meta({ description: "Ours, with targetGroupPairInfoList: the weighted reroute's steps, a CodeDeployDefault.ECS* name or one of this file's traffic-routing deploymentConfigs; default CodeDeployDefault.ECSAllAtOnce (docs/ec2.md#weighted)." }),
   },
   "with the group's settings",
 ).superRefine((g, ctx) => {
@@ -309,7 +321,12 @@ export const ServerDeploymentGroupSchema = record(
   // EC2 blue/green reroutes a load balancer (UG/welcome); its options mean nothing in place.
   const blueGreen = g.deploymentStyle?.deploymentType === "BLUE_GREEN";
   if (blueGreen && !g.loadBalancerInfo) ctx.addIssue({ code: "custom", path: ["loadBalancerInfo"], message: "is required with BLUE_GREEN: the target groups traffic moves in from the original to the replacement instances" });
-  if (blueGreen && g.loadBalancerInfo?.elbInfoList) ctx.addIssue({ code: "custom", path: ["loadBalancerInfo", "elbInfoList"], message: "is for IN_PLACE groups: blue/green reroutes ALB/NLB target groups (targetGroupInfoList); Classic Load Balancers there are not supported yet" });
+  // The weighted reroute (docs/ec2.md#weighted): a pair of target groups and a production listener, BLUE_GREEN only.
+  const pair = g.loadBalancerInfo?.targetGroupPairInfoList;
+  if (pair && !blueGreen) ctx.addIssue({ code: "custom", path: ["loadBalancerInfo", "targetGroupPairInfoList"], message: "is for ECS and BLUE_GREEN EC2 groups (a weighted reroute between the pair); an in-place group lists its target groups in targetGroupInfoList" });
+  for (const k of ["trafficRoutingConfigName", "alarmMonitoring", "alarmPollSeconds", "metricGates"] as const) {
+    if (g[k] !== undefined && !pair) ctx.addIssue({ code: "custom", path: [k], message: "goes with loadBalancerInfo.targetGroupPairInfoList: the weighted reroute's steps and bakes (a Server group's batches read its alarms at every poll)" });
+  }
   if (!blueGreen && g.blueGreenDeploymentConfiguration) ctx.addIssue({ code: "custom", path: ["blueGreenDeploymentConfiguration"], message: "goes with deploymentStyle.deploymentType BLUE_GREEN" });
 });
 export type ServerDeploymentGroupDocument = z.output<typeof ServerDeploymentGroupSchema>;

@@ -1,4 +1,4 @@
-import { ErrorNames } from "../../domain/errors.js";
+import { ErrorNames, StepDeployError } from "../../domain/errors.js";
 import type { ServerRun } from "../../domain/fleet/run.js";
 import type { ServerBlueGreen } from "../../domain/fleet/blue-green.js";
 import type { Deps } from "../../wiring.js";
@@ -103,7 +103,7 @@ async function retireOriginals(deps: BlueGreenDeps, deploymentId: string, bg: Se
  * the reroute the originals never left the target groups, so only the copy goes. DISCOVER_EXISTING green instances
  * are not terminated: the deployment did not create them.
  */
-export async function rollBackBlueGreen(deps: Pick<Deps, "loadBalancer" | "autoScaling" | "log">, deploymentId: string, bg: ServerBlueGreen, fleet: FleetState, targetGroups: string[]): Promise<string> {
+export async function rollBackBlueGreen(deps: Pick<Deps, "loadBalancer" | "autoScaling" | "log"> & Partial<Pick<Deps, "classicLoadBalancer">>, deploymentId: string, bg: ServerBlueGreen, fleet: FleetState, targetGroups: string[], classicLoadBalancers: string[] = []): Promise<string> {
   const rerouted = (fleet.phase === "allow" && fleet.cursor > 0) || fleet.phase === "shift" || fleet.phase === "block" || fleet.phase === "retire";
   const green = fleet.installed ?? fleet.instances;
   if (rerouted && bg.weighted) {
@@ -120,11 +120,23 @@ export async function rollBackBlueGreen(deps: Pick<Deps, "loadBalancer" | "autoS
     const groups = await deps.loadBalancer.describeTargetGroups(targetGroups);
     for (const tg of groups) if (bg.original.length) await deps.loadBalancer.registerInstances(tg.arn, bg.original);
     for (const tg of groups) if (green.length) await deps.loadBalancer.deregisterInstances(tg.arn, green);
+    await swapClassic(deps, classicLoadBalancers, { register: bg.original, deregister: green });
   }
   if (bg.greenGroup) await deps.autoScaling.deleteGroup(bg.greenGroup);
   const parts = [rerouted ? `the ${bg.original.length} original instance(s) registered again and the ${green.length} replacement instance(s) deregistered` : "the original instances kept serving", bg.greenGroup ? `the replacement group ${bg.greenGroup} deleted` : "the replacement instances left running"];
   deps.log(deploymentId).warn("blue/green rolled back", { rerouted, greenGroup: bg.greenGroup });
   return `rolled back: ${parts.join("; ")}`;
+}
+
+/**
+ * Blue/green behind Classic Load Balancers (elbInfoList): `register` go in, then `deregister` leave, on each one
+ * (RegisterInstancesWithLoadBalancer, DeregisterInstancesFromLoadBalancer of those it lists: both safe to repeat).
+ */
+export async function swapClassic(deps: Partial<Pick<Deps, "classicLoadBalancer">>, names: string[], ids: { register: string[]; deregister: string[] }): Promise<void> {
+  if (!names.length) return;
+  if (!deps.classicLoadBalancer) throw new StepDeployError(ErrorNames.RollbackFailed, `Classic Load Balancers ${names.join(", ")} to restore, but no Classic Load Balancer access here`);
+  for (const name of names) if (ids.register.length) await deps.classicLoadBalancer.registerInstances(name, ids.register);
+  for (const name of names) if (ids.deregister.length) await deps.classicLoadBalancer.deregisterInstances(name, ids.deregister);
 }
 
 /**

@@ -1,11 +1,12 @@
 import type { DeploymentRecord } from "../../domain/registry/types.js";
 import type { Deps } from "../../wiring.js";
 import { listenerWeightsRouter } from "../routers/listener-weights.js";
+import { swapClassic } from "./blue-green.js";
 
 /** Every weight a weighted reroute of ours can leave on the route (the janitor does not know the plan). */
 const ANY_OF_OUR_WEIGHTS = Array.from({ length: 101 }, (_, w) => w);
 
-export type ServerJanitorDeps = Pick<Deps, "loadBalancer" | "autoScaling" | "instances" | "log">;
+export type ServerJanitorDeps = Pick<Deps, "loadBalancer" | "autoScaling" | "instances" | "log"> & Partial<Pick<Deps, "classicLoadBalancer">>;
 
 /** What Start recorded of a blue/green deployment for the janitor (the record's `target.blueGreen`). */
 export interface ServerBlueGreenView {
@@ -13,6 +14,8 @@ export interface ServerBlueGreenView {
   /** DISCOVER_EXISTING: the replacement instances; COPY_AUTO_SCALING_GROUP: none (the copy's instances are read). */
   green: string[];
   targetGroups: string[];
+  /** Classic Load Balancers (elbInfoList) rerouted the same way. */
+  classicLoadBalancers?: string[];
   greenGroup?: string;
   /** A weighted reroute (docs/ec2.md#weighted): the production route and the pair of target groups (ARNs). */
   route?: { routeArn: string; blue: string; green: string; config: string };
@@ -43,6 +46,7 @@ export async function restoreServerBlueGreen(deps: ServerJanitorDeps, deployment
     if (!r.restored) return r.reason;
   }
   for (const tg of view.route ? groups.filter((t) => t.arn === view.route?.green) : groups) if (green.length) await deps.loadBalancer.deregisterInstances(tg.arn, green);
+  await swapClassic(deps, view.classicLoadBalancers ?? [], { register: view.original, deregister: green });
   if (copy && view.greenGroup) await deps.autoScaling.deleteGroup(view.greenGroup);
   deps.log(deploymentId).warn("janitor put a dead blue/green deployment's traffic back on the original instances", { original: view.original.length, replacements: green.length, deletedGroup: copy ? view.greenGroup : undefined });
   return true;

@@ -34,13 +34,13 @@ export interface PlannedServerRollback {
   notStarted: Record<string, unknown>;
 }
 
-export async function planServerRollback(deps: Pick<Deps, "registry" | "log"> & Partial<Pick<Deps, "loadBalancer" | "autoScaling">>, event: ServerRollbackEvent): Promise<{ outcome: ServerOutcome; rollback: PlannedServerRollback | null }> {
+export async function planServerRollback(deps: Pick<Deps, "registry" | "log"> & Partial<Pick<Deps, "loadBalancer" | "autoScaling" | "classicLoadBalancer">>, event: ServerRollbackEvent): Promise<{ outcome: ServerOutcome; rollback: PlannedServerRollback | null }> {
   const { run, fleet, outcome } = event;
   const counts = instanceCounts(fleet, true);
   const end = (rollback: boolean, rollbackMessage: string): ServerOutcome => ({ ...outcome, rollback, rollbackMessage, eventFields: { ...outcome.eventFields, rollback, instances: counts } as Outcome["eventFields"] });
   // Blue/green rolls back by moving traffic back to the original instances, in this execution (no new deployment).
   if (run.blueGreen && outcome.rollback && deps.loadBalancer && deps.autoScaling) {
-    const message = await rollBackBlueGreen({ loadBalancer: deps.loadBalancer, autoScaling: deps.autoScaling, log: deps.log }, run.deploymentId, run.blueGreen, fleet, run.targetGroups ?? []);
+    const message = await rollBackBlueGreen({ loadBalancer: deps.loadBalancer, autoScaling: deps.autoScaling, classicLoadBalancer: deps.classicLoadBalancer, log: deps.log }, run.deploymentId, run.blueGreen, fleet, run.targetGroups ?? [], run.classicLoadBalancers ?? []);
     await deps.registry.recordRollbackInfo(run.deploymentId, { rollbackMessage: message });
     return { outcome: end(true, message), rollback: null };
   }

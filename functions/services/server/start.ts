@@ -40,13 +40,15 @@ export async function startServerDeployment(deps: StartServerDeps, event: Server
   if (!eTag) throw new ValidationError("revision.eTag", "is required: the bundle store returned no ETag to pin the revision to");
   const revision = serverRevision(loadAppSpec(inspection.appSpec.text, { platform: "server", rejectPlaceholders: true }));
   // Target groups and Classic Load Balancers (a group's elbInfoList) alike: the batch's traffic targets (services/server/classic.ts).
-  const targetGroups = [...(await resolveTargetGroups(deps, input.targetGroups)), ...(await resolveClassicLoadBalancers(deps, input.classicLoadBalancers))];
+  const resolved = await resolveTargetGroups(deps, input.targetGroups);
+  const targetGroups = [...resolved.map(({ loadBalancerArns: _, ...t }) => t), ...(await resolveClassicLoadBalancers(deps, input.classicLoadBalancers))];
+  // The weighted reroute's route and pair are checked before anything is created (a copied Auto Scaling group below).
+  const weighted = input.blueGreen ? await startWeighted(deps, input, resolved, event.executionArn) : undefined;
   const original = await discover(deps, input.target);
   const bg = input.blueGreen ? await blueGreenFleets(deps, input, original) : undefined;
   const { reachable, unreachable } = bg?.green ?? original;
   if (targetGroups.length) refuseOnPremisesTargets([...reachable, ...unreachable.map((u) => u.instanceId), ...(bg?.run.original ?? [])], targetGroups);
   const plan = planFleet(input.config, bg?.copies ?? reachable.length + unreachable.length);
-  const weighted = bg ? await startWeighted(deps, input, targetGroups, event.executionArn) : undefined;
   log.info("server deployment planned", { instances: plan.instances, minHealthy: plan.minHealthy, batches: plan.batches.length, unreachable: unreachable.length });
   const deployment: DeploymentContext = {
     deploymentId: input.deploymentId,
@@ -69,7 +71,7 @@ export async function startServerDeployment(deps: StartServerDeps, event: Server
   const recorded: RecordedServerRevision = { bucket: input.revision.bucket, key: input.revision.key, bundleType: input.revision.bundleType, eTag, ...(input.revision.version ? { version: input.revision.version } : {}) };
   const instances = instanceCounts(fleet);
   // Blue/green: what the janitor needs to put traffic back on the originals if the execution dies (services/server/janitor.ts).
-  const janitorView: Record<string, JsonMap> = bg ? { blueGreen: { original: bg.run.original, green: bg.green ? [...bg.green.reachable, ...bg.green.unreachable.map((u) => u.instanceId)] : [], targetGroups: input.targetGroups, ...(bg.run.greenGroup ? { greenGroup: bg.run.greenGroup } : {}), ...(weighted ? { route: routeView(weighted) } : {}) } } : {};
+  const janitorView: Record<string, JsonMap> = bg ? { blueGreen: { original: bg.run.original, green: bg.green ? [...bg.green.reachable, ...bg.green.unreachable.map((u) => u.instanceId)] : [], targetGroups: input.targetGroups, ...(input.classicLoadBalancers.length ? { classicLoadBalancers: input.classicLoadBalancers } : {}), ...(bg.run.greenGroup ? { greenGroup: bg.run.greenGroup } : {}), ...(weighted ? { route: routeView(weighted) } : {}) } } : {};
   await deps.registry.markInProgress(input.deploymentId, event.executionArn, { deploymentConfigName: plan.config, target: { deploymentGroupId: input.deploymentGroupId, revision: { ...recorded }, instances: instances.total, ...janitorView } });
   await deps.registry.recordProgress(input.deploymentId, { weight: 0, step: 0, instances });
   const run: ServerRun = {
@@ -216,14 +218,14 @@ function refuseOnPremisesTargets(ids: string[], targetGroups: DeploymentTargetGr
  * take the fleet's instances and is `Deploy.UnsupportedTrafficConfig` (CodeDeploy's ELASTIC_LOAD_BALANCING_INVALID).
  * Each group's deregistration delay and time to healthy time the traffic waits (domain/fleet/traffic trafficWait).
  */
-async function resolveTargetGroups(deps: StartServerDeps, refs: string[]): Promise<DeploymentTargetGroup[]> {
+async function resolveTargetGroups(deps: StartServerDeps, refs: string[]): Promise<(DeploymentTargetGroup & { loadBalancerArns: string[] })[]> {
   if (refs.length === 0) return [];
   const found = await deps.loadBalancer.describeTargetGroups(refs);
   const wrong = found.filter((t) => t.targetType !== "instance");
   if (wrong.length) {
     throw new StepDeployError(ErrorNames.UnsupportedTrafficConfig, `ELASTIC_LOAD_BALANCING_INVALID: target group ${wrong.map((t) => `${t.name} has target type ${t.targetType}`).join(", ")}; an EC2/on-premises deployment registers instances, so its target groups need target type instance`);
   }
-  const out: DeploymentTargetGroup[] = [];
-  for (const t of found) out.push({ arn: t.arn, name: t.name, drainSeconds: await deps.loadBalancer.deregistrationDelay(t.arn), healthySeconds: t.healthCheck.intervalSeconds * t.healthCheck.healthyThresholdCount });
+  const out: (DeploymentTargetGroup & { loadBalancerArns: string[] })[] = [];
+  for (const t of found) out.push({ arn: t.arn, name: t.name, drainSeconds: await deps.loadBalancer.deregistrationDelay(t.arn), healthySeconds: t.healthCheck.intervalSeconds * t.healthCheck.healthyThresholdCount, loadBalancerArns: t.loadBalancerArns ?? [] });
   return out;
 }

@@ -12,13 +12,25 @@ import type { DeploymentContext } from "./state.js";
  * DescribeRules) and decides the steps; a route that does not send everything to the first target group is refused
  * before any instance is touched. Blue is `targetGroups[0]`, green `targetGroups[1]`.
  */
-export async function startWeighted(deps: Pick<Deps, "loadBalancer">, input: ServerDeploymentInput, targetGroups: DeploymentTargetGroup[], executionArn: string): Promise<ServerWeighted | undefined> {
+export async function startWeighted(deps: Pick<Deps, "loadBalancer">, input: ServerDeploymentInput, targetGroups: (DeploymentTargetGroup & { loadBalancerArns?: string[] })[], executionArn: string): Promise<ServerWeighted | undefined> {
   const routing = input.blueGreen?.trafficRouting;
   if (!routing) return undefined;
   const [blue, green] = targetGroups.map((t) => t.arn);
   const route = await deps.loadBalancer.readRoute(routeArn(routing.prodTrafficRoute));
   const where = placementOfArn(executionArn);
-  return prepareWeighted({ deploymentId: input.deploymentId, routing, pair: { blue: blue as string, green: green as string }, forward: route.targetGroups, alarms: input.alarms, ignorePollAlarmFailure: input.ignorePollAlarmFailure, where });
+  // What DescribeTargetGroups said at Start: both groups must belong to the route's load balancer.
+  const loadBalancers = Object.fromEntries(targetGroups.map((t) => [t.arn, t.loadBalancerArns ?? []]));
+  return prepareWeighted({
+    deploymentId: input.deploymentId,
+    routing,
+    pair: { blue: blue as string, green: green as string },
+    loadBalancers,
+    group: `${input.application}/${input.deploymentGroup}`,
+    forward: route.targetGroups,
+    alarms: input.alarms,
+    ignorePollAlarmFailure: input.ignorePollAlarmFailure,
+    where,
+  });
 }
 
 /**

@@ -565,7 +565,7 @@ describe("packaged template: IAM for deployment safety and control", () => {
     const events = statementsOf(pkg.template, "JanitorRole", "PublishDeploymentEvents");
     expect(events.Action).toEqual(["events:PutEvents"]);
     expect(events.Resource).toEqual([{ "Fn::GetAtt": ["StepDeployEventBus", "Arn"] }]);
-    expect(roleStatements(pkg.template, "JanitorRole").map((s) => s.Sid)).toEqual(["Logs", "Registry", "RestoreTargetAliases", "PublishDeploymentEvents", "WakeNextInLine", "ReadRoutes", "MoveRoutes", "RemoveReplacement", "ReadServerFleets", "ServerTrafficBack", "DeleteCopiedGroup"]);
+    expect(roleStatements(pkg.template, "JanitorRole").map((s) => s.Sid)).toEqual(["Logs", "Registry", "RestoreTargetAliases", "PublishDeploymentEvents", "WakeNextInLine", "ReadRoutes", "MoveRoutes", "RemoveReplacement", "ReadServerFleets", "ServerTrafficBack", "ReadClassicLoadBalancers", "ClassicRerouteBack", "DeleteCopiedGroup"]);
     expect(statementsOf(pkg.template, "JanitorRole", "DeleteCopiedGroup").Resource).toEqual([{ "Fn::Sub": "arn:${AWS::Partition}:autoscaling:${AWS::Region}:${AWS::AccountId}:autoScalingGroup:*:autoScalingGroupName/CodeDeploy_*" }]);
   });
 
@@ -619,6 +619,11 @@ describe("packaged template: IAM for deployment safety and control", () => {
     expect(statementsOf(pkg.template, "MoveServerTrafficRole", "MoveClassicInstances")).toMatchObject({ Action: ["elasticloadbalancing:DeregisterInstancesFromLoadBalancer", "elasticloadbalancing:RegisterInstancesWithLoadBalancer"], Resource: classic });
     expect(statementsOf(pkg.template, "CheckServerTrafficRole", "DeregisterFailedClassicInstances")).toMatchObject({ Action: ["elasticloadbalancing:DeregisterInstancesFromLoadBalancer"], Resource: classic });
     expect(statementsOf(pkg.template, "CheckServerTrafficRole", "ReadInstanceHealth")).toMatchObject({ Action: ["elasticloadbalancing:DescribeInstanceHealth", "elasticloadbalancing:DescribeLoadBalancers"], Resource: "*" });
+    // Blue/green behind Classic Load Balancers: the rollback and the janitor put the originals back on the same load balancers only
+    for (const role of ["RollBackServerRole", "JanitorRole"]) {
+      expect(statementsOf(pkg.template, role, "ClassicRerouteBack"), role).toMatchObject({ Action: ["elasticloadbalancing:DeregisterInstancesFromLoadBalancer", "elasticloadbalancing:RegisterInstancesWithLoadBalancer"], Resource: classic });
+      expect(statementsOf(pkg.template, role, "ReadClassicLoadBalancers"), role).toMatchObject({ Action: ["elasticloadbalancing:DescribeLoadBalancers"], Resource: "*" });
+    }
     expect(statementsOf(pkg.template, "StartServerRole", "ResolveClassicLoadBalancers")).toMatchObject({ Action: ["elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes"], Resource: "*" });
     // COPY_AUTO_SCALING_GROUP: the copy launches from the original's template with the caller's RunInstances, tags at launch only, and only serverInstanceRolePattern's roles passed to EC2
     expect(statementsOf(pkg.template, "StartServerRole", "LaunchCopiedGroup")).toMatchObject({ Action: ["ec2:RunInstances"], Resource: [{ "Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:*" }, { "Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}::image/*" }] });

@@ -27,7 +27,8 @@ describe("EC2 blue/green options", () => {
   it.each([
     [withBlueGreen({ targetInstances: { tags: { fleet: "green" } } }, { targetGroups: undefined }), "targetGroups: is required for blue/green"],
     [withBlueGreen({}), "blueGreen.targetInstances: is required with DISCOVER_EXISTING"],
-    [withBlueGreen({ targetInstances: { tags: { fleet: "green" } } }, { classicLoadBalancers: ["orders-classic"] }), "classicLoadBalancers: is for in-place deployments"],
+    [withBlueGreen({ targetInstances: { tags: { fleet: "green" } }, trafficRouting: { prodTrafficRoute: { listenerArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/orders/0a0b0c0d0e0f1011/1213141516171819" } } }, { classicLoadBalancers: ["orders-classic"] }), "classicLoadBalancers: goes with the all-at-once reroute"],
+    [withBlueGreen({ targetInstances: { tags: { fleet: "green" } } }, { targetGroups: undefined, classicLoadBalancers: undefined }), "targetGroups: is required for blue/green (or classicLoadBalancers)"],
     [withBlueGreen({ greenFleetProvisioningOption: { action: "COPY_AUTO_SCALING_GROUP" } }), "target.autoScalingGroups: must name exactly one Auto Scaling group"],
     [withBlueGreen({ greenFleetProvisioningOption: { action: "COPY_AUTO_SCALING_GROUP" }, targetInstances: { tags: { a: "b" } } }, { target: { autoScalingGroups: ["web"] } }), "blueGreen.targetInstances: is for DISCOVER_EXISTING"],
     [withBlueGreen({ targetInstances: { tags: { a: "b" } }, deploymentReadyOption: { actionOnTimeout: "STOP_DEPLOYMENT" } }), "blueGreen.deploymentReadyOption.waitTimeInMinutes: STOP_DEPLOYMENT needs waitTimeInMinutes"],
@@ -35,6 +36,11 @@ describe("EC2 blue/green options", () => {
     [withBlueGreen({ targetInstances: { tags: { a: "b" } }, greenFleetProvisioningOption: { action: "COPY" } }), "blueGreen.greenFleetProvisioningOption.action: must be DISCOVER_EXISTING or COPY_AUTO_SCALING_GROUP"],
   ])("refuses a bad blue/green input, naming the field (%#)", (raw, problem) => {
     expect(problems(raw).join("\n")).toContain(problem);
+  });
+
+  it("takes Classic Load Balancers (a group's elbInfoList) instead of target groups, or beside them", () => {
+    const raw = withBlueGreen({ targetInstances: { tags: { fleet: "green" } } }, { targetGroups: undefined, classicLoadBalancers: ["orders-classic"] });
+    expect(parseServerInput(raw)).toMatchObject({ targetGroups: [], classicLoadBalancers: ["orders-classic"], blueGreen: { provisioning: "DISCOVER_EXISTING" } });
   });
 
   it("any wait from 0 to 2880 minutes is taken in seconds; anything else is refused", () => {

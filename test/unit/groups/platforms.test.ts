@@ -137,6 +137,10 @@ describe("ECS deployment groups", () => {
   });
 });
 
+const BG = { deploymentStyle: { deploymentType: "BLUE_GREEN", deploymentOption: "WITH_TRAFFIC_CONTROL" }, blueGreenDeploymentConfiguration: { greenFleetProvisioningOption: { action: "DISCOVER_EXISTING" } } };
+const LISTENER = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/orders/0a0b0c0d0e0f1011/1213141516171819";
+const PAIR = { targetGroups: [{ name: "orders-blue" }, { name: "orders-green" }], prodTrafficRoute: { listenerArns: [LISTENER] } };
+
 describe("Server deployment groups", () => {
   it("find instances by EC2 tags, on-premises tags and Auto Scaling group names; default OneAtATime", () => {
     const groups = parseGroups(doc("Server", { fleet: serverGroup({ onPremisesInstanceTagFilters: [{ Key: "site", Type: "KEY_ONLY" }], autoScalingGroups: ["orders-asg"] }) }));
@@ -170,14 +174,28 @@ describe("Server deployment groups", () => {
     [{ deploymentStyle: { deploymentType: "BLUE_GREEN", deploymentOption: "WITH_TRAFFIC_CONTROL" } }, ".loadBalancerInfo", "is required with BLUE_GREEN"],
     [{ blueGreenDeploymentConfiguration: {} }, ".blueGreenDeploymentConfiguration", "goes with deploymentStyle.deploymentType BLUE_GREEN"],
     [{ deploymentStyle: { deploymentType: "BLUE_GREEN", deploymentOption: "WITH_TRAFFIC_CONTROL" }, loadBalancerInfo: { targetGroupInfoList: [{ name: "web" }] }, blueGreenDeploymentConfiguration: { terminateBlueInstancesOnDeploymentSuccess: { action: "TERMINATE", terminationWaitTimeInMinutes: 3000 } } }, ".blueGreenDeploymentConfiguration.terminateBlueInstancesOnDeploymentSuccess.terminationWaitTimeInMinutes", "from 0 to 2880"],
-    [{ loadBalancerInfo: {} }, ".loadBalancerInfo.targetGroupInfoList", "is required (or elbInfoList)"],
+    [{ loadBalancerInfo: {} }, ".loadBalancerInfo.targetGroupInfoList", "is required (or elbInfoList"],
     [{ loadBalancerInfo: { targetGroupInfoList: "web" } }, ".loadBalancerInfo.targetGroupInfoList", "must be a list of {name}"],
     [{ loadBalancerInfo: { targetGroupInfoList: [] } }, ".loadBalancerInfo.targetGroupInfoList", "1-10 target groups"],
     [{ loadBalancerInfo: { targetGroupInfoList: [{ name: "web" }, { name: "web" }] } }, ".loadBalancerInfo.targetGroupInfoList", "twice"],
     [{ loadBalancerInfo: { elbInfoList: [{ name: "classic" }, { name: "classic" }] } }, ".loadBalancerInfo.elbInfoList", "twice"],
     [{ loadBalancerInfo: { elbInfoList: [{ name: "-classic" }] } }, ".loadBalancerInfo.elbInfoList[0].name", "Classic Load Balancer name"],
-    [{ deploymentStyle: { deploymentType: "BLUE_GREEN", deploymentOption: "WITH_TRAFFIC_CONTROL" }, loadBalancerInfo: { targetGroupInfoList: [{ name: "web" }], elbInfoList: [{ name: "classic" }] } }, ".loadBalancerInfo.elbInfoList", "is for IN_PLACE groups"],
-    [{ loadBalancerInfo: { targetGroupPairInfoList: [] } }, ".loadBalancerInfo.targetGroupPairInfoList", "is for ECS and EC2 blue/green groups"],
+    [{ ...BG, loadBalancerInfo: { targetGroupPairInfoList: [PAIR], elbInfoList: [{ name: "classic" }] } }, ".loadBalancerInfo.targetGroupPairInfoList", "goes alone"],
+    [{ loadBalancerInfo: { targetGroupPairInfoList: [] } }, ".loadBalancerInfo.targetGroupPairInfoList", "exactly one target group pair"],
+    [{ loadBalancerInfo: { targetGroupPairInfoList: [PAIR] } }, ".loadBalancerInfo.targetGroupPairInfoList", "is for ECS and BLUE_GREEN EC2 groups"],
+    [{ ...BG, loadBalancerInfo: { targetGroupPairInfoList: [PAIR, PAIR] } }, ".loadBalancerInfo.targetGroupPairInfoList", "exactly one target group pair"],
+    [{ ...BG, loadBalancerInfo: { targetGroupPairInfoList: [{ ...PAIR, targetGroups: [{ name: "orders-blue" }] }] } }, ".loadBalancerInfo.targetGroupPairInfoList[0].targetGroups", "exactly two target groups"],
+    [{ ...BG, loadBalancerInfo: { targetGroupPairInfoList: [{ ...PAIR, targetGroups: [{ name: "orders-blue" }, { name: "orders-blue" }] }] } }, ".loadBalancerInfo.targetGroupPairInfoList[0].targetGroups[1].name", "must differ"],
+    [{ ...BG, loadBalancerInfo: { targetGroupPairInfoList: [{ ...PAIR, prodTrafficRoute: { listenerArns: ["orders"] } }] } }, ".loadBalancerInfo.targetGroupPairInfoList[0].prodTrafficRoute.listenerArns[0]", "listener ARN"],
+    [{ ...BG, loadBalancerInfo: { targetGroupPairInfoList: [{ ...PAIR, testTrafficRoute: { listenerArns: [`${LISTENER.slice(0, -1)}9`] } }] } }, ".loadBalancerInfo.targetGroupPairInfoList[0].testTrafficRoute", "moves the production route only"],
+    [{ ...BG, loadBalancerInfo: { targetGroupPairInfoList: [PAIR], targetGroupInfoList: [{ name: "web" }] } }, ".loadBalancerInfo.targetGroupPairInfoList", "goes alone"],
+    [{ ...BG, loadBalancerInfo: { targetGroupPairInfoList: [PAIR] }, trafficRoutingConfigName: "CodeDeployDefault.HalfAtATime" }, ".trafficRoutingConfigName", "is an EC2/on-premises (Server) config"],
+    [{ ...BG, loadBalancerInfo: { targetGroupPairInfoList: [PAIR] }, trafficRoutingConfigName: "Most90" }, ".trafficRoutingConfigName", "Most90 is a Server config"],
+    [{ ...BG, loadBalancerInfo: { targetGroupPairInfoList: [PAIR] }, trafficRoutingConfigName: "CodeDeployDefault.LambdaCanary10Percent5Minutes" }, ".trafficRoutingConfigName", "Lambda"],
+    [{ ...BG, loadBalancerInfo: { targetGroupInfoList: [{ name: "web" }] }, trafficRoutingConfigName: "CodeDeployDefault.ECSAllAtOnce" }, ".trafficRoutingConfigName", "goes with loadBalancerInfo.targetGroupPairInfoList"],
+    [{ loadBalancerInfo: { targetGroupInfoList: [{ name: "web" }] }, alarmMonitoring: "polling" }, ".alarmMonitoring", "goes with loadBalancerInfo.targetGroupPairInfoList"],
+    [{ ...BG, loadBalancerInfo: { targetGroupPairInfoList: [PAIR] }, metricGates: [{ name: "e", lambdaErrorRatePercent: 5 }] }, ".metricGates[0].lambdaErrorRatePercent", "measures a Lambda version"],
+    [{ ...BG, loadBalancerInfo: { targetGroupPairInfoList: [PAIR] }, metricGates: [{ name: "e", metric: { namespace: "AWS/ApplicationELB", metricName: "HTTPCode_Target_5XX_Count", stat: "Sum" }, threshold: 1, comparison: "GreaterThanThreshold", intervalSeconds: 10 }] }, ".metricGates[0].intervalSeconds", "from 60"],
     [{ deploymentStyle: { deploymentType: "IN_PLACE", deploymentOption: "WITH_TRAFFIC_CONTROL" } }, ".loadBalancerInfo", "is required with WITH_TRAFFIC_CONTROL"],
     [{ deploymentStyle: { deploymentType: "IN_PLACE", deploymentOption: "WITHOUT_TRAFFIC_CONTROL" }, loadBalancerInfo: { targetGroupInfoList: [{ name: "web" }] } }, ".deploymentStyle.deploymentOption", "yet loadBalancerInfo names target groups"],
     [{ triggerConfigurations: [] }, ".triggerConfigurations", "is a field of Lambda and ECS deployment groups, not of Server ones"],
@@ -192,9 +210,12 @@ describe("Server deployment groups", () => {
     ["no load balancer", { deploymentStyle: { deploymentType: "IN_PLACE", deploymentOption: "WITHOUT_TRAFFIC_CONTROL" } }, []],
     ["Classic Load Balancers (elbInfoList) only", { loadBalancerInfo: { elbInfoList: [{ name: "orders-classic" }] } }, [], ["orders-classic"]],
     ["both lists, as CodeDeploy takes them", { loadBalancerInfo: { targetGroupInfoList: [{ name: "orders-web" }], elbInfoList: [{ name: "orders-classic" }, { name: "orders-old" }] } }, ["orders-web"], ["orders-classic", "orders-old"]],
+    ["BLUE_GREEN behind a Classic Load Balancer only", { ...BG, loadBalancerInfo: { elbInfoList: [{ name: "orders-classic" }] } }, [], ["orders-classic"]],
+    ["BLUE_GREEN behind both", { ...BG, loadBalancerInfo: { targetGroupInfoList: [{ name: "orders-web" }], elbInfoList: [{ name: "orders-classic" }] } }, ["orders-web"], ["orders-classic"]],
   ])("%s: the deploy-server input carries the target groups and Classic Load Balancers", (_label, over, targetGroups, classic: string[] = []) => {
     const groups = parseGroups(doc("Server", { fleet: serverGroup(over) }));
-    const request = parseGroupDeployment({ application: "app", deploymentGroup: "fleet", revision: { s3: { bucket: "b", key: "r.zip", bundleType: "zip" } } });
+    const green = "deploymentStyle" in over && over.deploymentStyle.deploymentType === "BLUE_GREEN" ? { targetInstances: { tagFilters: [{ Key: "fleet", Value: "green" }] } } : {};
+    const request = parseGroupDeployment({ application: "app", deploymentGroup: "fleet", revision: { s3: { bucket: "b", key: "r.zip", bundleType: "zip" } }, ...green });
     const input = parseServerInput(serverDeployInputOf(groups, findGroup(groups, "app", "fleet") as never, request, "d-ABCDEFGHI"));
     expect([input.targetGroups, input.classicLoadBalancers]).toEqual([targetGroups, classic]);
   });
@@ -216,6 +237,29 @@ describe("Server deployment groups", () => {
     });
     expect(parseServerInput(serverDeployInputOf(groups, findGroup(groups, "app", "copy") as never, request("copy"), "d-ABCDEFGHI"))).toMatchObject({ target: { autoScalingGroups: ["orders-asg"] }, blueGreen: { provisioning: "COPY_AUTO_SCALING_GROUP" } });
     expect(refusal(() => serverDeployInputOf(groups, findGroup(groups, "app", "inPlace") as never, request("inPlace", green), "d-ABCDEFGHI")).problems).toEqual([{ field: "targetInstances", reason: expect.stringContaining("InvalidTargetInstancesException") }]);
+  });
+
+  it.each([
+    ["CodeDeploy's ECS canary by name", "CodeDeployDefault.ECSCanary10Percent5Minutes", "CodeDeployDefault.ECSCanary10Percent5Minutes"],
+    ["a custom traffic-routing config of the file, as the config itself", "Canary", { trafficRoutingConfig: { type: "AllAtOnce" } }],
+    ["none: all at once", undefined, "CodeDeployDefault.ECSAllAtOnce"],
+  ])("a BLUE_GREEN group with a target group pair (%s) compiles to the weighted reroute: targetGroups [blue, green] and blueGreen.trafficRouting", (_label, name, config) => {
+    const configs = { deploymentConfigs: { Canary: { trafficRoutingConfig: { type: "AllAtOnce" } } } };
+    const groups = parseGroups(doc("Server", { fleet: serverGroup({ ...BG, loadBalancerInfo: { targetGroupPairInfoList: [PAIR] }, ...(name ? { trafficRoutingConfigName: name } : {}) }) }, configs));
+    const request = parseGroupDeployment({ application: "app", deploymentGroup: "fleet", revision: { s3: { bucket: "b", key: "r.zip", bundleType: "zip" } }, targetInstances: { tagFilters: [{ Key: "fleet", Value: "green" }] } });
+    const input = parseServerInput(serverDeployInputOf(groups, findGroup(groups, "app", "fleet") as never, request, "d-ABCDEFGHI"));
+    expect(input.targetGroups).toEqual(["orders-blue", "orders-green"]);
+    expect(input.blueGreen?.trafficRouting).toEqual({ prodTrafficRoute: { listenerArn: LISTENER }, deploymentConfig: config, alarmMonitoring: "events" });
+    // the green install's batches stay the group's Server config
+    expect(input.config.config).toBe("CodeDeployDefault.OneAtATime");
+  });
+
+  it("a pair group's bakes watch as its alarmMonitoring, alarmPollSeconds and metricGates say (the deployment's trafficRouting)", () => {
+    const gate = { name: "green-5xx", metric: { namespace: "AWS/ApplicationELB", metricName: "HTTPCode_Target_5XX_Count", dimensions: { TargetGroup: "orders-green" }, stat: "Sum" }, threshold: 5, comparison: "GreaterThanThreshold", intervalSeconds: 60 };
+    const groups = parseGroups(doc("Server", { fleet: serverGroup({ ...BG, loadBalancerInfo: { targetGroupPairInfoList: [PAIR] }, alarmMonitoring: "polling", alarmPollSeconds: 10, metricGates: [gate] }) }));
+    const request = parseGroupDeployment({ application: "app", deploymentGroup: "fleet", revision: { s3: { bucket: "b", key: "r.zip", bundleType: "zip" } }, targetInstances: { tagFilters: [{ Key: "fleet", Value: "green" }] } });
+    const input = parseServerInput(serverDeployInputOf(groups, findGroup(groups, "app", "fleet") as never, request, "d-ABCDEFGHI"));
+    expect(input.blueGreen?.trafficRouting).toMatchObject({ alarmMonitoring: "polling", alarmPollSeconds: 10, metricGates: [gate] });
   });
 
   it("a custom minimumHealthyHosts config is a Server config; a Lambda or ECS group naming it is refused", () => {

@@ -25,7 +25,7 @@ describe("the published schemas, read by a JSON Schema validator as an editor wo
   const validator = (name: string) => ajv.compile(JSON.parse(readFileSync(`schemas/${name}.schema.json`, "utf8")));
   const read = (f: string) => YAML.parse(readFileSync(f, "utf8"));
   const examples: [string, string[]][] = [
-    ["groups", readdirSync("config").filter((f) => /^groups\..+\.yml$/.test(f)).map((f) => `config/${f}`)],
+    ["groups", [...readdirSync("config").filter((f) => /^groups\..+\.yml$/.test(f)).map((f) => `config/${f}`), ...readdirSync("events/groups").filter((f) => f.endsWith(".groups.yml")).map((f) => `events/groups/${f}`)]],
     ["releases", readdirSync("config").filter((f) => /^releases\..+\.json$/.test(f)).map((f) => `config/${f}`)],
     ["deploy-lambda-input", ["events/deploy-lambda.input.json", ...readdirSync("events/groups").filter((f) => f.endsWith(".input.json")).map((f) => `events/groups/${f}`)]],
     ["deploy-server-input", ["events/server/deploy-server.input.json"]],

@@ -65,4 +65,26 @@ describe("decideRunModes", () => {
       }),
     );
   });
+
+  describe("deploy-server's weighted reroute (docs/ec2.md#weighted): its bakes poll in a local run", () => {
+    const server = (routing: Record<string, unknown>, alarms = ["orders-5xx"]) => ({
+      application: "a",
+      deploymentGroup: "g",
+      target: { tags: { fleet: "blue" } },
+      alarms,
+      blueGreen: { targetInstances: { tags: { fleet: "green" } }, trafficRouting: { prodTrafficRoute: { listenerArn: "arn" }, ...routing } },
+    });
+    it.each([
+      ["alarms, nothing asked: polling, with a notice", server({}), "polling", true],
+      ["alarms, polling asked: as asked", server({ alarmMonitoring: "polling", alarmPollSeconds: 10 }), "polling", false],
+      ["no alarms: nothing to watch", server({}, []), undefined, false],
+    ])("%s", (_label, input, monitoring, notice) => {
+      const modes = decideRunModes(input, { realTime: true });
+      expect((modes.input.blueGreen as { trafficRouting: { alarmMonitoring?: string } }).trafficRouting.alarmMonitoring).toBe(monitoring);
+      expect(modes.notices.length > 0).toBe(notice);
+    });
+    it("events asked: refused naming the field", () => {
+      expect(refusal(server({ alarmMonitoring: "events" }), true)?.map((p) => p.field)).toEqual(["blueGreen.trafficRouting.alarmMonitoring"]);
+    });
+  });
 });
