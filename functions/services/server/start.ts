@@ -12,6 +12,7 @@ import { ASG_TAG } from "../../domain/groups/platforms.js";
 import { expandServerGroupDeployment } from "../group-deployment.js";
 import { recordCreated } from "../start.js";
 import { resolveClassicLoadBalancers } from "./classic.js";
+import { putLaunchHooks } from "./launch.js";
 import type { DeploymentContext, FleetState } from "./state.js";
 
 export type StartServerDeps = Pick<Deps, "bundles" | "runCommand" | "loadBalancer" | "classicLoadBalancer" | "registry" | "log"> & Partial<Pick<Deps, "config" | "autoScaling" | "instances" | "clock">>;
@@ -33,6 +34,8 @@ export async function startServerDeployment(deps: StartServerDeps, event: Server
   const input = parseServerInput(deps.config ? expandServerGroupDeployment({ config: deps.config }, raw) : raw);
   const log = deps.log(input.deploymentId);
   const lockKey = await takeGroupLock(deps, input, event.executionArn);
+  // Launches from now on wait in Pending:Wait for their launch deployment (services/server/launch.ts).
+  if (!input.blueGreen) await putLaunchHooks(deps, input.deploymentId, input.deploymentGroupId, autoScalingOf(input).autoScalingGroups ?? []);
   const inspection: { appSpec: { text: string }; eTag?: string } = await deps.bundles.inspect({ ...input.revision });
   // Pinned to what was read: every instance downloads exactly this object (If-Match on the ETag).
   const eTag = input.revision.eTag ?? inspection.eTag;
