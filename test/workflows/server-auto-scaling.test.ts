@@ -43,6 +43,14 @@ const completions = (sw: ServerWorld, t0: number) => {
   return autoScalingWorldOf(sw.world.account).completions.map((c) => `${c.instanceId} ${c.result} by ${c.by} at ${(c.atMs - startMs) / 1000 - t0}`);
 };
 
+/** Opens the scenario's world and deploys v1 (which puts the launch hook); v2 is the caller's, `t0` its start. */
+async function v1Deployed(scenario: ReturnType<typeof loadServerScenario>) {
+  w = await openServerWorld(scenario);
+  const [v1, v2] = scenario.deployments;
+  expect((await w.deploy(v1!)).status).toBe("SUCCEEDED");
+  return { sw: w, v2, t0: w.world.clock.elapsedSeconds(), launchId: launchDeploymentIdOf(GROUP_ID, a(4)) };
+}
+
 describe("deploy-server and Auto Scaling (events/server/scale-out-mid-deployment)", { timeout: 240_000 }, () => {
   it("a scale-out mid-deployment gets the last good revision, a terminating launch gets nothing, and UPDATE brings the new revision after", async () => {
     const scenario = loadServerScenario("scale-out-mid-deployment");
@@ -146,13 +154,7 @@ describe("deploy-server and Auto Scaling (events/server/scale-out-mid-deployment
   });
 
   it("events/server/launch-deployment-fails: the launch deployment fails, its action is completed ABANDON, Auto Scaling terminates the instance and replaces it", async () => {
-    const scenario = loadServerScenario("launch-deployment-fails");
-    w = await openServerWorld(scenario);
-    const sw = w;
-    const [v1, v2] = scenario.deployments;
-    expect((await sw.deploy(v1!)).status).toBe("SUCCEEDED");
-    const t0 = sw.world.clock.elapsedSeconds();
-    const launchId = launchDeploymentIdOf(GROUP_ID, a(4));
+    const { sw, v2, t0, launchId } = await v1Deployed(loadServerScenario("launch-deployment-fails"));
     // 45 s: the fourth (from the new template version) waits in Pending:Wait while its launch deployment runs
     const mid = at(sw, t0 + 45, "mid", async () => {
       expect(lifecycle(sw)).toEqual({ [a(1)]: "InService", [a(2)]: "InService", [a(3)]: "InService", [a(4)]: "Pending:Wait" });
@@ -180,5 +182,36 @@ describe("deploy-server and Auto Scaling (events/server/scale-out-mid-deployment
     expect(lifecycle(sw)).toEqual({ [a(1)]: "InService", [a(2)]: "InService", [a(3)]: "InService", [a(4)]: "Terminating", [a(5)]: "Terminating" });
     expect(completions(sw, t0)).toHaveLength(1);
     expect(sw.revisions()).toEqual({ [a(1)]: "d-SCALEV002", [a(2)]: "d-SCALEV002", [a(3)]: "d-SCALEV002", [a(4)]: null, [a(5)]: null });
+  });
+
+  it("the guard: v2 succeeds while the launched instance's launch deployment still runs; the follow-on deployment waits for it, never overlapping it", async () => {
+    const scenario = loadServerScenario("scale-out-mid-deployment");
+    // a later scale-out: the fourth is in Pending:Wait from 50 s and its launch deployment ends at 65 s; v2's last batch ends at 60 s
+    scenario.deployments[1]!.timeline = [{ atSeconds: 20, autoScaling: "scaling-asg", desiredCapacity: 4 }];
+    const { sw, v2, t0, launchId } = await v1Deployed(scenario);
+    const followUpId = followUpIdOf("d-SCALEV002");
+    // 62 s: v2's three instances are done, but its success waits: the launch deployment is still running, no follow-on yet
+    const waiting = at(sw, t0 + 62, "waiting", async () => {
+      expect(lifecycle(sw)).toMatchObject({ [a(4)]: "Pending:Wait" });
+      expect(await registry().getDeployment(launchId)).toMatchObject({ status: "InProgress" });
+      expect(await registry().getDeployment("d-SCALEV002")).toMatchObject({ status: "InProgress", progress: { instances: { succeeded: 3 } } });
+      expect(await registry().getDeployment(followUpId)).toBeUndefined();
+    });
+    const r = await sw.deploy(v2!);
+    await waiting.done;
+    expect(r.status, ok(r)).toBe("SUCCEEDED");
+    expect(r.commands).toEqual([[a(1)], [a(2)], [a(3)]]);
+    const f = await sw.follow(followUpId);
+    expect(f.status, ok(f)).toBe("SUCCEEDED");
+    expect(f.commands).toEqual([[a(4)]]);
+    await sw.world.within(async () => {
+      const launch = await registry().getDeployment(launchId);
+      const followUp = await registry().getDeployment(followUpId);
+      expect(launch).toMatchObject({ status: "Succeeded" });
+      // the follow-on deployment was created after the launch deployment ended: their commands never overlap
+      expect(Date.parse(String(followUp?.createTime))).toBeGreaterThanOrEqual(Date.parse(String(launch?.endTime)));
+    });
+    expect(completions(sw, t0)).toEqual([`${a(4)} CONTINUE by CompleteLifecycleAction at 65`]);
+    expect(sw.revisions()).toEqual({ [a(1)]: "d-SCALEV002", [a(2)]: "d-SCALEV002", [a(3)]: "d-SCALEV002", [a(4)]: followUpId });
   });
 });

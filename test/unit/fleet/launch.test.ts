@@ -4,7 +4,7 @@ import { decideLaunch, parseLaunchEvent } from "../../../functions/domain/fleet/
 import { parseGroups } from "../../../functions/domain/groups/groups.js";
 import type { ServerDeploymentGroup } from "../../../functions/domain/groups/groups.js";
 import { ErrorNames } from "../../../functions/domain/errors.js";
-import { followUpIdOf, planFollowUp } from "../../../functions/services/server/follow-up.js";
+import { followUpIdOf, type PlannedFollowUp, planFollowUp } from "../../../functions/services/server/follow-up.js";
 import { deployToLaunchedInstance, launchDeploymentIdOf } from "../../../functions/services/server/launch.js";
 import type { ServerRun } from "../../../functions/domain/fleet/run.js";
 import type { FleetState } from "../../../functions/services/server/state.js";
@@ -108,7 +108,7 @@ describe("launchServer's service over fake ports", () => {
     expect(asg.completed).toHaveLength(2);
   });
 
-  it("the follow-on deployment (UPDATE): the groups' instances that were not in the fleet, once, first in the group's queue", async () => {
+  it("the follow-on deployment (UPDATE): the groups' instances that were not in the fleet, once their launch deployments ended, once, first in the group's queue", async () => {
     const w = fakeWorld({ groups: GROUPS });
     const ssm = w.deps.runCommand as FakeRunCommand;
     const ec2 = w.deps.instances as FakeInstances;
@@ -121,7 +121,15 @@ describe("launchServer's service over fake ports", () => {
     await w.deps.registry.acquireLock({ lockKey: "codedeploy:deploymentgroup:web/prod", application: "web", deploymentGroup: "prod", deploymentId: "d-WEBV00002" });
     const run = { deploymentId: "d-WEBV00002", application: "web", deploymentGroup: "prod", deploymentGroupId: PROD.id, lockKey: "codedeploy:deploymentgroup:web/prod", alarms: [], ignorePollAlarmFailure: false, autoRollback: { enabled: true, events: [] }, deploymentConfig: "CodeDeployDefault.HalfAtATime", pollSeconds: 15, autoScalingGroups: ["web-asg"], outdatedInstancesStrategy: "UPDATE", eventDetail: {}, resources: [] } as ServerRun;
     const fleet = { instances: ["i-0a500000000000001"], unreachable: [] } as unknown as FleetState;
-    const planned = await planFollowUp(w.deps, run, fleet, SM);
+    // the guard: while the launched instance's launch deployment has not ended, the follow-on waits for it
+    const launchId = launchDeploymentIdOf(PROD.id, "i-0a500000000000004");
+    await w.deps.registry.createDeployment({ deploymentId: launchId, application: "web", deploymentGroup: "prod", deploymentConfigName: "CodeDeployDefault.AllAtOnce", platform: "Server", target: {}, creator: "autoscaling" });
+    expect(await planFollowUp(w.deps, run, fleet, SM)).toEqual({ waitFor: ["i-0a500000000000004"] });
+    await w.deps.registry.markInProgress(launchId, `${SM}:${launchId}`, { deploymentConfigName: "CodeDeployDefault.AllAtOnce", target: { revision: { ...REVISION } } });
+    expect(await planFollowUp(w.deps, run, fleet, SM)).toEqual({ waitFor: ["i-0a500000000000004"] });
+    await w.deps.registry.markSucceeded(launchId);
+    expect((await w.deps.registry.listQueue({ lockKey: run.lockKey })).map((q) => q.deploymentId)).toEqual([]);
+    const planned = (await planFollowUp(w.deps, run, fleet, SM)) as PlannedFollowUp | undefined;
     expect(planned).toMatchObject({ deploymentId: followUpIdOf("d-WEBV00002"), input: { target: { instanceIds: ["i-0a500000000000004"] }, revision: { key: "web/v2.zip" }, autoUpdateOf: "d-WEBV00002", deploymentConfig: "CodeDeployDefault.OneAtATime" } });
     expect(await planFollowUp(w.deps, run, fleet, SM)).toEqual(planned);
     expect((await w.deps.registry.listQueue({ lockKey: run.lockKey })).map((q) => q.deploymentId)).toEqual([planned?.deploymentId]);
