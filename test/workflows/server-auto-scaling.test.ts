@@ -214,4 +214,26 @@ describe("deploy-server and Auto Scaling (events/server/scale-out-mid-deployment
     expect(completions(sw, t0)).toEqual([`${a(4)} CONTINUE by CompleteLifecycleAction at 65`]);
     expect(sw.revisions()).toEqual({ [a(1)]: "d-SCALEV002", [a(2)]: "d-SCALEV002", [a(3)]: "d-SCALEV002", [a(4)]: followUpId });
   });
+
+  it("events/server/scale-in-mid-deployment: an instance terminated mid-install fails (its command times out, the agent being gone) and counts against the minimum healthy hosts", async () => {
+    const { sw, v2, t0 } = await v1Deployed(loadServerScenario("scale-in-mid-deployment"));
+    // 46 s: the third instance is terminating; its command was delivered and stays InProgress (SSM never hears back)
+    const terminated = at(sw, t0 + 46, "terminated", () => {
+      expect(lifecycle(sw)).toEqual({ [a(1)]: "InService", [a(2)]: "InService", [a(3)]: "Terminating" });
+    });
+    const r = await sw.deploy(v2!);
+    await terminated.done;
+    expect(r.status, ok(r)).toBe("SUCCEEDED");
+    expect(r.commands).toEqual([[a(1)], [a(2)], [a(3)]]);
+    // the third batch ends at the command's executionTimeout (900 s after it was sent at 40 s)
+    expect(r.batches.map((b) => b.endedAtSeconds - t0)).toEqual([20, 40, 940]);
+    expect(r.events[a(3)]).toEqual([]);
+    await sw.world.within(async () => {
+      const v = await registry().getDeployment("d-SCALEV002");
+      // OneAtATime: every instance but one healthy; the last one may fail and the deployment still succeeds
+      expect(v?.progress?.instances).toMatchObject({ total: 3, succeeded: 2, failed: 1 });
+      expect(await registry().getDeployment(followUpIdOf("d-SCALEV002"))).toBeUndefined();
+    });
+    expect(sw.revisions()).toEqual({ [a(1)]: "d-SCALEV002", [a(2)]: "d-SCALEV002", [a(3)]: "d-SCALEV001" });
+  });
 });

@@ -1,6 +1,6 @@
 import { CompleteLifecycleActionCommand, CreateAutoScalingGroupCommand, DeleteAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand, DescribeLifecycleHooksCommand, PutLifecycleHookCommand, RecordLifecycleActionHeartbeatCommand, UpdateAutoScalingGroupCommand, AutoScalingClient } from "@aws-sdk/client-auto-scaling";
 import { DescribeInstancesCommand, type DescribeInstancesCommandInput, EC2Client, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
-import { DescribeInstanceInformationCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { DescribeInstanceInformationCommand, GetCommandInvocationCommand, SendCommandCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { describe, expect, it } from "vitest";
 import { describeEachTransport, failure, type Harness } from "./helpers.js";
 
@@ -40,6 +40,21 @@ describe("simulated EC2 and Auto Scaling", () => {
         expect(await ids({ Filters: [{ Name: "instance-state-name", Values: ["terminated"] }] })).toEqual(["i-0b0000000000000b1 terminated"]);
         const node = await ssm.send(new DescribeInstanceInformationCommand({ Filters: [{ Key: "InstanceIds", Values: ["i-0b0000000000000b1"] }] }));
         expect(node.InstanceInformationList?.[0]?.PingStatus).toBe("ConnectionLost");
+      });
+
+      it("a command sent to an instance that terminates before delivery never reaches it: DeliveryTimedOut at its delivery timeout; nothing is applied", async () => {
+        const sent = await ssm.send(new SendCommandCommand({ DocumentName: "AWS-RunShellScript", InstanceIds: ["i-0b0000000000000b2"], TimeoutSeconds: 600, Parameters: { commands: ["true"] } }));
+        const commandId = sent.Command?.CommandId ?? "";
+        const status = async () => {
+          const inv = await ssm.send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: "i-0b0000000000000b2" }));
+          return `${inv.Status} ${inv.StatusDetails}`;
+        };
+        // (a command the agent had started instead stays InProgress until its executionTimeout: test/workflows/server-auto-scaling.test.ts, scale-in)
+        await ec2.send(new TerminateInstancesCommand({ InstanceIds: ["i-0b0000000000000b2"] }));
+        h.clock.advance(300);
+        expect(await status()).toBe("Pending Pending");
+        h.clock.advance(300);
+        expect(await status()).toBe("TimedOut DeliveryTimedOut");
       });
 
       it("EC2 refuses unknown and malformed ids and unknown filters with its error codes", async () => {
