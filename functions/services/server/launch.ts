@@ -2,6 +2,7 @@ import { deploymentIdFrom } from "../../domain/deployment/ids.js";
 import { decideLaunch, groupOfLaunch, type InstanceLaunch, LAUNCH_HOOK, launchHookName, parseLaunchEvent } from "../../domain/fleet/launch.js";
 import { executionArnOf, lastServerRevision, serverLockKey } from "../../domain/fleet/run.js";
 import type { Deps } from "../../wiring.js";
+import type { FleetState } from "./state.js";
 
 export type LaunchDeps = Pick<Deps, "registry" | "executions" | "log" | "autoScaling"> & Pick<Deps, "config"> & Partial<Pick<Deps, "instances">>;
 
@@ -82,4 +83,22 @@ export async function putLaunchHooks(deps: Partial<Pick<Deps, "autoScaling">> & 
     // CodeDeploy refuses such a group when it is created; here the deployment goes on with the instances it finds by tag.
     if (put === false) deps.log(deploymentId).warn("Auto Scaling group not found: its launches are not held for a launch deployment", { autoScalingGroup: group });
   }
+}
+
+/**
+ * An in-place deployment's fleet leaves out the instances its Auto Scaling groups are still launching (Pending, or
+ * Pending:Wait under a launch hook, DescribeAutoScalingGroups; 1 call per group): each gets its own launch deployment,
+ * and this deployment's success brings them its revision (the follow-on deployment, after their launch deployments
+ * end). Without this, a deployment started while a launch deployment runs (after a failed or IGNORE one released the
+ * group) would send the same instance commands beside it, and an instance EC2 still reports pending would count failed.
+ */
+export async function leaveOutLaunching(deps: Partial<Pick<Deps, "autoScaling">> & Pick<Deps, "log">, deploymentId: string, autoScalingGroups: string[], found: { reachable: string[]; unreachable: FleetState["unreachable"] }): Promise<typeof found> {
+  const launching = new Set<string>();
+  for (const name of autoScalingGroups) {
+    const group = await deps.autoScaling?.describeGroup(name);
+    for (const i of group?.instances ?? []) if (i.lifecycleState.startsWith("Pending")) launching.add(i.id);
+  }
+  if (launching.size === 0) return found;
+  deps.log(deploymentId).info("instances still launching left out of the fleet (their launch deployment, then the follow-on one, cover them)", { instances: [...launching] });
+  return { reachable: found.reachable.filter((id) => !launching.has(id)), unreachable: found.unreachable.filter((u) => !launching.has(u.instanceId)) };
 }

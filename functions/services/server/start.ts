@@ -12,7 +12,7 @@ import { ASG_TAG } from "../../domain/groups/platforms.js";
 import { expandServerGroupDeployment } from "../group-deployment.js";
 import { recordCreated } from "../start.js";
 import { resolveClassicLoadBalancers } from "./classic.js";
-import { putLaunchHooks } from "./launch.js";
+import { leaveOutLaunching, putLaunchHooks } from "./launch.js";
 import type { DeploymentContext, FleetState } from "./state.js";
 
 export type StartServerDeps = Pick<Deps, "bundles" | "runCommand" | "loadBalancer" | "classicLoadBalancer" | "registry" | "log"> & Partial<Pick<Deps, "config" | "autoScaling" | "instances" | "clock">>;
@@ -43,7 +43,8 @@ export async function startServerDeployment(deps: StartServerDeps, event: Server
   const revision = serverRevision(loadAppSpec(inspection.appSpec.text, { platform: "server", rejectPlaceholders: true }));
   // Target groups and Classic Load Balancers (a group's elbInfoList) alike: the batch's traffic targets (services/server/classic.ts).
   const targetGroups = [...(await resolveTargetGroups(deps, input.targetGroups)), ...(await resolveClassicLoadBalancers(deps, input.classicLoadBalancers))];
-  const original = await discover(deps, input.target);
+  const found = await discover(deps, input.target);
+  const original = input.blueGreen ? found : await leaveOutLaunching(deps, input.deploymentId, autoScalingOf(input).autoScalingGroups ?? [], found);
   const bg = input.blueGreen ? await blueGreenFleets(deps, input, original) : undefined;
   const { reachable, unreachable } = bg?.green ?? original;
   if (targetGroups.length) refuseOnPremisesTargets([...reachable, ...unreachable.map((u) => u.instanceId), ...(bg?.run.original ?? [])], targetGroups);

@@ -5,7 +5,7 @@ import { parseGroups } from "../../../functions/domain/groups/groups.js";
 import type { ServerDeploymentGroup } from "../../../functions/domain/groups/groups.js";
 import { ErrorNames } from "../../../functions/domain/errors.js";
 import { followUpIdOf, type PlannedFollowUp, planFollowUp } from "../../../functions/services/server/follow-up.js";
-import { deployToLaunchedInstance, launchDeploymentIdOf } from "../../../functions/services/server/launch.js";
+import { deployToLaunchedInstance, launchDeploymentIdOf, leaveOutLaunching, putLaunchHooks } from "../../../functions/services/server/launch.js";
 import type { ServerRun } from "../../../functions/domain/fleet/run.js";
 import type { FleetState } from "../../../functions/services/server/state.js";
 import { fakeWorld } from "../../support/fakes/index.js";
@@ -136,5 +136,17 @@ describe("launchServer's service over fake ports", () => {
     expect(await w.deps.registry.getDeployment(planned?.deploymentId ?? "")).toMatchObject({ creator: "CodeDeployAutoUpdate", status: "Created" });
     expect(await planFollowUp(w.deps, { ...run, outdatedInstancesStrategy: "IGNORE" }, fleet, SM)).toBeUndefined();
     expect(await planFollowUp(w.deps, run, { ...fleet, instances: ["i-0a500000000000001", "i-0a500000000000004"] }, SM)).toBeUndefined();
+  });
+
+  it("Start: the deployment group's launch hook on each Auto Scaling group; instances still launching (Pending, Pending:Wait) are left out of the fleet", async () => {
+    const w = fakeWorld({ groups: GROUPS });
+    const asg = w.deps.autoScaling as FakeAutoScaling;
+    await putLaunchHooks(w.deps, "d-WEBV00002", PROD.id, ["web-asg", "api-asg"]);
+    expect(asg.hooks).toEqual([`web-asg/stepdeploy-launch-${PROD.id}`, `api-asg/stepdeploy-launch-${PROD.id}`]);
+    const view = { minSize: 1, maxSize: 6, desiredCapacity: 4, tags: [], targetGroupArns: [] };
+    asg.groups.set("web-asg", { name: "web-asg", ...view, instances: [{ id: "i-0a500000000000001", lifecycleState: "InService" }, { id: "i-0a500000000000004", lifecycleState: "Pending:Wait" }, { id: "i-0a500000000000005", lifecycleState: "Pending" }] });
+    const found = { reachable: ["i-0a500000000000001", "i-0a500000000000004"], unreachable: [{ instanceId: "i-0a500000000000005", reason: "its EC2 state is pending, not running" }] };
+    expect(await leaveOutLaunching(w.deps, "d-WEBV00002", ["web-asg"], found)).toEqual({ reachable: ["i-0a500000000000001"], unreachable: [] });
+    expect(await leaveOutLaunching(w.deps, "d-WEBV00002", [], found)).toEqual(found);
   });
 });
