@@ -61,7 +61,9 @@ export function createAutoScalingAdapter(): AutoScalingPort {
       } catch (e) {
         // "AutoScalingGroup name not found": the deployment still finds the group's instances by their tag.
         if ((e as Error).name === "ValidationError" && /not found/i.test((e as Error).message)) return false;
-        throw toStepDeployError(e, `autoscaling:PutLifecycleHook ${group}/${hook.name}`);
+        // The stack grants it only on the stack parameter serverAutoScalingGroupPattern's groups (none by default).
+        const hint = /AccessDenied/.test((e as Error).name) ? ` (is ${group} in the stack parameter serverAutoScalingGroupPattern? docs/ec2.md#iam)` : "";
+        throw toStepDeployError(e, `autoscaling:PutLifecycleHook ${group}/${hook.name}${hint}`);
       }
     },
     async completeLifecycleAction(action) {
