@@ -1,7 +1,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadServerScenario, runServerScenario, type ServerScenario } from "../local/simulate/server.js";
+import { followUpIdOf } from "../functions/services/server/follow-up.js";
+import { launchDeploymentIdOf } from "../functions/services/server/launch.js";
+import { loadServerScenario, openServerWorld, type ServerRunReport, runServerScenario, type ServerScenario } from "../local/simulate/server.js";
 import { markdownTable } from "./table.js";
 
 /**
@@ -129,6 +131,7 @@ export async function benchServer(print: (text: string) => void = console.log, o
       wallMs: Date.now() - started,
     });
   }
+  rows.push(...(await benchLaunches()));
   print("\n### EC2/on-premises in place and blue/green (SSM Run Command, one child execution per batch)\n");
   print(
     markdownTable(rows, [
@@ -139,14 +142,42 @@ export async function benchServer(print: (text: string) => void = console.log, o
       { key: "stateTransitions", title: "transitions (all executions)" },
       { key: "historyEvents", title: "history events (all)" },
       { key: "largestHistory", title: "largest execution's history", format: (v) => (Number(v) > 25000 ? `**${v}** (over the 25,000 cap)` : String(v)) },
-      { key: "ssmCalls", title: "SSM calls" },
-      { key: "apiCalls", title: "AWS API calls (all)" },
+      { key: "ssmCalls", title: "SSM calls", format: (v) => (Number(v) < 0 ? "n/a" : String(v)) },
+      { key: "apiCalls", title: "AWS API calls (all)", format: (v) => (Number(v) < 0 ? "n/a (beside v2)" : String(v)) },
       { key: "lambdaInvocations", title: "our Lambda invocations" },
       { key: "simulatedMinutes", title: "simulated min" },
       { key: "estimatedCostUsd", title: "est. cost", format: (v) => `$${Number(v).toFixed(6)}` },
       { key: "wallMs", title: "local wall ms" },
     ]),
   );
+  return rows;
+}
+
+/**
+ * The launch deployment under the launch lifecycle hook (events/server/scale-out-mid-deployment and
+ * launch-deployment-fails): one instance in Pending:Wait gets the group's last good revision while v2 runs, then the
+ * workflow completes its lifecycle action (CONTINUE, or ABANDON when it fails). Its own execution's transitions,
+ * history and Lambda invocations; its API calls are not told apart from v2's, which runs at the same time (n/a).
+ */
+export async function benchLaunches(): Promise<ServerBenchRow[]> {
+  const rows: ServerBenchRow[] = [];
+  for (const [name, label] of [["scale-out-mid-deployment", "launch deployment, lifecycle hook CONTINUE"], ["launch-deployment-fails", "launch deployment fails, lifecycle hook ABANDON"]] as const) {
+    const started = Date.now();
+    const scenario = loadServerScenario(name);
+    const w = await openServerWorld(scenario);
+    try {
+      for (const d of scenario.deployments) await w.deploy(d);
+      const launchId = launchDeploymentIdOf(String(scenario.deployments[0]!.input.deploymentGroupId), "i-0a500000000000004");
+      const r: ServerRunReport = await w.follow(launchId);
+      // the follow-on deployment (UPDATE) runs on: wait for it before the world closes
+      const followUp = followUpIdOf(String(scenario.deployments[1]!.input.deploymentId));
+      if (w.world.account.sfn.executions.some((e) => e.name === followUp)) await w.follow(followUp);
+      const row = { instances: 1, config: label, outcome: r.status, batches: r.executions - 1, executions: r.executions, stateTransitions: r.stats.stateTransitions, historyEvents: r.stats.historyEvents, largestHistory: r.largestHistory };
+      rows.push({ ...row, ssmCalls: -1, apiCalls: -1, lambdaInvocations: r.stats.lambdaInvocations, simulatedMinutes: Number((r.stats.simulatedSeconds / 60).toFixed(1)), estimatedCostUsd: r.stats.estimatedCostUsd, wallMs: Date.now() - started });
+    } finally {
+      await w.close();
+    }
+  }
   return rows;
 }
 

@@ -70,6 +70,12 @@ function check(params, { stage, service }) {
     if (!/^[A-Za-z0-9*?-]{1,64}$/.test(lb)) problems.push(`serverClassicLoadBalancerPattern '${lb}' is not a load balancer name pattern: letters, digits, - and the wildcards * and ?`);
     else if (/^[*?]+$/.test(lb)) problems.push(`serverClassicLoadBalancerPattern '${lb}' matches every Classic Load Balancer in the account and region: EC2 deployments could deregister any instance from any of them, so it is refused. Name them, e.g. --param="serverClassicLoadBalancerPattern=orders-*"`);
   }
+  // Auto Scaling group names: up to 255 characters; stepdeploy takes letters, digits, - and _ plus IAM's * and ?.
+  if (params.serverAutoScalingGroupPattern !== undefined) {
+    const asg = String(params.serverAutoScalingGroupPattern);
+    if (!/^[A-Za-z0-9_*?-]{1,255}$/.test(asg)) problems.push(`serverAutoScalingGroupPattern '${asg}' is not an Auto Scaling group name pattern: letters, digits, -, _ and the wildcards * and ?`);
+    else if (/^[*?]+$/.test(asg)) problems.push(`serverAutoScalingGroupPattern '${asg}' matches every Auto Scaling group in the account and region: stepdeploy could hold or abandon any group's launches, so it is refused. Name them, e.g. --param="serverAutoScalingGroupPattern=orders-*"`);
+  }
   // IAM role names are letters, digits and +=,.@_- (at most 64); * and ? are IAM's wildcards in the ARN.
   if (params.serverInstanceRolePattern !== undefined) {
     const role = String(params.serverInstanceRolePattern);
@@ -108,7 +114,7 @@ function check(params, { stage, service }) {
   };
 }
 
-const NAMES = ["targetFunctionPattern", "hookFunctionPattern", "tracing", "executionLogLevel", "executionLogData", "gitWebhookSecretParameter", "serverTargetGroupPattern", "serverClassicLoadBalancerPattern", "serverInstanceRolePattern"];
+const NAMES = ["targetFunctionPattern", "hookFunctionPattern", "tracing", "executionLogLevel", "executionLogData", "gitWebhookSecretParameter", "serverTargetGroupPattern", "serverClassicLoadBalancerPattern", "serverInstanceRolePattern", "serverAutoScalingGroupPattern"];
 
 module.exports = async ({ resolveVariable }) => {
   const params = {};

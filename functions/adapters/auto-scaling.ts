@@ -1,4 +1,4 @@
-import { AutoScalingClient, CreateAutoScalingGroupCommand, DeleteAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
+import { AutoScalingClient, CompleteLifecycleActionCommand, CreateAutoScalingGroupCommand, DeleteAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand, PutLifecycleHookCommand } from "@aws-sdk/client-auto-scaling";
 import type { AutoScalingPort } from "../ports/instances.js";
 import { toStepDeployError } from "./aws-errors.js";
 import { cachedClient } from "./clients.js";
@@ -13,7 +13,10 @@ async function call<T>(what: string, f: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Amazon EC2 Auto Scaling: DescribeAutoScalingGroups, CreateAutoScalingGroup (a copy), DeleteAutoScalingGroup with ForceDelete. */
+/**
+ * Amazon EC2 Auto Scaling: DescribeAutoScalingGroups, CreateAutoScalingGroup (a copy), DeleteAutoScalingGroup with
+ * ForceDelete, and the launch lifecycle hook (PutLifecycleHook, CompleteLifecycleAction).
+ */
 export function createAutoScalingAdapter(): AutoScalingPort {
   return {
     async describeGroup(name) {
@@ -49,6 +52,30 @@ export function createAutoScalingAdapter(): AutoScalingPort {
     },
     async deleteGroup(name) {
       await call(`autoscaling:DeleteAutoScalingGroup ${name}`, () => autoScalingClient().send(new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: name, ForceDelete: true })));
+    },
+    async putLaunchHook(group, hook) {
+      const input = { AutoScalingGroupName: group, LifecycleHookName: hook.name, LifecycleTransition: "autoscaling:EC2_INSTANCE_LAUNCHING", HeartbeatTimeout: hook.heartbeatTimeoutSeconds, DefaultResult: hook.defaultResult };
+      try {
+        await autoScalingClient().send(new PutLifecycleHookCommand(input));
+        return true;
+      } catch (e) {
+        // "AutoScalingGroup name not found": the deployment still finds the group's instances by their tag.
+        if ((e as Error).name === "ValidationError" && /not found/i.test((e as Error).message)) return false;
+        // The stack grants it only on the stack parameter serverAutoScalingGroupPattern's groups (none by default).
+        const hint = /AccessDenied/.test((e as Error).name) ? ` (is ${group} in the stack parameter serverAutoScalingGroupPattern? docs/ec2.md#iam)` : "";
+        throw toStepDeployError(e, `autoscaling:PutLifecycleHook ${group}/${hook.name}${hint}`);
+      }
+    },
+    async completeLifecycleAction(action) {
+      const input = { AutoScalingGroupName: action.group, LifecycleHookName: action.hook, LifecycleActionToken: action.token, LifecycleActionResult: action.result };
+      try {
+        await autoScalingClient().send(new CompleteLifecycleActionCommand(input));
+        return true;
+      } catch (e) {
+        // "No active Lifecycle Action found with token ...": it timed out or the instance is terminating; nothing to complete.
+        if ((e as Error).name === "ValidationError" && /No active Lifecycle Action/.test((e as Error).message)) return false;
+        throw toStepDeployError(e, `autoscaling:CompleteLifecycleAction ${action.group}/${action.hook}`);
+      }
     },
   };
 }

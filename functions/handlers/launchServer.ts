@@ -2,8 +2,8 @@ import { deployToLaunchedInstance, type LaunchDeps, type LaunchResult } from "..
 import { realDeps } from "../wiring.js";
 
 /**
- * Target of the "EC2 Instance Launch Successful" rule (Auto Scaling, default bus): an instance launched into a Server
- * group's Auto Scaling group gets the group's last successful revision (docs/ec2.md#auto-scaling).
+ * Target of the "EC2 Instance-launch Lifecycle Action" rule (Auto Scaling, default bus, stepdeploy's launch hooks): an
+ * instance held in Pending:Wait gets the group's last successful revision, whose end completes the action (docs/ec2.md#auto-scaling).
  */
 export function createHandler(deps: LaunchDeps) {
   return async (event: unknown): Promise<LaunchResult> => {

@@ -34,4 +34,8 @@ export interface AutoScalingPort {
   createGroup(group: { name: string; launchTemplate: NonNullable<AutoScalingGroupView["launchTemplate"]>; minSize: number; maxSize: number; desiredCapacity: number; tags: AutoScalingGroupView["tags"] }): Promise<void>;
   /** DeleteAutoScalingGroup with ForceDelete: its instances are terminated. */
   deleteGroup(name: string): Promise<void>;
+  /** PutLifecycleHook for launches (create or update, so idempotent); false when the group does not exist. */
+  putLaunchHook(group: string, hook: { name: string; heartbeatTimeoutSeconds: number; defaultResult: "CONTINUE" | "ABANDON" }): Promise<boolean>;
+  /** CompleteLifecycleAction by token; false when Auto Scaling has no such action any more (ValidationError: timed out, terminated). */
+  completeLifecycleAction(action: { group: string; hook: string; token: string; result: "CONTINUE" | "ABANDON" }): Promise<boolean>;
 }

@@ -1,3 +1,4 @@
+import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
@@ -21,6 +22,7 @@ const SERVICES: Record<string, ClientModule> = {
   sfn: { client: SFNClient as never, commands: () => import("@aws-sdk/client-sfn"), prefix: "Sfn" },
   dynamodb: { client: DynamoDBClient as never, commands: () => import("@aws-sdk/client-dynamodb"), prefix: "DynamoDb" },
   s3: { client: S3Client as never, commands: () => import("@aws-sdk/client-s3"), prefix: "S3" },
+  autoscaling: { client: AutoScalingClient as never, commands: () => import("@aws-sdk/client-auto-scaling"), prefix: "AutoScaling" },
 };
 
 /** The integration's client: one attempt per call (the ASL's Retry decides), on the process's transport. */

@@ -2,13 +2,15 @@ import { afterEach, describe, expect, it } from "vitest";
 import { registry } from "../../functions/wiring.js";
 import { launchDeploymentIdOf } from "../../functions/services/server/launch.js";
 import { followUpIdOf } from "../../functions/services/server/follow-up.js";
+import { autoScalingWorldOf } from "../../local/account/autoscaling/index.js";
 import { ec2WorldOf } from "../../local/account/ec2/index.js";
 import { loadServerScenario, openServerWorld, type ServerRunReport, type ServerWorld } from "../../local/simulate/server.js";
 
 /**
  * Auto Scaling during a deployment (events/server/scale-out-mid-deployment.json) on the real deploy-server ASL, the
- * simulated Auto Scaling, EC2 and SSM, and the stack's "EC2 Instance Launch Successful" rule to launchServer: the
- * world is moved while v2 runs (scale-out, a launch that is terminating) and checked after each step.
+ * simulated Auto Scaling, EC2 and SSM, and the stack's "EC2 Instance-launch Lifecycle Action" rule to launchServer: the
+ * world is moved while v2 runs (scale-out, a launch that is terminating) and checked after each step. A launched
+ * instance waits in Pending:Wait under the group's launch hook until its launch deployment completes the action.
  */
 let w: ServerWorld | undefined;
 afterEach(async () => {
@@ -30,6 +32,24 @@ function at(sw: ServerWorld, atSeconds: number, name: string, check: () => Promi
 }
 
 const revisionKey = (r: { target?: Record<string, unknown> } | undefined) => (r?.target?.revision as { key?: string } | undefined)?.key;
+const HOOK = `stepdeploy-launch-${GROUP_ID}`;
+/** Each instance's Auto Scaling lifecycle state, and how each lifecycle action ended, relative to `t0`. */
+const lifecycle = (sw: ServerWorld) => {
+  const asg = autoScalingWorldOf(sw.world.account);
+  return Object.fromEntries([1, 2, 3, 4, 5, 6].filter((k) => ec2WorldOf(sw.world.account).instance(a(k))).map((k) => [a(k), asg.stateOf(a(k))]));
+};
+const completions = (sw: ServerWorld, t0: number) => {
+  const startMs = sw.world.clock.now() - sw.world.clock.elapsedSeconds() * 1000;
+  return autoScalingWorldOf(sw.world.account).completions.map((c) => `${c.instanceId} ${c.result} by ${c.by} at ${(c.atMs - startMs) / 1000 - t0}`);
+};
+
+/** Opens the scenario's world and deploys v1 (which puts the launch hook); v2 is the caller's, `t0` its start. */
+async function v1Deployed(scenario: ReturnType<typeof loadServerScenario>) {
+  w = await openServerWorld(scenario);
+  const [v1, v2] = scenario.deployments;
+  expect((await w.deploy(v1!)).status).toBe("SUCCEEDED");
+  return { sw: w, v2, t0: w.world.clock.elapsedSeconds(), launchId: launchDeploymentIdOf(GROUP_ID, a(4)) };
+}
 
 describe("deploy-server and Auto Scaling (events/server/scale-out-mid-deployment)", { timeout: 240_000 }, () => {
   it("a scale-out mid-deployment gets the last good revision, a terminating launch gets nothing, and UPDATE brings the new revision after", async () => {
@@ -40,11 +60,16 @@ describe("deploy-server and Auto Scaling (events/server/scale-out-mid-deployment
     const first = await sw.deploy(v1!);
     expect(first.status, ok(first)).toBe("SUCCEEDED");
     expect(sw.revisions()).toEqual({ [a(1)]: "d-SCALEV001", [a(2)]: "d-SCALEV001", [a(3)]: "d-SCALEV001" });
+    // v1's Start put the deployment group's launch hook on the group (PutLifecycleHook, idempotent at every Start)
+    expect([...(autoScalingWorldOf(sw.world.account).groups.get("scaling-asg")?.hooks.values() ?? [])]).toEqual([{ name: HOOK, transition: "autoscaling:EC2_INSTANCE_LAUNCHING", heartbeatTimeoutSeconds: 3600, defaultResult: "ABANDON" }]);
     const t0 = sw.world.clock.elapsedSeconds();
     const launchId = launchDeploymentIdOf(GROUP_ID, a(4));
     const followUpId = followUpIdOf("d-SCALEV002");
     // 45 s into v2: the fourth instance (InService at 35 s) is getting v1 beside v2, under its own lock; v2 holds the group's
     const mid = at(sw, t0 + 45, "mid", async () => {
+      // (first, before any await lets the clock move) the fourth waits in Pending:Wait, not InService, while its launch deployment runs; the fifth is still pending
+      expect(lifecycle(sw)).toEqual({ [a(1)]: "InService", [a(2)]: "InService", [a(3)]: "InService", [a(4)]: "Pending:Wait", [a(5)]: "Pending" });
+      expect(completions(sw, t0)).toEqual([]);
       const launch = await registry().getDeployment(launchId);
       expect(launch).toMatchObject({ status: "InProgress", creator: "autoscaling", lockKey: `codedeploy:deploymentgroup:scaling-web/web/launch/${a(4)}` });
       expect(revisionKey(launch)).toBe("orders-v1.zip");
@@ -68,9 +93,12 @@ describe("deploy-server and Auto Scaling (events/server/scale-out-mid-deployment
       expect(await registry().getDeployment(followUpId)).toMatchObject({ creator: "CodeDeployAutoUpdate", description: "Auto-update of 1 outdated instance launched during d-SCALEV002" });
     });
     const launches = sw.world.account.deliveries.filter((d) => d.source === "aws.autoscaling");
-    expect(launches.map((d) => `${d.atSeconds - t0} ${d.status}`)).toEqual(["40 delivered", "50 delivered"]);
+    expect(launches.map((d) => `${d.atSeconds - t0} ${d.detailType} ${d.status}`)).toEqual(["40 EC2 Instance-launch Lifecycle Action delivered", "50 EC2 Instance-launch Lifecycle Action delivered"]);
     const ec2 = ec2WorldOf(sw.world.account);
     expect(ec2.stateOf(ec2.instance(a(5))!)).toBe("shutting-down");
+    // the launch deployment's success completed the fourth's lifecycle action CONTINUE: it is InService
+    expect(completions(sw, t0)).toEqual([`${a(4)} CONTINUE by CompleteLifecycleAction at 55`]);
+    expect(lifecycle(sw)).toMatchObject({ [a(4)]: "InService", [a(5)]: "Terminating" });
     // the follow-on deployment: v2 to the instance launched meanwhile, after v2, with the group's lock handed over
     const f = await sw.follow(followUpId);
     expect(f.status, ok(f)).toBe("SUCCEEDED");
@@ -123,5 +151,89 @@ describe("deploy-server and Auto Scaling (events/server/scale-out-mid-deployment
       expect(await registry().getLock({ lockKey: "codedeploy:deploymentgroup:scaling-web/web" })).toBeUndefined();
     });
     expect(sw.revisions()[a(4)]).toBe(launchDeploymentIdOf(GROUP_ID, a(4)));
+  });
+
+  it("events/server/launch-deployment-fails: the launch deployment fails, its action is completed ABANDON, Auto Scaling terminates the instance and replaces it", async () => {
+    const { sw, v2, t0, launchId } = await v1Deployed(loadServerScenario("launch-deployment-fails"));
+    // 45 s: the fourth (from the new template version) waits in Pending:Wait while its launch deployment runs
+    const mid = at(sw, t0 + 45, "mid", async () => {
+      expect(lifecycle(sw)).toEqual({ [a(1)]: "InService", [a(2)]: "InService", [a(3)]: "InService", [a(4)]: "Pending:Wait" });
+      expect(await registry().getDeployment(launchId)).toMatchObject({ status: "InProgress", creator: "autoscaling" });
+    });
+    // 57 s: ABANDONed at 55 s: the fourth is terminating; the group has launched a replacement, pending
+    const abandoned = at(sw, t0 + 57, "abandoned", () => {
+      expect(completions(sw, t0)).toEqual([`${a(4)} ABANDON by CompleteLifecycleAction at 55`]);
+      expect(lifecycle(sw)).toEqual({ [a(1)]: "InService", [a(2)]: "InService", [a(3)]: "InService", [a(4)]: "Terminating", [a(5)]: "Pending" });
+    });
+    const r = await sw.deploy(v2!);
+    await mid.done;
+    await abandoned.done;
+    expect(r.status, ok(r)).toBe("SUCCEEDED");
+    expect(r.commands).toEqual([[a(1)], [a(2)], [a(3)]]);
+    await sw.world.within(async () => {
+      const launch = await registry().getDeployment(launchId);
+      expect(launch).toMatchObject({ status: "Failed", creator: "autoscaling", errorName: "Deploy.HealthConstraints" });
+      expect(revisionKey(launch)).toBe("orders-v1.zip");
+      // no instance launched during v2 is left: no follow-on deployment
+      expect(await registry().getDeployment(followUpIdOf("d-SCALEV002"))).toBeUndefined();
+      expect(await registry().getLock({ lockKey: "codedeploy:deploymentgroup:scaling-web/web" })).toBeUndefined();
+    });
+    // the scale-in back to 3 at 60 s terminated the replacement before it was running: it never had a lifecycle action
+    expect(lifecycle(sw)).toEqual({ [a(1)]: "InService", [a(2)]: "InService", [a(3)]: "InService", [a(4)]: "Terminating", [a(5)]: "Terminating" });
+    expect(completions(sw, t0)).toHaveLength(1);
+    expect(sw.revisions()).toEqual({ [a(1)]: "d-SCALEV002", [a(2)]: "d-SCALEV002", [a(3)]: "d-SCALEV002", [a(4)]: null, [a(5)]: null });
+  });
+
+  it("the guard: v2 succeeds while the launched instance's launch deployment still runs; the follow-on deployment waits for it, never overlapping it", async () => {
+    const scenario = loadServerScenario("scale-out-mid-deployment");
+    // a later scale-out: the fourth is in Pending:Wait from 50 s and its launch deployment ends at 65 s; v2's last batch ends at 60 s
+    scenario.deployments[1]!.timeline = [{ atSeconds: 20, autoScaling: "scaling-asg", desiredCapacity: 4 }];
+    const { sw, v2, t0, launchId } = await v1Deployed(scenario);
+    const followUpId = followUpIdOf("d-SCALEV002");
+    // 62 s: v2's three instances are done, but its success waits: the launch deployment is still running, no follow-on yet
+    const waiting = at(sw, t0 + 62, "waiting", async () => {
+      expect(lifecycle(sw)).toMatchObject({ [a(4)]: "Pending:Wait" });
+      expect(await registry().getDeployment(launchId)).toMatchObject({ status: "InProgress" });
+      expect(await registry().getDeployment("d-SCALEV002")).toMatchObject({ status: "InProgress", progress: { instances: { succeeded: 3 } } });
+      expect(await registry().getDeployment(followUpId)).toBeUndefined();
+    });
+    const r = await sw.deploy(v2!);
+    await waiting.done;
+    expect(r.status, ok(r)).toBe("SUCCEEDED");
+    expect(r.commands).toEqual([[a(1)], [a(2)], [a(3)]]);
+    const f = await sw.follow(followUpId);
+    expect(f.status, ok(f)).toBe("SUCCEEDED");
+    expect(f.commands).toEqual([[a(4)]]);
+    await sw.world.within(async () => {
+      const launch = await registry().getDeployment(launchId);
+      const followUp = await registry().getDeployment(followUpId);
+      expect(launch).toMatchObject({ status: "Succeeded" });
+      // the follow-on deployment was created after the launch deployment ended: their commands never overlap
+      expect(Date.parse(String(followUp?.createTime))).toBeGreaterThanOrEqual(Date.parse(String(launch?.endTime)));
+    });
+    expect(completions(sw, t0)).toEqual([`${a(4)} CONTINUE by CompleteLifecycleAction at 65`]);
+    expect(sw.revisions()).toEqual({ [a(1)]: "d-SCALEV002", [a(2)]: "d-SCALEV002", [a(3)]: "d-SCALEV002", [a(4)]: followUpId });
+  });
+
+  it("events/server/scale-in-mid-deployment: an instance terminated mid-install fails (its command times out, the agent being gone) and counts against the minimum healthy hosts", async () => {
+    const { sw, v2, t0 } = await v1Deployed(loadServerScenario("scale-in-mid-deployment"));
+    // 46 s: the third instance is terminating; its command was delivered and stays InProgress (SSM never hears back)
+    const terminated = at(sw, t0 + 46, "terminated", () => {
+      expect(lifecycle(sw)).toEqual({ [a(1)]: "InService", [a(2)]: "InService", [a(3)]: "Terminating" });
+    });
+    const r = await sw.deploy(v2!);
+    await terminated.done;
+    expect(r.status, ok(r)).toBe("SUCCEEDED");
+    expect(r.commands).toEqual([[a(1)], [a(2)], [a(3)]]);
+    // the third batch ends at the command's executionTimeout (900 s after it was sent at 40 s)
+    expect(r.batches.map((b) => b.endedAtSeconds - t0)).toEqual([20, 40, 940]);
+    expect(r.events[a(3)]).toEqual([]);
+    await sw.world.within(async () => {
+      const v = await registry().getDeployment("d-SCALEV002");
+      // OneAtATime: every instance but one healthy; the last one may fail and the deployment still succeeds
+      expect(v?.progress?.instances).toMatchObject({ total: 3, succeeded: 2, failed: 1 });
+      expect(await registry().getDeployment(followUpIdOf("d-SCALEV002"))).toBeUndefined();
+    });
+    expect(sw.revisions()).toEqual({ [a(1)]: "d-SCALEV002", [a(2)]: "d-SCALEV002", [a(3)]: "d-SCALEV001" });
   });
 });

@@ -100,11 +100,12 @@ export const ServerInputSchema = record(
         instanceId: text({ pattern: /^i-[0-9a-f]{8,17}$/, means: "must be an EC2 instance id" }),
         autoScalingGroup: text(),
         during: text({ pattern: /^d-[A-Z0-9]{9}$/, means: "must be a deployment id" }).optional(),
+        lifecycleHook: record({ name: text(), token: text() }, '{"name", "token"}').optional(),
       },
-      '{"instanceId", "autoScalingGroup", "during"?}',
+      '{"instanceId", "autoScalingGroup", "during"?, "lifecycleHook"?}',
     )
       .optional()
-      .meta({ description: "Set by stepdeploy on a deployment to an instance an Auto Scaling group launched (creator autoscaling); `during`: the deployment that held the group's lock then." }),
+      .meta({ description: "Set by stepdeploy on a deployment to an instance an Auto Scaling group launched (creator autoscaling); `during`: the deployment that held the group's lock then; `lifecycleHook`: the launch lifecycle action its end completes (CONTINUE on success, ABANDON on failure)." }),
     autoUpdateOf: text({ pattern: /^d-[A-Z0-9]{9}$/, means: "must be a deployment id" })
       .optional()
       .meta({ description: "Set by stepdeploy on a follow-on deployment (creator CodeDeployAutoUpdate): the deployment whose revision it brings to the instances launched while it ran." }),
@@ -168,7 +169,7 @@ export interface ServerDeploymentInput {
   /** What happens to instances the target's Auto Scaling groups launch while this deployment runs (CodeDeploy's). */
   outdatedInstancesStrategy: "UPDATE" | "IGNORE";
   /** A deployment to one instance an Auto Scaling group launched; `during`: the deployment that held the group's lock. */
-  launch?: { instanceId: string; autoScalingGroup: string; during?: string };
+  launch?: { instanceId: string; autoScalingGroup: string; during?: string; lifecycleHook?: { name: string; token: string } };
   /** A follow-on deployment: the deployment whose revision it brings to instances launched while that one ran. */
   autoUpdateOf?: string;
   /** Blue/green: the options, and the replacement instances for DISCOVER_EXISTING. */

@@ -4,29 +4,55 @@ import { parseGroupDeployment } from "../groups/request.js";
 import { serverDeployInputOf } from "../groups/platforms.js";
 import type { RecordedServerRevision } from "./run.js";
 
-/** What an "EC2 Instance Launch Successful" event (source aws.autoscaling) says: which group launched which instance. */
+/**
+ * CodeDeploy's launch lifecycle hook, as stepdeploy puts it on the Auto Scaling groups an in-place deployment names
+ * (services/server/lifecycle-hook.ts): one hook per deployment group, so the event names the group. A launched
+ * instance waits in Pending:Wait (not InService, not in the group's load balancers) until its launch deployment ends:
+ * CONTINUE on success, ABANDON on failure (Auto Scaling terminates it and launches another). HeartbeatTimeout 3600 s
+ * (a lifecycle event's longest script timeout) with DefaultResult ABANDON: an instance nobody deployed to is not let
+ * into service. CodeDeploy's own hook is "CodeDeploy-managed-automatic-launch-deployment-hook-<group>-<uuid>".
+ */
+export const LAUNCH_HOOK_PREFIX = "stepdeploy-launch-";
+export const LAUNCH_HOOK = { heartbeatTimeoutSeconds: 3600, defaultResult: "ABANDON" } as const;
+export const launchHookName = (deploymentGroupId: string): string => `${LAUNCH_HOOK_PREFIX}${deploymentGroupId}`;
+
+/** What an "EC2 Instance-launch Lifecycle Action" event (source aws.autoscaling) says: which group launched which instance, held by which of our hooks. */
 export interface InstanceLaunch {
   autoScalingGroup: string;
   instanceId: string;
+  /** The deployment group whose hook holds the instance (from the hook's name). */
+  deploymentGroupId: string;
+  lifecycleHook: { name: string; token: string };
 }
+
+const LAUNCH_ACTION = "EC2 Instance-launch Lifecycle Action";
 
 /**
- * Reads the launch from the event EventBridge delivers (Amazon EC2 Auto Scaling event reference, "Successful scaling
- * events": `detail.AutoScalingGroupName`, `detail.EC2InstanceId`); anything else is refused naming the field.
+ * Reads the launch from the event EventBridge delivers (Amazon EC2 Auto Scaling User Guide, event reference,
+ * "EC2 Instance-launch Lifecycle Action": `detail.AutoScalingGroupName`, `EC2InstanceId`, `LifecycleHookName`,
+ * `LifecycleActionToken`, `LifecycleTransition`); anything else is refused naming the field. Another hook's action
+ * (not ours: its name lacks the prefix) is `undefined`: someone else completes it.
  */
-export function parseLaunchEvent(event: unknown): InstanceLaunch {
+export function parseLaunchEvent(event: unknown): InstanceLaunch | undefined {
   const e = (event ?? {}) as { source?: unknown; "detail-type"?: unknown; detail?: Record<string, unknown> };
-  if (e.source !== "aws.autoscaling" || e["detail-type"] !== "EC2 Instance Launch Successful") throw new ValidationError("detail-type", `must be an aws.autoscaling "EC2 Instance Launch Successful" event, not ${String(e.source)} "${String(e["detail-type"])}"`);
-  const group = e.detail?.AutoScalingGroupName;
-  const instanceId = e.detail?.EC2InstanceId;
+  if (e.source !== "aws.autoscaling" || e["detail-type"] !== LAUNCH_ACTION) throw new ValidationError("detail-type", `must be an aws.autoscaling "${LAUNCH_ACTION}" event, not ${String(e.source)} "${String(e["detail-type"])}"`);
+  const d = e.detail ?? {};
+  const group = d.AutoScalingGroupName;
+  const instanceId = d.EC2InstanceId;
+  const hook = d.LifecycleHookName;
+  const token = d.LifecycleActionToken;
   if (typeof group !== "string" || group === "") throw new ValidationError("detail.AutoScalingGroupName", "is required: the Auto Scaling group that launched the instance");
   if (typeof instanceId !== "string" || !/^i-[0-9a-f]{8,17}$/.test(instanceId)) throw new ValidationError("detail.EC2InstanceId", "must be the launched EC2 instance's id (i-...)");
-  return { autoScalingGroup: group, instanceId };
+  if (d.LifecycleTransition !== "autoscaling:EC2_INSTANCE_LAUNCHING") throw new ValidationError("detail.LifecycleTransition", `must be autoscaling:EC2_INSTANCE_LAUNCHING, not ${String(d.LifecycleTransition)}`);
+  if (typeof hook !== "string" || hook === "") throw new ValidationError("detail.LifecycleHookName", "is required: the hook that holds the instance");
+  if (typeof token !== "string" || token === "") throw new ValidationError("detail.LifecycleActionToken", "is required: what completes the lifecycle action");
+  if (!hook.startsWith(LAUNCH_HOOK_PREFIX) || hook.length === LAUNCH_HOOK_PREFIX.length) return undefined;
+  return { autoScalingGroup: group, instanceId, deploymentGroupId: hook.slice(LAUNCH_HOOK_PREFIX.length), lifecycleHook: { name: hook, token } };
 }
 
-/** The stage's in-place Server groups that list the Auto Scaling group (a BLUE_GREEN group replaces its fleet instead). */
-export function groupsOfAutoScalingGroup(groups: Groups, autoScalingGroup: string): ServerDeploymentGroup[] {
-  return groups.groups.filter((g): g is ServerDeploymentGroup => g.computePlatform === "Server" && !g.blueGreen && g.autoScalingGroups.includes(autoScalingGroup));
+/** The stage's in-place Server group whose hook it is, if it lists the Auto Scaling group (a BLUE_GREEN group replaces its fleet instead). */
+export function groupOfLaunch(groups: Groups, launch: InstanceLaunch): ServerDeploymentGroup | undefined {
+  return groups.groups.find((g): g is ServerDeploymentGroup => g.computePlatform === "Server" && g.id === launch.deploymentGroupId && !g.blueGreen && g.autoScalingGroups.includes(launch.autoScalingGroup));
 }
 
 export type LaunchDecision = { action: "ignore"; reason: string } | { action: "deploy"; input: Record<string, unknown> };
@@ -62,7 +88,7 @@ export function decideLaunch(a: {
       target: { instanceIds: [launch.instanceId] },
       deploymentConfig: "CodeDeployDefault.AllAtOnce",
       autoRollback: { enabled: false },
-      launch: { instanceId: launch.instanceId, autoScalingGroup: launch.autoScalingGroup, ...(a.holder ? { during: a.holder } : {}) },
+      launch: { instanceId: launch.instanceId, autoScalingGroup: launch.autoScalingGroup, lifecycleHook: launch.lifecycleHook, ...(a.holder ? { during: a.holder } : {}) },
       description: `Launch of ${launch.instanceId} into ${launch.autoScalingGroup}: the revision of ${last.deploymentId}${a.holder ? ` (while ${a.holder} runs)` : ""}`,
     },
   };

@@ -38,7 +38,7 @@ export interface ServerRun {
   /** UPDATE: on success, a follow-on deployment of this revision to the instances those groups launched meanwhile. */
   outdatedInstancesStrategy?: "UPDATE" | "IGNORE";
   /** A deployment to one launched instance (creator autoscaling), or a follow-on one (autoUpdateOf). */
-  launch?: { instanceId: string; autoScalingGroup: string; during?: string };
+  launch?: { instanceId: string; autoScalingGroup: string; during?: string; lifecycleHook?: { name: string; token: string } };
   autoUpdateOf?: string;
   /** What a successful install records as the instance's revision (`s3://bucket/key#eTag`, codedeploy-spec §2.4). */
   revisionKey?: string;

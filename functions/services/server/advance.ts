@@ -47,6 +47,11 @@ export async function advanceServerDeployment(deps: AdvanceDeps, event: AdvanceE
 async function withFollowUp(deps: AdvanceDeps, event: AdvanceEvent, decided: { fleet: FleetState; next: NextBatch }): Promise<{ fleet: FleetState; next: NextBatch }> {
   if (decided.next.action !== "succeed" || !event.run.autoScalingGroups?.length || !deps.runCommand) return decided;
   const followUp = await planFollowUp({ ...deps, runCommand: deps.runCommand }, event.run as ServerRun, decided.fleet, event.stateMachineArn ?? "");
+  if (followUp && "waitFor" in followUp) {
+    // Its success waits until those launch deployments end, so the follow-on deployment never overlaps them.
+    deps.log(event.run.deploymentId).info("waiting for launch deployments before the follow-on deployment", { instances: followUp.waitFor });
+    return { fleet: decided.fleet, next: { action: "poll" } };
+  }
   return followUp ? { fleet: decided.fleet, next: { ...decided.next, followUp } } : decided;
 }
 

@@ -1,8 +1,9 @@
 import { deploymentIdFrom } from "../../domain/deployment/ids.js";
 import { ErrorNames } from "../../domain/errors.js";
-import type { LastSuccessful } from "../../domain/registry/types.js";
+import { isFinalStatus, type LastSuccessful } from "../../domain/registry/types.js";
 import { executionArnOf, lastServerRevision, rollbackConfigOf, type ServerRun } from "../../domain/fleet/run.js";
 import type { Deps } from "../../wiring.js";
+import { launchDeploymentIdOf } from "./launch.js";
 import { discover } from "./start.js";
 import type { FleetState } from "./state.js";
 
@@ -33,12 +34,16 @@ export function followUpIdOf(deploymentId: string): string {
  * of this revision to them is recorded and put first in the group's queue, so Finalize hands it the group's lock.
  * IGNORE, no Auto Scaling group, blue/green, or no such instance: none.
  */
-export async function planFollowUp(deps: FollowUpDeps, run: ServerRun, fleet: FleetState, stateMachineArn: string): Promise<PlannedFollowUp | undefined> {
+export async function planFollowUp(deps: FollowUpDeps, run: ServerRun, fleet: FleetState, stateMachineArn: string): Promise<PlannedFollowUp | { waitFor: string[] } | undefined> {
   if (!run.autoScalingGroups?.length || run.outdatedInstancesStrategy !== "UPDATE" || run.blueGreen || !stateMachineArn) return undefined;
   const known = new Set([...fleet.instances, ...fleet.unreachable.map((u) => u.instanceId)]);
   const { reachable } = await discover(deps, { autoScalingGroups: run.autoScalingGroups });
   const launched = reachable.filter((id) => !known.has(id));
   if (launched.length === 0) return undefined;
+  // The guard: never commands from two deployments on one instance at once. A launched instance whose launch
+  // deployment has not ended yet (Pending:Wait) is waited for: the caller looks again after pollSeconds.
+  const waitFor = await launchesRunning(deps, run, launched);
+  if (waitFor.length) return { waitFor };
   const own = await deps.registry.requireDeployment(run.deploymentId);
   const revision = lastServerRevision({ platform: "Server", target: own.target } as unknown as LastSuccessful);
   if (!revision) return undefined;
@@ -79,4 +84,14 @@ export async function planFollowUp(deps: FollowUpDeps, run: ServerRun, fleet: Fl
   await deps.registry.acquireOrEnqueue({ lockKey: run.lockKey, application: run.application, deploymentGroup: run.deploymentGroup, deploymentId, executionArn });
   deps.log(run.deploymentId).info("follow-on deployment to instances launched meanwhile", { followUp: deploymentId, instances: launched });
   return { deploymentId, input, notStartedError: ErrorNames.AutoUpdateFailed };
+}
+
+/** The launched instances whose launch deployment (creator autoscaling, id derived from group and instance) is recorded and not ended. */
+async function launchesRunning(deps: FollowUpDeps, run: ServerRun, launched: string[]): Promise<string[]> {
+  const running: string[] = [];
+  for (const id of launched) {
+    const launch = await deps.registry.getDeployment(launchDeploymentIdOf(run.deploymentGroupId, id));
+    if (launch && !isFinalStatus(launch.status)) running.push(id);
+  }
+  return running;
 }

@@ -13,6 +13,7 @@ import { expandServerGroupDeployment } from "../group-deployment.js";
 import { recordCreated } from "../start.js";
 import { resolveClassicLoadBalancers } from "./classic.js";
 import { routeView, startWeighted } from "./weighted.js";
+import { leaveOutLaunching, putLaunchHooks } from "./launch.js";
 import type { DeploymentContext, FleetState } from "./state.js";
 
 export type StartServerDeps = Pick<Deps, "bundles" | "runCommand" | "loadBalancer" | "classicLoadBalancer" | "registry" | "log"> & Partial<Pick<Deps, "config" | "autoScaling" | "instances" | "clock">>;
@@ -34,6 +35,8 @@ export async function startServerDeployment(deps: StartServerDeps, event: Server
   const input = parseServerInput(deps.config ? expandServerGroupDeployment({ config: deps.config }, raw) : raw);
   const log = deps.log(input.deploymentId);
   const lockKey = await takeGroupLock(deps, input, event.executionArn);
+  // Launches from now on wait in Pending:Wait for their launch deployment (services/server/launch.ts).
+  if (!input.blueGreen) await putLaunchHooks(deps, input.deploymentId, input.deploymentGroupId, autoScalingOf(input).autoScalingGroups ?? []);
   const inspection: { appSpec: { text: string }; eTag?: string } = await deps.bundles.inspect({ ...input.revision });
   // Pinned to what was read: every instance downloads exactly this object (If-Match on the ETag).
   const eTag = input.revision.eTag ?? inspection.eTag;
@@ -44,7 +47,8 @@ export async function startServerDeployment(deps: StartServerDeps, event: Server
   const targetGroups = [...resolved.map(({ loadBalancerArns: _, ...t }) => t), ...(await resolveClassicLoadBalancers(deps, input.classicLoadBalancers))];
   // The weighted reroute's route and pair are checked before anything is created (a copied Auto Scaling group below).
   const weighted = input.blueGreen ? await startWeighted(deps, input, resolved, event.executionArn) : undefined;
-  const original = await discover(deps, input.target);
+  const found = await discover(deps, input.target);
+  const original = input.blueGreen ? found : await leaveOutLaunching(deps, input.deploymentId, autoScalingOf(input).autoScalingGroups ?? [], found);
   const bg = input.blueGreen ? await blueGreenFleets(deps, input, original) : undefined;
   const { reachable, unreachable } = bg?.green ?? original;
   if (targetGroups.length) refuseOnPremisesTargets([...reachable, ...unreachable.map((u) => u.instanceId), ...(bg?.run.original ?? [])], targetGroups);

@@ -6,7 +6,8 @@ import { asgError, type AutoScalingWorld } from "./world.js";
 /**
  * Amazon EC2 Auto Scaling over the query protocol as @aws-sdk/client-auto-scaling speaks it (`AwsQueryProtocol`,
  * version 2011-01-01, XML namespace `http://autoscaling.amazonaws.com/doc/2011-01-01/`): the calls a blue/green
- * deployment that copies a group makes.
+ * deployment that copies a group makes, and the launch lifecycle hook stepdeploy puts on a deployment group's groups
+ * (PutLifecycleHook, DescribeLifecycleHooks, CompleteLifecycleAction, RecordLifecycleActionHeartbeat).
  */
 export const AUTOSCALING_PROTOCOL: QueryProtocol = { version: "2011-01-01", xmlns: "http://autoscaling.amazonaws.com/doc/2011-01-01/" };
 
@@ -40,6 +41,10 @@ export class AutoScalingApi extends QueryApi {
     CreateAutoScalingGroup: (p) => this.createGroup(p),
     UpdateAutoScalingGroup: (p) => this.updateGroup(p),
     DeleteAutoScalingGroup: (p) => this.deleteGroup(p),
+    PutLifecycleHook: (p) => this.putHook(p),
+    DescribeLifecycleHooks: (p) => this.describeHooks(p),
+    CompleteLifecycleAction: (p) => this.complete(p, false),
+    RecordLifecycleActionHeartbeat: (p) => this.complete(p, true),
   };
 
   constructor(
@@ -95,6 +100,40 @@ export class AutoScalingApi extends QueryApi {
     const name = groupName(p);
     this.world.delete(name, p.ForceDelete === "true");
     return this.ok("DeleteAutoScalingGroup", {}, `${name}${p.ForceDelete === "true" ? " (force)" : ""}`);
+  }
+
+  private hookName(p: QueryParams): string {
+    const name = str(p.LifecycleHookName);
+    if (!name) throw asgError("ValidationError", "1 validation error detected: Value null at 'lifecycleHookName' failed to satisfy constraint: Member must not be null");
+    return name;
+  }
+
+  private putHook(p: QueryParams): Handled {
+    const group = groupName(p);
+    const hook = this.world.putHook(group, {
+      name: this.hookName(p),
+      transition: str(p.LifecycleTransition),
+      heartbeatTimeoutSeconds: int(p, "HeartbeatTimeout", "heartbeatTimeout", false),
+      defaultResult: str(p.DefaultResult),
+      notificationMetadata: str(p.NotificationMetadata),
+    });
+    return this.ok("PutLifecycleHook", {}, `${group}/${hook.name}: ${hook.transition}, ${hook.heartbeatTimeoutSeconds} s, ${hook.defaultResult}`);
+  }
+
+  private describeHooks(p: QueryParams): Handled {
+    const group = groupName(p);
+    const names = list(p.LifecycleHookNames).filter((x): x is string => typeof x === "string");
+    const hooks = [...(this.world.describe([group])[0]?.hooks.values() ?? [])].filter((h) => !names.length || names.includes(h.name));
+    if (!this.world.groups.has(group)) throw asgError("ValidationError", `AutoScalingGroup name not found - AutoScalingGroup '${group}' not found`);
+    const LifecycleHooks = hooks.map((h) => ({ LifecycleHookName: h.name, AutoScalingGroupName: group, LifecycleTransition: h.transition, HeartbeatTimeout: h.heartbeatTimeoutSeconds, GlobalTimeout: Math.min(100 * h.heartbeatTimeoutSeconds, 172800), DefaultResult: h.defaultResult, NotificationMetadata: h.notificationMetadata }));
+    return this.ok("DescribeLifecycleHooks", { LifecycleHooks }, `${group}: ${hooks.map((h) => h.name).join(", ") || "no hooks"}`);
+  }
+
+  private complete(p: QueryParams, heartbeat: boolean): Handled {
+    const req = { group: groupName(p), hook: this.hookName(p), result: str(p.LifecycleActionResult), token: str(p.LifecycleActionToken), instanceId: str(p.InstanceId), heartbeat };
+    this.world.completeAction(req);
+    const action = heartbeat ? "RecordLifecycleActionHeartbeat" : "CompleteLifecycleAction";
+    return this.ok(action, {}, `${req.group}/${req.hook} ${req.instanceId ?? req.token}${heartbeat ? "" : ` ${req.result}`}`);
   }
 
   private group(g: AutoScalingGroup): Record<string, unknown> {

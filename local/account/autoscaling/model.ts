@@ -20,7 +20,38 @@ export interface AutoScalingGroup {
   createdAtMs: number;
   /** DeleteAutoScalingGroup with ForceDelete: its instances terminate, then the group is gone ("Delete in progress" until then). */
   deleting: boolean;
+  /** PutLifecycleHook's hooks, by name (launch hooks only are acted on: the simulated groups never run termination hooks). */
+  hooks: Map<string, LifecycleHook>;
+}
+
+/** A lifecycle hook (PutLifecycleHook): HeartbeatTimeout 30-7200 s (default 3600), DefaultResult CONTINUE or ABANDON (default ABANDON). */
+export interface LifecycleHook {
+  name: string;
+  transition: "autoscaling:EC2_INSTANCE_LAUNCHING" | "autoscaling:EC2_INSTANCE_TERMINATING";
+  heartbeatTimeoutSeconds: number;
+  defaultResult: "CONTINUE" | "ABANDON";
+  notificationMetadata?: string;
+}
+
+/** A launched instance held in Pending:Wait by a launch hook until CompleteLifecycleAction or its heartbeat timeout. */
+export interface LifecycleAction {
+  group: string;
+  hook: string;
+  instanceId: string;
+  token: string;
+  /** When the heartbeat timeout applies the hook's DefaultResult (RecordLifecycleActionHeartbeat pushes it back). */
+  deadlineMs: number;
+}
+
+/** How each lifecycle action ended (what scenarios assert): CompleteLifecycleAction's result or the timeout's DefaultResult. */
+export interface LifecycleCompletion {
+  group: string;
+  hook: string;
+  instanceId: string;
+  result: "CONTINUE" | "ABANDON";
+  by: "CompleteLifecycleAction" | "HeartbeatTimeout";
+  atMs: number;
 }
 
 /** A group instance's LifecycleState as DescribeAutoScalingGroups reports it, from its EC2 state. */
-export type LifecycleState = "Pending" | "InService" | "Terminating";
+export type LifecycleState = "Pending" | "Pending:Wait" | "InService" | "Terminating";

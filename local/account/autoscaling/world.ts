@@ -2,7 +2,7 @@ import type { SimClock } from "../../clock.js";
 import type { Ec2World } from "../ec2/world.js";
 import type { EmittedEvent } from "../shared/service.js";
 import { AwsError } from "../shared/protocol/errors.js";
-import type { AutoScalingGroup, GroupTag, LifecycleState } from "./model.js";
+import type { AutoScalingGroup, GroupTag, LifecycleAction, LifecycleCompletion, LifecycleHook, LifecycleState } from "./model.js";
 
 /** Auto Scaling's client errors are awsQuery codes, HTTP 400 (ValidationError, AlreadyExists, ResourceInUse). */
 export const asgError = (code: string, message: string) => new AwsError(code, message, { status: 400 });
@@ -29,6 +29,11 @@ export class AutoScalingWorld {
   readonly groups = new Map<string, AutoScalingGroup>();
   /** Instances launched (not by the setup) whose launch has not been announced yet: instance id -> group name. */
   private readonly launching = new Map<string, string>();
+  /** Launch lifecycle actions in progress (instances in Pending:Wait), by token. */
+  readonly actions = new Map<string, LifecycleAction>();
+  /** Every lifecycle action that ended, in order (CompleteLifecycleAction or the heartbeat timeout). */
+  readonly completions: LifecycleCompletion[] = [];
+  private tokens = 0;
 
   constructor(
     private readonly clock: SimClock,
@@ -37,7 +42,10 @@ export class AutoScalingWorld {
     private readonly accountId: string,
     private readonly emit: (e: EmittedEvent) => void = () => undefined,
   ) {
-    clock.onAdvance(() => this.announceLaunches());
+    clock.onAdvance(() => {
+      this.announceLaunches();
+      this.expireActions();
+    });
   }
 
   /**
@@ -54,27 +62,131 @@ export class AutoScalingWorld {
       this.launching.delete(id);
       if (instance.terminateRequestedAtMs !== undefined && instance.terminateRequestedAtMs < instance.runningAtMs) continue;
       const group = this.groups.get(groupName);
-      const time = (ms: number) => new Date(ms).toISOString();
-      this.emit({
-        source: "aws.autoscaling",
-        detailType: "EC2 Instance Launch Successful",
-        atMs: instance.runningAtMs,
-        resources: [...(group ? [group.arn] : []), `arn:aws:ec2:${this.region}:${this.accountId}:instance/${id}`],
-        detail: {
-          StatusCode: "InProgress",
-          Description: `Launching a new EC2 instance: ${id}`,
-          AutoScalingGroupName: groupName,
-          ActivityId: `${id.slice(2).padStart(8, "0").slice(-8)}-0000-4000-8000-000000000000`,
-          Details: { "Availability Zone": "us-east-1a", "Subnet ID": "subnet-0sim" },
-          RequestId: `${id.slice(2).padStart(8, "0").slice(-8)}-0000-4000-8000-000000000001`,
-          StatusMessage: "",
-          EndTime: time(instance.runningAtMs),
-          EC2InstanceId: id,
-          StartTime: time(instance.launchedAtMs),
-          Cause: `At ${time(instance.launchedAtMs)} an instance was started in response to a difference between desired and actual capacity, increasing the capacity from ${Math.max(0, (group?.instances.length ?? 1) - 1)} to ${group?.instances.length ?? 1}.`,
-        },
-      });
+      const hooks = [...(group?.hooks.values() ?? [])].filter((h) => h.transition === "autoscaling:EC2_INSTANCE_LAUNCHING");
+      if (group && hooks.length) {
+        for (const hook of hooks) this.waitFor(group, hook, id, instance.runningAtMs);
+        continue;
+      }
+      this.launchSucceeded(groupName, id, instance.launchedAtMs, instance.runningAtMs);
     }
+  }
+
+  /**
+   * A launch hook holds the instance in Pending:Wait (Amazon EC2 Auto Scaling User Guide, "Amazon EC2 Auto Scaling
+   * lifecycle hooks": Pending -> Pending:Wait -> Pending:Proceed -> InService) and sends "EC2 Instance-launch Lifecycle
+   * Action" to EventBridge with the action's token (UG "Amazon EC2 Auto Scaling event reference", "Lifecycle action
+   * events"): until CompleteLifecycleAction, or the heartbeat timeout applies the hook's DefaultResult.
+   */
+  private waitFor(group: AutoScalingGroup, hook: LifecycleHook, instanceId: string, atMs: number): void {
+    this.tokens += 1;
+    const token = `${this.tokens.toString(16).padStart(8, "0")}-7a1e-4000-8000-00000000${instanceId.slice(-4)}`;
+    this.actions.set(token, { group: group.name, hook: hook.name, instanceId, token, deadlineMs: atMs + hook.heartbeatTimeoutSeconds * 1000 });
+    this.emit({
+      source: "aws.autoscaling",
+      detailType: "EC2 Instance-launch Lifecycle Action",
+      atMs,
+      resources: [group.arn],
+      detail: {
+        Origin: "EC2",
+        Destination: "AutoScalingGroup",
+        LifecycleActionToken: token,
+        AutoScalingGroupName: group.name,
+        LifecycleHookName: hook.name,
+        EC2InstanceId: instanceId,
+        LifecycleTransition: "autoscaling:EC2_INSTANCE_LAUNCHING",
+        ...(hook.notificationMetadata ? { NotificationMetadata: hook.notificationMetadata } : {}),
+      },
+    });
+  }
+
+  /** The heartbeat timeout: an action nobody completed in time takes its hook's DefaultResult, dated at its deadline. */
+  private expireActions(): void {
+    for (const action of [...this.actions.values()]) {
+      // An instance terminated while it waited (a scale-in) has no action left to time out.
+      if (this.stateOf(action.instanceId) === "Terminating") this.actions.delete(action.token);
+      if (this.clock.now() < action.deadlineMs || !this.actions.has(action.token)) continue;
+      const hook = this.groups.get(action.group)?.hooks.get(action.hook);
+      this.end(action, hook?.defaultResult ?? "ABANDON", "HeartbeatTimeout", action.deadlineMs);
+    }
+  }
+
+  /**
+   * CompleteLifecycleAction (by token or instance id) and RecordLifecycleActionHeartbeat (which restarts the heartbeat
+   * timeout). Errors as the API reference and AWS return them: an unknown group or hook, a missing token and instance
+   * id, a result other than CONTINUE/ABANDON are ValidationError; so is a token or instance with no active action
+   * ("No active Lifecycle Action found with token ...", as AWS words it).
+   */
+  completeAction(req: { group: string; hook: string; result?: string; token?: string; instanceId?: string; heartbeat?: boolean }): void {
+    const group = this.require(req.group);
+    if (!group.hooks.has(req.hook)) throw asgError("ValidationError", `No Lifecycle Hook found with name ${req.hook} for AutoScalingGroup ${req.group}`);
+    if (!req.heartbeat && req.result !== "CONTINUE" && req.result !== "ABANDON") throw asgError("ValidationError", `Invalid value for LifecycleActionResult: ${req.result ?? "null"} (CONTINUE or ABANDON)`);
+    if (!req.token && !req.instanceId) throw asgError("ValidationError", "Either LifecycleActionToken or InstanceId must be specified");
+    this.expireActions();
+    const action = [...this.actions.values()].find((a) => a.group === req.group && a.hook === req.hook && (req.token ? a.token === req.token : a.instanceId === req.instanceId));
+    if (!action || this.stateOf(action.instanceId) === "Terminating") throw asgError("ValidationError", req.token ? `No active Lifecycle Action found with token ${req.token}` : `No active Lifecycle Action found with instance ID ${req.instanceId}`);
+    if (req.heartbeat) {
+      action.deadlineMs = this.clock.now() + (group.hooks.get(req.hook)?.heartbeatTimeoutSeconds ?? 3600) * 1000;
+      return;
+    }
+    this.end(action, req.result as "CONTINUE" | "ABANDON", "CompleteLifecycleAction", this.clock.now());
+  }
+
+  /** CONTINUE: InService once no other hook holds it (then "EC2 Instance Launch Successful"); ABANDON: terminated, and the group replaces it. */
+  private end(action: LifecycleAction, result: "CONTINUE" | "ABANDON", by: LifecycleCompletion["by"], atMs: number): void {
+    this.actions.delete(action.token);
+    this.completions.push({ group: action.group, hook: action.hook, instanceId: action.instanceId, result, by, atMs });
+    const group = this.groups.get(action.group);
+    if (result === "ABANDON") {
+      for (const other of [...this.actions.values()].filter((a) => a.instanceId === action.instanceId)) this.actions.delete(other.token);
+      if (this.stateOf(action.instanceId) !== "Terminating") this.ec2().terminate([action.instanceId]);
+      if (group) this.reconcile(group);
+      return;
+    }
+    if ([...this.actions.values()].some((a) => a.instanceId === action.instanceId)) return;
+    const instance = this.ec2().instance(action.instanceId);
+    if (instance && this.stateOf(action.instanceId) === "InService") this.launchSucceeded(action.group, action.instanceId, instance.launchedAtMs, atMs);
+  }
+
+  /** PutLifecycleHook: creates or updates a hook (the transition is required for a new one); at most 50 per group. */
+  putHook(groupName: string, req: { name: string; transition?: string; heartbeatTimeoutSeconds?: number; defaultResult?: string; notificationMetadata?: string }): LifecycleHook {
+    const group = this.require(groupName);
+    if (!/^[A-Za-z0-9\-_/]{1,255}$/.test(req.name)) throw asgError("ValidationError", `1 validation error detected: Value '${req.name}' at 'lifecycleHookName' failed to satisfy constraint: Member must satisfy regular expression pattern: [A-Za-z0-9\\-_\\/]+`);
+    const existing = group.hooks.get(req.name);
+    const transition = req.transition ?? existing?.transition;
+    if (transition !== "autoscaling:EC2_INSTANCE_LAUNCHING" && transition !== "autoscaling:EC2_INSTANCE_TERMINATING") throw asgError("ValidationError", transition === undefined ? "LifecycleTransition is required when creating a lifecycle hook" : `Invalid Lifecycle Transition: ${transition}`);
+    const heartbeat = req.heartbeatTimeoutSeconds ?? existing?.heartbeatTimeoutSeconds ?? 3600;
+    if (heartbeat < 30 || heartbeat > 7200) throw asgError("ValidationError", `Heartbeat timeout of ${heartbeat} must be between 30 and 7200 seconds`);
+    const defaultResult = req.defaultResult ?? existing?.defaultResult ?? "ABANDON";
+    if (defaultResult !== "CONTINUE" && defaultResult !== "ABANDON") throw asgError("ValidationError", `Invalid value for DefaultResult: ${defaultResult} (CONTINUE or ABANDON)`);
+    if (!existing && group.hooks.size >= 50) throw asgError("LimitExceeded", `Lifecycle hook limit of 50 reached for AutoScalingGroup ${groupName}`);
+    const hook: LifecycleHook = { name: req.name, transition, heartbeatTimeoutSeconds: heartbeat, defaultResult, ...((req.notificationMetadata ?? existing?.notificationMetadata) ? { notificationMetadata: req.notificationMetadata ?? existing?.notificationMetadata } : {}) };
+    group.hooks.set(req.name, hook);
+    return hook;
+  }
+
+  /** "EC2 Instance Launch Successful" for an instance now InService, dated `atMs`. */
+  private launchSucceeded(groupName: string, id: string, launchedAtMs: number, atMs: number): void {
+    const group = this.groups.get(groupName);
+    const time = (ms: number) => new Date(ms).toISOString();
+    this.emit({
+      source: "aws.autoscaling",
+      detailType: "EC2 Instance Launch Successful",
+      atMs,
+      resources: [...(group ? [group.arn] : []), `arn:aws:ec2:${this.region}:${this.accountId}:instance/${id}`],
+      detail: {
+        StatusCode: "InProgress",
+        Description: `Launching a new EC2 instance: ${id}`,
+        AutoScalingGroupName: groupName,
+        ActivityId: `${id.slice(2).padStart(8, "0").slice(-8)}-0000-4000-8000-000000000000`,
+        Details: { "Availability Zone": "us-east-1a", "Subnet ID": "subnet-0sim" },
+        RequestId: `${id.slice(2).padStart(8, "0").slice(-8)}-0000-4000-8000-000000000001`,
+        StatusMessage: "",
+        EndTime: time(atMs),
+        EC2InstanceId: id,
+        StartTime: time(launchedAtMs),
+        Cause: `At ${time(launchedAtMs)} an instance was started in response to a difference between desired and actual capacity, increasing the capacity from ${Math.max(0, (group?.instances.length ?? 1) - 1)} to ${group?.instances.length ?? 1}.`,
+      },
+    });
   }
 
   create(req: CreateGroup, opts: { running?: boolean } = {}): AutoScalingGroup {
@@ -96,6 +208,7 @@ export class AutoScalingWorld {
       targetGroupArns: req.targetGroupArns ?? [],
       createdAtMs: this.clock.now(),
       deleting: false,
+      hooks: new Map(),
     };
     this.groups.set(req.name, group);
     this.reconcile(group, opts);
@@ -137,7 +250,9 @@ export class AutoScalingWorld {
   stateOf(instanceId: string): LifecycleState {
     const ec2 = this.ec2();
     const state = ec2.stateOf(ec2.instance(instanceId)!);
-    return state === "pending" ? "Pending" : state === "running" ? "InService" : "Terminating";
+    if (state === "running" && this.launching.has(instanceId)) this.announceLaunches();
+    const waiting = state === "running" && [...this.actions.values()].some((a) => a.instanceId === instanceId);
+    return state === "pending" ? "Pending" : waiting ? "Pending:Wait" : state === "running" ? "InService" : "Terminating";
   }
 
   private require(name: string): AutoScalingGroup {

@@ -1,4 +1,5 @@
-import type { SetupSection } from "../shared/service.js";
+import type { Json } from "../shared/checker.js";
+import type { SetupSection, TimelineKind } from "../shared/service.js";
 import type { Ec2World } from "./world.js";
 
 /**
@@ -25,6 +26,32 @@ export function ec2Setup(world: Ec2World): SetupSection {
       return () => {
         for (const t of templates) world.addLaunchTemplate(t);
       };
+    },
+  };
+}
+
+/**
+ * The EC2 timeline entry: `{"atSeconds": 5, "launchTemplate": "orders-web", "behaviour": {"fail": {"event": "ApplicationStart"}}}`
+ * stands for a new version of the launch template (a new AMI, say): instances launched from it from then on answer
+ * SSM commands with that behaviour; instances already running keep theirs.
+ */
+export function ec2Timeline(world: Ec2World): Record<string, TimelineKind> {
+  return {
+    launchTemplate: {
+      keys: ["behaviour"],
+      parse(o, f, c, atSeconds) {
+        const name = c.string(o, "launchTemplate", f, { required: true });
+        const behaviour = (o as Record<string, unknown>).behaviour;
+        if (typeof behaviour !== "object" || behaviour === null || Array.isArray(behaviour)) c.fail(`${f}.behaviour`, "must be an object (the SSM setup's instance behaviour)");
+        if (!name) return undefined;
+        return { atSeconds, launchTemplate: name, behaviour: behaviour as Json };
+      },
+      apply(entry) {
+        const template = world.launchTemplates.get(String(entry.launchTemplate));
+        if (!template) throw new Error(`timeline: launch template ${String(entry.launchTemplate)} does not exist`);
+        template.behaviour = entry.behaviour as never;
+        return `launch template ${template.name}: new version, its launches behave ${JSON.stringify(entry.behaviour)}`;
+      },
     },
   };
 }

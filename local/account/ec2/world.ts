@@ -92,6 +92,8 @@ export class Ec2World {
       if (instance.terminateRequestedAtMs === undefined) instance.terminateRequestedAtMs = now;
       const node = this.ssm().instances.get(id);
       if (node) node.pingStatus = "ConnectionLost";
+      // its running commands never report back (ssm/world.ts agentLost)
+      if (node) this.ssm().agentLost(id);
       return { instance, previous, current: this.stateOf(instance, now) };
     });
   }

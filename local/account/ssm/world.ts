@@ -119,6 +119,25 @@ export class SsmWorld {
     return Math.max(0, Math.ceil((last - this.clock.now()) / 1000));
   }
 
+  /**
+   * The node's agent is gone (its EC2 instance is terminating: a scale-in, TerminateInstances). Its script stops where
+   * it was and nothing more is applied; SSM never hears back: "If the SSM agent is not available on the instance, the
+   * command status will show In Progress until the SSM agent is available again" (User Guide, "Understanding command
+   * statuses"), which for a terminated instance is never, so the invocation ends at its executionTimeout as TimedOut
+   * (ExecutionTimedOut); one not yet delivered ends at its delivery timeout (DeliveryTimedOut). Ended ones are kept.
+   */
+  agentLost(instanceId: string): void {
+    const now = this.clock.now();
+    this.settle(instanceId);
+    for (const inv of this.invocations.values()) {
+      if (inv.instanceId !== instanceId || now >= inv.endMs) continue;
+      const command = this.commands.get(inv.commandId)!;
+      const delivered = now >= inv.startMs;
+      const endMs = command.requestedAtMs + (delivered ? command.executionTimeoutSeconds : command.deliveryTimeoutSeconds) * 1000;
+      Object.assign(inv, { ...(delivered ? {} : { startMs: Math.max(endMs, now) }), endMs: Math.max(endMs, now), status: "TimedOut", statusDetails: delivered ? "ExecutionTimedOut" : "DeliveryTimedOut", responseCode: -1, output: "", records: undefined });
+    }
+  }
+
   /** Applies every ended invocation of an instance, so a new command sees what the earlier ones installed. */
   private settle(instanceId: string): void {
     const now = this.clock.now();

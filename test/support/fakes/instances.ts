@@ -37,4 +37,18 @@ export class FakeAutoScaling implements AutoScalingPort {
     this.groups.delete(name);
     this.deleted.push(name);
   }
+
+  /** PutLifecycleHook calls ("group/hook") and CompleteLifecycleAction calls ("group/hook token RESULT"), in order. */
+  readonly hooks: string[] = [];
+  readonly completed: string[] = [];
+
+  async putLaunchHook(group: string, hook: { name: string }): Promise<boolean> {
+    this.hooks.push(`${group}/${hook.name}`);
+    return true;
+  }
+
+  async completeLifecycleAction(a: { group: string; hook: string; token: string; result: string }): Promise<boolean> {
+    this.completed.push(`${a.group}/${a.hook} ${a.token} ${a.result}`);
+    return true;
+  }
 }

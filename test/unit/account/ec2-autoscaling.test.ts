@@ -1,6 +1,6 @@
-import { CreateAutoScalingGroupCommand, DeleteAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand, UpdateAutoScalingGroupCommand, AutoScalingClient } from "@aws-sdk/client-auto-scaling";
+import { CompleteLifecycleActionCommand, CreateAutoScalingGroupCommand, DeleteAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand, DescribeLifecycleHooksCommand, PutLifecycleHookCommand, RecordLifecycleActionHeartbeatCommand, UpdateAutoScalingGroupCommand, AutoScalingClient } from "@aws-sdk/client-auto-scaling";
 import { DescribeInstancesCommand, type DescribeInstancesCommandInput, EC2Client, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
-import { DescribeInstanceInformationCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { DescribeInstanceInformationCommand, GetCommandInvocationCommand, SendCommandCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { describe, expect, it } from "vitest";
 import { describeEachTransport, failure, type Harness } from "./helpers.js";
 
@@ -40,6 +40,21 @@ describe("simulated EC2 and Auto Scaling", () => {
         expect(await ids({ Filters: [{ Name: "instance-state-name", Values: ["terminated"] }] })).toEqual(["i-0b0000000000000b1 terminated"]);
         const node = await ssm.send(new DescribeInstanceInformationCommand({ Filters: [{ Key: "InstanceIds", Values: ["i-0b0000000000000b1"] }] }));
         expect(node.InstanceInformationList?.[0]?.PingStatus).toBe("ConnectionLost");
+      });
+
+      it("a command sent to an instance that terminates before delivery never reaches it: DeliveryTimedOut at its delivery timeout; nothing is applied", async () => {
+        const sent = await ssm.send(new SendCommandCommand({ DocumentName: "AWS-RunShellScript", InstanceIds: ["i-0b0000000000000b2"], TimeoutSeconds: 600, Parameters: { commands: ["true"] } }));
+        const commandId = sent.Command?.CommandId ?? "";
+        const status = async () => {
+          const inv = await ssm.send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: "i-0b0000000000000b2" }));
+          return `${inv.Status} ${inv.StatusDetails}`;
+        };
+        // (a command the agent had started instead stays InProgress until its executionTimeout: test/workflows/server-auto-scaling.test.ts, scale-in)
+        await ec2.send(new TerminateInstancesCommand({ InstanceIds: ["i-0b0000000000000b2"] }));
+        h.clock.advance(300);
+        expect(await status()).toBe("Pending Pending");
+        h.clock.advance(300);
+        expect(await status()).toBe("TimedOut DeliveryTimedOut");
       });
 
       it("EC2 refuses unknown and malformed ids and unknown filters with its error codes", async () => {
@@ -88,6 +103,49 @@ describe("simulated EC2 and Auto Scaling", () => {
         h.clock.advance(60);
         expect(launches()).toHaveLength(1);
         expect(() => h.account.applyTimeline([{ atSeconds: 0, autoScaling: "orders-asg" }])).toThrow(/desiredCapacity/);
+      });
+
+      it("a launch hook holds a launch in Pending:Wait with an EC2 Instance-launch Lifecycle Action; CONTINUE puts it InService, ABANDON terminates and replaces it", async () => {
+        const hook = (name: string, extra: Record<string, unknown> = {}) => asg.send(new PutLifecycleHookCommand({ AutoScalingGroupName: "orders-asg", LifecycleHookName: name, LifecycleTransition: "autoscaling:EC2_INSTANCE_LAUNCHING", ...extra }));
+        await hook("deploy", { HeartbeatTimeout: 120 });
+        // PutLifecycleHook creates or updates: a second call keeps one hook; the transition is kept, defaults are AWS's
+        await hook("deploy", { LifecycleTransition: undefined, HeartbeatTimeout: 120 });
+        expect((await asg.send(new DescribeLifecycleHooksCommand({ AutoScalingGroupName: "orders-asg" }))).LifecycleHooks).toEqual([expect.objectContaining({ LifecycleHookName: "deploy", LifecycleTransition: "autoscaling:EC2_INSTANCE_LAUNCHING", HeartbeatTimeout: 120, GlobalTimeout: 12000, DefaultResult: "ABANDON" })]);
+        const actions = () => h.account.serviceEvents.filter((e) => e.detailType === "EC2 Instance-launch Lifecycle Action").map((e) => e.detail as { EC2InstanceId: string; LifecycleActionToken: string; LifecycleHookName: string });
+        const states = async () => (await group("orders-asg"))?.Instances?.map((i) => i.LifecycleState);
+        await asg.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: "orders-asg", DesiredCapacity: 4 }));
+        h.clock.advance(30);
+        expect(await states()).toEqual(["InService", "InService", "Pending:Wait", "Pending:Wait"]);
+        const [a, b] = actions();
+        expect(actions().map((d) => d.LifecycleHookName)).toEqual(["deploy", "deploy"]);
+        expect(h.account.serviceEvents.filter((e) => e.detailType === "EC2 Instance Launch Successful")).toHaveLength(0);
+        await asg.send(new CompleteLifecycleActionCommand({ AutoScalingGroupName: "orders-asg", LifecycleHookName: "deploy", LifecycleActionToken: a?.LifecycleActionToken, LifecycleActionResult: "CONTINUE" }));
+        expect(await states()).toEqual(["InService", "InService", "InService", "Pending:Wait"]);
+        expect(h.account.serviceEvents.filter((e) => e.detailType === "EC2 Instance Launch Successful").map((e) => (e.detail as { EC2InstanceId: string }).EC2InstanceId)).toEqual([a?.EC2InstanceId]);
+        // a completed token is gone; so is an instance with no action
+        const again = await failure(asg.send(new CompleteLifecycleActionCommand({ AutoScalingGroupName: "orders-asg", LifecycleHookName: "deploy", LifecycleActionToken: a?.LifecycleActionToken, LifecycleActionResult: "CONTINUE" })));
+        expect([again.name, again.message]).toEqual(["ValidationError", `No active Lifecycle Action found with token ${a?.LifecycleActionToken}`]);
+        expect((await failure(asg.send(new CompleteLifecycleActionCommand({ AutoScalingGroupName: "orders-asg", LifecycleHookName: "deploy", InstanceId: a?.EC2InstanceId, LifecycleActionResult: "ABANDON" })))).message).toBe(`No active Lifecycle Action found with instance ID ${a?.EC2InstanceId}`);
+        expect((await failure(asg.send(new CompleteLifecycleActionCommand({ AutoScalingGroupName: "orders-asg", LifecycleHookName: "deploy", InstanceId: b?.EC2InstanceId, LifecycleActionResult: "MAYBE" })))).name).toBe("ValidationError");
+        expect((await failure(asg.send(new CompleteLifecycleActionCommand({ AutoScalingGroupName: "orders-asg", LifecycleHookName: "other", InstanceId: b?.EC2InstanceId, LifecycleActionResult: "CONTINUE" })))).name).toBe("ValidationError");
+        // a heartbeat at 100 s pushes the timeout to 220 s; then the DefaultResult ABANDON terminates it and the group launches a replacement
+        h.clock.advance(70);
+        await asg.send(new RecordLifecycleActionHeartbeatCommand({ AutoScalingGroupName: "orders-asg", LifecycleHookName: "deploy", InstanceId: b?.EC2InstanceId }));
+        h.clock.advance(100);
+        expect(await states()).toEqual(["InService", "InService", "InService", "Pending:Wait"]);
+        h.clock.advance(30);
+        expect(await states()).toEqual(["InService", "InService", "InService", "Terminating", "Pending"]);
+      });
+
+      it("PutLifecycleHook refuses an unknown group, a missing or unknown transition, a heartbeat outside 30-7200 s and a bad default result", async () => {
+        const put = (extra: Record<string, unknown>) => failure(asg.send(new PutLifecycleHookCommand({ AutoScalingGroupName: "orders-asg", LifecycleHookName: "h", LifecycleTransition: "autoscaling:EC2_INSTANCE_LAUNCHING", ...extra })));
+        expect((await put({ AutoScalingGroupName: "nope" })).message).toBe("AutoScalingGroup name not found - AutoScalingGroup 'nope' not found");
+        expect((await put({ LifecycleTransition: undefined })).message).toContain("LifecycleTransition is required");
+        expect((await put({ LifecycleTransition: "autoscaling:EC2_INSTANCE_REBOOTING" })).message).toContain("Invalid Lifecycle Transition");
+        expect((await put({ HeartbeatTimeout: 29 })).message).toContain("between 30 and 7200");
+        expect((await put({ HeartbeatTimeout: 7201 })).message).toContain("between 30 and 7200");
+        expect((await put({ DefaultResult: "RETRY" })).name).toBe("ValidationError");
+        expect((await put({ LifecycleHookName: "no spaces" })).name).toBe("ValidationError");
       });
 
       it("Auto Scaling refuses a duplicate name, bad bounds, an unknown launch template and an unknown group", async () => {

@@ -440,9 +440,16 @@ describe("packaged template: EventBridge rules", () => {
     expect(pkg.template.Resources.DeployLambdaStateMachine?.Type).toBe("AWS::StepFunctions::StateMachine");
   });
 
-  it("launchServer: every Auto Scaling launch on the default bus; it may start deploy-server executions only, once by name", () => {
+  it("launchServer: the launch lifecycle actions of stepdeploy's hooks on the default bus; it may start deploy-server executions only, once by name", () => {
     const [, rule] = ruleFor(pkg.template, "launchServer");
-    expect(rule.Properties?.EventPattern).toEqual({ source: ["aws.autoscaling"], "detail-type": ["EC2 Instance Launch Successful"] });
+    expect(rule.Properties?.EventPattern).toEqual({ source: ["aws.autoscaling"], "detail-type": ["EC2 Instance-launch Lifecycle Action"], detail: { LifecycleHookName: [{ prefix: "stepdeploy-launch-" }] } });
+    // the launch hook: put at a server deployment's Start, completed by launchServer (nothing to deploy) or deploy-server (its end), on serverAutoScalingGroupPattern's groups only
+    const groups = ":autoScalingGroup:*:autoScalingGroupName/stepdeploy-no-server-auto-scaling-groups";
+    expect(statementsOf(pkg.template, "StartServerRole", "PutLaunchHooks")).toMatchObject({ Action: ["autoscaling:PutLifecycleHook"] });
+    expect(JSON.stringify(statementsOf(pkg.template, "StartServerRole", "PutLaunchHooks").Resource)).toContain(groups);
+    expect(statementsOf(pkg.template, "LaunchServerRole", "ContinueLaunches")).toMatchObject({ Action: ["autoscaling:CompleteLifecycleAction"] });
+    expect(JSON.stringify(statementsOf(pkg.template, "LaunchServerRole", "ContinueLaunches").Resource)).toContain(groups);
+    expect(JSON.stringify(statementsOf(pkg.template, "DeployServerStateMachineRole", "CompleteLaunches"))).toContain(groups);
     expect(statementsOf(pkg.template, "LaunchServerRole", "StartLaunchDeployments")).toMatchObject({ Action: ["states:StartExecution"], Resource: [{ Ref: "DeployServerStateMachine" }] });
     expect(JSON.stringify(statementsOf(pkg.template, "LaunchServerRole", "FindStartedLaunchDeployments").Resource)).toContain(":execution:stepdeploy-ci-deploy-server:*");
     expect(statementsOf(pkg.template, "LaunchServerRole", "ReadInstanceStates")).toMatchObject({ Action: ["ec2:DescribeInstances"], Resource: "*" });
