@@ -96,6 +96,24 @@ describe("deploy-server blue/green on the local engine (events/server/blue-green
     expect(ec2States(sw)).toEqual({ [a(1)]: "terminated", [a(2)]: "terminated", [a(3)]: "running", [a(4)]: "running" });
   });
 
+  it("COPY_AUTO_SCALING_GROUP, a stop in the termination wait: the original group's instances restored, the copy's blocked and drained, only then the copy deleted", async () => {
+    const { scenario, sw, asg, green } = await openCopyAsg();
+    sw.world.account.applyTimeline([{ atSeconds: 300, action: "stop", input: { deploymentId: "d-BGCOPYAS1" } }]);
+    const r = await sw.deploy(scenario.deployments[0]!);
+    expect([r.status, r.error]).toEqual(["FAILED", "Deploy.Stopped"]);
+    expect(r.batches.map((x) => x.instances)).toEqual([[a(3)], [a(4)], [a(3), a(4)], [a(1), a(2)], [a(1), a(2)], [a(3), a(4)]]);
+    const [restore, block] = [r.batches[4]!, r.batches[5]!];
+    expect(view(restore.targets)).toBe(`${a(1)}:healthy ${a(2)}:healthy ${a(3)}:healthy ${a(4)}:healthy`);
+    expect(view(block.targets)).toBe(`${a(1)}:healthy ${a(2)}:healthy`);
+    // the copy is deleted after its instances left the target group, not while they served
+    expect(asg.describe([]).map((x) => [x.name, x.deleting])).toEqual([[green, true], ["orders-asg", false]]);
+    expect(events(sw).map((e) => `${e.state} ${e.rollback}`)).toEqual(["START false", "STOP true"]);
+    await sw.world.within(async () => {
+      const record = await registry().getDeployment("d-BGCOPYAS1");
+      expect(record?.rollbackInfo?.rollbackMessage).toBe(`rolled back: the 2 original instance(s) through AllowTraffic; the 2 replacement instance(s) through BlockTraffic; the replacement group ${green} deleted`);
+    });
+  });
+
   it("the janitor of an execution aborted during the termination wait: the originals registered again, green out, the copy deleted", async () => {
     const { scenario, sw, asg, green } = await openCopyAsg();
     // the reroute ends at 160 s (originals drained out), the 5-minute termination wait at 460 s: abort at 300 s
