@@ -16,7 +16,8 @@ import { markdownTable } from "./table.js";
 process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT";
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
-type BlueGreenRow = { provisioning: "DISCOVER_EXISTING" | "COPY_AUTO_SCALING_GROUP"; end: { action: "TERMINATE" | "KEEP_ALIVE"; terminationWaitTimeInMinutes?: number }; trafficRouting?: string };
+/** `stopAtMinutes`: `stepdeploy stop` then (in the termination wait): the rollback through the hooks is measured. */
+type BlueGreenRow = { provisioning: "DISCOVER_EXISTING" | "COPY_AUTO_SCALING_GROUP"; end: { action: "TERMINATE" | "KEEP_ALIVE"; terminationWaitTimeInMinutes?: number }; trafficRouting?: string; stopAtMinutes?: number };
 
 const FLEETS: { instances: number; config: unknown; label: string; targetGroup?: true; classic?: true; blueGreen?: BlueGreenRow }[] = [
   { instances: 10, config: "CodeDeployDefault.OneAtATime", label: "OneAtATime" },
@@ -37,6 +38,10 @@ const FLEETS: { instances: number; config: unknown; label: string; targetGroup?:
   // Weighted reroute on the listener (docs/ec2.md#weighted): green in a second target group, the listener's steps.
   { instances: 10, config: "CodeDeployDefault.OneAtATime", label: "blue/green weighted, ECSCanary10Percent5Minutes, KEEP_ALIVE", blueGreen: { provisioning: "DISCOVER_EXISTING", end: { action: "KEEP_ALIVE" }, trafficRouting: "CodeDeployDefault.ECSCanary10Percent5Minutes" } },
   { instances: 100, config: "CodeDeployDefault.HalfAtATime", label: "blue/green weighted, ECSLinear10PercentEvery1Minutes, TERMINATE", blueGreen: { provisioning: "DISCOVER_EXISTING", end: { action: "TERMINATE" }, trafficRouting: "CodeDeployDefault.ECSLinear10PercentEvery1Minutes" } },
+  // Blue/green rollback: a stop 30 minutes into a 60-minute termination wait; the originals' restore, then green's block.
+  { instances: 10, config: "CodeDeployDefault.OneAtATime", label: "blue/green rollback (stop in the termination wait), OneAtATime", blueGreen: { provisioning: "DISCOVER_EXISTING", end: { action: "TERMINATE", terminationWaitTimeInMinutes: 60 }, stopAtMinutes: 30 } },
+  { instances: 100, config: "CodeDeployDefault.HalfAtATime", label: "blue/green rollback (stop in the termination wait), HalfAtATime", blueGreen: { provisioning: "DISCOVER_EXISTING", end: { action: "TERMINATE", terminationWaitTimeInMinutes: 60 }, stopAtMinutes: 30 } },
+  { instances: 10, config: "CodeDeployDefault.OneAtATime", label: "blue/green weighted rollback (stop in the termination wait), ECSCanary10Percent5Minutes", blueGreen: { provisioning: "DISCOVER_EXISTING", end: { action: "TERMINATE", terminationWaitTimeInMinutes: 60 }, trafficRouting: "CodeDeployDefault.ECSCanary10Percent5Minutes", stopAtMinutes: 30 } },
 ];
 
 /** The weighted rows' listener: its ids fix its ARN. */
@@ -88,7 +93,8 @@ function blueGreenScenario(instances: number, config: unknown, bg: BlueGreenRow)
   const blueGreen = { greenFleetProvisioningOption: { action: bg.provisioning }, terminateBlueInstancesOnDeploymentSuccess: bg.end, ...(copy ? {} : { targetInstances: { tags: { fleet: "green" } } }), ...weighted };
   const target = copy ? { autoScalingGroups: ["orders-asg"] } : { tags: { fleet: "blue" } };
   const targetGroups = bg.trafficRouting ? ["orders-web", "orders-green"] : ["orders-web"];
-  return { ...base, account, deployments: [{ bundle: deployment!.bundle, input: { ...deployment!.input, target, deploymentConfig: config, pollSeconds: 15, targetGroups, blueGreen } }] };
+  const stop = bg.stopAtMinutes ? { timeline: [{ atSeconds: bg.stopAtMinutes * 60, action: "stop", input: { deploymentId: deployment!.input.deploymentId } }] } : {};
+  return { ...base, account, deployments: [{ bundle: deployment!.bundle, input: { ...deployment!.input, target, deploymentConfig: config, pollSeconds: 15, targetGroups, blueGreen }, ...stop }] };
 }
 
 export interface ServerBenchRow {
@@ -105,6 +111,8 @@ export interface ServerBenchRow {
   lambdaInvocations: number;
   simulatedMinutes: number;
   estimatedCostUsd: number;
+  /** A rollback row: simulated seconds from the stop to the deployment's end (the originals restored, green drained). */
+  rollbackSeconds: number | null;
   wallMs: number;
 }
 
@@ -128,6 +136,7 @@ export async function benchServer(print: (text: string) => void = console.log, o
       lambdaInvocations: r.stats.lambdaInvocations,
       simulatedMinutes: Number((r.stats.simulatedSeconds / 60).toFixed(1)),
       estimatedCostUsd: r.stats.estimatedCostUsd,
+      rollbackSeconds: f.blueGreen?.stopAtMinutes ? r.stats.simulatedSeconds - f.blueGreen.stopAtMinutes * 60 : null,
       wallMs: Date.now() - started,
     });
   }
@@ -147,6 +156,7 @@ export async function benchServer(print: (text: string) => void = console.log, o
       { key: "lambdaInvocations", title: "our Lambda invocations" },
       { key: "simulatedMinutes", title: "simulated min" },
       { key: "estimatedCostUsd", title: "est. cost", format: (v) => `$${Number(v).toFixed(6)}` },
+      { key: "rollbackSeconds", title: "rollback s (stop to end)", format: (v) => (v === null ? "-" : String(v)) },
       { key: "wallMs", title: "local wall ms" },
     ]),
   );
@@ -173,7 +183,7 @@ export async function benchLaunches(): Promise<ServerBenchRow[]> {
       const followUp = followUpIdOf(String(scenario.deployments[1]!.input.deploymentId));
       if (w.world.account.sfn.executions.some((e) => e.name === followUp)) await w.follow(followUp);
       const row = { instances: 1, config: label, outcome: r.status, batches: r.executions - 1, executions: r.executions, stateTransitions: r.stats.stateTransitions, historyEvents: r.stats.historyEvents, largestHistory: r.largestHistory };
-      rows.push({ ...row, ssmCalls: -1, apiCalls: -1, lambdaInvocations: r.stats.lambdaInvocations, simulatedMinutes: Number((r.stats.simulatedSeconds / 60).toFixed(1)), estimatedCostUsd: r.stats.estimatedCostUsd, wallMs: Date.now() - started });
+      rows.push({ ...row, ssmCalls: -1, apiCalls: -1, lambdaInvocations: r.stats.lambdaInvocations, simulatedMinutes: Number((r.stats.simulatedSeconds / 60).toFixed(1)), estimatedCostUsd: r.stats.estimatedCostUsd, wallMs: Date.now() - started, rollbackSeconds: null });
     } finally {
       await w.close();
     }

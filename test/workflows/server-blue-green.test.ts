@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { registry } from "../../functions/wiring.js";
 import { autoScalingWorldOf } from "../../local/account/autoscaling/index.js";
+import { ssmWorldOf } from "../../local/account/ssm/index.js";
 import { ec2WorldOf } from "../../local/account/ec2/index.js";
 import { loadServerScenario, openServerWorld, type ServerRunReport, type ServerWorld, type TargetsView } from "../../local/simulate/server.js";
 
@@ -95,6 +96,24 @@ describe("deploy-server blue/green on the local engine (events/server/blue-green
     expect(ec2States(sw)).toEqual({ [a(1)]: "terminated", [a(2)]: "terminated", [a(3)]: "running", [a(4)]: "running" });
   });
 
+  it("COPY_AUTO_SCALING_GROUP, a stop in the termination wait: the original group's instances restored, the copy's blocked and drained, only then the copy deleted", async () => {
+    const { scenario, sw, asg, green } = await openCopyAsg();
+    sw.world.account.applyTimeline([{ atSeconds: 300, action: "stop", input: { deploymentId: "d-BGCOPYAS1" } }]);
+    const r = await sw.deploy(scenario.deployments[0]!);
+    expect([r.status, r.error]).toEqual(["FAILED", "Deploy.Stopped"]);
+    expect(r.batches.map((x) => x.instances)).toEqual([[a(3)], [a(4)], [a(3), a(4)], [a(1), a(2)], [a(1), a(2)], [a(3), a(4)]]);
+    const [restore, block] = [r.batches[4]!, r.batches[5]!];
+    expect(view(restore.targets)).toBe(`${a(1)}:healthy ${a(2)}:healthy ${a(3)}:healthy ${a(4)}:healthy`);
+    expect(view(block.targets)).toBe(`${a(1)}:healthy ${a(2)}:healthy`);
+    // the copy is deleted after its instances left the target group, not while they served
+    expect(asg.describe([]).map((x) => [x.name, x.deleting])).toEqual([[green, true], ["orders-asg", false]]);
+    expect(events(sw).map((e) => `${e.state} ${e.rollback}`)).toEqual(["START false", "STOP true"]);
+    await sw.world.within(async () => {
+      const record = await registry().getDeployment("d-BGCOPYAS1");
+      expect(record?.rollbackInfo?.rollbackMessage).toBe(`rolled back: the 2 original instance(s) through AllowTraffic; the 2 replacement instance(s) through BlockTraffic; the replacement group ${green} deleted`);
+    });
+  });
+
   it("the janitor of an execution aborted during the termination wait: the originals registered again, green out, the copy deleted", async () => {
     const { scenario, sw, asg, green } = await openCopyAsg();
     // the reroute ends at 160 s (originals drained out), the 5-minute termination wait at 460 s: abort at 300 s
@@ -120,7 +139,7 @@ describe("deploy-server blue/green on the local engine (events/server/blue-green
     });
   });
 
-  it("a stop during the termination wait rolls back: the originals are registered again and healthy, green deregistered, nothing terminated", async () => {
+  it("a stop during the termination wait rolls back through the hooks: the originals restored and healthy before green drains out, nothing terminated", async () => {
     const scenario = loadServerScenario("blue-green-rollback-termination-wait");
     w = await openServerWorld(scenario);
     const sw = w;
@@ -129,20 +148,54 @@ describe("deploy-server blue/green on the local engine (events/server/blue-green
     const r = await sw.deploy(scenario.deployments[0]!);
     await during.done;
     expect([r.status, r.error]).toEqual(["FAILED", "Deploy.Stopped"]);
-    expect(r.batches.map((x) => x.instances)).toEqual([[g(1)], [g(2)], [g(1), g(2)], [b(1), b(2)]]);
+    // The rollback re-routes through batch children: the originals' restore (their own revision's allow hooks), then green's block.
+    expect(r.batches.map((x) => x.instances)).toEqual([[g(1)], [g(2)], [g(1), g(2)], [b(1), b(2)], [b(1), b(2)], [g(1), g(2)]]);
     expect(view(r.batches[3]?.targets ?? {})).toBe(`${g(1)}:healthy ${g(2)}:healthy`);
-    const end = r.stats.simulatedSeconds;
-    const elb = (await import("../../local/account/elbv2/index.js")).elbv2WorldOf(sw.world.account);
-    const tgArn = [...elb.targetGroups.values()][0]!.arn;
-    const at = (t: number) => elb.health(tgArn, t).map(({ target, health }) => `${target.id}:${health.state}`).sort().join(" ");
-    expect(at(end)).toBe(`${b(1)}:initial ${b(2)}:initial ${g(1)}:draining ${g(2)}:draining`);
-    expect(at(end + 30)).toBe(`${b(1)}:healthy ${b(2)}:healthy`);
+    const [restore, block] = [r.batches[4]!, r.batches[5]!];
+    expect(restore.traffic.map((t) => `${t.state}@${t.atSeconds} ${view(t.targets)}`)).toEqual([
+      `AllowTraffic@910 ${b(1)}:initial ${b(2)}:initial ${g(1)}:healthy ${g(2)}:healthy`,
+      `CheckTraffic@930 ${b(1)}:healthy ${b(2)}:healthy ${g(1)}:healthy ${g(2)}:healthy`,
+    ]);
+    expect(block.traffic.map((t) => `${t.state}@${t.atSeconds} ${view(t.targets)}`)).toEqual([
+      `BlockTraffic@950 ${b(1)}:healthy ${b(2)}:healthy ${g(1)}:draining ${g(2)}:draining`,
+      `CheckTraffic@980 ${b(1)}:healthy ${b(2)}:healthy`,
+    ]);
+    expect(r.events[b(1)]).toEqual(["BeforeBlockTraffic:Succeeded", "BlockTraffic:Succeeded", "AfterBlockTraffic:Succeeded", "BeforeAllowTraffic:Succeeded", "AllowTraffic:Succeeded", "AfterAllowTraffic:Succeeded"]);
+    expect(r.events[g(1)]?.slice(-6)).toEqual(["BeforeAllowTraffic:Succeeded", "AllowTraffic:Succeeded", "AfterAllowTraffic:Succeeded", "BeforeBlockTraffic:Succeeded", "BlockTraffic:Succeeded", "AfterBlockTraffic:Succeeded"]);
+    // The originals' allow hooks come from the revision on them (d-PREVIOUS1), not from the one rolled back.
+    const restoreOutput = [...ssmWorldOf(sw.world.account).commands.values()].filter((c) => /^# stepdeploy \S+: BeforeAllowTraffic$/m.test(c.script) && c.instanceIds.includes(b(1)));
+    expect(restoreOutput.map((c) => /^sd_previous BeforeAllowTraffic$/m.test(c.script))).toEqual([true]);
+    expect(r.stats.simulatedSeconds).toBe(990);
     expect(ec2States(sw)).toEqual({ [b(1)]: "running", [b(2)]: "running", [g(1)]: "running", [g(2)]: "running" });
     expect(events(sw).map((e) => `${e.state} ${e.rollback}`)).toEqual(["START false", "STOP true"]);
     await sw.world.within(async () => {
       const record = await registry().getDeployment("d-BGROLLBK1");
       expect(record).toMatchObject({ status: "Stopped", errorName: "Deploy.Stopped" });
-      expect(record?.rollbackInfo?.rollbackMessage).toBe("rolled back: the 2 original instance(s) registered again and the 2 replacement instance(s) deregistered; the replacement instances left running");
+      expect(record?.rollbackInfo?.rollbackMessage).toBe("rolled back: the 2 original instance(s) through AllowTraffic; the 2 replacement instance(s) through BlockTraffic; the replacement instances left running");
+    });
+  });
+
+  it("the rollback's BeforeAllowTraffic fails on an original: green keeps serving, the deployment ends FAILED as Deploy.RollbackFailed naming it", async () => {
+    const scenario = loadServerScenario("blue-green-rollback-restore-fails");
+    w = await openServerWorld(scenario);
+    const sw = w;
+    sw.world.account.applyTimeline([{ atSeconds: 900, action: "stop", input: { deploymentId: "d-BGRESTFL1" } }]);
+    const r = await sw.deploy(scenario.deployments[0]!);
+    expect([r.status, r.error]).toEqual(["FAILED", "Deploy.RollbackFailed"]);
+    expect(r.batches.map((x) => x.instances)).toEqual([[g(1)], [g(2)], [g(1), g(2)], [b(1), b(2)], [b(1), b(2)]]);
+    expect(r.events[b(2)]?.slice(3)).toEqual(["BeforeAllowTraffic:Failed:ScriptFailed"]);
+    expect(r.events[b(1)]?.slice(3)).toEqual(["BeforeAllowTraffic:Succeeded", "AllowTraffic:Succeeded", "AfterAllowTraffic:Succeeded"]);
+    // No block batch on green: both fleets' healthy instances serve; the original that failed stays out.
+    expect(view(r.batches[4]?.targets ?? {})).toBe(`${b(1)}:healthy ${g(1)}:healthy ${g(2)}:healthy`);
+    expect(ec2States(sw)).toEqual({ [b(1)]: "running", [b(2)]: "running", [g(1)]: "running", [g(2)]: "running" });
+    expect(events(sw).map((e) => `${e.state} ${e.rollback} ${e.error ?? ""}`)).toEqual(["START false ", "FAILURE false Deploy.RollbackFailed"]);
+    await sw.world.within(async () => {
+      const record = await registry().getDeployment("d-BGRESTFL1");
+      expect(record).toMatchObject({ status: "Failed", errorName: "Deploy.RollbackFailed" });
+      expect(record?.rollbackInfo?.rollbackMessage).toBe(
+        `rollback failed: 1 original instance(s) failed the rollback's AllowTraffic events: ${b(2)} (BeforeAllowTraffic: Script at specified location: (BeforeAllowTraffic) failed with exit code 3); the 2 replacement instance(s) keep serving`,
+      );
+      expect(record?.reason ?? "").toContain("(after: stopped on request by scenario)");
     });
   });
 
@@ -189,7 +242,7 @@ describe("deploy-server blue/green on the local engine (events/server/blue-green
     expect(events(w).map((e) => e.state)).toEqual(["START", "STOP"]);
   });
 
-  it("an alarm during the termination wait ends it at once (no poll) and rolls back: STOP, the originals registered again", async () => {
+  it("an alarm during the termination wait ends it at once (no poll) and rolls back through the hooks, which the firing alarm does not cancel", async () => {
     const base = loadServerScenario("blue-green-rollback-termination-wait");
     const scenario = { ...base, account: { ...base.account, alarms: [{ name: "orders-5xx", state: "OK" }] } } as typeof base;
     w = await openServerWorld(scenario);
@@ -197,8 +250,11 @@ describe("deploy-server blue/green on the local engine (events/server/blue-green
     const d = base.deployments[0]!;
     const r = await w.deploy({ ...d, input: { ...d.input, alarms: ["orders-5xx"] } });
     expect([r.status, r.error]).toEqual(["FAILED", "Deploy.AlarmTriggered"]);
-    expect(r.stats.simulatedSeconds).toBe(1200);
+    // The alarm ends the wait at 1200; the rollback's batches are not watched (the alarm is still firing): they run to their end.
+    expect(r.batches[4]?.traffic[0]).toMatchObject({ state: "AllowTraffic", atSeconds: 1210 });
+    expect(r.stats.simulatedSeconds).toBe(1290);
     expect(view(r.batches[3]?.targets ?? {})).toBe(`${g(1)}:healthy ${g(2)}:healthy`);
+    expect(view(r.batches[5]?.targets ?? {})).toBe(`${b(1)}:healthy ${b(2)}:healthy`);
     expect(events(w).map((e) => `${e.state} ${e.rollback}`)).toEqual(["START false", "STOP true"]);
     expect(ec2States(w)).toEqual({ [b(1)]: "running", [b(2)]: "running", [g(1)]: "running", [g(2)]: "running" });
   });

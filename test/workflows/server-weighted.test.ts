@@ -87,7 +87,7 @@ describe("deploy-server blue/green with weighted listener steps (events/server/b
     });
   });
 
-  it("an alarm during the 10% bake: at once (no poll), the listener back to 100% blue, green out of orders-green, the originals never left", async () => {
+  it("an alarm during the 10% bake: at once (no poll), the listener back to 100% blue, then the originals' restore hooks, then green out of orders-green", async () => {
     const base = loadServerScenario("blue-green-weighted-canary");
     const scenario = { ...base, account: { ...base.account, alarms: [{ name: "orders-5xx", state: "OK" }] } } as typeof base;
     w = await openServerWorld(scenario);
@@ -97,13 +97,19 @@ describe("deploy-server blue/green with weighted listener steps (events/server/b
     w.world.account.applyTimeline([{ atSeconds: tenPercent + 120, alarm: "orders-5xx", state: "ALARM", reason: "Threshold Crossed" }]);
     const r = await w.deploy({ ...d, input: { ...d.input, alarms: ["orders-5xx"] } });
     expect([r.status, r.error]).toEqual(["FAILED", "Deploy.AlarmTriggered"]);
-    expect(r.stats.simulatedSeconds).toBe(tenPercent + 120);
-    expect(forwards(w).filter((c) => c.operation === "ModifyListener").map((c) => c.weights)).toEqual([
+    const writes = forwards(w).filter((c) => c.operation === "ModifyListener");
+    expect(writes.map((c) => c.weights)).toEqual([
       { "orders-blue": 100, "orders-green": 0 },
       { "orders-blue": 90, "orders-green": 10 },
       { "orders-blue": 100, "orders-green": 0 },
     ]);
-    expect(r.batches.map((x) => x.instances)).toEqual([[g(1)], [g(2)], [g(1), g(2)]]);
+    // The listener goes back to blue first, in the alarm's second; then the originals' restore hooks (in blue only),
+    // then green's block hooks and drain (out of orders-green only).
+    expect(writes[2]?.at).toBe(tenPercent + 120);
+    expect(r.batches.map((x) => x.instances)).toEqual([[g(1)], [g(2)], [g(1), g(2)], [b(1), b(2)], [g(1), g(2)]]);
+    expect(r.batches[3]?.traffic.map((t) => `${t.state} ${view(t.targets, "orders-blue")} | ${view(t.targets, "orders-green")}`)[0]).toBe(`AllowTraffic ${b(1)}:healthy ${b(2)}:healthy | ${g(1)}:healthy ${g(2)}:healthy`);
+    expect(r.batches[4]?.traffic[0]?.targets["orders-blue"]).toEqual({ [b(1)]: "healthy", [b(2)]: "healthy" });
+    expect(r.stats.simulatedSeconds - (tenPercent + 120)).toBe(90);
     const elb = elbv2WorldOf(w.world.account);
     const now = w.world.clock.elapsedSeconds();
     const health = (name: string) =>
@@ -113,7 +119,7 @@ describe("deploy-server blue/green with weighted listener steps (events/server/b
         .sort()
         .join(" ");
     expect(health("orders-blue")).toBe(`${b(1)}:healthy ${b(2)}:healthy`);
-    expect(health("orders-green")).toBe(`${g(1)}:draining ${g(2)}:draining`);
+    expect(health("orders-green")).toBe("");
     expect(events(w).map((e) => `${e.state} ${e.rollback}`)).toEqual(["START false", "STOP true"]);
     await w.world.within(async () => {
       const record = await registry().getDeployment("d-BGWEIGHT1");
@@ -196,7 +202,7 @@ describe("deploy-server blue/green with weighted listener steps (events/server/b
     expect(health("orders-green")).toBe(`${g(1)}:draining ${g(2)}:draining`);
   });
 
-  it("a stop in the termination wait, after 100% on green: the originals back in blue, the listener back to 100% blue, green out, nothing terminated", async () => {
+  it("a stop in the termination wait, after 100% on green: the originals restored in blue, then the listener back to 100% blue, then green out, nothing terminated", async () => {
     const base = loadServerScenario("blue-green-weighted-canary");
     const tenPercent = await tenPercentAt();
     w = await openServerWorld(base);
@@ -206,14 +212,21 @@ describe("deploy-server blue/green with weighted listener steps (events/server/b
     w.world.account.applyTimeline([{ atSeconds: tenPercent + 900, action: "stop", input: { deploymentId: "d-BGWEIGHT1" } }]);
     const r = await w.deploy({ ...d, input: { ...d.input, blueGreen } });
     expect([r.status, r.error]).toEqual(["FAILED", "Deploy.Stopped"]);
-    expect(r.batches.map((x) => x.instances)).toEqual([[g(1)], [g(2)], [g(1), g(2)], [b(1), b(2)]]);
+    expect(r.batches.map((x) => x.instances)).toEqual([[g(1)], [g(2)], [g(1), g(2)], [b(1), b(2)], [b(1), b(2)], [g(1), g(2)]]);
     expect(view(r.batches[3]?.targets ?? {}, "orders-blue")).toBe("");
-    expect(forwards(w).filter((c) => c.operation === "ModifyListener").map((c) => c.weights)).toEqual([
+    const writes = forwards(w).filter((c) => c.operation === "ModifyListener");
+    expect(writes.map((c) => c.weights)).toEqual([
       { "orders-blue": 100, "orders-green": 0 },
       { "orders-blue": 90, "orders-green": 10 },
       { "orders-blue": 0, "orders-green": 100 },
       { "orders-blue": 100, "orders-green": 0 },
     ]);
+    // The originals had left blue: they are restored there (hooks, registered, healthy) while green still takes 100%;
+    // only then the listener goes back to blue, and green drains out of its group.
+    const restore = r.batches[4]!;
+    expect(view(restore.targets, "orders-blue")).toBe(`${b(1)}:healthy ${b(2)}:healthy`);
+    expect(writes[3]?.at).toBeGreaterThanOrEqual(restore.endedAtSeconds);
+    expect(writes[3]?.at).toBeLessThanOrEqual(r.batches[5]?.traffic[0]?.atSeconds ?? 0);
     const elb = elbv2WorldOf(w.world.account);
     const at = (name: string, t: number) =>
       [...elb.targetGroups.values()]
@@ -222,9 +235,8 @@ describe("deploy-server blue/green with weighted listener steps (events/server/b
         .sort()
         .join(" ");
     const end = r.stats.simulatedSeconds;
-    expect(at("orders-blue", end)).toBe(`${b(1)}:initial ${b(2)}:initial`);
-    expect(at("orders-blue", end + 30)).toBe(`${b(1)}:healthy ${b(2)}:healthy`);
-    expect(at("orders-green", end)).toBe(`${g(1)}:draining ${g(2)}:draining`);
+    expect(at("orders-blue", end)).toBe(`${b(1)}:healthy ${b(2)}:healthy`);
+    expect(at("orders-green", end)).toBe("");
     expect(events(w).map((e) => `${e.state} ${e.rollback}`)).toEqual(["START false", "STOP true"]);
   });
 

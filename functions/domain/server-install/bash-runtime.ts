@@ -51,7 +51,8 @@ sd_previous() {
     return 0
   fi
   . "$PREVIOUS/stepdeploy-hooks.sh"
-  "sd_previous_$1"
+  # A revision installed before its allow-traffic hooks were saved has none to run.
+  if declare -F "sd_previous_$1" >/dev/null; then "sd_previous_$1"; fi
   sd_status "$1" Succeeded "revision=\${PREVIOUS##*/}"
 }
 # sd_check_etag <file>: a single-part ETag is the MD5 of the object; multipart ETags (with '-') are checked by S3's If-Match only.

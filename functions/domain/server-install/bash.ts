@@ -2,7 +2,7 @@ import type { ServerPermission } from "../appspec/index.js";
 import { BASH_RUNTIME } from "./bash-runtime.js";
 import { hookEnvironment } from "./environment.js";
 import { bashQuote as q } from "./quote.js";
-import { PREVIOUS_REVISION_EVENTS } from "./segments.js";
+import { PREVIOUS_REVISION_EVENTS, SAVED_HOOK_EVENTS } from "./segments.js";
 import type { InstallCommand, ServerRevision } from "./types.js";
 
 /**
@@ -31,7 +31,7 @@ export function bashInstallScript(command: InstallCommand): string {
 
 function eventSteps(event: string, command: InstallCommand): string[] {
   const header = `# ---- ${event}`;
-  if (PREVIOUS_REVISION_EVENTS.has(event)) return [header, `sd_previous ${event}`];
+  if (PREVIOUS_REVISION_EVENTS.has(event) || command.fromLastRevision) return [header, `sd_previous ${event}`];
   if (event === "DownloadBundle") return [header, ...download(command)];
   if (event === "Install") return [header, ...install(command)];
   const scripts = hookCalls(command.revision, event, '"$ARCHIVE"');
@@ -105,8 +105,8 @@ function permissionSteps(p: ServerPermission): string[] {
   ];
 }
 
-/** The scripts this revision contributes when a later deployment stops it (ApplicationStop, block-traffic hooks). */
+/** The scripts this revision contributes when a later deployment stops it (ApplicationStop, block-traffic hooks) or a rollback restores it (allow-traffic hooks). */
 function previousHooksFile(revision: ServerRevision): string[] {
-  const body = [...PREVIOUS_REVISION_EVENTS].flatMap((event) => [`sd_previous_${event}() {`, "  :", ...hookCalls(revision, event, '"$PREVIOUS/deployment-archive"').map((l) => `  ${l}`), "}"]);
+  const body = SAVED_HOOK_EVENTS.flatMap((event) => [`sd_previous_${event}() {`, "  :", ...hookCalls(revision, event, '"$PREVIOUS/deployment-archive"').map((l) => `  ${l}`), "}"]);
   return [`cat >"$DEPLOYMENT_DIR/stepdeploy-hooks.sh" <<'SD_HOOKS'`, "# Written by stepdeploy: this revision's scripts for the events a later deployment runs from it.", ...body, "SD_HOOKS"];
 }

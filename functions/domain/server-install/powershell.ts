@@ -1,6 +1,6 @@
 import { hookEnvironment } from "./environment.js";
 import { psQuote as q } from "./quote.js";
-import { PREVIOUS_REVISION_EVENTS } from "./segments.js";
+import { PREVIOUS_REVISION_EVENTS, SAVED_HOOK_EVENTS } from "./segments.js";
 import type { InstallCommand, ServerRevision } from "./types.js";
 
 /**
@@ -24,7 +24,7 @@ export function powershellInstallScript(command: InstallCommand): string {
 }
 
 function eventSteps(event: string, command: InstallCommand): string[] {
-  if (PREVIOUS_REVISION_EVENTS.has(event)) return [`Invoke-Previous ${q(event)}`];
+  if (PREVIOUS_REVISION_EVENTS.has(event) || command.fromLastRevision) return [`Invoke-Previous ${q(event)}`];
   if (event === "DownloadBundle") {
     const version = command.bundle.version ? " --version-id $env:BUNDLE_VERSION" : "";
     return [`Get-Bundle -Extension ${q(command.bundle.bundleType)} -VersionArgs ${q(version)}`];
@@ -36,7 +36,7 @@ function eventSteps(event: string, command: InstallCommand): string[] {
       "Clear-LastInstall",
       ...(r.fileExistsBehavior === "DISALLOW" ? r.files.map((f) => `Assert-NoConflict ${q(f.source)} ${q(f.destination)}`) : []),
       ...r.files.map((f) => `Copy-Files ${q(f.source)} ${q(f.destination)} ${q(r.fileExistsBehavior)}`),
-      `Save-PreviousHooks @(${hookList(r, [...PREVIOUS_REVISION_EVENTS])})`,
+      `Save-PreviousHooks @(${hookList(r, [...SAVED_HOOK_EVENTS])})`,
       "Write-Status 'Install' 'Succeeded'",
     ];
   }

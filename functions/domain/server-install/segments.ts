@@ -15,20 +15,30 @@ export function installSegments(withLoadBalancer: boolean): string[][] {
 /** Events whose scripts come from the last successful revision on the instance, skipped on the first deployment (§3.2). */
 export const PREVIOUS_REVISION_EVENTS: ReadonlySet<string> = new Set(["BeforeBlockTraffic", "AfterBlockTraffic", "ApplicationStop"]);
 
+/**
+ * The events whose scripts a revision saves at Install for later commands (stepdeploy-hooks.sh / .json): the three
+ * above, and the allow-traffic hooks a blue/green rollback runs on the original instances from their own revision.
+ */
+export const SAVED_HOOK_EVENTS: readonly string[] = [...PREVIOUS_REVISION_EVENTS, "BeforeAllowTraffic", "AfterAllowTraffic"];
+
 /** Events the instance script does itself (no hooks). */
 export const RESERVED_INSTANCE_EVENTS: ReadonlySet<string> = new Set(["DownloadBundle", "Install"]);
 
 /**
  * Where a server deployment's instance commands stand: an in-place deployment, or a blue/green one's install on the
- * replacement (green) instances, AllowTraffic on them, BlockTraffic on the original (blue) ones (§3.3).
+ * replacement (green) instances, AllowTraffic on them, BlockTraffic on the original (blue) ones (§3.3); in a blue/green
+ * rollback, `restore`: AllowTraffic on the original instances with their own (last successful) revision's hooks (§5.3),
+ * then `block` on the replacements (whose last revision is the new one).
  */
-export type ServerPhase = "inPlace" | "install" | "allow" | "block";
+export type ServerPhase = "inPlace" | "install" | "allow" | "block" | "restore";
 
 /** One instance command: its events, the traffic event the workflow does after it, and whether it records the revision. */
 export interface Segment {
   events: string[];
   traffic?: "BlockTraffic" | "AllowTraffic";
   records: boolean;
+  /** Every event's scripts come from the last successful revision on the instance (a rollback's `restore`). */
+  fromLastRevision?: boolean;
 }
 
 /**
@@ -40,6 +50,7 @@ export interface Segment {
 export function phaseSegments(phase: ServerPhase, withLoadBalancer: boolean): Segment[] {
   if (phase === "install") return [{ events: installSegments(false)[0] as string[], records: true }];
   if (phase === "allow") return [{ events: ["BeforeAllowTraffic"], traffic: "AllowTraffic", records: false }, { events: ["AfterAllowTraffic"], records: false }];
+  if (phase === "restore") return [{ events: ["BeforeAllowTraffic"], traffic: "AllowTraffic", records: false, fromLastRevision: true }, { events: ["AfterAllowTraffic"], records: false, fromLastRevision: true }];
   if (phase === "block") return [{ events: ["BeforeBlockTraffic"], traffic: "BlockTraffic", records: false }, { events: ["AfterBlockTraffic"], records: false }];
   const segments = installSegments(withLoadBalancer);
   return segments.map((events, k) => ({ events, records: k === segments.length - 1, ...(k < segments.length - 1 ? { traffic: k === 0 ? ("BlockTraffic" as const) : ("AllowTraffic" as const) } : {}) }));

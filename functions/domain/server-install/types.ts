@@ -31,6 +31,8 @@ export interface InstallCommand {
   events: string[];
   /** The command ends the instance's deployment: on success it records this revision as the last successful install. */
   final: boolean;
+  /** Every event's scripts from the last successful revision on the instance (a blue/green rollback's originals); default false. */
+  fromLastRevision?: boolean;
   /** Where revisions are kept on the instance (the agent's deployment root). */
   deploymentRoot: string;
   /** Revisions kept per deployment group, like the agent's `max_revisions` (default 5). */

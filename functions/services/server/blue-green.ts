@@ -4,8 +4,10 @@ import type { ServerBlueGreen } from "../../domain/fleet/blue-green.js";
 import type { Deps } from "../../wiring.js";
 import { openPhaseWait } from "../waits.js";
 import { restoreWeighted } from "./weighted.js";
+import { deregisterFrom } from "./traffic.js";
 import { type NextBatch, nextServerBatch } from "./batches.js";
-import type { BatchResult, FleetState } from "./state.js";
+import type { DeploymentTargetGroup } from "../../domain/fleet/traffic.js";
+import type { BatchResult, DeploymentContext, FleetState, InstanceOutcome } from "./state.js";
 
 export type BlueGreenDeps = Pick<Deps, "runCommand" | "autoScaling" | "instances" | "log"> & { clock: Pick<Deps["clock"], "nowMs"> };
 
@@ -58,8 +60,7 @@ export async function advanceBlueGreen(deps: BlueGreenDeps, deploymentId: string
   if (fleet.phase === "block") {
     const failed = (last?.outcomes ?? []).filter((o) => o.status === "Failed");
     if (failed.length) {
-      const named = failed.map((o) => `${o.instanceId} (${o.event ?? "?"}: ${o.message ?? o.errorCode ?? "failed"})`).slice(0, 5);
-      return { fleet, next: { action: "fail", error: ErrorNames.BlockTrafficFailed, cause: `${failed.length} original instance(s) failed to leave the target groups: ${named.join("; ")}` } };
+      return { fleet, next: { action: "fail", error: ErrorNames.BlockTrafficFailed, cause: `${failed.length} original instance(s) failed to leave the target groups: ${named(failed)}` } };
     }
     if (bg.terminationWaitSeconds === null) return { fleet, next: { action: "succeed" } };
     if (bg.terminationWaitSeconds > 0) return { fleet: { ...fleet, phase: "retire" }, next: { action: "terminationWait" } };
@@ -96,37 +97,98 @@ async function retireOriginals(deps: BlueGreenDeps, deploymentId: string, bg: Se
   deps.log(deploymentId).info("original fleet retired", bg.originalGroup ? { group: bg.originalGroup } : { instances: bg.original.length });
 }
 
+/** The next step of a blue/green rollback: a batch child to run (its own deployment context), or the end with its message. */
+export type BlueGreenRollbackStep =
+  | { fleet: FleetState; batch: { batch: string[]; batchNumber: number; phase: "restore" | "block"; deployment: DeploymentContext } }
+  | { fleet: FleetState; batch?: undefined; message: string; failed: boolean };
+
+type RollbackDeps = Pick<Deps, "loadBalancer" | "autoScaling" | "log"> & Partial<Pick<Deps, "classicLoadBalancer">>;
+
 /**
  * CodeDeploy's blue/green rollback (codedeploy-spec §5.3: traffic allowed back on the originals, blocked on the
- * replacements): when traffic had started to move (phase allow or later), the original instances are registered
- * again and the green ones deregistered, in every target group; a copied group is deleted with its instances. Before
- * the reroute the originals never left the target groups, so only the copy goes. DISCOVER_EXISTING green instances
- * are not terminated: the deployment did not create them.
+ * replacements), one call per step, through the same batch children as the reroute:
+ *  - before traffic moved (install, ready wait): the originals never left the target groups; only a copied group goes;
+ *  - from AllowTraffic on, first `restore`: the original instances get BeforeAllowTraffic | AllowTraffic (registered,
+ *    healthy) | AfterAllowTraffic with their own last revision's scripts; then `block`: the replacements get
+ *    BeforeBlockTraffic | BlockTraffic (deregistered, drained) | AfterBlockTraffic with the new revision's scripts; so
+ *    traffic is never on neither fleet. A weighted reroute's listener goes back to 100% blue first, while the originals
+ *    are still in the blue group (else right after their restore); its batches move only the blue / green group.
+ *  - an original failing its restore: the rollback fails there and the replacements keep serving (never neither
+ *    fleet); a replacement failing its block: it is deregistered anyway (traffic leaves the new revision) and the
+ *    rollback is named failed. A copied group is deleted once traffic has left it, never while it still serves.
+ * DISCOVER_EXISTING green instances are not terminated: the deployment did not create them.
  */
-export async function rollBackBlueGreen(deps: Pick<Deps, "loadBalancer" | "autoScaling" | "log"> & Partial<Pick<Deps, "classicLoadBalancer">>, deploymentId: string, bg: ServerBlueGreen, fleet: FleetState, targetGroups: string[], classicLoadBalancers: string[] = []): Promise<string> {
-  const rerouted = (fleet.phase === "allow" && fleet.cursor > 0) || fleet.phase === "shift" || fleet.phase === "block" || fleet.phase === "retire";
+export async function rollBackBlueGreen(deps: RollbackDeps, deploymentId: string, bg: ServerBlueGreen, fleet: FleetState, deployment: DeploymentContext, last?: BatchResult): Promise<BlueGreenRollbackStep> {
   const green = fleet.installed ?? fleet.instances;
-  if (rerouted && bg.weighted) {
-    // Weighted: the originals back in blue (they left it only at BlockTraffic), the listener back to 100% blue, then green out of its group.
-    const { blue, green: greenGroup } = bg.weighted.deployment.target;
-    if (bg.original.length) await deps.loadBalancer.registerInstances(blue, bg.original);
-    const route = await restoreWeighted(deps, bg.weighted);
-    if (green.length) await deps.loadBalancer.deregisterInstances(greenGroup, green);
-    if (bg.greenGroup) await deps.autoScaling.deleteGroup(bg.greenGroup);
-    deps.log(deploymentId).warn("blue/green rolled back", { rerouted, route, greenGroup: bg.greenGroup });
-    return `rolled back: ${route}; the ${bg.original.length} original instance(s) in the blue target group, the ${green.length} replacement instance(s) deregistered${bg.greenGroup ? `; the replacement group ${bg.greenGroup} deleted` : ""}`;
+  const r = fleet.reroute;
+  if (!r) {
+    const rerouted = (fleet.phase === "allow" && fleet.cursor > 0) || fleet.phase === "shift" || fleet.phase === "block" || fleet.phase === "retire";
+    if (!rerouted) return finish(deps, deploymentId, bg, fleet, ["the original instances kept serving"], false);
+    const state = { stage: "restore" as const, routeRestored: false, notes: [] as string[] };
+    // Weighted, the originals still in blue (they leave it only at BlockTraffic): the listener goes back at once.
+    if (bg.weighted && (fleet.phase === "allow" || fleet.phase === "shift")) {
+      state.notes.push(await restoreWeighted(deps, bg.weighted));
+      state.routeRestored = true;
+    }
+    if (bg.original.length === 0) return rollBackBlueGreen(deps, deploymentId, bg, { ...fleet, reroute: state }, deployment, { outcomes: [] });
+    return rerouteBatch({ ...fleet, reroute: state }, "restore", bg.original, deployment, bg);
   }
-  if (rerouted) {
-    const groups = await deps.loadBalancer.describeTargetGroups(targetGroups);
-    for (const tg of groups) if (bg.original.length) await deps.loadBalancer.registerInstances(tg.arn, bg.original);
-    for (const tg of groups) if (green.length) await deps.loadBalancer.deregisterInstances(tg.arn, green);
-    await swapClassic(deps, classicLoadBalancers, { register: bg.original, deregister: green });
+  const failed = (last?.outcomes ?? []).filter((o) => o.status === "Failed");
+  const broken = last?.interrupted ? `its ${r.stage} batch ended with ${last.interrupted.error}: ${last.interrupted.cause}` : undefined;
+  if (r.stage === "restore") {
+    if (failed.length || broken) {
+      const why = broken ?? `${failed.length} original instance(s) failed the rollback's AllowTraffic events: ${named(failed)}`;
+      deps.log(deploymentId).error("blue/green rollback failed", { stage: r.stage, failed: failed.map((o) => o.instanceId) });
+      return { fleet, message: `rollback failed: ${[...r.notes, why, `the ${green.length} replacement instance(s) keep serving${bg.greenGroup ? ` and the replacement group ${bg.greenGroup} is kept` : ""}`].join("; ")}`, failed: true };
+    }
+    const notes = [...r.notes, `the ${bg.original.length} original instance(s) through AllowTraffic`];
+    let routeRestored = r.routeRestored;
+    if (bg.weighted && !routeRestored) {
+      notes.push(await restoreWeighted(deps, bg.weighted));
+      routeRestored = true;
+    }
+    const next = { ...fleet, reroute: { stage: "block" as const, routeRestored, notes } };
+    if (green.length === 0) return finish(deps, deploymentId, bg, next, notes, false);
+    return rerouteBatch(next, "block", green, deployment, bg);
   }
-  if (bg.greenGroup) await deps.autoScaling.deleteGroup(bg.greenGroup);
-  const parts = [rerouted ? `the ${bg.original.length} original instance(s) registered again and the ${green.length} replacement instance(s) deregistered` : "the original instances kept serving", bg.greenGroup ? `the replacement group ${bg.greenGroup} deleted` : "the replacement instances left running"];
-  deps.log(deploymentId).warn("blue/green rolled back", { rerouted, greenGroup: bg.greenGroup });
-  return `rolled back: ${parts.join("; ")}`;
+  const notes = [...r.notes, `the ${green.length - failed.length} replacement instance(s) through BlockTraffic`];
+  if (failed.length || broken) {
+    // Traffic must leave the new revision: the replacements that failed their block are deregistered anyway.
+    const out = failed.length ? failed.map((o) => o.instanceId) : green;
+    for (const tg of rerouteGroups(deployment, bg, "block")) await deregisterFrom(deps, tg, out);
+    notes.push(`${broken ?? `${failed.length} replacement instance(s) failed the rollback's BlockTraffic events: ${named(failed)}`}; deregistered anyway`);
+  }
+  return finish(deps, deploymentId, bg, fleet, notes, failed.length > 0 || broken !== undefined);
 }
+
+/** The last step: a copied group is deleted (traffic has left it), and the message. */
+async function finish(deps: RollbackDeps, deploymentId: string, bg: ServerBlueGreen, fleet: FleetState, notes: string[], failed: boolean): Promise<BlueGreenRollbackStep> {
+  if (bg.greenGroup) await deps.autoScaling.deleteGroup(bg.greenGroup);
+  const parts = [...notes, bg.greenGroup ? `the replacement group ${bg.greenGroup} deleted` : "the replacement instances left running"];
+  deps.log(deploymentId).warn(failed ? "blue/green rollback failed" : "blue/green rolled back", { greenGroup: bg.greenGroup, stage: fleet.reroute?.stage ?? "none" });
+  return { fleet, message: `${failed ? "rollback failed" : "rolled back"}: ${parts.join("; ")}`, failed };
+}
+
+/** A rollback batch child: the instances and a deployment context whose traffic events move only the groups of its side. */
+function rerouteBatch(fleet: FleetState, phase: "restore" | "block", batch: string[], deployment: DeploymentContext, bg: ServerBlueGreen): BlueGreenRollbackStep {
+  const { weighted: _weighted, ...plain } = deployment;
+  const batchNumber = fleet.batches + 1;
+  return { fleet: { ...fleet, batches: batchNumber }, batch: { batch, batchNumber, phase, deployment: { ...plain, targetGroups: rerouteGroups(deployment, bg, phase) } } };
+}
+
+/** Every target group, or in a weighted reroute the blue group (restore) or the green one (block). */
+function rerouteGroups(deployment: DeploymentContext, bg: ServerBlueGreen, phase: "restore" | "block"): DeploymentTargetGroup[] {
+  const all = deployment.targetGroups ?? [];
+  if (!bg.weighted) return all;
+  const { blue, green } = bg.weighted.deployment.target;
+  return all.filter((t) => t.arn === (phase === "restore" ? blue : green));
+}
+
+const named = (failed: InstanceOutcome[]): string =>
+  failed
+    .slice(0, 5)
+    .map((o) => `${o.instanceId} (${o.event ?? "?"}: ${o.message ?? o.errorCode ?? "failed"})`)
+    .join("; ");
 
 /**
  * Blue/green behind Classic Load Balancers (elbInfoList): `register` go in, then `deregister` leave, on each one

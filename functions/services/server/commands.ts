@@ -42,7 +42,7 @@ export async function sendBatch(deps: CommandsDeps, deployment: DeploymentContex
   const segments = phaseSegments(phase, (targetGroups ?? []).length > 0);
   const final = segment === segments.length - 1;
   const current = segments[segment] as (typeof segments)[number];
-  const { documentName, script } = installDocument({ ...command, events: current.events, final: current.records });
+  const { documentName, script } = installDocument({ ...command, events: current.events, final: current.records, ...(current.fromLastRevision ? { fromLastRevision: true } : {}) });
   const sent: SentCommand[] = [];
   for (let k = 0; k < batch.length; k += MAX_NODES_PER_COMMAND) {
     const instanceIds = batch.slice(k, k + MAX_NODES_PER_COMMAND);

@@ -3,8 +3,8 @@ import { newDeploymentId } from "../../domain/deployment/ids.js";
 import { ErrorNames } from "../../domain/errors.js";
 import { executionArnOf, instanceCounts, lastServerRevision, revisionUri, rollbackInputOf, type ServerRun } from "../../domain/fleet/run.js";
 import type { Deps } from "../../wiring.js";
-import { rollBackBlueGreen } from "./blue-green.js";
-import type { FleetState } from "./state.js";
+import { type BlueGreenRollbackStep, rollBackBlueGreen } from "./blue-green.js";
+import type { BatchResult, DeploymentContext, FleetState } from "./state.js";
 
 export interface ServerRollbackEvent {
   run: ServerRun;
@@ -12,7 +12,13 @@ export interface ServerRollbackEvent {
   outcome: Outcome;
   /** `$$.StateMachine.Id`: the rollback is a new execution of the same state machine. */
   stateMachineArn: string;
+  /** Blue/green: the batches' deployment context, and the rollback's last batch (after the first call). */
+  deployment?: DeploymentContext;
+  lastBatch?: BatchResult;
 }
+
+/** Blue/green: the rollback's next batch child (the workflow runs it, then calls RollBack again); null when it is over. */
+export type ServerReroute = Extract<BlueGreenRollbackStep, { batch: object }>["batch"] | null;
 
 export type ServerOutcome = Outcome & { rollbackMessage: string };
 
@@ -34,15 +40,24 @@ export interface PlannedServerRollback {
   notStarted: Record<string, unknown>;
 }
 
-export async function planServerRollback(deps: Pick<Deps, "registry" | "log"> & Partial<Pick<Deps, "loadBalancer" | "autoScaling" | "classicLoadBalancer">>, event: ServerRollbackEvent): Promise<{ outcome: ServerOutcome; rollback: PlannedServerRollback | null }> {
+export async function planServerRollback(
+  deps: Pick<Deps, "registry" | "log"> & Partial<Pick<Deps, "loadBalancer" | "autoScaling" | "classicLoadBalancer">>,
+  event: ServerRollbackEvent,
+): Promise<{ outcome: ServerOutcome; rollback: PlannedServerRollback | null; fleet: FleetState; reroute: ServerReroute }> {
   const { run, fleet, outcome } = event;
   const counts = instanceCounts(fleet, true);
   const end = (rollback: boolean, rollbackMessage: string): ServerOutcome => ({ ...outcome, rollback, rollbackMessage, eventFields: { ...outcome.eventFields, rollback, instances: counts } as Outcome["eventFields"] });
-  // Blue/green rolls back by moving traffic back to the original instances, in this execution (no new deployment).
-  if (run.blueGreen && outcome.rollback && deps.loadBalancer && deps.autoScaling) {
-    const message = await rollBackBlueGreen({ loadBalancer: deps.loadBalancer, autoScaling: deps.autoScaling, classicLoadBalancer: deps.classicLoadBalancer, log: deps.log }, run.deploymentId, run.blueGreen, fleet, run.targetGroups ?? [], run.classicLoadBalancers ?? []);
-    await deps.registry.recordRollbackInfo(run.deploymentId, { rollbackMessage: message });
-    return { outcome: end(true, message), rollback: null };
+  // Blue/green rolls back by moving traffic back to the original instances, in this execution (no new deployment),
+  // through batch children the workflow runs between calls (rollBackBlueGreen).
+  if (run.blueGreen && outcome.rollback && deps.loadBalancer && deps.autoScaling && event.deployment) {
+    const step = await rollBackBlueGreen({ loadBalancer: deps.loadBalancer, autoScaling: deps.autoScaling, classicLoadBalancer: deps.classicLoadBalancer, log: deps.log }, run.deploymentId, run.blueGreen, fleet, event.deployment, event.lastBatch);
+    if (step.batch) return { outcome: end(true, ""), rollback: null, fleet: step.fleet, reroute: step.batch };
+    await deps.registry.recordRollbackInfo(run.deploymentId, { rollbackMessage: step.message });
+    if (!step.failed) return { outcome: end(true, step.message), rollback: null, fleet: step.fleet, reroute: null };
+    // The rollback itself failed: the deployment ends FAILED as Deploy.RollbackFailed, its first cause kept in the reason.
+    const reason = `${step.message} (after: ${outcome.reason})`;
+    const failed: ServerOutcome = { ...outcome, error: ErrorNames.RollbackFailed, reason, state: "FAILURE", rollback: false, rollbackMessage: step.message, eventFields: { ...outcome.eventFields, state: "FAILURE", error: ErrorNames.RollbackFailed, reason, rollback: false, instances: counts } as Outcome["eventFields"] };
+    return { outcome: failed, rollback: null, fleet: step.fleet, reroute: null };
   }
   const got = fleet.instances.slice(0, fleet.cursor);
   const lastRecord = await deps.registry.getLastSuccessful(run);
@@ -58,7 +73,7 @@ export async function planServerRollback(deps: Pick<Deps, "registry" | "log"> & 
         : !last
           ? "not rolled back: the group has no successful deployment to roll back to (its first deployment); the instances keep what they got"
           : undefined;
-  if (why || !last) return { outcome: end(false, why ?? ""), rollback: null };
+  if (why || !last) return { outcome: end(false, why ?? ""), rollback: null, fleet, reroute: null };
   const lastId = lastRecord?.deploymentId ?? "";
   const own = await deps.registry.requireDeployment(run.deploymentId);
   const rollbackId = own.rollbackInfo?.rollbackDeploymentId ?? newDeploymentId();
@@ -92,5 +107,5 @@ export async function planServerRollback(deps: Pick<Deps, "registry" | "log"> & 
     revision: revisionUri(last),
     instances: { total: got.length, succeeded: 0, failed: 0, pending: 0, skipped: got.length },
   };
-  return { outcome: end(true, message), rollback: { deploymentId: rollbackId, input, notStarted } };
+  return { outcome: end(true, message), rollback: { deploymentId: rollbackId, input, notStarted }, fleet, reroute: null };
 }

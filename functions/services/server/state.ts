@@ -38,6 +38,8 @@ export interface FleetState {
   installed?: string[];
   /** When the deployment started (epoch ms): the copied group's instances must be InService within an hour of it. */
   startedAtMs: number;
+  /** A blue/green rollback under way (services/server/blue-green.ts rollBackBlueGreen): its batch so far, what it did. */
+  reroute?: { stage: "restore" | "block"; routeRestored: boolean; notes: string[] };
 }
 
 /** One instance's outcome in a batch. */

@@ -1,3 +1,4 @@
+import { ErrorNames, StepDeployError } from "../../domain/errors.js";
 import { type DeploymentTargetGroup, judgeTraffic, type TrafficEvent, trafficWait } from "../../domain/fleet/traffic.js";
 import type { Deps } from "../../wiring.js";
 import type { DeploymentContext, InstanceOutcome } from "./state.js";
@@ -35,7 +36,7 @@ export async function beginTraffic(deps: TrafficDeps, deployment: DeploymentCont
   const groups = trafficGroupsFor(deployment, event);
   if (instances.length) await joinGreenAtZero(deps, deployment, event);
   for (const tg of instances.length ? groups : []) {
-    if (event === "BlockTraffic") await deregister(deps, tg, instances);
+    if (event === "BlockTraffic") await deregisterFrom(deps, tg, instances);
     else if (tg.classic) await deps.classicLoadBalancer.registerInstances(tg.name, instances);
     else await deps.loadBalancer.registerInstances(tg.arn, instances);
   }
@@ -57,7 +58,7 @@ export async function checkTraffic(deps: TrafficDeps, deployment: DeploymentCont
   const elapsedSeconds = (deps.clock.nowMs() - step.startedAtMs) / 1000;
   const verdict = judgeTraffic(step.event, step.instances, readings, elapsedSeconds);
   const failedIds = new Set(verdict.failed.map((f) => f.instanceId));
-  if (step.event === "AllowTraffic" && failedIds.size) for (const tg of targetGroups) await deregister(deps, tg, [...failedIds]);
+  if (step.event === "AllowTraffic" && failedIds.size) for (const tg of targetGroups) await deregisterFrom(deps, tg, [...failedIds]);
   const instances = step.instances.filter((id) => !failedIds.has(id));
   const failed = [...step.failed, ...verdict.failed.map((f): InstanceOutcome => ({ instanceId: f.instanceId, status: "Failed", event: step.event, errorCode: "UnknownError", message: f.message }))];
   if (failedIds.size) deps.log(deployment.deploymentId).warn(`${step.event} failed`, { instances: [...failedIds] });
@@ -65,7 +66,12 @@ export async function checkTraffic(deps: TrafficDeps, deployment: DeploymentCont
   return { ...step, instances, left: instances.length, failed, done: verdict.waiting.length === 0, waitSeconds };
 }
 
-/** DeregisterTargets of a target group, or DeregisterInstancesFromLoadBalancer of a Classic Load Balancer (`classic`). */
-function deregister(deps: TrafficDeps, tg: DeploymentTargetGroup, instances: string[]): Promise<void> {
-  return tg.classic ? deps.classicLoadBalancer.deregisterInstances(tg.name, instances) : deps.loadBalancer.deregisterInstances(tg.arn, instances);
+/**
+ * DeregisterTargets of a target group, or DeregisterInstancesFromLoadBalancer of a Classic Load Balancer (`classic`);
+ * also the blue/green rollback's "deregistered anyway" (services/server/blue-green.ts), whose deps may lack Classic access.
+ */
+export function deregisterFrom(deps: Pick<Deps, "loadBalancer"> & Partial<Pick<Deps, "classicLoadBalancer">>, tg: DeploymentTargetGroup, instances: string[]): Promise<void> {
+  if (!tg.classic) return deps.loadBalancer.deregisterInstances(tg.arn, instances);
+  if (!deps.classicLoadBalancer) throw new StepDeployError(ErrorNames.RollbackFailed, `Classic Load Balancer ${tg.name} to deregister from, but no Classic Load Balancer access here`);
+  return deps.classicLoadBalancer.deregisterInstances(tg.name, instances);
 }

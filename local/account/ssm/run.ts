@@ -25,6 +25,9 @@ export function runScript(script: string, instance: ManagedInstance, executionTi
   if (!header) return { output: "", exitCode: 0, seconds: 1, timedOut: false };
   const deploymentId = header[1]!;
   const events = header[2]!.split(", ");
+  // Events run from the last successful revision: ApplicationStop and the block-traffic hooks, and in a rollback's
+  // restore command the allow-traffic hooks too (the script calls sd_previous / Invoke-Previous for them).
+  const previous = new Set([...PREVIOUS, ...[...script.matchAll(/^(?:sd_previous|Invoke-Previous) '?(\w+)'?\r?$/gm)].map((m) => m[1]!)]);
   const bundleKey = /^(?:export BUNDLE_KEY=|\$env:BUNDLE_KEY = )'([^']*)'/m.exec(script)?.[1];
   const b = instance.behaviour;
   const applies = (rule?: { event: string; bundleKey?: string }) => (event: string) => rule?.event === event && (rule.bundleKey === undefined || rule.bundleKey === bundleKey);
@@ -35,7 +38,7 @@ export function runScript(script: string, instance: ManagedInstance, executionTi
     return { output: `${lines.join("\n")}\n`, exitCode, seconds: Math.max(seconds, 1), timedOut: false, records };
   };
   for (const event of events) {
-    if (PREVIOUS.has(event) && !instance.lastSuccessful) {
+    if (previous.has(event) && !instance.lastSuccessful) {
       lines.push(`[stepdeploy] event=${event} status=Skipped reason=no-previous-revision`);
       continue;
     }
@@ -50,7 +53,7 @@ export function runScript(script: string, instance: ManagedInstance, executionTi
       lines.push(`[stepdeploy] event=${event} status=Failed code=ScriptFailed message=Script at specified location: ${hookLocation(script, event)} failed with exit code ${b.fail?.exitCode ?? 1}`);
       return end(1);
     }
-    lines.push(`[stepdeploy] event=${event} status=Succeeded${PREVIOUS.has(event) ? ` revision=${instance.lastSuccessful}` : ""}`);
+    lines.push(`[stepdeploy] event=${event} status=Succeeded${previous.has(event) ? ` revision=${instance.lastSuccessful}` : ""}`);
   }
   const final = /^(sd_finish|Complete-Install)$/m.test(script);
   if (final) lines.push(`[stepdeploy] revision=${deploymentId} recorded as the last successful install`);

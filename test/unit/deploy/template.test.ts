@@ -618,6 +618,9 @@ describe("packaged template: IAM for deployment safety and control", () => {
     // Weighted blue/green (docs/ec2.md#weighted): listeners and rules only, for the join at weight 0, the rollback's restore; the shared step handlers
     const routes = [{ "Fn::Sub": "arn:${AWS::Partition}:elasticloadbalancing:${AWS::Region}:${AWS::AccountId}:listener/*" }, { "Fn::Sub": "arn:${AWS::Partition}:elasticloadbalancing:${AWS::Region}:${AWS::AccountId}:listener-rule/*" }];
     for (const role of ["MoveServerTrafficRole", "RollBackServerRole"]) expect(statementsOf(pkg.template, role, "MoveRoutes"), role).toMatchObject({ Action: ["elasticloadbalancing:ModifyListener", "elasticloadbalancing:ModifyRule"], Resource: routes });
+    // The blue/green rollback moves instances in batch children (moveServerTraffic); rollBackServer only deregisters a replacement that failed its block.
+    expect(roleStatements(pkg.template, "RollBackServerRole").map((s) => s.Sid)).toEqual(["Logs", "Registry", "RerouteBack", "ReadRoutes", "MoveRoutes", "DeleteCopiedGroup"]);
+    expect(statementsOf(pkg.template, "RollBackServerRole", "RerouteBack")).toMatchObject({ Action: ["elasticloadbalancing:DeregisterTargets"], Resource: groups });
     const serverInvoked = asList(statementsOf(pkg.template, "DeployServerStateMachineRole", "InvokeStepDeployFunctions").Resource);
     for (const key of ["shiftTraffic", "watchBake", "holdPaused"] as const) expect(serverInvoked, key).toContainEqual({ "Fn::GetAtt": [FUNCTIONS[key], "Arn"] });
     expect(roleStatements(pkg.template, "CheckServerTrafficRole").map((s) => s.Sid)).toEqual(["Logs", "ReadTargetHealth", "DeregisterFailedInstances", "ReadInstanceHealth", "DeregisterFailedClassicInstances"]);
@@ -626,9 +629,11 @@ describe("packaged template: IAM for deployment safety and control", () => {
     expect(statementsOf(pkg.template, "MoveServerTrafficRole", "MoveClassicInstances")).toMatchObject({ Action: ["elasticloadbalancing:DeregisterInstancesFromLoadBalancer", "elasticloadbalancing:RegisterInstancesWithLoadBalancer"], Resource: classic });
     expect(statementsOf(pkg.template, "CheckServerTrafficRole", "DeregisterFailedClassicInstances")).toMatchObject({ Action: ["elasticloadbalancing:DeregisterInstancesFromLoadBalancer"], Resource: classic });
     expect(statementsOf(pkg.template, "CheckServerTrafficRole", "ReadInstanceHealth")).toMatchObject({ Action: ["elasticloadbalancing:DescribeInstanceHealth", "elasticloadbalancing:DescribeLoadBalancers"], Resource: "*" });
-    // Blue/green behind Classic Load Balancers: the rollback and the janitor put the originals back on the same load balancers only
+    // Blue/green behind Classic Load Balancers: the janitor puts the originals back on the same load balancers only; the
+    // rollback's restore and block are batch children (moveServerTraffic), so rollBackServer only deregisters a replacement that failed its block
+    expect(statementsOf(pkg.template, "JanitorRole", "ClassicRerouteBack")).toMatchObject({ Action: ["elasticloadbalancing:DeregisterInstancesFromLoadBalancer", "elasticloadbalancing:RegisterInstancesWithLoadBalancer"], Resource: classic });
+    expect(statementsOf(pkg.template, "RollBackServerRole", "ClassicRerouteBack")).toMatchObject({ Action: ["elasticloadbalancing:DeregisterInstancesFromLoadBalancer"], Resource: classic });
     for (const role of ["RollBackServerRole", "JanitorRole"]) {
-      expect(statementsOf(pkg.template, role, "ClassicRerouteBack"), role).toMatchObject({ Action: ["elasticloadbalancing:DeregisterInstancesFromLoadBalancer", "elasticloadbalancing:RegisterInstancesWithLoadBalancer"], Resource: classic });
       expect(statementsOf(pkg.template, role, "ReadClassicLoadBalancers"), role).toMatchObject({ Action: ["elasticloadbalancing:DescribeLoadBalancers"], Resource: "*" });
     }
     expect(statementsOf(pkg.template, "StartServerRole", "ResolveClassicLoadBalancers")).toMatchObject({ Action: ["elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes"], Resource: "*" });

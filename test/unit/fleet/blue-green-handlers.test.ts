@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ServerBlueGreen } from "../../../functions/domain/fleet/blue-green.js";
 import { advanceBlueGreen, rollBackBlueGreen } from "../../../functions/services/server/blue-green.js";
-import type { FleetState } from "../../../functions/services/server/state.js";
+import type { DeploymentContext, FleetState, InstanceOutcome } from "../../../functions/services/server/state.js";
 import { fakeWorld } from "../../support/fakes/index.js";
 import type { FakeAutoScaling, FakeInstances } from "../../support/fakes/instances.js";
 import type { FakeLoadBalancer } from "../../support/fakes/load-balancer.js";
@@ -53,13 +53,34 @@ describe("blue/green NextBatch over fake ports: one phase after another", () => 
     expect((await step(copy, provision)).next).toMatchObject({ action: "fail", error: "Deploy.ReplacementUnhealthy" });
   });
 
-  it("rollback: before traffic moved only the copy goes; after, the originals are registered again and green deregistered", async () => {
-    const lb = w.deps.loadBalancer as FakeLoadBalancer;
-    lb.targetGroups.set("orders-web", "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/orders-web/0123456789abcdef");
-    const before = await rollBackBlueGreen(w.deps, "d-BGUNIT001", bg({ greenGroup: "green" }), fleet({ phase: "allow", cursor: 0 }), ["orders-web"]);
-    expect(before).toBe("rolled back: the original instances kept serving; the replacement group green deleted");
-    const after = await rollBackBlueGreen(w.deps, "d-BGUNIT001", bg(), fleet({ phase: "retire", installed: ["i-0c1", "i-0c2"] }), ["orders-web"]);
-    expect(after).toBe("rolled back: the 2 original instance(s) registered again and the 2 replacement instance(s) deregistered; the replacement instances left running");
+  describe("rollback: through restore and block batch children, never traffic on neither fleet", () => {
+    const TG = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/orders-web/0123456789abcdef";
+    const ctx = { deploymentId: "d-BGUNIT001", pollSeconds: 10, targetGroups: [{ arn: TG, name: "orders-web" }] } as unknown as DeploymentContext;
+    const back = (b: ServerBlueGreen, f: FleetState, outcomes?: InstanceOutcome[]) => rollBackBlueGreen(w.deps, "d-BGUNIT001", b, f, ctx, outcomes ? { outcomes } : undefined);
+    const installed = { installed: ["i-0c1", "i-0c2"], batches: 4 };
+    const restoring = { reroute: { stage: "restore" as const, routeRestored: false, notes: [] } };
+    const blocking = { reroute: { stage: "block" as const, routeRestored: false, notes: ["the 2 original instance(s) through AllowTraffic"] } };
+
+    it.each([
+      ["before traffic moved: only the copy goes", bg({ greenGroup: "green" }), fleet({ phase: "allow", cursor: 0 }), undefined, { message: "rolled back: the original instances kept serving; the replacement group green deleted", failed: false }],
+      ["from AllowTraffic on: first the originals' restore", bg(), fleet({ phase: "retire", ...installed }), undefined, { batch: { batch: ["i-0b1", "i-0b2"], batchNumber: 5, phase: "restore" }, fleet: { reroute: { stage: "restore" } } }],
+      ["the originals through: the replacements' block", bg(), fleet({ phase: "retire", ...installed, ...restoring, batches: 5 }), [ok("i-0b1"), ok("i-0b2")], { batch: { batch: ["i-0c1", "i-0c2"], batchNumber: 6, phase: "block" }, fleet: { reroute: { stage: "block" } } }],
+      ["an original failing the restore: the rollback fails, green keeps serving, the copy is kept", bg({ greenGroup: "green" }), fleet({ phase: "retire", ...installed, ...restoring }), [ok("i-0b1"), failed("i-0b2", "BeforeAllowTraffic")], { message: "rollback failed: 1 original instance(s) failed the rollback's AllowTraffic events: i-0b2 (BeforeAllowTraffic: exit 1); the 2 replacement instance(s) keep serving and the replacement group green is kept", failed: true }],
+      ["the replacements through: rolled back", bg(), fleet({ phase: "retire", ...installed, ...blocking }), [ok("i-0c1"), ok("i-0c2")], { message: "rolled back: the 2 original instance(s) through AllowTraffic; the 2 replacement instance(s) through BlockTraffic; the replacement instances left running", failed: false }],
+      ["a replacement failing its block: deregistered anyway, the rollback named failed", bg(), fleet({ phase: "retire", ...installed, ...blocking }), [ok("i-0c1"), failed("i-0c2", "BeforeBlockTraffic")], { failed: true }],
+    ] as const)("%s", async (_label, b, f, outcomes, expected) => {
+      expect(await back(b, f, outcomes as never)).toMatchObject(expected);
+    });
+
+    it("a replacement failing its block leaves the target group all the same; the copy is never deleted while green serves", async () => {
+      const lb = w.deps.loadBalancer as FakeLoadBalancer;
+      const asg = w.deps.autoScaling as FakeAutoScaling;
+      const deletedBefore = asg.deleted.length;
+      await back(bg({ greenGroup: "green" }), fleet({ phase: "retire", ...installed, ...restoring }), [failed("i-0b1", "AllowTraffic")]);
+      expect(asg.deleted.length).toBe(deletedBefore);
+      await back(bg(), fleet({ phase: "retire", ...installed, ...blocking }), [ok("i-0c1"), failed("i-0c2", "BeforeBlockTraffic")]);
+      expect(lb.registrations.at(-1)).toBe(`-${TG} i-0c2`);
+    });
   });
 
   it("Start with COPY_AUTO_SCALING_GROUP: a config the copy cannot meet is refused before the copy exists", async () => {

@@ -66,11 +66,20 @@ describe("the commands of each phase (codedeploy-spec §3.1, §3.3)", () => {
     ["install", true, [["ApplicationStop", "DownloadBundle", "BeforeInstall", "Install", "AfterInstall", "ApplicationStart", "ValidateService"]], [undefined], [true]],
     ["allow", true, [["BeforeAllowTraffic"], ["AfterAllowTraffic"]], ["AllowTraffic", undefined], [false, false]],
     ["block", true, [["BeforeBlockTraffic"], ["AfterBlockTraffic"]], ["BlockTraffic", undefined], [false, false]],
+    ["restore", true, [["BeforeAllowTraffic"], ["AfterAllowTraffic"]], ["AllowTraffic", undefined], [false, false]],
   ] as const)("%s (load balancer %s)", (phase, lb, events, traffic, records) => {
     const segments = phaseSegments(phase, lb);
     expect(segments.map((s) => s.events)).toEqual(events);
     expect(segments.map((s) => s.traffic)).toEqual(traffic);
     expect(segments.map((s) => s.records)).toEqual(records);
+    // Only a rollback's restore takes every script from the instance's last revision (the originals' own).
+    expect(segments.map((s) => s.fromLastRevision ?? false)).toEqual(segments.map(() => phase === "restore"));
+  });
+
+  it("a blue/green rollback runs the reroute's traffic events backwards: allow on the originals, then block on green", () => {
+    const originals = phaseSegments("restore", true).flatMap((s) => [...s.events, ...(s.traffic ? [s.traffic] : [])]);
+    const green = phaseSegments("block", true).flatMap((s) => [...s.events, ...(s.traffic ? [s.traffic] : [])]);
+    expect([...originals, ...green]).toEqual(["BeforeAllowTraffic", "AllowTraffic", "AfterAllowTraffic", "BeforeBlockTraffic", "BlockTraffic", "AfterBlockTraffic"]);
   });
 
   it("a blue/green deployment runs every event of the table once, the traffic events by the workflow, on the fleet the table names", () => {

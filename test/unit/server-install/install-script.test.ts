@@ -61,11 +61,11 @@ beforeEach(async () => {
 });
 afterEach(() => instance.cleanup());
 
-async function release(deploymentId: string, tag: string, opts: { extra?: Record<string, string>; appspec?: Parameters<typeof appspec>[1]; withLoadBalancer?: boolean; version?: string; keepRevisions?: number } = {}) {
+async function release(deploymentId: string, tag: string, opts: { extra?: Record<string, string>; appspec?: Parameters<typeof appspec>[1]; withLoadBalancer?: boolean; version?: string; keepRevisions?: number; phase?: "restore" } = {}) {
   const files = bundle(tag, dest, opts.extra, opts.appspec ?? { tag });
   const key = `orders/${tag}.zip`;
   const { etag } = await uploadBundle(instance, key, files, opts.version ?? "v1");
-  return deploy(instance, { deploymentId, key, etag, appspec: files["appspec.yml"], withLoadBalancer: opts.withLoadBalancer, version: opts.version, keepRevisions: opts.keepRevisions });
+  return deploy(instance, { deploymentId, key, etag, appspec: files["appspec.yml"], withLoadBalancer: opts.withLoadBalancer, version: opts.version, keepRevisions: opts.keepRevisions, ...(opts.phase ? { phase: opts.phase } : {}) });
 }
 
 const statuses = (stdout: string) => parseInstallOutput(stdout).map((r) => `${r.event}:${r.status}${r.errorCode ? `:${r.errorCode}` : ""}`);
@@ -111,6 +111,26 @@ describe("the generated bash installs a real bundle on a stand-in instance", { t
     expect(second.map((r) => r.exitCode)).toEqual([0, 0, 0]);
     const events = (await instance.trace()).filter((l) => l.includes("d-LB0000002")).map((l) => l.split(" ")[0]);
     expect(events).toEqual(["v1:bbt", "v1:abt", "v1:stop", "v2:before", "v2:after", "v2:start", "v2:validate", "v2:bat", "v2:aat"]);
+  });
+
+  it("a blue/green rollback's restore on an original: the allow-traffic hooks of the revision on it, not of the one rolled back", async () => {
+    const lbHooks = (tag: string) => ({ "scripts/bat.sh": hook(`${tag}:bat`), "scripts/aat.sh": hook(`${tag}:aat`) });
+    const extraHooks = "  BeforeAllowTraffic:\n    - location: scripts/bat.sh\n  AfterAllowTraffic:\n    - location: scripts/aat.sh\n";
+    await release("d-RESTORE01", "v1", { withLoadBalancer: true, extra: lbHooks("v1"), appspec: { tag: "v1", extraHooks } });
+    const restore = await release("d-RESTORE02", "v2", { withLoadBalancer: true, extra: lbHooks("v2"), appspec: { tag: "v2", extraHooks }, phase: "restore" });
+    expect(restore.map((r) => r.exitCode)).toEqual([0, 0]);
+    expect(statuses(restore[0]!.stdout)).toEqual(["BeforeAllowTraffic:Succeeded"]);
+    expect(restore[0]!.stdout).toContain("revision=d-RESTORE01");
+    const events = (await instance.trace()).filter((l) => l.includes("d-RESTORE02")).map((l) => l.split(" ").slice(0, 2).join(" "));
+    expect(events).toEqual(["v1:bat BeforeAllowTraffic", "v1:aat AfterAllowTraffic"]);
+    // Nothing installed or recorded: the instance keeps its revision.
+    expect(await readFile(join(dest, "config.json"), "utf8")).toBe('{"tag":"v1"}\n');
+  });
+
+  it("a restore on an instance whose revision has no allow-traffic hooks runs nothing and succeeds", async () => {
+    await release("d-RESTORE03", "v1");
+    const restore = await release("d-RESTORE04", "v2", { withLoadBalancer: true, phase: "restore" });
+    expect(restore.map((r) => statuses(r.stdout))).toEqual([["BeforeAllowTraffic:Succeeded"], ["AfterAllowTraffic:Succeeded"]]);
   });
 
   it("a failing hook fails its event with the agent's message and records no successful install", async () => {

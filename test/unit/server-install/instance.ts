@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { loadAppSpec } from "../../../functions/domain/appspec/index.js";
-import { bashInstallScript, type InstallCommand, installSegments, serverRevision } from "../../../functions/domain/server-install/index.js";
+import { bashInstallScript, type InstallCommand, phaseSegments, type ServerPhase, serverRevision } from "../../../functions/domain/server-install/index.js";
 
 const run = promisify(execFile);
 
@@ -73,6 +73,8 @@ export interface Deploy {
   version?: string;
   withLoadBalancer?: boolean;
   keepRevisions?: number;
+  /** The commands of a blue/green phase (default in place). */
+  phase?: ServerPhase;
 }
 
 export interface CommandRun {
@@ -83,9 +85,9 @@ export interface CommandRun {
 /** Runs every command of one deployment on the instance, in order, stopping at the first that fails (as the workflow does). */
 export async function deploy(instance: Instance, d: Deploy): Promise<CommandRun[]> {
   const revision = serverRevision(loadAppSpec(d.appspec, { platform: "server" }));
-  const segments = installSegments(Boolean(d.withLoadBalancer));
+  const segments = phaseSegments(d.phase ?? "inPlace", Boolean(d.withLoadBalancer));
   const runs: CommandRun[] = [];
-  for (const [k, events] of segments.entries()) {
+  for (const { events, records, fromLastRevision } of segments) {
     const command: InstallCommand = {
       deploymentId: d.deploymentId,
       applicationName: "orders",
@@ -94,7 +96,8 @@ export async function deploy(instance: Instance, d: Deploy): Promise<CommandRun[
       bundle: { bucket: "bundles", key: d.key, etag: d.etag, bundleType: "zip", ...(d.version ? { version: d.version } : {}) },
       revision,
       events,
-      final: k === segments.length - 1,
+      final: records,
+      ...(fromLastRevision ? { fromLastRevision } : {}),
       deploymentRoot: instance.root,
       keepRevisions: d.keepRevisions ?? 5,
     };
