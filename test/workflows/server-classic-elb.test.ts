@@ -123,26 +123,47 @@ describe("deploy-server behind a Classic Load Balancer (elbInfoList) on the loca
     }
   });
 
-  it.each([
-    ["stopped: the workflow's rollback", "stop", "FAILED", "rolled back: the 2 original instance(s) registered again and the 2 replacement instance(s) deregistered; the replacement instances left running"],
-    ["aborted: the janitor", "abort", "ABORTED", undefined],
-  ] as const)("blue-green-classic-elb %s in the termination wait registers the originals with orders-classic again and deregisters green; nothing terminated", async (_label, action, status, message) => {
+  it("blue-green-classic-elb stopped in the termination wait: the rollback's restore registers the originals with orders-classic (their hooks) and waits for InService, then green's block deregisters it; never neither fleet, nothing terminated", async () => {
     const scenario = loadServerScenario("blue-green-classic-elb");
     const w = await openServerWorld(scenario);
     try {
-      w.world.account.applyTimeline([{ atSeconds: 300, action, input: { deploymentId: "d-BGCLASSIC" } }]);
+      w.world.account.applyTimeline([{ atSeconds: 300, action: "stop", input: { deploymentId: "d-BGCLASSIC" } }]);
       const r = await w.deploy(scenario.deployments[0]!);
-      expect(r.status).toBe(status);
+      expect(r.status).toBe("FAILED");
+      await w.world.account.settled();
+      // green installs one at a time, takes traffic together; the originals leave; then the rollback: restore, block
+      expect(r.batches.map((x) => x.instances)).toEqual([[c(1)], [c(2)], [c(1), c(2)], [b(1), b(2)], [b(1), b(2)], [c(1), c(2)]]);
+      // BeforeAllowTraffic on the originals first (green alone serves), then registered and health-checked
+      expect(classicAt(w, 305)).toBe(`${c(1)}:InService ${c(2)}:InService`);
+      expect(classicAt(w, 310)).toBe(`${b(1)}:OutOfService ${b(2)}:OutOfService ${c(1)}:InService ${c(2)}:InService`);
+      // both fleets serve until AfterAllowTraffic and green's BeforeBlockTraffic are done, then green drains for 30 s
+      expect(classicAt(w, 340)).toBe(`${b(1)}:InService ${b(2)}:InService ${c(1)}:InService ${c(2)}:InService`);
+      expect(classicAt(w, 360)).toBe(`${b(1)}:InService ${b(2)}:InService ${c(1)}:draining ${c(2)}:draining`);
+      expect(classicAt(w, r.stats.simulatedSeconds)).toBe(`${b(1)}:InService ${b(2)}:InService`);
+      expect(Object.values(ec2States(w))).toEqual(["running", "running", "running", "running"]);
+      await w.world.within(async () => {
+        const record = await registry().getDeployment("d-BGCLASSIC");
+        expect(record?.status).toBe("Stopped");
+        expect(record?.rollbackInfo?.rollbackMessage).toBe("rolled back: the 2 original instance(s) through AllowTraffic; the 2 replacement instance(s) through BlockTraffic; the replacement instances left running");
+      });
+    } finally {
+      await w.close();
+    }
+  });
+
+  it("blue-green-classic-elb aborted in the termination wait: the janitor registers the originals with orders-classic again and deregisters green at once (no hooks); nothing terminated", async () => {
+    const scenario = loadServerScenario("blue-green-classic-elb");
+    const w = await openServerWorld(scenario);
+    try {
+      w.world.account.applyTimeline([{ atSeconds: 300, action: "abort", input: { deploymentId: "d-BGCLASSIC" } }]);
+      const r = await w.deploy(scenario.deployments[0]!);
+      expect(r.status).toBe("ABORTED");
       await w.world.account.settled();
       expect(classicAt(w, 300)).toBe(`${b(1)}:OutOfService ${b(2)}:OutOfService ${c(1)}:draining ${c(2)}:draining`);
       // 3 health checks 10 s apart: the originals InService again, green gone after its 30 s of draining
       expect(classicAt(w, 335)).toBe(`${b(1)}:InService ${b(2)}:InService`);
       expect(Object.values(ec2States(w))).toEqual(["running", "running", "running", "running"]);
-      await w.world.within(async () => {
-        const record = await registry().getDeployment("d-BGCLASSIC");
-        expect(record?.status).toBe("Stopped");
-        if (message) expect(record?.rollbackInfo?.rollbackMessage).toBe(message);
-      });
+      await w.world.within(async () => expect((await registry().getDeployment("d-BGCLASSIC"))?.status).toBe("Stopped"));
     } finally {
       await w.close();
     }

@@ -619,7 +619,7 @@ describe("packaged template: IAM for deployment safety and control", () => {
     const routes = [{ "Fn::Sub": "arn:${AWS::Partition}:elasticloadbalancing:${AWS::Region}:${AWS::AccountId}:listener/*" }, { "Fn::Sub": "arn:${AWS::Partition}:elasticloadbalancing:${AWS::Region}:${AWS::AccountId}:listener-rule/*" }];
     for (const role of ["MoveServerTrafficRole", "RollBackServerRole"]) expect(statementsOf(pkg.template, role, "MoveRoutes"), role).toMatchObject({ Action: ["elasticloadbalancing:ModifyListener", "elasticloadbalancing:ModifyRule"], Resource: routes });
     // The blue/green rollback moves instances in batch children (moveServerTraffic); rollBackServer only deregisters a replacement that failed its block.
-    expect(roleStatements(pkg.template, "RollBackServerRole").map((s) => s.Sid)).toEqual(["Logs", "Registry", "RerouteBack", "ReadRoutes", "MoveRoutes", "DeleteCopiedGroup"]);
+    expect(roleStatements(pkg.template, "RollBackServerRole").map((s) => s.Sid)).toEqual(["Logs", "Registry", "RerouteBack", "ReadClassicLoadBalancers", "ClassicRerouteBack", "ReadRoutes", "MoveRoutes", "DeleteCopiedGroup"]);
     expect(statementsOf(pkg.template, "RollBackServerRole", "RerouteBack")).toMatchObject({ Action: ["elasticloadbalancing:DeregisterTargets"], Resource: groups });
     const serverInvoked = asList(statementsOf(pkg.template, "DeployServerStateMachineRole", "InvokeStepDeployFunctions").Resource);
     for (const key of ["shiftTraffic", "watchBake", "holdPaused"] as const) expect(serverInvoked, key).toContainEqual({ "Fn::GetAtt": [FUNCTIONS[key], "Arn"] });

@@ -9,7 +9,9 @@ import { ROOT, read } from "./source-tree.js";
  * a Choice written that way would take another branch locally than on AWS. Write `"Not": {"IsNull": true}`.
  */
 function rules(node: unknown, at: string, out: string[]): string[] {
-  if (Array.isArray(node)) node.forEach((n, i) => rules(n, `${at}[${i}]`, out));
+  if (Array.isArray(node)) {
+    for (const [i, n] of node.entries()) rules(n, `${at}[${i}]`, out);
+  }
   else if (node && typeof node === "object") {
     const o = node as Record<string, unknown>;
     if (o.IsNull === false) out.push(`${at} (${String(o.Variable)})`);
