@@ -57,8 +57,11 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 180_000,
     pool: "forks",
-    // Vitest's default is one worker fewer than the cores: one worker on a 2-core machine.
-    maxWorkers: availableParallelism(),
+    // Vitest's default is one worker fewer than the cores: one worker on a 2-core machine. One more than the cores:
+    // a few files wait on wall time (run-real-time 60 s, run-endpoint-ecs --real-time 75 s, bash-run install scripts)
+    // and would hold a core's worker idle. Whole npm test on the idle 2-core machine (2026-12-03): 340 s with 2
+    // workers (CPU 130% of wall), 236 s with 3.
+    maxWorkers: availableParallelism() + 1,
     sequence: { sequencer: LongestFirst },
     /**
      * Four projects (`--project <name>` selects them; npm test runs the first two with coverage, the other two
