@@ -44,8 +44,9 @@ export class SimClock {
   private working = 0;
 
   /**
-   * Marks one execution as working: while any execution works (runs a state, calls AWS), a waiting
-   * execution must not move time on, or the worker's next step would happen "later" than it does.
+   * Marks one execution as working: while any execution works (runs a state, calls AWS, and a `.sync`
+   * Task until its child is started), or the account's reactions run (deliveries, actions: Reactions),
+   * a waiting execution must not move time on, or the worker's next step would happen "later" than it does.
    * Returns the function that ends this mark (idempotent). Together with `horizon`, this makes the
    * clock a cooperative scheduler for concurrent executions: time moves only when every execution
    * waits, and only up to the earliest deadline among them.

@@ -115,7 +115,11 @@ export class SimAccount {
     this.accountId = opts.accountId ?? "123456789012";
     this.ids = new IdGenerator(`${this.accountId}/${this.region}`);
     const now = () => this.clock.elapsedSeconds();
-    this.reactions = new Reactions((e) => this.journal.recordWorld({ atSeconds: now(), kind: "delivery", text: `unhandled reaction error: ${(e as Error)?.message ?? String(e)}` }));
+    this.reactions = new Reactions(
+      (e) => this.journal.recordWorld({ atSeconds: now(), kind: "delivery", text: `unhandled reaction error: ${(e as Error)?.message ?? String(e)}` }),
+      // A reaction in flight is work: no waiting execution moves time until it is done.
+      () => this.clock.busy(),
+    );
     const services = new Map<string, Service<unknown>>();
     const world = <W>(name: string): W => {
       const s = services.get(name);

@@ -36,7 +36,14 @@ function describe(e: ClosedExecution, v2: boolean): Record<string, unknown> {
   };
 }
 
-export async function runNestedExecution(resource: string, params: unknown, world: CallbackWorld | undefined, aborted: Promise<never>): Promise<unknown> {
+/**
+ * `whileWaiting` marks the wait for the child's close (the runtime's cooperative scheduler, local/clock.ts): only that
+ * part is waiting. The StartExecution call before it is work: until the account has started the child (whose own work
+ * mark is taken inside StartExecution), another execution must not move time, however long the call takes in wall time.
+ */
+export type WhileWaiting = <T>(wait: () => Promise<T>, wakeOn?: Promise<unknown>) => Promise<T>;
+
+export async function runNestedExecution(resource: string, params: unknown, world: CallbackWorld | undefined, aborted: Promise<never>, whileWaiting: WhileWaiting = (wait) => wait()): Promise<unknown> {
   if (!world?.awaitExecution) throw new IntegrationError("States.Runtime", `${resource} needs an account that runs executions (the simulated account)`);
   const v2 = resource.endsWith(":2");
   const p = (params ?? {}) as NestedParams;
@@ -54,7 +61,7 @@ export async function runNestedExecution(resource: string, params: unknown, worl
     await callAwsSdk("sfn", "stopExecution", { executionArn, error: "States.Aborted", cause: "the parent execution was stopped" }).catch(() => undefined);
     throw e;
   });
-  const e = await Promise.race([closed, stopped]);
+  const e = await whileWaiting(() => Promise.race([closed, stopped]), closed);
   if (e.status === "SUCCEEDED") return describe(e, v2);
   throw new IntegrationError("States.TaskFailed", JSON.stringify(describe(e, v2)));
 }

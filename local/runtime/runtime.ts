@@ -330,7 +330,8 @@ export class LocalRuntime {
         }
         if (NESTED_RESOURCE.test(resource)) {
           integrationCalls.push({ atSeconds: clock.elapsedSeconds(), state: name, resource, params, ok: true });
-          return whileWaiting(() => runNestedExecution(resource, params, this.world, abortedPromise)) as Promise<Json>;
+          // Working until the child is started (StartExecution), waiting only for its close.
+          return runNestedExecution(resource, params, this.world, abortedPromise, whileWaiting) as Promise<Json>;
         }
         const started = clock.elapsedSeconds();
         const release = timeout ? clock.horizon(timeout) : () => undefined;

@@ -7,19 +7,28 @@
  *
  * Errors never escape: the work function handles its own failures; anything that still throws is
  * passed to `onUnhandled`.
+ *
+ * `mark` (the account's `clock.busy`) counts each piece of work as working from the moment it is
+ * tracked until it settles: the clock is a cooperative scheduler (local/clock.ts), so an execution
+ * waiting in a Wait state must not move time while a delivery another one's step let happen still runs.
  */
 export class Reactions {
   private readonly pending = new Set<Promise<void>>();
 
-  constructor(private readonly onUnhandled: (error: unknown) => void = () => undefined) {}
+  constructor(
+    private readonly onUnhandled: (error: unknown) => void = () => undefined,
+    private readonly mark: () => () => void = () => () => undefined,
+  ) {}
 
   /** Starts `work` on a later microtask and tracks it until it settles. */
   track(work: () => Promise<void> | void): void {
+    const unmark = this.mark();
     const p: Promise<void> = Promise.resolve()
       .then(work)
       .catch((e: unknown) => this.onUnhandled(e))
       .finally(() => {
         this.pending.delete(p);
+        unmark();
       });
     this.pending.add(p);
   }

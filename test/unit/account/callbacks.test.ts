@@ -1,6 +1,6 @@
 import { SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand } from "@aws-sdk/client-sfn";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { awaitToken } from "../../../local/runtime/callbacks.js";
+import { awaitToken, sleepUntil } from "../../../local/runtime/callbacks.js";
 import { type Harness, ORDERS_SETUP, failure, startAccount } from "./helpers.js";
 
 let h: Harness;
@@ -106,5 +106,30 @@ describe("nextEventAt and settled", () => {
     await expect(awaitToken(h.clock, h.account.callbacks, TOKEN, outcome, 60)).rejects.toMatchObject({ message: expect.stringContaining("timed out") });
     expect(h.clock.elapsedSeconds()).toBe(60);
     expect((await failure(h.sfn.send(new SendTaskSuccessCommand({ taskToken: TOKEN, output: "{}" })))).name).toBe("TaskTimedOut");
+  });
+});
+
+/** The clock as the scheduler of executions that wait at the same time (local/clock.ts: time moves only when all wait). */
+describe("two executions waiting at once (sleepUntil, the cooperative Wait)", () => {
+  const turns = async (n: number) => {
+    for (let i = 0; i < n; i++) await new Promise<void>((r) => setImmediate(r));
+  };
+
+  it("time does not move while a reaction one of them let happen is in flight (an operator action that takes a few turns)", async () => {
+    const seen: number[] = [];
+    h.account.onAction("slow", async () => {
+      // e.g. a rule target's handler calling AWS: several event-loop turns before it acts
+      await turns(3);
+      seen.push(h.clock.elapsedSeconds());
+    });
+    h.account.applyTimeline([
+      { atSeconds: 10, action: "slow" },
+      { atSeconds: 20, action: "later" },
+    ]);
+    // two executions in a Wait state until 30 s: each steps the clock from world event to world event
+    await Promise.all([sleepUntil(h.clock, h.account.callbacks, 30), sleepUntil(h.clock, h.account.callbacks, 30)]);
+    expect(seen).toEqual([10]);
+    expect(h.clock.elapsedSeconds()).toBe(30);
+    expect(h.clock.workingCount).toBe(0);
   });
 });
