@@ -47,6 +47,8 @@ export function decideTermination(a: {
   instanceState: string | undefined;
   installed: { deploymentId: string; revision?: string } | undefined;
   last: { deploymentId: string; revision: RecordedServerRevision } | undefined;
+  /** The target groups / Classic Load Balancers of the instance's last deployment (where it serves), when it recorded them; else the group's. */
+  traffic?: { targetGroups?: string[]; classicLoadBalancers?: string[] };
   holder: string | undefined;
   deploymentId: string;
 }): TerminationDecision {
@@ -60,6 +62,8 @@ export function decideTermination(a: {
     action: "deploy",
     input: {
       ...base,
+      ...(a.traffic?.targetGroups?.length ? { targetGroups: a.traffic.targetGroups } : {}),
+      ...(a.traffic?.classicLoadBalancers?.length ? { classicLoadBalancers: a.traffic.classicLoadBalancers } : {}),
       target: { instanceIds: [t.instanceId] },
       deploymentConfig: "CodeDeployDefault.AllAtOnce",
       autoRollback: { enabled: false },

@@ -5,6 +5,11 @@ import { parseServerInput } from "../../../functions/domain/fleet/input.js";
 import { decideTermination, groupOfTermination, parseTerminationEvent, terminationHookName } from "../../../functions/domain/fleet/termination.js";
 import { parseGroups, type ServerDeploymentGroup } from "../../../functions/domain/groups/groups.js";
 import { phaseSegments } from "../../../functions/domain/server-install/index.js";
+import { putLaunchHooks } from "../../../functions/services/server/launch.js";
+import { deployToTerminatingInstance, terminationDeploymentIdOf } from "../../../functions/services/server/termination.js";
+import { fakeWorld } from "../../support/fakes/index.js";
+import type { FakeExecutions } from "../../support/fakes/executions.js";
+import type { FakeAutoScaling, FakeInstances } from "../../support/fakes/instances.js";
 
 const GROUPS = parseGroups({
   applications: {
@@ -91,5 +96,35 @@ describe("a termination deployment's commands", () => {
     const segments = phaseSegments("terminate", lb);
     expect(segments.flatMap((s) => [...s.events, ...(s.traffic ? [s.traffic] : [])])).toEqual(events);
     expect(segments.some((s) => s.records)).toBe(false);
+  });
+});
+
+describe("terminateServer's service over fake ports", () => {
+  const SM = "arn:aws:states:us-east-1:123456789012:stateMachine:stepdeploy-test-deploy-server";
+
+  it("CONTINUE at once for an instance we never deployed to; else one termination deployment per event (a second delivery finds it)", async () => {
+    const w = fakeWorld({ groups: GROUPS });
+    const asg = w.deps.autoScaling as FakeAutoScaling;
+    (w.deps.instances as FakeInstances).instances.set(TERMINATION.instanceId, { id: TERMINATION.instanceId, state: "running", tags: {} });
+    expect(await deployToTerminatingInstance(w.deps, event({}), SM)).toMatchObject({ started: [], ignored: [{ group: "web/prod", reason: expect.stringContaining("never deployed to") }], continued: true });
+    expect(asg.completed).toEqual([`web-asg/${HOOK.name} ${HOOK.token} CONTINUE`]);
+    await w.deps.registry.createDeployment({ deploymentId: "d-WEBV00001", application: "web", deploymentGroup: "prod", deploymentConfigName: "CodeDeployDefault.AllAtOnce", platform: "Server", target: {} });
+    await w.deps.registry.markInProgress("d-WEBV00001", `${SM}:d-WEBV00001`, { deploymentConfigName: "CodeDeployDefault.AllAtOnce", target: { revision: { ...REVISION } } });
+    await w.deps.registry.recordInstanceResults({ application: "web", deploymentGroup: "prod" }, "d-WEBV00001", "s3://web-bundles/web/v1.zip#e", [{ instanceId: TERMINATION.instanceId, succeeded: true }]);
+    await w.deps.registry.markSucceeded("d-WEBV00001");
+    const id = terminationDeploymentIdOf(PROD.id, TERMINATION.instanceId);
+    expect(await deployToTerminatingInstance(w.deps, event({}), SM)).toEqual({ started: [{ deploymentId: id, group: "web/prod" }], ignored: [] });
+    expect(await deployToTerminatingInstance(w.deps, event({}), SM)).toEqual({ started: [{ deploymentId: id, group: "web/prod" }], ignored: [] });
+    expect([...(w.deps.executions as FakeExecutions).started.keys()]).toEqual([`${SM.replace(":stateMachine:", ":execution:")}:${id}`]);
+    expect(await w.deps.registry.getDeployment(id)).toMatchObject({ creator: "autoscaling", status: "Created", lockKey: "codedeploy:deploymentgroup:web/prod" });
+    expect(asg.completed).toHaveLength(1);
+  });
+
+  it("Start puts the termination hook beside the launch hook only with terminationHookEnabled", async () => {
+    const w = fakeWorld({ groups: GROUPS });
+    const asg = w.deps.autoScaling as FakeAutoScaling;
+    await putLaunchHooks(w.deps, "d-WEBV00001", PROD.id, ["web-asg"], true);
+    await putLaunchHooks(w.deps, "d-WEBV00002", PROD.id, ["web-asg"]);
+    expect(asg.hooks).toEqual([`web-asg/stepdeploy-launch-${PROD.id}`, `web-asg/${HOOK.name}`, `web-asg/stepdeploy-launch-${PROD.id}`]);
   });
 });
