@@ -409,8 +409,8 @@ describe("packaged template: EventBridge rules", () => {
     return found[0] as [string, CfnTemplate["Resources"][string]];
   };
 
-  it("declares exactly six rules, each with one target, all on the default bus but the group triggers' (the stack's bus)", () => {
-    expect(rules(pkg.template)).toHaveLength(6);
+  it("declares exactly seven rules, each with one target, all on the default bus but the group triggers' (the stack's bus)", () => {
+    expect(rules(pkg.template)).toHaveLength(7);
     const [triggers] = ruleFor(pkg.template, "notifyTriggers");
     for (const [id, r] of rules(pkg.template)) {
       // no EventBusName: the account's default bus
