@@ -289,6 +289,8 @@ describe("deploy-server termination deployments (events/server/scale-in-terminat
       expect(td).toMatchObject({ status: "Succeeded", creator: "autoscaling" });
       // a termination deployment is not the group's last successful one
       expect((await registry().getLastSuccessful({ application: "scaling-web", deploymentGroup: "web" }))?.deploymentId).toBe("d-DRAINV002");
+      // and installs nothing: the instance's record is still what v1 left
+      expect((await registry().instanceHealth({ application: "scaling-web", deploymentGroup: "web" })).get(a(3))).toMatchObject({ deploymentId: "d-DRAINV001", health: "Healthy" });
     });
     expect(sw.revisions()).toMatchObject({ [a(1)]: "d-DRAINV002", [a(2)]: "d-DRAINV002", [a(3)]: "d-DRAINV001" });
   });
