@@ -295,3 +295,23 @@ describe("deploy-server termination deployments (events/server/scale-in-terminat
     expect(sw.revisions()).toMatchObject({ [a(1)]: "d-DRAINV002", [a(2)]: "d-DRAINV002", [a(3)]: "d-DRAINV001" });
   });
 });
+
+describe("a termination deployment that fails", { timeout: 240_000 }, () => {
+  it("v1's ApplicationStop fails on the scaled-in instance: the deployment is FAILED, and the action is still completed CONTINUE (it terminates anyway)", async () => {
+    const scenario = loadServerScenario("scale-in-termination-hook");
+    scenario.account.ec2 = { launchTemplates: [{ name: "scaling-web", behaviour: { fail: { event: "ApplicationStop", bundleKey: "orders-lb.zip", exitCode: 3 } } }] };
+    w = await openServerWorld(scenario);
+    const sw = w;
+    const [v1, v2] = scenario.deployments;
+    expect((await sw.deploy(v1!)).status).toBe("SUCCEEDED");
+    const r = await sw.deploy(v2!);
+    expect(r.status, ok(r)).toBe("SUCCEEDED");
+    const t = await sw.follow(terminationDeploymentIdOf(GROUP_ID, a(3)));
+    expect(t.status).toBe("FAILED");
+    expect(t.events[a(3)]?.slice(0, 3)).toEqual(["BeforeBlockTraffic:Succeeded", "BlockTraffic:Succeeded", "AfterBlockTraffic:Succeeded"]);
+    expect(t.events[a(3)]?.[3]).toMatch(/^ApplicationStop:Failed/);
+    const done = autoScalingWorldOf(sw.world.account).completions.filter((c) => c.transition === "autoscaling:EC2_INSTANCE_TERMINATING");
+    expect(done.map((c) => `${c.instanceId} ${c.result} by ${c.by}`)).toEqual([`${a(3)} CONTINUE by CompleteLifecycleAction`]);
+    expect(ec2State(sw, a(3))).toBe("shutting-down");
+  });
+});
