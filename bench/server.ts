@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { followUpIdOf } from "../functions/services/server/follow-up.js";
 import { launchDeploymentIdOf } from "../functions/services/server/launch.js";
+import { terminationDeploymentIdOf } from "../functions/services/server/termination.js";
 import { loadServerScenario, openServerWorld, type ServerRunReport, runServerScenario, type ServerScenario } from "../local/simulate/server.js";
 import { markdownTable } from "./table.js";
 
@@ -166,18 +167,26 @@ export async function benchServer(print: (text: string) => void = console.log, o
 /**
  * The launch deployment under the launch lifecycle hook (events/server/scale-out-mid-deployment and
  * launch-deployment-fails): one instance in Pending:Wait gets the group's last good revision while v2 runs, then the
- * workflow completes its lifecycle action (CONTINUE, or ABANDON when it fails). Its own execution's transitions,
+ * workflow completes its lifecycle action (CONTINUE, or ABANDON when it fails); the termination deployment under the
+ * termination hook (scale-in-termination-hook): one instance in Terminating:Wait drained and stopped, then CONTINUE. Its own execution's transitions,
  * history and Lambda invocations; its API calls are not told apart from v2's, which runs at the same time (n/a).
  */
 export async function benchLaunches(): Promise<ServerBenchRow[]> {
   const rows: ServerBenchRow[] = [];
-  for (const [name, label] of [["scale-out-mid-deployment", "launch deployment, lifecycle hook CONTINUE"], ["launch-deployment-fails", "launch deployment fails, lifecycle hook ABANDON"]] as const) {
+  const launched = (groupId: string) => launchDeploymentIdOf(groupId, "i-0a500000000000004");
+  const scaledIn = (groupId: string) => terminationDeploymentIdOf(groupId, "i-0a500000000000003");
+  const cases = [
+    ["scale-out-mid-deployment", "launch deployment, lifecycle hook CONTINUE", launched],
+    ["launch-deployment-fails", "launch deployment fails, lifecycle hook ABANDON", launched],
+    ["scale-in-termination-hook", "termination deployment (BlockTraffic, ApplicationStop), CONTINUE", scaledIn],
+  ] as const;
+  for (const [name, label, heldId] of cases) {
     const started = Date.now();
     const scenario = loadServerScenario(name);
     const w = await openServerWorld(scenario);
     try {
       for (const d of scenario.deployments) await w.deploy(d);
-      const launchId = launchDeploymentIdOf(String(scenario.deployments[0]!.input.deploymentGroupId), "i-0a500000000000004");
+      const launchId = heldId(String(scenario.deployments[0]!.input.deploymentGroupId));
       const r: ServerRunReport = await w.follow(launchId);
       // the follow-on deployment (UPDATE) runs on: wait for it before the world closes
       const followUp = followUpIdOf(String(scenario.deployments[1]!.input.deploymentId));

@@ -54,7 +54,7 @@ export function createAutoScalingAdapter(): AutoScalingPort {
       await call(`autoscaling:DeleteAutoScalingGroup ${name}`, () => autoScalingClient().send(new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: name, ForceDelete: true })));
     },
     async putLaunchHook(group, hook) {
-      const input = { AutoScalingGroupName: group, LifecycleHookName: hook.name, LifecycleTransition: "autoscaling:EC2_INSTANCE_LAUNCHING", HeartbeatTimeout: hook.heartbeatTimeoutSeconds, DefaultResult: hook.defaultResult };
+      const input = { AutoScalingGroupName: group, LifecycleHookName: hook.name, LifecycleTransition: hook.transition ?? "autoscaling:EC2_INSTANCE_LAUNCHING", HeartbeatTimeout: hook.heartbeatTimeoutSeconds, DefaultResult: hook.defaultResult };
       try {
         await autoScalingClient().send(new PutLifecycleHookCommand(input));
         return true;

@@ -35,7 +35,7 @@ export interface AutoScalingPort {
   /** DeleteAutoScalingGroup with ForceDelete: its instances are terminated. */
   deleteGroup(name: string): Promise<void>;
   /** PutLifecycleHook for launches (create or update, so idempotent); false when the group does not exist. */
-  putLaunchHook(group: string, hook: { name: string; heartbeatTimeoutSeconds: number; defaultResult: "CONTINUE" | "ABANDON" }): Promise<boolean>;
+  putLaunchHook(group: string, hook: { name: string; heartbeatTimeoutSeconds: number; defaultResult: "CONTINUE" | "ABANDON"; transition?: "autoscaling:EC2_INSTANCE_LAUNCHING" | "autoscaling:EC2_INSTANCE_TERMINATING" }): Promise<boolean>;
   /** CompleteLifecycleAction by token; false when Auto Scaling has no such action any more (ValidationError: timed out, terminated). */
   completeLifecycleAction(action: { group: string; hook: string; token: string; result: "CONTINUE" | "ABANDON" }): Promise<boolean>;
 }

@@ -2,12 +2,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { registry } from "../../functions/wiring.js";
 import { launchDeploymentIdOf } from "../../functions/services/server/launch.js";
 import { followUpIdOf } from "../../functions/services/server/follow-up.js";
+import { terminationDeploymentIdOf } from "../../functions/services/server/termination.js";
 import { autoScalingWorldOf } from "../../local/account/autoscaling/index.js";
 import { ec2WorldOf } from "../../local/account/ec2/index.js";
 import { loadServerScenario, openServerWorld, type ServerRunReport, type ServerWorld } from "../../local/simulate/server.js";
 
 /**
- * Auto Scaling during a deployment (events/server/scale-out-mid-deployment.json) on the real deploy-server ASL, the
+ * Auto Scaling during a deployment (events/server/scale-out-mid-deployment.json, scale-in-termination-hook.json) on the real deploy-server ASL, the
  * simulated Auto Scaling, EC2 and SSM, and the stack's "EC2 Instance-launch Lifecycle Action" rule to launchServer: the
  * world is moved while v2 runs (scale-out, a launch that is terminating) and checked after each step. A launched
  * instance waits in Pending:Wait under the group's launch hook until its launch deployment completes the action.
@@ -31,6 +32,7 @@ function at(sw: ServerWorld, atSeconds: number, name: string, check: () => Promi
   return { done };
 }
 
+const ec2State = (sw: ServerWorld, id: string) => ec2WorldOf(sw.world.account).stateOf(ec2WorldOf(sw.world.account).instance(id)!);
 const revisionKey = (r: { target?: Record<string, unknown> } | undefined) => (r?.target?.revision as { key?: string } | undefined)?.key;
 const HOOK = `stepdeploy-launch-${GROUP_ID}`;
 /** Each instance's Auto Scaling lifecycle state, and how each lifecycle action ended, relative to `t0`. */
@@ -235,5 +237,81 @@ describe("deploy-server and Auto Scaling (events/server/scale-out-mid-deployment
       expect(await registry().getDeployment(followUpIdOf("d-SCALEV002"))).toBeUndefined();
     });
     expect(sw.revisions()).toEqual({ [a(1)]: "d-SCALEV002", [a(2)]: "d-SCALEV002", [a(3)]: "d-SCALEV001" });
+  });
+});
+
+describe("deploy-server termination deployments (events/server/scale-in-termination-hook)", { timeout: 240_000 }, () => {
+  it("a scaled-in instance waits in Terminating:Wait, is drained and stopped with its own revision's scripts, then CONTINUE terminates it", async () => {
+    const scenario = loadServerScenario("scale-in-termination-hook");
+    w = await openServerWorld(scenario);
+    const sw = w;
+    const [v1, v2] = scenario.deployments;
+    const first = await sw.deploy(v1!);
+    expect(first.status, ok(first)).toBe("SUCCEEDED");
+    // v1's Start put both hooks of the deployment group
+    expect([...(autoScalingWorldOf(sw.world.account).groups.get("scaling-asg")?.hooks.values() ?? [])].map((h) => `${h.name} ${h.transition} ${h.defaultResult}`)).toEqual([
+      `stepdeploy-launch-${GROUP_ID} autoscaling:EC2_INSTANCE_LAUNCHING ABANDON`,
+      `stepdeploy-terminate-${GROUP_ID} autoscaling:EC2_INSTANCE_TERMINATING CONTINUE`,
+    ]);
+    const t0 = sw.world.clock.elapsedSeconds();
+    const id = terminationDeploymentIdOf(GROUP_ID, a(3));
+    // 6 s: the newest instance waits in Terminating:Wait, still running; its termination deployment runs beside v2
+    const waiting = at(sw, t0 + 6, "waiting", async () => {
+      expect(lifecycle(sw)).toEqual({ [a(1)]: "InService", [a(2)]: "InService", [a(3)]: "Terminating:Wait" });
+      expect(ec2State(sw, a(3))).toBe("running");
+      const t = await registry().getDeployment(id);
+      expect(t).toMatchObject({ creator: "autoscaling", lockKey: `codedeploy:deploymentgroup:scaling-web/web/launch/${a(3)}` });
+    });
+    // 25 s: still held while it drains (deregistered at 20 s, the target group's 10 s delay); the action not completed yet
+    const draining = at(sw, t0 + 25, "draining", async () => {
+      expect(lifecycle(sw)).toMatchObject({ [a(3)]: "Terminating:Wait" });
+      expect(autoScalingWorldOf(sw.world.account).completions.filter((c) => c.transition === "autoscaling:EC2_INSTANCE_TERMINATING")).toEqual([]);
+      expect(await registry().getDeployment(id)).toMatchObject({ status: "InProgress" });
+    });
+    const r = await sw.deploy(v2!);
+    await waiting.done;
+    await draining.done;
+    expect(r.status, ok(r)).toBe("SUCCEEDED");
+    expect(r.commands).toEqual([[a(1)], [a(2)]]);
+    const t = await sw.follow(id);
+    expect(t.status, ok(t)).toBe("SUCCEEDED");
+    // the instance's v1 scripts, in CodeDeploy's order, BlockTraffic between them; nothing downloaded or installed
+    expect(t.commands).toEqual([[a(3)], [a(3)]]);
+    expect(t.events[a(3)]).toEqual(["BeforeBlockTraffic:Succeeded", "BlockTraffic:Succeeded", "AfterBlockTraffic:Succeeded", "ApplicationStop:Succeeded"]);
+    expect(t.batches[0]?.traffic.map((s) => `${s.state} at ${s.atSeconds - t0}: ${Object.entries(s.targets["scaling-web-tg"] ?? {}).map(([i, v]) => `${i.slice(-1)} ${v}`).join(", ")}`)).toEqual(["BlockTraffic at 20: 1 healthy, 2 healthy, 3 draining", "CheckTraffic at 30: 1 healthy, 2 healthy"]);
+    // then CONTINUE: Auto Scaling lets it terminate
+    const done = autoScalingWorldOf(sw.world.account).completions.filter((c) => c.transition === "autoscaling:EC2_INSTANCE_TERMINATING");
+    const startMs = sw.world.clock.now() - sw.world.clock.elapsedSeconds() * 1000;
+    expect(done.map((c) => `${c.instanceId} ${c.result} by ${c.by} at ${(c.atMs - startMs) / 1000 - t0}`)).toEqual([`${a(3)} CONTINUE by CompleteLifecycleAction at 45`]);
+    expect([ec2State(sw, a(3)), lifecycle(sw)[a(3)]]).toEqual(["shutting-down", "Terminating"]);
+    await sw.world.within(async () => {
+      const td = await registry().getDeployment(id);
+      expect(td).toMatchObject({ status: "Succeeded", creator: "autoscaling" });
+      // a termination deployment is not the group's last successful one
+      expect((await registry().getLastSuccessful({ application: "scaling-web", deploymentGroup: "web" }))?.deploymentId).toBe("d-DRAINV002");
+      // and installs nothing: the instance's record is still what v1 left
+      expect((await registry().instanceHealth({ application: "scaling-web", deploymentGroup: "web" })).get(a(3))).toMatchObject({ deploymentId: "d-DRAINV001", health: "Healthy" });
+    });
+    expect(sw.revisions()).toMatchObject({ [a(1)]: "d-DRAINV002", [a(2)]: "d-DRAINV002", [a(3)]: "d-DRAINV001" });
+  });
+});
+
+describe("a termination deployment that fails", { timeout: 240_000 }, () => {
+  it("v1's ApplicationStop fails on the scaled-in instance: the deployment is FAILED, and the action is still completed CONTINUE (it terminates anyway)", async () => {
+    const scenario = loadServerScenario("scale-in-termination-hook");
+    scenario.account.ec2 = { launchTemplates: [{ name: "scaling-web", behaviour: { fail: { event: "ApplicationStop", bundleKey: "orders-lb.zip", exitCode: 3 } } }] };
+    w = await openServerWorld(scenario);
+    const sw = w;
+    const [v1, v2] = scenario.deployments;
+    expect((await sw.deploy(v1!)).status).toBe("SUCCEEDED");
+    const r = await sw.deploy(v2!);
+    expect(r.status, ok(r)).toBe("SUCCEEDED");
+    const t = await sw.follow(terminationDeploymentIdOf(GROUP_ID, a(3)));
+    expect(t.status).toBe("FAILED");
+    expect(t.events[a(3)]?.slice(0, 3)).toEqual(["BeforeBlockTraffic:Succeeded", "BlockTraffic:Succeeded", "AfterBlockTraffic:Succeeded"]);
+    expect(t.events[a(3)]?.[3]).toMatch(/^ApplicationStop:Failed/);
+    const done = autoScalingWorldOf(sw.world.account).completions.filter((c) => c.transition === "autoscaling:EC2_INSTANCE_TERMINATING");
+    expect(done.map((c) => `${c.instanceId} ${c.result} by ${c.by}`)).toEqual([`${a(3)} CONTINUE by CompleteLifecycleAction`]);
+    expect(ec2State(sw, a(3))).toBe("shutting-down");
   });
 });

@@ -95,6 +95,18 @@ export const ServerInputSchema = record(
       .enum(["UPDATE", "IGNORE"], { error: "must be UPDATE or IGNORE" })
       .default("UPDATE")
       .meta({ description: "CodeDeploy's outdatedInstancesStrategy: UPDATE (default) starts a follow-on deployment of this revision to the instances its Auto Scaling groups launched while it ran; IGNORE leaves them on the revision they got." }),
+    terminationHookEnabled: flag().meta({ description: "CodeDeploy's terminationHookEnabled: Start also puts the deployment group's termination hook on the target's Auto Scaling groups; an instance they scale in gets a termination deployment (docs/ec2.md#auto-scaling)." }),
+    termination: record(
+      {
+        instanceId: text({ pattern: /^i-[0-9a-f]{8,17}$/, means: "must be an EC2 instance id" }),
+        autoScalingGroup: text(),
+        during: text({ pattern: /^d-[A-Z0-9]{9}$/, means: "must be a deployment id" }).optional(),
+        lifecycleHook: record({ name: text(), token: text() }, '{"name", "token"}'),
+      },
+      '{"instanceId", "autoScalingGroup", "during"?, "lifecycleHook"}',
+    )
+      .optional()
+      .meta({ description: "Set by stepdeploy on a termination deployment (creator autoscaling) to an instance an Auto Scaling group scales in: ApplicationStop, BeforeBlockTraffic, BlockTraffic, AfterBlockTraffic with the instance's last revision's scripts, then the termination lifecycle action is completed CONTINUE (also on failure: the instance terminates anyway)." }),
     launch: record(
       {
         instanceId: text({ pattern: /^i-[0-9a-f]{8,17}$/, means: "must be an EC2 instance id" }),
@@ -113,6 +125,7 @@ export const ServerInputSchema = record(
   "with the deployment's fields",
 )
   .superRefine((o, ctx) => {
+    if (o.termination && o.launch) ctx.addIssue({ code: "custom", path: ["termination"], message: "goes without launch: a termination deployment stops an instance, a launch deployment installs one" });
     const bg = o.blueGreen;
     if (!bg) return;
     // The weighted reroute moves a listener's weights; a Classic Load Balancer has no listener rules or weights.
@@ -123,6 +136,7 @@ export const ServerInputSchema = record(
     if (copy && o.target.autoScalingGroups?.length !== 1) ctx.addIssue({ code: "custom", path: ["target", "autoScalingGroups"], message: "must name exactly one Auto Scaling group to copy (COPY_AUTO_SCALING_GROUP)" });
     if (copy && bg.targetInstances) ctx.addIssue({ code: "custom", path: ["blueGreen", "targetInstances"], message: "is for DISCOVER_EXISTING: COPY_AUTO_SCALING_GROUP launches the replacement instances itself" });
     if (o.launch) ctx.addIssue({ code: "custom", path: ["launch"], message: "is for in-place deployments to one launched instance" });
+    if (o.termination) ctx.addIssue({ code: "custom", path: ["termination"], message: "is for in-place deployments to one instance Auto Scaling terminates" });
     // The weighted reroute moves a listener between two target groups: blue (the route's now) and green.
     if (bg.trafficRouting && o.targetGroups && o.targetGroups.length !== 2) ctx.addIssue({ code: "custom", path: ["targetGroups"], message: "must list exactly two target groups with blueGreen.trafficRouting: blue (the one the production route forwards to), then green" });
     if (!copy && !bg.targetInstances) ctx.addIssue({ code: "custom", path: ["blueGreen", "targetInstances"], message: "is required with DISCOVER_EXISTING: the replacement (green) instances, by tags, tagFilters or instanceIds" });
@@ -172,6 +186,10 @@ export interface ServerDeploymentInput {
   launch?: { instanceId: string; autoScalingGroup: string; during?: string; lifecycleHook?: { name: string; token: string } };
   /** A follow-on deployment: the deployment whose revision it brings to instances launched while that one ran. */
   autoUpdateOf?: string;
+  /** CodeDeploy's terminationHookEnabled: Start puts the termination hook too. */
+  terminationHookEnabled: boolean;
+  /** A termination deployment: the instance Auto Scaling scales in, and the lifecycle action its end completes CONTINUE. */
+  termination?: { instanceId: string; autoScalingGroup: string; during?: string; lifecycleHook: { name: string; token: string } };
   /** Blue/green: the options, and the replacement instances for DISCOVER_EXISTING. */
   blueGreen?: Omit<ServerBlueGreen, "original"> & { targetInstances?: FleetTarget; trafficRouting?: TrafficRouting };
 }
@@ -211,6 +229,8 @@ export function parseServerInput(raw: unknown): ServerDeploymentInput {
     outdatedInstancesStrategy: o.outdatedInstancesStrategy,
     ...(o.launch ? { launch: o.launch } : {}),
     ...(o.autoUpdateOf ? { autoUpdateOf: o.autoUpdateOf } : {}),
+    terminationHookEnabled: o.terminationHookEnabled === true,
+    ...(o.termination ? { termination: o.termination } : {}),
     ...(o.blueGreen ? { blueGreen: { ...blueGreenOf(o.blueGreen), ...(o.blueGreen.targetInstances ? { targetInstances: o.blueGreen.targetInstances } : {}), ...(o.blueGreen.trafficRouting ? { trafficRouting: o.blueGreen.trafficRouting } : {}) } } : {}),
   };
 }

@@ -34,20 +34,25 @@ const LAUNCH_ACTION = "EC2 Instance-launch Lifecycle Action";
  * (not ours: its name lacks the prefix) is `undefined`: someone else completes it.
  */
 export function parseLaunchEvent(event: unknown): InstanceLaunch | undefined {
+  return parseLifecycleActionEvent(event, { detailType: LAUNCH_ACTION, transition: "autoscaling:EC2_INSTANCE_LAUNCHING", prefix: LAUNCH_HOOK_PREFIX, what: "launched" });
+}
+
+/** A lifecycle action event of one kind (launch or terminate), held by one of our hooks (`prefix`); see parseLaunchEvent. */
+export function parseLifecycleActionEvent(event: unknown, kind: { detailType: string; transition: string; prefix: string; what: string }): InstanceLaunch | undefined {
   const e = (event ?? {}) as { source?: unknown; "detail-type"?: unknown; detail?: Record<string, unknown> };
-  if (e.source !== "aws.autoscaling" || e["detail-type"] !== LAUNCH_ACTION) throw new ValidationError("detail-type", `must be an aws.autoscaling "${LAUNCH_ACTION}" event, not ${String(e.source)} "${String(e["detail-type"])}"`);
+  if (e.source !== "aws.autoscaling" || e["detail-type"] !== kind.detailType) throw new ValidationError("detail-type", `must be an aws.autoscaling "${kind.detailType}" event, not ${String(e.source)} "${String(e["detail-type"])}"`);
   const d = e.detail ?? {};
   const group = d.AutoScalingGroupName;
   const instanceId = d.EC2InstanceId;
   const hook = d.LifecycleHookName;
   const token = d.LifecycleActionToken;
-  if (typeof group !== "string" || group === "") throw new ValidationError("detail.AutoScalingGroupName", "is required: the Auto Scaling group that launched the instance");
-  if (typeof instanceId !== "string" || !/^i-[0-9a-f]{8,17}$/.test(instanceId)) throw new ValidationError("detail.EC2InstanceId", "must be the launched EC2 instance's id (i-...)");
-  if (d.LifecycleTransition !== "autoscaling:EC2_INSTANCE_LAUNCHING") throw new ValidationError("detail.LifecycleTransition", `must be autoscaling:EC2_INSTANCE_LAUNCHING, not ${String(d.LifecycleTransition)}`);
+  if (typeof group !== "string" || group === "") throw new ValidationError("detail.AutoScalingGroupName", `is required: the Auto Scaling group that ${kind.what} the instance`);
+  if (typeof instanceId !== "string" || !/^i-[0-9a-f]{8,17}$/.test(instanceId)) throw new ValidationError("detail.EC2InstanceId", `must be the ${kind.what} EC2 instance's id (i-...)`);
+  if (d.LifecycleTransition !== kind.transition) throw new ValidationError("detail.LifecycleTransition", `must be ${kind.transition}, not ${String(d.LifecycleTransition)}`);
   if (typeof hook !== "string" || hook === "") throw new ValidationError("detail.LifecycleHookName", "is required: the hook that holds the instance");
   if (typeof token !== "string" || token === "") throw new ValidationError("detail.LifecycleActionToken", "is required: what completes the lifecycle action");
-  if (!hook.startsWith(LAUNCH_HOOK_PREFIX) || hook.length === LAUNCH_HOOK_PREFIX.length) return undefined;
-  return { autoScalingGroup: group, instanceId, deploymentGroupId: hook.slice(LAUNCH_HOOK_PREFIX.length), lifecycleHook: { name: hook, token } };
+  if (!hook.startsWith(kind.prefix) || hook.length === kind.prefix.length) return undefined;
+  return { autoScalingGroup: group, instanceId, deploymentGroupId: hook.slice(kind.prefix.length), lifecycleHook: { name: hook, token } };
 }
 
 /** The stage's in-place Server group whose hook it is, if it lists the Auto Scaling group (a BLUE_GREEN group replaces its fleet instead). */
@@ -78,9 +83,7 @@ export function decideLaunch(a: {
   const { group, launch, last } = a;
   if (a.instanceState !== "running") return { action: "ignore", reason: `${launch.instanceId} is ${a.instanceState ?? "unknown to EC2"}, not running: no deployment starts on it` };
   if (!last) return { action: "ignore", reason: `${group.application}/${group.deploymentGroup} has no successful deployment yet: nothing to install on ${launch.instanceId}` };
-  const { bucket, key, bundleType, version, eTag } = last.revision;
-  const request = parseGroupDeployment({ application: group.application, deploymentGroup: group.deploymentGroup, revision: { s3: { bucket, key, bundleType, eTag, ...(version ? { version } : {}) } } });
-  const base = serverDeployInputOf(a.groups, group, request, a.deploymentId);
+  const base = lastRevisionInput(a.groups, group, last.revision, a.deploymentId);
   return {
     action: "deploy",
     input: {
@@ -92,4 +95,11 @@ export function decideLaunch(a: {
       description: `Launch of ${launch.instanceId} into ${launch.autoScalingGroup}: the revision of ${last.deploymentId}${a.holder ? ` (while ${a.holder} runs)` : ""}`,
     },
   };
+}
+
+/** The group's deploy-server input for its last successful revision (pinned to its ETag): a launch or termination deployment's base. */
+export function lastRevisionInput(groups: Groups, group: ServerDeploymentGroup, revision: RecordedServerRevision, deploymentId: string): Record<string, unknown> {
+  const { bucket, key, bundleType, version, eTag } = revision;
+  const request = parseGroupDeployment({ application: group.application, deploymentGroup: group.deploymentGroup, revision: { s3: { bucket, key, bundleType, eTag, ...(version ? { version } : {}) } } });
+  return serverDeployInputOf(groups, group, request, deploymentId);
 }

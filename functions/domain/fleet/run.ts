@@ -40,6 +40,14 @@ export interface ServerRun {
   /** A deployment to one launched instance (creator autoscaling), or a follow-on one (autoUpdateOf). */
   launch?: { instanceId: string; autoScalingGroup: string; during?: string; lifecycleHook?: { name: string; token: string } };
   autoUpdateOf?: string;
+  /** A termination deployment: the instance Auto Scaling scales in (docs/ec2.md#auto-scaling). */
+  termination?: { instanceId: string; autoScalingGroup: string; during?: string; lifecycleHook: { name: string; token: string } };
+  /**
+   * The lifecycle action the deployment's end completes (deploy-server's ContinueLaunch on success, AbandonLaunch on
+   * failure with `onFailure`): a launch deployment's (ABANDON: Auto Scaling replaces the instance) or a termination
+   * deployment's (CONTINUE: the instance terminates anyway).
+   */
+  lifecycleAction?: { autoScalingGroup: string; name: string; token: string; onFailure: "CONTINUE" | "ABANDON" };
   /** What a successful install records as the instance's revision (`s3://bucket/key#eTag`, codedeploy-spec §2.4). */
   revisionKey?: string;
   eventDetail: Record<string, unknown>;

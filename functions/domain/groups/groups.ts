@@ -66,6 +66,8 @@ export interface ServerDeploymentGroup extends GroupBase {
   autoScalingGroups: string[];
   /** CodeDeploy's outdatedInstancesStrategy (default UPDATE). */
   outdatedInstancesStrategy: "UPDATE" | "IGNORE";
+  /** CodeDeploy's terminationHookEnabled (default false): scale-ins of its Auto Scaling groups get termination deployments. */
+  terminationHookEnabled: boolean;
   /** The ALB/NLB target groups BlockTraffic/AllowTraffic move each batch in (loadBalancerInfo.targetGroupInfoList); empty: none. */
   targetGroups: string[];
   /** The Classic Load Balancers the same way (loadBalancerInfo.elbInfoList); empty: none. */
@@ -160,7 +162,7 @@ function groupOf(application: string, deploymentGroup: string, platform: Compute
     const classicLoadBalancers = (s.loadBalancerInfo?.elbInfoList ?? []).map((t) => t.name);
     const blueGreen = s.deploymentStyle?.deploymentType === "BLUE_GREEN" ? { blueGreen: s.blueGreenDeploymentConfiguration ?? {} } : {};
     const trafficRouting = pair ? { trafficRouting: { listenerArn: pair.prodTrafficRoute.listenerArns[0] ?? "", configName: s.trafficRoutingConfigName ?? DEFAULT_ECS_CONFIG } } : {};
-    return { ...base, computePlatform: "Server", ec2TagFilters: s.ec2TagFilters ?? [], onPremisesInstanceTagFilters: s.onPremisesInstanceTagFilters ?? [], autoScalingGroups: s.autoScalingGroups ?? [], outdatedInstancesStrategy: s.outdatedInstancesStrategy ?? "UPDATE", targetGroups, classicLoadBalancers, ...blueGreen, ...trafficRouting };
+    return { ...base, computePlatform: "Server", ec2TagFilters: s.ec2TagFilters ?? [], onPremisesInstanceTagFilters: s.onPremisesInstanceTagFilters ?? [], autoScalingGroups: s.autoScalingGroups ?? [], outdatedInstancesStrategy: s.outdatedInstancesStrategy ?? "UPDATE", terminationHookEnabled: s.terminationHookEnabled === true, targetGroups, classicLoadBalancers, ...blueGreen, ...trafficRouting };
   }
   const l = doc as DeploymentGroupDocument;
   return {

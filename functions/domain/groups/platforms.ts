@@ -106,6 +106,7 @@ export function serverDeployInputOf(groups: Groups, group: ServerDeploymentGroup
     ...(group.classicLoadBalancers.length ? { classicLoadBalancers: group.classicLoadBalancers } : {}),
     deploymentConfig: configOf(groups, group, request),
     ...(group.autoScalingGroups.length ? { outdatedInstancesStrategy: group.outdatedInstancesStrategy } : {}),
+    ...(group.autoScalingGroups.length && group.terminationHookEnabled && !group.blueGreen ? { terminationHookEnabled: true } : {}),
     ...serverWatchFields(group, request),
   };
 }

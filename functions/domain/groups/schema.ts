@@ -287,6 +287,10 @@ export const ServerDeploymentGroupSchema = record(
       .enum(["UPDATE", "IGNORE"], { error: "must be UPDATE or IGNORE" })
       .optional()
       .meta({ description: "CodeDeploy's: UPDATE (default) follows a successful deployment with one of its revision to the instances its Auto Scaling groups launched meanwhile; IGNORE leaves them on the revision they got at launch." }),
+    terminationHookEnabled: z
+      .boolean({ error: "must be true or false" })
+      .optional()
+      .meta({ description: "CodeDeploy's: true puts a termination lifecycle hook on the Auto Scaling groups, so an instance they scale in first runs ApplicationStop, BeforeBlockTraffic, BlockTraffic and AfterBlockTraffic (a termination deployment). Default false." }),
     loadBalancerInfo: ServerLoadBalancerInfoSchema.optional(),
     deploymentStyle: record(
       {

@@ -28,9 +28,10 @@ export const RESERVED_INSTANCE_EVENTS: ReadonlySet<string> = new Set(["DownloadB
  * Where a server deployment's instance commands stand: an in-place deployment, or a blue/green one's install on the
  * replacement (green) instances, AllowTraffic on them, BlockTraffic on the original (blue) ones (§3.3); in a blue/green
  * rollback, `restore`: AllowTraffic on the original instances with their own (last successful) revision's hooks (§5.3),
- * then `block` on the replacements (whose last revision is the new one).
+ * then `block` on the replacements (whose last revision is the new one); `terminate`: a termination deployment on an
+ * instance Auto Scaling scales in.
  */
-export type ServerPhase = "inPlace" | "install" | "allow" | "block" | "restore";
+export type ServerPhase = "inPlace" | "install" | "allow" | "block" | "restore" | "terminate";
 
 /** One instance command: its events, the traffic event the workflow does after it, and whether it records the revision. */
 export interface Segment {
@@ -51,6 +52,10 @@ export function phaseSegments(phase: ServerPhase, withLoadBalancer: boolean): Se
   if (phase === "install") return [{ events: installSegments(false)[0] as string[], records: true }];
   if (phase === "allow") return [{ events: ["BeforeAllowTraffic"], traffic: "AllowTraffic", records: false }, { events: ["AfterAllowTraffic"], records: false }];
   if (phase === "restore") return [{ events: ["BeforeAllowTraffic"], traffic: "AllowTraffic", records: false, fromLastRevision: true }, { events: ["AfterAllowTraffic"], records: false, fromLastRevision: true }];
+  // A termination deployment (docs/ec2.md#auto-scaling): the block-traffic hooks around BlockTraffic, then ApplicationStop
+  // (the in-place order: the application stops once it serves no traffic), every script from the instance's last
+  // revision (PREVIOUS_REVISION_EVENTS); nothing downloaded, installed or recorded.
+  if (phase === "terminate") return withLoadBalancer ? [{ events: ["BeforeBlockTraffic"], traffic: "BlockTraffic", records: false }, { events: ["AfterBlockTraffic", "ApplicationStop"], records: false }] : [{ events: ["ApplicationStop"], records: false }];
   if (phase === "block") return [{ events: ["BeforeBlockTraffic"], traffic: "BlockTraffic", records: false }, { events: ["AfterBlockTraffic"], records: false }];
   const segments = installSegments(withLoadBalancer);
   return segments.map((events, k) => ({ events, records: k === segments.length - 1, ...(k < segments.length - 1 ? { traffic: k === 0 ? ("BlockTraffic" as const) : ("AllowTraffic" as const) } : {}) }));

@@ -26,7 +26,8 @@ export async function advanceServerDeployment(deps: AdvanceDeps, event: AdvanceE
   const { run } = event;
   const rerouting = event.fleet.phase === "allow" || event.fleet.phase === "shift" || event.fleet.phase === "block";
   const counted = rerouting ? event.fleet : foldBatch(event.fleet, event.lastBatch);
-  if (!rerouting) await recordInstanceHealth(deps, run, event.lastBatch);
+  // A termination deployment installs nothing: the instance's record stays what its last deployment left.
+  if (!rerouting && event.fleet.phase !== "terminate") await recordInstanceHealth(deps, run, event.lastBatch);
   // A batch its poll cancelled (stop or alarm seen while it ran) ends the deployment with that reason, whatever it counted.
   const interrupted = event.lastBatch?.interrupted ?? undefined;
   const decided = interrupted

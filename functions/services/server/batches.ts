@@ -23,7 +23,7 @@ export function nextServerBatch(fleet: FleetState, last?: BatchResult): { fleet:
   if (step.action === "succeed") return { fleet: updated, next: { action: "succeed" } };
   if (step.action === "fail") return { fleet: updated, next: { action: "fail", error: step.error.name, cause: step.error.message } };
   const batch = updated.instances.slice(updated.cursor, updated.cursor + step.size);
-  const phase = updated.phase === "install" ? "install" : "inPlace";
+  const phase = updated.phase === "install" || updated.phase === "terminate" ? updated.phase : "inPlace";
   return { fleet: { ...updated, cursor: updated.cursor + batch.length, batches: updated.batches + 1 }, next: { action: "deploy", batch, batchNumber: updated.batches + 1, phase } };
 }
 

@@ -1,6 +1,8 @@
 import { deploymentIdFrom } from "../../domain/deployment/ids.js";
 import { decideLaunch, groupOfLaunch, type InstanceLaunch, LAUNCH_HOOK, launchHookName, parseLaunchEvent } from "../../domain/fleet/launch.js";
-import { executionArnOf, lastServerRevision, serverLockKey } from "../../domain/fleet/run.js";
+import { TERMINATION_HOOK, terminationHookName } from "../../domain/fleet/termination.js";
+import { executionArnOf, lastServerRevision, type RecordedServerRevision, serverLockKey } from "../../domain/fleet/run.js";
+import type { ServerDeploymentGroup } from "../../domain/groups/groups.js";
 import type { Deps } from "../../wiring.js";
 import type { FleetState } from "./state.js";
 
@@ -28,7 +30,30 @@ export function launchDeploymentIdOf(groupId: string, instanceId: string): strin
  * and the execution started once by name (a duplicate event finds it).
  */
 export async function deployToLaunchedInstance(deps: LaunchDeps, event: unknown, stateMachineArn: string): Promise<LaunchResult> {
-  const launch = parseLaunchEvent(event);
+  return deployToHeldInstance(deps, event, stateMachineArn, {
+    parse: parseLaunchEvent,
+    idOf: launchDeploymentIdOf,
+    what: "deploying the last successful revision to a launched instance",
+    decide: async (a) => decideLaunch({ ...a, groups: deps.config.groups, launch: a.held }),
+  });
+}
+
+/** What differs between a launch and a termination deployment: the event, the id, the decision (domain/fleet). */
+export interface HeldInstanceKind {
+  parse(event: unknown): InstanceLaunch | undefined;
+  idOf(groupId: string, instanceId: string): string;
+  what: string;
+  decide(a: { group: ServerDeploymentGroup; held: InstanceLaunch; instanceState: string | undefined; last: { deploymentId: string; revision: RecordedServerRevision } | undefined; holder: string | undefined; deploymentId: string }): Promise<{ action: "ignore" | "continue"; reason: string } | { action: "deploy"; input: Record<string, unknown> }>;
+}
+
+/**
+ * An instance an Auto Scaling lifecycle hook of ours holds (Pending:Wait or Terminating:Wait): the group whose hook it
+ * is, the instance's EC2 state, the group's last success and lock holder, then `kind.decide`. A deployment: its record
+ * is created here (creator autoscaling, the instance's own lock beside a holder) and the execution started once by
+ * name (a duplicate event finds it). Nothing to do: the action is completed CONTINUE at once.
+ */
+export async function deployToHeldInstance(deps: LaunchDeps, event: unknown, stateMachineArn: string, kind: HeldInstanceKind): Promise<LaunchResult> {
+  const launch = kind.parse(event);
   const result: LaunchResult = { started: [], ignored: [] };
   if (!launch) return { ...result, ignored: [{ reason: "another lifecycle hook's action: not stepdeploy's to complete" }] };
   const group = groupOfLaunch(deps.config.groups, launch);
@@ -39,11 +64,11 @@ export async function deployToLaunchedInstance(deps: LaunchDeps, event: unknown,
   const lastRecord = await deps.registry.getLastSuccessful({ application: group.application, deploymentGroup: group.deploymentGroup });
   const revision = lastServerRevision(lastRecord);
   const lock = await deps.registry.getLock({ lockKey: serverLockKey(group.application, group.deploymentGroup) });
-  const deploymentId = launchDeploymentIdOf(group.id, launch.instanceId);
+  const deploymentId = kind.idOf(group.id, launch.instanceId);
   const holder = lock?.holderDeploymentId && lock.holderDeploymentId !== deploymentId ? lock.holderDeploymentId : undefined;
   const last = revision && lastRecord ? { deploymentId: lastRecord.deploymentId, revision } : undefined;
-  const decision = decideLaunch({ groups: deps.config.groups, group, launch, instanceState, last, holder, deploymentId });
-  if (decision.action === "ignore") return continueLaunch(deps, launch, instanceState, { ...result, ignored: [{ group: name, reason: decision.reason }] });
+  const decision = await kind.decide({ group, held: launch, instanceState, last, holder, deploymentId });
+  if (decision.action !== "deploy") return continueLaunch(deps, launch, instanceState, { ...result, ignored: [{ group: name, reason: decision.reason }] });
   const executionArn = executionArnOf(stateMachineArn, deploymentId);
   if (!(await deps.registry.getDeployment(deploymentId))) {
     await deps.registry.createDeployment({
@@ -60,11 +85,11 @@ export async function deployToLaunchedInstance(deps: LaunchDeps, event: unknown,
     });
   }
   await deps.executions.startOnce(stateMachineArn, deploymentId, decision.input);
-  deps.log(deploymentId).info("deploying the last successful revision to a launched instance", { instanceId: launch.instanceId, autoScalingGroup: launch.autoScalingGroup, group: name, during: holder });
+  deps.log(deploymentId).info(kind.what, { instanceId: launch.instanceId, autoScalingGroup: launch.autoScalingGroup, group: name, during: holder });
   return { ...result, started: [{ deploymentId, group: name, ...(holder ? { during: holder } : {}) }] };
 }
 
-/** Nothing to deploy: a running instance's lifecycle action is completed CONTINUE (else it would wait for its heartbeat timeout and be abandoned). */
+/** Nothing to deploy: a running instance's lifecycle action is completed CONTINUE (else it would wait for its heartbeat timeout: a launch abandoned, a termination delayed). */
 async function continueLaunch(deps: LaunchDeps, launch: InstanceLaunch, instanceState: string | undefined, result: LaunchResult): Promise<LaunchResult> {
   if (instanceState !== "running") return result;
   const done = await deps.autoScaling.completeLifecycleAction({ group: launch.autoScalingGroup, hook: launch.lifecycleHook.name, token: launch.lifecycleHook.token, result: "CONTINUE" });
@@ -76,12 +101,18 @@ async function continueLaunch(deps: LaunchDeps, launch: InstanceLaunch, instance
  * (PutLifecycleHook creates or updates: idempotent, one call per group and deployment). CodeDeploy puts its hook when
  * the deployment group is created or updated; stepdeploy's groups are files with no such moment, and a deployment's
  * Start is the first time stepdeploy acts on the group. Instances launched before it are the deployment's own fleet.
+ * With `terminationHookEnabled`, the group's termination hook too (a second call per group).
  */
-export async function putLaunchHooks(deps: Partial<Pick<Deps, "autoScaling">> & Pick<Deps, "log">, deploymentId: string, deploymentGroupId: string, autoScalingGroups: string[]): Promise<void> {
+export async function putLaunchHooks(deps: Partial<Pick<Deps, "autoScaling">> & Pick<Deps, "log">, deploymentId: string, deploymentGroupId: string, autoScalingGroups: string[], terminationHookEnabled = false): Promise<void> {
   for (const group of autoScalingGroups) {
     const put = await deps.autoScaling?.putLaunchHook(group, { name: launchHookName(deploymentGroupId), ...LAUNCH_HOOK });
     // CodeDeploy refuses such a group when it is created; here the deployment goes on with the instances it finds by tag.
-    if (put === false) deps.log(deploymentId).warn("Auto Scaling group not found: its launches are not held for a launch deployment", { autoScalingGroup: group });
+    if (put === false) {
+      deps.log(deploymentId).warn("Auto Scaling group not found: its launches are not held for a launch deployment", { autoScalingGroup: group });
+      continue;
+    }
+    // terminationHookEnabled: scale-ins wait in Terminating:Wait for their termination deployment (services/server/termination.ts).
+    if (terminationHookEnabled) await deps.autoScaling?.putLaunchHook(group, { name: terminationHookName(deploymentGroupId), ...TERMINATION_HOOK, transition: "autoscaling:EC2_INSTANCE_TERMINATING" });
   }
 }
 

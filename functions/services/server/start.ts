@@ -36,7 +36,7 @@ export async function startServerDeployment(deps: StartServerDeps, event: Server
   const log = deps.log(input.deploymentId);
   const lockKey = await takeGroupLock(deps, input, event.executionArn);
   // Launches from now on wait in Pending:Wait for their launch deployment (services/server/launch.ts).
-  if (!input.blueGreen) await putLaunchHooks(deps, input.deploymentId, input.deploymentGroupId, autoScalingOf(input).autoScalingGroups ?? []);
+  if (!input.blueGreen) await putLaunchHooks(deps, input.deploymentId, input.deploymentGroupId, autoScalingOf(input).autoScalingGroups ?? [], input.terminationHookEnabled);
   const inspection: { appSpec: { text: string }; eTag?: string } = await deps.bundles.inspect({ ...input.revision });
   // Pinned to what was read: every instance downloads exactly this object (If-Match on the ETag).
   const eTag = input.revision.eTag ?? inspection.eTag;
@@ -67,7 +67,7 @@ export async function startServerDeployment(deps: StartServerDeps, event: Server
     targetGroups,
     ...(weighted ? { weighted: { ...weighted.deployment.target, revision: weighted.start } } : {}),
   };
-  const phase = !bg ? "inPlace" : bg.copies !== undefined ? "provision" : "install";
+  const phase = input.termination ? "terminate" : !bg ? "inPlace" : bg.copies !== undefined ? "provision" : "install";
   const revisionKey = `s3://${input.revision.bucket}/${input.revision.key}#${eTag}`;
   const ordered = bg ? { instances: reachable, unhealthy: 0 } : await orderByHealth(deps, input, reachable, revisionKey);
   if (ordered.unhealthy) log.info("unhealthy instances first", { unhealthy: ordered.unhealthy, order: ordered.instances.slice(0, 10) });
@@ -75,8 +75,10 @@ export async function startServerDeployment(deps: StartServerDeps, event: Server
   const recorded: RecordedServerRevision = { bucket: input.revision.bucket, key: input.revision.key, bundleType: input.revision.bundleType, eTag, ...(input.revision.version ? { version: input.revision.version } : {}) };
   const instances = instanceCounts(fleet);
   // Blue/green: what the janitor needs to put traffic back on the originals if the execution dies (services/server/janitor.ts).
+  // In place: where the deployment put its instances' traffic, what a termination deployment later blocks (services/server/termination.ts).
+  const trafficView = bg ? {} : { ...(input.targetGroups.length ? { targetGroups: input.targetGroups } : {}), ...(input.classicLoadBalancers.length ? { classicLoadBalancers: input.classicLoadBalancers } : {}) };
   const janitorView: Record<string, JsonMap> = bg ? { blueGreen: { original: bg.run.original, green: bg.green ? [...bg.green.reachable, ...bg.green.unreachable.map((u) => u.instanceId)] : [], targetGroups: input.targetGroups, ...(input.classicLoadBalancers.length ? { classicLoadBalancers: input.classicLoadBalancers } : {}), ...(bg.run.greenGroup ? { greenGroup: bg.run.greenGroup } : {}), ...(weighted ? { route: routeView(weighted) } : {}) } } : {};
-  await deps.registry.markInProgress(input.deploymentId, event.executionArn, { deploymentConfigName: plan.config, target: { deploymentGroupId: input.deploymentGroupId, revision: { ...recorded }, instances: instances.total, ...janitorView } });
+  await deps.registry.markInProgress(input.deploymentId, event.executionArn, { deploymentConfigName: plan.config, target: { deploymentGroupId: input.deploymentGroupId, revision: { ...recorded }, instances: instances.total, ...trafficView, ...janitorView } });
   await deps.registry.recordProgress(input.deploymentId, { weight: 0, step: 0, instances });
   const run: ServerRun = {
     deploymentId: input.deploymentId,
@@ -108,7 +110,7 @@ export async function startServerDeployment(deps: StartServerDeps, event: Server
  * its own record and lock.
  */
 async function takeGroupLock(deps: StartServerDeps, input: ServerDeploymentInput, executionArn: string): Promise<string> {
-  const lockKey = serverLockKey(input.application, input.deploymentGroup, input.launch);
+  const lockKey = serverLockKey(input.application, input.deploymentGroup, input.launch ?? input.termination);
   const config = input.config.config;
   const target = { deploymentGroupId: input.deploymentGroupId, revision: { bucket: input.revision.bucket, key: input.revision.key } };
   const created = { deploymentId: input.deploymentId, lockKey, config, platform: "Server" as const, target, input: { application: input.application, deploymentGroup: input.deploymentGroup, queue: false, ...(input.description ? { description: input.description } : {}) } };
@@ -120,12 +122,16 @@ async function takeGroupLock(deps: StartServerDeps, input: ServerDeploymentInput
 }
 
 /** The run's Auto Scaling fields: the target's groups (named, or a group's aws:autoscaling:groupName filter) and the strategy for launches meanwhile. */
-function autoScalingOf(input: ServerDeploymentInput): Pick<ServerRun, "autoScalingGroups" | "outdatedInstancesStrategy" | "launch" | "autoUpdateOf"> {
+function autoScalingOf(input: ServerDeploymentInput): Pick<ServerRun, "autoScalingGroups" | "outdatedInstancesStrategy" | "launch" | "autoUpdateOf" | "termination" | "lifecycleAction"> {
   const named = [...(input.target.autoScalingGroups ?? []), ...(input.target.tagFilters ?? []).flatMap((f) => (f.Key === ASG_TAG && f.Type === "KEY_AND_VALUE" && f.Value ? [f.Value] : []))];
   const groups = [...new Set(named)];
+  const hook = input.launch?.lifecycleHook ?? input.termination?.lifecycleHook;
+  const held = hook ? { autoScalingGroup: (input.launch ?? input.termination)?.autoScalingGroup ?? "", lifecycleHook: hook } : undefined;
   return {
     ...(groups.length ? { autoScalingGroups: groups, outdatedInstancesStrategy: input.outdatedInstancesStrategy } : {}),
     ...(input.launch ? { launch: input.launch } : {}),
+    ...(input.termination ? { termination: input.termination } : {}),
+    ...(held ? { lifecycleAction: { autoScalingGroup: held.autoScalingGroup, ...held.lifecycleHook, onFailure: input.termination ? "CONTINUE" : "ABANDON" } } : {}),
     ...(input.autoUpdateOf ? { autoUpdateOf: input.autoUpdateOf } : {}),
   };
 }

@@ -31,9 +31,10 @@ export interface FleetState {
   /**
    * In place, or where a blue/green deployment stands: `provision` (waiting for a copied Auto Scaling group's
    * instances), `install` (on the green fleet, in batches), `allow` (green into the target groups), `shift` (a weighted
-   * reroute's listener steps), `block` (the originals out), `retire` (after the termination wait).
+   * reroute's listener steps), `block` (the originals out), `retire` (after the termination wait); `terminate`: a
+   * termination deployment (its one batch runs the terminate phase's commands).
    */
-  phase: "inPlace" | "provision" | "install" | "allow" | "shift" | "block" | "retire";
+  phase: "inPlace" | "provision" | "install" | "allow" | "shift" | "block" | "retire" | "terminate";
   /** Blue/green: the green instances whose install succeeded, in order (AllowTraffic registers them). */
   installed?: string[];
   /** When the deployment started (epoch ms): the copied group's instances must be InService within an hour of it. */

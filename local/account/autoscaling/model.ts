@@ -20,7 +20,7 @@ export interface AutoScalingGroup {
   createdAtMs: number;
   /** DeleteAutoScalingGroup with ForceDelete: its instances terminate, then the group is gone ("Delete in progress" until then). */
   deleting: boolean;
-  /** PutLifecycleHook's hooks, by name (launch hooks only are acted on: the simulated groups never run termination hooks). */
+  /** PutLifecycleHook's hooks, by name: launch hooks hold launches in Pending:Wait, termination hooks scale-ins in Terminating:Wait. */
   hooks: Map<string, LifecycleHook>;
 }
 
@@ -33,10 +33,11 @@ export interface LifecycleHook {
   notificationMetadata?: string;
 }
 
-/** A launched instance held in Pending:Wait by a launch hook until CompleteLifecycleAction or its heartbeat timeout. */
+/** An instance held in Pending:Wait (launch hook) or Terminating:Wait (termination hook) until CompleteLifecycleAction or its heartbeat timeout. */
 export interface LifecycleAction {
   group: string;
   hook: string;
+  transition: LifecycleHook["transition"];
   instanceId: string;
   token: string;
   /** When the heartbeat timeout applies the hook's DefaultResult (RecordLifecycleActionHeartbeat pushes it back). */
@@ -47,6 +48,7 @@ export interface LifecycleAction {
 export interface LifecycleCompletion {
   group: string;
   hook: string;
+  transition: LifecycleHook["transition"];
   instanceId: string;
   result: "CONTINUE" | "ABANDON";
   by: "CompleteLifecycleAction" | "HeartbeatTimeout";
@@ -54,4 +56,4 @@ export interface LifecycleCompletion {
 }
 
 /** A group instance's LifecycleState as DescribeAutoScalingGroups reports it, from its EC2 state. */
-export type LifecycleState = "Pending" | "Pending:Wait" | "InService" | "Terminating";
+export type LifecycleState = "Pending" | "Pending:Wait" | "InService" | "Terminating:Wait" | "Terminating";

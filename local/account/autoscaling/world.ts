@@ -29,7 +29,7 @@ export class AutoScalingWorld {
   readonly groups = new Map<string, AutoScalingGroup>();
   /** Instances launched (not by the setup) whose launch has not been announced yet: instance id -> group name. */
   private readonly launching = new Map<string, string>();
-  /** Launch lifecycle actions in progress (instances in Pending:Wait), by token. */
+  /** Lifecycle actions in progress (instances in Pending:Wait or Terminating:Wait), by token. */
   readonly actions = new Map<string, LifecycleAction>();
   /** Every lifecycle action that ended, in order (CompleteLifecycleAction or the heartbeat timeout). */
   readonly completions: LifecycleCompletion[] = [];
@@ -64,7 +64,7 @@ export class AutoScalingWorld {
       const group = this.groups.get(groupName);
       const hooks = [...(group?.hooks.values() ?? [])].filter((h) => h.transition === "autoscaling:EC2_INSTANCE_LAUNCHING");
       if (group && hooks.length) {
-        for (const hook of hooks) this.waitFor(group, hook, id, instance.runningAtMs);
+        for (const hook of hooks) this.waitFor(group, hook, id, instance.runningAtMs, "launch");
         continue;
       }
       this.launchSucceeded(groupName, id, instance.launchedAtMs, instance.runningAtMs);
@@ -72,28 +72,31 @@ export class AutoScalingWorld {
   }
 
   /**
-   * A launch hook holds the instance in Pending:Wait (Amazon EC2 Auto Scaling User Guide, "Amazon EC2 Auto Scaling
-   * lifecycle hooks": Pending -> Pending:Wait -> Pending:Proceed -> InService) and sends "EC2 Instance-launch Lifecycle
-   * Action" to EventBridge with the action's token (UG "Amazon EC2 Auto Scaling event reference", "Lifecycle action
-   * events"): until CompleteLifecycleAction, or the heartbeat timeout applies the hook's DefaultResult.
+   * A launch hook holds the instance in Pending:Wait (Amazon EC2 Auto Scaling User Guide, "How lifecycle hooks work":
+   * Pending -> Pending:Wait -> Pending:Proceed -> InService), a termination hook a scale-in's instance in
+   * Terminating:Wait (InService -> Terminating -> Terminating:Wait -> Terminating:Proceed -> Terminated; EC2 keeps it
+   * running meanwhile); each sends "EC2 Instance-launch Lifecycle Action" or "EC2 Instance-terminate Lifecycle Action"
+   * to EventBridge with the action's token (UG "Amazon EC2 Auto Scaling event reference", "Lifecycle action events":
+   * Origin/Destination EC2 -> AutoScalingGroup for a launch, AutoScalingGroup -> EC2 for a scale-in): until
+   * CompleteLifecycleAction, or the heartbeat timeout applies the hook's DefaultResult.
    */
-  private waitFor(group: AutoScalingGroup, hook: LifecycleHook, instanceId: string, atMs: number): void {
+  private waitFor(group: AutoScalingGroup, hook: LifecycleHook, instanceId: string, atMs: number, kind: "launch" | "terminate"): void {
     this.tokens += 1;
     const token = `${this.tokens.toString(16).padStart(8, "0")}-7a1e-4000-8000-00000000${instanceId.slice(-4)}`;
-    this.actions.set(token, { group: group.name, hook: hook.name, instanceId, token, deadlineMs: atMs + hook.heartbeatTimeoutSeconds * 1000 });
+    this.actions.set(token, { group: group.name, hook: hook.name, transition: hook.transition, instanceId, token, deadlineMs: atMs + hook.heartbeatTimeoutSeconds * 1000 });
     this.emit({
       source: "aws.autoscaling",
-      detailType: "EC2 Instance-launch Lifecycle Action",
+      detailType: `EC2 Instance-${kind} Lifecycle Action`,
       atMs,
       resources: [group.arn],
       detail: {
-        Origin: "EC2",
-        Destination: "AutoScalingGroup",
+        Origin: kind === "launch" ? "EC2" : "AutoScalingGroup",
+        Destination: kind === "launch" ? "AutoScalingGroup" : "EC2",
         LifecycleActionToken: token,
         AutoScalingGroupName: group.name,
         LifecycleHookName: hook.name,
         EC2InstanceId: instanceId,
-        LifecycleTransition: "autoscaling:EC2_INSTANCE_LAUNCHING",
+        LifecycleTransition: hook.transition,
         ...(hook.notificationMetadata ? { NotificationMetadata: hook.notificationMetadata } : {}),
       },
     });
@@ -131,11 +134,23 @@ export class AutoScalingWorld {
     this.end(action, req.result as "CONTINUE" | "ABANDON", "CompleteLifecycleAction", this.clock.now());
   }
 
-  /** CONTINUE: InService once no other hook holds it (then "EC2 Instance Launch Successful"); ABANDON: terminated, and the group replaces it. */
+  /**
+   * A launch: CONTINUE, InService once no other hook holds it (then "EC2 Instance Launch Successful"); ABANDON,
+   * terminated, and the group replaces it. A scale-in: either result terminates the instance (UG "Complete a lifecycle
+   * action": for a termination hook CONTINUE and ABANDON both let it terminate, ABANDON skipping the other hooks), once
+   * no other termination hook holds it.
+   */
   private end(action: LifecycleAction, result: "CONTINUE" | "ABANDON", by: LifecycleCompletion["by"], atMs: number): void {
     this.actions.delete(action.token);
-    this.completions.push({ group: action.group, hook: action.hook, instanceId: action.instanceId, result, by, atMs });
+    this.completions.push({ group: action.group, hook: action.hook, transition: action.transition, instanceId: action.instanceId, result, by, atMs });
     const group = this.groups.get(action.group);
+    if (action.transition === "autoscaling:EC2_INSTANCE_TERMINATING") {
+      const others = [...this.actions.values()].filter((a) => a.instanceId === action.instanceId);
+      if (result === "ABANDON") for (const other of others) this.actions.delete(other.token);
+      if (result === "CONTINUE" && others.length) return;
+      if (this.ec2().instance(action.instanceId) && this.ec2().stateOf(this.ec2().instance(action.instanceId)!) === "running") this.ec2().terminate([action.instanceId]);
+      return;
+    }
     if (result === "ABANDON") {
       for (const other of [...this.actions.values()].filter((a) => a.instanceId === action.instanceId)) this.actions.delete(other.token);
       if (this.stateOf(action.instanceId) !== "Terminating") this.ec2().terminate([action.instanceId]);
@@ -251,8 +266,9 @@ export class AutoScalingWorld {
     const ec2 = this.ec2();
     const state = ec2.stateOf(ec2.instance(instanceId)!);
     if (state === "running" && this.launching.has(instanceId)) this.announceLaunches();
-    const waiting = state === "running" && [...this.actions.values()].some((a) => a.instanceId === instanceId);
-    return state === "pending" ? "Pending" : waiting ? "Pending:Wait" : state === "running" ? "InService" : "Terminating";
+    const waiting = state === "running" ? [...this.actions.values()].find((a) => a.instanceId === instanceId) : undefined;
+    if (waiting) return waiting.transition === "autoscaling:EC2_INSTANCE_TERMINATING" ? "Terminating:Wait" : "Pending:Wait";
+    return state === "pending" ? "Pending" : state === "running" ? "InService" : "Terminating";
   }
 
   private require(name: string): AutoScalingGroup {
@@ -261,11 +277,29 @@ export class AutoScalingWorld {
     return group;
   }
 
+  /**
+   * A scale-in: an InService instance goes to Terminating:Wait under each of the group's termination hooks (EC2 keeps
+   * it running, its SSM agent answers) and terminates when they are done; without a hook, or still launching (Pending,
+   * Pending:Wait: its launch action is dropped), it terminates at once.
+   */
+  private scaleIn(group: AutoScalingGroup, ids: string[]): void {
+    const hooks = [...group.hooks.values()].filter((h) => h.transition === "autoscaling:EC2_INSTANCE_TERMINATING");
+    const now: string[] = [];
+    for (const id of ids) {
+      if (!hooks.length || this.stateOf(id) !== "InService") {
+        now.push(id);
+        continue;
+      }
+      for (const hook of hooks) this.waitFor(group, hook, id, this.clock.now(), "terminate");
+    }
+    if (now.length) this.ec2().terminate(now);
+  }
+
   /** Drops terminated instances, launches or terminates to the desired capacity; a deleted group with no instance left goes. */
   private reconcile(group: AutoScalingGroup, opts: { running?: boolean } = {}): void {
     const ec2 = this.ec2();
     group.instances = group.instances.filter((id) => ec2.stateOf(ec2.instance(id)!) !== "terminated");
-    const alive = group.instances.filter((id) => this.stateOf(id) !== "Terminating");
+    const alive = group.instances.filter((id) => !this.stateOf(id).startsWith("Terminating"));
     const template = ec2.launchTemplates.get(group.launchTemplate.name)!;
     const tags = { ...Object.fromEntries(group.tags.filter((t) => t.propagateAtLaunch).map((t) => [t.key, t.value])), "aws:autoscaling:groupName": group.name };
     for (let k = alive.length; k < group.desiredCapacity; k++) {
@@ -273,7 +307,7 @@ export class AutoScalingWorld {
       group.instances.push(id);
       if (!opts.running) this.launching.set(id, group.name);
     }
-    if (alive.length > group.desiredCapacity) ec2.terminate(alive.slice(group.desiredCapacity));
+    if (alive.length > group.desiredCapacity) this.scaleIn(group, alive.slice(group.desiredCapacity));
     if (group.deleting && group.instances.length === 0) this.groups.delete(group.name);
   }
 }

@@ -137,6 +137,31 @@ describe("simulated EC2 and Auto Scaling", () => {
         expect(await states()).toEqual(["InService", "InService", "InService", "Terminating", "Pending"]);
       });
 
+      it("a termination hook holds a scale-in's instance in Terminating:Wait (still running) with an EC2 Instance-terminate Lifecycle Action; CONTINUE or the heartbeat timeout's DefaultResult terminates it", async () => {
+        await asg.send(new PutLifecycleHookCommand({ AutoScalingGroupName: "orders-asg", LifecycleHookName: "drain", LifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING", HeartbeatTimeout: 60, DefaultResult: "CONTINUE" }));
+        const actions = () => h.account.serviceEvents.filter((e) => e.detailType === "EC2 Instance-terminate Lifecycle Action").map((e) => e.detail as Record<string, string>);
+        const states = async () => (await group("orders-asg"))?.Instances?.map((i) => i.LifecycleState);
+        const [first, second] = ((await group("orders-asg"))?.Instances ?? []).map((i) => i.InstanceId as string);
+        await asg.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: "orders-asg", DesiredCapacity: 1 }));
+        expect(await states()).toEqual(["InService", "Terminating:Wait"]);
+        expect(await ids({ InstanceIds: [second as string] })).toEqual([`${second} running`]);
+        expect(actions()).toEqual([expect.objectContaining({ Origin: "AutoScalingGroup", Destination: "EC2", AutoScalingGroupName: "orders-asg", LifecycleHookName: "drain", EC2InstanceId: second, LifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING" })]);
+        // the group does not replace an instance in Terminating:Wait, nor hold it twice
+        h.clock.advance(10);
+        expect(await states()).toEqual(["InService", "Terminating:Wait"]);
+        expect(actions()).toHaveLength(1);
+        await asg.send(new CompleteLifecycleActionCommand({ AutoScalingGroupName: "orders-asg", LifecycleHookName: "drain", LifecycleActionToken: actions()[0]?.LifecycleActionToken, LifecycleActionResult: "CONTINUE" }));
+        expect(await states()).toEqual(["InService", "Terminating"]);
+        expect(await ids({ InstanceIds: [second as string] })).toEqual([`${second} shutting-down`]);
+        // nobody completes the next one: at the heartbeat timeout (60 s) the DefaultResult CONTINUE terminates it
+        await asg.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: "orders-asg", MinSize: 0, DesiredCapacity: 0 }));
+        expect((await states())?.[0]).toBe("Terminating:Wait");
+        h.clock.advance(59);
+        expect(await ids({ InstanceIds: [first as string] })).toEqual([`${first} running`]);
+        h.clock.advance(1);
+        expect(await ids({ InstanceIds: [first as string] })).toEqual([`${first} shutting-down`]);
+      });
+
       it("PutLifecycleHook refuses an unknown group, a missing or unknown transition, a heartbeat outside 30-7200 s and a bad default result", async () => {
         const put = (extra: Record<string, unknown>) => failure(asg.send(new PutLifecycleHookCommand({ AutoScalingGroupName: "orders-asg", LifecycleHookName: "h", LifecycleTransition: "autoscaling:EC2_INSTANCE_LAUNCHING", ...extra })));
         expect((await put({ AutoScalingGroupName: "nope" })).message).toBe("AutoScalingGroup name not found - AutoScalingGroup 'nope' not found");

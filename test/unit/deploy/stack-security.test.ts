@@ -108,7 +108,7 @@ const roles = Object.entries(resources).filter(([, r]) => r.Type === "AWS::IAM::
 const statementsOf = (id: string) => (resources[id]?.Properties.PolicyDocument as { Statement: Statement[] } | undefined)?.Statement ?? [];
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]);
 const CODE_OR_ALIAS = ["lambda:UpdateFunctionCode", "lambda:PublishVersion", "lambda:UpdateAlias"];
-const ASYNC = ["dispatchRelease", "alarmListener", "janitor", "notifyTriggers", "launchServer"];
+const ASYNC = ["dispatchRelease", "alarmListener", "janitor", "notifyTriggers", "launchServer", "terminateServer"];
 
 describe("serverless.yml: stepdeploy never changes itself", () => {
   it("has no default targetFunctionPattern", () => {

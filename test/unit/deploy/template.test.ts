@@ -39,6 +39,7 @@ const FUNCTIONS = {
   checkServerTraffic: "CheckServerTrafficLambdaFunction",
   serverWait: "ServerWaitLambdaFunction",
   launchServer: "LaunchServerLambdaFunction",
+  terminateServer: "TerminateServerLambdaFunction",
   notifyTriggers: "NotifyTriggersLambdaFunction",
   ecsStart: "EcsStartLambdaFunction",
   ecsInstall: "EcsInstallLambdaFunction",
@@ -53,7 +54,7 @@ type FunctionKey = keyof typeof FUNCTIONS;
 /** The functions the state machine invokes (lambda:invoke and lambda:invoke.waitForTaskToken tasks). */
 const INVOKED_BY_STATE_MACHINE: FunctionKey[] = ["start", "closeUnstarted", "runHook", "shiftTraffic", "watchBake", "holdPaused", "concludeFailure", "rollBack", "finalize"];
 /** Invoked by EventBridge rules on the default bus instead. */
-const RULE_TARGETS: FunctionKey[] = ["alarmListener", "janitor", "dispatchRelease", "notifyTriggers", "launchServer"];
+const RULE_TARGETS: FunctionKey[] = ["alarmListener", "janitor", "dispatchRelease", "notifyTriggers", "launchServer", "terminateServer"];
 /** Invoked by the release state machine. */
 const INVOKED_BY_RELEASE: FunctionKey[] = ["planRelease", "uploadCodePackage", "buildDeployment", "prepareEcsRelease"];
 /** The functions deploy-ecs invokes: its own ECS steps and the shared engine's. */
@@ -241,6 +242,7 @@ describe("packaged template: bus and functions", () => {
       ecsStart: ["HOOK_FUNCTION_PATTERN", "DEPLOYMENT_GROUPS"],
       startServer: ["DEPLOYMENT_GROUPS"],
       launchServer: ["DEPLOYMENT_GROUPS", "DEPLOY_SERVER_STATE_MACHINE_ARN"],
+      terminateServer: ["DEPLOYMENT_GROUPS", "DEPLOY_SERVER_STATE_MACHINE_ARN"],
       watchBake: ["BAKE_WATCHER_STATE_MACHINE_ARN"],
       checkBake: ["BAKE_WATCHER_STATE_MACHINE_ARN"],
       planRelease: ["RELEASE_SOURCES", "DEPLOYMENT_GROUPS", "HOOK_FUNCTION_PATTERN", "OWN_FUNCTION_PREFIX"],
@@ -407,8 +409,8 @@ describe("packaged template: EventBridge rules", () => {
     return found[0] as [string, CfnTemplate["Resources"][string]];
   };
 
-  it("declares exactly six rules, each with one target, all on the default bus but the group triggers' (the stack's bus)", () => {
-    expect(rules(pkg.template)).toHaveLength(6);
+  it("declares exactly seven rules, each with one target, all on the default bus but the group triggers' (the stack's bus)", () => {
+    expect(rules(pkg.template)).toHaveLength(7);
     const [triggers] = ruleFor(pkg.template, "notifyTriggers");
     for (const [id, r] of rules(pkg.template)) {
       // no EventBusName: the account's default bus
@@ -453,6 +455,16 @@ describe("packaged template: EventBridge rules", () => {
     expect(statementsOf(pkg.template, "LaunchServerRole", "StartLaunchDeployments")).toMatchObject({ Action: ["states:StartExecution"], Resource: [{ Ref: "DeployServerStateMachine" }] });
     expect(JSON.stringify(statementsOf(pkg.template, "LaunchServerRole", "FindStartedLaunchDeployments").Resource)).toContain(":execution:stepdeploy-ci-deploy-server:*");
     expect(statementsOf(pkg.template, "LaunchServerRole", "ReadInstanceStates")).toMatchObject({ Action: ["ec2:DescribeInstances"], Resource: "*" });
+  });
+
+  it("terminateServer: the terminate lifecycle actions of stepdeploy's termination hooks; deploy-server executions only, the same group pattern", () => {
+    const [, rule] = ruleFor(pkg.template, "terminateServer");
+    expect(rule.Properties?.EventPattern).toEqual({ source: ["aws.autoscaling"], "detail-type": ["EC2 Instance-terminate Lifecycle Action"], detail: { LifecycleHookName: [{ prefix: "stepdeploy-terminate-" }] } });
+    const groups = ":autoScalingGroup:*:autoScalingGroupName/stepdeploy-no-server-auto-scaling-groups";
+    expect(statementsOf(pkg.template, "TerminateServerRole", "ContinueTerminations")).toMatchObject({ Action: ["autoscaling:CompleteLifecycleAction"] });
+    expect(JSON.stringify(statementsOf(pkg.template, "TerminateServerRole", "ContinueTerminations").Resource)).toContain(groups);
+    expect(statementsOf(pkg.template, "TerminateServerRole", "StartTerminationDeployments")).toMatchObject({ Action: ["states:StartExecution"], Resource: [{ Ref: "DeployServerStateMachine" }] });
+    expect(JSON.stringify(statementsOf(pkg.template, "TerminateServerRole", "FindStartedTerminationDeployments").Resource)).toContain(":execution:stepdeploy-ci-deploy-server:*");
   });
 
   it.each(RULE_TARGETS)("%s: EventBridge may invoke it, from its own rules only", (key) => {
@@ -501,6 +513,8 @@ describe("packaged template: IAM for deployment safety and control", () => {
     pollServerCommands: ["dynamodb:GetItem"],
     rollBackServer: ALL,
     launchServer: ["dynamodb:GetItem", "dynamodb:PutItem"],
+    // ... and what the group's deployments left on the scaled-in instance (instance health).
+    terminateServer: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],
   };
 
   it.each(Object.entries(REGISTRY_ACTIONS))("%s: registry actions on the table only", (key, actions) => {

@@ -27,6 +27,7 @@ describe("the deploy-server input", () => {
       alarms: [],
       ignorePollAlarmFailure: false,
       outdatedInstancesStrategy: "UPDATE",
+      terminationHookEnabled: false,
       autoRollback: { enabled: true, events: ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"] },
     });
   });

@@ -61,7 +61,7 @@ beforeEach(async () => {
 });
 afterEach(() => instance.cleanup());
 
-async function release(deploymentId: string, tag: string, opts: { extra?: Record<string, string>; appspec?: Parameters<typeof appspec>[1]; withLoadBalancer?: boolean; version?: string; keepRevisions?: number; phase?: "restore" } = {}) {
+async function release(deploymentId: string, tag: string, opts: { extra?: Record<string, string>; appspec?: Parameters<typeof appspec>[1]; withLoadBalancer?: boolean; version?: string; keepRevisions?: number; phase?: "restore" | "terminate" } = {}) {
   const files = bundle(tag, dest, opts.extra, opts.appspec ?? { tag });
   const key = `orders/${tag}.zip`;
   const { etag } = await uploadBundle(instance, key, files, opts.version ?? "v1");
@@ -111,6 +111,25 @@ describe("the generated bash installs a real bundle on a stand-in instance", { t
     expect(second.map((r) => r.exitCode)).toEqual([0, 0, 0]);
     const events = (await instance.trace()).filter((l) => l.includes("d-LB0000002")).map((l) => l.split(" ")[0]);
     expect(events).toEqual(["v1:bbt", "v1:abt", "v1:stop", "v2:before", "v2:after", "v2:start", "v2:validate", "v2:bat", "v2:aat"]);
+  });
+
+  it("a termination deployment runs the instance's revision's BeforeBlockTraffic | AfterBlockTraffic, ApplicationStop; nothing downloaded or installed", async () => {
+    const lbHooks = (tag: string) => ({ "scripts/bbt.sh": hook(`${tag}:bbt`), "scripts/abt.sh": hook(`${tag}:abt`) });
+    const extraHooks = "  BeforeBlockTraffic:\n    - location: scripts/bbt.sh\n  AfterBlockTraffic:\n    - location: scripts/abt.sh\n";
+    await release("d-TERMV0001", "v1", { withLoadBalancer: true, extra: lbHooks("v1"), appspec: { tag: "v1", extraHooks } });
+    const stop = await release("d-TERMN0001", "v2", { withLoadBalancer: true, extra: lbHooks("v2"), appspec: { tag: "v2", extraHooks }, phase: "terminate" });
+    expect(stop.map((r) => statuses(r.stdout))).toEqual([["BeforeBlockTraffic:Succeeded"], ["AfterBlockTraffic:Succeeded", "ApplicationStop:Succeeded"]]);
+    const events = (await instance.trace()).filter((l) => l.includes("d-TERMN0001")).map((l) => l.split(" ").slice(0, 2).join(" "));
+    expect(events).toEqual(["v1:bbt BeforeBlockTraffic", "v1:abt AfterBlockTraffic", "v1:stop ApplicationStop"]);
+    expect(await readFile(join(dest, "config.json"), "utf8")).toBe('{"tag":"v1"}\n');
+    // without a load balancer: ApplicationStop alone; on an instance we never deployed to, skipped
+    const bare = await createInstance();
+    try {
+      const none = await deploy(bare, { deploymentId: "d-TERMN0002", key: "orders/v1.zip", etag: '"0"', appspec: bundle("v1", dest)["appspec.yml"], phase: "terminate" });
+      expect(none.map((r) => [r.exitCode, statuses(r.stdout)])).toEqual([[0, ["ApplicationStop:Skipped"]]]);
+    } finally {
+      await bare.cleanup();
+    }
   });
 
   it("a blue/green rollback's restore on an original: the allow-traffic hooks of the revision on it, not of the one rolled back", async () => {
