@@ -260,7 +260,7 @@ describe("deploy-server termination deployments (events/server/scale-in-terminat
       expect(lifecycle(sw)).toEqual({ [a(1)]: "InService", [a(2)]: "InService", [a(3)]: "Terminating:Wait" });
       expect(ec2State(sw, a(3))).toBe("running");
       const t = await registry().getDeployment(id);
-      expect(t).toMatchObject({ creator: "autoscaling", lockKey: `codedeploy:deploymentgroup:scaling-web/web/launch/${a(3)}` });
+      expect(t).toMatchObject({ creator: "autoscalingTermination", lockKey: `codedeploy:deploymentgroup:scaling-web/web/launch/${a(3)}` });
     });
     // 25 s: still held while it drains (deregistered at 20 s, the target group's 10 s delay); the action not completed yet
     const draining = at(sw, t0 + 25, "draining", async () => {
@@ -286,7 +286,7 @@ describe("deploy-server termination deployments (events/server/scale-in-terminat
     expect([ec2State(sw, a(3)), lifecycle(sw)[a(3)]]).toEqual(["shutting-down", "Terminating"]);
     await sw.world.within(async () => {
       const td = await registry().getDeployment(id);
-      expect(td).toMatchObject({ status: "Succeeded", creator: "autoscaling" });
+      expect(td).toMatchObject({ status: "Succeeded", creator: "autoscalingTermination" });
       // a termination deployment is not the group's last successful one
       expect((await registry().getLastSuccessful({ application: "scaling-web", deploymentGroup: "web" }))?.deploymentId).toBe("d-DRAINV002");
       // and installs nothing: the instance's record is still what v1 left

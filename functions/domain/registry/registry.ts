@@ -274,8 +274,9 @@ export class DeploymentRegistry {
   private async recordLastSuccessful(record: DeploymentRecord): Promise<void> {
     if (record.status !== "Succeeded" || !record.endTime) return;
     // A launch deployment (creator autoscaling) reinstalls the last successful revision on one new instance: ending
-    // after a newer success, it must not make its older revision the group's last successful one again.
-    if (record.creator === "autoscaling") return;
+    // after a newer success, it must not make its older revision the group's last successful one again; a termination
+    // deployment (autoscalingTermination) installs nothing.
+    if (record.creator === "autoscaling" || record.creator === "autoscalingTermination") return;
     const item: LastSuccessful = {
       application: record.application,
       deploymentGroup: record.deploymentGroup,

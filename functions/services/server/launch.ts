@@ -33,6 +33,7 @@ export async function deployToLaunchedInstance(deps: LaunchDeps, event: unknown,
   return deployToHeldInstance(deps, event, stateMachineArn, {
     parse: parseLaunchEvent,
     idOf: launchDeploymentIdOf,
+    creator: "autoscaling",
     what: "deploying the last successful revision to a launched instance",
     decide: async (a) => decideLaunch({ ...a, groups: deps.config.groups, launch: a.held }),
   });
@@ -42,6 +43,8 @@ export async function deployToLaunchedInstance(deps: LaunchDeps, event: unknown,
 export interface HeldInstanceKind {
   parse(event: unknown): InstanceLaunch | undefined;
   idOf(groupId: string, instanceId: string): string;
+  /** The record's creator, as CodeDeploy names them: `autoscaling` (a launch), `autoscalingTermination` (API reference, DeploymentInfo.creator). */
+  creator: "autoscaling" | "autoscalingTermination";
   what: string;
   decide(a: { group: ServerDeploymentGroup; held: InstanceLaunch; instanceState: string | undefined; last: { deploymentId: string; revision: RecordedServerRevision } | undefined; holder: string | undefined; deploymentId: string }): Promise<{ action: "ignore" | "continue"; reason: string } | { action: "deploy"; input: Record<string, unknown> }>;
 }
@@ -78,7 +81,7 @@ export async function deployToHeldInstance(deps: LaunchDeps, event: unknown, sta
       deploymentConfigName: "CodeDeployDefault.AllAtOnce",
       platform: "Server",
       target: { deploymentGroupId: group.id, revision: { bucket: revision?.bucket ?? "", key: revision?.key ?? "" } },
-      creator: "autoscaling",
+      creator: kind.creator,
       description: String(decision.input.description),
       executionArn,
       lockKey: serverLockKey(group.application, group.deploymentGroup, { instanceId: launch.instanceId, ...(holder ? { during: holder } : {}) }),

@@ -10,7 +10,7 @@ export function terminationDeploymentIdOf(groupId: string, instanceId: string): 
 /**
  * The scale-in half of CodeDeploy's Auto Scaling integration with terminationHookEnabled (docs/ec2.md#auto-scaling):
  * the instance waits in Terminating:Wait under the deployment group's termination hook; if the group's deployments
- * left a revision on it (registry instance health), it gets a **termination deployment** (creator autoscaling, its id
+ * left a revision on it (registry instance health), it gets a **termination deployment** (creator autoscalingTermination as CodeDeploy's, its id
  * derived from the group and instance, under the instance's own lock when another deployment holds the group's) that
  * runs BeforeBlockTraffic, BlockTraffic, AfterBlockTraffic and ApplicationStop with that revision's scripts, and whose
  * end completes the action CONTINUE, failed or not. Otherwise the action is completed CONTINUE here at once.
@@ -19,6 +19,7 @@ export async function deployToTerminatingInstance(deps: LaunchDeps, event: unkno
   return deployToHeldInstance(deps, event, stateMachineArn, {
     parse: parseTerminationEvent,
     idOf: terminationDeploymentIdOf,
+    creator: "autoscalingTermination",
     what: "termination deployment of a scaled-in instance",
     decide: async (a) => {
       const installed = (await deps.registry.instanceHealth({ application: a.group.application, deploymentGroup: a.group.deploymentGroup })).get(a.held.instanceId);

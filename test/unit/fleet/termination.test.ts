@@ -116,7 +116,7 @@ describe("terminateServer's service over fake ports", () => {
     expect(await deployToTerminatingInstance(w.deps, event({}), SM)).toEqual({ started: [{ deploymentId: id, group: "web/prod" }], ignored: [] });
     expect(await deployToTerminatingInstance(w.deps, event({}), SM)).toEqual({ started: [{ deploymentId: id, group: "web/prod" }], ignored: [] });
     expect([...(w.deps.executions as FakeExecutions).started.keys()]).toEqual([`${SM.replace(":stateMachine:", ":execution:")}:${id}`]);
-    expect(await w.deps.registry.getDeployment(id)).toMatchObject({ creator: "autoscaling", status: "Created", lockKey: "codedeploy:deploymentgroup:web/prod" });
+    expect(await w.deps.registry.getDeployment(id)).toMatchObject({ creator: "autoscalingTermination", status: "Created", lockKey: "codedeploy:deploymentgroup:web/prod" });
     expect(asg.completed).toHaveLength(1);
   });
 
