@@ -10,14 +10,19 @@ const FAULT_INJECTION = "test/fault-injection";
 
 /**
  * The fault-injection suites are the longest files by far: they start first, so the other worker
- * runs every other file meanwhile instead of one suite running alone at the end. (Vitest orders by
- * the last run's durations when it has them; a fresh clone has none.)
+ * runs every other file meanwhile instead of one suite running alone at the end. Then the files marked
+ * `@long-running` in a comment (each 25-105 s: wall-time waits, real bash, many scenarios). Vitest orders
+ * by the last run's durations when it has them; a fresh clone (CI) has none, and these files started
+ * late ran alone at the end: npm test took 300 s from a fresh clone against 238 s with the cache.
  */
 class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
-    const first = (f: TestSpecification) => (f.moduleId.replaceAll("\\", "/").includes(`/${FAULT_INJECTION}/`) ? 0 : 1);
-    return sorted.map((f, i) => ({ f, i })).sort((a, b) => first(a.f) - first(b.f) || a.i - b.i).map(({ f }) => f);
+    const rank = (f: TestSpecification) => {
+      const id = f.moduleId.replaceAll("\\", "/");
+      return id.includes(`/${FAULT_INJECTION}/`) ? 0 : LONG_RUNNING.some((l) => id.endsWith(`/${l}`)) ? 1 : 2;
+    };
+    return sorted.map((f, i) => ({ f, i })).sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i).map(({ f }) => f);
   }
 }
 
@@ -38,6 +43,8 @@ function testFilesMatching(pattern: RegExp, dir = "test"): string[] {
     return e.name.endsWith(".test.ts") && pattern.test(readFileSync(path.join(ROOT, rel), "utf8")) ? [rel] : [];
   });
 }
+/** Test files marked `@long-running` (see LongestFirst). */
+const LONG_RUNNING = testFilesMatching(/@long-running\b/);
 /** Test files that patch modules or globals: each gets a fresh module graph. */
 const ISOLATED = testFilesMatching(PATCHES_MODULES);
 /**

@@ -1,3 +1,4 @@
+// @long-running: started early from a fresh clone (vitest.config.ts, LongestFirst).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";

@@ -1,3 +1,4 @@
+// @long-running: started early from a fresh clone (vitest.config.ts, LongestFirst).
 import { expect, it } from "vitest";
 import { createDynamoDbRegistry } from "../../functions/adapters/dynamodb-registry.js";
 import { SimAccount } from "../../local/account/index.js";

@@ -1,3 +1,4 @@
+// @long-running: started early from a fresh clone (vitest.config.ts, LongestFirst).
 import { afterEach, describe, expect, it } from "vitest";
 import { registry } from "../../functions/wiring.js";
 import { launchDeploymentIdOf } from "../../functions/services/server/launch.js";

@@ -1,3 +1,4 @@
+// @long-running: started early from a fresh clone (vitest.config.ts, LongestFirst).
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${...} here is serverless.yml / CloudFormation syntax
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";

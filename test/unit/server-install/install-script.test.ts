@@ -1,3 +1,4 @@
+// @long-running: started early from a fresh clone (vitest.config.ts, LongestFirst).
 import { existsSync } from "node:fs";
 import { readdir, readFile, stat, writeFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
