@@ -26,6 +26,16 @@ const view = (targets: TargetsView, tg: string) =>
 const forwards = (sw: ServerWorld) => elbv2WorldOf(sw.world.account).forwardHistory.map((c) => ({ at: c.atSeconds, weights: c.weights, operation: c.operation }));
 const events = (sw: ServerWorld) => sw.world.account.events.map((e) => e.detail as { state: string; rollback: boolean; error?: string });
 
+/** A target group's targets and their ELBv2 health at `at` simulated seconds (default now), sorted: "id:state id:state". */
+const healthOf = (sw: ServerWorld, name: string, at = sw.world.clock.elapsedSeconds()) => {
+  const elb = elbv2WorldOf(sw.world.account);
+  return [...elb.targetGroups.values()]
+    .filter((t) => t.name === name)
+    .flatMap((t) => elb.health(t.arn, at).map(({ target, health: h }) => `${target.id}:${h.state}`))
+    .sort()
+    .join(" ");
+};
+
 /** When the 10% step lands in the scenario (a run of its own, once). */
 let tenPercentSeconds: number | undefined;
 async function tenPercentAt(): Promise<number> {
@@ -110,16 +120,8 @@ describe("deploy-server blue/green with weighted listener steps (events/server/b
     expect(r.batches[3]?.traffic.map((t) => `${t.state} ${view(t.targets, "orders-blue")} | ${view(t.targets, "orders-green")}`)[0]).toBe(`AllowTraffic ${b(1)}:healthy ${b(2)}:healthy | ${g(1)}:healthy ${g(2)}:healthy`);
     expect(r.batches[4]?.traffic[0]?.targets["orders-blue"]).toEqual({ [b(1)]: "healthy", [b(2)]: "healthy" });
     expect(r.stats.simulatedSeconds - (tenPercent + 120)).toBe(90);
-    const elb = elbv2WorldOf(w.world.account);
-    const now = w.world.clock.elapsedSeconds();
-    const health = (name: string) =>
-      [...elb.targetGroups.values()]
-        .filter((t) => t.name === name)
-        .flatMap((t) => elb.health(t.arn, now).map(({ target, health: h }) => `${target.id}:${h.state}`))
-        .sort()
-        .join(" ");
-    expect(health("orders-blue")).toBe(`${b(1)}:healthy ${b(2)}:healthy`);
-    expect(health("orders-green")).toBe("");
+    expect(healthOf(w, "orders-blue")).toBe(`${b(1)}:healthy ${b(2)}:healthy`);
+    expect(healthOf(w, "orders-green")).toBe("");
     expect(events(w).map((e) => `${e.state} ${e.rollback}`)).toEqual(["START false", "STOP true"]);
     await w.world.within(async () => {
       const record = await registry().getDeployment("d-BGWEIGHT1");
@@ -147,15 +149,8 @@ describe("deploy-server blue/green with weighted listener steps (events/server/b
     ]);
     // then the rollback's batches: the originals' restore hooks (in blue), green's block hooks and drain, 90 s in all
     expect(r.stats.simulatedSeconds - stoppedAt).toBe(90);
-    const elb = elbv2WorldOf(w.world.account);
-    const health = (name: string) =>
-      [...elb.targetGroups.values()]
-        .filter((t) => t.name === name)
-        .flatMap((t) => elb.health(t.arn, w?.world.clock.elapsedSeconds() ?? 0).map(({ target, health: h }) => `${target.id}:${h.state}`))
-        .sort()
-        .join(" ");
-    expect(health("orders-blue")).toBe(`${b(1)}:healthy ${b(2)}:healthy`);
-    expect(health("orders-green")).toBe("");
+    expect(healthOf(w, "orders-blue")).toBe(`${b(1)}:healthy ${b(2)}:healthy`);
+    expect(healthOf(w, "orders-green")).toBe("");
     expect(events(w).map((e) => `${e.state} ${e.rollback}`)).toEqual(["START false", "STOP true"]);
   });
 
@@ -193,16 +188,8 @@ describe("deploy-server blue/green with weighted listener steps (events/server/b
       { "orders-blue": 90, "orders-green": 10 },
       { "orders-blue": 100, "orders-green": 0 },
     ]);
-    const elb = elbv2WorldOf(w.world.account);
-    const now = w.world.clock.elapsedSeconds();
-    const health = (name: string) =>
-      [...elb.targetGroups.values()]
-        .filter((t) => t.name === name)
-        .flatMap((t) => elb.health(t.arn, now).map(({ target, health: h }) => `${target.id}:${h.state}`))
-        .sort()
-        .join(" ");
-    expect(health("orders-blue")).toBe(`${b(1)}:healthy ${b(2)}:healthy`);
-    expect(health("orders-green")).toBe(`${g(1)}:draining ${g(2)}:draining`);
+    expect(healthOf(w, "orders-blue")).toBe(`${b(1)}:healthy ${b(2)}:healthy`);
+    expect(healthOf(w, "orders-green")).toBe(`${g(1)}:draining ${g(2)}:draining`);
   });
 
   it("a stop in the termination wait, after 100% on green: the originals restored in blue, then the listener back to 100% blue, then green out, nothing terminated", async () => {
@@ -230,16 +217,9 @@ describe("deploy-server blue/green with weighted listener steps (events/server/b
     expect(view(restore.targets, "orders-blue")).toBe(`${b(1)}:healthy ${b(2)}:healthy`);
     expect(writes[3]?.at).toBeGreaterThanOrEqual(restore.endedAtSeconds);
     expect(writes[3]?.at).toBeLessThanOrEqual(r.batches[5]?.traffic[0]?.atSeconds ?? 0);
-    const elb = elbv2WorldOf(w.world.account);
-    const at = (name: string, t: number) =>
-      [...elb.targetGroups.values()]
-        .filter((x) => x.name === name)
-        .flatMap((x) => elb.health(x.arn, t).map(({ target, health: h }) => `${target.id}:${h.state}`))
-        .sort()
-        .join(" ");
     const end = r.stats.simulatedSeconds;
-    expect(at("orders-blue", end)).toBe(`${b(1)}:healthy ${b(2)}:healthy`);
-    expect(at("orders-green", end)).toBe("");
+    expect(healthOf(w, "orders-blue", end)).toBe(`${b(1)}:healthy ${b(2)}:healthy`);
+    expect(healthOf(w, "orders-green", end)).toBe("");
     expect(events(w).map((e) => `${e.state} ${e.rollback}`)).toEqual(["START false", "STOP true"]);
   });
 
