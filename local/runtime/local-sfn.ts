@@ -42,22 +42,17 @@ export class LocalStepFunctions implements CallbackWorld {
       return {};
     }
     if (command === "StartExecution") {
-      // Input that is not JSON is the service's to refuse (InvalidExecutionInput), as for any state machine.
-      const parsed = parseJson(String(input.input ?? "{}"));
-      if (!parsed.ok) return undefined;
-      const started = this.startLocal(String(input.stateMachineArn), String(input.name), parsed.value);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(String(input.input ?? "{}"));
+      } catch {
+        return undefined; // input that is not JSON is the service's to refuse (InvalidExecutionInput), as for any state machine
+      }
+      const started = this.startLocal(String(input.stateMachineArn), String(input.name), parsed);
       if (started) this.executions.set(started.executionArn, started.closed);
       return started && { executionArn: started.executionArn, startDate: new Date() };
     }
     return undefined;
-  }
-}
-
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false };
   }
 }
 

@@ -1,4 +1,4 @@
-import { ErrorNames, StepDeployError } from "../../domain/errors.js";
+import { ErrorNames } from "../../domain/errors.js";
 import type { ServerRun } from "../../domain/fleet/run.js";
 import type { ServerBlueGreen } from "../../domain/fleet/blue-green.js";
 import type { Deps } from "../../wiring.js";
@@ -189,17 +189,6 @@ const named = (failed: InstanceOutcome[]): string =>
     .slice(0, 5)
     .map((o) => `${o.instanceId} (${o.event ?? "?"}: ${o.message ?? o.errorCode ?? "failed"})`)
     .join("; ");
-
-/**
- * Blue/green behind Classic Load Balancers (elbInfoList): `register` go in, then `deregister` leave, on each one
- * (RegisterInstancesWithLoadBalancer, DeregisterInstancesFromLoadBalancer of those it lists: both safe to repeat).
- */
-export async function swapClassic(deps: Partial<Pick<Deps, "classicLoadBalancer">>, names: string[], ids: { register: string[]; deregister: string[] }): Promise<void> {
-  if (!names.length) return;
-  if (!deps.classicLoadBalancer) throw new StepDeployError(ErrorNames.RollbackFailed, `Classic Load Balancers ${names.join(", ")} to restore, but no Classic Load Balancer access here`);
-  for (const name of names) if (ids.register.length) await deps.classicLoadBalancer.registerInstances(name, ids.register);
-  for (const name of names) if (ids.deregister.length) await deps.classicLoadBalancer.deregisterInstances(name, ids.deregister);
-}
 
 /**
  * The ready wait (STOP_DEPLOYMENT) or the termination wait on its task's token, as the ECS deployments open theirs: the

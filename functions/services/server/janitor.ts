@@ -1,7 +1,7 @@
+import { ErrorNames, StepDeployError } from "../../domain/errors.js";
 import type { DeploymentRecord } from "../../domain/registry/types.js";
 import type { Deps } from "../../wiring.js";
 import { listenerWeightsRouter } from "../routers/listener-weights.js";
-import { swapClassic } from "./blue-green.js";
 
 /** Every weight a weighted reroute of ours can leave on the route (the janitor does not know the plan). */
 const ANY_OF_OUR_WEIGHTS = Array.from({ length: 101 }, (_, w) => w);
@@ -50,4 +50,15 @@ export async function restoreServerBlueGreen(deps: ServerJanitorDeps, deployment
   if (copy && view.greenGroup) await deps.autoScaling.deleteGroup(view.greenGroup);
   deps.log(deploymentId).warn("janitor put a dead blue/green deployment's traffic back on the original instances", { original: view.original.length, replacements: green.length, deletedGroup: copy ? view.greenGroup : undefined });
   return true;
+}
+
+/**
+ * Blue/green behind Classic Load Balancers (elbInfoList): `register` go in, then `deregister` leave, on each one
+ * (RegisterInstancesWithLoadBalancer, DeregisterInstancesFromLoadBalancer of those it lists: both safe to repeat).
+ */
+async function swapClassic(deps: Partial<Pick<Deps, "classicLoadBalancer">>, names: string[], ids: { register: string[]; deregister: string[] }): Promise<void> {
+  if (!names.length) return;
+  if (!deps.classicLoadBalancer) throw new StepDeployError(ErrorNames.RollbackFailed, `Classic Load Balancers ${names.join(", ")} to restore, but no Classic Load Balancer access here`);
+  for (const name of names) if (ids.register.length) await deps.classicLoadBalancer.registerInstances(name, ids.register);
+  for (const name of names) if (ids.deregister.length) await deps.classicLoadBalancer.deregisterInstances(name, ids.deregister);
 }
